@@ -1,0 +1,43 @@
+# The verbs a newcomer needs: demo, test, lint, bench.
+SHELL := /bin/bash
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: demo test lint bench venv lock clean
+
+venv: $(VENV)/.installed
+
+$(VENV)/.installed: pyproject.toml requirements/dev.lock
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements/dev.lock
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps -e .
+	@touch $@
+
+demo: venv
+	$(BIN)/readmit manage migrate --noinput
+	$(BIN)/readmit demo
+	@echo "Serving Readmit on http://$(HOST):$(PORT)/ (Ctrl-C to stop)"
+	$(BIN)/readmit manage runserver --noreload $(HOST):$(PORT)
+
+test: venv
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+lint: venv
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy readmit config
+
+bench: venv
+	$(BIN)/python -m bench
+
+# Re-pin dependencies after editing pyproject.toml (needs network access to PyPI).
+lock: venv
+	$(BIN)/python -m pip install --quiet uv
+	$(BIN)/uv pip compile pyproject.toml --python-version 3.11 -o requirements/base.lock
+	$(BIN)/uv pip compile pyproject.toml --extra dev --python-version 3.11 -o requirements/dev.lock
+
+clean:
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache build *.egg-info

@@ -1,0 +1,26 @@
+"""Production: every secret and host comes from the environment; refuses to start without them."""
+
+from __future__ import annotations
+
+import os
+
+from django.core.exceptions import ImproperlyConfigured
+
+from .base import *  # noqa: F403
+from .base import env_bool
+
+DEBUG = False
+SECRET_KEY = os.environ.get("READMIT_SECRET_KEY", "")
+if len(SECRET_KEY) < 32:
+    raise ImproperlyConfigured("READMIT_SECRET_KEY must be set to at least 32 random characters.")
+if "DATABASE_URL" not in os.environ:
+    raise ImproperlyConfigured("DATABASE_URL must be set in production (PostgreSQL).")
+SESSION_COOKIE_SECURE = env_bool("READMIT_SECURE_COOKIES", True)
+CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+SECURE_SSL_REDIRECT = env_bool("READMIT_SSL_REDIRECT", False)
+SECURE_HSTS_SECONDS = int(os.environ.get("READMIT_HSTS_SECONDS", "0"))
+CSRF_TRUSTED_ORIGINS = [o for o in os.environ.get("READMIT_CSRF_ORIGINS", "").split(",") if o]
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.ManifestStaticFilesStorage"},
+}

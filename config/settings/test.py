@@ -1,0 +1,30 @@
+"""Test settings: SQLite in memory unless DATABASE_URL names another database (CI: PostgreSQL)."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+
+import dj_database_url
+
+from .base import *  # noqa: F403
+
+DEBUG = False
+SECRET_KEY = "test-only-key-not-secret-0123456789abcdef"
+ALLOWED_HOSTS = ["*"]
+if os.environ.get("DATABASE_URL"):
+    DATABASES = {"default": dj_database_url.parse(os.environ["DATABASE_URL"])}
+else:
+    DATABASES = {
+        "default": {
+            "ENGINE": "django.db.backends.sqlite3",
+            "NAME": os.path.join(tempfile.gettempdir(), "readmit-test.sqlite3"),
+            "TEST": {"NAME": os.path.join(tempfile.gettempdir(), "readmit-test-db.sqlite3")},
+            "OPTIONS": {"transaction_mode": "IMMEDIATE", "timeout": 20},
+        }
+    }
+# Fast hashing in tests only; production keeps Argon2.
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+MEDIA_ROOT = tempfile.mkdtemp(prefix="readmit-test-media-")
+TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+LOGGING = {"version": 1, "disable_existing_loggers": False}

@@ -1,0 +1,1 @@
+"""Readmit: case management and inter-state exchange for return and relocation agreements."""

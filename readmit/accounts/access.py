@@ -1,0 +1,136 @@
+"""The gates. Every read of an agreement, case or person goes through one of these.
+
+An organisation sees only records of agreements it is party to; a record that exists but is
+not the caller's answers exactly like one that does not exist (``NotFound``), so ids cannot
+be probed. Administrators manage users, not cases: they see agreements, never case files.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from django.db.models import QuerySet
+
+from readmit.accounts.models import Membership, User
+from readmit.accounts.roles import CASE_READERS, Role
+from readmit.core.errors import NotFound
+
+if TYPE_CHECKING:
+    from readmit.agreements.models import Agreement
+    from readmit.cases.models import Case, Person
+    from readmit.cases.workflow import Side
+
+
+@dataclass(frozen=True)
+class Standing:
+    """What the caller is in one agreement: the side their organisation is on, their roles."""
+
+    organisation_id: uuid.UUID | None
+    side: Side | None
+    roles: frozenset[Role]
+
+    @property
+    def is_party(self) -> bool:
+        return self.side is not None
+
+
+def memberships(user: User) -> list[Membership]:
+    if not user.is_authenticated or not user.is_active:
+        return []
+    cached: list[Membership] | None = getattr(user, "_readmit_memberships", None)
+    if cached is None:
+        cached = list(Membership.objects.filter(user=user).select_related("organisation"))
+        user._readmit_memberships = cached  # type: ignore[attr-defined]
+    return cached
+
+
+def organisation_ids(user: User, *, roles: frozenset[Role] | None = None) -> set[uuid.UUID]:
+    return {m.organisation_id for m in memberships(user)
+            if roles is None or Role(m.role) in roles}
+
+
+def roles_in(user: User, organisation_id: uuid.UUID) -> frozenset[Role]:
+    return frozenset(Role(m.role) for m in memberships(user)
+                     if m.organisation_id == organisation_id)
+
+
+def has_role(user: User, role: Role) -> bool:
+    return any(m.role == role for m in memberships(user))
+
+
+def _parse_id(value: uuid.UUID | str) -> uuid.UUID:
+    if isinstance(value, uuid.UUID):
+        return value
+    try:
+        return uuid.UUID(str(value))
+    except ValueError:
+        raise NotFound("No such record.") from None
+
+
+# Agreements ------------------------------------------------------------------------------
+
+def visible_agreements(user: User) -> QuerySet[Agreement]:
+    from readmit.agreements.models import Agreement
+
+    orgs = organisation_ids(user)
+    return Agreement.objects.filter(parties__organisation_id__in=orgs).distinct()
+
+
+def access_agreement(user: User, agreement_id: uuid.UUID | str) -> Agreement:
+    agreement = visible_agreements(user).filter(id=_parse_id(agreement_id)).first()
+    if agreement is None:
+        raise NotFound("No such agreement.")
+    return agreement
+
+
+def standing(user: User, agreement: Agreement) -> Standing:
+    """The caller's side and roles in this agreement (no side if not a party)."""
+    from readmit.cases.workflow import Side
+
+    orgs = organisation_ids(user)
+    for party in agreement.parties.all():
+        if party.organisation_id in orgs:
+            return Standing(party.organisation_id, Side(party.side),
+                            roles_in(user, party.organisation_id))
+    return Standing(None, None, frozenset())
+
+
+# Cases and people ------------------------------------------------------------------------
+
+def visible_cases(user: User) -> QuerySet[Case]:
+    from readmit.cases.models import Case
+
+    orgs = organisation_ids(user, roles=CASE_READERS)
+    return Case.objects.filter(agreement__parties__organisation_id__in=orgs).distinct()
+
+
+def access_case(user: User, case_id: uuid.UUID | str, *, for_update: bool = False) -> Case:
+    from readmit.cases.models import Case
+
+    pk = _parse_id(case_id)
+    if not visible_cases(user).filter(id=pk).exists():
+        raise NotFound("No such case.")
+    queryset = Case.objects.select_related("agreement", "person")
+    if for_update:
+        queryset = queryset.select_for_update(of=("self",))
+    return queryset.get(id=pk)
+
+
+def visible_people(user: User) -> QuerySet[Person]:
+    from django.db.models import Q
+
+    from readmit.cases.models import Person
+
+    orgs = organisation_ids(user, roles=CASE_READERS)
+    return Person.objects.filter(
+        Q(owner_id__in=orgs) | Q(cases__agreement__parties__organisation_id__in=orgs)
+    ).distinct()
+
+
+def access_person(user: User, person_id: uuid.UUID | str) -> Person:
+    person = visible_people(user).filter(id=_parse_id(person_id)).first()
+    if person is None:
+        raise NotFound("No such person.")
+    return person

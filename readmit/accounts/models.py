@@ -1,0 +1,79 @@
+"""Organisations (authorities of a state), users, their memberships and API tokens."""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+
+from readmit.accounts.roles import Role
+from readmit.core.models import BaseModel, Country
+
+
+class OrganisationKind(models.TextChoices):
+    MINISTRY = "ministry", "Ministry"
+    AGENCY = "agency", "Agency"
+    MISSION = "mission", "Diplomatic or consular mission"
+    OTHER = "other", "Other authority"
+
+
+class Organisation(BaseModel):
+    """An authority of a state. Everything a user sees is scoped to their organisations."""
+
+    name = models.CharField(max_length=200)
+    slug = models.SlugField(max_length=60, unique=True)
+    country = models.ForeignKey(Country, on_delete=models.PROTECT, related_name="organisations")
+    kind = models.CharField(max_length=20, choices=OrganisationKind.choices,
+                            default=OrganisationKind.MINISTRY)
+    parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT,
+                               related_name="units",
+                               help_text="E.g. a consular mission belongs to its ministry.")
+
+    class Meta:
+        ordering = ["country__code", "name"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.country_id})"
+
+
+class User(AbstractUser):
+    """A person who logs in. What they may do comes from their memberships, never from flags."""
+
+    display_name = models.CharField(max_length=150, blank=True)
+
+    def __str__(self) -> str:
+        return self.display_name or self.username
+
+
+ROLE_CHOICES = [(r.value, r.label) for r in Role]
+
+
+class Membership(BaseModel):
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="memberships")
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT,
+                                     related_name="memberships")
+    role = models.CharField(max_length=20, choices=ROLE_CHOICES)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "organisation", "role"],
+                                    name="membership_unique_role"),
+            models.CheckConstraint(condition=models.Q(role__in=[r.value for r in Role]),
+                                   name="membership_role_valid"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} — {self.role} at {self.organisation}"
+
+
+class ApiToken(BaseModel):
+    """A bearer token. Only its SHA-256 is stored; the token itself is shown once."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
+    name = models.CharField(max_length=100, blank=True)
+    prefix = models.CharField(max_length=12, db_index=True)
+    digest = models.CharField(max_length=64, unique=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.prefix}… ({self.user})"

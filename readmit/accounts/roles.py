@@ -1,0 +1,29 @@
+"""Roles a member of an organisation can hold. Pure Python: the workflow table uses them."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class Role(StrEnum):
+    CASEWORKER = "caseworker"
+    SUPERVISOR = "supervisor"
+    LIAISON = "liaison"
+    AUDITOR = "auditor"
+    ADMINISTRATOR = "administrator"
+
+    @property
+    def label(self) -> str:
+        return {
+            "caseworker": "Caseworker",
+            "supervisor": "Supervisor",
+            "liaison": "Liaison officer",
+            "auditor": "Auditor",
+            "administrator": "Administrator",
+        }[self.value]
+
+
+# Who may read case files at all: administrators manage users, not cases.
+CASE_READERS = frozenset({Role.CASEWORKER, Role.SUPERVISOR, Role.LIAISON, Role.AUDITOR})
+# Who may change case files (each transition narrows this further).
+CASE_WRITERS = frozenset({Role.CASEWORKER, Role.SUPERVISOR, Role.LIAISON})

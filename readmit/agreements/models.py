@@ -1,0 +1,165 @@
+"""Agreements between states, their parties, reception sites and the diplomatic record."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import models
+
+from readmit.accounts.models import Organisation
+from readmit.agreements.terms import AgreementTerms
+from readmit.core.models import BaseModel, Country
+
+
+class AgreementKind(models.TextChoices):
+    RELOCATION = "relocation", "Third-country relocation"
+    READMISSION = "readmission", "Readmission of own nationals"
+    RECEPTION = "reception", "Reception centres abroad"
+
+
+class AgreementStatus(models.TextChoices):
+    APPROACHED = "approached", "Approached"
+    NEGOTIATING = "negotiating", "Negotiating"
+    SIGNED = "signed", "Signed"
+    IN_FORCE = "in_force", "In force"
+    SUSPENDED = "suspended", "Suspended"
+    ENDED = "ended", "Ended"
+
+
+class PartySide(models.TextChoices):
+    SENDING = "sending", "Sending / requesting state"
+    RECEIVING = "receiving", "Receiving / requested state"
+
+
+class Agreement(BaseModel):
+    reference = models.SlugField(max_length=60, unique=True)
+    title = models.CharField(max_length=200)
+    kind = models.CharField(max_length=20, choices=AgreementKind.choices)
+    status = models.CharField(max_length=20, choices=AgreementStatus.choices,
+                              default=AgreementStatus.APPROACHED)
+    terms = models.JSONField(default=dict, help_text="Validated by AgreementTerms.")
+    signed_on = models.DateField(null=True, blank=True)
+    in_force_from = models.DateField(null=True, blank=True)
+    ends_on = models.DateField(null=True, blank=True)
+    source = models.TextField(blank=True, help_text="Where the text or the terms come from.")
+
+    class Meta:
+        ordering = ["reference"]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(kind__in=AgreementKind.values),
+                                   name="agreement_kind_valid"),
+            models.CheckConstraint(condition=models.Q(status__in=AgreementStatus.values),
+                                   name="agreement_status_valid"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def parsed_terms(self) -> AgreementTerms:
+        return AgreementTerms.model_validate(self.terms)
+
+    def party(self, side: str) -> AgreementParty | None:
+        for party in self.parties.all():
+            if party.side == side:
+                return party
+        return None
+
+    @property
+    def sending_party(self) -> AgreementParty | None:
+        return self.party(PartySide.SENDING)
+
+    @property
+    def receiving_party(self) -> AgreementParty | None:
+        return self.party(PartySide.RECEIVING)
+
+    def terms_summary(self) -> dict[str, Any]:
+        return self.parsed_terms.model_dump(exclude_defaults=True)
+
+
+class AgreementParty(BaseModel):
+    agreement = models.ForeignKey(Agreement, on_delete=models.CASCADE, related_name="parties")
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT,
+                                     related_name="agreement_parties")
+    side = models.CharField(max_length=10, choices=PartySide.choices)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["agreement", "organisation"],
+                                    name="party_once_per_agreement"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organisation} ({self.side})"
+
+
+class Site(BaseModel):
+    """A reception site in the receiving state, with its own capacity."""
+
+    agreement = models.ForeignKey(Agreement, on_delete=models.CASCADE, related_name="sites")
+    name = models.CharField(max_length=200)
+    country = models.ForeignKey(Country, on_delete=models.PROTECT)
+    location = models.CharField(max_length=200, blank=True)
+    capacity = models.PositiveIntegerField()
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(fields=["agreement", "name"], name="site_name_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.capacity} places)"
+
+
+class ContactChannel(models.TextChoices):
+    DIPLOMATIC_NOTE = "note", "Diplomatic note"
+    MEETING = "meeting", "Meeting"
+    EMBASSY = "embassy", "Through an embassy"
+    PUBLIC_STATEMENT = "public", "Public statement"
+    MEDIA = "media", "Reported by media"
+    OTHER = "other", "Other"
+
+
+class DiplomaticContact(BaseModel):
+    """One approach or exchange between states about an (intended) agreement."""
+
+    agreement = models.ForeignKey(Agreement, on_delete=models.CASCADE, related_name="contacts")
+    occurred_on = models.DateField()
+    from_country = models.ForeignKey(Country, on_delete=models.PROTECT, related_name="+")
+    to_country = models.ForeignKey(Country, on_delete=models.PROTECT, related_name="+")
+    channel = models.CharField(max_length=10, choices=ContactChannel.choices)
+    summary = models.TextField()
+    source = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["-occurred_on"]
+
+    def __str__(self) -> str:
+        return f"{self.occurred_on} {self.from_country_id}→{self.to_country_id}"
+
+
+class Stance(models.TextChoices):
+    READY = "ready", "Ready to cooperate"
+    OPEN = "open", "Open, with conditions"
+    NO_COMMUNICATION = "no_communication", "No communication so far"
+    OWN_NATIONALS_ONLY = "own_nationals_only", "Takes back own nationals only"
+    REFUSES = "refuses", "Refuses"
+    NO_COMMENT = "no_comment", "Does not comment"
+
+
+class PublicPosition(BaseModel):
+    """What a state said in public on the topic of an agreement, with its source."""
+
+    agreement = models.ForeignKey(Agreement, on_delete=models.CASCADE, related_name="positions")
+    country = models.ForeignKey(Country, on_delete=models.PROTECT, related_name="+")
+    stated_on = models.DateField()
+    stance = models.CharField(max_length=20, choices=Stance.choices)
+    statement = models.TextField()
+    source = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["-stated_on"]
+
+    def __str__(self) -> str:
+        return f"{self.country_id}: {self.get_stance_display()}"

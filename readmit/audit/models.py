@@ -1,0 +1,85 @@
+"""The append-only, hash-chained audit log.
+
+Each row stores the hash of the row before it; ``AuditHead`` stores the last sequence number
+and hash, so that deleting the newest rows is detected as well as altering or deleting any
+other row. Rows refuse ``save()`` on update and ``delete()``; on PostgreSQL a trigger refuses
+UPDATE and DELETE as well (see migration 0002).
+"""
+
+from __future__ import annotations
+
+from typing import Any, NoReturn
+
+from django.db import models
+
+from readmit.audit.events import AuditEventType
+
+
+class AppendOnlyError(Exception):
+    pass
+
+
+class AuditEventQuerySet(models.QuerySet["AuditEvent"]):
+    def update(self, **kwargs: Any) -> NoReturn:
+        raise AppendOnlyError("audit events are append-only")
+
+    def delete(self) -> NoReturn:  # type: ignore[override]
+        raise AppendOnlyError("audit events are append-only")
+
+
+class AuditEvent(models.Model):
+    seq = models.BigIntegerField(primary_key=True)
+    occurred_at = models.DateTimeField()
+    event_type = models.PositiveSmallIntegerField(
+        choices=[(e.value, e.label) for e in AuditEventType]
+    )
+    # Plain values, not foreign keys: the log must outlive what it describes, and a row
+    # must never change because something it points to did.
+    actor_id = models.BigIntegerField(null=True, blank=True)
+    actor_username = models.CharField(max_length=150, blank=True)
+    organisation_id = models.UUIDField(null=True, blank=True, db_index=True)
+    agreement_id = models.UUIDField(null=True, blank=True, db_index=True)
+    case_id = models.UUIDField(null=True, blank=True, db_index=True)
+    object_type = models.CharField(max_length=60, blank=True)
+    object_id = models.CharField(max_length=64, blank=True)
+    data = models.JSONField(default=dict)
+    prev_hash = models.CharField(max_length=64)
+    hash = models.CharField(max_length=64, unique=True)
+
+    objects = AuditEventQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["seq"]
+
+    def __str__(self) -> str:
+        return f"#{self.seq} {self.get_event_type_display()}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if not self._state.adding:
+            raise AppendOnlyError("audit events are append-only")
+        kwargs["force_insert"] = True
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> NoReturn:
+        raise AppendOnlyError("audit events are append-only")
+
+    @property
+    def type_label(self) -> str:
+        try:
+            return AuditEventType(self.event_type).label
+        except ValueError:
+            return str(self.event_type)
+
+
+class AuditHead(models.Model):
+    """One row: the newest sequence number and hash. Locked by every writer."""
+
+    id = models.PositiveSmallIntegerField(primary_key=True, default=1)
+    seq = models.BigIntegerField(default=0)
+    hash = models.CharField(max_length=64)
+
+    class Meta:
+        constraints = [models.CheckConstraint(condition=models.Q(id=1), name="audit_head_single")]
+
+    def __str__(self) -> str:
+        return f"head #{self.seq}"

@@ -1,0 +1,100 @@
+"""Writing and verifying the audit log. Every service that changes state calls ``audit_record``."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from collections.abc import Iterator, Mapping
+from typing import TYPE_CHECKING, Any
+
+from django.db import connection, transaction
+
+from readmit.audit.chain import GENESIS, Break, find_break, row_hash
+from readmit.audit.events import AuditEventType
+from readmit.audit.models import AuditEvent, AuditHead
+from readmit.core import clock
+
+if TYPE_CHECKING:
+    from readmit.accounts.models import User
+
+
+def _iso(value: dt.datetime) -> str:
+    return value.astimezone(dt.UTC).isoformat(timespec="microseconds")
+
+
+def _uuid_str(value: uuid.UUID | str | None) -> str | None:
+    return None if value is None else str(value)
+
+
+def audit_record(
+    *,
+    event_type: AuditEventType,
+    acting_user: User | None,
+    organisation_id: uuid.UUID | None = None,
+    agreement_id: uuid.UUID | None = None,
+    case_id: uuid.UUID | None = None,
+    object_type: str = "",
+    object_id: str = "",
+    data: Mapping[str, Any] | None = None,
+) -> AuditEvent:
+    """Append one event. Must run inside the transaction that makes the change it records."""
+    if not connection.in_atomic_block:
+        raise RuntimeError("audit_record must be called inside the transaction it records")
+    head, _ = AuditHead.objects.select_for_update().get_or_create(
+        id=1, defaults={"seq": 0, "hash": GENESIS}
+    )
+    occurred_at = clock.now()
+    row: dict[str, Any] = {
+        "seq": head.seq + 1,
+        "occurred_at": _iso(occurred_at),
+        "event_type": int(event_type),
+        "actor_id": acting_user.pk if acting_user is not None else None,
+        "actor_username": acting_user.get_username() if acting_user is not None else "",
+        "organisation_id": _uuid_str(organisation_id),
+        "agreement_id": _uuid_str(agreement_id),
+        "case_id": _uuid_str(case_id),
+        "object_type": object_type,
+        "object_id": object_id,
+        "data": dict(data or {}),
+        "prev_hash": head.hash,
+    }
+    row["hash"] = row_hash(row)
+    event = AuditEvent(
+        seq=row["seq"], occurred_at=occurred_at, event_type=row["event_type"],
+        actor_id=row["actor_id"], actor_username=row["actor_username"],
+        organisation_id=organisation_id, agreement_id=agreement_id, case_id=case_id,
+        object_type=object_type, object_id=object_id, data=row["data"],
+        prev_hash=row["prev_hash"], hash=row["hash"],
+    )
+    event.save()
+    AuditHead.objects.filter(id=1).update(seq=row["seq"], hash=row["hash"])
+    return event
+
+
+def _stored_rows() -> Iterator[dict[str, Any]]:
+    fields = ("seq", "occurred_at", "event_type", "actor_id", "actor_username",
+              "organisation_id", "agreement_id", "case_id", "object_type", "object_id",
+              "data", "prev_hash", "hash")
+    for values in AuditEvent.objects.order_by("seq").values_list(*fields).iterator(2000):
+        row = dict(zip(fields, values, strict=True))
+        row["occurred_at"] = _iso(row["occurred_at"])
+        for key in ("organisation_id", "agreement_id", "case_id"):
+            row[key] = _uuid_str(row[key])
+        yield row
+
+
+def audit_verify() -> tuple[int, Break | None]:
+    """Recompute the whole chain: (rows checked, first break or None)."""
+    with transaction.atomic():
+        head = AuditHead.objects.filter(id=1).first()
+        head_seq, head_hash = (head.seq, head.hash) if head else (0, GENESIS)
+        count = 0
+
+        def counted() -> Iterator[dict[str, Any]]:
+            nonlocal count
+            for row in _stored_rows():
+                count += 1
+                yield row
+
+        broken = find_break(counted(), head_seq, head_hash)
+    return count, broken

@@ -1,0 +1,14 @@
+from __future__ import annotations
+
+from django.apps import AppConfig
+
+
+class CasesConfig(AppConfig):
+    name = "readmit.cases"
+    label = "cases"
+    verbose_name = "People and cases"
+
+    def ready(self) -> None:
+        from readmit.cases import rules
+
+        rules.register()

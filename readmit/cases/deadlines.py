@@ -1,0 +1,122 @@
+"""Which deadlines a case carries, computed from its agreement's time limits.
+
+The arithmetic is ``readmit.deadlines`` (pure); this module decides which limit starts on
+which event. Time-limit keys in an agreement's terms:
+
+- ``reply``: the requested state answers a readmission application (start: case opened);
+- ``extension``: one reasoned extension of ``reply`` (action ``extend``);
+- ``transfer``: the transfer takes place after acceptance (start: ``accept``);
+- ``interview``: the interview takes place (start: ``request_interview``).
+
+Calendars count the weekends and public holidays of both parties' countries.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from readmit.accounts.models import User
+from readmit.agreements.models import Agreement
+from readmit.agreements.terms import TimeLimitTerm
+from readmit.audit.events import AuditEventType
+from readmit.audit.services import audit_record
+from readmit.cases.models import Case, Deadline
+from readmit.core import clock
+from readmit.deadlines import TimeLimit, Unit, WorkingCalendar, due, extend
+
+LABELS = {
+    "reply": "Reply to the application",
+    "transfer": "Transfer after acceptance",
+    "interview": "Interview",
+}
+# What each action does to running deadlines: (deadline kinds it meets, limit it starts).
+ON_ACTION: dict[str, tuple[tuple[str, ...], str | None]] = {
+    "accept": (("reply", "interview"), "transfer"),
+    "reject": (("reply", "interview"), None),
+    "request_interview": ((), "interview"),
+    "record_transfer": (("transfer",), None),
+    "withdraw": (("reply", "interview", "transfer"), None),
+}
+
+
+def calendar_for(agreement: Agreement) -> WorkingCalendar:
+    countries = sorted({p.organisation.country_id for p in
+                        agreement.parties.select_related("organisation")})
+    supported = []
+    for code in countries:
+        try:
+            WorkingCalendar([code])
+        except ValueError:
+            continue  # no public-holiday data for this country: weekends still count
+        supported.append(code)
+    return WorkingCalendar(supported)
+
+
+def _limit(term: TimeLimitTerm) -> TimeLimit:
+    return TimeLimit(amount=term.amount, unit=Unit(term.unit), roll_forward=term.roll_forward)
+
+
+def _due_on(start: dt.datetime, term: TimeLimitTerm, calendar: WorkingCalendar) -> dt.date:
+    result = due(start, _limit(term), calendar)
+    return result.date() if isinstance(result, dt.datetime) else result
+
+
+def _start(case: Case, kind: str, at: dt.datetime, acting_user: User | None) -> None:
+    term = case.agreement.parsed_terms.time_limits.get(kind)
+    if term is None:
+        return
+    calendar = calendar_for(case.agreement)
+    due_on = _due_on(at, term, calendar)
+    explanation = f"{term.amount} {term.unit.replace('_', ' ')} from {at.date().isoformat()}"
+    deadline = Deadline.objects.create(case=case, kind=kind, label=LABELS.get(kind, kind),
+                                       due_on=due_on, explanation=explanation)
+    audit_record(event_type=AuditEventType.DEADLINE_SET, acting_user=acting_user,
+                 agreement_id=case.agreement_id, case_id=case.id, object_type="deadline",
+                 object_id=str(deadline.id),
+                 data={"kind": kind, "due_on": due_on.isoformat(), "explanation": explanation})
+
+
+def deadlines_on_open(case: Case, *, acting_user: User | None) -> None:
+    if case.kind == "readmission":
+        _start(case, "reply", clock.now(), acting_user)
+
+
+def deadlines_on_transition(case: Case, *, action: str, at: dt.datetime,
+                            acting_user: User | None) -> None:
+    if action == "extend":
+        _extend_reply(case, at=at, acting_user=acting_user)
+        return
+    meets, starts = ON_ACTION.get(action, ((), None))
+    if meets:
+        case.deadlines.filter(kind__in=meets, met_at__isnull=True,
+                              cancelled_at__isnull=True).update(met_at=at)
+    if starts:
+        _start(case, starts, at, acting_user)
+
+
+def _extend_reply(case: Case, *, at: dt.datetime, acting_user: User | None) -> None:
+    from readmit.core.errors import TransitionRefused
+
+    term = case.agreement.parsed_terms.time_limits.get("extension")
+    if term is None:
+        raise TransitionRefused("This agreement provides no extension of the reply time limit.",
+                                rule="no-extension")
+    deadline = case.deadlines.filter(kind="reply", met_at__isnull=True,
+                                     cancelled_at__isnull=True).first()
+    if deadline is None:
+        raise TransitionRefused("No reply time limit is running.", rule="no-extension")
+    if "extended" in deadline.explanation:
+        raise TransitionRefused("The reply time limit was already extended once.",
+                                rule="extension-used")
+    if at.date() > deadline.due_on:
+        raise TransitionRefused("The reply time limit has already run out.",
+                                rule="extension-too-late")
+    new_due = extend(deadline.due_on, _limit(term), calendar_for(case.agreement))
+    deadline.due_on = new_due
+    deadline.explanation = f"{deadline.explanation}; extended by {term.amount} " \
+                           f"{term.unit.replace('_', ' ')}"
+    deadline.save(update_fields=["due_on", "explanation", "updated_at"])
+    audit_record(event_type=AuditEventType.DEADLINE_SET, acting_user=acting_user,
+                 agreement_id=case.agreement_id, case_id=case.id, object_type="deadline",
+                 object_id=str(deadline.id),
+                 data={"kind": "reply", "due_on": new_due.isoformat(), "extended": True})

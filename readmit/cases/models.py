@@ -1,0 +1,261 @@
+"""People (names as written, never translated), their documents, cases and attachments."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db import models
+
+from readmit.accounts.models import Organisation, User
+from readmit.agreements.models import Agreement, AgreementKind
+from readmit.cases.workflow import WORKFLOWS
+from readmit.core.models import BaseModel, Country
+
+
+class Sex(models.TextChoices):
+    FEMALE = "F", "Female"
+    MALE = "M", "Male"
+    OTHER = "X", "Other / unspecified"
+    UNKNOWN = "U", "Unknown"
+
+
+class Person(BaseModel):
+    """A person as the sending state recorded them.
+
+    ``given_names`` / ``family_name`` keep the script the name was written in (Cyrillic,
+    Latin with diacritics ...); the ``*_latin`` fields hold a Latin form for display and
+    matching. Names are data, never translated. Birth dates may be partial (year, or year
+    and month), as real documents are.
+    """
+
+    given_names = models.CharField(max_length=200, blank=True)
+    family_name = models.CharField(max_length=200)
+    given_names_latin = models.CharField(max_length=200, blank=True)
+    family_name_latin = models.CharField(max_length=200, blank=True)
+    birth_year = models.PositiveSmallIntegerField(null=True, blank=True)
+    birth_month = models.PositiveSmallIntegerField(null=True, blank=True)
+    birth_day = models.PositiveSmallIntegerField(null=True, blank=True)
+    place_of_birth = models.CharField(max_length=200, blank=True)
+    sex = models.CharField(max_length=1, choices=Sex.choices, default=Sex.UNKNOWN)
+    nationalities = models.ManyToManyField(Country, related_name="nationals", blank=True)
+    languages = models.JSONField(default=list, blank=True)
+    convictions = models.JSONField(
+        default=list, blank=True,
+        help_text="[{offence, category, date, country}] as the sending state reported them.")
+    pending_criminal_case = models.BooleanField(null=True, blank=True,
+                                                help_text="None: not known.")
+    vulnerabilities = models.JSONField(
+        default=list, blank=True,
+        help_text="e.g. pregnant, unaccompanied_minor, medical, disability, trafficking_victim.")
+    owner = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="people",
+                              help_text="The organisation that recorded this person.")
+
+    class Meta:
+        verbose_name_plural = "people"
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(birth_month__isnull=True)
+                | (models.Q(birth_month__gte=1) & models.Q(birth_month__lte=12)
+                   & models.Q(birth_year__isnull=False)),
+                name="person_birth_month_valid",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(birth_day__isnull=True)
+                | (models.Q(birth_day__gte=1) & models.Q(birth_day__lte=31)
+                   & models.Q(birth_month__isnull=False)),
+                name="person_birth_day_valid",
+            ),
+            models.CheckConstraint(condition=models.Q(sex__in=Sex.values),
+                                   name="person_sex_valid"),
+        ]
+
+    def __str__(self) -> str:
+        return self.display_name
+
+    @property
+    def display_name(self) -> str:
+        written = " ".join(p for p in (self.given_names, self.family_name) if p)
+        latin = " ".join(p for p in (self.given_names_latin, self.family_name_latin) if p)
+        if latin and latin != written:
+            return f"{written} ({latin})"
+        return written
+
+    @property
+    def birth_date_display(self) -> str:
+        if self.birth_year is None:
+            return "unknown"
+        if self.birth_month is None:
+            return f"{self.birth_year:04d}"
+        if self.birth_day is None:
+            return f"{self.birth_year:04d}-{self.birth_month:02d}"
+        return f"{self.birth_year:04d}-{self.birth_month:02d}-{self.birth_day:02d}"
+
+    def age_on(self, day: dt.date) -> int | None:
+        """Age in whole years, the lowest consistent with a partial birth date."""
+        if self.birth_year is None:
+            return None
+        month = self.birth_month or 12
+        birth_day = self.birth_day or 31 if self.birth_month else 31
+        age = day.year - self.birth_year
+        if (day.month, day.day) < (month, birth_day):
+            age -= 1
+        return age
+
+
+class NameKind(models.TextChoices):
+    ALIAS = "alias", "Alias"
+    FORMER = "former", "Former name"
+    BIRTH = "birth", "Name at birth"
+    OTHER_SCRIPT = "script", "Same name in another script"
+
+
+class PersonName(BaseModel):
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="other_names")
+    kind = models.CharField(max_length=10, choices=NameKind.choices)
+    given_names = models.CharField(max_length=200, blank=True)
+    family_name = models.CharField(max_length=200)
+
+    def __str__(self) -> str:
+        return f"{self.given_names} {self.family_name} ({self.kind})"
+
+
+class DocumentType(models.TextChoices):
+    PASSPORT = "passport", "Passport"
+    ID_CARD = "id_card", "Identity card"
+    EMERGENCY_TRAVEL = "emergency_travel_document", "Emergency travel document"
+    EU_TRAVEL = "eu_travel_document", "EU travel document for return"
+    BIRTH_CERTIFICATE = "birth_certificate", "Birth certificate"
+    DRIVING_LICENCE = "driving_licence", "Driving licence"
+    OTHER = "other", "Other document"
+
+
+class IdentityDocument(BaseModel):
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="documents")
+    type = models.CharField(max_length=30, choices=DocumentType.choices)
+    number = models.CharField(max_length=40)
+    issuing_country = models.ForeignKey(Country, on_delete=models.PROTECT, related_name="+")
+    issued_on = models.DateField(null=True, blank=True)
+    expires_on = models.DateField(null=True, blank=True)
+    is_copy = models.BooleanField(default=False)
+    flagged_false = models.BooleanField(default=False,
+                                        help_text="A document flagged false never counts.")
+
+    class Meta:
+        indexes = [models.Index(fields=["type", "number", "issuing_country"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_type_display()} {self.number} ({self.issuing_country_id})"
+
+
+class Case(BaseModel):
+    """One person under one agreement. ``state`` moves only through ``case_transition``."""
+
+    agreement = models.ForeignKey(Agreement, on_delete=models.PROTECT, related_name="cases")
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="cases")
+    kind = models.CharField(max_length=20, choices=AgreementKind.choices)
+    state = models.CharField(max_length=30)
+    reference = models.CharField(max_length=40, unique=True)
+    external_id = models.CharField(max_length=80, blank=True,
+                                   help_text="The sending state's own identifier.")
+    legal_hold = models.BooleanField(default=False)
+    family_group = models.CharField(max_length=80, blank=True,
+                                    help_text="Cases with the same group move together or not.")
+    version = models.PositiveIntegerField(default=1, help_text="Bumped on every change; ETag.")
+    closed_at = models.DateTimeField(null=True, blank=True)
+    data = models.JSONField(default=dict, blank=True,
+                            help_text="Per-kind details recorded by transitions.")
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["agreement", "external_id"],
+                                    condition=~models.Q(external_id=""),
+                                    name="case_external_id_unique_per_agreement"),
+            models.CheckConstraint(condition=models.Q(kind__in=AgreementKind.values),
+                                   name="case_kind_valid"),
+        ]
+        indexes = [models.Index(fields=["agreement", "state"])]
+
+    def __str__(self) -> str:
+        return f"{self.reference} ({self.state})"
+
+    @property
+    def workflow(self):  # type: ignore[no-untyped-def]
+        return WORKFLOWS[self.kind]
+
+    @property
+    def etag(self) -> str:
+        return f'"{self.id}-{self.version}"'
+
+
+class Deadline(BaseModel):
+    """A time limit running on a case, computed by ``readmit.deadlines`` from the terms."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="deadlines")
+    kind = models.CharField(max_length=40)
+    label = models.CharField(max_length=200)
+    due_on = models.DateField()
+    met_at = models.DateTimeField(null=True, blank=True)
+    cancelled_at = models.DateTimeField(null=True, blank=True)
+    explanation = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["due_on"]
+
+    def __str__(self) -> str:
+        return f"{self.label} by {self.due_on}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.met_at is None and self.cancelled_at is None
+
+
+class AttachmentKind(models.TextChoices):
+    EVIDENCE_OF_NATIONALITY = "evidence_of_nationality", "Evidence of nationality"
+    TRAVEL_DOCUMENT = "travel_document", "Travel document"
+    NOTICE = "notice", "Notice to the person"
+    COURT_DECISION = "court_decision", "Court decision"
+    OTHER = "other", "Other"
+
+
+def attachment_path(instance: Attachment, filename: str) -> str:
+    return f"cases/{instance.case_id}/{instance.id}"
+
+
+class Attachment(BaseModel):
+    """A file on a case. Stored under an opaque name; served only through the case gate."""
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="attachments")
+    kind = models.CharField(max_length=30, choices=AttachmentKind.choices)
+    file = models.FileField(upload_to=attachment_path)
+    filename = models.CharField(max_length=255)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveBigIntegerField()
+    sha256 = models.CharField(max_length=64)
+    uploaded_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+
+    def __str__(self) -> str:
+        return self.filename
+
+
+class QuotaAllocation(BaseModel):
+    """One place of an agreement's quota, taken by a selection in one period."""
+
+    agreement = models.ForeignKey(Agreement, on_delete=models.PROTECT,
+                                  related_name="quota_allocations")
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="quota_allocations")
+    period_start = models.DateField()
+    period_end = models.DateField()
+    released_at = models.DateTimeField(null=True, blank=True)
+    release_reason = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["case"], condition=models.Q(released_at__isnull=True),
+                                    name="one_live_allocation_per_case"),
+        ]
+        indexes = [models.Index(fields=["agreement", "period_start"])]
+
+    def __str__(self) -> str:
+        return f"{self.case_id} in {self.period_start}"

@@ -1,0 +1,57 @@
+"""Rules that need data, attached to workflow actions as transition hooks.
+
+Each hook runs inside ``case_transition``'s transaction, after the table allowed the move.
+"""
+
+from __future__ import annotations
+
+from readmit.agreements.models import Agreement
+from readmit.agreements.quota import period_containing
+from readmit.cases.models import QuotaAllocation
+from readmit.cases.services import TransitionContext, register_transition_hook
+from readmit.core.errors import TransitionRefused
+
+
+def quota_allocate(context: TransitionContext) -> None:
+    """A selection takes one place of the quota of the period it falls in.
+
+    The agreement row is locked first, so concurrent selections (several processes on
+    PostgreSQL) queue here and each counts what the previous ones committed: the quota can
+    never be exceeded.
+    """
+    case = context.case
+    agreement = Agreement.objects.select_for_update().get(id=case.agreement_id)
+    quota = agreement.parsed_terms.quota
+    if quota is None:
+        return
+    day = context.at.date()
+    period = period_containing(quota, day=day, in_force_from=agreement.in_force_from,
+                               ends_on=agreement.ends_on)
+    if period is None:
+        raise TransitionRefused(
+            f"No quota period of agreement '{agreement.reference}' covers {day.isoformat()}: "
+            "nobody can be selected.", rule="quota-period")
+    used = QuotaAllocation.objects.filter(agreement=agreement, period_start=period.start,
+                                          released_at__isnull=True).count()
+    if used >= quota.limit:
+        raise TransitionRefused(
+            f"The quota of {quota.limit} for {period.start.isoformat()} to "
+            f"{period.end.isoformat()} is used up ({used} selected).", rule="quota-exceeded")
+    QuotaAllocation.objects.create(agreement=agreement, case=case, period_start=period.start,
+                                   period_end=period.end)
+    context.audit_data["quota"] = {"period_start": period.start.isoformat(),
+                                   "used_after": used + 1, "limit": quota.limit}
+
+
+def quota_release(context: TransitionContext) -> None:
+    """A withdrawal or decline frees only the place this case took, if it took one."""
+    released = QuotaAllocation.objects.filter(case=context.case, released_at__isnull=True).update(
+        released_at=context.at, release_reason=context.transition.action)
+    if released:
+        context.audit_data["quota_released"] = released
+
+
+def register() -> None:
+    register_transition_hook("relocation", "select", quota_allocate)
+    for action in ("withdraw", "decline"):
+        register_transition_hook("relocation", action, quota_release)

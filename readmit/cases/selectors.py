@@ -1,0 +1,86 @@
+"""Reads on cases that every interface shares. All start from the gates in accounts.access."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from dataclasses import dataclass
+
+from django.db.models import Q, QuerySet
+
+from readmit.accounts.access import standing, visible_cases
+from readmit.accounts.models import User
+from readmit.audit.models import AuditEvent
+from readmit.cases.models import Case, Deadline
+from readmit.cases.workflow import workflow_for
+from readmit.core import clock
+
+
+def case_list(
+    user: User,
+    *,
+    agreement_id: uuid.UUID | str | None = None,
+    state: str | None = None,
+    kind: str | None = None,
+    query: str = "",
+    open_only: bool = False,
+) -> QuerySet[Case]:
+    cases = visible_cases(user).select_related("agreement", "person")
+    if agreement_id:
+        cases = cases.filter(agreement_id=agreement_id)
+    if state:
+        cases = cases.filter(state=state)
+    if kind:
+        cases = cases.filter(kind=kind)
+    if open_only:
+        cases = cases.filter(closed_at__isnull=True)
+    if query:
+        q = query.strip()
+        cases = cases.filter(
+            Q(reference__icontains=q) | Q(external_id__icontains=q)
+            | Q(person__family_name__icontains=q) | Q(person__given_names__icontains=q)
+            | Q(person__family_name_latin__icontains=q)
+            | Q(person__given_names_latin__icontains=q)
+        )
+    return cases
+
+
+def case_allowed_actions(user: User, case: Case) -> list[str]:
+    """The actions this caller may take on this case now (table, side, role, legal hold)."""
+    position = standing(user, case.agreement)
+    return workflow_for(case.kind).allowed_actions(
+        state=case.state, side=position.side, roles=position.roles, on_hold=case.legal_hold)
+
+
+def case_history(case: Case) -> QuerySet[AuditEvent]:
+    """The case's audit events, oldest first: its history is its audit trail."""
+    return AuditEvent.objects.filter(case_id=case.id).order_by("seq")
+
+
+def case_open_deadlines(case: Case) -> QuerySet[Deadline]:
+    return case.deadlines.filter(met_at__isnull=True, cancelled_at__isnull=True)
+
+
+@dataclass(frozen=True)
+class DueItem:
+    deadline: Deadline
+    days_left: int
+
+    @property
+    def overdue(self) -> bool:
+        return self.days_left < 0
+
+
+def deadlines_due(user: User, *, within_days: int = 14,
+                  today: dt.date | None = None) -> list[DueItem]:
+    """Open deadlines on the caller's open cases, due within ``within_days`` or overdue."""
+    today = today or clock.today()
+    horizon = today + dt.timedelta(days=within_days)
+    deadlines = (
+        Deadline.objects.filter(case__in=visible_cases(user).filter(closed_at__isnull=True),
+                                met_at__isnull=True, cancelled_at__isnull=True,
+                                due_on__lte=horizon)
+        .select_related("case", "case__person", "case__agreement")
+        .order_by("due_on")
+    )
+    return [DueItem(d, (d.due_on - today).days) for d in deadlines]

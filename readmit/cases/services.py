@@ -1,0 +1,204 @@
+"""Writes on people and cases. Each takes ``acting_user`` and audits in the same transaction."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db import IntegrityError, transaction
+
+from readmit.accounts.access import access_case, standing
+from readmit.accounts.models import Organisation, User
+from readmit.agreements.models import Agreement, AgreementStatus
+from readmit.audit.events import AuditEventType
+from readmit.audit.services import audit_record
+from readmit.cases.deadlines import deadlines_on_open, deadlines_on_transition
+from readmit.cases.models import Case, IdentityDocument, Person, PersonName
+from readmit.cases.workflow import Transition, workflow_for
+from readmit.core import clock
+from readmit.core.errors import PreconditionFailed, TransitionRefused, ValidationFailed
+from readmit.core.models import Country
+
+
+@dataclass(frozen=True)
+class DocumentInput:
+    type: str
+    number: str
+    issuing_country: str
+    is_copy: bool = False
+
+
+@dataclass(frozen=True)
+class PersonInput:
+    family_name: str
+    given_names: str = ""
+    family_name_latin: str = ""
+    given_names_latin: str = ""
+    birth_year: int | None = None
+    birth_month: int | None = None
+    birth_day: int | None = None
+    place_of_birth: str = ""
+    sex: str = "U"
+    nationalities: Sequence[str] = ()
+    languages: Sequence[str] = ()
+    aliases: Sequence[tuple[str, str]] = ()
+    documents: Sequence[DocumentInput] = field(default_factory=tuple)
+    convictions: Sequence[Mapping[str, Any]] = ()
+    pending_criminal_case: bool | None = None
+    vulnerabilities: Sequence[str] = ()
+
+
+def person_create(*, data: PersonInput, owner: Organisation, acting_user: User | None) -> Person:
+    """Record a person exactly as written; ``data`` has been validated by the interface."""
+    with transaction.atomic():
+        person = Person.objects.create(
+            given_names=data.given_names, family_name=data.family_name,
+            given_names_latin=data.given_names_latin, family_name_latin=data.family_name_latin,
+            birth_year=data.birth_year, birth_month=data.birth_month, birth_day=data.birth_day,
+            place_of_birth=data.place_of_birth, sex=data.sex, languages=list(data.languages),
+            convictions=[dict(c) for c in data.convictions],
+            pending_criminal_case=data.pending_criminal_case,
+            vulnerabilities=list(data.vulnerabilities), owner=owner,
+        )
+        if data.nationalities:
+            person.nationalities.set(Country.objects.filter(code__in=data.nationalities))
+        PersonName.objects.bulk_create(
+            PersonName(person=person, kind="alias", given_names=g, family_name=f)
+            for g, f in data.aliases
+        )
+        IdentityDocument.objects.bulk_create(
+            IdentityDocument(person=person, type=d.type, number=d.number,
+                             issuing_country_id=d.issuing_country, is_copy=d.is_copy)
+            for d in data.documents
+        )
+        audit_record(event_type=AuditEventType.PERSON_CREATED, acting_user=acting_user,
+                     organisation_id=owner.id, object_type="person", object_id=str(person.id),
+                     data={"family_name": data.family_name, "given_names": data.given_names})
+    return person
+
+
+def _next_reference(agreement: Agreement) -> str:
+    prefix = agreement.reference.upper()[:12]
+    count = Case.objects.filter(agreement=agreement).count() + 1
+    while True:
+        reference = f"{prefix}-{count:05d}"
+        if not Case.objects.filter(reference=reference).exists():
+            return reference
+        count += 1
+
+
+def case_open(
+    *, agreement: Agreement, person: Person, acting_user: User | None,
+    organisation: Organisation, external_id: str = "", data: Mapping[str, Any] | None = None,
+    family_group: str = "",
+) -> Case:
+    """Open a case in the workflow's initial state. The agreement must be in force."""
+    if agreement.status != AgreementStatus.IN_FORCE:
+        raise TransitionRefused(
+            f"Agreement '{agreement.reference}' is {agreement.get_status_display().lower()}, "
+            "not in force: no cases can be opened under it.", rule="agreement-not-in-force")
+    workflow = workflow_for(agreement.kind)
+    with transaction.atomic():
+        try:
+            with transaction.atomic():
+                case = Case.objects.create(
+                    agreement=agreement, person=person, kind=agreement.kind,
+                    state=workflow.initial, reference=_next_reference(agreement),
+                    external_id=external_id, data=dict(data or {}),
+                    family_group=family_group,
+                )
+        except IntegrityError:
+            raise ValidationFailed(
+                f"A case with external id '{external_id}' already exists under this agreement.",
+                errors=[{"loc": ["external_id"], "msg": "already used in this agreement"}],
+            ) from None
+        audit_record(event_type=AuditEventType.CASE_CREATED, acting_user=acting_user,
+                     organisation_id=organisation.id, agreement_id=agreement.id,
+                     case_id=case.id, object_type="case", object_id=str(case.id),
+                     data={"reference": case.reference, "state": case.state,
+                           "external_id": external_id})
+        deadlines_on_open(case, acting_user=acting_user)
+    return case
+
+
+# Per-action rules that need data, registered by the apps that own them (quota, capacity ...).
+# A hook runs inside the transaction, after the table allowed the move and before the save;
+# it raises ``TransitionRefused`` to refuse, or records what the transition changes.
+TransitionHook = Callable[["TransitionContext"], None]
+_HOOKS: dict[tuple[str, str], list[TransitionHook]] = {}
+
+
+def register_transition_hook(kind: str, action: str, hook: TransitionHook) -> None:
+    _HOOKS.setdefault((kind, action), []).append(hook)
+
+
+@dataclass
+class TransitionContext:
+    case: Case
+    transition: Transition
+    acting_user: User
+    organisation_id: uuid.UUID | None
+    reason: str
+    payload: dict[str, Any]
+    from_state: str
+    at: dt.datetime
+    audit_data: dict[str, Any] = field(default_factory=dict)
+
+
+def case_transition(
+    *,
+    case_id: uuid.UUID | str,
+    action: str,
+    acting_user: User,
+    reason: str = "",
+    payload: Mapping[str, Any] | None = None,
+    expected_version: int | None = None,
+) -> Case:
+    """Take one workflow action on a case, or refuse it and write nothing.
+
+    Checks the gate (not visible: ``NotFound``), the optimistic version (``If-Match``), the
+    transition table for state, side, role and legal hold, then the hooks of the rules the
+    agreement applies; locks the case row and writes the audit event in the same transaction.
+    """
+    with transaction.atomic():
+        case = access_case(acting_user, case_id, for_update=True)
+        if expected_version is not None and case.version != expected_version:
+            raise PreconditionFailed(
+                f"Case {case.reference} changed since you read it (version {case.version}, "
+                f"you had {expected_version}); reload and try again.")
+        position = standing(acting_user, case.agreement)
+        workflow = workflow_for(case.kind)
+        transition = workflow.check(state=case.state, action=action, side=position.side,
+                                    roles=position.roles, on_hold=case.legal_hold)
+        reason = reason.strip()
+        if transition.needs_reason and not reason:
+            raise ValidationFailed(f"'{action}' needs a reason.",
+                                   errors=[{"loc": ["reason"], "msg": "a reason is required"}])
+        context = TransitionContext(
+            case=case, transition=transition, acting_user=acting_user,
+            organisation_id=position.organisation_id, reason=reason,
+            payload=dict(payload or {}), from_state=case.state, at=clock.now(),
+        )
+        for hook in _HOOKS.get((case.kind, action), []):
+            hook(context)
+        if transition.hold == "place":
+            case.legal_hold = True
+        elif transition.hold == "lift":
+            case.legal_hold = False
+        case.state = transition.next_state(case.state)
+        if case.state in workflow.final:
+            case.closed_at = context.at
+        case.version += 1
+        case.save()
+        deadlines_on_transition(case, action=action, at=context.at, acting_user=acting_user)
+        audit_record(
+            event_type=AuditEventType.CASE_TRANSITIONED, acting_user=acting_user,
+            organisation_id=position.organisation_id, agreement_id=case.agreement_id,
+            case_id=case.id, object_type="case", object_id=str(case.id),
+            data={"action": action, "from": context.from_state, "to": case.state,
+                  "reason": reason, "legal_hold": case.legal_hold, **context.audit_data},
+        )
+    return case

@@ -1,0 +1,219 @@
+"""The transition tables: which action moves a case from which state to which, and who acts.
+
+Pure Python (no Django): the services consult it, the API lists ``allowed_actions`` from it,
+and its tests enumerate every state × action pair. Rules that need data (quota, capacity,
+exclusions, deadlines) are checked by the services; this table holds only what the state and
+the caller's side, roles and legal hold decide.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from enum import StrEnum
+
+from readmit.accounts.roles import Role
+from readmit.core.errors import Forbidden, TransitionRefused
+
+
+class Side(StrEnum):
+    SENDING = "sending"
+    RECEIVING = "receiving"
+
+
+ANY_SIDE = frozenset(Side)
+WORKERS = frozenset({Role.CASEWORKER, Role.SUPERVISOR})
+SUPERVISORS = frozenset({Role.SUPERVISOR})
+WORKERS_AND_LIAISON = frozenset({Role.CASEWORKER, Role.SUPERVISOR, Role.LIAISON})
+
+
+@dataclass(frozen=True)
+class Transition:
+    action: str
+    sources: frozenset[str]
+    target: str | None  # None: the state stays (legal holds, extensions)
+    sides: frozenset[Side]
+    roles: frozenset[Role]
+    transfer_related: bool = False  # blocked while a legal hold is in place
+    needs_reason: bool = False
+    hold: str = ""  # "place" or "lift": the transition sets or clears the legal hold
+
+    def next_state(self, current: str) -> str:
+        return self.target if self.target is not None else current
+
+
+@dataclass(frozen=True)
+class Workflow:
+    kind: str
+    states: tuple[str, ...]
+    initial: str
+    final: frozenset[str]
+    transitions: tuple[Transition, ...]
+
+    @property
+    def actions(self) -> tuple[str, ...]:
+        return tuple(t.action for t in self.transitions)
+
+    def get(self, action: str) -> Transition:
+        for transition in self.transitions:
+            if transition.action == action:
+                return transition
+        raise TransitionRefused(
+            f"'{action}' is not an action of a {self.kind} case; "
+            f"known actions: {', '.join(self.actions)}.",
+            rule="unknown-action",
+        )
+
+    def check(
+        self,
+        *,
+        state: str,
+        action: str,
+        side: Side | None,
+        roles: Iterable[Role],
+        on_hold: bool,
+    ) -> Transition:
+        """The transition if the caller may take it now; otherwise one clear refusal."""
+        transition = self.get(action)
+        if state not in transition.sources:
+            raise TransitionRefused(
+                f"A {self.kind} case in state '{state}' cannot '{action}'; it is allowed from: "
+                f"{', '.join(sorted(transition.sources))}.",
+                rule="workflow",
+            )
+        if side is None or side not in transition.sides:
+            raise Forbidden(f"Only the {' or '.join(sorted(transition.sides))} party may "
+                            f"'{action}'.", type="wrong-party")
+        if not transition.roles.intersection(roles):
+            raise Forbidden(
+                f"'{action}' needs the role {' or '.join(sorted(transition.roles))}.",
+                type="wrong-role",
+            )
+        if transition.hold == "place" and on_hold:
+            raise TransitionRefused("A legal hold is already in place.", rule="legal-hold")
+        if transition.hold == "lift" and not on_hold:
+            raise TransitionRefused("There is no legal hold to lift.", rule="legal-hold")
+        if transition.transfer_related and on_hold:
+            raise TransitionRefused(
+                f"A legal hold blocks '{action}' until it is lifted.", rule="legal-hold"
+            )
+        return transition
+
+    def allowed_actions(
+        self, *, state: str, side: Side | None, roles: Iterable[Role], on_hold: bool
+    ) -> list[str]:
+        roles = frozenset(roles)
+        allowed = []
+        for transition in self.transitions:
+            try:
+                self.check(state=state, action=transition.action, side=side, roles=roles,
+                           on_hold=on_hold)
+            except (TransitionRefused, Forbidden):
+                continue
+            allowed.append(transition.action)
+        return allowed
+
+
+def _t(action: str, sources: Iterable[str], target: str | None, sides: Iterable[Side],
+       roles: frozenset[Role], **flags: bool | str) -> Transition:
+    return Transition(action, frozenset(sources), target, frozenset(sides), roles,
+                      **flags)  # type: ignore[arg-type]
+
+
+S, R = Side.SENDING, Side.RECEIVING
+
+# Third-country relocation (USA → Kosovo): the host screens a proposed list and selects.
+_RELOCATION_OPEN = ("proposed", "recommended", "selected", "transfer_scheduled")
+RELOCATION = Workflow(
+    kind="relocation",
+    states=("proposed", "recommended", "selected", "declined", "withdrawn",
+            "transfer_scheduled", "in_reception", "departed", "closed"),
+    initial="proposed",
+    final=frozenset({"closed"}),
+    transitions=(
+        _t("recommend", ["proposed"], "recommended", [R], WORKERS),
+        _t("select", ["recommended"], "selected", [R], SUPERVISORS),
+        _t("decline", ["proposed", "recommended"], "declined", [R], SUPERVISORS,
+           needs_reason=True),
+        _t("withdraw", _RELOCATION_OPEN, "withdrawn", [S], WORKERS, needs_reason=True),
+        _t("place_legal_hold", (*_RELOCATION_OPEN, "in_reception"), None, ANY_SIDE, WORKERS,
+           needs_reason=True, hold="place"),
+        _t("lift_legal_hold", (*_RELOCATION_OPEN, "in_reception"), None, ANY_SIDE, WORKERS,
+           needs_reason=True, hold="lift"),
+        _t("schedule_transfer", ["selected"], "transfer_scheduled", [S], WORKERS,
+           transfer_related=True),
+        _t("record_arrival", ["transfer_scheduled"], "in_reception", [R], WORKERS,
+           transfer_related=True),
+        _t("record_departure", ["in_reception"], "departed", [R], WORKERS,
+           transfer_related=True),
+        _t("close", ["declined", "withdrawn", "departed"], "closed", ANY_SIDE, WORKERS),
+    ),
+)
+
+# Reception centres abroad (Italy → Albania): no selection, but exclusions and capacity.
+_RECEPTION_OPEN = ("proposed", "transfer_scheduled")
+RECEPTION = Workflow(
+    kind="reception",
+    states=("proposed", "declined", "withdrawn", "transfer_scheduled", "in_reception",
+            "departed", "closed"),
+    initial="proposed",
+    final=frozenset({"closed"}),
+    transitions=(
+        _t("decline", ["proposed"], "declined", [R], SUPERVISORS, needs_reason=True),
+        _t("withdraw", _RECEPTION_OPEN, "withdrawn", [S], WORKERS, needs_reason=True),
+        _t("place_legal_hold", (*_RECEPTION_OPEN, "in_reception"), None, ANY_SIDE, WORKERS,
+           needs_reason=True, hold="place"),
+        _t("lift_legal_hold", (*_RECEPTION_OPEN, "in_reception"), None, ANY_SIDE, WORKERS,
+           needs_reason=True, hold="lift"),
+        _t("schedule_transfer", ["proposed"], "transfer_scheduled", [S], WORKERS,
+           transfer_related=True),
+        _t("record_arrival", ["transfer_scheduled"], "in_reception", [R], WORKERS,
+           transfer_related=True),
+        _t("record_departure", ["in_reception"], "departed", [R], WORKERS,
+           transfer_related=True),
+        _t("close", ["declined", "withdrawn", "departed"], "closed", ANY_SIDE, WORKERS),
+    ),
+)
+
+# Readmission of own nationals (USA → Montenegro): application, reply, travel document.
+_READMISSION_PENDING = ("submitted", "acknowledged", "interview_requested")
+_READMISSION_OPEN = (*_READMISSION_PENDING, "accepted", "travel_document_issued",
+                     "transfer_scheduled")
+READMISSION = Workflow(
+    kind="readmission",
+    states=("submitted", "acknowledged", "interview_requested", "accepted", "rejected",
+            "travel_document_issued", "transfer_scheduled", "transferred", "withdrawn",
+            "closed"),
+    initial="submitted",
+    final=frozenset({"closed"}),
+    transitions=(
+        _t("acknowledge", ["submitted"], "acknowledged", [R], WORKERS_AND_LIAISON),
+        _t("request_interview", ["submitted", "acknowledged"], "interview_requested", [R],
+           WORKERS_AND_LIAISON),
+        _t("accept", _READMISSION_PENDING, "accepted", [R], SUPERVISORS),
+        _t("reject", _READMISSION_PENDING, "rejected", [R], SUPERVISORS, needs_reason=True),
+        _t("extend", _READMISSION_PENDING, None, [R], WORKERS, needs_reason=True),
+        _t("issue_travel_document", ["accepted"], "travel_document_issued", [R],
+           WORKERS_AND_LIAISON),
+        _t("withdraw", _READMISSION_OPEN, "withdrawn", [S], WORKERS, needs_reason=True),
+        _t("place_legal_hold", _READMISSION_OPEN, None, ANY_SIDE, WORKERS, needs_reason=True,
+           hold="place"),
+        _t("lift_legal_hold", _READMISSION_OPEN, None, ANY_SIDE, WORKERS, needs_reason=True,
+           hold="lift"),
+        _t("schedule_transfer", ["accepted", "travel_document_issued"], "transfer_scheduled",
+           [S], WORKERS, transfer_related=True),
+        _t("record_transfer", ["transfer_scheduled"], "transferred", [S], WORKERS,
+           transfer_related=True),
+        _t("close", ["rejected", "transferred", "withdrawn"], "closed", ANY_SIDE, WORKERS),
+    ),
+)
+
+WORKFLOWS: dict[str, Workflow] = {w.kind: w for w in (RELOCATION, RECEPTION, READMISSION)}
+
+
+def workflow_for(kind: str) -> Workflow:
+    try:
+        return WORKFLOWS[kind]
+    except KeyError:
+        raise TransitionRefused(f"There is no workflow for cases of kind '{kind}'.",
+                                rule="unknown-kind") from None

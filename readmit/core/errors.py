@@ -1,0 +1,85 @@
+"""The one error shape every service raises and every interface renders.
+
+Pure Python: the workflow table and the screening core raise these too. The API turns them
+into RFC 9457 problem documents; pages show ``message``; the CLI prints it and exits non-zero.
+Each subclass carries a stable ``type`` slug that clients may rely on.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any, ClassVar
+
+
+class ApplicationError(Exception):
+    """A refusal with a message meant for the person who asked."""
+
+    status: ClassVar[int] = 400
+    default_type: ClassVar[str] = "bad-request"
+    title: ClassVar[str] = "Bad request"
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        type: str | None = None,  # noqa: A002 - the RFC 9457 member name
+        extra: Mapping[str, Any] | None = None,
+    ) -> None:
+        super().__init__(message)
+        self.message = message
+        self.type = type or self.default_type
+        self.extra: dict[str, Any] = dict(extra or {})
+
+
+class NotFound(ApplicationError):
+    """Does not exist, or exists but is not the caller's to see: both answer the same."""
+
+    status = 404
+    default_type = "not-found"
+    title = "Not found"
+
+
+class Forbidden(ApplicationError):
+    """The caller may see the record but their role or side may not do this."""
+
+    status = 403
+    default_type = "forbidden"
+    title = "Forbidden"
+
+
+class TransitionRefused(ApplicationError):
+    """The workflow or a rule of the agreement refuses a change; nothing was written.
+
+    ``rule`` names what refused it (``workflow``, ``quota``, ``capacity``, ``legal-hold``,
+    ``exclusion`` ...) and becomes the problem type.
+    """
+
+    status = 409
+    default_type = "transition-refused"
+    title = "Refused by a rule"
+
+    def __init__(self, message: str, *, rule: str = "workflow", **kwargs: Any) -> None:
+        super().__init__(message, type=kwargs.pop("type", rule), **kwargs)
+        self.rule = rule
+
+
+class PreconditionFailed(ApplicationError):
+    """The caller's copy is stale (``If-Match`` does not match the current ``ETag``)."""
+
+    status = 412
+    default_type = "precondition-failed"
+    title = "Precondition failed"
+
+
+class ValidationFailed(ApplicationError):
+    """Input is malformed; ``errors`` names each bad field, as ``{"loc": [...], "msg": ...}``."""
+
+    status = 422
+    default_type = "validation-failed"
+    title = "Invalid input"
+
+    def __init__(
+        self, message: str, *, errors: Sequence[Mapping[str, Any]] = (), **kwargs: Any
+    ) -> None:
+        super().__init__(message, **kwargs)
+        self.errors = [dict(e) for e in errors]
