@@ -60,13 +60,14 @@ def has_role(user: User, role: Role) -> bool:
     return any(m.role == role for m in memberships(user))
 
 
-def _parse_id(value: uuid.UUID | str) -> uuid.UUID:
+def _parse_id(value: uuid.UUID | str, what: str) -> uuid.UUID:
+    """A malformed id answers exactly like a missing or foreign one."""
     if isinstance(value, uuid.UUID):
         return value
     try:
         return uuid.UUID(str(value))
     except ValueError:
-        raise NotFound("No such record.") from None
+        raise NotFound(f"No such {what}.") from None
 
 
 # Agreements ------------------------------------------------------------------------------
@@ -79,7 +80,7 @@ def visible_agreements(user: User) -> QuerySet[Agreement]:
 
 
 def access_agreement(user: User, agreement_id: uuid.UUID | str) -> Agreement:
-    agreement = visible_agreements(user).filter(id=_parse_id(agreement_id)).first()
+    agreement = visible_agreements(user).filter(id=_parse_id(agreement_id, "agreement")).first()
     if agreement is None:
         raise NotFound("No such agreement.")
     return agreement
@@ -109,7 +110,7 @@ def visible_cases(user: User) -> QuerySet[Case]:
 def access_case(user: User, case_id: uuid.UUID | str, *, for_update: bool = False) -> Case:
     from readmit.cases.models import Case
 
-    pk = _parse_id(case_id)
+    pk = _parse_id(case_id, "case")
     if not visible_cases(user).filter(id=pk).exists():
         raise NotFound("No such case.")
     queryset = Case.objects.select_related("agreement", "person")
@@ -130,7 +131,7 @@ def visible_people(user: User) -> QuerySet[Person]:
 
 
 def access_person(user: User, person_id: uuid.UUID | str) -> Person:
-    person = visible_people(user).filter(id=_parse_id(person_id)).first()
+    person = visible_people(user).filter(id=_parse_id(person_id, "person")).first()
     if person is None:
         raise NotFound("No such person.")
     return person
