@@ -25,6 +25,6 @@ else:
     }
 # Fast hashing in tests only; production keeps Argon2.
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-MEDIA_ROOT = tempfile.mkdtemp(prefix="readmit-test-media-")
+MEDIA_ROOT = os.path.join(tempfile.gettempdir(), "readmit-test-media")
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 LOGGING = {"version": 1, "disable_existing_loggers": False}
