@@ -1,0 +1,22 @@
+"""The admin never changes domain records: changes must go through audited services."""
+
+from __future__ import annotations
+
+from django.contrib import admin
+
+from readmit.audit.models import AuditEvent
+from readmit.cases.models import Case
+
+
+def test_every_registered_admin_refuses_add_change_and_delete(rf, django_user_model, db):
+    superuser = django_user_model.objects.create_superuser("support", password="x" * 16)
+    request = rf.get("/admin/")
+    request.user = superuser
+    registered = admin.site._registry
+    assert Case in registered and AuditEvent in registered
+    for model, model_admin in registered.items():
+        if model._meta.app_label not in {"core", "accounts", "audit", "agreements", "cases"}:
+            continue
+        assert not model_admin.has_add_permission(request), model
+        assert not model_admin.has_change_permission(request), model
+        assert not model_admin.has_delete_permission(request), model
