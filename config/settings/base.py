@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "readmit.audit",
     "readmit.agreements",
     "readmit.cases",
+    "readmit.relocation",
     "readmit.exchange",
     "readmit.web",
 ]
@@ -99,8 +100,10 @@ PASSWORD_HASHERS = [
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
-     "OPTIONS": {"min_length": 12}},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 12},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
 ]
 

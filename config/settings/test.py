@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import tempfile
+from pathlib import Path
 
 import dj_database_url
 
@@ -18,13 +19,14 @@ else:
     DATABASES = {
         "default": {
             "ENGINE": "django.db.backends.sqlite3",
+            # The test database is Django's in-memory one (no TEST NAME): private to each
+            # test process, so parallel runs never share a file.
             "NAME": os.path.join(tempfile.gettempdir(), "readmit-test.sqlite3"),
-            "TEST": {"NAME": os.path.join(tempfile.gettempdir(), "readmit-test-db.sqlite3")},
             "OPTIONS": {"transaction_mode": "IMMEDIATE", "timeout": 20},
         }
     }
 # Fast hashing in tests only; production keeps Argon2.
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-MEDIA_ROOT = os.path.join(tempfile.gettempdir(), "readmit-test-media")
+MEDIA_ROOT = Path(tempfile.gettempdir()) / "readmit-test-media"
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 LOGGING = {"version": 1, "disable_existing_loggers": False}

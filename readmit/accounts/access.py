@@ -47,13 +47,13 @@ def memberships(user: User) -> list[Membership]:
 
 
 def organisation_ids(user: User, *, roles: frozenset[Role] | None = None) -> set[uuid.UUID]:
-    return {m.organisation_id for m in memberships(user)
-            if roles is None or Role(m.role) in roles}
+    return {m.organisation_id for m in memberships(user) if roles is None or Role(m.role) in roles}
 
 
 def roles_in(user: User, organisation_id: uuid.UUID) -> frozenset[Role]:
-    return frozenset(Role(m.role) for m in memberships(user)
-                     if m.organisation_id == organisation_id)
+    return frozenset(
+        Role(m.role) for m in memberships(user) if m.organisation_id == organisation_id
+    )
 
 
 def has_role(user: User, role: Role) -> bool:
@@ -71,6 +71,7 @@ def _parse_id(value: uuid.UUID | str, what: str) -> uuid.UUID:
 
 
 # Agreements ------------------------------------------------------------------------------
+
 
 def visible_agreements(user: User) -> QuerySet[Agreement]:
     from readmit.agreements.models import Agreement
@@ -93,12 +94,14 @@ def standing(user: User, agreement: Agreement) -> Standing:
     orgs = organisation_ids(user)
     for party in agreement.parties.all():
         if party.organisation_id in orgs:
-            return Standing(party.organisation_id, Side(party.side),
-                            roles_in(user, party.organisation_id))
+            return Standing(
+                party.organisation_id, Side(party.side), roles_in(user, party.organisation_id)
+            )
     return Standing(None, None, frozenset())
 
 
 # Cases and people ------------------------------------------------------------------------
+
 
 def visible_cases(user: User) -> QuerySet[Case]:
     from readmit.cases.models import Case

@@ -22,11 +22,17 @@ class Organisation(BaseModel):
     name = models.CharField(max_length=200)
     slug = models.SlugField(max_length=60, unique=True)
     country = models.ForeignKey(Country, on_delete=models.PROTECT, related_name="organisations")
-    kind = models.CharField(max_length=20, choices=OrganisationKind.choices,
-                            default=OrganisationKind.MINISTRY)
-    parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT,
-                               related_name="units",
-                               help_text="E.g. a consular mission belongs to its ministry.")
+    kind = models.CharField(
+        max_length=20, choices=OrganisationKind.choices, default=OrganisationKind.MINISTRY
+    )
+    parent = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="units",
+        help_text="E.g. a consular mission belongs to its ministry.",
+    )
 
     class Meta:
         ordering = ["country__code", "name"]
@@ -49,16 +55,19 @@ ROLE_CHOICES = [(r.value, r.label) for r in Role]
 
 class Membership(BaseModel):
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="memberships")
-    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT,
-                                     related_name="memberships")
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="memberships"
+    )
     role = models.CharField(max_length=20, choices=ROLE_CHOICES)
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["user", "organisation", "role"],
-                                    name="membership_unique_role"),
-            models.CheckConstraint(condition=models.Q(role__in=[r.value for r in Role]),
-                                   name="membership_role_valid"),
+            models.UniqueConstraint(
+                fields=["user", "organisation", "role"], name="membership_unique_role"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(role__in=[r.value for r in Role]), name="membership_role_valid"
+            ),
         ]
 
     def __str__(self) -> str:

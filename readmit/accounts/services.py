@@ -16,42 +16,74 @@ from readmit.core import clock
 TOKEN_PREFIX = "rdm_"
 
 
-def organisation_create(*, name: str, slug: str, country_code: str, kind: str = "ministry",
-                        parent: Organisation | None = None,
-                        acting_user: User | None) -> Organisation:
+def organisation_create(
+    *,
+    name: str,
+    slug: str,
+    country_code: str,
+    kind: str = "ministry",
+    parent: Organisation | None = None,
+    acting_user: User | None,
+) -> Organisation:
     with transaction.atomic():
-        org = Organisation.objects.create(name=name, slug=slug, country_id=country_code,
-                                          kind=kind, parent=parent)
-        audit_record(event_type=AuditEventType.ORGANISATION_CREATED, acting_user=acting_user,
-                     organisation_id=org.id, object_type="organisation", object_id=str(org.id),
-                     data={"slug": slug, "country": country_code})
+        org = Organisation.objects.create(
+            name=name, slug=slug, country_id=country_code, kind=kind, parent=parent
+        )
+        audit_record(
+            event_type=AuditEventType.ORGANISATION_CREATED,
+            acting_user=acting_user,
+            organisation_id=org.id,
+            object_type="organisation",
+            object_id=str(org.id),
+            data={"slug": slug, "country": country_code},
+        )
     return org
 
 
-def user_create(*, username: str, password: str | None, organisation: Organisation,
-                roles: list[Role], display_name: str = "", email: str = "",
-                acting_user: User | None) -> User:
+def user_create(
+    *,
+    username: str,
+    password: str | None,
+    organisation: Organisation,
+    roles: list[Role],
+    display_name: str = "",
+    email: str = "",
+    acting_user: User | None,
+) -> User:
     with transaction.atomic():
-        user = User.objects.create_user(username=username, password=password, email=email,
-                                        display_name=display_name)
-        audit_record(event_type=AuditEventType.USER_CREATED, acting_user=acting_user,
-                     organisation_id=organisation.id, object_type="user",
-                     object_id=str(user.pk), data={"username": username})
+        user = User.objects.create_user(
+            username=username, password=password, email=email, display_name=display_name
+        )
+        audit_record(
+            event_type=AuditEventType.USER_CREATED,
+            acting_user=acting_user,
+            organisation_id=organisation.id,
+            object_type="user",
+            object_id=str(user.pk),
+            data={"username": username},
+        )
         for role in roles:
-            membership_create(user=user, organisation=organisation, role=role,
-                              acting_user=acting_user)
+            membership_create(
+                user=user, organisation=organisation, role=role, acting_user=acting_user
+            )
     return user
 
 
-def membership_create(*, user: User, organisation: Organisation, role: Role,
-                      acting_user: User | None) -> Membership:
+def membership_create(
+    *, user: User, organisation: Organisation, role: Role, acting_user: User | None
+) -> Membership:
     with transaction.atomic():
-        membership = Membership.objects.create(user=user, organisation=organisation,
-                                               role=role.value)
-        audit_record(event_type=AuditEventType.MEMBERSHIP_CREATED, acting_user=acting_user,
-                     organisation_id=organisation.id, object_type="membership",
-                     object_id=str(membership.id),
-                     data={"username": user.username, "role": role.value})
+        membership = Membership.objects.create(
+            user=user, organisation=organisation, role=role.value
+        )
+        audit_record(
+            event_type=AuditEventType.MEMBERSHIP_CREATED,
+            acting_user=acting_user,
+            organisation_id=organisation.id,
+            object_type="membership",
+            object_id=str(membership.id),
+            data={"username": user.username, "role": role.value},
+        )
     return membership
 
 
@@ -63,28 +95,40 @@ def token_create(*, user: User, name: str = "", acting_user: User | None) -> tup
     """A new bearer token: answers the row and the token itself, which is never stored."""
     secret = TOKEN_PREFIX + secrets.token_urlsafe(32)
     with transaction.atomic():
-        token = ApiToken.objects.create(user=user, name=name, prefix=secret[:12],
-                                        digest=_digest(secret))
-        audit_record(event_type=AuditEventType.API_TOKEN_CREATED, acting_user=acting_user,
-                     object_type="api_token", object_id=str(token.id),
-                     data={"username": user.username, "prefix": token.prefix, "name": name})
+        token = ApiToken.objects.create(
+            user=user, name=name, prefix=secret[:12], digest=_digest(secret)
+        )
+        audit_record(
+            event_type=AuditEventType.API_TOKEN_CREATED,
+            acting_user=acting_user,
+            object_type="api_token",
+            object_id=str(token.id),
+            data={"username": user.username, "prefix": token.prefix, "name": name},
+        )
     return token, secret
 
 
 def token_revoke(*, token: ApiToken, acting_user: User | None) -> None:
     with transaction.atomic():
         ApiToken.objects.filter(id=token.id).update(revoked_at=clock.now())
-        audit_record(event_type=AuditEventType.API_TOKEN_REVOKED, acting_user=acting_user,
-                     object_type="api_token", object_id=str(token.id),
-                     data={"prefix": token.prefix})
+        audit_record(
+            event_type=AuditEventType.API_TOKEN_REVOKED,
+            acting_user=acting_user,
+            object_type="api_token",
+            object_id=str(token.id),
+            data={"prefix": token.prefix},
+        )
 
 
 def token_authenticate(secret: str) -> User | None:
     """The active user a bearer token belongs to, or None. Compares digests only."""
     if not secret.startswith(TOKEN_PREFIX):
         return None
-    token = (ApiToken.objects.select_related("user")
-             .filter(digest=_digest(secret), revoked_at__isnull=True).first())
+    token = (
+        ApiToken.objects.select_related("user")
+        .filter(digest=_digest(secret), revoked_at__isnull=True)
+        .first()
+    )
     if token is None or not token.user.is_active:
         return None
     now = clock.now()

@@ -10,7 +10,15 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
 
 
 class _Strict(BaseModel):
@@ -50,15 +58,95 @@ class Exclusions(_Strict):
     families_together: bool = True
 
 
+class NoParams(_Strict):
+    """Rules that need no setting: the facts and the agreement's exclusions decide."""
+
+
+class ConvictionParams(_Strict):
+    years: int = Field(gt=0, le=100, description="Look-back window from the decision date.")
+    categories: list[str] = Field(
+        default_factory=list,
+        description="Offence categories that count (e.g. violent, sexual); empty: all.")
+
+    @field_validator("categories")
+    @classmethod
+    def _normalise_categories(cls, value: list[str]) -> list[str]:
+        cleaned = [c.strip().lower() for c in value]
+        if any(not c for c in cleaned):
+            raise ValueError("categories cannot contain an empty name")
+        return cleaned
+
+
+class AgeParams(_Strict):
+    min: int | None = Field(default=None, ge=0, le=150, description="Youngest age, inclusive.")
+    max: int | None = Field(default=None, ge=0, le=150, description="Oldest age, inclusive.")
+
+    @model_validator(mode="after")
+    def _a_bound_and_in_order(self) -> AgeParams:
+        if self.min is None and self.max is None:
+            raise ValueError("age_between needs min, max or both")
+        if self.min is not None and self.max is not None and self.min > self.max:
+            raise ValueError("min cannot exceed max")
+        return self
+
+
+class NationalityParams(_Strict):
+    codes: list[str] = Field(min_length=1, description="Accepted nationalities (alpha-2).")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _accept_countries_alias(cls, data: Any) -> Any:
+        if isinstance(data, dict) and "countries" in data and "codes" not in data:
+            data = {("codes" if k == "countries" else k): v for k, v in data.items()}
+        return data
+
+    @field_validator("codes")
+    @classmethod
+    def _normalise_codes(cls, value: list[str]) -> list[str]:
+        cleaned = [c.strip().upper() for c in value]
+        if any(not 2 <= len(c) <= 3 or not c.isalpha() for c in cleaned):
+            raise ValueError("codes must be country codes such as VE or XK")
+        return cleaned
+
+
+CriterionRule = Literal[
+    "no_conviction_within_years", "no_watchlist_match", "age_between",
+    "nationality_in", "no_pending_criminal_case", "not_excluded_group",
+]
+
+# Each rule's settings, validated when the terms are: a typo in a parameter is refused with
+# the field named, before the agreement (or an amendment) is saved.
+CRITERION_PARAMS: dict[str, type[_Strict]] = {
+    "no_conviction_within_years": ConvictionParams,
+    "no_watchlist_match": NoParams,
+    "age_between": AgeParams,
+    "nationality_in": NationalityParams,
+    "no_pending_criminal_case": NoParams,
+    "not_excluded_group": NoParams,
+}
+
+
 class Criterion(_Strict):
     """A declarative rule; its ``rule`` names an evaluator, ``params`` configure it."""
 
-    rule: Literal[
-        "no_conviction_within_years", "no_watchlist_match", "age_between",
-        "nationality_in", "no_pending_criminal_case", "not_excluded_group",
-    ]
+    rule: CriterionRule
     params: dict[str, Any] = Field(default_factory=dict)
     label: str = ""
+
+    @field_validator("params")
+    @classmethod
+    def _params_fit_the_rule(cls, value: dict[str, Any], info: ValidationInfo) -> dict[str, Any]:
+        rule = info.data.get("rule")
+        model = CRITERION_PARAMS.get(rule) if isinstance(rule, str) else None
+        if model is None:  # the rule itself was refused; that error names it
+            return value
+        try:
+            parsed = model.model_validate(value)
+        except ValidationError as exc:
+            problems = "; ".join(
+                f"{'.'.join(map(str, e['loc'])) or rule}: {e['msg']}" for e in exc.errors())
+            raise ValueError(f"{rule} parameters are invalid ({problems})") from None
+        return parsed.model_dump(exclude_none=True)
 
 
 class DataSharing(_Strict):

@@ -10,16 +10,27 @@ from typing import Any
 
 GENESIS = "0" * 64
 CHAINED_FIELDS = (
-    "seq", "occurred_at", "event_type", "actor_id", "actor_username", "organisation_id",
-    "agreement_id", "case_id", "object_type", "object_id", "data", "prev_hash",
+    "seq",
+    "occurred_at",
+    "event_type",
+    "actor_id",
+    "actor_username",
+    "organisation_id",
+    "agreement_id",
+    "case_id",
+    "object_type",
+    "object_id",
+    "data",
+    "prev_hash",
 )
 
 
 def row_hash(row: Mapping[str, Any]) -> str:
     """SHA-256 over a canonical JSON of the chained fields (sorted keys, no spaces)."""
     payload = {name: row[name] for name in CHAINED_FIELDS}
-    blob = json.dumps(payload, sort_keys=True, separators=(",", ":"), ensure_ascii=False,
-                      default=str)
+    blob = json.dumps(
+        payload, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str
+    )
     return hashlib.sha256(blob.encode("utf-8")).hexdigest()
 
 
@@ -45,7 +56,9 @@ def find_break(rows: Iterable[Mapping[str, Any]], head_seq: int, head_hash: str)
         expected_seq += 1
     last = expected_seq - 1
     if last != head_seq or prev_hash != (head_hash if head_seq else GENESIS):
-        return Break(last + 1 if last < head_seq else last,
-                     f"the log ends at row #{last} but the head records row #{head_seq}: "
-                     "rows were deleted from the end or the head was altered")
+        return Break(
+            last + 1 if last < head_seq else last,
+            f"the log ends at row #{last} but the head records row #{head_seq}: "
+            "rows were deleted from the end or the head was altered",
+        )
     return None

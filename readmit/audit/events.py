@@ -34,6 +34,10 @@ class AuditEventType(IntEnum):
     PROPOSAL_LIST_SUBMITTED = 340
     # 400-499: screening
     SCREENING_RUN = 400
+    # 500-599: relocation and reception (lists, criteria, transfer, stays)
+    CRITERIA_EVALUATED = 500
+    FAMILY_TRANSFER_SCHEDULED = 510
+    RETURN_PLAN_RECORDED = 520
     # 900-999: system
     DEMO_LOADED = 900
 

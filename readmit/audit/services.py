@@ -60,11 +60,19 @@ def audit_record(
     }
     row["hash"] = row_hash(row)
     event = AuditEvent(
-        seq=row["seq"], occurred_at=occurred_at, event_type=row["event_type"],
-        actor_id=row["actor_id"], actor_username=row["actor_username"],
-        organisation_id=organisation_id, agreement_id=agreement_id, case_id=case_id,
-        object_type=object_type, object_id=object_id, data=row["data"],
-        prev_hash=row["prev_hash"], hash=row["hash"],
+        seq=row["seq"],
+        occurred_at=occurred_at,
+        event_type=row["event_type"],
+        actor_id=row["actor_id"],
+        actor_username=row["actor_username"],
+        organisation_id=organisation_id,
+        agreement_id=agreement_id,
+        case_id=case_id,
+        object_type=object_type,
+        object_id=object_id,
+        data=row["data"],
+        prev_hash=row["prev_hash"],
+        hash=row["hash"],
     )
     event.save()
     AuditHead.objects.filter(id=1).update(seq=row["seq"], hash=row["hash"])
@@ -72,9 +80,21 @@ def audit_record(
 
 
 def _stored_rows() -> Iterator[dict[str, Any]]:
-    fields = ("seq", "occurred_at", "event_type", "actor_id", "actor_username",
-              "organisation_id", "agreement_id", "case_id", "object_type", "object_id",
-              "data", "prev_hash", "hash")
+    fields = (
+        "seq",
+        "occurred_at",
+        "event_type",
+        "actor_id",
+        "actor_username",
+        "organisation_id",
+        "agreement_id",
+        "case_id",
+        "object_type",
+        "object_id",
+        "data",
+        "prev_hash",
+        "hash",
+    )
     for values in AuditEvent.objects.order_by("seq").values_list(*fields).iterator(2000):
         row = dict(zip(fields, values, strict=True))
         row["occurred_at"] = _iso(row["occurred_at"])

@@ -40,8 +40,9 @@ ON_ACTION: dict[str, tuple[tuple[str, ...], str | None]] = {
 
 
 def calendar_for(agreement: Agreement) -> WorkingCalendar:
-    countries = sorted({p.organisation.country_id for p in
-                        agreement.parties.select_related("organisation")})
+    countries = sorted(
+        {p.organisation.country_id for p in agreement.parties.select_related("organisation")}
+    )
     supported = []
     for code in countries:
         try:
@@ -68,12 +69,18 @@ def _start(case: Case, kind: str, at: dt.datetime, acting_user: User | None) -> 
     calendar = calendar_for(case.agreement)
     due_on = _due_on(at, term, calendar)
     explanation = f"{term.amount} {term.unit.replace('_', ' ')} from {at.date().isoformat()}"
-    deadline = Deadline.objects.create(case=case, kind=kind, label=LABELS.get(kind, kind),
-                                       due_on=due_on, explanation=explanation)
-    audit_record(event_type=AuditEventType.DEADLINE_SET, acting_user=acting_user,
-                 agreement_id=case.agreement_id, case_id=case.id, object_type="deadline",
-                 object_id=str(deadline.id),
-                 data={"kind": kind, "due_on": due_on.isoformat(), "explanation": explanation})
+    deadline = Deadline.objects.create(
+        case=case, kind=kind, label=LABELS.get(kind, kind), due_on=due_on, explanation=explanation
+    )
+    audit_record(
+        event_type=AuditEventType.DEADLINE_SET,
+        acting_user=acting_user,
+        agreement_id=case.agreement_id,
+        case_id=case.id,
+        object_type="deadline",
+        object_id=str(deadline.id),
+        data={"kind": kind, "due_on": due_on.isoformat(), "explanation": explanation},
+    )
 
 
 def deadlines_on_open(case: Case, *, acting_user: User | None) -> None:
@@ -81,15 +88,17 @@ def deadlines_on_open(case: Case, *, acting_user: User | None) -> None:
         _start(case, "reply", clock.now(), acting_user)
 
 
-def deadlines_on_transition(case: Case, *, action: str, at: dt.datetime,
-                            acting_user: User | None) -> None:
+def deadlines_on_transition(
+    case: Case, *, action: str, at: dt.datetime, acting_user: User | None
+) -> None:
     if action == "extend":
         _extend_reply(case, at=at, acting_user=acting_user)
         return
     meets, starts = ON_ACTION.get(action, ((), None))
     if meets:
-        case.deadlines.filter(kind__in=meets, met_at__isnull=True,
-                              cancelled_at__isnull=True).update(met_at=at)
+        case.deadlines.filter(
+            kind__in=meets, met_at__isnull=True, cancelled_at__isnull=True
+        ).update(met_at=at)
     if starts:
         _start(case, starts, at, acting_user)
 
@@ -99,24 +108,34 @@ def _extend_reply(case: Case, *, at: dt.datetime, acting_user: User | None) -> N
 
     term = case.agreement.parsed_terms.time_limits.get("extension")
     if term is None:
-        raise TransitionRefused("This agreement provides no extension of the reply time limit.",
-                                rule="no-extension")
-    deadline = case.deadlines.filter(kind="reply", met_at__isnull=True,
-                                     cancelled_at__isnull=True).first()
+        raise TransitionRefused(
+            "This agreement provides no extension of the reply time limit.", rule="no-extension"
+        )
+    deadline = case.deadlines.filter(
+        kind="reply", met_at__isnull=True, cancelled_at__isnull=True
+    ).first()
     if deadline is None:
         raise TransitionRefused("No reply time limit is running.", rule="no-extension")
     if "extended" in deadline.explanation:
-        raise TransitionRefused("The reply time limit was already extended once.",
-                                rule="extension-used")
+        raise TransitionRefused(
+            "The reply time limit was already extended once.", rule="extension-used"
+        )
     if at.date() > deadline.due_on:
-        raise TransitionRefused("The reply time limit has already run out.",
-                                rule="extension-too-late")
+        raise TransitionRefused(
+            "The reply time limit has already run out.", rule="extension-too-late"
+        )
     new_due = extend(deadline.due_on, _limit(term), calendar_for(case.agreement))
     deadline.due_on = new_due
-    deadline.explanation = f"{deadline.explanation}; extended by {term.amount} " \
-                           f"{term.unit.replace('_', ' ')}"
+    deadline.explanation = (
+        f"{deadline.explanation}; extended by {term.amount} {term.unit.replace('_', ' ')}"
+    )
     deadline.save(update_fields=["due_on", "explanation", "updated_at"])
-    audit_record(event_type=AuditEventType.DEADLINE_SET, acting_user=acting_user,
-                 agreement_id=case.agreement_id, case_id=case.id, object_type="deadline",
-                 object_id=str(deadline.id),
-                 data={"kind": "reply", "due_on": new_due.isoformat(), "extended": True})
+    audit_record(
+        event_type=AuditEventType.DEADLINE_SET,
+        acting_user=acting_user,
+        agreement_id=case.agreement_id,
+        case_id=case.id,
+        object_type="deadline",
+        object_id=str(deadline.id),
+        data={"kind": "reply", "due_on": new_due.isoformat(), "extended": True},
+    )

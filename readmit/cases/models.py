@@ -40,33 +40,45 @@ class Person(BaseModel):
     nationalities = models.ManyToManyField(Country, related_name="nationals", blank=True)
     languages = models.JSONField(default=list, blank=True)
     convictions = models.JSONField(
-        default=list, blank=True,
-        help_text="[{offence, category, date, country}] as the sending state reported them.")
-    pending_criminal_case = models.BooleanField(null=True, blank=True,
-                                                help_text="None: not known.")
+        default=list,
+        blank=True,
+        help_text="[{offence, category, date, country}] as the sending state reported them.",
+    )
+    pending_criminal_case = models.BooleanField(null=True, blank=True, help_text="None: not known.")
     vulnerabilities = models.JSONField(
-        default=list, blank=True,
-        help_text="e.g. pregnant, unaccompanied_minor, medical, disability, trafficking_victim.")
-    owner = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="people",
-                              help_text="The organisation that recorded this person.")
+        default=list,
+        blank=True,
+        help_text="e.g. pregnant, unaccompanied_minor, medical, disability, trafficking_victim.",
+    )
+    owner = models.ForeignKey(
+        Organisation,
+        on_delete=models.PROTECT,
+        related_name="people",
+        help_text="The organisation that recorded this person.",
+    )
 
     class Meta:
         verbose_name_plural = "people"
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(birth_month__isnull=True)
-                | (models.Q(birth_month__gte=1) & models.Q(birth_month__lte=12)
-                   & models.Q(birth_year__isnull=False)),
+                | (
+                    models.Q(birth_month__gte=1)
+                    & models.Q(birth_month__lte=12)
+                    & models.Q(birth_year__isnull=False)
+                ),
                 name="person_birth_month_valid",
             ),
             models.CheckConstraint(
                 condition=models.Q(birth_day__isnull=True)
-                | (models.Q(birth_day__gte=1) & models.Q(birth_day__lte=31)
-                   & models.Q(birth_month__isnull=False)),
+                | (
+                    models.Q(birth_day__gte=1)
+                    & models.Q(birth_day__lte=31)
+                    & models.Q(birth_month__isnull=False)
+                ),
                 name="person_birth_day_valid",
             ),
-            models.CheckConstraint(condition=models.Q(sex__in=Sex.values),
-                                   name="person_sex_valid"),
+            models.CheckConstraint(condition=models.Q(sex__in=Sex.values), name="person_sex_valid"),
         ]
 
     def __str__(self) -> str:
@@ -137,8 +149,9 @@ class IdentityDocument(BaseModel):
     issued_on = models.DateField(null=True, blank=True)
     expires_on = models.DateField(null=True, blank=True)
     is_copy = models.BooleanField(default=False)
-    flagged_false = models.BooleanField(default=False,
-                                        help_text="A document flagged false never counts.")
+    flagged_false = models.BooleanField(
+        default=False, help_text="A document flagged false never counts."
+    )
 
     class Meta:
         indexes = [models.Index(fields=["type", "number", "issuing_country"])]
@@ -155,24 +168,30 @@ class Case(BaseModel):
     kind = models.CharField(max_length=20, choices=AgreementKind.choices)
     state = models.CharField(max_length=30)
     reference = models.CharField(max_length=40, unique=True)
-    external_id = models.CharField(max_length=80, blank=True,
-                                   help_text="The sending state's own identifier.")
+    external_id = models.CharField(
+        max_length=80, blank=True, help_text="The sending state's own identifier."
+    )
     legal_hold = models.BooleanField(default=False)
-    family_group = models.CharField(max_length=80, blank=True,
-                                    help_text="Cases with the same group move together or not.")
+    family_group = models.CharField(
+        max_length=80, blank=True, help_text="Cases with the same group move together or not."
+    )
     version = models.PositiveIntegerField(default=1, help_text="Bumped on every change; ETag.")
     closed_at = models.DateTimeField(null=True, blank=True)
-    data = models.JSONField(default=dict, blank=True,
-                            help_text="Per-kind details recorded by transitions.")
+    data = models.JSONField(
+        default=dict, blank=True, help_text="Per-kind details recorded by transitions."
+    )
 
     class Meta:
         ordering = ["-created_at"]
         constraints = [
-            models.UniqueConstraint(fields=["agreement", "external_id"],
-                                    condition=~models.Q(external_id=""),
-                                    name="case_external_id_unique_per_agreement"),
-            models.CheckConstraint(condition=models.Q(kind__in=AgreementKind.values),
-                                   name="case_kind_valid"),
+            models.UniqueConstraint(
+                fields=["agreement", "external_id"],
+                condition=~models.Q(external_id=""),
+                name="case_external_id_unique_per_agreement",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(kind__in=AgreementKind.values), name="case_kind_valid"
+            ),
         ]
         indexes = [models.Index(fields=["agreement", "state"])]
 
@@ -242,8 +261,9 @@ class Attachment(BaseModel):
 class QuotaAllocation(BaseModel):
     """One place of an agreement's quota, taken by a selection in one period."""
 
-    agreement = models.ForeignKey(Agreement, on_delete=models.PROTECT,
-                                  related_name="quota_allocations")
+    agreement = models.ForeignKey(
+        Agreement, on_delete=models.PROTECT, related_name="quota_allocations"
+    )
     case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="quota_allocations")
     period_start = models.DateField()
     period_end = models.DateField()
@@ -252,8 +272,11 @@ class QuotaAllocation(BaseModel):
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["case"], condition=models.Q(released_at__isnull=True),
-                                    name="one_live_allocation_per_case"),
+            models.UniqueConstraint(
+                fields=["case"],
+                condition=models.Q(released_at__isnull=True),
+                name="one_live_allocation_per_case",
+            ),
         ]
         indexes = [models.Index(fields=["agreement", "period_start"])]
 

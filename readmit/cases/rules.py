@@ -25,28 +25,39 @@ def quota_allocate(context: TransitionContext) -> None:
     if quota is None:
         return
     day = context.at.date()
-    period = period_containing(quota, day=day, in_force_from=agreement.in_force_from,
-                               ends_on=agreement.ends_on)
+    period = period_containing(
+        quota, day=day, in_force_from=agreement.in_force_from, ends_on=agreement.ends_on
+    )
     if period is None:
         raise TransitionRefused(
             f"No quota period of agreement '{agreement.reference}' covers {day.isoformat()}: "
-            "nobody can be selected.", rule="quota-period")
-    used = QuotaAllocation.objects.filter(agreement=agreement, period_start=period.start,
-                                          released_at__isnull=True).count()
+            "nobody can be selected.",
+            rule="quota-period",
+        )
+    used = QuotaAllocation.objects.filter(
+        agreement=agreement, period_start=period.start, released_at__isnull=True
+    ).count()
     if used >= quota.limit:
         raise TransitionRefused(
             f"The quota of {quota.limit} for {period.start.isoformat()} to "
-            f"{period.end.isoformat()} is used up ({used} selected).", rule="quota-exceeded")
-    QuotaAllocation.objects.create(agreement=agreement, case=case, period_start=period.start,
-                                   period_end=period.end)
-    context.audit_data["quota"] = {"period_start": period.start.isoformat(),
-                                   "used_after": used + 1, "limit": quota.limit}
+            f"{period.end.isoformat()} is used up ({used} selected).",
+            rule="quota-exceeded",
+        )
+    QuotaAllocation.objects.create(
+        agreement=agreement, case=case, period_start=period.start, period_end=period.end
+    )
+    context.audit_data["quota"] = {
+        "period_start": period.start.isoformat(),
+        "used_after": used + 1,
+        "limit": quota.limit,
+    }
 
 
 def quota_release(context: TransitionContext) -> None:
     """A withdrawal or decline frees only the place this case took, if it took one."""
     released = QuotaAllocation.objects.filter(case=context.case, released_at__isnull=True).update(
-        released_at=context.at, release_reason=context.transition.action)
+        released_at=context.at, release_reason=context.transition.action
+    )
     if released:
         context.audit_data["quota_released"] = released
 

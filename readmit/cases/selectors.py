@@ -6,7 +6,7 @@ import datetime as dt
 import uuid
 from dataclasses import dataclass
 
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 
 from readmit.accounts.access import standing, visible_cases
 from readmit.accounts.models import User
@@ -37,8 +37,10 @@ def case_list(
     if query:
         q = query.strip()
         cases = cases.filter(
-            Q(reference__icontains=q) | Q(external_id__icontains=q)
-            | Q(person__family_name__icontains=q) | Q(person__given_names__icontains=q)
+            Q(reference__icontains=q)
+            | Q(external_id__icontains=q)
+            | Q(person__family_name__icontains=q)
+            | Q(person__given_names__icontains=q)
             | Q(person__family_name_latin__icontains=q)
             | Q(person__given_names_latin__icontains=q)
         )
@@ -49,7 +51,8 @@ def case_allowed_actions(user: User, case: Case) -> list[str]:
     """The actions this caller may take on this case now (table, side, role, legal hold)."""
     position = standing(user, case.agreement)
     return workflow_for(case.kind).allowed_actions(
-        state=case.state, side=position.side, roles=position.roles, on_hold=case.legal_hold)
+        state=case.state, side=position.side, roles=position.roles, on_hold=case.legal_hold
+    )
 
 
 def case_history(case: Case) -> QuerySet[AuditEvent]:
@@ -71,16 +74,36 @@ class DueItem:
         return self.days_left < 0
 
 
-def deadlines_due(user: User, *, within_days: int = 14,
-                  today: dt.date | None = None) -> list[DueItem]:
+def deadlines_due(
+    user: User, *, within_days: int = 14, today: dt.date | None = None
+) -> list[DueItem]:
     """Open deadlines on the caller's open cases, due within ``within_days`` or overdue."""
     today = today or clock.today()
     horizon = today + dt.timedelta(days=within_days)
     deadlines = (
-        Deadline.objects.filter(case__in=visible_cases(user).filter(closed_at__isnull=True),
-                                met_at__isnull=True, cancelled_at__isnull=True,
-                                due_on__lte=horizon)
+        Deadline.objects.filter(
+            case__in=visible_cases(user).filter(closed_at__isnull=True),
+            met_at__isnull=True,
+            cancelled_at__isnull=True,
+            due_on__lte=horizon,
+        )
         .select_related("case", "case__person", "case__agreement")
         .order_by("due_on")
     )
     return [DueItem(d, (d.due_on - today).days) for d in deadlines]
+
+
+def case_state_counts(
+    user: User, *, agreement_id: uuid.UUID | str | None = None, open_only: bool = False
+) -> dict[uuid.UUID, dict[str, int]]:
+    """Visible cases counted per agreement and state: ``{agreement_id: {state: count}}``."""
+    cases = Case.objects.filter(id__in=visible_cases(user).values("id"))
+    if agreement_id:
+        cases = cases.filter(agreement_id=agreement_id)
+    if open_only:
+        cases = cases.filter(closed_at__isnull=True)
+    counts: dict[uuid.UUID, dict[str, int]] = {}
+    rows = cases.order_by().values_list("agreement_id", "state").annotate(n=Count("id"))
+    for agreement, state, n in rows:
+        counts.setdefault(agreement, {})[state] = n
+    return counts

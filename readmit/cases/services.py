@@ -29,6 +29,7 @@ class DocumentInput:
     number: str
     issuing_country: str
     is_copy: bool = False
+    flagged_false: bool = False
 
 
 @dataclass(frozen=True)
@@ -55,13 +56,20 @@ def person_create(*, data: PersonInput, owner: Organisation, acting_user: User |
     """Record a person exactly as written; ``data`` has been validated by the interface."""
     with transaction.atomic():
         person = Person.objects.create(
-            given_names=data.given_names, family_name=data.family_name,
-            given_names_latin=data.given_names_latin, family_name_latin=data.family_name_latin,
-            birth_year=data.birth_year, birth_month=data.birth_month, birth_day=data.birth_day,
-            place_of_birth=data.place_of_birth, sex=data.sex, languages=list(data.languages),
+            given_names=data.given_names,
+            family_name=data.family_name,
+            given_names_latin=data.given_names_latin,
+            family_name_latin=data.family_name_latin,
+            birth_year=data.birth_year,
+            birth_month=data.birth_month,
+            birth_day=data.birth_day,
+            place_of_birth=data.place_of_birth,
+            sex=data.sex,
+            languages=list(data.languages),
             convictions=[dict(c) for c in data.convictions],
             pending_criminal_case=data.pending_criminal_case,
-            vulnerabilities=list(data.vulnerabilities), owner=owner,
+            vulnerabilities=list(data.vulnerabilities),
+            owner=owner,
         )
         if data.nationalities:
             person.nationalities.set(Country.objects.filter(code__in=data.nationalities))
@@ -70,13 +78,24 @@ def person_create(*, data: PersonInput, owner: Organisation, acting_user: User |
             for g, f in data.aliases
         )
         IdentityDocument.objects.bulk_create(
-            IdentityDocument(person=person, type=d.type, number=d.number,
-                             issuing_country_id=d.issuing_country, is_copy=d.is_copy)
+            IdentityDocument(
+                person=person,
+                type=d.type,
+                number=d.number,
+                issuing_country_id=d.issuing_country,
+                is_copy=d.is_copy,
+                flagged_false=d.flagged_false,
+            )
             for d in data.documents
         )
-        audit_record(event_type=AuditEventType.PERSON_CREATED, acting_user=acting_user,
-                     organisation_id=owner.id, object_type="person", object_id=str(person.id),
-                     data={"family_name": data.family_name, "given_names": data.given_names})
+        audit_record(
+            event_type=AuditEventType.PERSON_CREATED,
+            acting_user=acting_user,
+            organisation_id=owner.id,
+            object_type="person",
+            object_id=str(person.id),
+            data={"family_name": data.family_name, "given_names": data.given_names},
+        )
     return person
 
 
@@ -91,23 +110,34 @@ def _next_reference(agreement: Agreement) -> str:
 
 
 def case_open(
-    *, agreement: Agreement, person: Person, acting_user: User | None,
-    organisation: Organisation, external_id: str = "", data: Mapping[str, Any] | None = None,
+    *,
+    agreement: Agreement,
+    person: Person,
+    acting_user: User | None,
+    organisation: Organisation,
+    external_id: str = "",
+    data: Mapping[str, Any] | None = None,
     family_group: str = "",
 ) -> Case:
     """Open a case in the workflow's initial state. The agreement must be in force."""
     if agreement.status != AgreementStatus.IN_FORCE:
         raise TransitionRefused(
             f"Agreement '{agreement.reference}' is {agreement.get_status_display().lower()}, "
-            "not in force: no cases can be opened under it.", rule="agreement-not-in-force")
+            "not in force: no cases can be opened under it.",
+            rule="agreement-not-in-force",
+        )
     workflow = workflow_for(agreement.kind)
     with transaction.atomic():
         try:
             with transaction.atomic():
                 case = Case.objects.create(
-                    agreement=agreement, person=person, kind=agreement.kind,
-                    state=workflow.initial, reference=_next_reference(agreement),
-                    external_id=external_id, data=dict(data or {}),
+                    agreement=agreement,
+                    person=person,
+                    kind=agreement.kind,
+                    state=workflow.initial,
+                    reference=_next_reference(agreement),
+                    external_id=external_id,
+                    data=dict(data or {}),
                     family_group=family_group,
                 )
         except IntegrityError:
@@ -115,11 +145,16 @@ def case_open(
                 f"A case with external id '{external_id}' already exists under this agreement.",
                 errors=[{"loc": ["external_id"], "msg": "already used in this agreement"}],
             ) from None
-        audit_record(event_type=AuditEventType.CASE_CREATED, acting_user=acting_user,
-                     organisation_id=organisation.id, agreement_id=agreement.id,
-                     case_id=case.id, object_type="case", object_id=str(case.id),
-                     data={"reference": case.reference, "state": case.state,
-                           "external_id": external_id})
+        audit_record(
+            event_type=AuditEventType.CASE_CREATED,
+            acting_user=acting_user,
+            organisation_id=organisation.id,
+            agreement_id=agreement.id,
+            case_id=case.id,
+            object_type="case",
+            object_id=str(case.id),
+            data={"reference": case.reference, "state": case.state, "external_id": external_id},
+        )
         deadlines_on_open(case, acting_user=acting_user)
     return case
 
@@ -168,19 +203,32 @@ def case_transition(
         if expected_version is not None and case.version != expected_version:
             raise PreconditionFailed(
                 f"Case {case.reference} changed since you read it (version {case.version}, "
-                f"you had {expected_version}); reload and try again.")
+                f"you had {expected_version}); reload and try again."
+            )
         position = standing(acting_user, case.agreement)
         workflow = workflow_for(case.kind)
-        transition = workflow.check(state=case.state, action=action, side=position.side,
-                                    roles=position.roles, on_hold=case.legal_hold)
+        transition = workflow.check(
+            state=case.state,
+            action=action,
+            side=position.side,
+            roles=position.roles,
+            on_hold=case.legal_hold,
+        )
         reason = reason.strip()
         if transition.needs_reason and not reason:
-            raise ValidationFailed(f"'{action}' needs a reason.",
-                                   errors=[{"loc": ["reason"], "msg": "a reason is required"}])
+            raise ValidationFailed(
+                f"'{action}' needs a reason.",
+                errors=[{"loc": ["reason"], "msg": "a reason is required"}],
+            )
         context = TransitionContext(
-            case=case, transition=transition, acting_user=acting_user,
-            organisation_id=position.organisation_id, reason=reason,
-            payload=dict(payload or {}), from_state=case.state, at=clock.now(),
+            case=case,
+            transition=transition,
+            acting_user=acting_user,
+            organisation_id=position.organisation_id,
+            reason=reason,
+            payload=dict(payload or {}),
+            from_state=case.state,
+            at=clock.now(),
         )
         for hook in _HOOKS.get((case.kind, action), []):
             hook(context)
@@ -195,10 +243,20 @@ def case_transition(
         case.save()
         deadlines_on_transition(case, action=action, at=context.at, acting_user=acting_user)
         audit_record(
-            event_type=AuditEventType.CASE_TRANSITIONED, acting_user=acting_user,
-            organisation_id=position.organisation_id, agreement_id=case.agreement_id,
-            case_id=case.id, object_type="case", object_id=str(case.id),
-            data={"action": action, "from": context.from_state, "to": case.state,
-                  "reason": reason, "legal_hold": case.legal_hold, **context.audit_data},
+            event_type=AuditEventType.CASE_TRANSITIONED,
+            acting_user=acting_user,
+            organisation_id=position.organisation_id,
+            agreement_id=case.agreement_id,
+            case_id=case.id,
+            object_type="case",
+            object_id=str(case.id),
+            data={
+                "action": action,
+                "from": context.from_state,
+                "to": case.state,
+                "reason": reason,
+                "legal_hold": case.legal_hold,
+                **context.audit_data,
+            },
         )
     return case

@@ -82,8 +82,10 @@ class Workflow:
                 rule="workflow",
             )
         if side is None or side not in transition.sides:
-            raise Forbidden(f"Only the {' or '.join(sorted(transition.sides))} party may "
-                            f"'{action}'.", type="wrong-party")
+            raise Forbidden(
+                f"Only the {' or '.join(sorted(transition.sides))} party may '{action}'.",
+                type="wrong-party",
+            )
         if not transition.roles.intersection(roles):
             raise Forbidden(
                 f"'{action}' needs the role {' or '.join(sorted(transition.roles))}.",
@@ -106,18 +108,24 @@ class Workflow:
         allowed = []
         for transition in self.transitions:
             try:
-                self.check(state=state, action=transition.action, side=side, roles=roles,
-                           on_hold=on_hold)
+                self.check(
+                    state=state, action=transition.action, side=side, roles=roles, on_hold=on_hold
+                )
             except (TransitionRefused, Forbidden):
                 continue
             allowed.append(transition.action)
         return allowed
 
 
-def _t(action: str, sources: Iterable[str], target: str | None, sides: Iterable[Side],
-       roles: frozenset[Role], **flags: bool | str) -> Transition:
-    return Transition(action, frozenset(sources), target, frozenset(sides), roles,
-                      **flags)  # type: ignore[arg-type]
+def _t(
+    action: str,
+    sources: Iterable[str],
+    target: str | None,
+    sides: Iterable[Side],
+    roles: frozenset[Role],
+    **flags: bool | str,
+) -> Transition:
+    return Transition(action, frozenset(sources), target, frozenset(sides), roles, **flags)  # type: ignore[arg-type]
 
 
 S, R = Side.SENDING, Side.RECEIVING
@@ -126,26 +134,59 @@ S, R = Side.SENDING, Side.RECEIVING
 _RELOCATION_OPEN = ("proposed", "recommended", "selected", "transfer_scheduled")
 RELOCATION = Workflow(
     kind="relocation",
-    states=("proposed", "recommended", "selected", "declined", "withdrawn",
-            "transfer_scheduled", "in_reception", "departed", "closed"),
+    states=(
+        "proposed",
+        "recommended",
+        "selected",
+        "declined",
+        "withdrawn",
+        "transfer_scheduled",
+        "in_reception",
+        "departed",
+        "closed",
+    ),
     initial="proposed",
     final=frozenset({"closed"}),
     transitions=(
         _t("recommend", ["proposed"], "recommended", [R], WORKERS),
         _t("select", ["recommended"], "selected", [R], SUPERVISORS),
-        _t("decline", ["proposed", "recommended"], "declined", [R], SUPERVISORS,
-           needs_reason=True),
+        _t("decline", ["proposed", "recommended"], "declined", [R], SUPERVISORS, needs_reason=True),
         _t("withdraw", _RELOCATION_OPEN, "withdrawn", [S], WORKERS, needs_reason=True),
-        _t("place_legal_hold", (*_RELOCATION_OPEN, "in_reception"), None, ANY_SIDE, WORKERS,
-           needs_reason=True, hold="place"),
-        _t("lift_legal_hold", (*_RELOCATION_OPEN, "in_reception"), None, ANY_SIDE, WORKERS,
-           needs_reason=True, hold="lift"),
-        _t("schedule_transfer", ["selected"], "transfer_scheduled", [S], WORKERS,
-           transfer_related=True),
-        _t("record_arrival", ["transfer_scheduled"], "in_reception", [R], WORKERS,
-           transfer_related=True),
-        _t("record_departure", ["in_reception"], "departed", [R], WORKERS,
-           transfer_related=True),
+        _t(
+            "place_legal_hold",
+            (*_RELOCATION_OPEN, "in_reception"),
+            None,
+            ANY_SIDE,
+            WORKERS,
+            needs_reason=True,
+            hold="place",
+        ),
+        _t(
+            "lift_legal_hold",
+            (*_RELOCATION_OPEN, "in_reception"),
+            None,
+            ANY_SIDE,
+            WORKERS,
+            needs_reason=True,
+            hold="lift",
+        ),
+        _t(
+            "schedule_transfer",
+            ["selected"],
+            "transfer_scheduled",
+            [S],
+            WORKERS,
+            transfer_related=True,
+        ),
+        _t(
+            "record_arrival",
+            ["transfer_scheduled"],
+            "in_reception",
+            [R],
+            WORKERS,
+            transfer_related=True,
+        ),
+        _t("record_departure", ["in_reception"], "departed", [R], WORKERS, transfer_related=True),
         _t("close", ["declined", "withdrawn", "departed"], "closed", ANY_SIDE, WORKERS),
     ),
 )
@@ -154,56 +195,137 @@ RELOCATION = Workflow(
 _RECEPTION_OPEN = ("proposed", "transfer_scheduled")
 RECEPTION = Workflow(
     kind="reception",
-    states=("proposed", "declined", "withdrawn", "transfer_scheduled", "in_reception",
-            "departed", "closed"),
+    states=(
+        "proposed",
+        "declined",
+        "withdrawn",
+        "transfer_scheduled",
+        "in_reception",
+        "departed",
+        "closed",
+    ),
     initial="proposed",
     final=frozenset({"closed"}),
     transitions=(
         _t("decline", ["proposed"], "declined", [R], SUPERVISORS, needs_reason=True),
         _t("withdraw", _RECEPTION_OPEN, "withdrawn", [S], WORKERS, needs_reason=True),
-        _t("place_legal_hold", (*_RECEPTION_OPEN, "in_reception"), None, ANY_SIDE, WORKERS,
-           needs_reason=True, hold="place"),
-        _t("lift_legal_hold", (*_RECEPTION_OPEN, "in_reception"), None, ANY_SIDE, WORKERS,
-           needs_reason=True, hold="lift"),
-        _t("schedule_transfer", ["proposed"], "transfer_scheduled", [S], WORKERS,
-           transfer_related=True),
-        _t("record_arrival", ["transfer_scheduled"], "in_reception", [R], WORKERS,
-           transfer_related=True),
-        _t("record_departure", ["in_reception"], "departed", [R], WORKERS,
-           transfer_related=True),
+        _t(
+            "place_legal_hold",
+            (*_RECEPTION_OPEN, "in_reception"),
+            None,
+            ANY_SIDE,
+            WORKERS,
+            needs_reason=True,
+            hold="place",
+        ),
+        _t(
+            "lift_legal_hold",
+            (*_RECEPTION_OPEN, "in_reception"),
+            None,
+            ANY_SIDE,
+            WORKERS,
+            needs_reason=True,
+            hold="lift",
+        ),
+        _t(
+            "schedule_transfer",
+            ["proposed"],
+            "transfer_scheduled",
+            [S],
+            WORKERS,
+            transfer_related=True,
+        ),
+        _t(
+            "record_arrival",
+            ["transfer_scheduled"],
+            "in_reception",
+            [R],
+            WORKERS,
+            transfer_related=True,
+        ),
+        _t("record_departure", ["in_reception"], "departed", [R], WORKERS, transfer_related=True),
         _t("close", ["declined", "withdrawn", "departed"], "closed", ANY_SIDE, WORKERS),
     ),
 )
 
 # Readmission of own nationals (USA → Montenegro): application, reply, travel document.
 _READMISSION_PENDING = ("submitted", "acknowledged", "interview_requested")
-_READMISSION_OPEN = (*_READMISSION_PENDING, "accepted", "travel_document_issued",
-                     "transfer_scheduled")
+_READMISSION_OPEN = (
+    *_READMISSION_PENDING,
+    "accepted",
+    "travel_document_issued",
+    "transfer_scheduled",
+)
 READMISSION = Workflow(
     kind="readmission",
-    states=("submitted", "acknowledged", "interview_requested", "accepted", "rejected",
-            "travel_document_issued", "transfer_scheduled", "transferred", "withdrawn",
-            "closed"),
+    states=(
+        "submitted",
+        "acknowledged",
+        "interview_requested",
+        "accepted",
+        "rejected",
+        "travel_document_issued",
+        "transfer_scheduled",
+        "transferred",
+        "withdrawn",
+        "closed",
+    ),
     initial="submitted",
     final=frozenset({"closed"}),
     transitions=(
         _t("acknowledge", ["submitted"], "acknowledged", [R], WORKERS_AND_LIAISON),
-        _t("request_interview", ["submitted", "acknowledged"], "interview_requested", [R],
-           WORKERS_AND_LIAISON),
+        _t(
+            "request_interview",
+            ["submitted", "acknowledged"],
+            "interview_requested",
+            [R],
+            WORKERS_AND_LIAISON,
+        ),
         _t("accept", _READMISSION_PENDING, "accepted", [R], SUPERVISORS),
         _t("reject", _READMISSION_PENDING, "rejected", [R], SUPERVISORS, needs_reason=True),
         _t("extend", _READMISSION_PENDING, None, [R], WORKERS, needs_reason=True),
-        _t("issue_travel_document", ["accepted"], "travel_document_issued", [R],
-           WORKERS_AND_LIAISON),
+        _t(
+            "issue_travel_document",
+            ["accepted"],
+            "travel_document_issued",
+            [R],
+            WORKERS_AND_LIAISON,
+        ),
         _t("withdraw", _READMISSION_OPEN, "withdrawn", [S], WORKERS, needs_reason=True),
-        _t("place_legal_hold", _READMISSION_OPEN, None, ANY_SIDE, WORKERS, needs_reason=True,
-           hold="place"),
-        _t("lift_legal_hold", _READMISSION_OPEN, None, ANY_SIDE, WORKERS, needs_reason=True,
-           hold="lift"),
-        _t("schedule_transfer", ["accepted", "travel_document_issued"], "transfer_scheduled",
-           [S], WORKERS, transfer_related=True),
-        _t("record_transfer", ["transfer_scheduled"], "transferred", [S], WORKERS,
-           transfer_related=True),
+        _t(
+            "place_legal_hold",
+            _READMISSION_OPEN,
+            None,
+            ANY_SIDE,
+            WORKERS,
+            needs_reason=True,
+            hold="place",
+        ),
+        _t(
+            "lift_legal_hold",
+            _READMISSION_OPEN,
+            None,
+            ANY_SIDE,
+            WORKERS,
+            needs_reason=True,
+            hold="lift",
+        ),
+        _t(
+            "schedule_transfer",
+            ["accepted", "travel_document_issued"],
+            "transfer_scheduled",
+            [S],
+            WORKERS,
+            transfer_related=True,
+        ),
+        _t(
+            "record_transfer",
+            ["transfer_scheduled"],
+            "transferred",
+            [S],
+            WORKERS,
+            transfer_related=True,
+        ),
         _t("close", ["rejected", "transferred", "withdrawn"], "closed", ANY_SIDE, WORKERS),
     ),
 )
@@ -215,5 +337,6 @@ def workflow_for(kind: str) -> Workflow:
     try:
         return WORKFLOWS[kind]
     except KeyError:
-        raise TransitionRefused(f"There is no workflow for cases of kind '{kind}'.",
-                                rule="unknown-kind") from None
+        raise TransitionRefused(
+            f"There is no workflow for cases of kind '{kind}'.", rule="unknown-kind"
+        ) from None

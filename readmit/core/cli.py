@@ -17,8 +17,9 @@ def register(sub: Any, *, setup_django: Callable[[], None]) -> None:
         return run
 
     demo = sub.add_parser("demo", help="load the fictional demo data and print the demo logins")
-    demo.add_argument("--reset", action="store_true",
-                      help="delete the demo database file first (SQLite only)")
+    demo.add_argument(
+        "--reset", action="store_true", help="delete the demo database file first (SQLite only)"
+    )
     demo.set_defaults(func=needs_django(cmd_demo))
 
     token = sub.add_parser("createtoken", help="create an API token for a user; printed once")

@@ -22,7 +22,7 @@ class ApplicationError(Exception):
         self,
         message: str,
         *,
-        type: str | None = None,  # noqa: A002 - the RFC 9457 member name
+        type: str | None = None,
         extra: Mapping[str, Any] | None = None,
     ) -> None:
         super().__init__(message)

@@ -7,6 +7,7 @@ from typing import Any
 from django.http import HttpRequest
 
 from readmit.accounts.access import memberships
+from readmit.accounts.roles import Role
 
 
 def membership(request: HttpRequest) -> dict[str, Any]:
@@ -14,8 +15,14 @@ def membership(request: HttpRequest) -> dict[str, Any]:
     if user is None or not user.is_authenticated:
         return {}
     rows = memberships(user)  # type: ignore[arg-type]
+    by_org: dict[Any, dict[str, Any]] = {}
+    for row in rows:
+        entry = by_org.setdefault(row.organisation_id,
+                                  {"organisation": row.organisation, "roles": []})
+        entry["roles"].append(Role(row.role).label)
     return {
         "my_memberships": rows,
         "my_organisation": rows[0].organisation if rows else None,
+        "my_organisations": list(by_org.values()),
         "my_roles": sorted({m.role for m in rows}),
     }

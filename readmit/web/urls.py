@@ -2,5 +2,16 @@ from __future__ import annotations
 
 from django.urls import path
 
+from readmit.web import auth, views
+
 app_name = "web"
-urlpatterns: list[object] = []
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("login/", auth.LoginView.as_view(), name="login"),
+    path("logout/", auth.LogoutView.as_view(), name="logout"),
+    path("cases/", views.cases, name="cases"),
+    path("cases/<uuid:case_id>/", views.case_detail, name="case"),
+    path("cases/<uuid:case_id>/transitions/", views.case_transition_view,
+         name="case_transition"),
+    path("agreements/<uuid:agreement_id>/", views.agreement_detail, name="agreement"),
+]

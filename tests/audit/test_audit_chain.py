@@ -18,8 +18,13 @@ N = 6
 def chain(db):
     with transaction.atomic():
         for i in range(N):
-            audit_record(event_type=AuditEventType.PERSON_CREATED, acting_user=None,
-                         object_type="person", object_id=str(i), data={"n": i, "name": "Ђорђе"})
+            audit_record(
+                event_type=AuditEventType.PERSON_CREATED,
+                acting_user=None,
+                object_type="person",
+                object_id=str(i),
+                data={"n": i, "name": "Ђорђе"},
+            )
     return list(AuditEvent.objects.order_by("seq").values_list("seq", flat=True))
 
 
@@ -64,8 +69,10 @@ def test_deleting_any_row_is_detected(chain, index, capsys):
 def test_rehashing_an_altered_row_still_breaks_the_next_link(chain):
     row = dict(AuditEvent.objects.filter(seq=chain[1]).values()[0])
     row["occurred_at"] = row["occurred_at"].isoformat(timespec="microseconds")
-    _tamper("UPDATE audit_auditevent SET data = %s, hash = %s WHERE seq = %s",
-            ['{"n": 99}', "f" * 64, chain[1]])
+    _tamper(
+        "UPDATE audit_auditevent SET data = %s, hash = %s WHERE seq = %s",
+        ['{"n": 99}', "f" * 64, chain[1]],
+    )
     _, broken = audit_verify()
     assert broken is not None
     assert broken.seq in (chain[1], chain[2])
@@ -112,10 +119,20 @@ def test_find_break_names_a_gap_and_a_truncated_tail():
     rows = []
     prev = GENESIS
     for seq in (1, 2, 3):
-        row = {"seq": seq, "occurred_at": "2026-01-01T00:00:00.000000+00:00", "event_type": 300,
-               "actor_id": None, "actor_username": "", "organisation_id": None,
-               "agreement_id": None, "case_id": None, "object_type": "", "object_id": "",
-               "data": {}, "prev_hash": prev}
+        row = {
+            "seq": seq,
+            "occurred_at": "2026-01-01T00:00:00.000000+00:00",
+            "event_type": 300,
+            "actor_id": None,
+            "actor_username": "",
+            "organisation_id": None,
+            "agreement_id": None,
+            "case_id": None,
+            "object_type": "",
+            "object_id": "",
+            "data": {},
+            "prev_hash": prev,
+        }
         row["hash"] = row_hash(row)
         prev = row["hash"]
         rows.append(row)

@@ -13,11 +13,13 @@ from readmit.core.errors import TransitionRefused
 from readmit.deadlines import TimeLimit, Unit, WorkingCalendar, due
 from tests.factories import make_agreement, make_case
 
-TERMS = {"time_limits": {
-    "reply": {"amount": 12, "unit": "calendar_days", "start_event": "application received"},
-    "extension": {"amount": 6, "unit": "calendar_days"},
-    "transfer": {"amount": 3, "unit": "months"},
-}}
+TERMS = {
+    "time_limits": {
+        "reply": {"amount": 12, "unit": "calendar_days", "start_event": "application received"},
+        "extension": {"amount": 6, "unit": "calendar_days"},
+        "transfer": {"amount": 3, "unit": "months"},
+    }
+}
 
 
 @pytest.fixture
@@ -28,8 +30,7 @@ def readmission(world):
 def test_opening_an_application_starts_the_reply_limit_on_both_calendars(world, readmission):
     case = make_case(readmission, nationality="ME")
     deadline = Deadline.objects.get(case=case, kind="reply")
-    expected = due(clock.today(), TimeLimit(12, Unit.CALENDAR_DAYS),
-                   WorkingCalendar(["ME", "US"]))
+    expected = due(clock.today(), TimeLimit(12, Unit.CALENDAR_DAYS), WorkingCalendar(["ME", "US"]))
     assert deadline.due_on == expected
     assert deadline.due_on >= clock.today() + dt.timedelta(days=12)
 
@@ -38,8 +39,9 @@ def test_the_reply_limit_can_be_extended_once_with_a_reason(world, readmission):
     case = make_case(readmission, nationality="ME")
     first_due = Deadline.objects.get(case=case, kind="reply").due_on
     me = world.user("me_caseworker")
-    case_transition(case_id=case.id, action="extend", reason="verifying the birth register",
-                    acting_user=me)
+    case_transition(
+        case_id=case.id, action="extend", reason="verifying the birth register", acting_user=me
+    )
     extended = Deadline.objects.get(case=case, kind="reply").due_on
     assert extended >= first_due + dt.timedelta(days=6)
     with pytest.raises(TransitionRefused) as refused:

@@ -22,8 +22,13 @@ from tests.factories import make_agreement, make_case, make_user
 
 def snapshot(case: Case) -> tuple[int, int, str, bool, int]:
     case.refresh_from_db()
-    return (AuditEvent.objects.count(), case.version, case.state, case.legal_hold,
-            QuotaAllocation.objects.count())
+    return (
+        AuditEvent.objects.count(),
+        case.version,
+        case.state,
+        case.legal_hold,
+        QuotaAllocation.objects.count(),
+    )
 
 
 def test_a_transition_changes_the_state_and_writes_one_audit_row(world):
@@ -45,13 +50,13 @@ def test_a_transition_changes_the_state_and_writes_one_audit_row(world):
 @pytest.mark.parametrize(
     ("user", "action", "error"),
     [
-        ("xk_caseworker", "select", TransitionRefused),   # not recommended yet
-        ("us_caseworker", "recommend", Forbidden),        # wrong side
-        ("xk_auditor", "recommend", Forbidden),           # read-only role
-        ("xk_liaison", "recommend", Forbidden),           # role not in the table
-        ("me_supervisor", "recommend", NotFound),         # not a party at all
-        ("xk_administrator", "recommend", NotFound),      # administrators see no cases
-        ("xk_caseworker", "fly_away", TransitionRefused), # unknown action
+        ("xk_caseworker", "select", TransitionRefused),  # not recommended yet
+        ("us_caseworker", "recommend", Forbidden),  # wrong side
+        ("xk_auditor", "recommend", Forbidden),  # read-only role
+        ("xk_liaison", "recommend", Forbidden),  # role not in the table
+        ("me_supervisor", "recommend", NotFound),  # not a party at all
+        ("xk_administrator", "recommend", NotFound),  # administrators see no cases
+        ("xk_caseworker", "fly_away", TransitionRefused),  # unknown action
     ],
 )
 def test_a_refused_transition_writes_nothing(world, user, action, error):
@@ -66,12 +71,17 @@ def test_a_reason_is_required_where_the_table_says_so_and_nothing_is_written_wit
     case = make_case(world.agreement)
     before = snapshot(case)
     with pytest.raises(ValidationFailed) as refused:
-        case_transition(case_id=case.id, action="decline", reason="  ",
-                        acting_user=world.user("xk_supervisor"))
+        case_transition(
+            case_id=case.id, action="decline", reason="  ", acting_user=world.user("xk_supervisor")
+        )
     assert refused.value.errors[0]["loc"] == ["reason"]
     assert snapshot(case) == before
-    case_transition(case_id=case.id, action="decline", reason="fails public-order criterion",
-                    acting_user=world.user("xk_supervisor"))
+    case_transition(
+        case_id=case.id,
+        action="decline",
+        reason="fails public-order criterion",
+        acting_user=world.user("xk_supervisor"),
+    )
     assert Case.objects.get(id=case.id).state == "declined"
 
 
@@ -80,8 +90,12 @@ def test_a_stale_version_is_refused_and_writes_nothing(world):
     case_transition(case_id=case.id, action="recommend", acting_user=world.user("xk_caseworker"))
     before = snapshot(case)
     with pytest.raises(PreconditionFailed):
-        case_transition(case_id=case.id, action="select", acting_user=world.user("xk_supervisor"),
-                        expected_version=1)
+        case_transition(
+            case_id=case.id,
+            action="select",
+            acting_user=world.user("xk_supervisor"),
+            expected_version=1,
+        )
     assert snapshot(case) == before
 
 
@@ -90,15 +104,20 @@ def test_a_legal_hold_blocks_transfer_until_lifted(world):
     sup, us = world.user("xk_supervisor"), world.user("us_caseworker")
     case_transition(case_id=case.id, action="recommend", acting_user=sup)
     case_transition(case_id=case.id, action="select", acting_user=sup)
-    case_transition(case_id=case.id, action="place_legal_hold", acting_user=us,
-                    reason="court challenge, reference 2026-CV-0001")
+    case_transition(
+        case_id=case.id,
+        action="place_legal_hold",
+        acting_user=us,
+        reason="court challenge, reference 2026-CV-0001",
+    )
     before = snapshot(case)
     with pytest.raises(TransitionRefused) as refused:
         case_transition(case_id=case.id, action="schedule_transfer", acting_user=us)
     assert refused.value.rule == "legal-hold"
     assert snapshot(case) == before
-    case_transition(case_id=case.id, action="lift_legal_hold", acting_user=us,
-                    reason="challenge dismissed")
+    case_transition(
+        case_id=case.id, action="lift_legal_hold", acting_user=us, reason="challenge dismissed"
+    )
     case_transition(case_id=case.id, action="schedule_transfer", acting_user=us)
     assert Case.objects.get(id=case.id).state == "transfer_scheduled"
 
@@ -109,8 +128,9 @@ def _select(case: Case, user) -> None:
 
 
 def test_the_selection_beyond_the_quota_is_refused_and_writes_nothing(world):
-    agreement = make_agreement(world.us, world.xk,
-                               terms={"quota": {"limit": 2, "period": "rolling_year"}})
+    agreement = make_agreement(
+        world.us, world.xk, terms={"quota": {"limit": 2, "period": "rolling_year"}}
+    )
     sup = make_user(world.xk, Role.SUPERVISOR)
     cases = [make_case(agreement) for _ in range(3)]
     _select(cases[0], sup)
@@ -125,8 +145,9 @@ def test_the_selection_beyond_the_quota_is_refused_and_writes_nothing(world):
 
 
 def test_a_withdrawal_frees_exactly_the_place_the_case_took(world):
-    agreement = make_agreement(world.us, world.xk,
-                               terms={"quota": {"limit": 1, "period": "rolling_year"}})
+    agreement = make_agreement(
+        world.us, world.xk, terms={"quota": {"limit": 1, "period": "rolling_year"}}
+    )
     sup = make_user(world.xk, Role.SUPERVISOR)
     sender = make_user(world.us, Role.CASEWORKER)
     first, second, third = (make_case(agreement) for _ in range(3))
@@ -137,25 +158,32 @@ def test_a_withdrawal_frees_exactly_the_place_the_case_took(world):
     with pytest.raises(TransitionRefused):
         case_transition(case_id=second.id, action="select", acting_user=sup)
     case_transition(case_id=first.id, action="withdraw", acting_user=sender, reason="moved")
-    assert QuotaAllocation.objects.filter(agreement=agreement, released_at__isnull=True).count() == 0
+    live = QuotaAllocation.objects.filter(agreement=agreement, released_at__isnull=True)
+    assert live.count() == 0
     case_transition(case_id=second.id, action="select", acting_user=sup)
-    assert QuotaAllocation.objects.filter(agreement=agreement, released_at__isnull=True).count() == 1
+    assert live.count() == 1
 
 
 def test_no_case_opens_under_an_agreement_not_in_force(world):
     from readmit.cases.services import PersonInput, case_open, person_create
 
     agreement = make_agreement(world.us, world.xk, status="negotiating")
-    person = person_create(data=PersonInput(family_name="Ficticia"), owner=world.us,
-                           acting_user=None)
+    person = person_create(
+        data=PersonInput(family_name="Ficticia"), owner=world.us, acting_user=None
+    )
     with pytest.raises(TransitionRefused) as refused:
         case_open(agreement=agreement, person=person, acting_user=None, organisation=world.us)
     assert refused.value.rule == "agreement-not-in-force"
 
 
 def test_every_application_error_carries_a_status_and_a_type():
-    for error in (NotFound("x"), Forbidden("x"), TransitionRefused("x", rule="quota-exceeded"),
-                  PreconditionFailed("x"), ValidationFailed("x")):
+    for error in (
+        NotFound("x"),
+        Forbidden("x"),
+        TransitionRefused("x", rule="quota-exceeded"),
+        PreconditionFailed("x"),
+        ValidationFailed("x"),
+    ):
         assert isinstance(error, ApplicationError)
         assert error.status in {403, 404, 409, 412, 422}
         assert error.type

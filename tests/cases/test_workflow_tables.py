@@ -57,20 +57,40 @@ SPEC = {
         "withdraw": (RDM_OPEN, "withdrawn", {S}, W),
         "place_legal_hold": (RDM_OPEN, None, {S, R}, W),
         "lift_legal_hold": (RDM_OPEN, None, {S, R}, W),
-        "schedule_transfer": ({"accepted", "travel_document_issued"}, "transfer_scheduled",
-                              {S}, W),
+        "schedule_transfer": ({"accepted", "travel_document_issued"}, "transfer_scheduled", {S}, W),
         "record_transfer": ({"transfer_scheduled"}, "transferred", {S}, W),
         "close": ({"rejected", "transferred", "withdrawn"}, "closed", {S, R}, W),
     },
 }
-TABLES: dict[str, Workflow] = {"relocation": RELOCATION, "reception": RECEPTION,
-                               "readmission": READMISSION}
+TABLES: dict[str, Workflow] = {
+    "relocation": RELOCATION,
+    "reception": RECEPTION,
+    "readmission": READMISSION,
+}
 SECTION_7_ACTIONS = {
-    "relocation": {"recommend", "select", "decline", "withdraw", "place_legal_hold",
-                   "lift_legal_hold", "schedule_transfer", "record_arrival",
-                   "record_departure", "close"},
-    "readmission": {"acknowledge", "request_interview", "accept", "reject", "extend",
-                    "issue_travel_document", "schedule_transfer", "record_transfer", "close"},
+    "relocation": {
+        "recommend",
+        "select",
+        "decline",
+        "withdraw",
+        "place_legal_hold",
+        "lift_legal_hold",
+        "schedule_transfer",
+        "record_arrival",
+        "record_departure",
+        "close",
+    },
+    "readmission": {
+        "acknowledge",
+        "request_interview",
+        "accept",
+        "reject",
+        "extend",
+        "issue_travel_document",
+        "schedule_transfer",
+        "record_transfer",
+        "close",
+    },
 }
 
 
@@ -90,8 +110,13 @@ def test_each_state_and_action_is_allowed_exactly_as_the_spec_says(kind, state, 
     sources, target, sides, roles = SPEC[kind][action]
     side = Side(sorted(sides)[0])
     role_set = {Role(r) for r in roles}
-    call = {"state": state, "action": action, "side": side, "roles": role_set,
-            "on_hold": _hold_needed(action)}
+    call = {
+        "state": state,
+        "action": action,
+        "side": side,
+        "roles": role_set,
+        "on_hold": _hold_needed(action),
+    }
     if state in sources:
         transition = table.check(**call)
         assert transition.next_state(state) == (target or state)
@@ -116,11 +141,17 @@ def _side_role_cases():
                 yield kind, action, state, side, role, side.value in sides and role.value in roles
 
 
-@pytest.mark.parametrize(("kind", "action", "state", "side", "role", "allowed"),
-                         list(_side_role_cases()))
+@pytest.mark.parametrize(
+    ("kind", "action", "state", "side", "role", "allowed"), list(_side_role_cases())
+)
 def test_only_the_specified_side_and_roles_may_act(kind, action, state, side, role, allowed):
-    call = {"state": state, "action": action, "side": side, "roles": {role},
-            "on_hold": _hold_needed(action)}
+    call = {
+        "state": state,
+        "action": action,
+        "side": side,
+        "roles": {role},
+        "on_hold": _hold_needed(action),
+    }
     if allowed:
         TABLES[kind].check(**call)
     else:
@@ -131,8 +162,9 @@ def test_only_the_specified_side_and_roles_may_act(kind, action, state, side, ro
 def test_a_non_party_may_take_no_action():
     for kind, table in TABLES.items():
         for state in table.states:
-            assert table.allowed_actions(state=state, side=None, roles=set(Role),
-                                         on_hold=False) == [], kind
+            assert (
+                table.allowed_actions(state=state, side=None, roles=set(Role), on_hold=False) == []
+            ), kind
 
 
 @pytest.mark.parametrize("kind", list(TABLES))
@@ -141,8 +173,13 @@ def test_a_legal_hold_blocks_every_transfer_related_action_and_only_those(kind):
     for transition in table.transitions:
         state = sorted(transition.sources)[0]
         side = sorted(transition.sides)[0]
-        call = {"state": state, "action": transition.action, "side": side,
-                "roles": set(transition.roles), "on_hold": True}
+        call = {
+            "state": state,
+            "action": transition.action,
+            "side": side,
+            "roles": set(transition.roles),
+            "on_hold": True,
+        }
         if transition.transfer_related or transition.hold == "place":
             with pytest.raises(TransitionRefused) as refused:
                 table.check(**call)
@@ -152,27 +189,42 @@ def test_a_legal_hold_blocks_every_transfer_related_action_and_only_those(kind):
 
 
 def test_transfer_actions_are_the_transfer_related_ones():
-    related = {(k, t.action) for k, tb in TABLES.items() for t in tb.transitions
-               if t.transfer_related}
+    related = {
+        (k, t.action) for k, tb in TABLES.items() for t in tb.transitions if t.transfer_related
+    }
     assert related == {
-        ("relocation", "schedule_transfer"), ("relocation", "record_arrival"),
-        ("relocation", "record_departure"), ("reception", "schedule_transfer"),
-        ("reception", "record_arrival"), ("reception", "record_departure"),
-        ("readmission", "schedule_transfer"), ("readmission", "record_transfer"),
+        ("relocation", "schedule_transfer"),
+        ("relocation", "record_arrival"),
+        ("relocation", "record_departure"),
+        ("reception", "schedule_transfer"),
+        ("reception", "record_arrival"),
+        ("reception", "record_departure"),
+        ("readmission", "schedule_transfer"),
+        ("readmission", "record_transfer"),
     }
 
 
 def test_lifting_a_hold_that_is_not_there_is_refused():
     with pytest.raises(TransitionRefused) as refused:
-        RELOCATION.check(state="proposed", action="lift_legal_hold", side=Side.SENDING,
-                         roles={Role.CASEWORKER}, on_hold=False)
+        RELOCATION.check(
+            state="proposed",
+            action="lift_legal_hold",
+            side=Side.SENDING,
+            roles={Role.CASEWORKER},
+            on_hold=False,
+        )
     assert refused.value.rule == "legal-hold"
 
 
 def test_an_unknown_action_is_refused_with_the_known_actions_named():
     with pytest.raises(TransitionRefused) as refused:
-        RELOCATION.check(state="proposed", action="deport", side=Side.SENDING,
-                         roles={Role.SUPERVISOR}, on_hold=False)
+        RELOCATION.check(
+            state="proposed",
+            action="deport",
+            side=Side.SENDING,
+            roles={Role.SUPERVISOR},
+            on_hold=False,
+        )
     assert "recommend" in refused.value.message
     assert refused.value.rule == "unknown-action"
 
