@@ -6,7 +6,7 @@ from typing import Any
 
 from django.db import models
 
-from readmit.accounts.models import Organisation
+from readmit.accounts.models import Organisation, User
 from readmit.agreements.terms import AgreementTerms
 from readmit.core.models import BaseModel, Country
 
@@ -163,3 +163,62 @@ class PublicPosition(BaseModel):
 
     def __str__(self) -> str:
         return f"{self.country_id}: {self.get_stance_display()}"
+
+
+class AgreementStatusChange(BaseModel):
+    """One move in the agreement's lifecycle: when, from what, to what, on what source."""
+
+    agreement = models.ForeignKey(Agreement, on_delete=models.CASCADE,
+                                  related_name="status_changes")
+    on = models.DateField(
+        help_text="When the change took effect (signature, entry into force ...).")
+    from_status = models.CharField(max_length=20, choices=AgreementStatus.choices)
+    to_status = models.CharField(max_length=20, choices=AgreementStatus.choices)
+    source = models.TextField(
+        help_text="Where this is known from: a note, a gazette, a press release.")
+    reason = models.TextField(blank=True)
+    changed_by = models.ForeignKey(User, on_delete=models.PROTECT, null=True, blank=True,
+                                   related_name="+")
+
+    class Meta:
+        ordering = ["agreement", "on", "created_at"]
+        constraints = [
+            models.CheckConstraint(condition=~models.Q(from_status=models.F("to_status")),
+                                   name="status_change_changes"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.on}: {self.from_status} → {self.to_status}"
+
+
+class AgreementVersion(BaseModel):
+    """The agreement's terms as amended: version 1 is the original, each amendment the next.
+
+    The terms in force at a moment are those of the newest version whose ``valid_from`` is
+    not after it (``selectors.terms_at``); ``Agreement.terms`` mirrors the current one.
+    """
+
+    agreement = models.ForeignKey(Agreement, on_delete=models.CASCADE, related_name="versions")
+    number = models.PositiveIntegerField()
+    terms = models.JSONField(help_text="Validated by AgreementTerms.")
+    valid_from = models.DateTimeField()
+    reason = models.TextField(blank=True)
+    source = models.TextField(blank=True)
+    recorded_by = models.ForeignKey(User, on_delete=models.PROTECT, null=True, blank=True,
+                                    related_name="+")
+
+    class Meta:
+        ordering = ["agreement", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["agreement", "number"],
+                                    name="agreement_version_number_unique"),
+            models.CheckConstraint(condition=models.Q(number__gte=1),
+                                   name="agreement_version_number_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.agreement_id} v{self.number} from {self.valid_from:%Y-%m-%d}"
+
+    @property
+    def parsed_terms(self) -> AgreementTerms:
+        return AgreementTerms.model_validate(self.terms)

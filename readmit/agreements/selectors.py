@@ -1,20 +1,59 @@
-"""Reads on agreements that interfaces share (quota figures, occupancy)."""
+"""Reads on agreements that interfaces share (terms in force, quota figures, history)."""
 
 from __future__ import annotations
 
 import datetime as dt
 
-from readmit.agreements.models import Agreement
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from readmit.agreements.models import Agreement, AgreementStatusChange, AgreementVersion
 from readmit.agreements.quota import QuotaStatus, period_containing
+from readmit.agreements.terms import AgreementTerms
 from readmit.core import clock
 
 
+def version_at(agreement: Agreement, when: dt.datetime) -> AgreementVersion | None:
+    """The version in force at ``when``: the newest whose ``valid_from`` is not after it.
+
+    Before version 1's ``valid_from`` (an agreement recorded after it took effect) version 1
+    applies. None only for an agreement without versions (not created by a service).
+    """
+    if timezone.is_naive(when):
+        raise ValueError("terms_at needs a timezone-aware datetime")
+    versions = AgreementVersion.objects.filter(agreement=agreement)
+    return (versions.filter(valid_from__lte=when).order_by("-valid_from", "-number").first()
+            or versions.order_by("number").first())
+
+
+def terms_at(agreement: Agreement, when: dt.datetime) -> AgreementTerms:
+    """The terms in force at ``when``. Every decision applies the terms of its own moment."""
+    version = version_at(agreement, when)
+    if version is None:
+        return agreement.parsed_terms
+    return version.parsed_terms
+
+
+def current_terms(agreement: Agreement) -> AgreementTerms:
+    return terms_at(agreement, clock.now())
+
+
+def _moment_of(day: dt.date) -> dt.datetime:
+    """Now for today; the last instant of any other day (its terms as they stood that day)."""
+    if day == clock.today():
+        return clock.now()
+    return dt.datetime.combine(day, dt.time.max, tzinfo=timezone.get_current_timezone())
+
+
 def quota_status(agreement: Agreement, *, day: dt.date | None = None) -> QuotaStatus | None:
-    """Places taken in the period containing ``day`` (today by default); None without a quota."""
-    terms = agreement.parsed_terms
+    """Places taken in the period containing ``day`` (today by default); None without a quota.
+
+    The limit is the one in force on ``day``, so a raised cap shows once it is current.
+    """
+    day = day or clock.today()
+    terms = terms_at(agreement, _moment_of(day))
     if terms.quota is None:
         return None
-    day = day or clock.today()
     period = period_containing(terms.quota, day=day, in_force_from=agreement.in_force_from,
                                ends_on=agreement.ends_on)
     used = 0
@@ -25,3 +64,13 @@ def quota_status(agreement: Agreement, *, day: dt.date | None = None) -> QuotaSt
             agreement=agreement, period_start=period.start, released_at__isnull=True
         ).count()
     return QuotaStatus(limit=terms.quota.limit, used=used, period=period)
+
+
+def agreement_versions(agreement: Agreement) -> QuerySet[AgreementVersion]:
+    return AgreementVersion.objects.filter(agreement=agreement).select_related(
+        "recorded_by").order_by("number")
+
+
+def status_history(agreement: Agreement) -> QuerySet[AgreementStatusChange]:
+    return AgreementStatusChange.objects.filter(agreement=agreement).select_related(
+        "changed_by").order_by("on", "created_at")

@@ -30,9 +30,9 @@ class AuditEventQuerySet(models.QuerySet["AuditEvent"]):
 class AuditEvent(models.Model):
     seq = models.BigIntegerField(primary_key=True)
     occurred_at = models.DateTimeField()
-    event_type = models.PositiveSmallIntegerField(
-        choices=[(e.value, e.label) for e in AuditEventType]
-    )
+    # No ``choices``: the enum grows with every feature and the column need not migrate;
+    # ``type_label`` names the value for display.
+    event_type = models.PositiveSmallIntegerField()
     # Plain values, not foreign keys: the log must outlive what it describes, and a row
     # must never change because something it points to did.
     actor_id = models.BigIntegerField(null=True, blank=True)

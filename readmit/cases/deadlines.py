@@ -17,6 +17,7 @@ import datetime as dt
 
 from readmit.accounts.models import User
 from readmit.agreements.models import Agreement
+from readmit.agreements.selectors import terms_at
 from readmit.agreements.terms import TimeLimitTerm
 from readmit.audit.events import AuditEventType
 from readmit.audit.services import audit_record
@@ -63,7 +64,7 @@ def _due_on(start: dt.datetime, term: TimeLimitTerm, calendar: WorkingCalendar) 
 
 
 def _start(case: Case, kind: str, at: dt.datetime, acting_user: User | None) -> None:
-    term = case.agreement.parsed_terms.time_limits.get(kind)
+    term = terms_at(case.agreement, at).time_limits.get(kind)
     if term is None:
         return
     calendar = calendar_for(case.agreement)
@@ -106,7 +107,7 @@ def deadlines_on_transition(
 def _extend_reply(case: Case, *, at: dt.datetime, acting_user: User | None) -> None:
     from readmit.core.errors import TransitionRefused
 
-    term = case.agreement.parsed_terms.time_limits.get("extension")
+    term = terms_at(case.agreement, at).time_limits.get("extension")
     if term is None:
         raise TransitionRefused(
             "This agreement provides no extension of the reply time limit.", rule="no-extension"

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from readmit.agreements.models import Agreement
 from readmit.agreements.quota import period_containing
+from readmit.agreements.selectors import terms_at
 from readmit.cases.models import QuotaAllocation
 from readmit.cases.services import TransitionContext, register_transition_hook
 from readmit.core.errors import TransitionRefused
@@ -21,7 +22,8 @@ def quota_allocate(context: TransitionContext) -> None:
     """
     case = context.case
     agreement = Agreement.objects.select_for_update().get(id=case.agreement_id)
-    quota = agreement.parsed_terms.quota
+    # The terms in force at the moment of the decision, not today's (amendments are versions).
+    quota = terms_at(agreement, context.at).quota
     if quota is None:
         return
     day = context.at.date()

@@ -17,7 +17,7 @@ from readmit.audit.events import AuditEventType
 from readmit.audit.services import audit_record
 from readmit.cases.deadlines import deadlines_on_open, deadlines_on_transition
 from readmit.cases.models import Case, IdentityDocument, Person, PersonName
-from readmit.cases.workflow import Transition, workflow_for
+from readmit.cases.workflow import NEED_AGREEMENT_IN_FORCE, Transition, workflow_for
 from readmit.core import clock
 from readmit.core.errors import PreconditionFailed, TransitionRefused, ValidationFailed
 from readmit.core.models import Country
@@ -214,6 +214,12 @@ def case_transition(
             roles=position.roles,
             on_hold=case.legal_hold,
         )
+        if action in NEED_AGREEMENT_IN_FORCE and case.agreement.status != AgreementStatus.IN_FORCE:
+            raise TransitionRefused(
+                f"Agreement '{case.agreement.reference}' is "
+                f"{case.agreement.get_status_display().lower()}: '{action}' needs it in force.",
+                rule="agreement-not-in-force",
+            )
         reason = reason.strip()
         if transition.needs_reason and not reason:
             raise ValidationFailed(

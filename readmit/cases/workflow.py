@@ -330,6 +330,13 @@ READMISSION = Workflow(
     ),
 )
 
+# Actions that commit a person to the partner state: refused while the agreement is not in
+# force (suspended by a court, say, or ended). Withdrawals, declines, holds, departures and
+# closing stay possible, so nobody is stuck because an agreement stopped.
+NEED_AGREEMENT_IN_FORCE = frozenset(
+    {"select", "accept", "schedule_transfer", "record_arrival", "record_transfer"}
+)
+
 WORKFLOWS: dict[str, Workflow] = {w.kind: w for w in (RELOCATION, RECEPTION, READMISSION)}
 
 

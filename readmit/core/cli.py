@@ -18,7 +18,7 @@ def register(sub: Any, *, setup_django: Callable[[], None]) -> None:
 
     demo = sub.add_parser("demo", help="load the fictional demo data and print the demo logins")
     demo.add_argument(
-        "--reset", action="store_true", help="delete the demo database file first (SQLite only)"
+        "--reset", action="store_true", help="wipe the whole database (development only) and load the demo again"
     )
     demo.set_defaults(func=needs_django(cmd_demo))
 
@@ -34,9 +34,14 @@ def register(sub: Any, *, setup_django: Callable[[], None]) -> None:
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
+    from readmit.core.errors import ApplicationError
     from readmit.demo.load import demo_load, format_logins
 
-    logins = demo_load(reset=args.reset)
+    try:
+        logins = demo_load(reset=args.reset)
+    except ApplicationError as exc:
+        print(f"readmit demo: {exc.message}", file=sys.stderr)
+        return 2
     print(format_logins(logins))
     return 0
 

@@ -14,11 +14,12 @@ def membership(request: HttpRequest) -> dict[str, Any]:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}
-    rows = memberships(user)  # type: ignore[arg-type]
+    rows = memberships(user)
     by_org: dict[Any, dict[str, Any]] = {}
     for row in rows:
-        entry = by_org.setdefault(row.organisation_id,
-                                  {"organisation": row.organisation, "roles": []})
+        entry = by_org.setdefault(
+            row.organisation_id, {"organisation": row.organisation, "roles": []}
+        )
         entry["roles"].append(Role(row.role).label)
     return {
         "my_memberships": rows,

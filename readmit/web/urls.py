@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from readmit.web import auth, views
+from readmit.web import auth, views, views_audit
 
 app_name = "web"
 urlpatterns = [
@@ -11,7 +11,7 @@ urlpatterns = [
     path("logout/", auth.LogoutView.as_view(), name="logout"),
     path("cases/", views.cases, name="cases"),
     path("cases/<uuid:case_id>/", views.case_detail, name="case"),
-    path("cases/<uuid:case_id>/transitions/", views.case_transition_view,
-         name="case_transition"),
+    path("cases/<uuid:case_id>/transitions/", views.case_transition_view, name="case_transition"),
     path("agreements/<uuid:agreement_id>/", views.agreement_detail, name="agreement"),
+    path("audit/", views_audit.audit_log, name="audit_log"),
 ]

@@ -20,6 +20,13 @@ from readmit.core.errors import (
 from tests.factories import make_agreement, make_case, make_user
 
 
+TRANSFER = {
+    "planned_for": "2099-01-15T08:00:00+00:00",
+    "route": "charter flight to Pristina",
+    "notice_language": "es",
+}
+
+
 def snapshot(case: Case) -> tuple[int, int, str, bool, int]:
     case.refresh_from_db()
     return (
@@ -108,17 +115,22 @@ def test_a_legal_hold_blocks_transfer_until_lifted(world):
         case_id=case.id,
         action="place_legal_hold",
         acting_user=us,
-        reason="court challenge, reference 2026-CV-0001",
+        reason="court challenge",
+        payload={"kind": "court_challenge", "reference": "2026-CV-0001"},
     )
     before = snapshot(case)
     with pytest.raises(TransitionRefused) as refused:
-        case_transition(case_id=case.id, action="schedule_transfer", acting_user=us)
+        case_transition(
+            case_id=case.id, action="schedule_transfer", acting_user=us, payload=TRANSFER
+        )
     assert refused.value.rule == "legal-hold"
     assert snapshot(case) == before
     case_transition(
         case_id=case.id, action="lift_legal_hold", acting_user=us, reason="challenge dismissed"
     )
-    case_transition(case_id=case.id, action="schedule_transfer", acting_user=us)
+    case_transition(
+        case_id=case.id, action="schedule_transfer", acting_user=us, payload=TRANSFER
+    )
     assert Case.objects.get(id=case.id).state == "transfer_scheduled"
 
 
@@ -187,3 +199,22 @@ def test_every_application_error_carries_a_status_and_a_type():
         assert isinstance(error, ApplicationError)
         assert error.status in {403, 404, 409, 412, 422}
         assert error.type
+
+
+def test_a_suspended_agreement_refuses_selection_but_still_allows_withdrawal(world):
+    from readmit.agreements.models import Agreement
+
+    case = make_case(world.agreement)
+    sup = world.user("xk_supervisor")
+    case_transition(case_id=case.id, action="recommend", acting_user=sup)
+    Agreement.objects.filter(id=world.agreement.id).update(status="suspended")
+    before = snapshot(case)
+    with pytest.raises(TransitionRefused) as refused:
+        case_transition(case_id=case.id, action="select", acting_user=sup)
+    assert refused.value.rule == "agreement-not-in-force"
+    assert snapshot(case) == before
+    case_transition(
+        case_id=case.id, action="withdraw", reason="agreement suspended by a court",
+        acting_user=world.user("us_caseworker"),
+    )
+    assert Case.objects.get(id=case.id).state == "withdrawn"

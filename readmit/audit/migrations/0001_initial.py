@@ -16,7 +16,7 @@ class Migration(migrations.Migration):
             fields=[
                 ('seq', models.BigIntegerField(primary_key=True, serialize=False)),
                 ('occurred_at', models.DateTimeField()),
-                ('event_type', models.PositiveSmallIntegerField(choices=[(100, 'User logged in'), (101, 'User logged out'), (102, 'User login failed'), (103, 'User created'), (110, 'Membership created'), (120, 'Api token created'), (121, 'Api token revoked'), (130, 'Organisation created'), (200, 'Agreement created'), (201, 'Agreement status changed'), (202, 'Agreement settings changed'), (203, 'Agreement party added'), (210, 'Site created'), (220, 'Diplomatic contact recorded'), (221, 'Public position recorded'), (300, 'Person created'), (301, 'Person updated'), (310, 'Case created'), (311, 'Case transitioned'), (320, 'Deadline set'), (330, 'Attachment added'), (340, 'Proposal list submitted'), (400, 'Screening run'), (900, 'Demo loaded')])),
+                ('event_type', models.PositiveSmallIntegerField()),
                 ('actor_id', models.BigIntegerField(blank=True, null=True)),
                 ('actor_username', models.CharField(blank=True, max_length=150)),
                 ('organisation_id', models.UUIDField(blank=True, db_index=True, null=True)),

@@ -1,0 +1,422 @@
+"""The criteria engine: an agreement's declarative rules evaluated for one person.
+
+Pure Python (pydantic for the settings, no Django), so the relocation workflow, the CLI and
+tests all run the same code. Every rule answers ``pass``, ``fail`` or ``unknown`` with one
+sentence a caseworker can read. **Unknown never counts as a pass**: a person is eligible
+only when every rule passes.
+
+Missing facts are unknown, never assumed: a criminal record that was not shared, a
+screening still pending, a birth date too imprecise to decide, vulnerabilities not assessed.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Any
+
+from pydantic import ValidationError
+
+from readmit.agreements.terms import (
+    CRITERION_PARAMS,
+    AgeParams,
+    ConvictionParams,
+    Criterion,
+    Exclusions,
+    NationalityParams,
+)
+
+ADULT_AGE = 18
+
+# Vulnerabilities with their own switch in ``Exclusions``; every other recorded vulnerability
+# (medical, disability, trafficking_victim, ...) counts under ``vulnerable``.
+PREGNANT = "pregnant"
+UNACCOMPANIED_MINOR = "unaccompanied_minor"
+
+
+class Outcome(StrEnum):
+    PASS = "pass"
+    FAIL = "fail"
+    UNKNOWN = "unknown"
+
+
+@dataclass(frozen=True)
+class Conviction:
+    offence: str
+    category: str
+    date: dt.date | None
+    country: str | None
+
+
+@dataclass(frozen=True)
+class PersonFacts:
+    birth_year: int | None
+    birth_month: int | None
+    birth_day: int | None
+    sex: str  # F M X U
+    nationalities: frozenset[str]  # alpha-2 codes
+    convictions: tuple[Conviction, ...] | None  # None: not known (e.g. not shared)
+    pending_criminal_case: bool | None  # None: not known
+    vulnerabilities: frozenset[str] | None  # None: not assessed
+    watchlist_status: str | None  # confirmed_match | no_match | pending_review | None
+
+
+@dataclass(frozen=True)
+class RuleResult:
+    rule: str
+    label: str
+    outcome: Outcome
+    explanation: str
+
+
+@dataclass(frozen=True)
+class Evaluation:
+    results: tuple[RuleResult, ...]
+
+    @property
+    def outcome(self) -> Outcome:
+        """FAIL if any rule fails; else UNKNOWN if any is unknown; else PASS."""
+        outcomes = {r.outcome for r in self.results}
+        if Outcome.FAIL in outcomes:
+            return Outcome.FAIL
+        if Outcome.UNKNOWN in outcomes:
+            return Outcome.UNKNOWN
+        return Outcome.PASS
+
+    @property
+    def eligible(self) -> bool:
+        return self.outcome == Outcome.PASS
+
+    @property
+    def failed(self) -> tuple[RuleResult, ...]:
+        return tuple(r for r in self.results if r.outcome == Outcome.FAIL)
+
+    @property
+    def unknown(self) -> tuple[RuleResult, ...]:
+        return tuple(r for r in self.results if r.outcome == Outcome.UNKNOWN)
+
+
+DEFAULT_LABELS: dict[str, str] = {
+    "no_conviction_within_years": "No recent conviction",
+    "no_watchlist_match": "No watchlist match",
+    "age_between": "Age",
+    "nationality_in": "Nationality",
+    "no_pending_criminal_case": "No pending criminal case",
+    "not_excluded_group": "Not in an excluded group",
+}
+
+
+# Partial birth dates -------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class AgeRange:
+    """The youngest and oldest age a (possibly partial) birth date allows on a day."""
+
+    low: int
+    high: int
+
+    @property
+    def exact(self) -> bool:
+        return self.low == self.high
+
+
+def _age(birth: tuple[int, int, int], on: dt.date) -> int:
+    # Tuple comparison: someone born on 29 February turns a year older on 1 March in a
+    # common year.
+    year, month, day = birth
+    return on.year - year - ((on.month, on.day) < (month, day))
+
+
+def age_range(facts: PersonFacts, on: dt.date) -> AgeRange | str:
+    """The possible ages on ``on``, or the reason no age can be given."""
+    year, month, day = facts.birth_year, facts.birth_month, facts.birth_day
+    if year is None:
+        return "the birth date is not known"
+    if (month is None and day is not None) or (month is not None and not 1 <= month <= 12):
+        return "the birth date is not a valid date"
+    if month is not None and day is not None:
+        if not 1 <= day <= calendar.monthrange(year, month)[1]:
+            return "the birth date is not a valid date"
+        earliest = latest = (year, month, day)
+    elif month is not None:
+        earliest, latest = (year, month, 1), (year, month, calendar.monthrange(year, month)[1])
+    else:
+        earliest, latest = (year, 1, 1), (year, 12, 31)
+    if earliest > (on.year, on.month, on.day):
+        return f"the birth date is after {on.isoformat()}"
+    # The person exists on ``on``: a birth later than that day is not a possibility.
+    latest = min(latest, (on.year, on.month, on.day))
+    return AgeRange(low=_age(latest, on), high=_age(earliest, on))
+
+
+def _birth_text(facts: PersonFacts) -> str:
+    parts = [f"{facts.birth_year:04d}"] if facts.birth_year is not None else ["unknown"]
+    if facts.birth_month is not None:
+        parts.append(f"{facts.birth_month:02d}")
+        if facts.birth_day is not None:
+            parts.append(f"{facts.birth_day:02d}")
+    return "-".join(parts)
+
+
+def _age_text(ages: AgeRange) -> str:
+    return str(ages.low) if ages.exact else f"{ages.low} to {ages.high}"
+
+
+def minor_outcome(facts: PersonFacts, on: dt.date) -> tuple[Outcome, str]:
+    """Whether the person is a minor (under 18) on ``on``: FAIL = is a minor."""
+    ages = age_range(facts, on)
+    if isinstance(ages, str):
+        return Outcome.UNKNOWN, f"cannot tell whether the person is a minor: {ages}"
+    if ages.high < ADULT_AGE:
+        return Outcome.FAIL, f"is a minor (aged {_age_text(ages)} on {on.isoformat()})"
+    if ages.low >= ADULT_AGE:
+        return Outcome.PASS, f"is an adult (aged {_age_text(ages)} on {on.isoformat()})"
+    return Outcome.UNKNOWN, (
+        f"birth date too imprecise ({_birth_text(facts)}): the person may be 17 or 18 on "
+        f"{on.isoformat()}")
+
+
+# The rules ------------------------------------------------------------------------------
+
+def _years_before(day: dt.date, years: int) -> dt.date:
+    year = day.year - years
+    return day.replace(year=year, day=min(day.day, calendar.monthrange(year, day.month)[1]))
+
+
+def _conviction_text(c: Conviction) -> str:
+    category = f" ({c.category})" if c.category else ""
+    when = f" on {c.date.isoformat()}" if c.date is not None else ""
+    return f"conviction for {c.offence or 'an unnamed offence'}{category}{when}"
+
+
+def _no_conviction_within_years(params: ConvictionParams, facts: PersonFacts, on: dt.date,
+                                exclusions: Exclusions | None) -> tuple[Outcome, str]:
+    years, categories = params.years, frozenset(params.categories)
+    listed = f" in {', '.join(sorted(categories))}" if categories else ""
+    if facts.convictions is None:
+        return Outcome.UNKNOWN, "criminal record not shared or not known"
+    cutoff = _years_before(on, years)
+    recent: list[Conviction] = []
+    undated: list[Conviction] = []
+    uncategorised: list[Conviction] = []
+    for conviction in facts.convictions:
+        category = conviction.category.strip().lower()
+        if categories and not category:
+            uncategorised.append(conviction)
+            continue
+        if categories and category not in categories:
+            continue
+        if conviction.date is None:
+            undated.append(conviction)
+        elif conviction.date >= cutoff:  # within N years, the anniversary included
+            recent.append(conviction)
+    if recent:
+        latest = max(recent, key=lambda c: c.date or dt.date.min)
+        more = f" ({len(recent) - 1} more)" if len(recent) > 1 else ""
+        return Outcome.FAIL, f"{_conviction_text(latest)} is within {years} years{more}"
+    if undated:
+        return Outcome.UNKNOWN, (f"{_conviction_text(undated[0])} has no date: cannot tell "
+                                 f"whether it is within {years} years")
+    if uncategorised:
+        return Outcome.UNKNOWN, (f"{_conviction_text(uncategorised[0])} has no category: "
+                                 f"cannot tell whether it is{listed}")
+    return Outcome.PASS, f"no conviction{listed} within {years} years (since {cutoff.isoformat()})"
+
+
+WATCHLIST_STATUSES = frozenset({"confirmed_match", "no_match", "pending_review"})
+
+
+def _no_watchlist_match(params: Any, facts: PersonFacts, on: dt.date,
+                        exclusions: Exclusions | None) -> tuple[Outcome, str]:
+    status = facts.watchlist_status
+    if status == "confirmed_match":
+        return Outcome.FAIL, "a watchlist match was confirmed"
+    if status == "no_match":
+        return Outcome.PASS, "screened against the watchlists: no match"
+    if status == "pending_review":
+        return Outcome.UNKNOWN, "screening pending: a possible match awaits review"
+    if status is None:
+        return Outcome.UNKNOWN, "screening pending: not screened against the watchlists yet"
+    return Outcome.UNKNOWN, f"screening status '{status}' is not recognised"
+
+
+def _age_between(params: AgeParams, facts: PersonFacts, on: dt.date,
+                 exclusions: Exclusions | None) -> tuple[Outcome, str]:
+    low = params.min if params.min is not None else 0
+    high = params.max
+    wanted = (f"between {low} and {high}" if params.min is not None and high is not None
+              else f"at least {low}" if high is None else f"at most {high}")
+    ages = age_range(facts, on)
+    if isinstance(ages, str):
+        return Outcome.UNKNOWN, f"cannot tell the age: {ages}"
+    inside = ages.low >= low and (high is None or ages.high <= high)
+    outside = ages.high < low or (high is not None and ages.low > high)
+    at = f"aged {_age_text(ages)} on {on.isoformat()}"
+    if inside:
+        return Outcome.PASS, f"{at}, {wanted}"
+    if outside:
+        return Outcome.FAIL, f"{at}, not {wanted}"
+    return Outcome.UNKNOWN, (f"birth date too imprecise ({_birth_text(facts)}): {at}, "
+                             f"which may or may not be {wanted}")
+
+
+def _nationality_in(params: NationalityParams, facts: PersonFacts, on: dt.date,
+                    exclusions: Exclusions | None) -> tuple[Outcome, str]:
+    accepted = frozenset(params.codes)
+    held = frozenset(n.strip().upper() for n in facts.nationalities if n.strip())
+    if not held:
+        return Outcome.UNKNOWN, "no nationality is recorded"
+    matching = sorted(held & accepted)
+    if matching:
+        return Outcome.PASS, f"nationality {', '.join(matching)} is among those accepted"
+    return Outcome.FAIL, (f"nationality {', '.join(sorted(held))} is not among those accepted "
+                          f"({', '.join(sorted(accepted))})")
+
+
+def _no_pending_criminal_case(params: Any, facts: PersonFacts, on: dt.date,
+                              exclusions: Exclusions | None) -> tuple[Outcome, str]:
+    if facts.pending_criminal_case is None:
+        return Outcome.UNKNOWN, "not known whether a criminal case is pending"
+    if facts.pending_criminal_case:
+        return Outcome.FAIL, "a criminal case is pending"
+    return Outcome.PASS, "no criminal case is pending"
+
+
+def excluded_group_check(facts: PersonFacts, exclusions: Exclusions | None,
+                         on: dt.date) -> tuple[Outcome, str]:
+    """Whether the person belongs to a group the agreement excludes: FAIL = excluded."""
+    if exclusions is None:
+        return Outcome.UNKNOWN, "the agreement's exclusions were not given"
+    excluded: list[str] = []
+    unknown: list[str] = []
+    checked: list[str] = []
+    if exclusions.minors:
+        checked.append("minors")
+        outcome, text = minor_outcome(facts, on)
+        if outcome == Outcome.FAIL:
+            excluded.append(f"minors are excluded and the person {text}")
+        elif outcome == Outcome.UNKNOWN:
+            unknown.append(f"minors are excluded and {text}")
+    switches = ((exclusions.unaccompanied_minors, UNACCOMPANIED_MINOR, "unaccompanied minors"),
+                (exclusions.pregnant, PREGNANT, "pregnant women"))
+    wants_vulnerabilities = exclusions.vulnerable or any(on_ for on_, _, _ in switches)
+    vulnerabilities = (None if facts.vulnerabilities is None
+                       else frozenset(v.strip().lower() for v in facts.vulnerabilities))
+    if wants_vulnerabilities and vulnerabilities is None:
+        unknown.append("vulnerabilities have not been assessed")
+    for switched_on, flag, group in switches:
+        if switched_on:
+            checked.append(group)
+            if vulnerabilities is not None and flag in vulnerabilities:
+                excluded.append(f"{group} are excluded and the person is recorded as "
+                                f"{flag.replace('_', ' ')}")
+    if exclusions.vulnerable:
+        checked.append("vulnerable people")
+        if vulnerabilities is not None:
+            other = sorted(vulnerabilities - {PREGNANT, UNACCOMPANIED_MINOR})
+            if other:
+                excluded.append("vulnerable people are excluded and the person is recorded "
+                                f"with: {', '.join(v.replace('_', ' ') for v in other)}")
+    if excluded:
+        return Outcome.FAIL, "; ".join(excluded)
+    if unknown:
+        return Outcome.UNKNOWN, "; ".join(unknown)
+    if not checked:
+        return Outcome.PASS, "the agreement excludes no group"
+    return Outcome.PASS, f"not in an excluded group ({', '.join(checked)})"
+
+
+def _not_excluded_group(params: Any, facts: PersonFacts, on: dt.date,
+                        exclusions: Exclusions | None) -> tuple[Outcome, str]:
+    return excluded_group_check(facts, exclusions, on)
+
+
+Evaluator = Callable[[Any, PersonFacts, dt.date, Exclusions | None], tuple[Outcome, str]]
+
+EVALUATORS: Mapping[str, Evaluator] = {
+    "no_conviction_within_years": _no_conviction_within_years,
+    "no_watchlist_match": _no_watchlist_match,
+    "age_between": _age_between,
+    "nationality_in": _nationality_in,
+    "no_pending_criminal_case": _no_pending_criminal_case,
+    "not_excluded_group": _not_excluded_group,
+}
+
+
+def _sentence(text: str) -> str:
+    text = text.strip()
+    if not text:
+        return text
+    return text[0].upper() + text[1:] + ("" if text.endswith(".") else ".")
+
+
+def evaluate_one(criterion: Criterion, facts: PersonFacts, *, on: dt.date,
+                 exclusions: Exclusions | None = None) -> RuleResult:
+    rule = str(criterion.rule)
+    label = criterion.label or DEFAULT_LABELS.get(rule, rule.replace("_", " ").capitalize())
+    evaluator = EVALUATORS.get(rule)
+    params_model = CRITERION_PARAMS.get(rule)
+    if evaluator is None or params_model is None:  # pydantic refuses these; guard anyway
+        return RuleResult(rule, label, Outcome.UNKNOWN,
+                          f"Rule '{rule}' is not known to this version of Readmit.")
+    try:
+        params = params_model.model_validate(criterion.params)
+    except ValidationError as exc:
+        fields = ", ".join(".".join(map(str, e["loc"])) or rule for e in exc.errors())
+        return RuleResult(rule, label, Outcome.UNKNOWN,
+                          f"Rule '{rule}' is misconfigured ({fields}); ask an administrator.")
+    outcome, explanation = evaluator(params, facts, on, exclusions)
+    return RuleResult(rule, label, outcome, _sentence(explanation))
+
+
+def evaluate(criteria: Sequence[Criterion], facts: PersonFacts, *, on: dt.date,
+             exclusions: Exclusions | None = None) -> Evaluation:
+    """Every criterion for one person on the decision date ``on``, in the agreement's order."""
+    return Evaluation(tuple(evaluate_one(c, facts, on=on, exclusions=exclusions)
+                            for c in criteria))
+
+
+def excluded_group_reason(facts: PersonFacts, exclusions: Exclusions,
+                          on: dt.date) -> str | None:
+    """Why the person is in a group the agreement excludes, or None if they are not.
+
+    Only a definite exclusion gives a reason; "cannot tell" (e.g. vulnerabilities not
+    assessed) gives None here. Use ``excluded_group_check`` to see that case too.
+    """
+    outcome, explanation = excluded_group_check(facts, exclusions, on)
+    if outcome != Outcome.FAIL:
+        return None
+    return f"Excluded group (not_excluded_group): {_sentence(explanation)}"
+
+
+# Building facts from stored records --------------------------------------------------------
+
+def _parse_date(value: object) -> dt.date | None:
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, str):
+        try:
+            return dt.date.fromisoformat(value.strip())
+        except ValueError:
+            return None  # partial ("2019") or malformed: the date is not known exactly
+    return None
+
+
+def convictions_from_records(
+    records: Iterable[Mapping[str, Any]] | None,
+) -> tuple[Conviction, ...] | None:
+    """``[{offence, category, date, country}]`` as stored on a person, into ``Conviction``s.
+
+    ``None`` stays ``None`` (record not known). A date that is not a full ISO date becomes
+    ``None``, so the rule answers unknown rather than guessing.
+    """
+    if records is None:
+        return None
+    return tuple(
+        Conviction(offence=str(r.get("offence") or ""), category=str(r.get("category") or ""),
+                   date=_parse_date(r.get("date")),
+                   country=(str(r["country"]) if r.get("country") else None))
+        for r in records)

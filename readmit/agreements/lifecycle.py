@@ -1,0 +1,86 @@
+"""The agreement lifecycle as a transition table. Pure Python (no Django import).
+
+    approached → negotiating → signed → in_force ⇄ suspended
+    every status that is not final → ended
+
+``ended`` can be reached from every other status: talks stop (approached, negotiating), a
+signed text is never ratified (signed), a party denounces it (in_force), or it is
+terminated while suspended. Nothing leaves ``ended``. The service
+``agreement_set_status`` consults this table before it locks anything.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from enum import StrEnum
+
+from readmit.core.errors import TransitionRefused
+
+
+class Status(StrEnum):
+    """The same values as ``AgreementStatus`` (the Django choices), without Django."""
+
+    APPROACHED = "approached"
+    NEGOTIATING = "negotiating"
+    SIGNED = "signed"
+    IN_FORCE = "in_force"
+    SUSPENDED = "suspended"
+    ENDED = "ended"
+
+
+TRANSITIONS: Mapping[Status, frozenset[Status]] = {
+    Status.APPROACHED: frozenset({Status.NEGOTIATING, Status.ENDED}),
+    Status.NEGOTIATING: frozenset({Status.SIGNED, Status.ENDED}),
+    Status.SIGNED: frozenset({Status.IN_FORCE, Status.ENDED}),
+    Status.IN_FORCE: frozenset({Status.SUSPENDED, Status.ENDED}),
+    Status.SUSPENDED: frozenset({Status.IN_FORCE, Status.ENDED}),
+    Status.ENDED: frozenset(),
+}
+
+FINAL: frozenset[Status] = frozenset(s for s, targets in TRANSITIONS.items() if not targets)
+
+# Entering these statuses needs a reason: a suspension or an end must be explained.
+NEEDS_REASON: frozenset[Status] = frozenset({Status.SUSPENDED, Status.ENDED})
+
+
+def allowed_next(current: str) -> frozenset[Status]:
+    """The statuses an agreement in ``current`` may move to (empty for an unknown status)."""
+    try:
+        return TRANSITIONS[Status(current)]
+    except ValueError:
+        return frozenset()
+
+
+def check_status_change(current: str, target: str) -> Status:
+    """The target status if the table allows the move; otherwise one clear refusal."""
+    try:
+        wanted = Status(target)
+    except ValueError:
+        raise TransitionRefused(
+            f"'{target}' is not an agreement status; known statuses: "
+            f"{', '.join(s.value for s in Status)}.", rule="agreement-lifecycle") from None
+    allowed = allowed_next(current)
+    if wanted not in allowed:
+        if not allowed:
+            detail = "it is final: nothing follows it"
+        else:
+            detail = f"from there it can only move to: {', '.join(sorted(allowed))}"
+        raise TransitionRefused(
+            f"An agreement that is '{current}' cannot become '{wanted.value}'; {detail}.",
+            rule="agreement-lifecycle")
+    return wanted
+
+
+def date_field_set_on_entry(current: str, target: str) -> str | None:
+    """Which date field entering ``target`` records, if any.
+
+    Resuming from a suspension does not move ``in_force_from``: quota periods count from
+    the first entry into force.
+    """
+    if target == Status.SIGNED:
+        return "signed_on"
+    if target == Status.IN_FORCE and current != Status.SUSPENDED:
+        return "in_force_from"
+    if target == Status.ENDED:
+        return "ends_on"
+    return None

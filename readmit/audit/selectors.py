@@ -1,0 +1,32 @@
+"""Reads on the audit log for auditors: only the events of their own agreements."""
+
+from __future__ import annotations
+
+from django.db.models import Q, QuerySet
+
+from readmit.accounts.access import organisation_ids, visible_agreements
+from readmit.accounts.models import User
+from readmit.accounts.roles import Role
+from readmit.audit.models import AuditEvent
+from readmit.core.errors import Forbidden
+
+AUDITORS = frozenset({Role.AUDITOR})
+
+
+def audit_events_for_auditor(
+    user: User, *, agreement_id: str | None = None, case_id: str | None = None
+) -> QuerySet[AuditEvent]:
+    """Events about the auditor's agreements or recorded by their organisations.
+
+    Other roles are refused: auditors read the log, the others read case histories.
+    """
+    orgs = organisation_ids(user, roles=AUDITORS)
+    if not orgs:
+        raise Forbidden("Only auditors read the audit log.", type="wrong-role")
+    agreements = visible_agreements(user).values("id")
+    events = AuditEvent.objects.filter(Q(agreement_id__in=agreements) | Q(organisation_id__in=orgs))
+    if agreement_id:
+        events = events.filter(agreement_id=agreement_id)
+    if case_id:
+        events = events.filter(case_id=case_id)
+    return events.order_by("-seq")

@@ -1,0 +1,103 @@
+"""The single NinjaAPI of the exchange contract (DESIGN §7), mounted at ``/api/v1/``.
+
+Thin over services and selectors: it authenticates, parses, calls, renders. It owns no rules.
+The interactive docs page is disabled: Ninja's loads Swagger UI from a CDN, and Readmit must
+work offline; ``/api/v1/openapi.json`` is the documentation (see docs/api.md).
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+from typing import Any
+
+from django.http import HttpRequest, HttpResponse
+from django.urls import URLPattern, URLResolver, path
+from ninja import NinjaAPI
+from ninja.openapi.schema import OpenAPISchema
+
+from readmit.core.errors import NotFound
+from readmit.exchange import errors
+from readmit.exchange.auth import TokenAuth
+from readmit.exchange.routers.agreements import router as agreements_router
+from readmit.exchange.routers.cases import router as cases_router
+
+DESCRIPTION = """\
+The inter-state exchange API of Readmit. Authenticate with `Authorization: Bearer <token>`
+(`readmit createtoken USERNAME` prints one). Every error is `application/problem+json`
+(RFC 9457) with a stable `type` URI per rule, `urn:readmit:problem:<rule>`.
+"""
+
+
+# Operations that answer the case's version as an ``ETag`` header.
+ETAG_OPERATIONS = frozenset({"case_detail", "case_transition"})
+ETAG_HEADER = {"description": "The case's version; send it back in If-Match / If-None-Match.",
+               "schema": {"type": "string"}}
+
+
+class ExchangeAPI(NinjaAPI):
+    def get_openapi_schema(self, *, path_prefix: str | None = None,
+                           path_params: dict[str, Any] | None = None) -> OpenAPISchema:
+        """Ninja's document, with error responses declared as ``application/problem+json``
+        and the ``ETag`` header declared where it is sent."""
+        schema = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
+        for operations in schema.get("paths", {}).values():
+            for operation in operations.values():
+                for status, response in operation.get("responses", {}).items():
+                    content = response.get("content")
+                    if int(status) >= 400 and content and "application/json" in content:
+                        content[errors.PROBLEM_CONTENT_TYPE] = content.pop("application/json")
+                    if (operation.get("operationId") in ETAG_OPERATIONS
+                            and int(status) in (200, 304)):
+                        response.setdefault("headers", {})["ETag"] = ETAG_HEADER
+        return schema
+
+
+api = ExchangeAPI(
+    title="Readmit exchange API",
+    version="1",
+    description=DESCRIPTION,
+    urls_namespace="api-v1",
+    auth=TokenAuth(),
+    docs_url=None,
+)
+api.add_router("/agreements", agreements_router)
+api.add_router("/cases", cases_router)
+errors.register(api)
+
+
+View = Callable[..., HttpResponse]
+
+
+def _problem_for_method_not_allowed(view: View) -> View:
+    """Ninja answers an unsupported method with a plain 405; answer it as a problem too."""
+
+    @functools.wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        response = view(request, *args, **kwargs)
+        if response.status_code == 405 and not response.get("Content-Type", "").startswith(
+                errors.PROBLEM_CONTENT_TYPE):
+            problem = errors.problem_response(
+                request, status=405, slug="method-not-allowed", title="Method not allowed",
+                detail=f"{request.method} is not allowed here; allowed: {response['Allow']}.")
+            problem["Allow"] = response["Allow"]
+            return problem
+        return response
+
+    return wrapper
+
+
+def _unknown_path(request: HttpRequest, rest: str) -> HttpResponse:
+    return errors.application_error(request, NotFound("No such endpoint."))
+
+
+def urls() -> tuple[list[URLPattern | URLResolver], str, str]:
+    """Like ``api.urls`` (include under ``api/v1/``), ending in a problem-shaped 404."""
+    patterns, app_name, namespace = api.urls
+    wrapped: list[URLPattern | URLResolver] = []
+    for pattern in patterns:
+        if isinstance(pattern, URLPattern):
+            pattern.callback = _problem_for_method_not_allowed(pattern.callback)
+        wrapped.append(pattern)
+    wrapped.append(path("<path:rest>", _unknown_path, name="unknown"))
+    return wrapped, app_name, namespace

@@ -1,0 +1,316 @@
+"""Pages for caseworkers. Thin: read through the gates and selectors, write through services."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.db.models import Prefetch, QuerySet, prefetch_related_objects
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.cache import patch_vary_headers
+from django.views.decorators.http import require_GET, require_POST
+
+from readmit.accounts.access import (
+    access_agreement,
+    access_case,
+    organisation_ids,
+    standing,
+    visible_agreements,
+)
+from readmit.accounts.models import User
+from readmit.accounts.roles import CASE_READERS
+from readmit.agreements.models import Agreement, AgreementParty
+from readmit.agreements.selectors import quota_status
+from readmit.cases.models import Case, IdentityDocument
+from readmit.cases.selectors import (
+    case_allowed_actions,
+    case_history,
+    case_list,
+    case_state_counts,
+    deadlines_due,
+)
+from readmit.cases.services import case_transition
+from readmit.cases.workflow import workflow_for
+from readmit.core.errors import ApplicationError, NotFound, PreconditionFailed
+from readmit.web import presenters
+from readmit.web.errors import application_errors, is_htmx
+from readmit.web.forms import CaseFilterForm, TransitionForm
+from readmit.web.payloads import BoundField, payload_fields, payload_from_post
+
+CASES_PER_PAGE = 50
+
+
+def _user(request: HttpRequest) -> User:
+    return request.user  # type: ignore[return-value]
+
+
+def _reads_cases(user: User) -> bool:
+    return bool(organisation_ids(user, roles=CASE_READERS))
+
+
+def _agreements(user: User) -> QuerySet[Agreement]:
+    parties = AgreementParty.objects.select_related("organisation", "organisation__country")
+    return visible_agreements(user).prefetch_related(Prefetch("parties", queryset=parties))
+
+
+# Home ------------------------------------------------------------------------------------
+
+
+@require_GET
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    user = _user(request)
+    reads_cases = _reads_cases(user)
+    counts = case_state_counts(user, open_only=True) if reads_cases else {}
+    rows = []
+    for agreement in _agreements(user):
+        by_state = counts.get(agreement.id, {})
+        rows.append(
+            {
+                "agreement": agreement,
+                "quota": quota_status(agreement),
+                "open_by_state": sorted(
+                    by_state.items(), key=lambda item: _state_order(agreement.kind, item[0])
+                ),
+                "open_total": sum(by_state.values()),
+            }
+        )
+    due = deadlines_due(user) if reads_cases else []
+    return render(
+        request,
+        "web/home.html",
+        {
+            "agreement_rows": rows,
+            "reads_cases": reads_cases,
+            "due": due,
+            "due_soon_days": settings.READMIT_DUE_SOON_DAYS,
+        },
+    )
+
+
+def _state_order(kind: str, state: str) -> int:
+    states = workflow_for(kind).states
+    return states.index(state) if state in states else len(states)
+
+
+# Case list -------------------------------------------------------------------------------
+
+
+@require_GET
+@login_required
+@application_errors
+def cases(request: HttpRequest) -> HttpResponse:
+    user = _user(request)
+    form = CaseFilterForm(request.GET or None, agreements=visible_agreements(user))
+    results = (
+        case_list(user, **form.filters())
+        .select_related("agreement", "person")
+        .prefetch_related("person__nationalities")
+        .order_by("-created_at", "reference")
+    )
+    page = Paginator(results, CASES_PER_PAGE).get_page(request.GET.get("page"))
+    params = request.GET.copy()
+    params.pop("page", None)
+    context = {
+        "form": form,
+        "page": page,
+        "filter_query": params.urlencode(),
+        "reads_cases": _reads_cases(user),
+    }
+    template = "web/_case_results.html" if is_htmx(request) else "web/case_list.html"
+    response = render(request, template, context)
+    patch_vary_headers(response, ["HX-Request"])
+    return response
+
+
+# Case page -------------------------------------------------------------------------------
+
+
+@dataclass
+class ActionForm:
+    """One button on the case page and the small form it opens."""
+
+    action: str
+    label: str
+    needs_reason: bool
+    reason: str = ""
+    error: str = ""
+    is_open: bool = False
+    fields: list[BoundField] = field(default_factory=list)
+
+    @property
+    def tone(self) -> str:
+        return "danger" if self.action in {"decline", "reject", "withdraw"} else "primary"
+
+
+def _load_case(user: User, case_id: uuid.UUID) -> Case:
+    case = access_case(user, case_id)
+    # The gate answered; this only fetches what the page shows, one query per relation.
+    documents = IdentityDocument.objects.select_related("issuing_country")
+    prefetch_related_objects(
+        [case.person], "nationalities", "other_names", Prefetch("documents", queryset=documents)
+    )
+    return case
+
+
+def _case_context(
+    user: User,
+    case: Case,
+    *,
+    failed: str = "",
+    reason: str = "",
+    error: str = "",
+    notice: str = "",
+    typed: dict[str, Any] | None = None,
+) -> dict[str, Any]:
+    workflow = workflow_for(case.kind)
+    allowed = case_allowed_actions(user, case)
+    forms = [
+        ActionForm(
+            action=a,
+            label=presenters.humanize(a),
+            needs_reason=workflow.get(a).needs_reason,
+            fields=payload_fields(case, a, typed if a == failed else None),
+        )
+        for a in allowed
+    ]
+    kept_reason = ""
+    for form in forms:
+        if form.action == failed:
+            form.reason, form.error, form.is_open = reason, error, True
+    if failed and reason and failed not in allowed:
+        kept_reason = reason  # the action is gone: show what was typed so it is not lost
+    terms = case.agreement.parsed_terms
+    parties = case.agreement.parties.select_related("organisation", "organisation__country")
+    return {
+        "case": case,
+        "person": case.person,
+        "agreement": case.agreement,
+        "parties": list(parties),
+        "my_side": standing(user, case.agreement).side,
+        "criminal_data_allowed": terms.data_sharing.criminal_data_allowed,
+        "deadlines": list(case.deadlines.all()),
+        "history": [presenters.history_line(e) for e in case_history(case)],
+        "action_forms": forms,
+        "error": error if failed not in allowed else "",
+        "failed_action": presenters.humanize(failed) if failed else "",
+        "kept_reason": kept_reason,
+        "notice": notice,
+        "final": case.state in workflow.final,
+    }
+
+
+@require_GET
+@login_required
+@application_errors
+def case_detail(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
+    user = _user(request)
+    case = _load_case(user, case_id)
+    return render(request, "web/case_detail.html", _case_context(user, case))
+
+
+@require_POST
+@login_required
+@application_errors
+def case_transition_view(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
+    user = _user(request)
+    loaded = access_case(user, case_id)  # outsiders get the same 404 as for a missing case
+    form = TransitionForm(request.POST)
+    action = request.POST.get("action", "")
+    reason = request.POST.get("reason", "")
+    payload, typed = payload_from_post(loaded, action, request.POST)
+    status = 200
+    error = notice = ""
+    if not form.is_valid():
+        error, status = "The form was incomplete; reload the page and try again.", 400
+    else:
+        try:
+            case_transition(
+                case_id=case_id,
+                action=form.cleaned_data["action"],
+                acting_user=user,
+                reason=form.cleaned_data["reason"],
+                payload=payload,
+                expected_version=form.cleaned_data["version"],
+            )
+        except NotFound:
+            raise
+        except PreconditionFailed as exc:
+            error, status = (
+                (
+                    "This case changed since you loaded it; what you see now is "
+                    "the current state. Check it, then try again."
+                ),
+                exc.status,
+            )
+        except ApplicationError as exc:
+            error, status = exc.message, exc.status
+        else:
+            notice = f"{presenters.humanize(action)}: done."
+            if not is_htmx(request):
+                messages.success(request, notice)
+                return redirect(reverse("web:case", args=[case_id]), permanent=False)
+    case = _load_case(user, case_id)
+    context = _case_context(
+        user,
+        case,
+        failed=action if error else "",
+        reason=reason,
+        error=error,
+        notice=notice,
+        typed=typed,
+    )
+    template = "web/_case_panel.html" if is_htmx(request) else "web/case_detail.html"
+    return render(request, template, context, status=status)
+
+
+# Agreement page --------------------------------------------------------------------------
+
+
+@require_GET
+@login_required
+@application_errors
+def agreement_detail(request: HttpRequest, agreement_id: uuid.UUID) -> HttpResponse:
+    user = _user(request)
+    agreement = access_agreement(user, agreement_id)
+    agreement = (
+        _agreements(user)
+        .prefetch_related(
+            "sites__country", "contacts__from_country", "contacts__to_country", "positions__country"
+        )
+        .get(id=agreement.id)
+    )
+    terms = agreement.parsed_terms
+    reads_cases = _reads_cases(user)
+    by_state = (
+        case_state_counts(user, agreement_id=agreement.id).get(agreement.id, {})
+        if reads_cases
+        else {}
+    )
+    states = [(s, by_state.get(s, 0)) for s in workflow_for(agreement.kind).states]
+    return render(
+        request,
+        "web/agreement_detail.html",
+        {
+            "agreement": agreement,
+            "terms": terms,
+            "quota": quota_status(agreement),
+            "capacity": terms.capacity,
+            "time_limits": presenters.time_limit_rows(terms),
+            "other_terms": presenters.other_term_rows(terms),
+            "exclusions": presenters.exclusion_rows(terms),
+            "criteria": presenters.criteria_texts(terms),
+            "data_sharing": presenters.data_sharing_rows(terms),
+            "reads_cases": reads_cases,
+            "state_counts": states,
+            "case_total": sum(by_state.values()),
+            "my_side": standing(user, agreement).side,
+        },
+    )
