@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from readmit.web import auth, views, views_audit
+from readmit.web import auth, views, views_attachments, views_audit
 
 app_name = "web"
 urlpatterns = [
@@ -14,4 +14,8 @@ urlpatterns = [
     path("cases/<uuid:case_id>/transitions/", views.case_transition_view, name="case_transition"),
     path("agreements/<uuid:agreement_id>/", views.agreement_detail, name="agreement"),
     path("audit/", views_audit.audit_log, name="audit_log"),
+    path("cases/<uuid:case_id>/attachments/", views_attachments.attachment_upload,
+         name="attachment_upload"),
+    path("cases/<uuid:case_id>/attachments/<uuid:attachment_id>/",
+         views_attachments.attachment_download, name="attachment_download"),
 ]

@@ -25,10 +25,10 @@ from readmit.accounts.access import (
     visible_agreements,
 )
 from readmit.accounts.models import User
-from readmit.accounts.roles import CASE_READERS
+from readmit.accounts.roles import CASE_READERS, CASE_WRITERS
 from readmit.agreements.models import Agreement, AgreementParty
 from readmit.agreements.selectors import quota_status
-from readmit.cases.models import Case, IdentityDocument
+from readmit.cases.models import AttachmentKind, Case, IdentityDocument
 from readmit.cases.selectors import (
     case_allowed_actions,
     case_history,
@@ -213,7 +213,11 @@ def _case_context(
 def case_detail(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
     user = _user(request)
     case = _load_case(user, case_id)
-    return render(request, "web/case_detail.html", _case_context(user, case))
+    context = _case_context(user, case)
+    position = standing(user, case.agreement)
+    context["can_attach"] = position.is_party and bool(position.roles & CASE_WRITERS)
+    context["attachment_kinds"] = AttachmentKind.choices
+    return render(request, "web/case_detail.html", context)
 
 
 @require_POST

@@ -128,9 +128,7 @@ def test_a_legal_hold_blocks_transfer_until_lifted(world):
     case_transition(
         case_id=case.id, action="lift_legal_hold", acting_user=us, reason="challenge dismissed"
     )
-    case_transition(
-        case_id=case.id, action="schedule_transfer", acting_user=us, payload=TRANSFER
-    )
+    case_transition(case_id=case.id, action="schedule_transfer", acting_user=us, payload=TRANSFER)
     assert Case.objects.get(id=case.id).state == "transfer_scheduled"
 
 
@@ -214,7 +212,9 @@ def test_a_suspended_agreement_refuses_selection_but_still_allows_withdrawal(wor
     assert refused.value.rule == "agreement-not-in-force"
     assert snapshot(case) == before
     case_transition(
-        case_id=case.id, action="withdraw", reason="agreement suspended by a court",
+        case_id=case.id,
+        action="withdraw",
+        reason="agreement suspended by a court",
         acting_user=world.user("us_caseworker"),
     )
     assert Case.objects.get(id=case.id).state == "withdrawn"

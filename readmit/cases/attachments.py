@@ -1,0 +1,111 @@
+"""Attachments: evidence of nationality, travel documents, notices, court decisions.
+
+A file is checked before anything is written (kind, size, and what its first bytes say it
+is, never what its name or the browser claims), stored under an opaque name, and served only
+through the case gate.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import uuid
+from typing import IO
+
+from django.db import transaction
+
+from readmit.accounts.access import access_case, standing
+from readmit.accounts.models import User
+from readmit.accounts.roles import CASE_WRITERS
+from readmit.audit.events import AuditEventType
+from readmit.audit.services import audit_record
+from readmit.cases.models import Attachment, AttachmentKind
+from readmit.core.errors import Forbidden, NotFound, ValidationFailed
+
+MAX_BYTES = 10 * 1024 * 1024
+# Magic numbers of the formats ministries exchange: scans and PDFs.
+SIGNATURES: tuple[tuple[bytes, str], ...] = (
+    (b"%PDF-", "application/pdf"),
+    (b"\x89PNG\r\n\x1a\n", "image/png"),
+    (b"\xff\xd8\xff", "image/jpeg"),
+    (b"II*\x00", "image/tiff"),
+    (b"MM\x00*", "image/tiff"),
+)
+
+
+def sniff(head: bytes) -> str | None:
+    for magic, content_type in SIGNATURES:
+        if head.startswith(magic):
+            return content_type
+    return None
+
+
+def _invalid(field: str, message: str) -> ValidationFailed:
+    return ValidationFailed(f"{field}: {message}", errors=[{"loc": [field], "msg": message}])
+
+
+def attachment_add(
+    *, case_id: uuid.UUID | str, kind: str, file: IO[bytes], filename: str, acting_user: User
+) -> Attachment:
+    case = access_case(acting_user, case_id)
+    position = standing(acting_user, case.agreement)
+    if not position.is_party or not position.roles & CASE_WRITERS:
+        raise Forbidden(
+            "Only caseworkers, supervisors and liaison officers of a party may "
+            "add files to a case.",
+            type="wrong-role",
+        )
+    if kind not in AttachmentKind.values:
+        raise _invalid("kind", f"must be one of {', '.join(AttachmentKind.values)}")
+    data = file.read(MAX_BYTES + 1)
+    if not data:
+        raise _invalid("file", "is empty")
+    if len(data) > MAX_BYTES:
+        raise _invalid("file", f"is larger than {MAX_BYTES // (1024 * 1024)} MB")
+    content_type = sniff(data[:16])
+    if content_type is None:
+        raise _invalid("file", "is not a PDF, PNG, JPEG or TIFF file")
+    digest = hashlib.sha256(data).hexdigest()
+    safe_name = (filename.replace("\\", "/").rsplit("/", 1)[-1] or "attachment")[:200]
+
+    from django.core.files.base import ContentFile
+
+    attachment = Attachment(
+        case=case,
+        kind=kind,
+        filename=safe_name,
+        content_type=content_type,
+        size=len(data),
+        sha256=digest,
+        uploaded_by=acting_user,
+        organisation_id=position.organisation_id,
+    )
+    try:
+        with transaction.atomic():
+            attachment.file.save(str(attachment.id), ContentFile(data), save=False)
+            attachment.save()
+            audit_record(
+                event_type=AuditEventType.ATTACHMENT_ADDED,
+                acting_user=acting_user,
+                organisation_id=position.organisation_id,
+                agreement_id=case.agreement_id,
+                case_id=case.id,
+                object_type="attachment",
+                object_id=str(attachment.id),
+                data={"kind": kind, "filename": safe_name, "sha256": digest, "size": len(data)},
+            )
+    except BaseException:
+        if attachment.file.name:
+            attachment.file.storage.delete(attachment.file.name)
+        raise
+    return attachment
+
+
+def access_attachment(
+    user: User, case_id: uuid.UUID | str, attachment_id: uuid.UUID | str
+) -> Attachment:
+    """An attachment of a case the user can see; anything else is the same NotFound."""
+    case = access_case(user, case_id)
+    try:
+        return case.attachments.get(id=uuid.UUID(str(attachment_id)))
+    except (ValueError, Attachment.DoesNotExist):
+        raise NotFound("No such attachment.") from None
