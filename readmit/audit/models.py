@@ -52,7 +52,7 @@ class AuditEvent(models.Model):
         ordering = ["seq"]
 
     def __str__(self) -> str:
-        return f"#{self.seq} {self.get_event_type_display()}"
+        return f"#{self.seq} {self.type_label}"
 
     def save(self, *args: Any, **kwargs: Any) -> None:
         if not self._state.adding:

@@ -48,7 +48,7 @@ def attachment_add(
 ) -> Attachment:
     case = access_case(acting_user, case_id)
     position = standing(acting_user, case.agreement)
-    if not position.is_party or not position.roles & CASE_WRITERS:
+    if position.organisation_id is None or not position.roles & CASE_WRITERS:
         raise Forbidden(
             "Only caseworkers, supervisors and liaison officers of a party may "
             "add files to a case.",

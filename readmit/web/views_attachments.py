@@ -7,6 +7,7 @@ import uuid
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect
 from django.views.decorators.http import require_GET, require_POST
 
@@ -46,7 +47,7 @@ def attachment_upload(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
 @application_errors
 def attachment_download(
     request: HttpRequest, case_id: uuid.UUID, attachment_id: uuid.UUID
-) -> HttpResponse:
+) -> HttpResponseBase:
     user: User = request.user  # type: ignore[assignment]
     attachment = access_attachment(user, case_id, attachment_id)
     response = FileResponse(
