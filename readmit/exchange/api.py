@@ -19,6 +19,7 @@ from ninja.openapi.schema import OpenAPISchema
 from readmit.core.errors import NotFound
 from readmit.exchange import errors
 from readmit.exchange.auth import TokenAuth
+from readmit.exchange.routers.agreement_admin import router as agreement_admin_router
 from readmit.exchange.routers.agreements import router as agreements_router
 from readmit.exchange.routers.cases import router as cases_router
 
@@ -62,6 +63,7 @@ api = ExchangeAPI(
     docs_url=None,
 )
 api.add_router("/agreements", agreements_router)
+api.add_router("/agreements", agreement_admin_router)
 api.add_router("/cases", cases_router)
 errors.register(api)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable
 from typing import Any
 
@@ -71,3 +72,191 @@ class TransitionForm(forms.Form):
     action = forms.CharField(max_length=40)
     version = forms.IntegerField(min_value=1)
     reason = forms.CharField(required=False, max_length=2000, widget=forms.Textarea)
+
+
+# Agreement management -----------------------------------------------------------------------
+# Only the shape of the input is checked here; agreement_set_status, agreement_amend and the
+# terms' own validation decide what is allowed, and their errors are shown on these fields.
+
+
+def _date_input() -> forms.DateInput:
+    return forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class AgreementStatusForm(forms.Form):
+    status = forms.ChoiceField(label="New status")
+    on = forms.DateField(label="Took effect on", widget=_date_input())
+    source = forms.CharField(
+        label="Source",
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="A note, a gazette, a press release: where this is known from.",
+    )
+    reason = forms.CharField(
+        label="Reason",
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="Required to suspend or end an agreement.",
+    )
+
+    def __init__(
+        self, *args: Any, next_statuses: Iterable[tuple[str, str]] = (), **kwargs: Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        status = self.fields["status"]
+        assert isinstance(status, forms.ChoiceField)
+        status.choices = list(next_statuses)
+
+
+class AmendTermsForm(forms.Form):
+    """The settings most amendments change; everything else is kept from the latest version.
+
+    Number fields carry no bounds of their own: ``AgreementTerms`` holds them, and its errors
+    are shown next to the field they name.
+    """
+
+    quota_limit = forms.IntegerField(
+        label="Quota: places per period",
+        required=False,
+        help_text="Empty: the agreement has no quota.",
+    )
+    quota_period = forms.ChoiceField(label="Quota period", required=False)
+    max_stay_days = forms.IntegerField(label="Maximum stay (days)", required=False)
+    notice_hours = forms.IntegerField(label="Notice before a transfer (hours)", required=False)
+    capacity_max_present = forms.IntegerField(
+        label="Capacity: people present at once", required=False
+    )
+    exclude_minors = forms.BooleanField(label="Minors", required=False)
+    exclude_unaccompanied_minors = forms.BooleanField(label="Unaccompanied minors", required=False)
+    exclude_pregnant = forms.BooleanField(label="Pregnant women", required=False)
+    exclude_vulnerable = forms.BooleanField(label="Vulnerable people", required=False)
+    families_together = forms.BooleanField(label="Families are kept together", required=False)
+    criminal_data_allowed = forms.BooleanField(
+        label="Criminal records may be shared", required=False
+    )
+    valid_from = forms.DateTimeField(
+        label="Valid from (UTC)",
+        required=False,
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        help_text="Empty: from now. Not before the latest version; a future moment waits.",
+    )
+    reason = forms.CharField(
+        label="Reason",
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="E.g. cap raised by mutual consent.",
+    )
+    source = forms.CharField(
+        label="Source",
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="The exchange of notes, the amending protocol ...",
+    )
+
+    def __init__(self, *args: Any, quota_periods: Iterable[str] = (), **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        period = self.fields["quota_period"]
+        assert isinstance(period, forms.ChoiceField)
+        period.choices = [(p, _label(p)) for p in quota_periods]
+
+
+class CriterionForm(forms.Form):
+    """One criterion row: the rule, its parameters as a JSON object, and a label."""
+
+    rule = forms.ChoiceField(label="Rule", required=False)
+    params = forms.CharField(
+        label="Parameters (JSON)",
+        required=False,
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 2, "spellcheck": "false", "class": "mono"}),
+    )
+    label = forms.CharField(label="Label", required=False, max_length=200)
+
+    def __init__(self, *args: Any, rules: Iterable[str] = (), **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        rule = self.fields["rule"]
+        assert isinstance(rule, forms.ChoiceField)
+        rule.choices = [("", "— choose a rule —")] + [(r, _label(r)) for r in rules]
+
+    def clean_params(self) -> dict[str, Any]:
+        text = (self.cleaned_data.get("params") or "").strip()
+        if not text:
+            return {}
+        try:
+            value = json.loads(text)
+        except json.JSONDecodeError as exc:
+            raise forms.ValidationError(f"not valid JSON ({exc.msg}, column {exc.colno})") from None
+        if not isinstance(value, dict):
+            raise forms.ValidationError('must be a JSON object, e.g. {"years": 10}')
+        return value
+
+    def is_blank(self) -> bool:
+        data = getattr(self, "cleaned_data", {})
+        return not data.get("rule") and not data.get("params") and not data.get("label")
+
+
+CriterionFormSet = forms.formset_factory(
+    CriterionForm, extra=0, can_delete=True, max_num=50, validate_max=True
+)
+
+
+class ContactForm(forms.Form):
+    occurred_on = forms.DateField(label="Date", widget=_date_input())
+    from_country = forms.ChoiceField(label="From")
+    to_country = forms.ChoiceField(label="To")
+    channel = forms.ChoiceField(label="Channel")
+    summary = forms.CharField(
+        label="Summary", max_length=4000, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    source = forms.CharField(
+        label="Source",
+        max_length=300,
+        help_text="A note's reference, a ministry's statement, an article.",
+    )
+
+    def __init__(
+        self,
+        *args: Any,
+        countries: Iterable[tuple[str, str]] = (),
+        channels: Iterable[tuple[str, str]] = (),
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        listed = list(countries)
+        for name in ("from_country", "to_country"):
+            field = self.fields[name]
+            assert isinstance(field, forms.ChoiceField)
+            field.choices = listed
+        channel = self.fields["channel"]
+        assert isinstance(channel, forms.ChoiceField)
+        channel.choices = list(channels)
+
+
+class PositionForm(forms.Form):
+    country = forms.ChoiceField(label="State")
+    stated_on = forms.DateField(label="Date", widget=_date_input())
+    stance = forms.ChoiceField(label="Stance")
+    statement = forms.CharField(
+        label="Statement", max_length=4000, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    source = forms.CharField(
+        label="Source",
+        max_length=300,
+        help_text="Where it was said: a press conference, an interview.",
+    )
+
+    def __init__(
+        self,
+        *args: Any,
+        countries: Iterable[tuple[str, str]] = (),
+        stances: Iterable[tuple[str, str]] = (),
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        country = self.fields["country"]
+        stance = self.fields["stance"]
+        assert isinstance(country, forms.ChoiceField) and isinstance(stance, forms.ChoiceField)
+        country.choices = list(countries)
+        stance.choices = list(stances)

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from readmit.web import auth, views, views_attachments, views_audit
+from readmit.web import auth, views, views_agreements, views_attachments, views_audit
 
 app_name = "web"
 urlpatterns = [
@@ -14,6 +14,16 @@ urlpatterns = [
     path("cases/<uuid:case_id>/transitions/", views.case_transition_view, name="case_transition"),
     path("agreements/<uuid:agreement_id>/", views.agreement_detail, name="agreement"),
     path("audit/", views_audit.audit_log, name="audit_log"),
+    path("agreements/<uuid:agreement_id>/status/", views_agreements.agreement_status,
+         name="agreement_status"),
+    path("agreements/<uuid:agreement_id>/terms/", views_agreements.agreement_terms,
+         name="agreement_terms"),
+    path("agreements/<uuid:agreement_id>/terms/amend/", views_agreements.agreement_amend_view,
+         name="agreement_amend"),
+    path("agreements/<uuid:agreement_id>/contacts/new/", views_agreements.agreement_contact_new,
+         name="agreement_contact_new"),
+    path("agreements/<uuid:agreement_id>/positions/new/",
+         views_agreements.agreement_position_new, name="agreement_position_new"),
     path("cases/<uuid:case_id>/attachments/", views_attachments.attachment_upload,
          name="attachment_upload"),
     path("cases/<uuid:case_id>/attachments/<uuid:attachment_id>/",

@@ -31,11 +31,23 @@ UTC = dt.UTC
 RAISED = {"quota": {"limit": 60, "period": "rolling_year"}}
 
 
-def amend(world, agreement: Agreement, terms=None, *, valid_from: dt.datetime | None = None,
-          user: str = "xk_supervisor", reason: str = "cap raised by mutual consent"):
-    return agreement_amend(agreement=agreement, terms=terms if terms is not None else RAISED,
-                           valid_from=valid_from or clock.now(), reason=reason,
-                           source="Exchange of notes", acting_user=world.user(user))
+def amend(
+    world,
+    agreement: Agreement,
+    terms=None,
+    *,
+    valid_from: dt.datetime | None = None,
+    user: str = "xk_supervisor",
+    reason: str = "cap raised by mutual consent",
+):
+    return agreement_amend(
+        agreement=agreement,
+        terms=terms if terms is not None else RAISED,
+        valid_from=valid_from or clock.now(),
+        reason=reason,
+        source="Exchange of notes",
+        acting_user=world.user(user),
+    )
 
 
 def written() -> tuple[int, int]:
@@ -102,8 +114,7 @@ def test_a_quota_on_a_past_day_shows_the_cap_that_applied_that_day(world):
     assert past is not None and past.limit == 50
 
 
-def test_a_future_amendment_waits_for_its_time_then_the_sweep_makes_it_current(
-        world, monkeypatch):
+def test_a_future_amendment_waits_for_its_time_then_the_sweep_makes_it_current(world, monkeypatch):
     start = clock.now()
     later = start + dt.timedelta(days=30)
     version = amend(world, world.agreement, valid_from=later)
@@ -125,13 +136,18 @@ def test_a_future_amendment_waits_for_its_time_then_the_sweep_makes_it_current(
     assert agreement_terms_refresh_due() == 0
 
 
-@pytest.mark.parametrize(("terms", "loc"), [
-    ({"quota": {"limit": -5}}, ["terms", "quota", "limit"]),
-    ({"quota": {"limit": 60, "period": "fortnight"}}, ["terms", "quota", "period"]),
-    ({"criteria": [{"rule": "age_between", "params": {"min": 70, "max": 18}}]},
-     ["terms", "criteria", "0", "params"]),
-    ({"quota_limit": 60}, ["terms", "quota_limit"]),
-])
+@pytest.mark.parametrize(
+    ("terms", "loc"),
+    [
+        ({"quota": {"limit": -5}}, ["terms", "quota", "limit"]),
+        ({"quota": {"limit": 60, "period": "fortnight"}}, ["terms", "quota", "period"]),
+        (
+            {"criteria": [{"rule": "age_between", "params": {"min": 70, "max": 18}}]},
+            ["terms", "criteria", "0", "params"],
+        ),
+        ({"quota_limit": 60}, ["terms", "quota_limit"]),
+    ],
+)
 def test_invalid_terms_are_refused_naming_the_field_and_nothing_is_written(world, terms, loc):
     before = written()
     with pytest.raises(ValidationFailed) as refused:
@@ -172,9 +188,14 @@ def test_a_naive_valid_from_is_refused(world):
 
 
 def test_an_ended_agreement_cannot_be_amended(world):
-    agreement_set_status(agreement=world.agreement, status="ended", on=dt.date(2026, 6, 1),
-                         source="note", reason="denounced",
-                         acting_user=world.user("us_supervisor"))
+    agreement_set_status(
+        agreement=world.agreement,
+        status="ended",
+        on=dt.date(2026, 6, 1),
+        source="note",
+        reason="denounced",
+        acting_user=world.user("us_supervisor"),
+    )
     before = written()
     with pytest.raises(TransitionRefused) as refused:
         amend(world, world.agreement)
@@ -207,8 +228,11 @@ def test_terms_at_needs_a_timezone_aware_moment(world):
 
 def test_the_diff_names_each_changed_setting_by_its_path():
     old = {"quota": {"limit": 50, "period": "rolling_year"}, "notice_hours": 24}
-    new = {"quota": {"limit": 60, "period": "rolling_year"}, "notice_hours": None,
-           "max_stay_days": 365}
+    new = {
+        "quota": {"limit": 60, "period": "rolling_year"},
+        "notice_hours": None,
+        "max_stay_days": 365,
+    }
     assert terms_diff(old, new) == {
         "max_stay_days": {"from": None, "to": 365},
         "notice_hours": {"from": 24, "to": None},
@@ -218,7 +242,8 @@ def test_the_diff_names_each_changed_setting_by_its_path():
 
 def test_the_data_migration_gives_existing_agreements_their_version_one(world):
     migration = importlib.import_module(
-        "readmit.agreements.migrations.0002_versions_and_status_history")
+        "readmit.agreements.migrations.0002_versions_and_status_history"
+    )
     AgreementVersion.objects.filter(agreement=world.agreement).delete()
     migration.create_first_versions(apps, None)
     migration.create_first_versions(apps, None)  # twice: nothing is created twice
@@ -226,3 +251,35 @@ def test_the_data_migration_gives_existing_agreements_their_version_one(world):
     assert [v.number for v in versions] == [1]
     assert versions[0].terms == world.agreement.terms
     assert versions[0].valid_from == world.agreement.created_at
+
+
+def test_the_diplomatic_record_is_written_only_by_liaison_supervisors_and_administrators(world):
+    import datetime as dt
+
+    from readmit.agreements.models import DiplomaticContact
+    from readmit.agreements.services import contact_record
+    from readmit.audit.models import AuditEvent
+    from readmit.core.errors import Forbidden, NotFound, ValidationFailed
+
+    record = {
+        "agreement": world.agreement,
+        "occurred_on": dt.date(2026, 5, 1),
+        "from_country": "US",
+        "to_country": "XK",
+        "channel": "note",
+        "summary": "Proposal presented.",
+        "source": "fictional note 1",
+    }
+    before = AuditEvent.objects.count()
+    with pytest.raises(Forbidden):
+        contact_record(**record, acting_user=world.user("xk_caseworker"))
+    with pytest.raises(NotFound):
+        contact_record(**record, acting_user=world.user("me_liaison"))
+    with pytest.raises(ValidationFailed) as refused:
+        contact_record(
+            **{**record, "source": " ", "to_country": "QQ"}, acting_user=world.user("xk_liaison")
+        )
+    assert {e["loc"][0] for e in refused.value.errors} == {"source", "to_country"}
+    assert AuditEvent.objects.count() == before
+    contact_record(**record, acting_user=world.user("xk_liaison"))
+    assert DiplomaticContact.objects.filter(agreement=world.agreement).count() == 1

@@ -145,6 +145,7 @@ def test_agreement_page_renders_terms_sites_contacts_positions_and_case_counts(w
         to_country="XK",
         channel="note",
         summary="Proposal sent",
+        source="fictional note",
         acting_user=None,
     )
     position_record(
@@ -153,6 +154,7 @@ def test_agreement_page_renders_terms_sites_contacts_positions_and_case_counts(w
         stated_on=dt.date(2025, 6, 12),
         stance="ready",
         statement="Kosovo will take up to 50.",
+        source="fictional statement",
         acting_user=None,
     )
     make_case(agreement)

@@ -1,0 +1,428 @@
+"""``/agreements/{id}/...``: status changes, amendments (versions) and the diplomatic record.
+
+Thin over ``agreement_set_status``, ``agreement_amend``, ``contact_record`` and
+``position_record``: a non-party gets 404 (the gate), a party member in the wrong role 403
+(``wrong-role``), a move the lifecycle table refuses 409 (``agreement-lifecycle``), bad input
+422 naming each field under ``["body", "payload", ...]``. Nothing is written on a refusal.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Annotated, Any, Literal
+
+from django.http import HttpRequest
+from ninja import Field, Router, Schema
+from ninja.params.functions import Path
+from ninja.responses import Status
+from pydantic import ConfigDict, StringConstraints
+
+from readmit.accounts.access import access_agreement, standing
+from readmit.accounts.models import User
+from readmit.agreements.models import (
+    Agreement,
+    AgreementStatusChange,
+    AgreementVersion,
+    DiplomaticContact,
+    PublicPosition,
+)
+from readmit.agreements.selectors import agreement_versions, status_history
+from readmit.agreements.services import (
+    DIPLOMATIC_RECORDERS,
+    agreement_amend,
+    agreement_set_status,
+    contact_record,
+    position_record,
+    terms_diff,
+)
+from readmit.core.errors import Forbidden, ValidationFailed
+from readmit.core.models import Country
+from readmit.exchange.auth import caller
+from readmit.exchange.schemas import Problem, UuidStr
+
+router = Router(tags=["agreement administration"])
+
+UUID_PATH = Path(
+    ..., description="The agreement's UUID. A malformed id answers 404, like an unknown one."
+)
+# Who records contacts and public positions: liaison officers keep the record with the other
+# party; supervisors and administrators of a party may too (as on the web pages).
+
+# The model's choices as names the document lists; a test keeps them in step.
+StatusName = Literal["approached", "negotiating", "signed", "in_force", "suspended", "ended"]
+ChannelName = Literal["note", "meeting", "embassy", "public", "media", "other"]
+StanceName = Literal[
+    "ready", "open", "no_communication", "own_nationals_only", "refuses", "no_comment"
+]
+
+WRITE = {401: Problem, 403: Problem, 404: Problem, 409: Problem, 422: Problem}
+
+
+# Schemas -------------------------------------------------------------------------------------
+
+# Text that must say something: surrounding spaces are dropped, then it may not be empty.
+Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
+
+
+class _In(Schema):
+    model_config = ConfigDict(extra="forbid")
+
+
+class StatusChangeIn(_In):
+    status: StatusName = Field(
+        description="The next status; the lifecycle table decides "
+        "which are allowed from the current one."
+    )
+    on: dt.date = Field(
+        description="When it took effect; not in the future, not before the "
+        "agreement's last recorded date."
+    )
+    source: Text = Field(
+        max_length=2000, description="Where it is known from: a note, a gazette ..."
+    )
+    reason: str = Field(
+        default="", max_length=2000, description="Required to suspend or end the agreement."
+    )
+
+
+class StatusChangeOut(Schema):
+    on: dt.date
+    from_status: str
+    to_status: str
+    source: str
+    reason: str
+    changed_by: str | None = Field(description="Username, or null for the system.")
+    recorded_at: dt.datetime
+
+
+class StatusOut(Schema):
+    status: str
+    signed_on: dt.date | None
+    in_force_from: dt.date | None
+    ends_on: dt.date | None
+    history: list[StatusChangeOut] = Field(description="Oldest first.")
+
+
+class AmendmentIn(_In):
+    terms: dict[str, Any] = Field(
+        description="The complete new terms (not a patch), as in docs/agreements.md."
+    )
+    valid_from: dt.datetime = Field(
+        description="With a time zone; not before the latest "
+        "version's. In the future: waits until then."
+    )
+    reason: Text = Field(max_length=2000, description="Why the terms change.")
+    source: str = Field(default="", max_length=2000)
+
+
+class VersionOut(Schema):
+    number: int
+    valid_from: dt.datetime
+    reason: str
+    source: str
+    recorded_by: str | None = Field(description="Username, or null for the system.")
+    recorded_at: dt.datetime
+    terms: dict[str, Any]
+    changes: dict[str, dict[str, Any]] = Field(
+        description="Settings changed from the previous version by dotted path, "
+        'e.g. {"quota.limit": {"from": 50, "to": 60}}; empty for version 1.'
+    )
+
+
+class ContactIn(_In):
+    occurred_on: dt.date
+    from_country: str = Field(min_length=2, max_length=3, description="Country code, e.g. US.")
+    to_country: str = Field(min_length=2, max_length=3, description="Country code, e.g. XK.")
+    channel: ChannelName
+    summary: Text = Field(max_length=4000)
+    source: Text = Field(max_length=300, description="Where the contact is documented.")
+
+
+class ContactOut(Schema):
+    id: uuid.UUID
+    occurred_on: dt.date
+    from_country: str
+    to_country: str
+    channel: str
+    summary: str
+    source: str
+
+
+class PositionIn(_In):
+    country: str = Field(min_length=2, max_length=3, description="Country code, e.g. ME.")
+    stated_on: dt.date
+    stance: StanceName
+    statement: Text = Field(max_length=4000)
+    source: Text = Field(max_length=300, description="Where the state said it.")
+
+
+class PositionOut(Schema):
+    id: uuid.UUID
+    country: str
+    stated_on: dt.date
+    stance: str
+    statement: str
+    source: str
+
+
+# Builders ------------------------------------------------------------------------------------
+
+
+def _username(user: User | None) -> str | None:
+    return None if user is None else user.username
+
+
+def _status_out(agreement: Agreement) -> StatusOut:
+    return StatusOut(
+        status=agreement.status,
+        signed_on=agreement.signed_on,
+        in_force_from=agreement.in_force_from,
+        ends_on=agreement.ends_on,
+        history=[_change_out(c) for c in status_history(agreement)],
+    )
+
+
+def _change_out(change: AgreementStatusChange) -> StatusChangeOut:
+    return StatusChangeOut(
+        on=change.on,
+        from_status=change.from_status,
+        to_status=change.to_status,
+        source=change.source,
+        reason=change.reason,
+        changed_by=_username(change.changed_by),
+        recorded_at=change.created_at,
+    )
+
+
+def _version_out(version: AgreementVersion, previous: AgreementVersion | None) -> VersionOut:
+    return VersionOut(
+        number=version.number,
+        valid_from=version.valid_from,
+        reason=version.reason,
+        source=version.source,
+        recorded_by=_username(version.recorded_by),
+        recorded_at=version.created_at,
+        terms=version.terms,
+        changes={} if previous is None else terms_diff(previous.terms, version.terms),
+    )
+
+
+def _contact_out(c: DiplomaticContact) -> ContactOut:
+    return ContactOut(
+        id=c.id,
+        occurred_on=c.occurred_on,
+        from_country=c.from_country_id,
+        to_country=c.to_country_id,
+        channel=c.channel,
+        summary=c.summary,
+        source=c.source,
+    )
+
+
+def _position_out(p: PublicPosition) -> PositionOut:
+    return PositionOut(
+        id=p.id,
+        country=p.country_id,
+        stated_on=p.stated_on,
+        stance=p.stance,
+        statement=p.statement,
+        source=p.source,
+    )
+
+
+# Helpers -------------------------------------------------------------------------------------
+
+
+@contextmanager
+def _fields_in_body() -> Iterator[None]:
+    """The services name their own inputs; name them where they are in this request."""
+    try:
+        yield
+    except ValidationFailed as exc:
+        exc.errors = [{**e, "loc": ["body", "payload", *e.get("loc", ())]} for e in exc.errors]
+        raise
+
+
+def _recorder(user: User, agreement_id: str, what: str) -> Agreement:
+    agreement = access_agreement(user, agreement_id)
+    if not standing(user, agreement).roles & DIPLOMATIC_RECORDERS:
+        raise Forbidden(
+            f"Only a liaison officer, supervisor or administrator of a party may {what}.",
+            type="wrong-role",
+        )
+    return agreement
+
+
+def _known_countries(**codes: str) -> dict[str, str]:
+    """Country codes, upper-cased; an unknown one is refused naming its field."""
+    wanted = {name: code.strip().upper() for name, code in codes.items()}
+    known = set(Country.objects.filter(code__in=wanted.values()).values_list("code", flat=True))
+    bad = [name for name, code in wanted.items() if code not in known]
+    if bad:
+        raise ValidationFailed(
+            f"Unknown country code: {', '.join(wanted[n] for n in bad)}.",
+            errors=[{"loc": ["body", "payload", n], "msg": "unknown country code"} for n in bad],
+        )
+    return wanted
+
+
+# Status --------------------------------------------------------------------------------------
+
+
+@router.get(
+    "/{id}/status",
+    response={200: StatusOut, 401: Problem, 404: Problem},
+    operation_id="agreement_status",
+    summary="The agreement's status and its history",
+)
+def status_detail(request: HttpRequest, id: UuidStr = UUID_PATH) -> StatusOut:
+    return _status_out(access_agreement(caller(request), id))
+
+
+@router.post(
+    "/{id}/status",
+    response={200: StatusOut, **WRITE},
+    operation_id="agreement_status_change",
+    summary="Move the agreement along its lifecycle",
+    description="Supervisors and administrators of a party. A move the lifecycle table does "
+    "not allow answers 409 `agreement-lifecycle`; suspending and ending need a "
+    "`reason`. Answers the status with its history.",
+)
+def status_change(
+    request: HttpRequest, payload: StatusChangeIn, id: UuidStr = UUID_PATH
+) -> StatusOut:
+    with _fields_in_body():
+        agreement = agreement_set_status(
+            agreement=id,
+            status=payload.status,
+            on=payload.on,
+            source=payload.source,
+            reason=payload.reason,
+            acting_user=caller(request),
+        )
+    return _status_out(agreement)
+
+
+# Versions and amendments ---------------------------------------------------------------------
+
+
+@router.get(
+    "/{id}/versions",
+    response={200: list[VersionOut], 401: Problem, 404: Problem},
+    operation_id="agreement_versions",
+    summary="Every version of the terms, oldest first, with what each changed",
+)
+def version_list(request: HttpRequest, id: UuidStr = UUID_PATH) -> list[VersionOut]:
+    agreement = access_agreement(caller(request), id)
+    out, previous = [], None
+    for version in agreement_versions(agreement):
+        out.append(_version_out(version, previous))
+        previous = version
+    return out
+
+
+@router.post(
+    "/{id}/amendments",
+    response={201: VersionOut, **WRITE},
+    operation_id="agreement_amend",
+    summary="Record an amendment of the terms as the next version",
+    description="Supervisors and administrators of a party. `terms` is the complete new set; "
+    "a bad setting answers 422 naming it, e.g. "
+    '`["body", "payload", "terms", "quota", "limit"]`; an amendment that changes '
+    "nothing is refused too. An ended agreement answers 409 `agreement-lifecycle`.",
+)
+def amendment_create(
+    request: HttpRequest, payload: AmendmentIn, id: UuidStr = UUID_PATH
+) -> Status[VersionOut]:
+    with _fields_in_body():
+        version = agreement_amend(
+            agreement=id,
+            terms=payload.terms,
+            valid_from=payload.valid_from,
+            reason=payload.reason,
+            source=payload.source,
+            acting_user=caller(request),
+        )
+    previous = AgreementVersion.objects.filter(
+        agreement_id=version.agreement_id, number=version.number - 1
+    ).first()
+    return Status(201, _version_out(version, previous))
+
+
+# The diplomatic record -----------------------------------------------------------------------
+
+
+@router.get(
+    "/{id}/contacts",
+    response={200: list[ContactOut], 401: Problem, 404: Problem},
+    operation_id="agreement_contacts",
+    summary="Diplomatic contacts, newest first",
+)
+def contact_list(request: HttpRequest, id: UuidStr = UUID_PATH) -> list[ContactOut]:
+    agreement = access_agreement(caller(request), id)
+    return [_contact_out(c) for c in agreement.contacts.order_by("-occurred_on", "-created_at")]
+
+
+@router.post(
+    "/{id}/contacts",
+    response={201: ContactOut, **WRITE},
+    operation_id="agreement_contact_create",
+    summary="Record a diplomatic contact",
+    description="Liaison officers, supervisors and administrators of a party.",
+)
+def contact_create(
+    request: HttpRequest, payload: ContactIn, id: UuidStr = UUID_PATH
+) -> Status[ContactOut]:
+    user = caller(request)
+    agreement = _recorder(user, id, "record a diplomatic contact")
+    codes = _known_countries(from_country=payload.from_country, to_country=payload.to_country)
+    contact = contact_record(
+        agreement=agreement,
+        occurred_on=payload.occurred_on,
+        from_country=codes["from_country"],
+        to_country=codes["to_country"],
+        channel=payload.channel,
+        summary=payload.summary,
+        source=payload.source,
+        acting_user=user,
+    )
+    return Status(201, _contact_out(contact))
+
+
+@router.get(
+    "/{id}/positions",
+    response={200: list[PositionOut], 401: Problem, 404: Problem},
+    operation_id="agreement_positions",
+    summary="Public positions, newest first",
+)
+def position_list(request: HttpRequest, id: UuidStr = UUID_PATH) -> list[PositionOut]:
+    agreement = access_agreement(caller(request), id)
+    return [_position_out(p) for p in agreement.positions.order_by("-stated_on", "-created_at")]
+
+
+@router.post(
+    "/{id}/positions",
+    response={201: PositionOut, **WRITE},
+    operation_id="agreement_position_create",
+    summary="Record a state's public position",
+    description="Liaison officers, supervisors and administrators of a party.",
+)
+def position_create(
+    request: HttpRequest, payload: PositionIn, id: UuidStr = UUID_PATH
+) -> Status[PositionOut]:
+    user = caller(request)
+    agreement = _recorder(user, id, "record a public position")
+    codes = _known_countries(country=payload.country)
+    position = position_record(
+        agreement=agreement,
+        country=codes["country"],
+        stated_on=payload.stated_on,
+        stance=payload.stance,
+        statement=payload.statement,
+        source=payload.source,
+        acting_user=user,
+    )
+    return Status(201, _position_out(position))

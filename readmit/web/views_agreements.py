@@ -1,0 +1,576 @@
+"""Agreement management pages: status changes, amendments of the terms, the diplomatic record.
+
+Thin like every page: reads go through the gate (``access_agreement``) and the selectors,
+writes through ``agreement_set_status``, ``agreement_amend``, ``contact_record`` and
+``position_record``. A refusal is shown on the form, next to the field it names, with what
+was typed kept; nothing is written.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+import uuid
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_http_methods
+
+from readmit.accounts.access import access_agreement, standing
+from readmit.accounts.models import User
+from readmit.accounts.roles import Role
+from readmit.agreements import lifecycle
+from readmit.agreements.models import (
+    Agreement,
+    AgreementStatus,
+    AgreementVersion,
+    ContactChannel,
+    Stance,
+)
+from readmit.agreements.selectors import agreement_versions, status_history
+from readmit.agreements.services import (
+    AGREEMENT_EDITORS,
+    DIPLOMATIC_RECORDERS,
+    agreement_amend,
+    agreement_set_status,
+    contact_record,
+    diff_summary,
+    position_record,
+    terms_diff,
+)
+from readmit.agreements.terms import CRITERION_PARAMS, QuotaPeriod
+from readmit.core import clock
+from readmit.core.errors import ApplicationError, Forbidden, ValidationFailed
+from readmit.core.models import Country
+from readmit.web.errors import application_errors, is_htmx
+from readmit.web.forms import (
+    AgreementStatusForm,
+    AmendTermsForm,
+    ContactForm,
+    CriterionFormSet,
+    PositionForm,
+)
+
+# Who records contacts and public positions: liaison officers keep the record with the other
+# party; supervisors and administrators of a party may too. Caseworkers and auditors read it.
+# (The services do not check roles yet; both interfaces ask this before calling them.)
+
+CRITERIA_PREFIX = "criteria"
+
+
+def _user(request: HttpRequest) -> User:
+    return request.user  # type: ignore[return-value]
+
+
+def _roles(user: User, agreement: Agreement) -> frozenset[Role]:
+    return standing(user, agreement).roles
+
+
+def _require(user: User, agreement: Agreement, roles: frozenset[Role], what: str) -> None:
+    """Refuse before anything is read from the form: the wrong role writes nothing."""
+    if not _roles(user, agreement) & roles:
+        names = " or ".join(sorted(r.label.lower() for r in roles))
+        raise Forbidden(f"Only a {names} of a party may {what}.", type="wrong-role")
+
+
+def _agreement_url(agreement: Agreement, anchor: str = "") -> str:
+    return reverse("web:agreement", args=[agreement.id]) + (f"#{anchor}" if anchor else "")
+
+
+def _place_errors(
+    form: forms.Form, exc: ApplicationError, fields: Mapping[tuple[str, ...], str]
+) -> None:
+    """Put the service's message on the form and each ``{loc, msg}`` next to its field."""
+    form.add_error(None, exc.message)
+    for error in exc.errors if isinstance(exc, ValidationFailed) else []:
+        loc = tuple(str(part) for part in error.get("loc", ()))
+        name = _longest_prefix(loc, fields)
+        if name is not None and name in form.fields:
+            form.add_error(name, str(error.get("msg", "")))
+
+
+def _longest_prefix(loc: tuple[str, ...], fields: Mapping[tuple[str, ...], str]) -> str | None:
+    for size in range(len(loc), 0, -1):
+        if loc[:size] in fields:
+            return fields[loc[:size]]
+    return None
+
+
+# The lifecycle panel (on the agreement page) and the status change -------------------------
+
+
+@dataclass(frozen=True)
+class ManageLinks:
+    may_change_status: bool
+    may_amend: bool
+    may_record: bool
+
+
+def _links(user: User, agreement: Agreement) -> ManageLinks:
+    roles = _roles(user, agreement)
+    return ManageLinks(
+        may_change_status=bool(roles & AGREEMENT_EDITORS) and bool(_next_statuses(agreement)),
+        may_amend=bool(roles & AGREEMENT_EDITORS) and agreement.status != AgreementStatus.ENDED,
+        may_record=bool(roles & DIPLOMATIC_RECORDERS),
+    )
+
+
+def _next_statuses(agreement: Agreement) -> list[tuple[str, str]]:
+    labels = dict(AgreementStatus.choices)
+    order = list(AgreementStatus.values)
+    allowed = sorted(lifecycle.allowed_next(agreement.status), key=order.index)
+    return [(s.value, labels[s.value]) for s in allowed]
+
+
+def _lifecycle_context(
+    user: User, agreement: Agreement, form: AgreementStatusForm | None = None
+) -> dict[str, Any]:
+    links = _links(user, agreement)
+    if form is None and links.may_change_status:
+        form = AgreementStatusForm(
+            next_statuses=_next_statuses(agreement), initial={"on": clock.today()}
+        )
+    return {
+        "agreement": agreement,
+        "history": list(status_history(agreement)),
+        "status_form": form if links.may_change_status else None,
+        "links": links,
+        "final": agreement.status in {s.value for s in lifecycle.FINAL},
+    }
+
+
+STATUS_FIELDS: dict[tuple[str, ...], str] = {
+    ("status",): "status",
+    ("on",): "on",
+    ("source",): "source",
+    ("reason",): "reason",
+}
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+@application_errors
+def agreement_status(request: HttpRequest, agreement_id: uuid.UUID) -> HttpResponse:
+    """GET: the lifecycle panel (a fragment for htmx, else a page). POST: change the status."""
+    user = _user(request)
+    agreement = access_agreement(user, agreement_id)
+    if request.method == "GET":
+        template = (
+            "web/agreements/_lifecycle.html" if is_htmx(request) else "web/agreements/status.html"
+        )
+        return render(request, template, _lifecycle_context(user, agreement))
+    _require(user, agreement, AGREEMENT_EDITORS, "change an agreement's status")
+    form = AgreementStatusForm(request.POST, next_statuses=_next_statuses(agreement))
+    status = 400
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            agreement_set_status(
+                agreement=agreement.id,
+                status=data["status"],
+                on=data["on"],
+                source=data["source"],
+                reason=data["reason"],
+                acting_user=user,
+            )
+        except ApplicationError as exc:
+            if exc.status in (403, 404):
+                raise
+            _place_errors(form, exc, STATUS_FIELDS)
+            status = exc.status
+        else:
+            label = dict(AgreementStatus.choices)[data["status"]]
+            messages.success(request, f"The agreement is now {label.lower()}.")
+            return redirect(_agreement_url(agreement, "lifecycle-title"))
+    agreement.refresh_from_db()
+    return render(
+        request,
+        "web/agreements/status.html",
+        _lifecycle_context(user, agreement, form),
+        status=status,
+    )
+
+
+# Terms and their versions --------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class VersionRow:
+    version: AgreementVersion
+    changes: str
+    current: bool
+    pending: bool
+    terms_json: str
+
+
+def _version_rows(agreement: Agreement) -> list[VersionRow]:
+    versions = list(agreement_versions(agreement))
+    now = clock.now()
+    in_force = [v for v in versions if v.valid_from <= now]
+    current = max(in_force, key=lambda v: (v.valid_from, v.number)) if in_force else None
+    rows = []
+    previous: AgreementVersion | None = None
+    for v in versions:
+        if previous is None:
+            changes = "Terms as first recorded"
+        else:
+            changes = diff_summary(terms_diff(previous.terms, v.terms)) or "No change"
+        rows.append(
+            VersionRow(
+                v,
+                changes,
+                current is not None and v.id == current.id,
+                v.valid_from > now,
+                _pretty(v.terms),
+            )
+        )
+        previous = v
+    return rows
+
+
+def _pretty(terms: Any) -> str:
+    return json.dumps(terms, indent=2, sort_keys=True, ensure_ascii=False)
+
+
+@require_GET
+@login_required
+@application_errors
+def agreement_terms(request: HttpRequest, agreement_id: uuid.UUID) -> HttpResponse:
+    user = _user(request)
+    agreement = access_agreement(user, agreement_id)
+    rows = _version_rows(agreement)
+    return render(
+        request,
+        "web/agreements/terms.html",
+        {
+            "agreement": agreement,
+            "versions": list(reversed(rows)),
+            "terms_json": _pretty(agreement.terms),
+            "links": _links(user, agreement),
+        },
+    )
+
+
+def _latest_terms(agreement: Agreement) -> dict[str, Any]:
+    """What an amendment starts from: the newest version (the service diffs against it)."""
+    latest = agreement_versions(agreement).last()
+    return copy.deepcopy(latest.terms if latest is not None else agreement.terms)
+
+
+AMEND_FIELDS: dict[tuple[str, ...], str] = {
+    ("terms", "quota"): "quota_limit",
+    ("terms", "quota", "limit"): "quota_limit",
+    ("terms", "quota", "period"): "quota_period",
+    ("terms", "max_stay_days"): "max_stay_days",
+    ("terms", "notice_hours"): "notice_hours",
+    ("terms", "capacity"): "capacity_max_present",
+    ("terms", "capacity", "max_present"): "capacity_max_present",
+    ("terms", "exclusions", "minors"): "exclude_minors",
+    ("terms", "exclusions", "unaccompanied_minors"): "exclude_unaccompanied_minors",
+    ("terms", "exclusions", "pregnant"): "exclude_pregnant",
+    ("terms", "exclusions", "vulnerable"): "exclude_vulnerable",
+    ("terms", "exclusions", "families_together"): "families_together",
+    ("terms", "data_sharing", "criminal_data_allowed"): "criminal_data_allowed",
+    ("valid_from",): "valid_from",
+    ("reason",): "reason",
+    ("source",): "source",
+}
+
+
+def _form_initial(terms: Mapping[str, Any]) -> dict[str, Any]:
+    quota = terms.get("quota") or {}
+    capacity = terms.get("capacity") or {}
+    exclusions = terms.get("exclusions") or {}
+    sharing = terms.get("data_sharing") or {}
+    return {
+        "quota_limit": quota.get("limit"),
+        "quota_period": quota.get("period", QuotaPeriod.ROLLING_YEAR.value),
+        "max_stay_days": terms.get("max_stay_days"),
+        "notice_hours": terms.get("notice_hours"),
+        "capacity_max_present": capacity.get("max_present"),
+        "exclude_minors": exclusions.get("minors", False),
+        "exclude_unaccompanied_minors": exclusions.get("unaccompanied_minors", False),
+        "exclude_pregnant": exclusions.get("pregnant", False),
+        "exclude_vulnerable": exclusions.get("vulnerable", False),
+        "families_together": exclusions.get("families_together", False),
+        "criminal_data_allowed": sharing.get("criminal_data_allowed", False),
+    }
+
+
+def _criteria_initial(terms: Mapping[str, Any]) -> list[dict[str, Any]]:
+    return [
+        {
+            "rule": c.get("rule", ""),
+            "params": json.dumps(c.get("params") or {}),
+            "label": c.get("label", ""),
+        }
+        for c in terms.get("criteria") or []
+    ]
+
+
+def _terms_from(
+    base: Mapping[str, Any], data: Mapping[str, Any], criteria: Sequence[Mapping[str, Any]]
+) -> dict[str, Any]:
+    """The complete new terms: the latest version with the form's settings put in."""
+    terms = copy.deepcopy(dict(base))
+    if data.get("quota_limit") is None:
+        terms["quota"] = None
+    else:
+        terms["quota"] = {
+            **(terms.get("quota") or {}),
+            "limit": data["quota_limit"],
+            "period": data.get("quota_period") or QuotaPeriod.ROLLING_YEAR.value,
+        }
+    terms["max_stay_days"] = data.get("max_stay_days")
+    terms["notice_hours"] = data.get("notice_hours")
+    if terms.get("capacity") is not None or data.get("capacity_max_present") is not None:
+        terms["capacity"] = {
+            **(terms.get("capacity") or {}),
+            "max_present": data.get("capacity_max_present"),
+        }
+    terms["exclusions"] = {
+        **(terms.get("exclusions") or {}),
+        "minors": bool(data.get("exclude_minors")),
+        "unaccompanied_minors": bool(data.get("exclude_unaccompanied_minors")),
+        "pregnant": bool(data.get("exclude_pregnant")),
+        "vulnerable": bool(data.get("exclude_vulnerable")),
+        "families_together": bool(data.get("families_together")),
+    }
+    terms["data_sharing"] = {
+        **(terms.get("data_sharing") or {}),
+        "criminal_data_allowed": bool(data.get("criminal_data_allowed")),
+    }
+    terms["criteria"] = [dict(c) for c in criteria]
+    return terms
+
+
+def _amend_forms(
+    data: Any = None,
+    *,
+    initial: dict[str, Any] | None = None,
+    rows: list[dict[str, Any]] | None = None,
+) -> tuple[AmendTermsForm, Any]:
+    form = AmendTermsForm(data, initial=initial, quota_periods=[p.value for p in QuotaPeriod])
+    formset = CriterionFormSet(
+        data, initial=rows, prefix=CRITERIA_PREFIX, form_kwargs={"rules": list(CRITERION_PARAMS)}
+    )
+    return form, formset
+
+
+def _posted_rows(post: Any) -> list[dict[str, Any]]:
+    try:
+        total = int(post.get(f"{CRITERIA_PREFIX}-TOTAL_FORMS", 0))
+    except ValueError:
+        total = 0
+    return [
+        {
+            name: post.get(f"{CRITERIA_PREFIX}-{i}-{name}", "")
+            for name in ("rule", "params", "label")
+        }
+        for i in range(min(total, 50))
+    ]
+
+
+def _kept_criteria(formset: Any) -> tuple[list[dict[str, Any]], list[int]]:
+    """The criteria to save and, for each, the row it came from (to place errors)."""
+    criteria, rows = [], []
+    for index, row in enumerate(formset.forms):
+        data = row.cleaned_data
+        if not data or data.get("DELETE") or row.is_blank():
+            continue
+        criteria.append(
+            {
+                "rule": data.get("rule", ""),
+                "params": data.get("params") or {},
+                "label": data.get("label", ""),
+            }
+        )
+        rows.append(index)
+    return criteria, rows
+
+
+def _place_criteria_errors(formset: Any, exc: ApplicationError, rows: list[int]) -> None:
+    for error in exc.errors if isinstance(exc, ValidationFailed) else []:
+        loc = [str(part) for part in error.get("loc", ())]
+        if loc[:2] != ["terms", "criteria"] or len(loc) < 3 or not loc[2].isdigit():
+            continue
+        position = int(loc[2])
+        if position >= len(rows):
+            continue
+        field = loc[3] if len(loc) > 3 and loc[3] in ("rule", "params", "label") else "params"
+        formset.forms[rows[position]].add_error(field, str(error.get("msg", "")))
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+@application_errors
+def agreement_amend_view(request: HttpRequest, agreement_id: uuid.UUID) -> HttpResponse:
+    user = _user(request)
+    agreement = access_agreement(user, agreement_id)
+    _require(user, agreement, AGREEMENT_EDITORS, "amend an agreement")
+    base = _latest_terms(agreement)
+    status = 200
+    if request.method == "GET":
+        form, formset = _amend_forms(initial=_form_initial(base), rows=_criteria_initial(base))
+    elif "add_row" in request.POST:
+        # Another empty row, nothing validated or saved yet; what was typed stays.
+        posted = {k: request.POST.get(k) for k in AmendTermsForm.base_fields}
+        form, formset = _amend_forms(initial=posted, rows=[*_posted_rows(request.POST), {}])
+    else:
+        form, formset = _amend_forms(request.POST)
+        status = 400
+        if form.is_valid() and formset.is_valid():
+            criteria, rows = _kept_criteria(formset)
+            terms = _terms_from(base, form.cleaned_data, criteria)
+            valid_from = form.cleaned_data["valid_from"] or clock.now()
+            try:
+                version = agreement_amend(
+                    agreement=agreement.id,
+                    terms=terms,
+                    valid_from=valid_from,
+                    reason=form.cleaned_data["reason"],
+                    source=form.cleaned_data["source"],
+                    acting_user=user,
+                )
+            except ApplicationError as exc:
+                if exc.status in (403, 404):
+                    raise
+                _place_errors(form, exc, AMEND_FIELDS)
+                _place_criteria_errors(formset, exc, rows)
+                status = exc.status
+            else:
+                when = (
+                    "now in force"
+                    if version.valid_from <= clock.now()
+                    else (f"in force from {timezone.localtime(version.valid_from):%Y-%m-%d %H:%M}")
+                )
+                messages.success(request, f"Version {version.number} recorded, {when}.")
+                return redirect(reverse("web:agreement_terms", args=[agreement.id]))
+    return render(
+        request,
+        "web/agreements/amend.html",
+        {
+            "agreement": agreement,
+            "form": form,
+            "formset": formset,
+            "latest_json": _pretty(base),
+        },
+        status=status,
+    )
+
+
+# The diplomatic record -----------------------------------------------------------------------
+
+
+def _country_choices(agreement: Agreement) -> list[tuple[str, str]]:
+    """The parties' states first, then every other country by name."""
+    parties = [
+        p.organisation.country
+        for p in agreement.parties.select_related("organisation__country").order_by("-side")
+    ]
+    first = list(dict.fromkeys(c.code for c in parties))
+    named = {c.code: c.name for c in parties}
+    rest = [(c.code, c.name) for c in Country.objects.exclude(code__in=first).order_by("name")]
+    return [(code, named[code]) for code in first] + rest
+
+
+def _record_page(
+    request: HttpRequest, agreement: Agreement, form: forms.Form, *, kind: str, status: int = 200
+) -> HttpResponse:
+    return render(
+        request,
+        "web/agreements/record.html",
+        {"agreement": agreement, "form": form, "kind": kind},
+        status=status,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+@application_errors
+def agreement_contact_new(request: HttpRequest, agreement_id: uuid.UUID) -> HttpResponse:
+    user = _user(request)
+    agreement = access_agreement(user, agreement_id)
+    _require(user, agreement, DIPLOMATIC_RECORDERS, "record a diplomatic contact")
+    countries = _country_choices(agreement)
+    kwargs = {"countries": countries, "channels": ContactChannel.choices}
+    if request.method == "GET":
+        sending, receiving = agreement.sending_party, agreement.receiving_party
+        initial = {
+            "occurred_on": clock.today(),
+            "from_country": sending.organisation.country_id if sending else "",
+            "to_country": receiving.organisation.country_id if receiving else "",
+        }
+        return _record_page(
+            request, agreement, ContactForm(initial=initial, **kwargs), kind="contact"
+        )
+    form = ContactForm(request.POST, **kwargs)
+    if not form.is_valid():
+        return _record_page(request, agreement, form, kind="contact", status=400)
+    data = form.cleaned_data
+    try:
+        contact_record(
+            agreement=agreement,
+            occurred_on=data["occurred_on"],
+            from_country=data["from_country"],
+            to_country=data["to_country"],
+            channel=data["channel"],
+            summary=data["summary"].strip(),
+            source=data["source"].strip(),
+            acting_user=user,
+        )
+    except ApplicationError as exc:
+        if exc.status in (403, 404):
+            raise
+        _place_errors(form, exc, {})
+        return _record_page(request, agreement, form, kind="contact", status=exc.status)
+    messages.success(request, "Contact recorded.")
+    return redirect(_agreement_url(agreement, "contacts-title"))
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+@application_errors
+def agreement_position_new(request: HttpRequest, agreement_id: uuid.UUID) -> HttpResponse:
+    user = _user(request)
+    agreement = access_agreement(user, agreement_id)
+    _require(user, agreement, DIPLOMATIC_RECORDERS, "record a public position")
+    kwargs = {"countries": _country_choices(agreement), "stances": Stance.choices}
+    if request.method == "GET":
+        receiving = agreement.receiving_party
+        initial = {
+            "stated_on": clock.today(),
+            "country": receiving.organisation.country_id if receiving else "",
+        }
+        return _record_page(
+            request, agreement, PositionForm(initial=initial, **kwargs), kind="position"
+        )
+    form = PositionForm(request.POST, **kwargs)
+    if not form.is_valid():
+        return _record_page(request, agreement, form, kind="position", status=400)
+    data = form.cleaned_data
+    try:
+        position_record(
+            agreement=agreement,
+            country=data["country"],
+            stated_on=data["stated_on"],
+            stance=data["stance"],
+            statement=data["statement"].strip(),
+            source=data["source"].strip(),
+            acting_user=user,
+        )
+    except ApplicationError as exc:
+        if exc.status in (403, 404):
+            raise
+        _place_errors(form, exc, {})
+        return _record_page(request, agreement, form, kind="position", status=exc.status)
+    messages.success(request, "Public position recorded.")
+    return redirect(_agreement_url(agreement, "positions-title"))
