@@ -1,0 +1,1 @@
+"""Screening benchmarks: quality against a baseline, pair throughput, query speed."""

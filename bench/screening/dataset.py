@@ -1,0 +1,355 @@
+"""Labelled pairs for the quality benchmark, generated from per-culture name parts.
+
+Every slice applies one *spelling transform* T to a generated person p and labels
+(p, T(p)) as a match; its hard negatives are (p, T(q)) where q is a near-miss person: a
+sibling (other given name), the gender-marked form (Jovan/Jovana), a cousin (other family
+name), a different maternal surname, or a look-alike name from the same list. The
+namesake slice keeps the name and changes only the birth date. Birth dates are present
+on both sides for half the pairs of the other slices (a different person gets an
+independent date), because watchlists usually carry them.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+
+from rapidfuzz.distance import Levenshtein
+
+from bench.screening import names as n
+from readmit.screening.matching import PartialDate, Record, normalise
+
+SLICES = (
+    "transliteration", "cyrillic", "albanian_serbian", "spanish_double_surnames",
+    "haitian_creole", "typos", "reordering", "missing_parts", "namesakes_birth_date",
+)  # fmt: skip
+
+HAITIAN_GIVEN_CR = dict(n.HAITIAN_GIVEN)
+HAITIAN_FAMILY_CR = dict(n.HAITIAN_FAMILY)
+
+
+@dataclass(frozen=True)
+class Person:
+    """A generated person: name parts by role, culture, sex and full birth date."""
+
+    culture: str
+    sex: str
+    given: tuple[str, ...]
+    family: tuple[str, ...]
+    birth: PartialDate
+
+    @property
+    def name(self) -> str:
+        return " ".join(self.given + self.family)
+
+
+@dataclass(frozen=True)
+class LabelledPair:
+    slice: str
+    left: Record
+    right: Record
+    same: bool
+
+
+def _lists(culture: str, sex: str) -> tuple[list[str], list[str]]:
+    """Given-name and family-name lists of a culture."""
+    if culture == "serbian":
+        given = n.SERBIAN_MALE if sex == "m" else n.SERBIAN_FEMALE
+        return list(given), list(n.SERBIAN_FAMILY)
+    if culture == "albanian":
+        given = n.ALBANIAN_MALE if sex == "m" else n.ALBANIAN_FEMALE
+        return list(given), list(n.ALBANIAN_FAMILY)
+    if culture == "spanish":
+        given = n.SPANISH_MALE if sex == "m" else n.SPANISH_FEMALE
+        return list(given), list(n.SPANISH_FAMILY)
+    if culture == "haitian":
+        return [fr for fr, _ in n.HAITIAN_GIVEN], [fr for fr, _ in n.HAITIAN_FAMILY]
+    given = n.GENERIC_MALE if sex == "m" else n.GENERIC_FEMALE
+    return list(given), list(n.GENERIC_FAMILY)
+
+
+def random_date(rng: random.Random) -> PartialDate:
+    return PartialDate(rng.randint(1950, 2008), rng.randint(1, 12), rng.randint(1, 28))
+
+
+def make_person(rng: random.Random, culture: str, *, min_tokens: int = 2) -> Person:
+    """A fictional person; Spanish people get two given names half the time, two surnames."""
+    sex = rng.choice("mf")
+    given_list, family_list = _lists(culture, sex)
+    n_family = 2 if culture == "spanish" else 1
+    while True:
+        n_given = 1
+        if culture in {"spanish", "generic"} and rng.random() < 0.5:
+            n_given = 2
+        if culture in {"serbian", "haitian"} and rng.random() < 0.15:
+            n_given = 2  # a father's name in the middle; Jean Claude
+        given = tuple(rng.sample(given_list, n_given))
+        family = tuple(rng.sample(family_list, n_family))
+        person = Person(culture, sex, given, family, random_date(rng))
+        if len(person.name.split()) >= min_tokens:
+            return person
+
+
+CULTURES = ("serbian", "albanian", "spanish", "haitian", "generic")
+
+
+# -- near-miss people (hard negatives) ---------------------------------------------------
+def gender_form(person: Person) -> Person | None:
+    """The same name parts with the other gender's given-name form, if the list has it."""
+    male, female = _lists(person.culture, "m")[0], _lists(person.culture, "f")[0]
+    mapping: dict[str, str] = {}
+    for m in male:
+        for f in female:
+            if f in {m + "a", m[:-1] + "a"}:
+                mapping[m] = f
+                mapping[f] = m
+    for i, part in enumerate(person.given):
+        if part in mapping:
+            given = (*person.given[:i], mapping[part], *person.given[i + 1 :])
+            return replace(person, given=given, sex="f" if person.sex == "m" else "m")
+    return None
+
+
+def sibling(rng: random.Random, person: Person) -> Person:
+    given_list, _ = _lists(person.culture, person.sex)
+    first = rng.choice([g for g in given_list if g not in person.given])
+    return replace(person, given=(first, *person.given[1:]), birth=random_date(rng))
+
+
+def cousin(rng: random.Random, person: Person) -> Person:
+    _, family_list = _lists(person.culture, person.sex)
+    first = rng.choice([f for f in family_list if f not in person.family])
+    return replace(person, family=(first, *person.family[1:]), birth=random_date(rng))
+
+
+def other_maternal(rng: random.Random, person: Person) -> Person:
+    if len(person.family) < 2:
+        return cousin(rng, person)
+    _, family_list = _lists(person.culture, person.sex)
+    last = rng.choice([f for f in family_list if f not in person.family])
+    return replace(person, family=(person.family[0], last), birth=random_date(rng))
+
+
+def look_alike(rng: random.Random, person: Person) -> Person:
+    """Swap one part for the closest *different* name in the same list (Marko -> Mirko)."""
+    given_list, family_list = _lists(person.culture, person.sex)
+    use_given = rng.random() < 0.5
+    parts = person.given if use_given else person.family
+    pool = given_list if use_given else family_list
+    target = parts[0]
+    others = [p for p in pool if p != target and p not in parts]
+    closest = min(others, key=lambda p: (Levenshtein.distance(p, target), p))
+    new = (closest, *parts[1:])
+    result = replace(person, given=new) if use_given else replace(person, family=new)
+    return replace(result, birth=random_date(rng))
+
+
+def hard_negative(rng: random.Random, person: Person) -> Person:
+    """One near-miss person, preferring the confusions that fool string similarity."""
+    options: list[Callable[[], Person | None]] = [
+        lambda: gender_form(person),
+        lambda: sibling(rng, person),
+        lambda: cousin(rng, person),
+        lambda: look_alike(rng, person),
+    ]
+    if len(person.family) >= 2:
+        options.append(lambda: other_maternal(rng, person))
+    rng.shuffle(options)
+    for option in options:
+        found = option()
+        if found is not None:
+            return found
+    return sibling(rng, person)
+
+
+# -- spelling transforms (one per slice) -------------------------------------------------
+Transform = Callable[[random.Random, Person], str]
+
+
+def t_transliteration(rng: random.Random, p: Person) -> str:
+    if rng.random() < 0.5:
+        return n.passport_translit(p.name, rng)
+    return n.strip_diacritics_naive(p.name)
+
+
+def t_cyrillic(rng: random.Random, p: Person) -> str:
+    return n.to_cyrillic(p.name)
+
+
+def t_albanian_serbian(rng: random.Random, p: Person) -> str:
+    serbian = n.albanian_to_serbian(p.name)
+    return n.to_cyrillic(serbian) if rng.random() < 0.3 else serbian
+
+
+def t_spanish(rng: random.Random, p: Person) -> str:
+    given, family = list(p.given), list(p.family)
+    choice = rng.randrange(5)
+    if choice == 0:
+        family = family[:1]  # paternal surname only
+    elif choice == 1:
+        family = ["-".join(f.replace(" ", "-") for f in family)]
+    elif choice == 2:
+        return n.strip_diacritics_naive(" ".join(family).upper() + ", " + " ".join(given))
+    elif choice == 3:
+        family = [family[0], "y", family[1]]
+    else:
+        given = given[:1]
+    return n.strip_diacritics_naive(" ".join(given + family)) if rng.random() < 0.5 else " ".join(
+        given + family
+    )
+
+
+def t_haitian(rng: random.Random, p: Person) -> str:
+    given = [HAITIAN_GIVEN_CR.get(g, g) for g in p.given]
+    family = [HAITIAN_FAMILY_CR.get(f, f) for f in p.family]
+    name = " ".join(given + family)
+    return name.upper() if rng.random() < 0.2 else name
+
+
+_KEYBOARD = "qwertyuiopasdfghjklzxcvbnm"
+
+
+def typo(rng: random.Random, word: str) -> str:
+    """One keyboard slip: substitution, deletion, insertion or transposition."""
+    if len(word) < 4:
+        return word
+    i = rng.randrange(1, len(word) - 1)
+    kind = rng.randrange(4)
+    letter = rng.choice(_KEYBOARD)
+    if kind == 0:
+        return word[:i] + letter + word[i + 1 :]
+    if kind == 1:
+        return word[:i] + word[i + 1 :]
+    if kind == 2:
+        return word[:i] + letter + word[i:]
+    return word[: i - 1] + word[i] + word[i - 1] + word[i + 1 :]
+
+
+def t_typos(rng: random.Random, p: Person) -> str:
+    parts = p.name.split()
+    i = rng.randrange(len(parts))
+    parts[i] = typo(rng, parts[i])
+    return " ".join(parts)
+
+
+def t_reordering(rng: random.Random, p: Person) -> str:
+    family = " ".join(p.family)
+    given = " ".join(p.given)
+    if rng.random() < 0.5:
+        return f"{family.upper()} {given}"
+    return f"{family}, {given}"
+
+
+def t_missing(rng: random.Random, p: Person) -> str:
+    given, family = list(p.given), list(p.family)
+    options = []
+    if len(given) > 1:
+        options.append("middle")
+    if len(family) > 1:
+        options.append("second_family")
+    options.append("initial")
+    choice = rng.choice(options)
+    if choice == "middle":
+        given = given[:1]
+    elif choice == "second_family":
+        family = family[:1]
+    else:
+        given = [given[0][0] + ".", *given[1:]]
+    return " ".join(given + family)
+
+
+def t_namesake(rng: random.Random, p: Person) -> str:
+    return n.strip_diacritics_naive(p.name) if rng.random() < 0.3 else p.name
+
+
+SLICE_SETUP: dict[str, tuple[tuple[str, ...], Transform]] = {
+    "transliteration": (("serbian",), t_transliteration),
+    "cyrillic": (("serbian",), t_cyrillic),
+    "albanian_serbian": (("albanian",), t_albanian_serbian),
+    "spanish_double_surnames": (("spanish",), t_spanish),
+    "haitian_creole": (("haitian",), t_haitian),
+    "typos": (CULTURES, t_typos),
+    "reordering": (CULTURES, t_reordering),
+    "missing_parts": (("spanish", "serbian", "haitian", "generic"), t_missing),
+    "namesakes_birth_date": (CULTURES, t_namesake),
+}
+
+
+# -- birth dates -------------------------------------------------------------------------
+def _observed(rng: random.Random, date: PartialDate) -> PartialDate:
+    """How a list records a true date: usually exact, sometimes year only or swapped."""
+    roll = rng.random()
+    if roll < 0.15:
+        return PartialDate(date.year)
+    if roll < 0.22 and date.day is not None and date.day <= 12:
+        return PartialDate(date.year, date.day, date.month)
+    return date
+
+
+def _dates(rng: random.Random, left: Person, right: Person, slice_name: str, same: bool
+           ) -> tuple[PartialDate | None, PartialDate | None]:
+    if slice_name == "namesakes_birth_date":
+        if same:
+            return left.birth, _observed(rng, left.birth)
+        other = random_date(rng)
+        while other.year == left.birth.year and rng.random() < 0.7:
+            other = random_date(rng)
+        return left.birth, other
+    if rng.random() < 0.5:
+        return None, None
+    return left.birth, (_observed(rng, right.birth) if same else right.birth)
+
+
+def _collapses(person: Person, name: str) -> bool:
+    """True if every part of ``name`` is also a part of ``person``'s name.
+
+    Then the transform erased what made the near-miss a different person (dropping the
+    only differing surname, or an initial shared by both given names) and the pair is
+    not a negative any more.
+    """
+    mine = normalise(person.name)
+    return all(
+        any(t.folded == m.folded or t.skeleton == m.skeleton
+            or (t.is_initial and m.folded.startswith(t.folded)) for m in mine)
+        for t in normalise(name)
+    )
+
+
+def _negative(rng: random.Random, person: Person, transform: Transform) -> tuple[Person, str]:
+    for _ in range(50):
+        other = hard_negative(rng, person)
+        name = transform(rng, other)
+        if not _collapses(person, name):
+            return other, name
+    raise RuntimeError(f"no hard negative survives the transform for {person.name}")
+
+
+def build_pairs(seed: int, per_slice: int) -> list[LabelledPair]:
+    """``per_slice`` positives and as many hard negatives for every slice, reproducibly."""
+    rng = random.Random(seed)
+    pairs: list[LabelledPair] = []
+    for slice_name in SLICES:
+        cultures, transform = SLICE_SETUP[slice_name]
+        for k in range(2 * per_slice):
+            same = k % 2 == 0
+            min_tokens = 3 if slice_name == "missing_parts" else 2
+            person = make_person(rng, rng.choice(cultures), min_tokens=min_tokens)
+            if slice_name == "namesakes_birth_date":
+                other = replace(person, birth=random_date(rng))
+                right_name = transform(rng, other)
+            elif same:
+                other, right_name = person, transform(rng, person)
+            else:
+                other, right_name = _negative(rng, person, transform)
+            left_date, right_date = _dates(rng, person, other, slice_name, same)
+            left = Record(f"{slice_name}-{k}-L", person.name, birth_date=left_date)
+            right = Record(f"{slice_name}-{k}-R", right_name, birth_date=right_date)
+            pairs.append(LabelledPair(slice_name, left, right, same))
+    return pairs
+
+
+def population(seed: int, size: int) -> list[Record]:
+    """A generated watchlist-like population, used for rarity weights (IDF)."""
+    rng = random.Random(seed)
+    return [Record(str(i), make_person(rng, rng.choice(CULTURES)).name) for i in range(size)]

@@ -1,0 +1,440 @@
+"""Blocking index over a watchlist: find the few records worth scoring, then score them.
+
+Two levels keep it small and fast at national scale:
+
+* a *vocabulary* of distinct folded tokens (tens of thousands even for millions of
+  names), each with blocking keys: the one-deletion neighbourhoods of its folded form and
+  of its skeleton, so that one typo or one respelling step still shares a key;
+* per vocabulary token, a compact array of the name entries (name or alias) using it.
+
+A query looks its tokens up in the vocabulary and keeps the tokens that are actually
+similar (the same token similarity as scoring). Entries sharing enough similar tokens to
+possibly reach the threshold are *candidates*. Each candidate gets a fast upper bound
+computed on integers and precomputed weights; only candidates whose bound reaches the
+threshold are scored exactly and explained. ``query_exhaustive`` skips the blocking and
+is the reference the blocking recall is measured against.
+"""
+
+from __future__ import annotations
+
+import math
+from array import array
+from collections import Counter
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+
+from readmit.screening.matching.normalise import Token, normalise
+from readmit.screening.matching.records import DateEvidence, Record, compare_dates
+from readmit.screening.matching.scoring import (
+    DATE_CONFLICT_FACTOR,
+    DATE_PULL,
+    FAMILY_WEIGHT,
+    INITIAL_WEIGHT,
+    NATIONALITY_PULL,
+    SIM_INITIAL,
+    SINGLE_PART_CAP,
+    SimCache,
+    _pull,
+    align_names,
+    apply_evidence,
+    combine_name_score,
+    family_tokens,
+    finish_match,
+    token_similarity,
+)
+
+_CACHE_LIMIT = 500_000
+_MIN_DELETION_LENGTH = 4
+COMMON_MIN_COUNT = 3
+COMMON_PER_RECORDS = 50_000
+
+# Best score an entry can reach when only one token aligns and no initial completes the
+# name (see the caps in scoring.combine_name_score); above it, candidates need two
+# shared tokens.
+SINGLE_HIT_MAX = _pull(_pull(SINGLE_PART_CAP, max(DATE_PULL.values())), NATIONALITY_PULL)
+
+
+# Best score with conflicting birth dates: a perfect name (and document), the conflict
+# factor, then a matching nationality.
+DATE_CONFLICT_MAX = _pull(DATE_CONFLICT_FACTOR, NATIONALITY_PULL)
+
+
+def deletion_keys(text: str) -> set[str]:
+    """``text`` and every string one deletion away (a typo leaves one of them in common)."""
+    keys = {text}
+    if len(text) >= _MIN_DELETION_LENGTH:
+        keys.update(text[:i] + text[i + 1 :] for i in range(len(text)))
+    return keys
+
+
+def blocking_keys(token: Token) -> set[str]:
+    """All blocking keys of a token; prefixes keep the two key spaces apart."""
+    keys = {"s:" + key for key in deletion_keys(token.skeleton)}
+    keys.update("f:" + key for key in deletion_keys(token.folded))
+    if "dj" in token.folded:  # "Dorde" for "Đorđe" (see scoring._lossy_dj)
+        keys.add("f:" + token.folded.replace("dj", "d"))
+    return keys
+
+
+@dataclass(frozen=True, slots=True)
+class Hit:
+    """One watchlist record that matched a query, with the spelling that matched."""
+
+    record: Record
+    score: float
+    explanation: str
+    matched_name: str
+
+
+@dataclass(slots=True)
+class _Query:
+    """What a query needs for the fast bound: per-token weights and similar vocabulary."""
+
+    names: list[tuple[str, tuple[Token, ...]]]
+    family: frozenset[str]
+    weights: list[list[float]]  # per name, per token
+    sims: list[dict[int, list[tuple[int, float]]]]  # per name: vocab id -> (token, sim)
+
+
+class Index:
+    """Blocking index and IDF table over a list of records (typically a watchlist)."""
+
+    def __init__(self, records: Iterable[Record]) -> None:
+        self.records: list[Record] = []
+        self._entry_record = array("I")
+        self._entry_name = array("H")
+        self._entry_start = array("I", [0])
+        self._entry_vocab = array("I")
+        self._vocab: dict[str, int] = {}
+        self._vocab_tokens: list[Token] = []
+        self._postings: list[array[int]] = []
+        self._keys: dict[str, list[int]] = {}
+        self._initials: dict[str, list[int]] = {}
+        self._documents: dict[str, list[int]] = {}
+        self._skeleton_df: Counter[str] = Counter()
+        self._folded_df: Counter[str] = Counter()
+        for record in records:
+            self._add(record)
+        self._build_keys()
+        self._common_df = max(COMMON_MIN_COUNT, len(self.records) // COMMON_PER_RECORDS)
+        self._weights: dict[str, float] = {}
+        self._vocab_weight = array("d", (self._entry_token_weight(t) for t in self._vocab_tokens))
+        self._one_is_enough = self._entries_needing_one_hit()
+        self._sim_cache: SimCache = {}
+        self._similar_cache: dict[str, list[tuple[int, float]]] = {}
+
+    # -- building ---------------------------------------------------------------------
+    def _add(self, record: Record) -> None:
+        record_idx = len(self.records)
+        self.records.append(record)
+        seen_skeletons: set[str] = set()
+        seen_folded: set[str] = set()
+        for name_idx, name in enumerate(record.names):
+            tokens = normalise(name)
+            if not tokens:
+                continue
+            entry = len(self._entry_record)
+            self._entry_record.append(record_idx)
+            self._entry_name.append(min(name_idx, 65535))
+            vocab_ids = [self._intern(t) for t in tokens]
+            self._entry_vocab.extend(vocab_ids)
+            self._entry_start.append(len(self._entry_vocab))
+            for vocab_id in set(vocab_ids):
+                self._postings[vocab_id].append(entry)
+            seen_skeletons.update(t.skeleton for t in tokens)
+            seen_folded.update(t.folded for t in tokens)
+        self._skeleton_df.update(seen_skeletons)
+        self._folded_df.update(seen_folded)
+        if record.document_key:
+            self._documents.setdefault(record.document_key, []).append(record_idx)
+
+    def _intern(self, token: Token) -> int:
+        # Similarity depends only on the folded form and the skeleton (which keeps the
+        # sound of č/ć/đ that folding loses), so those two identify a vocabulary token.
+        key = token.folded + "|" + token.skeleton
+        vocab_id = self._vocab.get(key)
+        if vocab_id is None:
+            vocab_id = len(self._vocab_tokens)
+            self._vocab[key] = vocab_id
+            self._vocab_tokens.append(token)
+            self._postings.append(array("I"))
+        return vocab_id
+
+    def _build_keys(self) -> None:
+        for vocab_id, token in enumerate(self._vocab_tokens):
+            if token.is_initial:
+                # An initial is evidence, never a reason to look a record up on its own.
+                self._initials.setdefault(token.folded, []).append(vocab_id)
+                continue
+            for key in blocking_keys(token):
+                self._keys.setdefault(key, []).append(vocab_id)
+
+    def _entries_needing_one_hit(self) -> frozenset[int]:
+        """Entries with fewer than two full tokens, or with an initial that may pair up."""
+        found = set()
+        for entry in range(len(self._entry_record)):
+            vocab_ids = self._entry_vocab_ids(entry)
+            full = sum(1 for v in vocab_ids if not self._vocab_tokens[v].is_initial)
+            if full < 2 or full < len(vocab_ids):
+                found.add(entry)
+        return frozenset(found)
+
+    def _entry_vocab_ids(self, entry: int) -> array[int]:
+        return self._entry_vocab[self._entry_start[entry] : self._entry_start[entry + 1]]
+
+    def __len__(self) -> int:
+        return len(self.records)
+
+    # -- weights ----------------------------------------------------------------------
+    def weight(self, token: Token) -> float:
+        """Inverse document frequency of the token's skeleton in this list, in [1, 2].
+
+        Rare parts carry the identity ("Xhevat Ukshini"); common ones ("Ana", "García")
+        tell little, so missing or matching them moves the score less.
+        """
+        found = self._weights.get(token.skeleton)
+        if found is None:
+            total = max(1, len(self.records))
+            df = self._skeleton_df.get(token.skeleton, 0)
+            # Scaled to [1, 2]: rarity should tip the balance, not let one rare surname
+            # outvote a conflicting given name (siblings share surnames).
+            idf = math.log((total + 1) / (df + 0.5)) / math.log(total + 2)
+            found = 1.0 + max(0.0, min(1.0, idf))
+            self._weights[token.skeleton] = found
+        return found
+
+    def _entry_token_weight(self, token: Token) -> float:
+        # Watchlist entries carry no family-name hint, only the initial discount.
+        return self.weight(token) * (INITIAL_WEIGHT if token.is_initial else 1.0)
+
+    def is_common(self, token: Token) -> bool:
+        """Whether the token is a frequent name in this list (not an initial)."""
+        return not token.is_initial and self._folded_df.get(token.folded, 0) >= self._common_df
+
+    # -- querying ---------------------------------------------------------------------
+    def _similar_vocab(self, token: Token) -> list[tuple[int, float]]:
+        """Vocabulary ids similar to ``token`` (via blocking keys) and the similarity."""
+        cache_key = token.folded + "\x00" + token.raw
+        found = self._similar_cache.get(cache_key)
+        if found is not None:
+            return found
+        if token.is_initial:
+            found = self._initial_vocab(token)
+        else:
+            ids: set[int] = set()
+            for key in blocking_keys(token):
+                ids.update(self._keys.get(key, ()))
+            found = [(v, sim) for v in ids if (sim := self._similarity(token, v)) > 0.0]
+            for prefix in {token.folded[:1], token.folded[:2]}:
+                found.extend((v, SIM_INITIAL) for v in self._initials.get(prefix, ()))
+        if len(self._similar_cache) > _CACHE_LIMIT:
+            self._similar_cache.clear()
+        self._similar_cache[cache_key] = found
+        return found
+
+    def _initial_vocab(self, token: Token) -> list[tuple[int, float]]:
+        # Rare path: an initial in the query pairs with every vocabulary token it starts.
+        letter = token.folded
+        return [(v, sim) for v, t in enumerate(self._vocab_tokens)
+                if t.folded.startswith(letter) and (sim := self._similarity(token, v)) > 0.0]
+
+    def _similarity(self, token: Token, vocab_id: int) -> float:
+        other = self._vocab_tokens[vocab_id]
+        both_common = self.is_common(token) and self.is_common(other)
+        return token_similarity(token, other, both_common=both_common)[0]
+
+    def _scan_vocab(self, token: Token) -> list[tuple[int, float]]:
+        """Like :meth:`_similar_vocab` but comparing with every vocabulary token."""
+        return [(vocab_id, sim) for vocab_id in range(len(self._vocab_tokens))
+                if (sim := self._similarity(token, vocab_id)) > 0.0]
+
+    def _prepare(self, record: Record, *, full_scan: bool = False) -> _Query:
+        family = family_tokens(record)
+        names = [(name, normalise(name)) for name in record.names]
+        weights = [
+            [self.weight(t) * (INITIAL_WEIGHT if t.is_initial else 1.0)
+             * (FAMILY_WEIGHT if t.folded in family else 1.0) for t in tokens]
+            for _, tokens in names
+        ]
+        sims: list[dict[int, list[tuple[int, float]]]] = []
+        for _, tokens in names:
+            by_vocab: dict[int, list[tuple[int, float]]] = {}
+            for i, token in enumerate(tokens):
+                similar = self._scan_vocab(token) if full_scan else self._similar_vocab(token)
+                for vocab_id, sim in similar:
+                    by_vocab.setdefault(vocab_id, []).append((i, sim))
+            sims.append(by_vocab)
+        return _Query(names, family, weights, sims)
+
+    def _candidate_entries(self, query: _Query, record: Record, threshold: float) -> set[int]:
+        """Entries sharing enough similar tokens with any spelling of ``record``."""
+        need_two = threshold > SINGLE_HIT_MAX
+        found: set[int] = set()
+        for (_, tokens), by_vocab in zip(query.names, query.sims, strict=True):
+            per_token: list[set[int]] = [set() for _ in tokens]
+            for vocab_id, pairs in by_vocab.items():
+                posting = self._postings[vocab_id]
+                for i, _ in pairs:
+                    per_token[i].update(posting)
+            full = [s for s, t in zip(per_token, tokens, strict=True) if not t.is_initial]
+            if not need_two or len(full) < 2 or len(full) < len(tokens):
+                found.update(*per_token)
+                continue
+            for i, first in enumerate(full):
+                found.update(first & self._one_is_enough)
+                for second in full[i + 1 :]:
+                    found.update(first & second)
+        if record.document_key:
+            for record_idx in self._documents.get(record.document_key, ()):
+                found.update(self._entries_of(record_idx))
+        return found
+
+    def _entries_of(self, record_idx: int) -> Iterator[int]:
+        # Rare path (document matches only): a linear scan of the entry array is fine.
+        for entry, owner in enumerate(self._entry_record):
+            if owner == record_idx:
+                yield entry
+
+    def query(self, record: Record, threshold: float = 0.8, limit: int | None = None) -> list[Hit]:
+        """Watchlist records scoring at least ``threshold`` against ``record``, best first."""
+        query = self._prepare(record)
+        entries = self._candidate_entries(query, record, threshold)
+        return self._score_entries(query, record, entries, threshold, limit)
+
+    def query_exhaustive(
+        self, record: Record, threshold: float = 0.8, limit: int | None = None
+    ) -> list[Hit]:
+        """Score every entry exactly, without blocking or bounds: the recall reference."""
+        if len(self._sim_cache) > _CACHE_LIMIT:
+            self._sim_cache.clear()
+        query_family = family_tokens(record)
+        best: dict[int, tuple[float, int, int]] = {}
+        for name_idx, name in enumerate(record.names):
+            tokens = normalise(name)
+            for entry in range(len(self._entry_record)):
+                record_idx = self._entry_record[entry]
+                entry_tokens = tuple(self._vocab_tokens[v] for v in self._entry_vocab_ids(entry))
+                match = align_names(tokens, entry_tokens, left_family=query_family,
+                                    weigh=self.weight, common=self.is_common,
+                                    cache=self._sim_cache)
+                value, _ = apply_evidence(match.score, record, self.records[record_idx],
+                                          explain=False)
+                previous = best.get(record_idx)
+                if value >= threshold and (previous is None or value > previous[0]):
+                    best[record_idx] = (value, entry, name_idx)
+        hits = [self._hit(record, name_idx, entry) for _, entry, name_idx in best.values()]
+        return self._sorted(hits, threshold, limit)
+
+    def query_reference(self, record: Record, threshold: float = 0.8) -> list[Hit]:
+        """Blocking-free reference that is fast enough for a million names.
+
+        Every vocabulary token is compared with every query token (no blocking keys), and
+        every entry sharing at least one similar token is scored (no two-token rule). An
+        entry sharing none has a name score of 0, and no other evidence lifts 0 above
+        ``SINGLE_HIT_MAX``, so for thresholds above it this returns exactly what
+        :meth:`query_exhaustive` returns (a test checks it on a small list).
+        """
+        query = self._prepare(record, full_scan=True)
+        entries: set[int] = set()
+        for by_vocab in query.sims:
+            for vocab_id in by_vocab:
+                entries.update(self._postings[vocab_id])
+        if record.document_key:
+            for record_idx in self._documents.get(record.document_key, ()):
+                entries.update(self._entries_of(record_idx))
+        return self._score_entries(query, record, entries, threshold, None)
+
+    def _bound(self, query: _Query, name_idx: int, entry: int) -> float:
+        """Name score of the greedy alignment, computed on ids and cached similarities.
+
+        It is the exact name score except for the gender and initial-conflict caps, which
+        only lower it: an upper bound, so skipping entries below the threshold is safe.
+        """
+        by_vocab = query.sims[name_idx]
+        vocab_ids = self._entry_vocab_ids(entry)
+        pairs: list[tuple[float, int, int]] = []
+        for j, vocab_id in enumerate(vocab_ids):
+            for i, sim in by_vocab.get(vocab_id, ()):
+                pairs.append((sim, -i, -j))
+        if not pairs:
+            return 0.0
+        pairs.sort(reverse=True)
+        weights = query.weights[name_idx]
+        vocab_weight = self._vocab_weight
+        used_i: set[int] = set()
+        used_j: set[int] = set()
+        got_left = got_right = 0.0
+        full_pairs = n_pairs = 0
+        for sim, neg_i, neg_j in pairs:
+            i, j = -neg_i, -neg_j
+            if i in used_i or j in used_j:
+                continue
+            used_i.add(i)
+            used_j.add(j)
+            got_left += sim * weights[i]
+            got_right += sim * vocab_weight[vocab_ids[j]]
+            n_pairs += 1
+            if sim != SIM_INITIAL or not self._is_initial_pair(query, name_idx, i, vocab_ids[j]):
+                full_pairs += 1
+        total_right = sum(vocab_weight[v] for v in vocab_ids)
+        return combine_name_score(got_left / sum(weights), got_right / total_right,
+                                  len(weights), len(vocab_ids), full_pairs, n_pairs)
+
+    def _is_initial_pair(self, query: _Query, name_idx: int, i: int, vocab_id: int) -> bool:
+        return query.names[name_idx][1][i].is_initial or self._vocab_tokens[vocab_id].is_initial
+
+    def _score_entries(
+        self, query: _Query, record: Record, entries: Iterable[int], threshold: float,
+        limit: int | None,
+    ) -> list[Hit]:
+        if len(self._sim_cache) > _CACHE_LIMIT:
+            self._sim_cache.clear()
+        best: dict[int, tuple[float, int, int]] = {}
+        birth = record.birth_date
+        dates_rule_out = birth is not None and threshold > DATE_CONFLICT_MAX
+        for entry in entries:
+            record_idx = self._entry_record[entry]
+            other = self.records[record_idx]
+            # Conflicting birth dates alone can rule a namesake out before any alignment.
+            if dates_rule_out and other.birth_date is not None and (
+                compare_dates(birth, other.birth_date) is DateEvidence.CONFLICT
+            ):
+                continue
+            for name_idx in range(len(query.names)):
+                bound = self._bound(query, name_idx, entry)
+                if apply_evidence(bound, record, other, explain=False)[0] < threshold:
+                    continue
+                value = self._exact(query, record, name_idx, entry)
+                previous = best.get(record_idx)
+                if value >= threshold and (previous is None or value > previous[0]):
+                    best[record_idx] = (value, entry, name_idx)
+        hits = [self._hit(record, name_idx, entry) for _, entry, name_idx in best.values()]
+        return self._sorted(hits, threshold, limit)
+
+    def _entry_tokens(self, entry: int) -> tuple[Token, ...]:
+        """The entry's tokens as written in its own record (for explanations)."""
+        record = self.records[self._entry_record[entry]]
+        return normalise(record.names[self._entry_name[entry]])
+
+    def _exact(self, query: _Query, record: Record, name_idx: int, entry: int) -> float:
+        other = self.records[self._entry_record[entry]]
+        match = align_names(query.names[name_idx][1], self._entry_tokens(entry),
+                            left_family=query.family, weigh=self.weight,
+                            common=self.is_common, cache=self._sim_cache)
+        return apply_evidence(match.score, record, other, explain=False)[0]
+
+    def _hit(self, record: Record, name_idx: int, entry: int) -> Hit:
+        """Build the explanation only for hits: most candidates never need one."""
+        other = self.records[self._entry_record[entry]]
+        matched_name = other.names[self._entry_name[entry]]
+        match = align_names(normalise(record.names[name_idx]), self._entry_tokens(entry),
+                            left_family=family_tokens(record), weigh=self.weight,
+                            common=self.is_common, cache=self._sim_cache)
+        result = finish_match(record, other, match, matched_name)
+        return Hit(other, result.score, result.explanation, matched_name)
+
+    @staticmethod
+    def _sorted(hits: list[Hit], threshold: float, limit: int | None) -> list[Hit]:
+        hits = [hit for hit in hits if hit.score >= round(threshold, 6)]
+        hits.sort(key=lambda hit: (-hit.score, hit.record.id))
+        return hits[:limit] if limit is not None else hits

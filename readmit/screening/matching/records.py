@@ -1,0 +1,124 @@
+"""Records to screen and the evidence besides the name: partial birth dates, documents."""
+
+from __future__ import annotations
+
+import enum
+import re
+from dataclasses import dataclass, field
+from datetime import date
+
+_DATE_RE = re.compile(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?")
+DATE_FORMATS_HINT = "YYYY, YYYY-MM or YYYY-MM-DD"
+
+
+@dataclass(frozen=True, slots=True, order=True)
+class PartialDate:
+    """A birth date known to the year, the month, or the day, as lists often record it."""
+
+    year: int
+    month: int | None = None
+    day: int | None = None
+
+    def __str__(self) -> str:
+        parts = [f"{self.year:04d}"]
+        if self.month is not None:
+            parts.append(f"{self.month:02d}")
+        if self.day is not None:
+            parts.append(f"{self.day:02d}")
+        return "-".join(parts)
+
+
+def parse_partial_date(text: str) -> PartialDate:
+    """Parse ``YYYY``, ``YYYY-MM`` or ``YYYY-MM-DD``; raise ``ValueError`` otherwise.
+
+    The calendar is checked (``1990-02-30`` is rejected): a wrong date in a watchlist is a
+    data error the operator must see, not a value to guess around.
+    """
+    match = _DATE_RE.fullmatch(text.strip())
+    if match is None:
+        raise ValueError(f"{text!r} is not a date ({DATE_FORMATS_HINT})")
+    year, month, day = (int(g) if g else None for g in match.groups())
+    assert year is not None
+    try:
+        date(year, month or 1, day or 1)
+    except ValueError:
+        raise ValueError(f"{text!r} is not a date ({DATE_FORMATS_HINT})") from None
+    return PartialDate(year, month, day)
+
+
+class DateEvidence(enum.Enum):
+    """How two birth dates relate; each outcome moves the score differently."""
+
+    UNKNOWN = "unknown"
+    EXACT = "exact"
+    COMPATIBLE = "compatible"
+    SWAPPED = "swapped"
+    CONFLICT = "conflict"
+
+
+def compare_dates(a: PartialDate | None, b: PartialDate | None) -> DateEvidence:
+    """Exact, compatible (agree where both are known), day/month swapped, or conflicting."""
+    if a is None or b is None:
+        return DateEvidence.UNKNOWN
+    if a.year != b.year:
+        return DateEvidence.CONFLICT
+    if a.month is None or b.month is None:
+        return DateEvidence.COMPATIBLE
+    if a.day is None or b.day is None:
+        return DateEvidence.COMPATIBLE if a.month == b.month else DateEvidence.CONFLICT
+    if a.month == b.month and a.day == b.day:
+        return DateEvidence.EXACT
+    if a.month == b.day and a.day == b.month:
+        return DateEvidence.SWAPPED
+    return DateEvidence.CONFLICT
+
+
+_DOC_STRIP = re.compile(r"[^0-9A-Z]")
+
+
+def normalise_document(number: str | None) -> str | None:
+    """Upper-case letters and digits only: ``ab 123-456`` and ``AB123456`` are one document."""
+    if not number:
+        return None
+    cleaned = _DOC_STRIP.sub("", number.upper())
+    return cleaned or None
+
+
+def normalise_nationality(code: str | None) -> str | None:
+    """Country codes compare case-insensitively; blank means unknown."""
+    if not code or not code.strip():
+        return None
+    return code.strip().upper()
+
+
+@dataclass(frozen=True, slots=True)
+class Record:
+    """A person on a list or a watchlist, with whatever evidence the list carries.
+
+    ``name`` is the full name as written; ``given_names`` / ``family_name`` are optional
+    hints from lists that split them (they let the family name weigh more).
+    """
+
+    id: str
+    name: str
+    aliases: tuple[str, ...] = ()
+    given_names: str | None = None
+    family_name: str | None = None
+    birth_date: PartialDate | None = None
+    nationality: str | None = None
+    document_number: str | None = None
+    _doc: str | None = field(default=None, init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_doc", normalise_document(self.document_number))
+        object.__setattr__(self, "nationality", normalise_nationality(self.nationality))
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        """The name followed by its aliases: every spelling that may match."""
+        return (self.name, *self.aliases)
+
+    @property
+    def document_key(self) -> str | None:
+        """Normalised document number, or ``None``."""
+        return self._doc
