@@ -6,7 +6,11 @@ instead of rebuilding or pickling it; only queries and hits cross process bounda
 
 from __future__ import annotations
 
+import gc
+import marshal
+import mmap
 import multiprocessing
+import os
 from collections.abc import Callable, Sequence
 
 from readmit.screening.matching.index import Hit, Index
@@ -59,25 +63,125 @@ def screen_all(
     return results
 
 
-def _score_chunk(bounds: tuple[int, int]) -> list[tuple[float, str, str]]:
-    # Plain tuples: pickling slotted dataclasses back to the parent costs more than scoring.
-    pairs = _SHARED["pairs"]
-    assert isinstance(pairs, list)
-    start, stop = bounds
-    return [(m.score, m.explanation, m.matched_name)
-            for m in (score(a, b) for a, b in pairs[start:stop])]
+class _Regions:
+    """Work regions shared by forked processes: each owns a contiguous range and takes
+    chunks from its front; an idle process takes chunks from the back of the region with
+    most left. Contiguous work keeps each process's token caches small (neighbouring
+    pairs share name parts), and stealing balances slices that cost more than others.
+    """
+
+    def __init__(self, total: int, jobs: int, chunk: int) -> None:
+        self._memory = mmap.mmap(-1, 16 * jobs)  # anonymous and MAP_SHARED: survives fork
+        self._bounds = memoryview(self._memory).cast("q")
+        for k in range(jobs):
+            self._bounds[2 * k] = total * k // jobs
+            self._bounds[2 * k + 1] = total * (k + 1) // jobs
+        self._lock = multiprocessing.get_context("fork").Lock()
+        self._jobs = jobs
+        self._chunk = chunk
+
+    def take(self, owner: int) -> tuple[int, int] | None:
+        bounds, chunk = self._bounds, self._chunk
+        with self._lock:
+            front, back = bounds[2 * owner], bounds[2 * owner + 1]
+            if front < back:
+                stop = min(back, front + chunk)
+                bounds[2 * owner] = stop
+                return front, stop
+            left = [bounds[2 * k + 1] - bounds[2 * k] for k in range(self._jobs)]
+            victim = max(range(self._jobs), key=left.__getitem__)
+            if left[victim] <= 0:
+                return None
+            front, back = bounds[2 * victim], bounds[2 * victim + 1]
+            start = max(front, back - chunk)
+            bounds[2 * victim + 1] = start
+            return start, back
+
+    def close(self) -> None:
+        self._bounds.release()
+        self._memory.close()
+
+
+def _work(pairs: list[tuple[Record, Record]], regions: _Regions, owner: int
+          ) -> list[tuple[int, list[Match]]]:
+    done = []
+    while (span := regions.take(owner)) is not None:
+        done.append((span[0], [score(a, b) for a, b in pairs[span[0]:span[1]]]))
+    return done
+
+
+def _read_all(fd: int) -> bytes:
+    chunks = []
+    while True:
+        data = os.read(fd, 1 << 20)
+        if not data:
+            return b"".join(chunks)
+        chunks.append(data)
 
 
 def score_many(
     pairs: Sequence[tuple[Record, Record]], *, jobs: int = 1, chunk: int = 5000
 ) -> list[Match]:
-    """:func:`score` for many pairs, in order; ``jobs > 1`` forks that many workers."""
-    if jobs <= 1 or len(pairs) <= chunk or "fork" not in multiprocessing.get_all_start_methods():
+    """:func:`score` for many pairs, in order; ``jobs > 1`` uses that many processes.
+
+    The calling process is one of them; ``jobs - 1`` are forked and send plain tuples
+    back through a pipe. Work is split into contiguous regions, with idle processes
+    taking the tail of the busiest region (see ``_Regions``). With fewer than ``chunk``
+    pairs per process, or without ``os.fork``, everything is scored in-process.
+    """
+    pairs = list(pairs)
+    jobs = min(jobs, len(pairs) // max(chunk, 1))
+    if jobs <= 1 or not hasattr(os, "fork"):
         return [score(a, b) for a, b in pairs]
-    bounds = [(start, min(start + chunk, len(pairs))) for start in range(0, len(pairs), chunk)]
-    _SHARED.update(pairs=list(pairs))
+    regions = _Regions(len(pairs), jobs, chunk=max(1, min(500, chunk)))
+    children: list[tuple[int, int]] = []
+    # Scoring makes no reference cycles. Without the collector, neither process rescans
+    # the caller's whole heap while results pile up, and the children do not copy the
+    # pages it would touch.
+    collecting = gc.isenabled()
+    gc.disable()
     try:
-        with multiprocessing.get_context("fork").Pool(jobs) as pool:
-            return [Match(*fields) for part in pool.imap(_score_chunk, bounds) for fields in part]
+        for owner in range(1, jobs):
+            read_fd, write_fd = os.pipe()
+            pid = os.fork()
+            if pid == 0:  # child: score, send, exit without the parent's cleanup handlers
+                status = 1
+                try:
+                    os.close(read_fd)
+                    # Plain tuples cross the process boundary with marshal, far cheaper
+                    # than pickling slotted dataclasses.
+                    data = marshal.dumps([
+                        (start, [(m.score, m.explanation, m.matched_name) for m in part])
+                        for start, part in _work(pairs, regions, owner)
+                    ])
+                    view = memoryview(data)
+                    while view:
+                        view = view[os.write(write_fd, view):]
+                    status = 0
+                finally:
+                    os._exit(status)
+            os.close(write_fd)
+            children.append((pid, read_fd))
+        results: list[Match | None] = [None] * len(pairs)
+        for start, part in _work(pairs, regions, 0):
+            results[start:start + len(part)] = part
+        while children:
+            pid, read_fd = children.pop(0)
+            try:
+                data = _read_all(read_fd)
+            finally:
+                os.close(read_fd)
+                _, status = os.waitpid(pid, 0)
+            if status != 0:
+                raise RuntimeError(f"score_many worker {pid} failed (status {status})")
+            for start, part in marshal.loads(data):
+                results[start:start + len(part)] = [Match(*fields) for fields in part]
+        assert all(m is not None for m in results)
+        return results  # type: ignore[return-value]
     finally:
-        _SHARED.clear()
+        for pid, read_fd in children:  # only after an error: do not leave children behind
+            os.close(read_fd)
+            os.waitpid(pid, 0)
+        regions.close()
+        if collecting:
+            gc.enable()

@@ -6,13 +6,22 @@ The score is in [0, 1] and comes with a short explanation a caseworker can check
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+import re
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
 from rapidfuzz.distance import OSA
 
-from readmit.screening.matching.normalise import Token, fold, make_token, normalise, skeleton
+from readmit.screening.matching.normalise import (
+    PARTICLES,
+    Token,
+    fold,
+    make_token,
+    normalise,
+    skeleton,
+    split_raw,
+)
 from readmit.screening.matching.records import DateEvidence, Record, compare_dates
 
 Weigher = Callable[[Token], float]
@@ -412,6 +421,8 @@ def score(
     ``matched_name`` is the spelling of ``b`` (name or alias) that matched best. ``weigh``
     and ``common`` come from a list (``Index.weight``, ``Index.is_common``) when there is one.
     """
+    if weigh is uniform_weight and common is never_common:
+        return _score_fast(a, b)
     first, second, swapped = _orient(a, b)
     match, name_first, name_second = best_name_match(first, second, weigh=weigh, common=common)
     return finish_match(a, b, match, name_first if swapped else name_second, swapped=swapped)
@@ -445,3 +456,396 @@ def clear_caches() -> None:
     make_token.cache_clear()
     normalise.cache_clear()
     _form_similarity.cache_clear()
+    _clear_fast_tables()
+
+
+# ---------------------------------------------------------------------------------------
+# Fast path for stand-alone pair scoring (``score`` without an index's weigher).
+#
+# Same rules and arithmetic as ``align_names`` / ``finish_match`` above, but on integer
+# token ids: every distinct raw name part is interned once (fold, skeleton, initial flag),
+# every name once (its token ids and uniform weights), and every pair of token ids keeps
+# its similarity in a per-token row. The inner loops then touch only ints, floats and
+# short strings. These tables are caches like the ``lru_cache`` ones: ``clear_caches``
+# empties them, and they are emptied when they grow past a bound.
+
+_TOK_ID: dict[str, int] = {}  # raw name part -> id; -1 if nothing identifying is left
+_TOK_RAW: list[str] = []
+_TOK_FOLDED: list[str] = []
+_TOK_SKELETON: list[str] = []
+_TOK_INITIAL: list[bool] = []
+_TOK_CASEFOLD: list[str] = []
+_TOK_WEIGHT: list[float] = []  # uniform weight (see _token_weight), without family
+_TOK_SIM: list[dict[int, tuple[float, str]]] = []  # id -> {other id: (similarity, kind)}
+_SKIP_IDS: set[int] = {-1}  # what normalise may drop: particles (and -1, no token)
+# name -> (token ids as normalise gives them, sum of their uniform weights); None if empty
+_NAME_IDS: dict[str, tuple[tuple[int, ...], float] | None] = {}
+_MAX_TOKENS = 500_000
+_MAX_NAMES = 1_000_000
+_MAX_SIMS = 4_000_000
+_sims_stored = 0
+# Letters in single-space-separated words: ``str.split(" ")`` gives what split_raw gives.
+_SIMPLE_NAME = re.compile(r"[^\W\d_]+(?: [^\W\d_]+)*")
+_NO_FAMILY: frozenset[str] = frozenset()
+_NO_SIMILARITY = (0.0, "")
+_SAME_CASE = (1.0, "exact")
+_SAME_FOLD = (1.0, "translit")
+_PULL_EXACT = DATE_PULL[DateEvidence.EXACT]
+_PULL_COMPATIBLE = DATE_PULL[DateEvidence.COMPATIBLE]
+_PULL_SWAPPED = DATE_PULL[DateEvidence.SWAPPED]
+_NOTE_EXACT = _DATE_NOTES[DateEvidence.EXACT]
+_NOTE_COMPATIBLE = _DATE_NOTES[DateEvidence.COMPATIBLE]
+_NOTE_SWAPPED = _DATE_NOTES[DateEvidence.SWAPPED]
+_MISSING = object()
+
+
+def _clear_fast_tables() -> None:
+    global _sims_stored
+    _TOK_ID.clear()
+    for table in (_TOK_RAW, _TOK_FOLDED, _TOK_SKELETON, _TOK_INITIAL, _TOK_CASEFOLD,
+                  _TOK_WEIGHT, _TOK_SIM):
+        table.clear()
+    _SKIP_IDS.clear()
+    _SKIP_IDS.add(-1)
+    _NAME_IDS.clear()
+    _sims_stored = 0
+
+
+def _intern_raw(raw: str) -> int:
+    """Id of one raw name part (``make_token``), or -1 if nothing identifying is left."""
+    token = make_token(raw)
+    if token is None:
+        _TOK_ID[raw] = -1
+        return -1
+    new_id = len(_TOK_RAW)
+    _TOK_ID[raw] = new_id
+    _TOK_RAW.append(token.raw)
+    _TOK_FOLDED.append(token.folded)
+    _TOK_SKELETON.append(token.skeleton)
+    _TOK_INITIAL.append(token.is_initial)
+    _TOK_CASEFOLD.append(token.raw.casefold())
+    _TOK_WEIGHT.append(1.0 * INITIAL_WEIGHT if token.is_initial else 1.0)
+    _TOK_SIM.append({})
+    if token.folded in PARTICLES:
+        _SKIP_IDS.add(new_id)
+    return new_id
+
+
+def _name_ids(name: str) -> tuple[tuple[int, ...], float] | None:
+    """Token ids of ``normalise(name)``, in order, and the sum of their uniform weights."""
+    raws = name.split(" ") if _SIMPLE_NAME.fullmatch(name) else split_raw(name)
+    get = _TOK_ID.get
+    ids = list(map(get, raws))
+    if None in ids:
+        ids = []
+        for raw in raws:
+            token_id = get(raw)
+            ids.append(_intern_raw(raw) if token_id is None else token_id)
+    if not _SKIP_IDS.isdisjoint(ids):  # as normalise: drop particles unless nothing is left
+        valid = [t for t in ids if t >= 0]
+        ids = [t for t in valid if t not in _SKIP_IDS] or valid
+    info: tuple[tuple[int, ...], float] | None = None
+    if ids:
+        weight = _TOK_WEIGHT
+        info = (tuple(ids), sum([weight[t] for t in ids]))  # type: ignore[index]
+    _NAME_IDS[name] = info
+    return info
+
+
+def _new_similarity(ia: int, ib: int) -> tuple[float, str]:
+    """``token_similarity`` of two interned tokens, without the list's commonness."""
+    global _sims_stored
+    fa, fb = _TOK_FOLDED[ia], _TOK_FOLDED[ib]
+    if fa == fb:
+        found = _SAME_CASE if _TOK_CASEFOLD[ia] == _TOK_CASEFOLD[ib] else _SAME_FOLD
+    else:
+        sa, sb = _TOK_SKELETON[ia], _TOK_SKELETON[ib]
+        init_a, init_b = _TOK_INITIAL[ia], _TOK_INITIAL[ib]
+        len_a, len_b, slen_a, slen_b = len(fa), len(fb), len(sa), len(sb)
+        if (
+            not init_a and not init_b
+            # is_gender_pair needs lengths within one and a shared 3-letter stem
+            and (len_a - len_b > 1 or len_b - len_a > 1 or fa[:3] != fb[:3])
+            # _one_slip needs lengths within one, both at least MIN_TYPO_LENGTH
+            and (len_a - len_b > 1 or len_b - len_a > 1 or len_a < MIN_TYPO_LENGTH
+                 or len_b < MIN_TYPO_LENGTH)
+            and (slen_a - slen_b > 1 or slen_b - slen_a > 1 or slen_a < MIN_TYPO_LENGTH
+                 or slen_b < MIN_TYPO_LENGTH)
+            and sa != sb
+            and "dj" not in fa and "dj" not in fb
+        ):
+            found = _NO_SIMILARITY  # what _form_similarity returns, without computing it
+        else:
+            found = _form_similarity(fa, sa, init_a, fb, sb, init_b, False)
+    _sims_stored += 1
+    if _sims_stored > _MAX_SIMS:
+        for row in _TOK_SIM:
+            row.clear()
+        _sims_stored = 1
+    _TOK_SIM[ia][ib] = found
+    return found
+
+
+_AlignResult = tuple[float, list[tuple[int, int, float, str]], int, int, list[tuple[int, int]]]
+_NO_ALIGNMENT: _AlignResult = (0.0, [], 0, 0, [])
+
+
+def _align_ids(
+    ids_l: tuple[int, ...], total_l: float, w_l: Sequence[float] | dict[int, float],
+    ids_r: tuple[int, ...], total_r: float, w_r: Sequence[float] | dict[int, float],
+) -> _AlignResult:
+    """``align_names`` on interned tokens (weights looked up by token id): the score, the
+    pairs (-i, -j, sim, kind) in greedy order, bitmasks of the used left and right
+    positions, and the unmatched gender pairs (-i, -j). Positions are negated so that
+    sorting candidates in reverse breaks ties by position, as ``align_names`` does."""
+    sims = _TOK_SIM
+    candidates: list[tuple[float, int, int, str]] = []
+    gender: list[tuple[int, int]] = []
+    i = 0
+    for ia in ids_l:
+        row = sims[ia]
+        j = 0
+        for ib in ids_r:
+            found = row.get(ib)
+            if found is None:
+                found = _new_similarity(ia, ib)
+            sim = found[0]
+            if sim > 0.0:
+                candidates.append((sim, i, j, found[1]))
+            elif found[1] == "gender":
+                gender.append((i, j))
+            j -= 1
+        i -= 1
+    if len(candidates) > 1:
+        candidates.sort(reverse=True)
+    used_l = used_r = 0
+    pairs: list[tuple[int, int, float, str]] = []
+    got_l = got_r = 0.0
+    full_pairs = 0
+    for sim, i, j, kind in candidates:
+        bit_l, bit_r = 1 << -i, 1 << -j
+        if used_l & bit_l or used_r & bit_r:
+            continue
+        used_l |= bit_l
+        used_r |= bit_r
+        pairs.append((i, j, sim, kind))
+        got_l += sim * w_l[ids_l[-i]]
+        got_r += sim * w_r[ids_r[-j]]
+        if kind != "initial":
+            full_pairs += 1
+    n_l, n_r = len(ids_l), len(ids_r)
+    # combine_name_score, inlined with the same arithmetic
+    cover_l, cover_r = got_l / total_l, got_r / total_r
+    if n_l < n_r or (n_l == n_r and cover_l >= cover_r):
+        short_cover, long_cover = cover_l, cover_r
+    else:
+        short_cover, long_cover = cover_r, cover_l
+    missing_long = max(0.0, min(1.0, long_cover / max(short_cover, 1e-9)))
+    value = short_cover - UNMATCHED_PENALTY * (1.0 - missing_long) * short_cover
+    if full_pairs < 2 and (n_l >= 2 or n_r >= 2):
+        value = min(value, INITIAL_CAP if len(pairs) >= 2 else SINGLE_PART_CAP)
+    value = max(0.0, min(1.0, value))
+    if gender:
+        gender = [(i, j) for i, j in gender if not (used_l >> -i & 1 or used_r >> -j & 1)]
+        if gender:
+            value = min(value, GENDER_CAP)
+    if used_l != (1 << n_l) - 1 and used_r != (1 << n_r) - 1:
+        initial = _TOK_INITIAL
+        left_initial = left_full = right_initial = right_full = False
+        for i, ia in enumerate(ids_l):
+            if not used_l >> i & 1:
+                if initial[ia]:
+                    left_initial = True
+                else:
+                    left_full = True
+        for j, ib in enumerate(ids_r):
+            if not used_r >> j & 1:
+                if initial[ib]:
+                    right_initial = True
+                else:
+                    right_full = True
+        if (left_initial and right_full) or (right_initial and left_full):
+            value = min(value, INITIAL_CONFLICT_CAP)
+    return value, pairs, used_l, used_r, gender
+
+
+def _family_weights(ids: tuple[int, ...], family: frozenset[str]) -> tuple[dict[int, float], float]:
+    weights: dict[int, float] = {}
+    ordered = []
+    for token_id in ids:
+        weight = 1.0
+        if _TOK_INITIAL[token_id]:
+            weight *= INITIAL_WEIGHT
+        if _TOK_FOLDED[token_id] in family:
+            weight *= FAMILY_WEIGHT
+        weights[token_id] = weight
+        ordered.append(weight)
+    return weights, sum(ordered)
+
+
+def _best_alignment(
+    first: Record, second: Record, fam_f: frozenset[str], fam_s: frozenset[str]
+) -> tuple[_AlignResult, tuple[int, ...], tuple[int, ...], str, str]:
+    """``best_name_match`` on interned tokens: every spelling of both, first best wins."""
+    name_ids = _NAME_IDS
+    best: _AlignResult | None = None
+    best_l: tuple[int, ...] = ()
+    best_r: tuple[int, ...] = ()
+    best_first = best_second = ""
+    for name_f in first.names:
+        info_f = name_ids.get(name_f, _MISSING)
+        if info_f is _MISSING:
+            info_f = _name_ids(name_f)
+        for name_s in second.names:
+            info_s = name_ids.get(name_s, _MISSING)
+            if info_s is _MISSING:
+                info_s = _name_ids(name_s)
+            if info_f is None or info_s is None:
+                ids_l = info_f[0] if info_f is not None else ()  # type: ignore[index]
+                ids_r = info_s[0] if info_s is not None else ()  # type: ignore[index]
+                result = _NO_ALIGNMENT
+            else:
+                ids_l, total_l = info_f  # type: ignore[misc]
+                ids_r, total_r = info_s  # type: ignore[misc]
+                w_l: Sequence[float] | dict[int, float] = _TOK_WEIGHT
+                w_r: Sequence[float] | dict[int, float] = _TOK_WEIGHT
+                if fam_f:
+                    w_l, total_l = _family_weights(ids_l, fam_f)
+                if fam_s:
+                    w_r, total_r = _family_weights(ids_r, fam_s)
+                result = _align_ids(ids_l, total_l, w_l, ids_r, total_r, w_r)
+            if best is None or result[0] > best[0]:
+                best, best_l, best_r = result, ids_l, ids_r
+                best_first, best_second = name_f, name_s
+    assert best is not None
+    return best, best_l, best_r, best_first, best_second
+
+
+def _score_fast(a: Record, b: Record) -> Match:
+    """``score`` with the uniform weigher and no commonness; identical results."""
+    if len(_NAME_IDS) >= _MAX_NAMES or len(_TOK_RAW) >= _MAX_TOKENS:
+        _clear_fast_tables()  # only here, never while a pair holds token ids
+    if a.aliases or b.aliases:
+        first, second, swapped = _orient(a, b)
+    else:  # _orient for one name each
+        if a.name != b.name:
+            swapped = a.name > b.name
+        else:
+            swapped = (a.family_name or "", a.id) > (b.family_name or "", b.id)
+        first, second = (b, a) if swapped else (a, b)
+    fam_f = family_tokens(first) if first.family_name else _NO_FAMILY
+    fam_s = family_tokens(second) if second.family_name else _NO_FAMILY
+    name_ids = _NAME_IDS
+    if not fam_f and not fam_s and not first.aliases and not second.aliases:
+        # the common case: one name each, no family hints
+        best_first, best_second = first.name, second.name
+        info_f = name_ids.get(best_first, _MISSING)
+        if info_f is _MISSING:
+            info_f = _name_ids(best_first)
+        info_s = name_ids.get(best_second, _MISSING)
+        if info_s is _MISSING:
+            info_s = _name_ids(best_second)
+        if info_f is None or info_s is None:
+            best_l = info_f[0] if info_f is not None else ()  # type: ignore[index]
+            best_r = info_s[0] if info_s is not None else ()  # type: ignore[index]
+            best = _NO_ALIGNMENT
+        else:
+            best_l, total_l = info_f  # type: ignore[misc]
+            best_r, total_r = info_s  # type: ignore[misc]
+            best = _align_ids(best_l, total_l, _TOK_WEIGHT, best_r, total_r, _TOK_WEIGHT)
+    else:
+        best, best_l, best_r, best_first, best_second = _best_alignment(
+            first, second, fam_f, fam_s)
+    value, pairs, used_l, used_r, gender = best
+    family = fam_f | fam_s if (fam_f or fam_s) else _NO_FAMILY
+
+    # explain_names, read back as (a, b) when the alignment ran as (b, a)
+    raw = _TOK_RAW
+    notes: list[str] = []
+    if swapped:
+        side_a, side_b, used_a, used_b = best_r, best_l, used_r, used_l
+    else:
+        side_a, side_b, used_a, used_b = best_l, best_r, used_l, used_r
+    if family:
+        for i, j, _, kind in pairs:
+            left, right = (best_r[-j], best_l[-i]) if swapped else (best_l[-i], best_r[-j])
+            if _TOK_FOLDED[left] in family or _TOK_FOLDED[right] in family:
+                if kind == "exact":
+                    notes.append("family " + raw[left])
+                else:
+                    notes.append(f"family {raw[left]}={raw[right]} ({kind})")
+            elif kind == "exact":
+                notes.append(raw[left])
+            else:
+                notes.append(f"{raw[left]}={raw[right]} ({kind})")
+    elif swapped:
+        for i, j, _, kind in pairs:
+            if kind == "exact":
+                notes.append(raw[best_r[-j]])
+            else:
+                notes.append(f"{raw[best_r[-j]]}={raw[best_l[-i]]} ({kind})")
+    else:
+        for i, j, _, kind in pairs:
+            if kind == "exact":
+                notes.append(raw[best_l[-i]])
+            else:
+                notes.append(f"{raw[best_l[-i]]}={raw[best_r[-j]]} ({kind})")
+    gendered: set[int] = set()
+    if gender:
+        for i, j in gender:
+            left, right = (best_r[-j], best_l[-i]) if swapped else (best_l[-i], best_r[-j])
+            gendered.add(left)
+            gendered.add(right)
+            notes.append(f"{raw[left]}≠{raw[right]} (gender form)")
+    if used_a != (1 << len(side_a)) - 1 or used_b != (1 << len(side_b)) - 1:
+        unmatched = [t for k, t in enumerate(side_a) if not used_a >> k & 1]
+        unmatched += [t for k, t in enumerate(side_b) if not used_b >> k & 1]
+        missing = [raw[t] for t in unmatched if t not in gendered] if gendered else [
+            raw[t] for t in unmatched]
+        if missing:
+            notes.append("unmatched " + " ".join(missing))
+
+    # apply_evidence, inlined with the same arithmetic and notes
+    doc_a, doc_b = a._doc, b._doc
+    if doc_a and doc_b:
+        if doc_a == doc_b:
+            value = value + (1.0 - value) * DOC_MATCH_PULL
+            notes.append("document number matches")
+        else:
+            value -= DOC_DIFFER_PENALTY
+            notes.append("document numbers differ")
+    date_a, date_b = a.birth_date, b.birth_date
+    if date_a is not None and date_b is not None:  # compare_dates, inlined
+        conflict = False
+        if date_a.year != date_b.year:
+            conflict = True
+        elif date_a.month is None or date_b.month is None:
+            value = value + (1.0 - value) * _PULL_COMPATIBLE
+            notes.append(_NOTE_COMPATIBLE)
+        elif date_a.day is None or date_b.day is None:
+            if date_a.month == date_b.month:
+                value = value + (1.0 - value) * _PULL_COMPATIBLE
+                notes.append(_NOTE_COMPATIBLE)
+            else:
+                conflict = True
+        elif date_a.month == date_b.month and date_a.day == date_b.day:
+            value = value + (1.0 - value) * _PULL_EXACT
+            notes.append(_NOTE_EXACT)
+        elif date_a.month == date_b.day and date_a.day == date_b.month:
+            value = value + (1.0 - value) * _PULL_SWAPPED
+            notes.append(_NOTE_SWAPPED)
+        else:
+            conflict = True
+        if conflict:
+            value *= DATE_CONFLICT_FACTOR
+            notes.append(f"birth date conflicts ({date_a}≠{date_b})")
+    nat_a, nat_b = a.nationality, b.nationality
+    if nat_a and nat_b:
+        if nat_a == nat_b:
+            value = value + (1.0 - value) * NATIONALITY_PULL
+            notes.append("nationality matches")
+        else:
+            value -= NATIONALITY_DIFFER_PENALTY
+            notes.append("nationality differs")
+    value = max(0.0, min(1.0, value))
+    return Match(round(value, 6), "; ".join(notes), best_first if swapped else best_second)
