@@ -5,8 +5,8 @@ from __future__ import annotations
 import random
 
 from readmit.screening.matching import Record
-from readmit.screening.matching.records import parse_partial_date
 from readmit.screening.matching.batch import score_many
+from readmit.screening.matching.records import parse_partial_date
 from readmit.screening.matching.scoring import clear_caches, score
 
 GIVEN = [
