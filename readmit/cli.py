@@ -43,6 +43,10 @@ def build_parser() -> argparse.ArgumentParser:
     from readmit.core import cli as core_cli
 
     core_cli.register(sub, setup_django=_setup_django)
+
+    from readmit.screening import commands as screening_commands
+
+    screening_commands.register(sub, _setup_django)
     return parser
 
 

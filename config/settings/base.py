@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "readmit.audit",
     "readmit.agreements",
     "readmit.cases",
+    "readmit.screening",
     "readmit.relocation",
     "readmit.exchange",
     "readmit.web",

@@ -2,7 +2,15 @@ from __future__ import annotations
 
 from django.urls import path
 
-from readmit.web import auth, views, views_agreements, views_attachments, views_audit
+from readmit.web import (
+    auth,
+    views,
+    views_agreements,
+    views_attachments,
+    views_audit,
+    views_lists,
+    views_screening,
+)
 
 app_name = "web"
 urlpatterns = [
@@ -29,3 +37,5 @@ urlpatterns = [
     path("cases/<uuid:case_id>/attachments/<uuid:attachment_id>/",
          views_attachments.attachment_download, name="attachment_download"),
 ]
+urlpatterns += views_screening.urlpatterns
+urlpatterns += views_lists.urlpatterns

@@ -1,0 +1,119 @@
+"""``POST /agreements/{id}/lists``: a proposal list from the sending state (DESIGN §7).
+
+Thin over ``readmit.relocation.services.proposal_list_submit``: the person shape is checked
+by the one list validator (``readmit.relocation.lists``), so a bad list answers 422 naming
+each person (by index) and field, and creates nothing.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+from ninja import Field, Router, Schema
+from ninja.params.functions import Header, Path
+from ninja.responses import Status
+
+from readmit.accounts.access import access_agreement
+from readmit.core.errors import ValidationFailed
+from readmit.exchange.auth import caller
+from readmit.exchange.schemas import Problem, UuidStr
+from readmit.relocation.models import ListSource
+from readmit.relocation.services import ListResult, proposal_list_submit
+
+router = Router(tags=["lists"])
+
+UUID_PATH = Path(..., description="The agreement's UUID. A malformed id answers 404, "
+                                  "like an unknown one.")
+IDEMPOTENCY_KEY = Header(None, alias="Idempotency-Key",
+                         description="Send the same key to repeat a request safely: the list "
+                                     "is created once; a repeat answers 200 with the same "
+                                     "body; the same key with another body answers 409.")
+
+PERSON_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "required": ["external_id", "given_names", "family_name", "nationalities"],
+    "properties": {
+        "external_id": {"type": "string", "maxLength": 80,
+                        "description": "The sending state's id, unique in the agreement."},
+        "given_names": {"type": "string", "description": "As written, any script."},
+        "family_name": {"type": "string", "description": "As written, any script."},
+        "birth_date": {"type": ["string", "null"], "description": "YYYY, YYYY-MM or YYYY-MM-DD"},
+        "sex": {"type": "string", "enum": ["F", "M", "X", "U"]},
+        "nationalities": {"type": "array", "items": {"type": "string"}, "minItems": 1,
+                          "description": "Country codes (alpha-2; XK, XXA ... allowed)."},
+        "documents": {"type": "array", "items": {
+            "type": "object", "required": ["type", "number", "issuing_country"],
+            "properties": {"type": {"type": "string"}, "number": {"type": "string"},
+                           "issuing_country": {"type": "string"}}}},
+        "convictions": {"type": ["array", "null"], "description": "null: not known",
+                        "items": {"type": "object", "required": ["offence", "category"],
+                                  "properties": {
+                                      "offence": {"type": "string"},
+                                      "category": {"type": "string"},
+                                      "date": {"type": ["string", "null"], "format": "date"},
+                                      "country": {"type": ["string", "null"]}}}},
+        "pending_cases": {"type": ["boolean", "null"], "description": "null: not known"},
+        "vulnerabilities": {"type": ["array", "null"], "items": {"type": "string"},
+                            "description": "null: not assessed"},
+        "family_group": {"type": "string", "description": "Members move together or not."},
+    },
+}
+
+
+class ListIn(Schema):
+    reference: str = Field(..., description="The sending state's reference for the list.")
+    people: list[dict[str, Any]] = Field(..., json_schema_extra={"items": PERSON_SCHEMA})
+    only_valid_rows: bool = Field(False, description="Import the valid people and leave the "
+                                                     "invalid ones out, instead of nothing.")
+
+
+class ListCaseOut(Schema):
+    id: UuidStr
+    external_id: str
+    state: str
+
+
+class ListOut(Schema):
+    id: UuidStr
+    reference: str
+    row_count: int
+    imported_count: int
+    cases: list[ListCaseOut]
+
+
+def list_out(result: ListResult) -> ListOut:
+    proposal_list = result.proposal_list
+    return ListOut(id=str(proposal_list.id), reference=proposal_list.reference,
+                   row_count=proposal_list.row_count,
+                   imported_count=proposal_list.imported_count,
+                   cases=[ListCaseOut(id=str(c.id), external_id=c.external_id, state=c.state)
+                          for c in result.cases])
+
+
+@router.post(
+    "/{id}/lists",
+    operation_id="proposal_list_create",
+    response={200: ListOut, 201: ListOut, 401: Problem, 403: Problem, 404: Problem,
+              409: Problem, 422: Problem},
+    summary="Propose a list of people; each becomes a case in state `proposed`",
+    description="Only the sending party's caseworkers and supervisors, under an agreement in "
+                "force. An invalid list answers 422 naming each bad person (index in "
+                "`people`) and field, and creates nothing. The same `Idempotency-Key` or "
+                "list `reference` again answers 200 with the list already created.",
+)
+def proposal_list_create(request: HttpRequest, payload: ListIn,
+                         id: UuidStr = UUID_PATH,
+                         idempotency_key: str | None = IDEMPOTENCY_KEY) -> Status[ListOut]:
+    user = caller(request)
+    agreement = access_agreement(user, id)
+    try:
+        result = proposal_list_submit(
+            agreement=agreement, reference=payload.reference, people=payload.people,
+            acting_user=user, idempotency_key=idempotency_key,
+            only_valid_rows=payload.only_valid_rows, source=ListSource.API)
+    except ValidationFailed as exc:
+        exc.errors = [{"loc": ["body", "payload", *e.get("loc", ())], "msg": e.get("msg", "")}
+                      for e in exc.errors]
+        raise
+    return Status(201 if result.created else 200, list_out(result))

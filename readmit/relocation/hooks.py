@@ -1,0 +1,336 @@
+"""The relocation and reception rules, attached to workflow actions as transition hooks.
+
+Each hook runs inside ``case_transition``'s transaction after the table allowed the move and
+before the case is saved: it raises ``TransitionRefused`` (with the rule named) or
+``ValidationFailed`` (naming the payload field) to refuse, and then nothing is written; or it
+records what the action changes and adds it to the transition's audit event.
+
+| rule            | guards                                                   |
+|-----------------|----------------------------------------------------------|
+| exclusion       | ``select`` (relocation), ``schedule_transfer`` (reception) |
+| criteria        | ``select``                                               |
+| notice-period   | ``schedule_transfer``                                    |
+| family-group    | ``schedule_transfer``                                    |
+| capacity        | ``record_arrival``                                       |
+| return-plan     | ``record_departure``                                     |
+| legal hold      | ``place_legal_hold`` / ``lift_legal_hold`` record the hold |
+
+The quota hooks (``select`` takes a place, ``withdraw`` / ``decline`` free it) live in
+``readmit.cases.rules``; ``record_departure`` with ``transferred_back`` on a court order frees
+the place here.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from typing import Any
+
+from django.utils.dateparse import parse_datetime
+
+from readmit.agreements.criteria import excluded_group_reason
+from readmit.agreements.models import Agreement, Site
+from readmit.cases.models import Case, QuotaAllocation
+from readmit.cases.services import TransitionContext, register_transition_hook
+from readmit.core.errors import TransitionRefused, ValidationFailed
+from readmit.relocation.models import (
+    EvaluationTrigger,
+    HoldKind,
+    LegalHold,
+    ReceptionStay,
+    StayOutcome,
+    TransferPlan,
+)
+from readmit.relocation.services import (
+    STAY_END,
+    evaluation_store,
+    family_members,
+    person_facts,
+    terms_in_force,
+)
+
+RECOMMENDATIONS = ("select", "decline")
+# Where the other members of a family group must be for one of them to be scheduled.
+FAMILY_READY = {
+    "relocation": frozenset({"selected", "transfer_scheduled", "in_reception"}),
+    "reception": frozenset({"proposed", "transfer_scheduled", "in_reception"}),
+}
+
+
+def _invalid(field: str, message: str) -> ValidationFailed:
+    return ValidationFailed(f"{field}: {message}.", errors=[{"loc": ["payload", field],
+                                                             "msg": message}])
+
+
+def _text(payload: dict[str, Any], field: str, *, required: bool, limit: int) -> str:
+    value = payload.get(field)
+    if value is None:
+        value = ""
+    if not isinstance(value, str):
+        raise _invalid(field, "must be text")
+    value = value.strip()
+    if required and not value:
+        raise _invalid(field, "is required")
+    if len(value) > limit:
+        raise _invalid(field, f"is longer than {limit} characters")
+    return value
+
+
+def _moment(payload: dict[str, Any], field: str, *, default: dt.datetime | None = None
+            ) -> dt.datetime:
+    value = payload.get(field)
+    if value in (None, "") and default is not None:
+        return default
+    if isinstance(value, str):
+        try:
+            parsed = parse_datetime(value.strip())
+        except ValueError:  # well formed but impossible, e.g. month 13
+            parsed = None
+    elif isinstance(value, dt.datetime):
+        parsed = value
+    else:
+        parsed = None
+    if parsed is None:
+        raise _invalid(field, "is required, as an ISO 8601 date and time with its offset")
+    if parsed.tzinfo is None:
+        raise _invalid(field, "needs a time zone offset (e.g. 2026-03-01T09:00:00+01:00)")
+    return parsed
+
+
+def _flag(payload: dict[str, Any], field: str) -> bool:
+    value = payload.get(field, False)
+    if not isinstance(value, bool):
+        raise _invalid(field, "must be true or false")
+    return value
+
+
+def _stamp(context: TransitionContext) -> dict[str, str]:
+    return {"by": context.acting_user.get_username(), "at": context.at.isoformat()}
+
+
+# Decisions ---------------------------------------------------------------------------------
+
+def refuse_excluded(context: TransitionContext) -> None:
+    """Groups the agreement excludes (minors, pregnant women, vulnerable people) are refused
+    with the rule named."""
+    terms, _ = terms_in_force(context.case.agreement, context.at)
+    reason = excluded_group_reason(person_facts(context.case), terms.exclusions,
+                                   context.at.date())
+    if reason:
+        raise TransitionRefused(reason, rule="exclusion")
+
+
+def select_requires_criteria(context: TransitionContext) -> None:
+    """A selection needs the criteria to pass *now*: they are evaluated again at the decision
+    (the terms in force and the person's age are those of this moment), and unknown is not a
+    pass. The evaluation is kept with the decision; a refusal keeps nothing."""
+    stored, evaluation = evaluation_store(context.case, at=context.at,
+                                          trigger=EvaluationTrigger.DECISION)
+    if not evaluation.eligible:
+        not_passed = [r for r in evaluation.results if r.outcome != "pass"]
+        named = "; ".join(f"{r.label} ({r.rule}) {r.outcome}: {r.explanation}"
+                          for r in not_passed)
+        raise TransitionRefused(
+            f"The criteria do not pass ({evaluation.outcome}), so the person cannot be "
+            f"selected: {named}", rule="criteria",
+            extra={"rules": [{"rule": r.rule, "outcome": str(r.outcome),
+                              "explanation": r.explanation} for r in not_passed]})
+    context.case.data["decision"] = {"decision": "selected", **_stamp(context)}
+    context.audit_data["criteria"] = {"evaluation": str(stored.id), "outcome": stored.outcome,
+                                      "terms_version": stored.terms_version}
+
+
+def recommend_record(context: TransitionContext) -> None:
+    """The host's caseworker may say what they recommend; the supervisor decides."""
+    value = context.payload.get("recommendation")
+    if value is None:
+        return
+    if value not in RECOMMENDATIONS:
+        raise _invalid("recommendation", "must be 'select' or 'decline'")
+    context.case.data["recommendation"] = {"recommendation": value, "reason": context.reason,
+                                           **_stamp(context)}
+    context.audit_data["recommendation"] = value
+
+
+def decline_record(context: TransitionContext) -> None:
+    context.case.data["decision"] = {"decision": "declined", "reason": context.reason,
+                                     **_stamp(context)}
+
+
+# Transfer ------------------------------------------------------------------------------------
+
+def schedule_transfer(context: TransitionContext) -> None:
+    """Plan the transfer: date, route, escort, and the notice given to the person in a
+    language they understand, at least the agreement's notice period before."""
+    payload = context.payload
+    planned_for = _moment(payload, "planned_for")
+    route = _text(payload, "route", required=True, limit=300)
+    escort = _text(payload, "escort", required=False, limit=300)
+    language = _text(payload, "notice_language", required=True, limit=35)
+    urgent = _flag(payload, "urgent")
+    notice_given_at = _moment(payload, "notice_given_at", default=context.at)
+    if notice_given_at > context.at:
+        raise _invalid("notice_given_at", "cannot be in the future")
+    if planned_for <= context.at:
+        raise _invalid("planned_for", "must be in the future")
+    case = context.case
+    terms, _ = terms_in_force(case.agreement, context.at)
+    if case.kind == "reception":
+        refuse_excluded(context)
+    hours = terms.notice_hours
+    if urgent and terms.urgent_notice_hours is not None:
+        hours = terms.urgent_notice_hours
+    if hours is not None:
+        given = planned_for - notice_given_at
+        if given < dt.timedelta(hours=hours):
+            raise TransitionRefused(
+                f"The person must be given {hours} hours' notice"
+                f"{' (urgent case)' if urgent else ''}; notice given "
+                f"{notice_given_at.isoformat(timespec='minutes')} for "
+                f"{planned_for.isoformat(timespec='minutes')} is only "
+                f"{given.total_seconds() / 3600:.1f} hours.", rule="notice-period")
+    _family_ready(case)
+    plan = TransferPlan.objects.create(
+        case=case, planned_for=planned_for, route=route, escort=escort,
+        notice_language=language, notice_given_at=notice_given_at, urgent=urgent,
+        created_by=context.acting_user)
+    context.audit_data["transfer"] = {"plan": str(plan.id), "planned_for": planned_for.isoformat(),
+                                      "route": route, "notice_language": language,
+                                      "urgent": urgent}
+
+
+def _family_ready(case: Case) -> None:
+    """Members of a family group are transferred together or not at all."""
+    ready = FAMILY_READY[case.kind]
+    blocking = [m for m in family_members(case, lock=True)
+                if m.state not in ready or m.legal_hold]
+    if blocking:
+        named = ", ".join(f"{m.reference} ({'legal hold' if m.legal_hold else m.state})"
+                          for m in blocking)
+        raise TransitionRefused(
+            f"Family group '{case.family_group}' moves together or not at all; not ready: "
+            f"{named}. Schedule the whole family at once when every member can go.",
+            rule="family-group")
+
+
+# Reception ---------------------------------------------------------------------------------
+
+def record_arrival(context: TransitionContext) -> None:
+    """Open a reception stay at a site of the agreement, within the site's capacity and the
+    agreement's ``capacity.max_present``; the payload may already carry the ``return_plan``.
+    The agreement and the site rows are locked (in that order), so concurrent arrivals queue
+    and none can exceed a capacity."""
+    case = context.case
+    site_id = context.payload.get("site")
+    if not site_id:
+        raise _invalid("site", "is required")
+    site = (Site.objects.filter(id=str(site_id), agreement_id=case.agreement_id).first()
+            if _is_uuid(site_id) else None)
+    if site is None:
+        raise _invalid("site", "is not a site of this agreement")
+    arrived_at = _moment(context.payload, "arrived_at", default=context.at)
+    if arrived_at > context.at:
+        raise _invalid("arrived_at", "cannot be in the future")
+    _text(context.payload, "return_plan", required=False, limit=5000)
+    terms, _ = terms_in_force(case.agreement, context.at)
+    max_present = terms.capacity.max_present if terms.capacity else None
+    Agreement.objects.select_for_update().filter(id=case.agreement_id).first()
+    site = Site.objects.select_for_update().get(id=site.id)
+    at_site = ReceptionStay.objects.filter(site=site, ended_at__isnull=True).count()
+    if at_site >= site.capacity:
+        raise TransitionRefused(
+            f"Site '{site.name}' is full: {at_site} of {site.capacity} places taken.",
+            rule="capacity")
+    if max_present is not None:
+        present = ReceptionStay.objects.filter(site__agreement_id=case.agreement_id,
+                                               ended_at__isnull=True).count()
+        if present >= max_present:
+            raise TransitionRefused(
+                f"The agreement allows {max_present} people present at once and "
+                f"{present} are present.", rule="capacity")
+    max_end = (arrived_at.date() + dt.timedelta(days=terms.max_stay_days)
+               if terms.max_stay_days else None)
+    return_plan = _text(context.payload, "return_plan", required=False, limit=5000)
+    stay = ReceptionStay.objects.create(
+        case=case, site=site, arrived_at=arrived_at, max_end=max_end, return_plan=return_plan,
+        return_plan_recorded_at=context.at if return_plan else None)
+    context.audit_data["stay"] = {"stay": str(stay.id), "site": site.name,
+                                  "occupancy_after": at_site + 1, "capacity": site.capacity,
+                                  "max_end": max_end.isoformat() if max_end else None}
+
+
+def _is_uuid(value: Any) -> bool:
+    try:
+        uuid.UUID(str(value))
+    except ValueError:
+        return False
+    return True
+
+
+def record_departure(context: TransitionContext) -> None:
+    """Close the stay with its outcome. A return-to-origin plan is required first. A
+    transfer back ordered by a court also frees the quota place the case took."""
+    case = context.case
+    outcome = context.payload.get("outcome")
+    if outcome not in StayOutcome.values:
+        raise _invalid("outcome", f"must be one of {', '.join(StayOutcome.values)}")
+    court_ordered = _flag(context.payload, "court_ordered")
+    if court_ordered and outcome != StayOutcome.TRANSFERRED_BACK:
+        raise _invalid("court_ordered", "applies only to the outcome transferred_back")
+    stay = ReceptionStay.objects.filter(case=case, ended_at__isnull=True).first()
+    if stay is None:
+        raise TransitionRefused(f"Case {case.reference} has no open reception stay.",
+                                rule="no-open-stay")
+    if not stay.return_plan:
+        raise TransitionRefused(
+            "A return-to-origin plan is required before the stay can close; record it first.",
+            rule="return-plan")
+    stay.ended_at = context.at
+    stay.outcome = outcome
+    stay.save(update_fields=["ended_at", "outcome", "updated_at"])
+    case.deadlines.filter(kind=STAY_END, met_at__isnull=True,
+                          cancelled_at__isnull=True).update(met_at=context.at)
+    context.audit_data["stay"] = {"stay": str(stay.id), "outcome": outcome}
+    if court_ordered:
+        released = QuotaAllocation.objects.filter(case=case, released_at__isnull=True).update(
+            released_at=context.at, release_reason="transferred back on a court order")
+        context.audit_data["court_ordered"] = True
+        if released:
+            context.audit_data["quota_released"] = released
+
+
+# Legal holds -------------------------------------------------------------------------------
+
+def place_legal_hold(context: TransitionContext) -> None:
+    kind = context.payload.get("kind")
+    if kind not in HoldKind.values:
+        raise _invalid("kind", f"is required, one of {', '.join(HoldKind.values)}")
+    reference = _text(context.payload, "reference", required=True, limit=120)
+    hold = LegalHold.objects.create(case=context.case, kind=kind, reference=reference,
+                                    placed_at=context.at, placed_by=context.acting_user)
+    context.audit_data["hold"] = {"hold": str(hold.id), "kind": kind, "reference": reference}
+
+
+def lift_legal_hold(context: TransitionContext) -> None:
+    hold = LegalHold.objects.filter(case=context.case, lifted_at__isnull=True).first()
+    if hold is None:
+        return  # a hold placed before holds were recorded: the flag alone is lifted
+    hold.lifted_at = context.at
+    hold.lifted_by = context.acting_user
+    hold.lift_reason = context.reason
+    hold.save(update_fields=["lifted_at", "lifted_by", "lift_reason", "updated_at"])
+    context.audit_data["hold"] = {"hold": str(hold.id), "kind": hold.kind,
+                                  "reference": hold.reference}
+
+
+def register() -> None:
+    register_transition_hook("relocation", "recommend", recommend_record)
+    register_transition_hook("relocation", "select", refuse_excluded)
+    register_transition_hook("relocation", "select", select_requires_criteria)
+    for kind in ("relocation", "reception"):
+        register_transition_hook(kind, "decline", decline_record)
+        register_transition_hook(kind, "schedule_transfer", schedule_transfer)
+        register_transition_hook(kind, "record_arrival", record_arrival)
+        register_transition_hook(kind, "record_departure", record_departure)
+        register_transition_hook(kind, "place_legal_hold", place_legal_hold)
+        register_transition_hook(kind, "lift_legal_hold", lift_legal_hold)

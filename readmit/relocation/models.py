@@ -1,0 +1,194 @@
+"""Proposal lists, criteria evaluations, transfer plans, reception stays and legal holds."""
+
+from __future__ import annotations
+
+from django.db import models
+
+from readmit.accounts.models import Organisation, User
+from readmit.agreements.models import Agreement, Site
+from readmit.cases.models import Case
+from readmit.core.models import BaseModel
+
+
+class ListSource(models.TextChoices):
+    WEB_CSV = "web-csv", "Web upload (CSV)"
+    WEB_XLSX = "web-xlsx", "Web upload (XLSX)"
+    API = "api", "Exchange API"
+
+
+class ProposalList(BaseModel):
+    """A list of people the sending state proposes; each valid row became a case."""
+
+    agreement = models.ForeignKey(Agreement, on_delete=models.PROTECT,
+                                  related_name="proposal_lists")
+    reference = models.CharField(max_length=80, help_text="The sending state's list reference.")
+    idempotency_key = models.CharField(max_length=200, null=True, blank=True)  # noqa: DJ001
+    submitted_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    submitted_at = models.DateTimeField()
+    row_count = models.PositiveIntegerField()
+    imported_count = models.PositiveIntegerField()
+    source = models.CharField(max_length=10, choices=ListSource.choices)
+    request_digest = models.CharField(max_length=64,
+                                      help_text="SHA-256 of the canonical request body.")
+
+    class Meta:
+        ordering = ["-submitted_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["agreement", "reference"],
+                                    name="proposal_list_reference_unique"),
+            models.UniqueConstraint(fields=["organisation", "idempotency_key"],
+                                    condition=models.Q(idempotency_key__isnull=False),
+                                    name="proposal_list_idempotency_key_unique"),
+            models.CheckConstraint(condition=models.Q(source__in=ListSource.values),
+                                   name="proposal_list_source_valid"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.reference} ({self.imported_count}/{self.row_count})"
+
+
+class EvaluationOutcome(models.TextChoices):
+    PASS = "pass", "Pass"
+    FAIL = "fail", "Fail"
+    UNKNOWN = "unknown", "Unknown"
+
+
+class EvaluationTrigger(models.TextChoices):
+    LIST = "list", "List submitted"
+    RECHECK = "recheck", "Checked again"
+    DECISION = "decision", "At the decision"
+
+
+class CriteriaEvaluation(BaseModel):
+    """The agreement's criteria applied to one person at one moment, rule by rule."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="evaluations")
+    evaluated_at = models.DateTimeField()
+    terms_version = models.PositiveIntegerField(null=True, blank=True)
+    outcome = models.CharField(max_length=10, choices=EvaluationOutcome.choices)
+    results = models.JSONField(default=list,
+                               help_text="[{rule, label, outcome, explanation}] per criterion.")
+    trigger = models.CharField(max_length=10, choices=EvaluationTrigger.choices)
+
+    class Meta:
+        ordering = ["-evaluated_at"]
+        get_latest_by = "evaluated_at"
+        indexes = [models.Index(fields=["case", "evaluated_at"])]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(outcome__in=EvaluationOutcome.values),
+                                   name="evaluation_outcome_valid"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.case_id}: {self.outcome}"
+
+    def not_passed(self) -> list[dict[str, str]]:
+        return [r for r in self.results if r.get("outcome") != EvaluationOutcome.PASS]
+
+
+class TransferPlan(BaseModel):
+    """A planned transfer and the notice the person was given, in a language they understand."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="transfer_plans")
+    planned_for = models.DateTimeField()
+    route = models.CharField(max_length=300)
+    escort = models.CharField(max_length=300, blank=True)
+    notice_language = models.CharField(max_length=35)
+    notice_given_at = models.DateTimeField()
+    urgent = models.BooleanField(default=False)
+    created_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.case_id} on {self.planned_for:%Y-%m-%d %H:%M}"
+
+
+class StayOutcome(models.TextChoices):
+    RETURNED_TO_ORIGIN = "returned_to_origin", "Returned to the country of origin"
+    DEPARTED_VOLUNTARILY = "departed_voluntarily", "Departed voluntarily"
+    PROTECTION_GRANTED = "protection_granted", "Protection granted"
+    TRANSFERRED_BACK = "transferred_back", "Transferred back to the sending state"
+    ABSCONDED = "absconded", "Absconded"
+
+
+class ReceptionStay(BaseModel):
+    """A person's stay at a reception site: open (counts against capacity) until ended."""
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="stays")
+    site = models.ForeignKey(Site, on_delete=models.PROTECT, related_name="stays")
+    arrived_at = models.DateTimeField()
+    max_end = models.DateField(null=True, blank=True,
+                               help_text="Last day of the stay the agreement allows.")
+    return_plan = models.TextField(blank=True)
+    return_plan_recorded_at = models.DateTimeField(null=True, blank=True)
+    ended_at = models.DateTimeField(null=True, blank=True)
+    outcome = models.CharField(max_length=30, choices=StayOutcome.choices, blank=True)
+
+    class Meta:
+        ordering = ["-arrived_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["case"], condition=models.Q(ended_at__isnull=True),
+                                    name="one_open_stay_per_case"),
+            models.CheckConstraint(
+                condition=models.Q(ended_at__isnull=True, outcome="")
+                | (models.Q(ended_at__isnull=False) & models.Q(outcome__in=StayOutcome.values)),
+                name="stay_outcome_when_ended"),
+        ]
+        indexes = [models.Index(fields=["site", "ended_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.case_id} at {self.site_id}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.ended_at is None
+
+
+class HoldKind(models.TextChoices):
+    COURT_CHALLENGE = "court_challenge", "Court challenge"
+    FEAR_CLAIM = "fear_claim", "Fear claim"
+    INTERIM_MEASURE = "interim_measure", "Interim measure"
+
+
+class LegalHold(BaseModel):
+    """What put a case's ``legal_hold`` flag on, and who lifted it and why."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="legal_holds")
+    kind = models.CharField(max_length=20, choices=HoldKind.choices)
+    reference = models.CharField(max_length=120)
+    placed_at = models.DateTimeField()
+    placed_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    lifted_at = models.DateTimeField(null=True, blank=True)
+    lifted_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+", null=True,
+                                  blank=True)
+    lift_reason = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-placed_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["case"], condition=models.Q(lifted_at__isnull=True),
+                                    name="one_open_hold_per_case"),
+            models.CheckConstraint(condition=models.Q(kind__in=HoldKind.values),
+                                   name="legal_hold_kind_valid"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.reference}"
+
+
+class ProposalListEntry(BaseModel):
+    """Which case each imported row of a list became (a list's cases, in file order)."""
+
+    proposal_list = models.ForeignKey(ProposalList, on_delete=models.CASCADE,
+                                      related_name="entries")
+    case = models.OneToOneField(Case, on_delete=models.CASCADE, related_name="proposal_entry")
+    row = models.PositiveIntegerField(help_text="Line in the file, or index in the JSON list.")
+
+    class Meta:
+        ordering = ["proposal_list", "row"]
+
+    def __str__(self) -> str:
+        return f"{self.proposal_list_id} row {self.row}"

@@ -1,0 +1,123 @@
+"""Reads for relocation and reception. Every one starts from the gates in accounts.access."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.db.models import F, QuerySet
+
+from readmit.accounts.access import organisation_ids, visible_cases
+from readmit.accounts.models import User
+from readmit.accounts.roles import CASE_READERS
+from readmit.agreements.models import Agreement, Site
+from readmit.cases.models import Case
+from readmit.core import clock
+from readmit.relocation.models import (
+    CriteriaEvaluation,
+    LegalHold,
+    ProposalList,
+    ReceptionStay,
+    TransferPlan,
+)
+from readmit.relocation.services import terms_in_force
+
+
+def latest_evaluation(case: Case) -> CriteriaEvaluation | None:
+    """The newest criteria evaluation of the case (the caller has passed the case gate)."""
+    return CriteriaEvaluation.objects.filter(case=case).order_by("-evaluated_at",
+                                                                  "-created_at").first()
+
+
+def latest_evaluations(cases: list[Case]) -> dict[object, CriteriaEvaluation]:
+    """The newest evaluation per case, in one query (list pages)."""
+    latest: dict[object, CriteriaEvaluation] = {}
+    for evaluation in (CriteriaEvaluation.objects.filter(case__in=cases)
+                       .order_by("case_id", "-evaluated_at", "-created_at")):
+        latest.setdefault(evaluation.case_id, evaluation)
+    return latest
+
+
+def proposal_lists(user: User, agreement: Agreement) -> QuerySet[ProposalList]:
+    """The lists of an agreement the caller's organisation is party to."""
+    readers = organisation_ids(user, roles=CASE_READERS)
+    if not agreement.parties.filter(organisation_id__in=readers).exists():
+        return ProposalList.objects.none()
+    return ProposalList.objects.filter(agreement=agreement)
+
+
+def open_stay(case: Case) -> ReceptionStay | None:
+    return ReceptionStay.objects.filter(case=case, ended_at__isnull=True).first()
+
+
+def open_hold(case: Case) -> LegalHold | None:
+    return LegalHold.objects.filter(case=case, lifted_at__isnull=True).first()
+
+
+def site_occupancy(site: Site) -> int:
+    return ReceptionStay.objects.filter(site=site, ended_at__isnull=True).count()
+
+
+def agreement_occupancy(agreement: Agreement) -> int:
+    return ReceptionStay.objects.filter(site__agreement=agreement, ended_at__isnull=True).count()
+
+
+@dataclass(frozen=True)
+class StayAlert:
+    stay: ReceptionStay
+    days_left: int
+
+    @property
+    def overdue(self) -> bool:
+        return self.days_left < 0
+
+
+def stays_ending(user: User, within_days: int | None = None, *,
+                 today: dt.date | None = None) -> list[StayAlert]:
+    """Open stays on the caller's cases whose maximum length ends within ``within_days``
+    (by default each agreement's ``stay_alert_days``), or has passed; soonest first."""
+    today = today or clock.today()
+    stays = (ReceptionStay.objects
+             .filter(case__in=visible_cases(user), ended_at__isnull=True, max_end__isnull=False)
+             .select_related("case", "case__person", "case__agreement", "site")
+             .order_by("max_end"))
+    alerts = []
+    window: dict[object, int] = {}
+    for stay in stays:
+        assert stay.max_end is not None
+        days = within_days
+        if days is None:
+            agreement_id = stay.case.agreement_id
+            if agreement_id not in window:
+                window[agreement_id] = terms_in_force(stay.case.agreement,
+                                                      clock.now())[0].stay_alert_days
+            days = window[agreement_id]
+        left = (stay.max_end - today).days
+        if left <= days:
+            alerts.append(StayAlert(stay, left))
+    return alerts
+
+
+@dataclass(frozen=True)
+class RelocationSummary:
+    """What a case page shows about relocation and reception (after the case gate)."""
+
+    evaluation: CriteriaEvaluation | None
+    transfer_plan: TransferPlan | None
+    stay: ReceptionStay | None  # the open stay, else the latest one
+    hold: LegalHold | None  # the hold in place, if any
+    recommendation: dict[str, str] | None
+    decision: dict[str, str] | None
+
+
+def case_relocation_summary(case: Case) -> RelocationSummary:
+    stay = (ReceptionStay.objects.filter(case=case).select_related("site")
+            .order_by(F("ended_at").desc(nulls_first=True), "-arrived_at").first())
+    return RelocationSummary(
+        evaluation=latest_evaluation(case),
+        transfer_plan=TransferPlan.objects.filter(case=case).order_by("-created_at").first(),
+        stay=stay,
+        hold=open_hold(case),
+        recommendation=case.data.get("recommendation"),
+        decision=case.data.get("decision"),
+    )

@@ -1,0 +1,544 @@
+"""Writes on watchlists, agreement list choices, screening runs and match reviews.
+
+Each service takes ``acting_user``, checks the gate first (not visible: ``NotFound``), then
+the caller's role and side (``Forbidden``), and writes its audit event in the same
+transaction, so a refusal writes nothing. Runs are computed by a background task that takes
+only the run id (``tasks.screen_cases_task``) and is enqueued once the run is committed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import uuid
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+from typing import IO, TYPE_CHECKING, Any
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.db.models import Max
+
+from readmit.accounts.access import (
+    access_agreement,
+    roles_in,
+    standing,
+    visible_cases,
+)
+from readmit.accounts.roles import Role
+from readmit.audit.events import AuditEventType
+from readmit.audit.services import audit_record
+from readmit.cases.models import Case
+from readmit.cases.workflow import Side
+from readmit.core import clock
+from readmit.core.errors import Forbidden, TransitionRefused, ValidationFailed
+from readmit.screening import adapter, importers
+from readmit.screening.models import (
+    AgreementWatchlist,
+    MatchStatus,
+    RunStatus,
+    RunTrigger,
+    ScreeningMatch,
+    ScreeningRun,
+    SourceKind,
+    Watchlist,
+    WatchlistEntry,
+    WatchlistVersion,
+)
+from readmit.screening.selectors import access_match, access_watchlist, current_versions
+
+if TYPE_CHECKING:
+    from readmit.accounts.models import Organisation, User
+    from readmit.agreements.models import Agreement
+
+DEFAULT_THRESHOLD = 0.80
+LIST_MANAGERS = frozenset({Role.SUPERVISOR, Role.ADMINISTRATOR})
+LIST_IMPORTERS = frozenset({Role.CASEWORKER, Role.SUPERVISOR, Role.ADMINISTRATOR})
+SCREENERS = frozenset({Role.CASEWORKER, Role.SUPERVISOR})
+REVIEWERS = frozenset({Role.CASEWORKER, Role.SUPERVISOR})
+_ENTRY_BATCH = 2000
+
+
+def default_threshold() -> float:
+    return float(getattr(settings, "READMIT_SCREENING_THRESHOLD", DEFAULT_THRESHOLD))
+
+
+def _required_reason(reason: str) -> str:
+    cleaned = reason.strip()
+    if not cleaned:
+        raise ValidationFailed(
+            "A reason is required.", errors=[{"loc": ["reason"], "msg": "a reason is required"}]
+        )
+    return cleaned
+
+
+# Watchlists -------------------------------------------------------------------------------
+
+
+def watchlist_create(
+    *,
+    name: str,
+    slug: str,
+    owner: Organisation,
+    source_kind: str,
+    description: str = "",
+    acting_user: User | None,
+) -> Watchlist:
+    """A new, empty list owned by ``owner``; a supervisor or administrator of it creates it."""
+    if acting_user is not None and not roles_in(acting_user, owner.id) & LIST_MANAGERS:
+        raise Forbidden("Only a supervisor or administrator of the owning organisation "
+                        "can create a watchlist.")
+    if source_kind not in SourceKind.values:
+        raise ValidationFailed(
+            f"Unknown source kind '{source_kind}'.",
+            errors=[{"loc": ["source_kind"], "msg": f"one of {', '.join(SourceKind.values)}"}],
+        )
+    if not name.strip() or not slug.strip():
+        raise ValidationFailed("A watchlist needs a name and a slug.",
+                               errors=[{"loc": ["name"], "msg": "required"}])
+    with transaction.atomic():
+        if Watchlist.objects.filter(slug=slug).exists():
+            raise ValidationFailed(f"The slug '{slug}' is taken.",
+                                   errors=[{"loc": ["slug"], "msg": "already used"}])
+        watchlist = Watchlist.objects.create(
+            name=name.strip(), slug=slug.strip(), owner=owner, source_kind=source_kind,
+            description=description,
+        )
+        audit_record(
+            event_type=AuditEventType.WATCHLIST_CREATED,
+            acting_user=acting_user,
+            organisation_id=owner.id,
+            object_type="watchlist",
+            object_id=str(watchlist.id),
+            data={"slug": watchlist.slug, "source_kind": source_kind},
+        )
+    return watchlist
+
+
+def _read_source(path_or_file: str | Path | IO[bytes] | Any, filename: str) -> tuple[bytes, str]:
+    if isinstance(path_or_file, str | Path):
+        path = Path(path_or_file)
+        try:
+            return path.read_bytes(), filename or path.name
+        except OSError as exc:
+            raise ValidationFailed(f"{path}: cannot be read ({exc.strerror}).",
+                                   errors=[{"loc": ["file"], "msg": "unreadable"}]) from None
+    data = path_or_file.read()
+    if isinstance(data, str):
+        data = data.encode("utf-8")
+    name = filename or Path(str(getattr(path_or_file, "name", "") or "upload")).name
+    return bytes(data), name
+
+
+def _entry_fingerprint(row: importers.EntryRow) -> str:
+    content = [row.name, list(row.aliases), row.birth_date, row.nationality,
+               row.document_number, row.extra]
+    return hashlib.sha256(json.dumps(content, sort_keys=True).encode()).hexdigest()
+
+
+def entry_fingerprint(entry: WatchlistEntry) -> str:
+    """Same content, same fingerprint: a re-imported unchanged listing is not re-reviewed."""
+    return _entry_fingerprint(importers.EntryRow(
+        entry.external_id, entry.name, tuple(entry.aliases), entry.birth_date,
+        entry.nationality, entry.document_number, dict(entry.extra),
+    ))
+
+
+def watchlist_import(
+    *,
+    watchlist: Watchlist,
+    path_or_file: str | Path | IO[bytes] | Any,
+    fmt: str | None = None,
+    acting_user: User | None,
+    filename: str = "",
+) -> WatchlistVersion:
+    """Store a file as the list's next version, or refuse it whole with file, line, field.
+
+    Once committed, every open case of every agreement using the list is screened again
+    (one run per agreement, as a background task). ``acting_user=None`` is the operator's
+    command line on the server.
+    """
+    if acting_user is not None:
+        watchlist = access_watchlist(acting_user, watchlist.id)
+        if not roles_in(acting_user, watchlist.owner_id) & LIST_IMPORTERS:
+            raise Forbidden("Only the organisation that owns a watchlist can import it.")
+    data, name = _read_source(path_or_file, filename)
+    parsed = importers.parse(data, fmt=fmt or watchlist.source_kind, filename=name)
+    if not parsed.rows:
+        raise ValidationFailed(
+            f"{name}: no people found in the file; nothing imported.",
+            errors=[{"loc": [name], "msg": "no people"}],
+        )
+    with transaction.atomic():
+        Watchlist.objects.select_for_update().filter(id=watchlist.id).get()
+        top = watchlist.versions.aggregate(top=Max("number"))["top"] or 0
+        version = WatchlistVersion.objects.create(
+            watchlist=watchlist,
+            number=top + 1,
+            imported_at=clock.now(),
+            imported_by=acting_user,
+            source_filename=name[:255],
+            sha256=hashlib.sha256(data).hexdigest(),
+            entry_count=len(parsed.rows),
+            skipped_count=parsed.skipped,
+        )
+        WatchlistEntry.objects.bulk_create(
+            (
+                WatchlistEntry(
+                    version=version,
+                    external_id=row.external_id,
+                    name=row.name,
+                    aliases=list(row.aliases),
+                    birth_date=row.birth_date,
+                    nationality=row.nationality,
+                    document_number=row.document_number,
+                    extra=row.extra,
+                )
+                for row in parsed.rows
+            ),
+            batch_size=_ENTRY_BATCH,
+        )
+        audit_record(
+            event_type=AuditEventType.WATCHLIST_IMPORTED,
+            acting_user=acting_user,
+            organisation_id=watchlist.owner_id,
+            object_type="watchlist_version",
+            object_id=str(version.id),
+            data={"watchlist": watchlist.slug, "number": version.number, "file": name,
+                  "sha256": version.sha256, "entries": version.entry_count,
+                  "skipped": version.skipped_count},
+        )
+        for link in AgreementWatchlist.objects.filter(watchlist=watchlist).select_related(
+            "agreement"
+        ):
+            open_cases = _open_cases(link.agreement)
+            if not open_cases:
+                continue
+            _run_create(
+                agreement=link.agreement,
+                cases=open_cases,
+                started_by=acting_user,
+                trigger=RunTrigger.WATCHLIST_UPDATE,
+                reference=f"{watchlist.slug} v{version.number}",
+                organisation_id=watchlist.owner_id,
+            )
+    return version
+
+
+def agreement_watchlist_add(
+    *,
+    agreement: Agreement,
+    watchlist: Watchlist,
+    acting_user: User,
+    threshold: float | None = None,
+) -> AgreementWatchlist:
+    """The agreement screens against this list from now on (a party's supervisor chooses)."""
+    agreement = access_agreement(acting_user, agreement.id)
+    position = standing(acting_user, agreement)
+    if not position.roles & LIST_MANAGERS:
+        raise Forbidden("Only a supervisor or administrator of a party chooses its watchlists.")
+    watchlist = access_watchlist(acting_user, watchlist.id)
+    if threshold is not None and not 0 < threshold <= 1:
+        raise ValidationFailed("The threshold must be in (0, 1].",
+                               errors=[{"loc": ["threshold"], "msg": "out of range"}])
+    with transaction.atomic():
+        try:
+            with transaction.atomic():
+                link = AgreementWatchlist.objects.create(
+                    agreement=agreement, watchlist=watchlist, threshold=threshold,
+                    added_by=acting_user,
+                )
+        except IntegrityError:
+            raise ValidationFailed(
+                f"The agreement already uses '{watchlist.name}'.",
+                errors=[{"loc": ["watchlist"], "msg": "already chosen"}],
+            ) from None
+        audit_record(
+            event_type=AuditEventType.AGREEMENT_WATCHLIST_ADDED,
+            acting_user=acting_user,
+            organisation_id=position.organisation_id,
+            agreement_id=agreement.id,
+            object_type="watchlist",
+            object_id=str(watchlist.id),
+            data={"watchlist": watchlist.slug, "threshold": threshold},
+        )
+    return link
+
+
+def agreement_watchlist_remove(
+    *, agreement: Agreement, watchlist: Watchlist, acting_user: User, reason: str
+) -> None:
+    agreement = access_agreement(acting_user, agreement.id)
+    position = standing(acting_user, agreement)
+    if not position.roles & LIST_MANAGERS:
+        raise Forbidden("Only a supervisor or administrator of a party chooses its watchlists.")
+    reason = _required_reason(reason)
+    with transaction.atomic():
+        deleted, _ = AgreementWatchlist.objects.filter(
+            agreement=agreement, watchlist=watchlist
+        ).delete()
+        if not deleted:
+            raise ValidationFailed("The agreement does not use this watchlist.",
+                                   errors=[{"loc": ["watchlist"], "msg": "not chosen"}])
+        audit_record(
+            event_type=AuditEventType.AGREEMENT_WATCHLIST_REMOVED,
+            acting_user=acting_user,
+            organisation_id=position.organisation_id,
+            agreement_id=agreement.id,
+            object_type="watchlist",
+            object_id=str(watchlist.id),
+            data={"watchlist": watchlist.slug, "reason": reason},
+        )
+
+
+# Runs ---------------------------------------------------------------------------------------
+
+
+def _open_cases(agreement: Agreement) -> list[Case]:
+    return list(Case.objects.filter(agreement=agreement, closed_at__isnull=True))
+
+
+def _run_threshold(agreement: Agreement) -> float:
+    values = [
+        link.threshold if link.threshold is not None else default_threshold()
+        for link in AgreementWatchlist.objects.filter(agreement=agreement)
+    ]
+    return min(values) if values else default_threshold()
+
+
+def _enqueue(run_id: uuid.UUID) -> None:
+    from readmit.screening.tasks import screen_cases_task
+
+    transaction.on_commit(lambda: screen_cases_task.enqueue(str(run_id)))
+
+
+def _run_create(
+    *,
+    agreement: Agreement,
+    cases: Sequence[Case],
+    started_by: User | None,
+    trigger: str,
+    reference: str,
+    organisation_id: uuid.UUID | None,
+) -> ScreeningRun:
+    run = ScreeningRun.objects.create(
+        agreement=agreement,
+        reference=reference[:120],
+        trigger=trigger,
+        started_by=started_by,
+        threshold=_run_threshold(agreement),
+        case_count=len(cases),
+    )
+    run.cases.set(cases)
+    audit_record(
+        event_type=AuditEventType.SCREENING_RUN_STARTED,
+        acting_user=started_by,
+        organisation_id=organisation_id,
+        agreement_id=agreement.id,
+        object_type="screening_run",
+        object_id=str(run.id),
+        data={"trigger": trigger, "cases": len(cases), "threshold": run.threshold,
+              "reference": reference},
+    )
+    _enqueue(run.id)
+    return run
+
+
+def screening_run_start(
+    *,
+    agreement: Agreement,
+    acting_user: User,
+    case_ids: Iterable[uuid.UUID | str] | None = None,
+    reference: str = "",
+) -> ScreeningRun:
+    """Queue a screening of the agreement's cases (all open ones by default)."""
+    agreement = access_agreement(acting_user, agreement.id)
+    position = standing(acting_user, agreement)
+    if not position.is_party or not position.roles & SCREENERS:
+        raise Forbidden("Only a caseworker or supervisor of a party can start a screening.")
+    if not AgreementWatchlist.objects.filter(agreement=agreement).exists():
+        raise TransitionRefused(
+            "The agreement uses no watchlist yet: a supervisor must choose its lists first.",
+            rule="no-watchlists",
+        )
+    if case_ids is None:
+        cases = _open_cases(agreement)
+    else:
+        wanted = {str(c) for c in case_ids}
+        cases = list(visible_cases(acting_user).filter(agreement=agreement,
+                                                       id__in=list(wanted)))
+        if len(cases) != len(wanted):
+            raise ValidationFailed(
+                "Some cases are not cases of this agreement.",
+                errors=[{"loc": ["case_ids"], "msg": "unknown case for this agreement"}],
+            )
+    if not cases:
+        raise TransitionRefused("There are no open cases to screen.", rule="no-cases")
+    with transaction.atomic():
+        return _run_create(
+            agreement=agreement, cases=cases, started_by=acting_user,
+            trigger=RunTrigger.MANUAL, reference=reference,
+            organisation_id=position.organisation_id,
+        )
+
+
+# Entries do not change once imported, so an index over a set of versions can be reused by
+# the next run over the same versions in this process (the common case: a worker screening
+# list after list against unchanged watchlists).
+_INDEX_CACHE: dict[frozenset[uuid.UUID], adapter.Index] = {}
+
+
+def _index_for(versions: Sequence[WatchlistVersion]) -> adapter.Index:
+    key = frozenset(v.id for v in versions)
+    index = _INDEX_CACHE.get(key)
+    if index is None:
+        entries = WatchlistEntry.objects.filter(version__in=list(key)).iterator(_ENTRY_BATCH)
+        index = adapter.build_index(r for e in entries for r in adapter.entry_records(e))
+        _INDEX_CACHE.clear()
+        _INDEX_CACHE[key] = index
+    return index
+
+
+def screening_run_execute(run_id: uuid.UUID | str) -> ScreeningRun:
+    """Screen the run's cases against the current versions of the agreement's lists.
+
+    Idempotent: a run that is not queued is left alone. Matches at or above each list's
+    threshold go to the review queue, except a listing already reviewed (or awaiting review)
+    for this case with the same content.
+    """
+    with transaction.atomic():
+        run = ScreeningRun.objects.select_for_update().get(id=run_id)
+        if run.status != RunStatus.QUEUED:
+            return run
+        run.status = RunStatus.RUNNING
+        run.started_at = clock.now()
+        run.save(update_fields=["status", "started_at", "updated_at"])
+    try:
+        return _execute(run)
+    except Exception as exc:
+        with transaction.atomic():
+            run.status = RunStatus.FAILED
+            run.finished_at = clock.now()
+            run.error = f"{type(exc).__name__}: {exc}"[:2000]
+            run.save(update_fields=["status", "finished_at", "error", "updated_at"])
+            audit_record(
+                event_type=AuditEventType.SCREENING_RUN_FAILED,
+                acting_user=None,
+                agreement_id=run.agreement_id,
+                object_type="screening_run",
+                object_id=str(run.id),
+                data={"error": run.error},
+            )
+        raise
+
+
+def _execute(run: ScreeningRun) -> ScreeningRun:
+    versions = current_versions(run.agreement)
+    thresholds = {
+        link.watchlist_id: link.threshold if link.threshold is not None else default_threshold()
+        for link in AgreementWatchlist.objects.filter(agreement=run.agreement)
+    }
+    index = _index_for(versions)
+    cases = list(run.cases.select_related("person").prefetch_related(
+        "person__other_names", "person__nationalities", "person__documents"))
+    floor = min(thresholds.values(), default=run.threshold)
+    hits = [
+        (case, hit)
+        for case in cases
+        for hit in adapter.query(index, adapter.person_records(case.person), threshold=floor)
+    ]
+    # Only the entries that were hit are loaded: a national list stays in the index.
+    entries = WatchlistEntry.objects.select_related("version").in_bulk(
+        [uuid.UUID(hit.target_id) for _, hit in hits]
+    )
+    known = {
+        (case_id, key, fingerprint)
+        for case_id, key, fingerprint in ScreeningMatch.objects.filter(
+            case__in=cases).values_list("case_id", "entry_key", "entry_fingerprint")
+    }
+    found: list[ScreeningMatch] = []
+    for case, hit in hits:
+        entry = entries[uuid.UUID(hit.target_id)]
+        if hit.score < thresholds.get(entry.version.watchlist_id, run.threshold):
+            continue
+        key = f"{entry.version.watchlist_id}:{entry.external_id}"
+        fingerprint = entry_fingerprint(entry)
+        if (case.id, key, fingerprint) in known:
+            continue
+        known.add((case.id, key, fingerprint))
+        found.append(ScreeningMatch(
+            run=run, case=case, entry=entry, entry_key=key,
+            entry_fingerprint=fingerprint, score=round(hit.score, 4),
+            explanation=hit.explanation, matched_name=hit.matched_name[:400],
+        ))
+    with transaction.atomic():
+        ScreeningMatch.objects.bulk_create(found)
+        run.versions.set(versions)
+        run.versions_used = {v.watchlist.slug: v.number for v in versions}
+        run.entry_count = sum(v.entry_count for v in versions)
+        run.case_count = len(cases)
+        run.match_count = len(found)
+        run.status = RunStatus.DONE
+        run.finished_at = clock.now()
+        run.save()
+        audit_record(
+            event_type=AuditEventType.SCREENING_RUN_FINISHED,
+            acting_user=None,
+            agreement_id=run.agreement_id,
+            object_type="screening_run",
+            object_id=str(run.id),
+            data={"versions": run.versions_used, "cases": run.case_count,
+                  "entries": run.entry_count, "matches": run.match_count},
+        )
+    return run
+
+
+# Review ---------------------------------------------------------------------------------
+
+
+def screening_match_review(
+    *, match: ScreeningMatch | uuid.UUID | str, decision: str, reason: str, acting_user: User
+) -> ScreeningMatch:
+    """Confirm (same person) or dismiss a pending match, with a reason.
+
+    Reviewers are caseworkers and supervisors of the receiving party: the host decides
+    whether the public-order criterion holds. Anyone else is refused and nothing is written.
+    """
+    match_id = match.id if isinstance(match, ScreeningMatch) else match
+    if decision not in (MatchStatus.CONFIRMED, MatchStatus.DISMISSED):
+        raise ValidationFailed(
+            f"Unknown decision '{decision}'; use confirmed or dismissed.",
+            errors=[{"loc": ["decision"], "msg": "confirmed or dismissed"}],
+        )
+    with transaction.atomic():
+        locked = access_match(acting_user, match_id, for_update=True)
+        position = standing(acting_user, locked.case.agreement)
+        if position.side != Side.RECEIVING or not position.roles & REVIEWERS:
+            raise Forbidden(
+                "Only a caseworker or supervisor of the receiving party reviews matches."
+            )
+        reason = _required_reason(reason)
+        if locked.status != MatchStatus.PENDING:
+            raise TransitionRefused(
+                f"This match was already {locked.status} by another reviewer.",
+                rule="already-reviewed",
+            )
+        locked.status = decision
+        locked.reason = reason
+        locked.reviewed_by = acting_user
+        locked.reviewed_at = clock.now()
+        locked.save(update_fields=["status", "reason", "reviewed_by", "reviewed_at",
+                                   "updated_at"])
+        audit_record(
+            event_type=AuditEventType.SCREENING_MATCH_REVIEWED,
+            acting_user=acting_user,
+            organisation_id=position.organisation_id,
+            agreement_id=locked.case.agreement_id,
+            case_id=locked.case_id,
+            object_type="screening_match",
+            object_id=str(locked.id),
+            data={"decision": decision, "reason": reason, "score": locked.score,
+                  "entry": locked.entry_key},
+        )
+    return locked
+

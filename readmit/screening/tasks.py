@@ -1,0 +1,13 @@
+"""Background tasks: they take ids and call a service (enqueued with ``on_commit``)."""
+
+from __future__ import annotations
+
+from django_tasks import task
+
+
+@task()
+def screen_cases_task(run_id: str) -> dict[str, int | str]:
+    from readmit.screening.services import screening_run_execute
+
+    run = screening_run_execute(run_id)
+    return {"run": str(run.id), "status": run.status, "matches": run.match_count}

@@ -1,0 +1,135 @@
+"""Proposal list pages: upload a CSV or XLSX list, see each bad row and field, import (all,
+or only the valid rows), then see every case with its criteria results. Also the form
+action that records a reception stay's return-to-origin plan.
+
+Thin: the file is read by ``readmit.relocation.lists`` and imported by
+``proposal_list_submit``; this module only moves data between the form and the service.
+"""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import path
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from readmit.accounts.access import access_agreement, access_case, organisation_ids, standing
+from readmit.accounts.models import User
+from readmit.accounts.roles import CASE_READERS, Role
+from readmit.core.errors import ValidationFailed
+from readmit.relocation.lists import ListFormatError, read_upload, upload_people
+from readmit.relocation.models import ProposalList
+from readmit.relocation.selectors import latest_evaluations
+from readmit.relocation.services import (
+    proposal_list_cases,
+    proposal_list_submit,
+    stay_record_return_plan,
+)
+from readmit.web.errors import application_errors
+
+MAX_UPLOAD_BYTES = 5 * 1024 * 1024
+
+
+class ListUploadForm(forms.Form):
+    reference = forms.CharField(max_length=80, label="List reference",
+                                help_text="Your reference for this list; sending the same "
+                                          "reference again imports nothing twice.")
+    file = forms.FileField(label="List file (CSV or XLSX)",
+                           help_text="Columns as in docs/relocation.md; one person per row.")
+    only_valid_rows = forms.BooleanField(required=False,
+                                         label="Import only the valid rows")
+
+    def clean_file(self) -> Any:
+        upload = self.cleaned_data["file"]
+        if upload.size > MAX_UPLOAD_BYTES:
+            raise forms.ValidationError("The file is larger than 5 MB.")
+        if not upload.name.lower().endswith((".csv", ".xlsx")):
+            raise forms.ValidationError("Upload a .csv or .xlsx file.")
+        return upload
+
+
+def _user(request: HttpRequest) -> User:
+    return request.user  # type: ignore[return-value]
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+@application_errors
+def list_upload(request: HttpRequest, agreement_id: uuid.UUID) -> HttpResponse:
+    user = _user(request)
+    agreement = access_agreement(user, agreement_id)
+    position = standing(user, agreement)
+    may_submit = position.side == "sending" and bool(
+        position.roles & {Role.CASEWORKER, Role.SUPERVISOR})
+    context: dict[str, Any] = {"agreement": agreement, "may_submit": may_submit,
+                               "errors": [], "file_error": ""}
+    form = ListUploadForm(request.POST or None, request.FILES or None)
+    context["form"] = form
+    if request.method != "POST" or not form.is_valid():
+        status = 422 if request.method == "POST" else 200
+        return render(request, "web/lists/upload.html", context, status=status)
+    upload = form.cleaned_data["file"]
+    try:
+        rows, source = read_upload(upload.name, upload.read())
+    except ListFormatError as exc:
+        context["file_error"] = f"{upload.name}: {exc}"
+        return render(request, "web/lists/upload.html", context, status=422)
+    people, lines = upload_people(rows)
+    try:
+        result = proposal_list_submit(
+            agreement=agreement, reference=form.cleaned_data["reference"], people=people,
+            acting_user=user, source=source, row_numbers=lines,
+            only_valid_rows=form.cleaned_data["only_valid_rows"])
+    except ValidationFailed as exc:
+        context["message"] = exc.message
+        context["errors"] = sorted(exc.errors, key=lambda e: (e.get("row", 0),
+                                                              str(e.get("field", ""))))
+        context["bad_rows"] = len({e.get("row") for e in exc.errors})
+        context["total_rows"] = len(people)
+        return render(request, "web/lists/upload.html", context, status=422)
+    return redirect("web:list_detail", list_id=result.proposal_list.id)
+
+
+@require_GET
+@login_required
+@application_errors
+def list_detail(request: HttpRequest, list_id: uuid.UUID) -> HttpResponse:
+    user = _user(request)
+    readers = organisation_ids(user, roles=CASE_READERS)
+    proposal_list = (ProposalList.objects.select_related("agreement", "submitted_by")
+                     .filter(id=list_id, agreement__parties__organisation_id__in=readers)
+                     .distinct().first())
+    if proposal_list is None:
+        raise Http404("No such list.")
+    cases = proposal_list_cases(proposal_list)
+    evaluations = latest_evaluations(cases)
+    rows = [{"case": c, "evaluation": evaluations.get(c.id)} for c in cases]
+    return render(request, "web/lists/detail.html",
+                  {"list": proposal_list, "agreement": proposal_list.agreement, "rows": rows})
+
+
+@require_POST
+@login_required
+@application_errors
+def case_return_plan(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
+    """Record the return-to-origin plan of the open stay (the form is
+    ``web/lists/_return_plan_form.html``, included on the case page)."""
+    user = _user(request)
+    case = access_case(user, case_id)
+    stay_record_return_plan(case=case, plan=request.POST.get("plan", ""), acting_user=user)
+    messages.success(request, "Return plan recorded.")
+    return redirect("web:case", case_id=case.id)
+
+
+# The lead adds these to readmit/web/urls.py with one line: ``*views_lists.urlpatterns,``
+urlpatterns = [
+    path("agreements/<uuid:agreement_id>/lists/new/", list_upload, name="list_upload"),
+    path("lists/<uuid:list_id>/", list_detail, name="list_detail"),
+    path("cases/<uuid:case_id>/return-plan/", case_return_plan, name="case_return_plan"),
+]

@@ -1,0 +1,239 @@
+"""The demo loads the four arrangements of the seed article through the services, once.
+
+The demo is loaded once for this module (inside a transaction rolled back at the end); each
+test runs in its own savepoint on top of it.
+"""
+
+from __future__ import annotations
+
+import time
+from collections import Counter
+from dataclasses import dataclass
+
+import pytest
+from django.contrib.auth import authenticate
+from django.db import transaction
+from django.test import override_settings
+
+from readmit.accounts.models import Membership, Organisation, User
+from readmit.agreements.models import Agreement, DiplomaticContact, PublicPosition, Site
+from readmit.agreements.selectors import quota_status
+from readmit.audit.events import AuditEventType
+from readmit.audit.models import AuditEvent
+from readmit.audit.services import audit_verify
+from readmit.cases.models import Case, Deadline, IdentityDocument, Person, QuotaAllocation
+from readmit.core import clock
+from readmit.demo.load import DEMO_PASSWORD, ORGANISATIONS, DemoLogin, demo_load, format_logins
+from readmit.relocation.models import ReceptionStay
+
+SELECTED_STATES = ("selected", "transfer_scheduled", "in_reception")
+
+
+@dataclass
+class Loaded:
+    logins: list[DemoLogin]
+    seconds: float
+
+
+@pytest.fixture(scope="module")
+def demo(django_db_setup, django_db_blocker):
+    with django_db_blocker.unblock(), override_settings(DEBUG=True):
+        atomic = transaction.atomic()
+        atomic.__enter__()
+        try:
+            started = time.perf_counter()
+            logins = demo_load()
+            yield Loaded(logins, time.perf_counter() - started)
+        finally:
+            transaction.set_rollback(True)
+            atomic.__exit__(None, None, None)
+
+
+@pytest.fixture
+def loaded(demo, db):
+    return demo
+
+
+def _cases(reference: str):
+    return Case.objects.filter(agreement__reference=reference)
+
+
+def _states(reference: str) -> Counter[str]:
+    return Counter(_cases(reference).values_list("state", flat=True))
+
+
+def test_the_demo_loads_within_seconds(loaded):
+    assert loaded.seconds < 15
+
+
+def test_the_relocation_list_has_120_people_mostly_of_the_four_nationalities(loaded):
+    cases = _cases("us-xk-relocation")
+    assert cases.count() == 120
+    assert sorted(cases.values_list("external_id", flat=True))[:2] == [
+        f"DHS-{clock.today().year}-0001",
+        f"DHS-{clock.today().year}-0002",
+    ]
+    nationalities = Counter(
+        Person.objects.filter(cases__in=cases).values_list("nationalities__code", flat=True)
+    )
+    listed = sum(nationalities[c] for c in ("CU", "HT", "NI", "VE"))
+    assert listed >= 110
+    assert set(nationalities) - {"CU", "HT", "NI", "VE"}, "some fail nationality_in"
+
+
+def test_relocation_cases_move_through_the_workflow(loaded):
+    states = _states("us-xk-relocation")
+    assert states["recommended"] == 12
+    assert sum(states[s] for s in SELECTED_STATES) == 8
+    assert states["transfer_scheduled"] == 2
+    assert states["in_reception"] == 1
+    assert states["declined"] == 5
+    assert states["withdrawn"] == 2
+    held = _cases("us-xk-relocation").get(legal_hold=True)
+    assert held.state == "selected"
+    reasons = AuditEvent.objects.filter(case_id=held.id, data__action="place_legal_hold")
+    assert reasons.get().data["reason"].startswith("Court challenge")
+
+
+def test_quota_used_equals_the_selected_cases_and_stays_within_50(loaded):
+    agreement = Agreement.objects.get(reference="us-xk-relocation")
+    status = quota_status(agreement)
+    assert status is not None
+    selected = _cases("us-xk-relocation").filter(state__in=SELECTED_STATES).count()
+    assert status.used == selected == 8
+    assert status.used <= status.limit == 50
+    assert QuotaAllocation.objects.filter(released_at__isnull=True).count() == 8
+
+
+def test_a_family_moves_together(loaded):
+    groups: dict[str, set[str]] = {}
+    for group, state in (
+        _cases("us-xk-relocation").exclude(family_group="").values_list("family_group", "state")
+    ):
+        groups.setdefault(group, set()).add(state)
+    assert len(groups) >= 2
+    assert all(len(states) == 1 for states in groups.values()), groups
+
+
+def test_the_list_holds_near_duplicates_for_screening(loaded):
+    passports = Counter(
+        IdentityDocument.objects.filter(
+            type="passport",
+            person__cases__agreement__reference="us-xk-relocation",
+        ).values_list("number", flat=True)
+    )
+    shared = [number for number, n in passports.items() if n > 1]
+    assert len(shared) == 3
+
+
+def test_readmission_cases_cover_the_workflow_and_live_deadlines(loaded):
+    states = _states("us-me-readmission")
+    assert sum(states.values()) == 15
+    for state in (
+        "submitted",
+        "acknowledged",
+        "interview_requested",
+        "accepted",
+        "rejected",
+        "travel_document_issued",
+        "transfer_scheduled",
+        "transferred",
+    ):
+        assert states[state] >= 1, state
+    today = clock.today()
+    reply = Deadline.objects.filter(
+        case__agreement__reference="us-me-readmission", kind="reply", met_at__isnull=True
+    )
+    assert reply.filter(due_on__lt=today).count() == 1
+    assert reply.filter(due_on__gte=today, explanation__contains="backdated").count() == 1
+    assert reply.filter(explanation__contains="extended").count() == 1
+    assert Deadline.objects.filter(kind="transfer", met_at__isnull=True, due_on__gt=today).exists()
+    assert Deadline.objects.filter(kind="interview", due_on__gt=today).exists()
+    assert IdentityDocument.objects.filter(flagged_false=True).count() == 1
+    cyrillic = Person.objects.get(family_name="Петровић")
+    assert cyrillic.family_name_latin == "Petrović"
+
+
+def test_reception_cases_use_the_sites_and_a_court_stops_one(loaded):
+    states = _states("it-al-reception")
+    assert sum(states.values()) == 20
+    assert {"proposed", "transfer_scheduled", "in_reception", "departed", "declined"} <= set(states)
+    sites = Site.objects.filter(agreement__reference="it-al-reception")
+    assert dict(sites.values_list("name", "capacity")) == {"Gjadër": 880, "Shëngjin": 144}
+    present = ReceptionStay.objects.filter(site__in=sites, ended_at__isnull=True)
+    assert present.count() == states["in_reception"] == 6
+    held = _cases("it-al-reception").get(legal_hold=True)
+    event = AuditEvent.objects.get(case_id=held.id, data__action="place_legal_hold")
+    assert "Court of Rome did not validate detention" in event.data["reason"]
+    arrival = AuditEvent.objects.filter(
+        data__action="record_arrival", agreement_id=held.agreement_id
+    ).first()
+    assert arrival is not None
+
+
+def test_the_diplomatic_record_is_sourced(loaded):
+    assert Agreement.objects.get(reference="us-rs-relocation").status == "approached"
+    stances = set(PublicPosition.objects.values_list("country_id", "stance"))
+    assert {
+        ("ME", "no_communication"),
+        ("ME", "own_nationals_only"),
+        ("US", "no_comment"),
+        ("XK", "ready"),
+    } <= stances
+    assert DiplomaticContact.objects.filter(agreement__reference="us-xk-relocation").count() == 4
+    assert all(source for source in PublicPosition.objects.values_list("source", flat=True))
+    assert DiplomaticContact.objects.filter(summary__contains="Italian courts").exists()
+
+
+def test_every_organisation_has_its_logins_and_each_login_authenticates(loaded):
+    assert Organisation.objects.count() == len(ORGANISATIONS)
+    by_org = Counter(Membership.objects.values_list("organisation__slug", flat=True))
+    for spec in ORGANISATIONS:
+        assert by_org[spec.slug] == len(spec.roles), spec.slug
+    assert by_org["me-consulate-ny"] == 1
+    assert len(loaded.logins) == User.objects.count() == 42
+    for login in loaded.logins:
+        assert login.password == DEMO_PASSWORD
+        user = authenticate(username=login.username, password=login.password)
+        assert user is not None, login.username
+        assert user.memberships.get().role == login.role
+
+
+def test_loading_twice_creates_nothing_twice(loaded):
+    models = (
+        Organisation,
+        User,
+        Agreement,
+        Person,
+        Case,
+        Deadline,
+        AuditEvent,
+        DiplomaticContact,
+        PublicPosition,
+        Site,
+    )
+    before = {m.__name__: m.objects.count() for m in models}
+    with override_settings(DEBUG=True):
+        again = demo_load()
+    assert again == loaded.logins
+    assert {m.__name__: m.objects.count() for m in models} == before
+
+
+def test_the_audit_chain_verifies_and_records_the_load_once(loaded):
+    count, broken = audit_verify()
+    assert broken is None
+    assert count == AuditEvent.objects.count() > 500
+    assert AuditEvent.objects.filter(event_type=AuditEventType.DEMO_LOADED).count() == 1
+    assert AuditEvent.objects.order_by("-seq").first().event_type == AuditEventType.DEMO_LOADED
+
+
+def test_the_login_table_has_a_header_and_one_line_per_login(loaded):
+    lines = format_logins(loaded.logins).splitlines()
+    assert len(lines) == len(loaded.logins) + 1
+    assert lines[0].split() == ["USERNAME", "PASSWORD", "ORGANISATION", "COUNTRY", "ROLE"]
+    column = lines[0].index("PASSWORD")
+    assert all(line[column:].startswith(DEMO_PASSWORD) for line in lines[1:])
+    assert (
+        "xk-mia-caseworker"
+        in lines[1 + [x.username for x in loaded.logins].index("xk-mia-caseworker")]
+    )
