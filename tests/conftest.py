@@ -14,3 +14,21 @@ def world(db):  # type: ignore[no-untyped-def]
     from tests.factories import make_world
 
     return make_world()
+
+
+def pytest_collection_modifyitems(items):  # type: ignore[no-untyped-def]
+    """Every transactional test must use ``serialized_rollback=True``.
+
+    A flush after a transactional test without it re-creates content types and empties the
+    countries the migrations loaded; the next test that restores serialized data then fails on
+    duplicates, or finds no countries. Mixing the two kinds is an ordering bug waiting to
+    happen, so it is refused at collection.
+    """
+    for item in items:
+        marker = item.get_closest_marker("django_db")
+        if marker and marker.kwargs.get("transaction") and not marker.kwargs.get(
+            "serialized_rollback"
+        ):
+            raise pytest.UsageError(
+                f"{item.nodeid}: transactional tests need serialized_rollback=True"
+            )

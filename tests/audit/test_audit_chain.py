@@ -109,7 +109,7 @@ def test_the_database_itself_refuses_updates_on_postgresql():
         cursor.execute("UPDATE audit_auditevent SET object_id = 'x'")
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_audit_record_refuses_to_run_outside_a_transaction():
     with pytest.raises(RuntimeError):
         audit_record(event_type=AuditEventType.DEMO_LOADED, acting_user=None)

@@ -30,7 +30,9 @@ pytestmark = [
     pytest.mark.postgres,
     pytest.mark.skipif(connection.vendor != "postgresql",
                        reason="concurrency is tested on PostgreSQL (set DATABASE_URL)"),
-    pytest.mark.django_db(transaction=True),
+    # serialized_rollback: every transactional test restores the migration data the same way
+    # (see tests/conftest.py).
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
 ]
 
 
