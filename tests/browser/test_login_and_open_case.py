@@ -38,6 +38,11 @@ def kosovo_caseworker(monkeypatch):
     return next(x for x in logins if x.country == "XK" and x.role == "caseworker")
 
 
+def htmx_ready(page) -> None:  # type: ignore[no-untyped-def]
+    """htmx is a deferred script: the heading can be visible before it has wired the forms."""
+    page.wait_for_function("() => window.htmx !== undefined && document.readyState === 'complete'")
+
+
 def test_a_kosovo_caseworker_logs_in_and_opens_a_case(
     live_server, browser, kosovo_caseworker, screenshot_dir
 ):
@@ -72,6 +77,7 @@ def test_a_kosovo_caseworker_logs_in_and_opens_a_case(
 
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Cases").click()
     expect(page.get_by_role("heading", name="Cases", level=1)).to_be_visible()
+    htmx_ready(page)
     rows = page.locator("#case-results tbody tr")
     expect(rows.first).to_be_visible()
 
@@ -87,6 +93,7 @@ def test_a_kosovo_caseworker_logs_in_and_opens_a_case(
 
     expect(page.get_by_role("heading", level=1)).to_contain_text(case.person.family_name)
     expect(page.get_by_role("heading", name="History")).to_be_visible()
+    htmx_ready(page)
     history = page.locator("ol.history > li")
     expect(history.first).to_contain_text("Case opened")
     page.screenshot(path=str(screenshot_dir / "case.png"), full_page=True)
