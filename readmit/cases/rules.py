@@ -9,7 +9,7 @@ from readmit.agreements.models import Agreement
 from readmit.agreements.quota import period_containing
 from readmit.agreements.selectors import terms_at
 from readmit.cases.models import QuotaAllocation
-from readmit.cases.services import TransitionContext, register_transition_hook
+from readmit.cases.services import TAKE, TransitionContext, register_transition_hook
 from readmit.core.errors import TransitionRefused
 
 
@@ -65,6 +65,6 @@ def quota_release(context: TransitionContext) -> None:
 
 
 def register() -> None:
-    register_transition_hook("relocation", "select", quota_allocate)
+    register_transition_hook("relocation", "select", quota_allocate, order=TAKE)
     for action in ("withdraw", "decline"):
         register_transition_hook("relocation", action, quota_release)

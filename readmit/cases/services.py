@@ -100,6 +100,9 @@ def person_create(*, data: PersonInput, owner: Organisation, acting_user: User |
 
 
 def _next_reference(agreement: Agreement) -> str:
+    """The next ``PREFIX-00042`` of this agreement. The agreement row is locked first, so two
+    lists submitted at once cannot draw the same number."""
+    Agreement.objects.select_for_update().filter(id=agreement.id).first()
     prefix = agreement.reference.upper()[:12]
     count = Case.objects.filter(agreement=agreement).count() + 1
     while True:
@@ -163,11 +166,18 @@ def case_open(
 # A hook runs inside the transaction, after the table allowed the move and before the save;
 # it raises ``TransitionRefused`` to refuse, or records what the transition changes.
 TransitionHook = Callable[["TransitionContext"], None]
-_HOOKS: dict[tuple[str, str], list[TransitionHook]] = {}
+_HOOKS: dict[tuple[str, str], list[tuple[int, TransitionHook]]] = {}
+# Rules that judge the person run first; rules that take something (a quota place) run last,
+# so a refusal names the rule that really stands in the way and nothing is taken in vain.
+CHECK, TAKE = 100, 900
 
 
-def register_transition_hook(kind: str, action: str, hook: TransitionHook) -> None:
-    _HOOKS.setdefault((kind, action), []).append(hook)
+def register_transition_hook(
+    kind: str, action: str, hook: TransitionHook, *, order: int = CHECK
+) -> None:
+    hooks = _HOOKS.setdefault((kind, action), [])
+    hooks.append((order, hook))
+    hooks.sort(key=lambda item: item[0])  # stable: same order keeps registration order
 
 
 @dataclass
@@ -236,7 +246,7 @@ def case_transition(
             from_state=case.state,
             at=clock.now(),
         )
-        for hook in _HOOKS.get((case.kind, action), []):
+        for _, hook in _HOOKS.get((case.kind, action), []):
             hook(context)
         if transition.hold == "place":
             case.legal_hold = True

@@ -19,7 +19,6 @@ from readmit.core.errors import (
 )
 from tests.factories import make_agreement, make_case, make_user
 
-
 TRANSFER = {
     "planned_for": "2099-01-15T08:00:00+00:00",
     "route": "charter flight to Pristina",
@@ -218,3 +217,25 @@ def test_a_suspended_agreement_refuses_selection_but_still_allows_withdrawal(wor
         acting_user=world.user("us_caseworker"),
     )
     assert Case.objects.get(id=case.id).state == "withdrawn"
+
+
+def test_a_full_quota_does_not_hide_the_criterion_that_really_refuses(world):
+    agreement = make_agreement(
+        world.us,
+        world.xk,
+        terms={
+            "quota": {"limit": 0, "period": "rolling_year"},
+            "criteria": [{"rule": "nationality_in", "params": {"codes": ["CU"]}}],
+        },
+    )
+    sup = make_user(world.xk, Role.SUPERVISOR)
+    case = make_case(agreement, nationality="VE")
+    case_transition(case_id=case.id, action="recommend", acting_user=sup)
+    with pytest.raises(TransitionRefused) as refused:
+        case_transition(case_id=case.id, action="select", acting_user=sup)
+    assert refused.value.rule == "criteria"
+    eligible = make_case(agreement, nationality="CU")
+    case_transition(case_id=eligible.id, action="recommend", acting_user=sup)
+    with pytest.raises(TransitionRefused) as full:
+        case_transition(case_id=eligible.id, action="select", acting_user=sup)
+    assert full.value.rule == "quota-exceeded"

@@ -51,6 +51,7 @@ PURE_MODULES = [
     "readmit/deadlines",
     "readmit/agreements/criteria.py",
     "readmit/screening/matching",
+    "readmit/relocation/lists.py",
 ]
 
 
