@@ -18,7 +18,9 @@ def register(sub: Any, *, setup_django: Callable[[], None]) -> None:
 
     demo = sub.add_parser("demo", help="load the fictional demo data and print the demo logins")
     demo.add_argument(
-        "--reset", action="store_true", help="wipe the whole database (development only) and load the demo again"
+        "--reset",
+        action="store_true",
+        help="wipe the whole database (development only) and load the demo again",
     )
     demo.set_defaults(func=needs_django(cmd_demo))
 
@@ -26,6 +28,11 @@ def register(sub: Any, *, setup_django: Callable[[], None]) -> None:
     token.add_argument("username")
     token.add_argument("--name", default="", help="a label for the token")
     token.set_defaults(func=needs_django(cmd_createtoken))
+
+    sweep = sub.add_parser(
+        "sweep", help="daily work: amendments coming into force, stays nearing their end"
+    )
+    sweep.set_defaults(func=needs_django(cmd_sweep))
 
     audit = sub.add_parser("audit", help="audit log tools")
     audit_sub = audit.add_subparsers(dest="audit_command", required=True)
@@ -57,6 +64,17 @@ def cmd_createtoken(args: argparse.Namespace) -> int:
     _, secret = token_create(user=user, name=args.name, acting_user=None)
     print(secret)
     print("Store this token now: it is shown only once.", file=sys.stderr)
+    return 0
+
+
+def cmd_sweep(args: argparse.Namespace) -> int:
+    """Run from cron once a day (see docs/operations.md); safe to run more often."""
+    from readmit.agreements.services import agreement_terms_refresh_due
+    from readmit.relocation.services import stay_deadlines_sweep
+
+    refreshed = agreement_terms_refresh_due()
+    alerts = stay_deadlines_sweep()
+    print(f"terms refreshed on {refreshed} agreement(s); {alerts} stay alert(s) set")
     return 0
 
 
