@@ -111,7 +111,7 @@ def _work(pairs: list[tuple[Record, Record]], regions: _Regions, owner: int
 
 
 def _read_all(fd: int) -> bytes:
-    chunks = []
+    chunks: list[bytes] = []
     while True:
         data = os.read(fd, 1 << 20)
         if not data:

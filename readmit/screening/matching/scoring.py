@@ -10,6 +10,7 @@ import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Any
 
 from rapidfuzz.distance import OSA
 
@@ -535,19 +536,22 @@ def _name_ids(name: str) -> tuple[tuple[int, ...], float] | None:
     """Token ids of ``normalise(name)``, in order, and the sum of their uniform weights."""
     raws = name.split(" ") if _SIMPLE_NAME.fullmatch(name) else split_raw(name)
     get = _TOK_ID.get
-    ids = list(map(get, raws))
-    if None in ids:
+    found = list(map(get, raws))
+    ids: list[int]
+    if None in found:
         ids = []
         for raw in raws:
             token_id = get(raw)
             ids.append(_intern_raw(raw) if token_id is None else token_id)
+    else:
+        ids = found  # type: ignore[assignment]  # no None left: checked just above
     if not _SKIP_IDS.isdisjoint(ids):  # as normalise: drop particles unless nothing is left
         valid = [t for t in ids if t >= 0]
         ids = [t for t in valid if t not in _SKIP_IDS] or valid
     info: tuple[tuple[int, ...], float] | None = None
     if ids:
         weight = _TOK_WEIGHT
-        info = (tuple(ids), sum([weight[t] for t in ids]))  # type: ignore[index]
+        info = (tuple(ids), sum([weight[t] for t in ids]))
     _NAME_IDS[name] = info
     return info
 
@@ -739,19 +743,20 @@ def _score_fast(a: Record, b: Record) -> Match:
     if not fam_f and not fam_s and not first.aliases and not second.aliases:
         # the common case: one name each, no family hints
         best_first, best_second = first.name, second.name
-        info_f = name_ids.get(best_first, _MISSING)
+        # Any: a sentinel-or-value lookup on the hot path (see _MISSING).
+        info_f: Any = name_ids.get(best_first, _MISSING)
         if info_f is _MISSING:
             info_f = _name_ids(best_first)
-        info_s = name_ids.get(best_second, _MISSING)
+        info_s: Any = name_ids.get(best_second, _MISSING)
         if info_s is _MISSING:
             info_s = _name_ids(best_second)
         if info_f is None or info_s is None:
-            best_l = info_f[0] if info_f is not None else ()  # type: ignore[index]
-            best_r = info_s[0] if info_s is not None else ()  # type: ignore[index]
+            best_l = info_f[0] if info_f is not None else ()
+            best_r = info_s[0] if info_s is not None else ()
             best = _NO_ALIGNMENT
         else:
-            best_l, total_l = info_f  # type: ignore[misc]
-            best_r, total_r = info_s  # type: ignore[misc]
+            best_l, total_l = info_f
+            best_r, total_r = info_s
             best = _align_ids(best_l, total_l, _TOK_WEIGHT, best_r, total_r, _TOK_WEIGHT)
     else:
         best, best_l, best_r, best_first, best_second = _best_alignment(
