@@ -649,7 +649,8 @@ def relocation_people(today: dt.date, rng: random.Random) -> list[DemoPerson]:
 
     Stories: 12 recommended; 8 selected (the couple, 2 more, 1 under a legal hold,
     2 transfer scheduled, 1 in reception); 5 declined with reasons; 2 withdrawn; the rest
-    proposed.
+    proposed. Four proposed people are spelled again on the demo's Kosovo watchlist
+    (:mod:`readmit.demo.watchlist`); the loader declines the two whose match is confirmed.
     """
     notable = _notable_relocation_people(today)
     generated = [_generated_person(rng, today) for _ in range(RELOCATION_LIST_SIZE - len(notable))]

@@ -24,7 +24,17 @@ from readmit.audit.services import audit_verify
 from readmit.cases.models import Case, Deadline, IdentityDocument, Person, QuotaAllocation
 from readmit.core import clock
 from readmit.demo.load import DEMO_PASSWORD, ORGANISATIONS, DemoLogin, demo_load, format_logins
-from readmit.relocation.models import ReceptionStay
+from readmit.demo.watchlist import VARIANTS, WATCHLIST_SLUG
+from readmit.relocation.models import CriteriaEvaluation, ReceptionStay
+from readmit.screening.models import (
+    AgreementWatchlist,
+    ScreeningMatch,
+    ScreeningRun,
+    Watchlist,
+    WatchlistEntry,
+    WatchlistVersion,
+)
+from readmit.screening.selectors import watchlist_statuses
 
 SELECTED_STATES = ("selected", "transfer_scheduled", "in_reception")
 
@@ -87,7 +97,7 @@ def test_relocation_cases_move_through_the_workflow(loaded):
     assert sum(states[s] for s in SELECTED_STATES) == 8
     assert states["transfer_scheduled"] == 2
     assert states["in_reception"] == 1
-    assert states["declined"] == 5
+    assert states["declined"] == 7
     assert states["withdrawn"] == 2
     held = _cases("us-xk-relocation").get(legal_hold=True)
     assert held.state == "selected"
@@ -103,6 +113,67 @@ def test_quota_used_equals_the_selected_cases_and_stays_within_50(loaded):
     assert status.used == selected == 8
     assert status.used <= status.limit == 50
     assert QuotaAllocation.objects.filter(released_at__isnull=True).count() == 8
+
+
+def test_kosovo_owns_a_watchlist_the_agreement_uses_with_one_version(loaded):
+    watchlist = Watchlist.objects.get(slug=WATCHLIST_SLUG)
+    assert watchlist.owner.slug == "xk-mia"
+    assert "fictional" in watchlist.name
+    version = WatchlistVersion.objects.get(watchlist=watchlist)
+    assert version.number == 1
+    assert 30 <= version.entry_count == WatchlistEntry.objects.filter(version=version).count()
+    assert version.entry_count <= 60
+    agreement = Agreement.objects.get(reference="us-xk-relocation")
+    assert list(
+        AgreementWatchlist.objects.filter(agreement=agreement).values_list(
+            "watchlist__slug", flat=True
+        )
+    ) == [WATCHLIST_SLUG]
+    rules = [c["rule"] for c in agreement.terms["criteria"]]
+    assert "no_watchlist_match" in rules
+
+
+def test_screening_ran_over_the_whole_list_and_was_reviewed(loaded):
+    cases = _cases("us-xk-relocation")
+    run = ScreeningRun.objects.get(agreement__reference="us-xk-relocation")
+    assert run.status == "done"
+    assert run.cases.count() == cases.count() == 120
+    matches = ScreeningMatch.objects.filter(run=run)
+    assert Counter(matches.values_list("status", flat=True)) == {
+        "confirmed": 2,
+        "dismissed": 1,
+        "pending": 1,
+    }
+    assert {m.entry.external_id for m in matches} == {v.external_id for v in VARIANTS}
+    assert all(m.reason for m in matches.exclude(status="pending"))
+    for match in matches.filter(status="confirmed").select_related("case"):
+        assert match.case.state == "declined"
+        assert (
+            "Confirmed match on the Kosovo public-order watchlist"
+            in (match.case.data["decision"]["reason"])
+        )
+    assert matches.get(status="pending").case.state == "proposed"
+
+
+def test_every_selected_case_passes_the_watchlist_rule(loaded):
+    cases = list(_cases("us-xk-relocation"))
+    statuses = watchlist_statuses(cases)
+    selected = [c for c in cases if c.state in SELECTED_STATES]
+    assert len(selected) == 8
+    assert {statuses[c.id] for c in selected} == {"no_match"}
+    assert Counter(statuses.values()) == {
+        "no_match": 117,
+        "confirmed_match": 2,
+        "pending_review": 1,
+    }
+    # The select hook kept a passing evaluation, watchlist rule included, for each of them.
+    for case in selected:
+        event = AuditEvent.objects.get(case_id=case.id, data__action="select")
+        assert event.data["criteria"]["outcome"] == "pass"
+        evaluation = CriteriaEvaluation.objects.get(id=event.data["criteria"]["evaluation"])
+        outcomes = {r["rule"]: r["outcome"] for r in evaluation.results}
+        assert outcomes["no_watchlist_match"] == "pass"
+        assert set(outcomes.values()) == {"pass"}
 
 
 def test_a_family_moves_together(loaded):
@@ -211,6 +282,12 @@ def test_loading_twice_creates_nothing_twice(loaded):
         DiplomaticContact,
         PublicPosition,
         Site,
+        Watchlist,
+        WatchlistVersion,
+        WatchlistEntry,
+        AgreementWatchlist,
+        ScreeningRun,
+        ScreeningMatch,
     )
     before = {m.__name__: m.objects.count() for m in models}
     with override_settings(DEBUG=True):
