@@ -26,7 +26,7 @@ from readmit.accounts.access import (
 )
 from readmit.accounts.models import User
 from readmit.accounts.roles import CASE_READERS, CASE_WRITERS
-from readmit.agreements.models import Agreement, AgreementParty
+from readmit.agreements.models import Agreement, AgreementParty, AgreementStatus
 from readmit.agreements.selectors import quota_status
 from readmit.cases.models import AttachmentKind, Case, IdentityDocument
 from readmit.cases.selectors import (
@@ -39,6 +39,8 @@ from readmit.cases.selectors import (
 from readmit.cases.services import case_transition
 from readmit.cases.workflow import workflow_for
 from readmit.core.errors import ApplicationError, NotFound, PreconditionFailed
+from readmit.relocation.selectors import case_relocation_summary, proposal_lists
+from readmit.relocation.services import LIST_KINDS, WORKERS
 from readmit.web import presenters
 from readmit.web.errors import application_errors, is_htmx
 from readmit.web.forms import CaseFilterForm, TransitionForm
@@ -188,13 +190,20 @@ def _case_context(
     if failed and reason and failed not in allowed:
         kept_reason = reason  # the action is gone: show what was typed so it is not lost
     terms = case.agreement.parsed_terms
-    parties = case.agreement.parties.select_related("organisation", "organisation__country")
+    parties = list(case.agreement.parties.select_related("organisation", "organisation__country"))
+    position = standing(user, case.agreement)
+    relocation = case_relocation_summary(case) if case.kind in LIST_KINDS else None
+    stay = relocation.stay if relocation else None
     return {
         "case": case,
         "person": case.person,
         "agreement": case.agreement,
-        "parties": list(parties),
-        "my_side": standing(user, case.agreement).side,
+        "parties": parties,
+        "my_side": position.side,
+        "relocation": relocation,
+        "may_record_return_plan": bool(
+            stay is not None and stay.is_open and position.is_party and position.roles & WORKERS
+        ),
         "criminal_data_allowed": terms.data_sharing.criminal_data_allowed,
         "deadlines": list(case.deadlines.all()),
         "history": [presenters.history_line(e) for e in case_history(case)],
@@ -299,6 +308,9 @@ def agreement_detail(request: HttpRequest, agreement_id: uuid.UUID) -> HttpRespo
         else {}
     )
     states = [(s, by_state.get(s, 0)) for s in workflow_for(agreement.kind).states]
+    position = standing(user, agreement)
+    takes_lists = agreement.kind in LIST_KINDS
+    lists = list(proposal_lists(user, agreement)) if takes_lists else []
     return render(
         request,
         "web/agreement_detail.html",
@@ -315,6 +327,13 @@ def agreement_detail(request: HttpRequest, agreement_id: uuid.UUID) -> HttpRespo
             "reads_cases": reads_cases,
             "state_counts": states,
             "case_total": sum(by_state.values()),
-            "my_side": standing(user, agreement).side,
+            "my_side": position.side,
+            # The service refuses other kinds and agreements not in force: no dead link.
+            "may_propose_list": takes_lists
+            and agreement.status == AgreementStatus.IN_FORCE
+            and position.side == "sending"
+            and bool(position.roles & WORKERS),
+            "takes_lists": takes_lists,
+            "proposal_lists": lists,
         },
     )

@@ -44,3 +44,8 @@ def screenshot_dir(tmp_path: Path) -> Path:
     target = Path(os.environ.get("READMIT_SCREENSHOT_DIR") or tmp_path)
     target.mkdir(parents=True, exist_ok=True)
     return target
+
+
+def htmx_ready(page) -> None:  # type: ignore[no-untyped-def]
+    """htmx is a deferred script: the heading can be visible before it has wired the forms."""
+    page.wait_for_function("() => window.htmx !== undefined && document.readyState === 'complete'")

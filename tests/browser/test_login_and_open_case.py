@@ -13,6 +13,7 @@ import pytest
 from readmit.cases.models import Case
 from readmit.core.countries import all_countries
 from readmit.core.models import Country
+from tests.browser.conftest import htmx_ready
 
 pytestmark = [
     pytest.mark.browser,
@@ -36,11 +37,6 @@ def kosovo_caseworker(monkeypatch):
     )
     logins = demo_load()
     return next(x for x in logins if x.country == "XK" and x.role == "caseworker")
-
-
-def htmx_ready(page) -> None:  # type: ignore[no-untyped-def]
-    """htmx is a deferred script: the heading can be visible before it has wired the forms."""
-    page.wait_for_function("() => window.htmx !== undefined && document.readyState === 'complete'")
 
 
 def test_a_kosovo_caseworker_logs_in_and_opens_a_case(
