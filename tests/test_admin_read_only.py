@@ -15,8 +15,15 @@ def test_every_registered_admin_refuses_add_change_and_delete(rf, django_user_mo
     registered = admin.site._registry
     assert Case in registered and AuditEvent in registered
     for model, model_admin in registered.items():
-        if model._meta.app_label not in {"core", "accounts", "audit", "agreements", "cases",
-                                         "screening", "relocation"}:
+        if model._meta.app_label not in {
+            "core",
+            "accounts",
+            "audit",
+            "agreements",
+            "cases",
+            "screening",
+            "relocation",
+        }:
             continue
         assert not model_admin.has_add_permission(request), model
         assert not model_admin.has_change_permission(request), model

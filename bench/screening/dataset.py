@@ -195,8 +195,10 @@ def t_spanish(rng: random.Random, p: Person) -> str:
         family = [family[0], "y", family[1]]
     else:
         given = given[:1]
-    return n.strip_diacritics_naive(" ".join(given + family)) if rng.random() < 0.5 else " ".join(
-        given + family
+    return (
+        n.strip_diacritics_naive(" ".join(given + family))
+        if rng.random() < 0.5
+        else " ".join(given + family)
     )
 
 
@@ -287,8 +289,9 @@ def _observed(rng: random.Random, date: PartialDate) -> PartialDate:
     return date
 
 
-def _dates(rng: random.Random, left: Person, right: Person, slice_name: str, same: bool
-           ) -> tuple[PartialDate | None, PartialDate | None]:
+def _dates(
+    rng: random.Random, left: Person, right: Person, slice_name: str, same: bool
+) -> tuple[PartialDate | None, PartialDate | None]:
     if slice_name == "namesakes_birth_date":
         if same:
             return left.birth, _observed(rng, left.birth)
@@ -310,8 +313,12 @@ def _collapses(person: Person, name: str) -> bool:
     """
     mine = normalise(person.name)
     return all(
-        any(t.folded == m.folded or t.skeleton == m.skeleton
-            or (t.is_initial and m.folded.startswith(t.folded)) for m in mine)
+        any(
+            t.folded == m.folded
+            or t.skeleton == m.skeleton
+            or (t.is_initial and m.folded.startswith(t.folded))
+            for m in mine
+        )
         for t in normalise(name)
     )
 

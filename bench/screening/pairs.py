@@ -14,8 +14,7 @@ from readmit.screening.matching.batch import score_many
 from readmit.screening.matching.scoring import clear_caches
 
 
-def run_pairs(seed: int, per_slice: int,
-              out: Callable[[str], None] = print) -> dict[str, float]:
+def run_pairs(seed: int, per_slice: int, out: Callable[[str], None] = print) -> dict[str, float]:
     """Pairs per second for our scorer (with explanation) and the baseline, same pairs.
 
     The pairs are all distinct and the caches are cleared before each timed run, so only
@@ -36,9 +35,15 @@ def run_pairs(seed: int, per_slice: int,
         fuzz.token_sort_ratio(baseline_fold(a.name), baseline_fold(b.name), processor=None)
     baseline = len(pairs) / (time.perf_counter() - started)
     assert explained == len(pairs)
-    out(f"pair scoring: {len(pairs)} pairs with explanations; ours {ours:,.0f} pairs/s on 1"
+    out(
+        f"pair scoring: {len(pairs)} pairs with explanations; ours {ours:,.0f} pairs/s on 1"
         f" process, {ours_two:,.0f} pairs/s on 2 (score_many);"
         f" baseline (fold + token_sort_ratio, no explanation) {baseline:,.0f} pairs/s;"
-        f" ratio ours/baseline {ours / baseline:.2f} (1 process)")
-    return {"pairs": len(pairs), "ours_pairs_per_s": ours, "ours_2_jobs_pairs_per_s": ours_two,
-            "baseline_pairs_per_s": baseline}
+        f" ratio ours/baseline {ours / baseline:.2f} (1 process)"
+    )
+    return {
+        "pairs": len(pairs),
+        "ours_pairs_per_s": ours,
+        "ours_2_jobs_pairs_per_s": ours_two,
+        "baseline_pairs_per_s": baseline,
+    }

@@ -65,8 +65,9 @@ class Surnames:
 
     @classmethod
     def build(cls, culture: str, rng: random.Random, tail: int) -> Surnames:
-        names = list(dict.fromkeys([*_REAL_FAMILY[culture],
-                                    *synthetic_surnames(culture, tail, rng)]))
+        names = list(
+            dict.fromkeys([*_REAL_FAMILY[culture], *synthetic_surnames(culture, tail, rng)])
+        )
         weights = [1.0 / (rank + 10) for rank in range(len(names))]
         return cls(names, list(itertools.accumulate(weights)))
 
@@ -127,17 +128,22 @@ def watchlist(seed: int, size: int) -> list[Record]:
     for i in range(size):
         person = gen.person()
         aliases = (gen.spelling(person),) if rng.random() < 0.3 else ()
-        records.append(Record(
-            id=f"W{i}", name=gen.spelling(person), aliases=aliases,
-            birth_date=_birth(rng, person.birth),
-            nationality=rng.choice(("RS", "ME", "XK", "AL", "CU", "VE", "NI", "HT", None)),
-            document_number=f"D{rng.randrange(10**8):08d}" if rng.random() < 0.1 else None,
-        ))
+        records.append(
+            Record(
+                id=f"W{i}",
+                name=gen.spelling(person),
+                aliases=aliases,
+                birth_date=_birth(rng, person.birth),
+                nationality=rng.choice(("RS", "ME", "XK", "AL", "CU", "VE", "NI", "HT", None)),
+                document_number=f"D{rng.randrange(10**8):08d}" if rng.random() < 0.1 else None,
+            )
+        )
     return records
 
 
-def queries(seed: int, count: int, against: Sequence[Record], share_known: float = 0.2
-            ) -> list[Record]:
+def queries(
+    seed: int, count: int, against: Sequence[Record], share_known: float = 0.2
+) -> list[Record]:
     """Query records: ``share_known`` are respellings of watchlist names, the rest new."""
     gen = Generator(seed + 7)
     rng = gen.rng
@@ -145,8 +151,13 @@ def queries(seed: int, count: int, against: Sequence[Record], share_known: float
     for i in range(count):
         if against and rng.random() < share_known:
             target = rng.choice(against)
-            person = ds.Person("generic", "m", tuple(target.name.split()[:-1]) or ("X",),
-                               (target.name.split()[-1],), PartialDate(1970, 1, 1))
+            person = ds.Person(
+                "generic",
+                "m",
+                tuple(target.name.split()[:-1]) or ("X",),
+                (target.name.split()[-1],),
+                PartialDate(1970, 1, 1),
+            )
             name = ds.t_typos(rng, person) if rng.random() < 0.5 else target.name
             out.append(Record(f"Q{i}", name, birth_date=target.birth_date))
         else:

@@ -24,9 +24,46 @@ from readmit.screening.matching import Index, score
 _BASELINE_CYRILLIC = dict(
     zip(
         "абвгдежзийклмнопрстуфхцчшщъыьэюяђјљњћџ",
-        ["a", "b", "v", "g", "d", "e", "zh", "z", "i", "i", "k", "l", "m", "n", "o", "p", "r",
-         "s", "t", "u", "f", "kh", "ts", "ch", "sh", "shch", "", "y", "", "e", "iu", "ia",
-         "dj", "j", "lj", "nj", "c", "dzh"],
+        [
+            "a",
+            "b",
+            "v",
+            "g",
+            "d",
+            "e",
+            "zh",
+            "z",
+            "i",
+            "i",
+            "k",
+            "l",
+            "m",
+            "n",
+            "o",
+            "p",
+            "r",
+            "s",
+            "t",
+            "u",
+            "f",
+            "kh",
+            "ts",
+            "ch",
+            "sh",
+            "shch",
+            "",
+            "y",
+            "",
+            "e",
+            "iu",
+            "ia",
+            "dj",
+            "j",
+            "lj",
+            "nj",
+            "c",
+            "dzh",
+        ],
         strict=True,
     )
 )
@@ -41,8 +78,12 @@ def baseline_fold(text: str) -> str:
 
 
 def baseline_score(pair: LabelledPair) -> float:
-    return fuzz.token_sort_ratio(baseline_fold(pair.left.name), baseline_fold(pair.right.name),
-                                 processor=None) / 100.0
+    return (
+        fuzz.token_sort_ratio(
+            baseline_fold(pair.left.name), baseline_fold(pair.right.name), processor=None
+        )
+        / 100.0
+    )
 
 
 @dataclass(frozen=True)
@@ -84,8 +125,9 @@ def split(
     return tuning, testing
 
 
-def run_quality(seed: int, per_slice: int, population_size: int,
-                out: Callable[[str], None] = print) -> dict[str, dict[str, Figures]]:
+def run_quality(
+    seed: int, per_slice: int, population_size: int, out: Callable[[str], None] = print
+) -> dict[str, dict[str, Figures]]:
     """Build, tune, test and print the per-slice table; return the figures."""
     weights = Index(population(seed + 1, population_size))
     pairs = build_pairs(seed, per_slice)
@@ -94,8 +136,10 @@ def run_quality(seed: int, per_slice: int, population_size: int,
     def ours(pair: LabelledPair) -> float:
         return score(pair.left, pair.right, weigh=weights.weight, common=weights.is_common).score
 
-    matchers: dict[str, Callable[[LabelledPair], float]] = {"ours": ours,
-                                                           "baseline": baseline_score}
+    matchers: dict[str, Callable[[LabelledPair], float]] = {
+        "ours": ours,
+        "baseline": baseline_score,
+    }
     thresholds = {}
     for name, fn in matchers.items():
         thresholds[name] = tune([fn(p) for p in tuning], [p.same for p in tuning])
@@ -108,14 +152,22 @@ def run_quality(seed: int, per_slice: int, population_size: int,
             name: figures([test_scores[name][i] for i in idx], labels, thresholds[name])
             for name in matchers
         }
-    out(f"quality: seed={seed}, {per_slice} positives + {per_slice} hard negatives per slice,"
-        f" half tuning / half test; IDF from {population_size} generated names")
-    out(f"thresholds tuned on the tuning split: ours={thresholds['ours']:.2f}"
-        f" baseline={thresholds['baseline']:.2f}")
-    out(f"{'slice':26} {'ours P':>7} {'R':>6} {'F1':>6} | {'base P':>7} {'R':>6} {'F1':>6}"
-        f" | {'ΔF1':>6}")
+    out(
+        f"quality: seed={seed}, {per_slice} positives + {per_slice} hard negatives per slice,"
+        f" half tuning / half test; IDF from {population_size} generated names"
+    )
+    out(
+        f"thresholds tuned on the tuning split: ours={thresholds['ours']:.2f}"
+        f" baseline={thresholds['baseline']:.2f}"
+    )
+    out(
+        f"{'slice':26} {'ours P':>7} {'R':>6} {'F1':>6} | {'base P':>7} {'R':>6} {'F1':>6}"
+        f" | {'ΔF1':>6}"
+    )
     for slice_name, row in results.items():
         o, b = row["ours"], row["baseline"]
-        out(f"{slice_name:26} {o.precision:7.3f} {o.recall:6.3f} {o.f1:6.3f} |"
-            f" {b.precision:7.3f} {b.recall:6.3f} {b.f1:6.3f} | {o.f1 - b.f1:+6.3f}")
+        out(
+            f"{slice_name:26} {o.precision:7.3f} {o.recall:6.3f} {o.f1:6.3f} |"
+            f" {b.precision:7.3f} {b.recall:6.3f} {b.f1:6.3f} | {o.f1 - b.f1:+6.3f}"
+        )
     return results

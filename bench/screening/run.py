@@ -27,16 +27,37 @@ from bench.screening.quality import run_quality  # noqa: E402
 SEED = 20261129
 
 
-def run_speed(size: int, queries: int, jobs: int, recall_sample: int, baseline_sample: int
-              ) -> dict[str, float]:
+def run_speed(
+    size: int, queries: int, jobs: int, recall_sample: int, baseline_sample: int
+) -> dict[str, float]:
     """One watchlist size in a fresh interpreter, so that memory peaks do not mix."""
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT),
-                                                                    os.environ.get("PYTHONPATH")]))}
+    env = {
+        **os.environ,
+        "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])),
+    }
     result = subprocess.run(
-        [sys.executable, "-m", "bench.screening.speed", "--size", str(size), "--queries",
-         str(queries), "--jobs", str(jobs), "--recall-sample", str(recall_sample),
-         "--baseline-sample", str(baseline_sample), "--seed", str(SEED)],
-        cwd=ROOT, env=env, capture_output=True, text=True, check=True,
+        [
+            sys.executable,
+            "-m",
+            "bench.screening.speed",
+            "--size",
+            str(size),
+            "--queries",
+            str(queries),
+            "--jobs",
+            str(jobs),
+            "--recall-sample",
+            str(recall_sample),
+            "--baseline-sample",
+            str(baseline_sample),
+            "--seed",
+            str(SEED),
+        ],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
     )
     figures: dict[str, float] = json.loads(result.stdout.strip().splitlines()[-1])
     return figures
@@ -57,11 +78,16 @@ def print_speed(f: dict[str, float]) -> None:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--quick", action="store_true", help="small sizes, a few seconds")
-    parser.add_argument("--only", choices=("quality", "pairs", "speed"), action="append",
-                        help="run only these parts (repeatable)")
+    parser.add_argument(
+        "--only",
+        choices=("quality", "pairs", "speed"),
+        action="append",
+        help="run only these parts (repeatable)",
+    )
     parser.add_argument("--jobs", type=int, default=2, help="query processes (default 2)")
     args = parser.parse_args(argv)
     parts = set(args.only or ("quality", "pairs", "speed"))

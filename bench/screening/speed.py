@@ -91,13 +91,26 @@ def baseline_qps(names: list[str], sample: list, threshold: float) -> float:
     folded = [baseline_fold(name) for name in names]
     started = time.perf_counter()
     for record in sample:
-        process.extract(baseline_fold(record.name), folded, scorer=fuzz.token_sort_ratio,
-                        processor=None, score_cutoff=threshold * 100, limit=None)
+        process.extract(
+            baseline_fold(record.name),
+            folded,
+            scorer=fuzz.token_sort_ratio,
+            processor=None,
+            score_cutoff=threshold * 100,
+            limit=None,
+        )
     return len(sample) / (time.perf_counter() - started)
 
 
-def run(size: int, n_queries: int, jobs: int, recall_sample: int, baseline_sample: int,
-        seed: int, threshold: float = 0.8) -> dict[str, float | int]:
+def run(
+    size: int,
+    n_queries: int,
+    jobs: int,
+    recall_sample: int,
+    baseline_sample: int,
+    seed: int,
+    threshold: float = 0.8,
+) -> dict[str, float | int]:
     started = time.perf_counter()
     records = watchlist(seed, size)
     generated = time.perf_counter()
@@ -149,8 +162,9 @@ def main() -> None:
     parser.add_argument("--baseline-sample", type=int, default=20)
     parser.add_argument("--seed", type=int, default=20261129)
     args = parser.parse_args()
-    figures = run(args.size, args.queries, args.jobs, args.recall_sample,
-                  args.baseline_sample, args.seed)
+    figures = run(
+        args.size, args.queries, args.jobs, args.recall_sample, args.baseline_sample, args.seed
+    )
     print(json.dumps(figures))
 
 

@@ -111,6 +111,7 @@ DEFAULT_LABELS: dict[str, str] = {
 
 # Partial birth dates -------------------------------------------------------------------
 
+
 @dataclass(frozen=True)
 class AgeRange:
     """The youngest and oldest age a (possibly partial) birth date allows on a day."""
@@ -176,10 +177,12 @@ def minor_outcome(facts: PersonFacts, on: dt.date) -> tuple[Outcome, str]:
         return Outcome.PASS, f"is an adult (aged {_age_text(ages)} on {on.isoformat()})"
     return Outcome.UNKNOWN, (
         f"birth date too imprecise ({_birth_text(facts)}): the person may be 17 or 18 on "
-        f"{on.isoformat()}")
+        f"{on.isoformat()}"
+    )
 
 
 # The rules ------------------------------------------------------------------------------
+
 
 def _years_before(day: dt.date, years: int) -> dt.date:
     year = day.year - years
@@ -192,8 +195,9 @@ def _conviction_text(c: Conviction) -> str:
     return f"conviction for {c.offence or 'an unnamed offence'}{category}{when}"
 
 
-def _no_conviction_within_years(params: ConvictionParams, facts: PersonFacts, on: dt.date,
-                                exclusions: Exclusions | None) -> tuple[Outcome, str]:
+def _no_conviction_within_years(
+    params: ConvictionParams, facts: PersonFacts, on: dt.date, exclusions: Exclusions | None
+) -> tuple[Outcome, str]:
     years, categories = params.years, frozenset(params.categories)
     listed = f" in {', '.join(sorted(categories))}" if categories else ""
     if facts.convictions is None:
@@ -218,19 +222,24 @@ def _no_conviction_within_years(params: ConvictionParams, facts: PersonFacts, on
         more = f" ({len(recent) - 1} more)" if len(recent) > 1 else ""
         return Outcome.FAIL, f"{_conviction_text(latest)} is within {years} years{more}"
     if undated:
-        return Outcome.UNKNOWN, (f"{_conviction_text(undated[0])} has no date: cannot tell "
-                                 f"whether it is within {years} years")
+        return Outcome.UNKNOWN, (
+            f"{_conviction_text(undated[0])} has no date: cannot tell "
+            f"whether it is within {years} years"
+        )
     if uncategorised:
-        return Outcome.UNKNOWN, (f"{_conviction_text(uncategorised[0])} has no category: "
-                                 f"cannot tell whether it is{listed}")
+        return Outcome.UNKNOWN, (
+            f"{_conviction_text(uncategorised[0])} has no category: "
+            f"cannot tell whether it is{listed}"
+        )
     return Outcome.PASS, f"no conviction{listed} within {years} years (since {cutoff.isoformat()})"
 
 
 WATCHLIST_STATUSES = frozenset({"confirmed_match", "no_match", "pending_review"})
 
 
-def _no_watchlist_match(params: Any, facts: PersonFacts, on: dt.date,
-                        exclusions: Exclusions | None) -> tuple[Outcome, str]:
+def _no_watchlist_match(
+    params: Any, facts: PersonFacts, on: dt.date, exclusions: Exclusions | None
+) -> tuple[Outcome, str]:
     status = facts.watchlist_status
     if status == "confirmed_match":
         return Outcome.FAIL, "a watchlist match was confirmed"
@@ -243,12 +252,18 @@ def _no_watchlist_match(params: Any, facts: PersonFacts, on: dt.date,
     return Outcome.UNKNOWN, f"screening status '{status}' is not recognised"
 
 
-def _age_between(params: AgeParams, facts: PersonFacts, on: dt.date,
-                 exclusions: Exclusions | None) -> tuple[Outcome, str]:
+def _age_between(
+    params: AgeParams, facts: PersonFacts, on: dt.date, exclusions: Exclusions | None
+) -> tuple[Outcome, str]:
     low = params.min if params.min is not None else 0
     high = params.max
-    wanted = (f"between {low} and {high}" if params.min is not None and high is not None
-              else f"at least {low}" if high is None else f"at most {high}")
+    wanted = (
+        f"between {low} and {high}"
+        if params.min is not None and high is not None
+        else f"at least {low}"
+        if high is None
+        else f"at most {high}"
+    )
     ages = age_range(facts, on)
     if isinstance(ages, str):
         return Outcome.UNKNOWN, f"cannot tell the age: {ages}"
@@ -259,12 +274,14 @@ def _age_between(params: AgeParams, facts: PersonFacts, on: dt.date,
         return Outcome.PASS, f"{at}, {wanted}"
     if outside:
         return Outcome.FAIL, f"{at}, not {wanted}"
-    return Outcome.UNKNOWN, (f"birth date too imprecise ({_birth_text(facts)}): {at}, "
-                             f"which may or may not be {wanted}")
+    return Outcome.UNKNOWN, (
+        f"birth date too imprecise ({_birth_text(facts)}): {at}, which may or may not be {wanted}"
+    )
 
 
-def _nationality_in(params: NationalityParams, facts: PersonFacts, on: dt.date,
-                    exclusions: Exclusions | None) -> tuple[Outcome, str]:
+def _nationality_in(
+    params: NationalityParams, facts: PersonFacts, on: dt.date, exclusions: Exclusions | None
+) -> tuple[Outcome, str]:
     accepted = frozenset(params.codes)
     held = frozenset(n.strip().upper() for n in facts.nationalities if n.strip())
     if not held:
@@ -272,12 +289,15 @@ def _nationality_in(params: NationalityParams, facts: PersonFacts, on: dt.date,
     matching = sorted(held & accepted)
     if matching:
         return Outcome.PASS, f"nationality {', '.join(matching)} is among those accepted"
-    return Outcome.FAIL, (f"nationality {', '.join(sorted(held))} is not among those accepted "
-                          f"({', '.join(sorted(accepted))})")
+    return Outcome.FAIL, (
+        f"nationality {', '.join(sorted(held))} is not among those accepted "
+        f"({', '.join(sorted(accepted))})"
+    )
 
 
-def _no_pending_criminal_case(params: Any, facts: PersonFacts, on: dt.date,
-                              exclusions: Exclusions | None) -> tuple[Outcome, str]:
+def _no_pending_criminal_case(
+    params: Any, facts: PersonFacts, on: dt.date, exclusions: Exclusions | None
+) -> tuple[Outcome, str]:
     if facts.pending_criminal_case is None:
         return Outcome.UNKNOWN, "not known whether a criminal case is pending"
     if facts.pending_criminal_case:
@@ -285,8 +305,9 @@ def _no_pending_criminal_case(params: Any, facts: PersonFacts, on: dt.date,
     return Outcome.PASS, "no criminal case is pending"
 
 
-def excluded_group_check(facts: PersonFacts, exclusions: Exclusions | None,
-                         on: dt.date) -> tuple[Outcome, str]:
+def excluded_group_check(
+    facts: PersonFacts, exclusions: Exclusions | None, on: dt.date
+) -> tuple[Outcome, str]:
     """Whether the person belongs to a group the agreement excludes: FAIL = excluded."""
     if exclusions is None:
         return Outcome.UNKNOWN, "the agreement's exclusions were not given"
@@ -300,26 +321,34 @@ def excluded_group_check(facts: PersonFacts, exclusions: Exclusions | None,
             excluded.append(f"minors are excluded and the person {text}")
         elif outcome == Outcome.UNKNOWN:
             unknown.append(f"minors are excluded and {text}")
-    switches = ((exclusions.unaccompanied_minors, UNACCOMPANIED_MINOR, "unaccompanied minors"),
-                (exclusions.pregnant, PREGNANT, "pregnant women"))
+    switches = (
+        (exclusions.unaccompanied_minors, UNACCOMPANIED_MINOR, "unaccompanied minors"),
+        (exclusions.pregnant, PREGNANT, "pregnant women"),
+    )
     wants_vulnerabilities = exclusions.vulnerable or any(on_ for on_, _, _ in switches)
-    vulnerabilities = (None if facts.vulnerabilities is None
-                       else frozenset(v.strip().lower() for v in facts.vulnerabilities))
+    vulnerabilities = (
+        None
+        if facts.vulnerabilities is None
+        else frozenset(v.strip().lower() for v in facts.vulnerabilities)
+    )
     if wants_vulnerabilities and vulnerabilities is None:
         unknown.append("vulnerabilities have not been assessed")
     for switched_on, flag, group in switches:
         if switched_on:
             checked.append(group)
             if vulnerabilities is not None and flag in vulnerabilities:
-                excluded.append(f"{group} are excluded and the person is recorded as "
-                                f"{flag.replace('_', ' ')}")
+                excluded.append(
+                    f"{group} are excluded and the person is recorded as {flag.replace('_', ' ')}"
+                )
     if exclusions.vulnerable:
         checked.append("vulnerable people")
         if vulnerabilities is not None:
             other = sorted(vulnerabilities - {PREGNANT, UNACCOMPANIED_MINOR})
             if other:
-                excluded.append("vulnerable people are excluded and the person is recorded "
-                                f"with: {', '.join(v.replace('_', ' ') for v in other)}")
+                excluded.append(
+                    "vulnerable people are excluded and the person is recorded "
+                    f"with: {', '.join(v.replace('_', ' ') for v in other)}"
+                )
     if excluded:
         return Outcome.FAIL, "; ".join(excluded)
     if unknown:
@@ -329,8 +358,9 @@ def excluded_group_check(facts: PersonFacts, exclusions: Exclusions | None,
     return Outcome.PASS, f"not in an excluded group ({', '.join(checked)})"
 
 
-def _not_excluded_group(params: Any, facts: PersonFacts, on: dt.date,
-                        exclusions: Exclusions | None) -> tuple[Outcome, str]:
+def _not_excluded_group(
+    params: Any, facts: PersonFacts, on: dt.date, exclusions: Exclusions | None
+) -> tuple[Outcome, str]:
     return excluded_group_check(facts, exclusions, on)
 
 
@@ -353,34 +383,43 @@ def _sentence(text: str) -> str:
     return text[0].upper() + text[1:] + ("" if text.endswith(".") else ".")
 
 
-def evaluate_one(criterion: Criterion, facts: PersonFacts, *, on: dt.date,
-                 exclusions: Exclusions | None = None) -> RuleResult:
+def evaluate_one(
+    criterion: Criterion, facts: PersonFacts, *, on: dt.date, exclusions: Exclusions | None = None
+) -> RuleResult:
     rule = str(criterion.rule)
     label = criterion.label or DEFAULT_LABELS.get(rule, rule.replace("_", " ").capitalize())
     evaluator = EVALUATORS.get(rule)
     params_model = CRITERION_PARAMS.get(rule)
     if evaluator is None or params_model is None:  # pydantic refuses these; guard anyway
-        return RuleResult(rule, label, Outcome.UNKNOWN,
-                          f"Rule '{rule}' is not known to this version of Readmit.")
+        return RuleResult(
+            rule, label, Outcome.UNKNOWN, f"Rule '{rule}' is not known to this version of Readmit."
+        )
     try:
         params = params_model.model_validate(criterion.params)
     except ValidationError as exc:
         fields = ", ".join(".".join(map(str, e["loc"])) or rule for e in exc.errors())
-        return RuleResult(rule, label, Outcome.UNKNOWN,
-                          f"Rule '{rule}' is misconfigured ({fields}); ask an administrator.")
+        return RuleResult(
+            rule,
+            label,
+            Outcome.UNKNOWN,
+            f"Rule '{rule}' is misconfigured ({fields}); ask an administrator.",
+        )
     outcome, explanation = evaluator(params, facts, on, exclusions)
     return RuleResult(rule, label, outcome, _sentence(explanation))
 
 
-def evaluate(criteria: Sequence[Criterion], facts: PersonFacts, *, on: dt.date,
-             exclusions: Exclusions | None = None) -> Evaluation:
+def evaluate(
+    criteria: Sequence[Criterion],
+    facts: PersonFacts,
+    *,
+    on: dt.date,
+    exclusions: Exclusions | None = None,
+) -> Evaluation:
     """Every criterion for one person on the decision date ``on``, in the agreement's order."""
-    return Evaluation(tuple(evaluate_one(c, facts, on=on, exclusions=exclusions)
-                            for c in criteria))
+    return Evaluation(tuple(evaluate_one(c, facts, on=on, exclusions=exclusions) for c in criteria))
 
 
-def excluded_group_reason(facts: PersonFacts, exclusions: Exclusions,
-                          on: dt.date) -> str | None:
+def excluded_group_reason(facts: PersonFacts, exclusions: Exclusions, on: dt.date) -> str | None:
     """Why the person is in a group the agreement excludes, or None if they are not.
 
     Only a definite exclusion gives a reason; "cannot tell" (e.g. vulnerabilities not
@@ -393,6 +432,7 @@ def excluded_group_reason(facts: PersonFacts, exclusions: Exclusions,
 
 
 # Building facts from stored records --------------------------------------------------------
+
 
 def _parse_date(value: object) -> dt.date | None:
     if isinstance(value, dt.date):
@@ -416,7 +456,11 @@ def convictions_from_records(
     if records is None:
         return None
     return tuple(
-        Conviction(offence=str(r.get("offence") or ""), category=str(r.get("category") or ""),
-                   date=_parse_date(r.get("date")),
-                   country=(str(r["country"]) if r.get("country") else None))
-        for r in records)
+        Conviction(
+            offence=str(r.get("offence") or ""),
+            category=str(r.get("category") or ""),
+            date=_parse_date(r.get("date")),
+            country=(str(r["country"]) if r.get("country") else None),
+        )
+        for r in records
+    )

@@ -58,7 +58,9 @@ def check_status_change(current: str, target: str) -> Status:
     except ValueError:
         raise TransitionRefused(
             f"'{target}' is not an agreement status; known statuses: "
-            f"{', '.join(s.value for s in Status)}.", rule="agreement-lifecycle") from None
+            f"{', '.join(s.value for s in Status)}.",
+            rule="agreement-lifecycle",
+        ) from None
     allowed = allowed_next(current)
     if wanted not in allowed:
         if not allowed:
@@ -67,7 +69,8 @@ def check_status_change(current: str, target: str) -> Status:
             detail = f"from there it can only move to: {', '.join(sorted(allowed))}"
         raise TransitionRefused(
             f"An agreement that is '{current}' cannot become '{wanted.value}'; {detail}.",
-            rule="agreement-lifecycle")
+            rule="agreement-lifecycle",
+        )
     return wanted
 
 

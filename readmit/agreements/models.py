@@ -35,8 +35,9 @@ class Agreement(BaseModel):
     reference = models.SlugField(max_length=60, unique=True)
     title = models.CharField(max_length=200)
     kind = models.CharField(max_length=20, choices=AgreementKind.choices)
-    status = models.CharField(max_length=20, choices=AgreementStatus.choices,
-                              default=AgreementStatus.APPROACHED)
+    status = models.CharField(
+        max_length=20, choices=AgreementStatus.choices, default=AgreementStatus.APPROACHED
+    )
     terms = models.JSONField(default=dict, help_text="Validated by AgreementTerms.")
     signed_on = models.DateField(null=True, blank=True)
     in_force_from = models.DateField(null=True, blank=True)
@@ -46,10 +47,12 @@ class Agreement(BaseModel):
     class Meta:
         ordering = ["reference"]
         constraints = [
-            models.CheckConstraint(condition=models.Q(kind__in=AgreementKind.values),
-                                   name="agreement_kind_valid"),
-            models.CheckConstraint(condition=models.Q(status__in=AgreementStatus.values),
-                                   name="agreement_status_valid"),
+            models.CheckConstraint(
+                condition=models.Q(kind__in=AgreementKind.values), name="agreement_kind_valid"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(status__in=AgreementStatus.values), name="agreement_status_valid"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -79,14 +82,16 @@ class Agreement(BaseModel):
 
 class AgreementParty(BaseModel):
     agreement = models.ForeignKey(Agreement, on_delete=models.CASCADE, related_name="parties")
-    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT,
-                                     related_name="agreement_parties")
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="agreement_parties"
+    )
     side = models.CharField(max_length=10, choices=PartySide.choices)
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["agreement", "organisation"],
-                                    name="party_once_per_agreement"),
+            models.UniqueConstraint(
+                fields=["agreement", "organisation"], name="party_once_per_agreement"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -168,23 +173,28 @@ class PublicPosition(BaseModel):
 class AgreementStatusChange(BaseModel):
     """One move in the agreement's lifecycle: when, from what, to what, on what source."""
 
-    agreement = models.ForeignKey(Agreement, on_delete=models.CASCADE,
-                                  related_name="status_changes")
+    agreement = models.ForeignKey(
+        Agreement, on_delete=models.CASCADE, related_name="status_changes"
+    )
     on = models.DateField(
-        help_text="When the change took effect (signature, entry into force ...).")
+        help_text="When the change took effect (signature, entry into force ...)."
+    )
     from_status = models.CharField(max_length=20, choices=AgreementStatus.choices)
     to_status = models.CharField(max_length=20, choices=AgreementStatus.choices)
     source = models.TextField(
-        help_text="Where this is known from: a note, a gazette, a press release.")
+        help_text="Where this is known from: a note, a gazette, a press release."
+    )
     reason = models.TextField(blank=True)
-    changed_by = models.ForeignKey(User, on_delete=models.PROTECT, null=True, blank=True,
-                                   related_name="+")
+    changed_by = models.ForeignKey(
+        User, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
 
     class Meta:
         ordering = ["agreement", "on", "created_at"]
         constraints = [
-            models.CheckConstraint(condition=~models.Q(from_status=models.F("to_status")),
-                                   name="status_change_changes"),
+            models.CheckConstraint(
+                condition=~models.Q(from_status=models.F("to_status")), name="status_change_changes"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -204,16 +214,19 @@ class AgreementVersion(BaseModel):
     valid_from = models.DateTimeField()
     reason = models.TextField(blank=True)
     source = models.TextField(blank=True)
-    recorded_by = models.ForeignKey(User, on_delete=models.PROTECT, null=True, blank=True,
-                                    related_name="+")
+    recorded_by = models.ForeignKey(
+        User, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
 
     class Meta:
         ordering = ["agreement", "number"]
         constraints = [
-            models.UniqueConstraint(fields=["agreement", "number"],
-                                    name="agreement_version_number_unique"),
-            models.CheckConstraint(condition=models.Q(number__gte=1),
-                                   name="agreement_version_number_positive"),
+            models.UniqueConstraint(
+                fields=["agreement", "number"], name="agreement_version_number_unique"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(number__gte=1), name="agreement_version_number_positive"
+            ),
         ]
 
     def __str__(self) -> str:

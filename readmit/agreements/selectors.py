@@ -22,8 +22,10 @@ def version_at(agreement: Agreement, when: dt.datetime) -> AgreementVersion | No
     if timezone.is_naive(when):
         raise ValueError("terms_at needs a timezone-aware datetime")
     versions = AgreementVersion.objects.filter(agreement=agreement)
-    return (versions.filter(valid_from__lte=when).order_by("-valid_from", "-number").first()
-            or versions.order_by("number").first())
+    return (
+        versions.filter(valid_from__lte=when).order_by("-valid_from", "-number").first()
+        or versions.order_by("number").first()
+    )
 
 
 def terms_at(agreement: Agreement, when: dt.datetime) -> AgreementTerms:
@@ -54,8 +56,9 @@ def quota_status(agreement: Agreement, *, day: dt.date | None = None) -> QuotaSt
     terms = terms_at(agreement, _moment_of(day))
     if terms.quota is None:
         return None
-    period = period_containing(terms.quota, day=day, in_force_from=agreement.in_force_from,
-                               ends_on=agreement.ends_on)
+    period = period_containing(
+        terms.quota, day=day, in_force_from=agreement.in_force_from, ends_on=agreement.ends_on
+    )
     used = 0
     if period is not None:
         from readmit.cases.models import QuotaAllocation
@@ -67,10 +70,16 @@ def quota_status(agreement: Agreement, *, day: dt.date | None = None) -> QuotaSt
 
 
 def agreement_versions(agreement: Agreement) -> QuerySet[AgreementVersion]:
-    return AgreementVersion.objects.filter(agreement=agreement).select_related(
-        "recorded_by").order_by("number")
+    return (
+        AgreementVersion.objects.filter(agreement=agreement)
+        .select_related("recorded_by")
+        .order_by("number")
+    )
 
 
 def status_history(agreement: Agreement) -> QuerySet[AgreementStatusChange]:
-    return AgreementStatusChange.objects.filter(agreement=agreement).select_related(
-        "changed_by").order_by("on", "created_at")
+    return (
+        AgreementStatusChange.objects.filter(agreement=agreement)
+        .select_related("changed_by")
+        .order_by("on", "created_at")
+    )

@@ -26,9 +26,9 @@ class _Strict(BaseModel):
 
 
 class QuotaPeriod(StrEnum):
-    ROLLING_YEAR = "rolling_year"      # 12 months from entry into force, then the next 12 ...
+    ROLLING_YEAR = "rolling_year"  # 12 months from entry into force, then the next 12 ...
     CALENDAR_YEAR = "calendar_year"
-    WHOLE_TERM = "whole_term"          # one quota for the agreement's whole life
+    WHOLE_TERM = "whole_term"  # one quota for the agreement's whole life
 
 
 class Quota(_Strict):
@@ -39,14 +39,16 @@ class Quota(_Strict):
 class TimeLimitTerm(_Strict):
     amount: int = Field(gt=0)
     unit: Literal["calendar_days", "working_days", "months", "hours"]
-    start_event: str = Field(default="", max_length=80,
-                             description="What starts the clock, e.g. 'application received'.")
+    start_event: str = Field(
+        default="", max_length=80, description="What starts the clock, e.g. 'application received'."
+    )
     roll_forward: bool = True
 
 
 class Capacity(_Strict):
-    max_present: int | None = Field(default=None, ge=0,
-                                    description="People present at once, all sites together.")
+    max_present: int | None = Field(
+        default=None, ge=0, description="People present at once, all sites together."
+    )
     max_per_year: int | None = Field(default=None, ge=0)
 
 
@@ -66,7 +68,8 @@ class ConvictionParams(_Strict):
     years: int = Field(gt=0, le=100, description="Look-back window from the decision date.")
     categories: list[str] = Field(
         default_factory=list,
-        description="Offence categories that count (e.g. violent, sexual); empty: all.")
+        description="Offence categories that count (e.g. violent, sexual); empty: all.",
+    )
 
     @field_validator("categories")
     @classmethod
@@ -110,8 +113,12 @@ class NationalityParams(_Strict):
 
 
 CriterionRule = Literal[
-    "no_conviction_within_years", "no_watchlist_match", "age_between",
-    "nationality_in", "no_pending_criminal_case", "not_excluded_group",
+    "no_conviction_within_years",
+    "no_watchlist_match",
+    "age_between",
+    "nationality_in",
+    "no_pending_criminal_case",
+    "not_excluded_group",
 ]
 
 # Each rule's settings, validated when the terms are: a typo in a parameter is refused with
@@ -144,14 +151,16 @@ class Criterion(_Strict):
             parsed = model.model_validate(value)
         except ValidationError as exc:
             problems = "; ".join(
-                f"{'.'.join(map(str, e['loc'])) or rule}: {e['msg']}" for e in exc.errors())
+                f"{'.'.join(map(str, e['loc'])) or rule}: {e['msg']}" for e in exc.errors()
+            )
             raise ValueError(f"{rule} parameters are invalid ({problems})") from None
         return parsed.model_dump(exclude_none=True)
 
 
 class DataSharing(_Strict):
-    categories: list[str] = Field(default_factory=lambda: [
-        "identity", "nationality", "documents", "travel", "medical_needs"])
+    categories: list[str] = Field(
+        default_factory=lambda: ["identity", "nationality", "documents", "travel", "medical_needs"]
+    )
     criminal_data_allowed: bool = False
     onward_sharing_needs_consent: bool = True
     retention_days: int = Field(default=730, gt=0)
@@ -174,7 +183,10 @@ class AgreementTerms(_Strict):
 
     @model_validator(mode="after")
     def _urgent_notice_not_longer(self) -> AgreementTerms:
-        if (self.notice_hours is not None and self.urgent_notice_hours is not None
-                and self.urgent_notice_hours > self.notice_hours):
+        if (
+            self.notice_hours is not None
+            and self.urgent_notice_hours is not None
+            and self.urgent_notice_hours > self.notice_hours
+        ):
             raise ValueError("urgent_notice_hours cannot exceed notice_hours")
         return self

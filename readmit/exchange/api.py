@@ -34,13 +34,16 @@ The inter-state exchange API of Readmit. Authenticate with `Authorization: Beare
 
 # Operations that answer the case's version as an ``ETag`` header.
 ETAG_OPERATIONS = frozenset({"case_detail", "case_transition"})
-ETAG_HEADER = {"description": "The case's version; send it back in If-Match / If-None-Match.",
-               "schema": {"type": "string"}}
+ETAG_HEADER = {
+    "description": "The case's version; send it back in If-Match / If-None-Match.",
+    "schema": {"type": "string"},
+}
 
 
 class ExchangeAPI(NinjaAPI):
-    def get_openapi_schema(self, *, path_prefix: str | None = None,
-                           path_params: dict[str, Any] | None = None) -> OpenAPISchema:
+    def get_openapi_schema(
+        self, *, path_prefix: str | None = None, path_params: dict[str, Any] | None = None
+    ) -> OpenAPISchema:
         """Ninja's document, with error responses declared as ``application/problem+json``
         and the ``ETag`` header declared where it is sent."""
         schema = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
@@ -50,8 +53,10 @@ class ExchangeAPI(NinjaAPI):
                     content = response.get("content")
                     if int(status) >= 400 and content and "application/json" in content:
                         content[errors.PROBLEM_CONTENT_TYPE] = content.pop("application/json")
-                    if (operation.get("operationId") in ETAG_OPERATIONS
-                            and int(status) in (200, 304)):
+                    if operation.get("operationId") in ETAG_OPERATIONS and int(status) in (
+                        200,
+                        304,
+                    ):
                         response.setdefault("headers", {})["ETag"] = ETAG_HEADER
         return schema
 
@@ -82,10 +87,15 @@ def _problem_for_method_not_allowed(view: View) -> View:
     def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         response = view(request, *args, **kwargs)
         if response.status_code == 405 and not response.get("Content-Type", "").startswith(
-                errors.PROBLEM_CONTENT_TYPE):
+            errors.PROBLEM_CONTENT_TYPE
+        ):
             problem = errors.problem_response(
-                request, status=405, slug="method-not-allowed", title="Method not allowed",
-                detail=f"{request.method} is not allowed here; allowed: {response['Allow']}.")
+                request,
+                status=405,
+                slug="method-not-allowed",
+                title="Method not allowed",
+                detail=f"{request.method} is not allowed here; allowed: {response['Allow']}.",
+            )
             problem["Allow"] = response["Allow"]
             return problem
         return response

@@ -55,17 +55,27 @@ def problem_type(slug: str) -> str:
 
 
 def problem_response(
-    request: HttpRequest, *, status: int, slug: str, title: str, detail: str,
-    extra: Mapping[str, Any] | None = None, headers: Mapping[str, str] | None = None,
+    request: HttpRequest,
+    *,
+    status: int,
+    slug: str,
+    title: str,
+    detail: str,
+    extra: Mapping[str, Any] | None = None,
+    headers: Mapping[str, str] | None = None,
 ) -> HttpResponse:
     body: dict[str, Any] = {
-        "type": problem_type(slug), "title": title, "status": status, "detail": detail,
+        "type": problem_type(slug),
+        "title": title,
+        "status": status,
+        "detail": detail,
         "instance": request.path,
     }
     for key, value in (extra or {}).items():
         body.setdefault(key, value)
-    response = HttpResponse(json.dumps(body, default=str), status=status,
-                            content_type=PROBLEM_CONTENT_TYPE)
+    response = HttpResponse(
+        json.dumps(body, default=str), status=status, content_type=PROBLEM_CONTENT_TYPE
+    )
     for name, value in (headers or {}).items():
         response[name] = value
     return response
@@ -73,8 +83,13 @@ def problem_response(
 
 def _field_errors(errors: Iterable[Mapping[str, Any]]) -> list[dict[str, Any]]:
     """``{loc, msg}`` only: pydantic's context may hold objects that are not JSON."""
-    return [{"loc": [p if isinstance(p, int) else str(p) for p in e.get("loc", ())],
-             "msg": str(e.get("msg", ""))} for e in errors]
+    return [
+        {
+            "loc": [p if isinstance(p, int) else str(p) for p in e.get("loc", ())],
+            "msg": str(e.get("msg", "")),
+        }
+        for e in errors
+    ]
 
 
 def application_error(request: HttpRequest, exc: ApplicationError) -> HttpResponse:
@@ -84,30 +99,45 @@ def application_error(request: HttpRequest, exc: ApplicationError) -> HttpRespon
     if isinstance(exc, ValidationFailed):
         extra["errors"] = _field_errors(exc.errors)
     headers = {"WWW-Authenticate": 'Bearer realm="readmit"'} if exc.status == 401 else None
-    return problem_response(request, status=exc.status, slug=exc.type, title=exc.title,
-                            detail=exc.message, extra=extra, headers=headers)
+    return problem_response(
+        request,
+        status=exc.status,
+        slug=exc.type,
+        title=exc.title,
+        detail=exc.message,
+        extra=extra,
+        headers=headers,
+    )
 
 
 def validation_error(request: HttpRequest, exc: NinjaValidationError) -> HttpResponse:
     errors = _field_errors(exc.errors)
     named = ", ".join(".".join(map(str, e["loc"])) for e in errors)
     return application_error(
-        request, ValidationFailed(f"The request is invalid: {named}.", errors=errors))
+        request, ValidationFailed(f"The request is invalid: {named}.", errors=errors)
+    )
 
 
 def authentication_error(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
-    return application_error(request, Unauthenticated(
-        "A valid API token is required: send 'Authorization: Bearer <token>'."))
+    return application_error(
+        request,
+        Unauthenticated("A valid API token is required: send 'Authorization: Bearer <token>'."),
+    )
 
 
 def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
     if exc.status_code == 400 and str(exc).startswith("Cannot parse request body"):
         # Ninja's message for a body that is not JSON: name the body as the bad field.
-        return application_error(request, ValidationFailed(
-            "The request body is not valid JSON.",
-            errors=[{"loc": ["body"], "msg": "malformed JSON"}]))
-    return problem_response(request, status=exc.status_code, slug="http-error",
-                            title="Request refused", detail=str(exc))
+        return application_error(
+            request,
+            ValidationFailed(
+                "The request body is not valid JSON.",
+                errors=[{"loc": ["body"], "msg": "malformed JSON"}],
+            ),
+        )
+    return problem_response(
+        request, status=exc.status_code, slug="http-error", title="Request refused", detail=str(exc)
+    )
 
 
 def not_found(request: HttpRequest, exc: Exception) -> HttpResponse:
@@ -116,9 +146,13 @@ def not_found(request: HttpRequest, exc: Exception) -> HttpResponse:
 
 def server_error(request: HttpRequest, exc: Exception) -> HttpResponse:
     logger.exception("Unexpected error in the exchange API", exc_info=exc)
-    return problem_response(request, status=500, slug="internal-error",
-                            title="Internal server error",
-                            detail="An unexpected error occurred; it has been logged.")
+    return problem_response(
+        request,
+        status=500,
+        slug="internal-error",
+        title="Internal server error",
+        detail="An unexpected error occurred; it has been logged.",
+    )
 
 
 HANDLERS: list[tuple[type[Exception], Callable[..., HttpResponse]]] = [

@@ -39,17 +39,20 @@ def decode_cursor(cursor: str) -> tuple[dt.datetime, uuid.UUID]:
     except (binascii.Error, UnicodeDecodeError, ValueError, TypeError, AttributeError):
         raise ValidationFailed(
             "The cursor is not one this API handed out; start again without it.",
-            errors=[{"loc": CURSOR_LOC, "msg": "invalid cursor"}]) from None
+            errors=[{"loc": CURSOR_LOC, "msg": "invalid cursor"}],
+        ) from None
 
 
-def paginate(queryset: QuerySet[M], *, cursor: str | None,
-             limit: int) -> tuple[list[M], str | None]:
+def paginate(
+    queryset: QuerySet[M], *, cursor: str | None, limit: int
+) -> tuple[list[M], str | None]:
     """One page, newest first, and the cursor of the next page (None on the last one)."""
     queryset = queryset.order_by("-created_at", "-id")
     if cursor:
         created_at, pk = decode_cursor(cursor)
-        queryset = queryset.filter(Q(created_at__lt=created_at)
-                                   | Q(created_at=created_at, id__lt=pk))
+        queryset = queryset.filter(
+            Q(created_at__lt=created_at) | Q(created_at=created_at, id__lt=pk)
+        )
     items = list(queryset[: limit + 1])
     if len(items) <= limit:
         return items, None

@@ -27,9 +27,11 @@ UuidStr = Annotated[str, WithJsonSchema({"type": "string", "format": "uuid"})]
 
 # Errors ------------------------------------------------------------------------------------
 
+
 class FieldError(Schema):
-    loc: list[str | int] = Field(description="Where the bad value is, e.g. "
-                                             '["body", "payload", "action"].')
+    loc: list[str | int] = Field(
+        description='Where the bad value is, e.g. ["body", "payload", "action"].'
+    )
     msg: str
 
 
@@ -42,11 +44,11 @@ class Problem(Schema):
     detail: str
     instance: str | None = None
     rule: str | None = Field(default=None, description="What refused a transition (409 only).")
-    errors: list[FieldError] | None = Field(default=None,
-                                            description="Each bad field (422 only).")
+    errors: list[FieldError] | None = Field(default=None, description="Each bad field (422 only).")
 
 
 # Agreements --------------------------------------------------------------------------------
+
 
 class OrganisationOut(Schema):
     id: uuid.UUID
@@ -86,8 +88,9 @@ class AgreementOut(Schema):
     reference: str
     title: str
     kind: AgreementKindName
-    status: str = Field(description="approached, negotiating, signed, in_force, suspended "
-                                    "or ended.")
+    status: str = Field(
+        description="approached, negotiating, signed, in_force, suspended or ended."
+    )
     parties: list[PartyOut]
     in_force_from: dt.date | None
     ends_on: dt.date | None
@@ -100,36 +103,57 @@ def agreement_out(agreement: Agreement) -> AgreementOut:
     terms = agreement.parsed_terms
     quota = quota_status(agreement)
     return AgreementOut(
-        id=agreement.id, reference=agreement.reference, title=agreement.title,
+        id=agreement.id,
+        reference=agreement.reference,
+        title=agreement.title,
         kind=agreement.kind,  # type: ignore[arg-type]
         status=agreement.status,
         parties=[
-            PartyOut(organisation=OrganisationOut(id=p.organisation.id, name=p.organisation.name,
-                                                  slug=p.organisation.slug),
-                     country=p.organisation.country_id, side=p.side)  # type: ignore[arg-type]
+            PartyOut(
+                organisation=OrganisationOut(
+                    id=p.organisation.id, name=p.organisation.name, slug=p.organisation.slug
+                ),
+                country=p.organisation.country_id,
+                side=p.side,  # type: ignore[arg-type]  # one of the PartySide values
+            )
             for p in agreement.parties.all()
         ],
-        in_force_from=agreement.in_force_from, ends_on=agreement.ends_on,
-        quota=None if quota is None else QuotaOut(
-            limit=quota.limit, used=quota.used, remaining=quota.remaining,
+        in_force_from=agreement.in_force_from,
+        ends_on=agreement.ends_on,
+        quota=None
+        if quota is None
+        else QuotaOut(
+            limit=quota.limit,
+            used=quota.used,
+            remaining=quota.remaining,
             period_start=quota.period.start if quota.period else None,
-            period_end=quota.period.end if quota.period else None),
-        capacity=None if terms.capacity is None else CapacityOut(
-            max_present=terms.capacity.max_present, max_per_year=terms.capacity.max_per_year),
-        sites=[SiteOut(id=s.id, name=s.name, country=s.country_id, location=s.location,
-                       capacity=s.capacity) for s in agreement.sites.all()],
+            period_end=quota.period.end if quota.period else None,
+        ),
+        capacity=None
+        if terms.capacity is None
+        else CapacityOut(
+            max_present=terms.capacity.max_present, max_per_year=terms.capacity.max_per_year
+        ),
+        sites=[
+            SiteOut(
+                id=s.id, name=s.name, country=s.country_id, location=s.location, capacity=s.capacity
+            )
+            for s in agreement.sites.all()
+        ],
     )
 
 
 # Cases -------------------------------------------------------------------------------------
+
 
 class PersonOut(Schema):
     given_names: str = Field(description="As written, in any script; never translated.")
     family_name: str
     given_names_latin: str
     family_name_latin: str
-    birth_date: str | None = Field(description='Partial dates: "1990", "1990-04" or '
-                                               '"1990-04-12"; null when unknown.')
+    birth_date: str | None = Field(
+        description='Partial dates: "1990", "1990-04" or "1990-04-12"; null when unknown.'
+    )
     sex: Literal["F", "M", "X", "U"]
     nationalities: list[str] = Field(description="Country codes.")
 
@@ -159,8 +183,9 @@ class CaseOut(Schema):
 
 class CasePage(Schema):
     items: list[CaseOut]
-    next_cursor: str | None = Field(description="Pass as ?cursor= for the next page; "
-                                                "null on the last page.")
+    next_cursor: str | None = Field(
+        description="Pass as ?cursor= for the next page; null on the last page."
+    )
 
 
 def _birth_date(person: Person) -> str | None:
@@ -170,19 +195,31 @@ def _birth_date(person: Person) -> str | None:
 def case_out(user: User, case: Case) -> CaseOut:
     person = case.person
     return CaseOut(
-        id=case.id, reference=case.reference, external_id=case.external_id,
-        agreement=case.agreement_id, kind=case.kind,  # type: ignore[arg-type]
-        state=case.state, legal_hold=case.legal_hold,
+        id=case.id,
+        reference=case.reference,
+        external_id=case.external_id,
+        agreement=case.agreement_id,
+        kind=case.kind,  # type: ignore[arg-type]
+        state=case.state,
+        legal_hold=case.legal_hold,
         person=PersonOut(
-            given_names=person.given_names, family_name=person.family_name,
+            given_names=person.given_names,
+            family_name=person.family_name,
             given_names_latin=person.given_names_latin,
-            family_name_latin=person.family_name_latin, birth_date=_birth_date(person),
+            family_name_latin=person.family_name_latin,
+            birth_date=_birth_date(person),
             sex=person.sex,  # type: ignore[arg-type]
-            nationalities=sorted(c.code for c in person.nationalities.all())),
-        deadlines=[DeadlineOut(kind=d.kind, label=d.label, due_on=d.due_on, met_at=d.met_at)
-                   for d in case.deadlines.all() if d.cancelled_at is None],
+            nationalities=sorted(c.code for c in person.nationalities.all()),
+        ),
+        deadlines=[
+            DeadlineOut(kind=d.kind, label=d.label, due_on=d.due_on, met_at=d.met_at)
+            for d in case.deadlines.all()
+            if d.cancelled_at is None
+        ],
         allowed_actions=case_allowed_actions(user, case),
-        version=case.version, created_at=case.created_at, updated_at=case.updated_at,
+        version=case.version,
+        created_at=case.created_at,
+        updated_at=case.updated_at,
     )
 
 
@@ -192,7 +229,9 @@ class TransitionIn(Schema):
     model_config = ConfigDict(extra="forbid")
 
     action: str = Field(min_length=1, description="A stable action name, e.g. recommend.")
-    reason: str = Field(default="", max_length=2000,
-                        description="Required by some actions (decline, withdraw, holds).")
-    payload: dict[str, Any] = Field(default_factory=dict,
-                                    description="Action-specific details.")
+    reason: str = Field(
+        default="",
+        max_length=2000,
+        description="Required by some actions (decline, withdraw, holds).",
+    )
+    payload: dict[str, Any] = Field(default_factory=dict, description="Action-specific details.")

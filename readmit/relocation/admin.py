@@ -16,8 +16,14 @@ from readmit.relocation.models import (
 
 @admin.register(ProposalList)
 class ProposalListAdmin(ReadOnlyAdmin):
-    list_display = ("reference", "agreement", "source", "row_count", "imported_count",
-                    "submitted_at")
+    list_display = (
+        "reference",
+        "agreement",
+        "source",
+        "row_count",
+        "imported_count",
+        "submitted_at",
+    )
     list_filter = ("source",)
 
 

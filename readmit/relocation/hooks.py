@@ -58,8 +58,9 @@ FAMILY_READY = {
 
 
 def _invalid(field: str, message: str) -> ValidationFailed:
-    return ValidationFailed(f"{field}: {message}.", errors=[{"loc": ["payload", field],
-                                                             "msg": message}])
+    return ValidationFailed(
+        f"{field}: {message}.", errors=[{"loc": ["payload", field], "msg": message}]
+    )
 
 
 def _text(payload: dict[str, Any], field: str, *, required: bool, limit: int) -> str:
@@ -76,8 +77,9 @@ def _text(payload: dict[str, Any], field: str, *, required: bool, limit: int) ->
     return value
 
 
-def _moment(payload: dict[str, Any], field: str, *, default: dt.datetime | None = None
-            ) -> dt.datetime:
+def _moment(
+    payload: dict[str, Any], field: str, *, default: dt.datetime | None = None
+) -> dt.datetime:
     value = payload.get(field)
     if value in (None, "") and default is not None:
         return default
@@ -110,12 +112,12 @@ def _stamp(context: TransitionContext) -> dict[str, str]:
 
 # Decisions ---------------------------------------------------------------------------------
 
+
 def refuse_excluded(context: TransitionContext) -> None:
     """Groups the agreement excludes (minors, pregnant women, vulnerable people) are refused
     with the rule named."""
     terms, _ = terms_in_force(context.case.agreement, context.at)
-    reason = excluded_group_reason(person_facts(context.case), terms.exclusions,
-                                   context.at.date())
+    reason = excluded_group_reason(person_facts(context.case), terms.exclusions, context.at.date())
     if reason:
         raise TransitionRefused(reason, rule="exclusion")
 
@@ -124,20 +126,29 @@ def select_requires_criteria(context: TransitionContext) -> None:
     """A selection needs the criteria to pass *now*: they are evaluated again at the decision
     (the terms in force and the person's age are those of this moment), and unknown is not a
     pass. The evaluation is kept with the decision; a refusal keeps nothing."""
-    stored, evaluation = evaluation_store(context.case, at=context.at,
-                                          trigger=EvaluationTrigger.DECISION)
+    stored, evaluation = evaluation_store(
+        context.case, at=context.at, trigger=EvaluationTrigger.DECISION
+    )
     if not evaluation.eligible:
         not_passed = [r for r in evaluation.results if r.outcome != "pass"]
-        named = "; ".join(f"{r.label} ({r.rule}) {r.outcome}: {r.explanation}"
-                          for r in not_passed)
+        named = "; ".join(f"{r.label} ({r.rule}) {r.outcome}: {r.explanation}" for r in not_passed)
         raise TransitionRefused(
             f"The criteria do not pass ({evaluation.outcome}), so the person cannot be "
-            f"selected: {named}", rule="criteria",
-            extra={"rules": [{"rule": r.rule, "outcome": str(r.outcome),
-                              "explanation": r.explanation} for r in not_passed]})
+            f"selected: {named}",
+            rule="criteria",
+            extra={
+                "rules": [
+                    {"rule": r.rule, "outcome": str(r.outcome), "explanation": r.explanation}
+                    for r in not_passed
+                ]
+            },
+        )
     context.case.data["decision"] = {"decision": "selected", **_stamp(context)}
-    context.audit_data["criteria"] = {"evaluation": str(stored.id), "outcome": stored.outcome,
-                                      "terms_version": stored.terms_version}
+    context.audit_data["criteria"] = {
+        "evaluation": str(stored.id),
+        "outcome": stored.outcome,
+        "terms_version": stored.terms_version,
+    }
 
 
 def recommend_record(context: TransitionContext) -> None:
@@ -147,17 +158,24 @@ def recommend_record(context: TransitionContext) -> None:
         return
     if value not in RECOMMENDATIONS:
         raise _invalid("recommendation", "must be 'select' or 'decline'")
-    context.case.data["recommendation"] = {"recommendation": value, "reason": context.reason,
-                                           **_stamp(context)}
+    context.case.data["recommendation"] = {
+        "recommendation": value,
+        "reason": context.reason,
+        **_stamp(context),
+    }
     context.audit_data["recommendation"] = value
 
 
 def decline_record(context: TransitionContext) -> None:
-    context.case.data["decision"] = {"decision": "declined", "reason": context.reason,
-                                     **_stamp(context)}
+    context.case.data["decision"] = {
+        "decision": "declined",
+        "reason": context.reason,
+        **_stamp(context),
+    }
 
 
 # Transfer ------------------------------------------------------------------------------------
+
 
 def schedule_transfer(context: TransitionContext) -> None:
     """Plan the transfer: date, route, escort, and the notice given to the person in a
@@ -188,32 +206,46 @@ def schedule_transfer(context: TransitionContext) -> None:
                 f"{' (urgent case)' if urgent else ''}; notice given "
                 f"{notice_given_at.isoformat(timespec='minutes')} for "
                 f"{planned_for.isoformat(timespec='minutes')} is only "
-                f"{given.total_seconds() / 3600:.1f} hours.", rule="notice-period")
+                f"{given.total_seconds() / 3600:.1f} hours.",
+                rule="notice-period",
+            )
     _family_ready(case)
     plan = TransferPlan.objects.create(
-        case=case, planned_for=planned_for, route=route, escort=escort,
-        notice_language=language, notice_given_at=notice_given_at, urgent=urgent,
-        created_by=context.acting_user)
-    context.audit_data["transfer"] = {"plan": str(plan.id), "planned_for": planned_for.isoformat(),
-                                      "route": route, "notice_language": language,
-                                      "urgent": urgent}
+        case=case,
+        planned_for=planned_for,
+        route=route,
+        escort=escort,
+        notice_language=language,
+        notice_given_at=notice_given_at,
+        urgent=urgent,
+        created_by=context.acting_user,
+    )
+    context.audit_data["transfer"] = {
+        "plan": str(plan.id),
+        "planned_for": planned_for.isoformat(),
+        "route": route,
+        "notice_language": language,
+        "urgent": urgent,
+    }
 
 
 def _family_ready(case: Case) -> None:
     """Members of a family group are transferred together or not at all."""
     ready = FAMILY_READY[case.kind]
-    blocking = [m for m in family_members(case, lock=True)
-                if m.state not in ready or m.legal_hold]
+    blocking = [m for m in family_members(case, lock=True) if m.state not in ready or m.legal_hold]
     if blocking:
-        named = ", ".join(f"{m.reference} ({'legal hold' if m.legal_hold else m.state})"
-                          for m in blocking)
+        named = ", ".join(
+            f"{m.reference} ({'legal hold' if m.legal_hold else m.state})" for m in blocking
+        )
         raise TransitionRefused(
             f"Family group '{case.family_group}' moves together or not at all; not ready: "
             f"{named}. Schedule the whole family at once when every member can go.",
-            rule="family-group")
+            rule="family-group",
+        )
 
 
 # Reception ---------------------------------------------------------------------------------
+
 
 def record_arrival(context: TransitionContext) -> None:
     """Open a reception stay at a site of the agreement, within the site's capacity and the
@@ -224,8 +256,11 @@ def record_arrival(context: TransitionContext) -> None:
     site_id = context.payload.get("site")
     if not site_id:
         raise _invalid("site", "is required")
-    site = (Site.objects.filter(id=str(site_id), agreement_id=case.agreement_id).first()
-            if _is_uuid(site_id) else None)
+    site = (
+        Site.objects.filter(id=str(site_id), agreement_id=case.agreement_id).first()
+        if _is_uuid(site_id)
+        else None
+    )
     if site is None:
         raise _invalid("site", "is not a site of this agreement")
     arrived_at = _moment(context.payload, "arrived_at", default=context.at)
@@ -240,23 +275,37 @@ def record_arrival(context: TransitionContext) -> None:
     if at_site >= site.capacity:
         raise TransitionRefused(
             f"Site '{site.name}' is full: {at_site} of {site.capacity} places taken.",
-            rule="capacity")
+            rule="capacity",
+        )
     if max_present is not None:
-        present = ReceptionStay.objects.filter(site__agreement_id=case.agreement_id,
-                                               ended_at__isnull=True).count()
+        present = ReceptionStay.objects.filter(
+            site__agreement_id=case.agreement_id, ended_at__isnull=True
+        ).count()
         if present >= max_present:
             raise TransitionRefused(
                 f"The agreement allows {max_present} people present at once and "
-                f"{present} are present.", rule="capacity")
-    max_end = (arrived_at.date() + dt.timedelta(days=terms.max_stay_days)
-               if terms.max_stay_days else None)
+                f"{present} are present.",
+                rule="capacity",
+            )
+    max_end = (
+        arrived_at.date() + dt.timedelta(days=terms.max_stay_days) if terms.max_stay_days else None
+    )
     return_plan = _text(context.payload, "return_plan", required=False, limit=5000)
     stay = ReceptionStay.objects.create(
-        case=case, site=site, arrived_at=arrived_at, max_end=max_end, return_plan=return_plan,
-        return_plan_recorded_at=context.at if return_plan else None)
-    context.audit_data["stay"] = {"stay": str(stay.id), "site": site.name,
-                                  "occupancy_after": at_site + 1, "capacity": site.capacity,
-                                  "max_end": max_end.isoformat() if max_end else None}
+        case=case,
+        site=site,
+        arrived_at=arrived_at,
+        max_end=max_end,
+        return_plan=return_plan,
+        return_plan_recorded_at=context.at if return_plan else None,
+    )
+    context.audit_data["stay"] = {
+        "stay": str(stay.id),
+        "site": site.name,
+        "occupancy_after": at_site + 1,
+        "capacity": site.capacity,
+        "max_end": max_end.isoformat() if max_end else None,
+    }
 
 
 def _is_uuid(value: Any) -> bool:
@@ -279,21 +328,25 @@ def record_departure(context: TransitionContext) -> None:
         raise _invalid("court_ordered", "applies only to the outcome transferred_back")
     stay = ReceptionStay.objects.filter(case=case, ended_at__isnull=True).first()
     if stay is None:
-        raise TransitionRefused(f"Case {case.reference} has no open reception stay.",
-                                rule="no-open-stay")
+        raise TransitionRefused(
+            f"Case {case.reference} has no open reception stay.", rule="no-open-stay"
+        )
     if not stay.return_plan:
         raise TransitionRefused(
             "A return-to-origin plan is required before the stay can close; record it first.",
-            rule="return-plan")
+            rule="return-plan",
+        )
     stay.ended_at = context.at
     stay.outcome = outcome
     stay.save(update_fields=["ended_at", "outcome", "updated_at"])
-    case.deadlines.filter(kind=STAY_END, met_at__isnull=True,
-                          cancelled_at__isnull=True).update(met_at=context.at)
+    case.deadlines.filter(kind=STAY_END, met_at__isnull=True, cancelled_at__isnull=True).update(
+        met_at=context.at
+    )
     context.audit_data["stay"] = {"stay": str(stay.id), "outcome": outcome}
     if court_ordered:
         released = QuotaAllocation.objects.filter(case=case, released_at__isnull=True).update(
-            released_at=context.at, release_reason="transferred back on a court order")
+            released_at=context.at, release_reason="transferred back on a court order"
+        )
         context.audit_data["court_ordered"] = True
         if released:
             context.audit_data["quota_released"] = released
@@ -301,13 +354,19 @@ def record_departure(context: TransitionContext) -> None:
 
 # Legal holds -------------------------------------------------------------------------------
 
+
 def place_legal_hold(context: TransitionContext) -> None:
     kind = context.payload.get("kind")
     if kind not in HoldKind.values:
         raise _invalid("kind", f"is required, one of {', '.join(HoldKind.values)}")
     reference = _text(context.payload, "reference", required=True, limit=120)
-    hold = LegalHold.objects.create(case=context.case, kind=kind, reference=reference,
-                                    placed_at=context.at, placed_by=context.acting_user)
+    hold = LegalHold.objects.create(
+        case=context.case,
+        kind=kind,
+        reference=reference,
+        placed_at=context.at,
+        placed_by=context.acting_user,
+    )
     context.audit_data["hold"] = {"hold": str(hold.id), "kind": kind, "reference": reference}
 
 
@@ -319,8 +378,11 @@ def lift_legal_hold(context: TransitionContext) -> None:
     hold.lifted_by = context.acting_user
     hold.lift_reason = context.reason
     hold.save(update_fields=["lifted_at", "lifted_by", "lift_reason", "updated_at"])
-    context.audit_data["hold"] = {"hold": str(hold.id), "kind": hold.kind,
-                                  "reference": hold.reference}
+    context.audit_data["hold"] = {
+        "hold": str(hold.id),
+        "kind": hold.kind,
+        "reference": hold.reference,
+    }
 
 
 def register() -> None:

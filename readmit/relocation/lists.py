@@ -22,22 +22,48 @@ from typing import Any
 from readmit.core.countries import normalise_code
 
 CSV_COLUMNS: tuple[str, ...] = (
-    "external_id", "given_names", "family_name", "birth_date", "sex", "nationalities",
-    "document_type", "document_number", "document_country", "convictions",
-    "pending_criminal_case", "vulnerabilities", "family_group",
+    "external_id",
+    "given_names",
+    "family_name",
+    "birth_date",
+    "sex",
+    "nationalities",
+    "document_type",
+    "document_number",
+    "document_country",
+    "convictions",
+    "pending_criminal_case",
+    "vulnerabilities",
+    "family_group",
 )
 REQUIRED_COLUMNS: frozenset[str] = frozenset({"external_id", "given_names", "family_name"})
 
 SEXES: frozenset[str] = frozenset({"F", "M", "X", "U"})
-DOCUMENT_TYPES: frozenset[str] = frozenset({
-    "passport", "id_card", "emergency_travel_document", "eu_travel_document",
-    "birth_certificate", "driving_licence", "other",
-})
+DOCUMENT_TYPES: frozenset[str] = frozenset(
+    {
+        "passport",
+        "id_card",
+        "emergency_travel_document",
+        "eu_travel_document",
+        "birth_certificate",
+        "driving_licence",
+        "other",
+    }
+)
 # The words a list may use for vulnerabilities; the exclusion rules read these.
-VULNERABILITIES: frozenset[str] = frozenset({
-    "pregnant", "unaccompanied_minor", "medical", "disability", "mental_health",
-    "trafficking_victim", "torture_survivor", "elderly", "single_parent",
-})
+VULNERABILITIES: frozenset[str] = frozenset(
+    {
+        "pregnant",
+        "unaccompanied_minor",
+        "medical",
+        "disability",
+        "mental_health",
+        "trafficking_victim",
+        "torture_survivor",
+        "elderly",
+        "single_parent",
+    }
+)
 UNKNOWN = "unknown"
 MAX_ROWS = 10_000
 MAX_TEXT = 200
@@ -51,6 +77,7 @@ class ListFormatError(ValueError):
 
 
 # Typed rows --------------------------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class Document:
@@ -67,8 +94,12 @@ class ConvictionRow:
     country: str | None
 
     def as_json(self) -> dict[str, Any]:
-        return {"category": self.category, "offence": self.offence,
-                "date": self.date.isoformat() if self.date else None, "country": self.country}
+        return {
+            "category": self.category,
+            "offence": self.offence,
+            "date": self.date.isoformat() if self.date else None,
+            "country": self.country,
+        }
 
 
 @dataclass(frozen=True)
@@ -102,15 +133,22 @@ class Validated:
         return sorted({int(e["row"]) for e in self.errors})
 
 
-def row_error(row: int, field_name: str, message: str, *, index: int | None = None
-              ) -> dict[str, Any]:
+def row_error(
+    row: int, field_name: str, message: str, *, index: int | None = None
+) -> dict[str, Any]:
     """One error in both shapes: ``row/field/message`` for pages, ``loc/msg`` for the API."""
     position = row if index is None else index
-    return {"row": row, "field": field_name, "message": message,
-            "loc": ["people", position, *field_name.split(".")], "msg": message}
+    return {
+        "row": row,
+        "field": field_name,
+        "message": message,
+        "loc": ["people", position, *field_name.split(".")],
+        "msg": message,
+    }
 
 
 # Reading files -----------------------------------------------------------------------------
+
 
 def _header(cells: Sequence[Any]) -> list[str]:
     names = [str(c or "").strip().lstrip("\ufeff").lower() for c in cells]
@@ -119,8 +157,10 @@ def _header(cells: Sequence[Any]) -> list[str]:
         raise ListFormatError(f"the header (line 1) lacks the column(s): {', '.join(missing)}")
     unknown = [n for n in names if n and n not in CSV_COLUMNS]
     if unknown:
-        raise ListFormatError(f"the header (line 1) has unknown column(s): {', '.join(unknown)}"
-                              f"; known: {', '.join(CSV_COLUMNS)}")
+        raise ListFormatError(
+            f"the header (line 1) has unknown column(s): {', '.join(unknown)}"
+            f"; known: {', '.join(CSV_COLUMNS)}"
+        )
     return names
 
 
@@ -161,8 +201,9 @@ def read_csv(data: bytes | str) -> list[tuple[int, dict[str, str]]]:
             if not any(c.strip() for c in cells):
                 continue
             if len(cells) > len(names):
-                raise ListFormatError(f"line {start}: {len(cells)} cells but the header "
-                                      f"has {len(names)} columns")
+                raise ListFormatError(
+                    f"line {start}: {len(cells)} cells but the header has {len(names)} columns"
+                )
             rows.append((start, {n: _cell(c) for n, c in zip(names, cells, strict=False) if n}))
             if len(rows) > MAX_ROWS:
                 raise ListFormatError(f"more than {MAX_ROWS} rows")
@@ -208,6 +249,7 @@ def read_upload(filename: str, data: bytes) -> tuple[list[tuple[int, dict[str, s
 
 # Mapping a flat row into the JSON person ---------------------------------------------------
 
+
 def _split(value: str) -> list[str]:
     return [part.strip() for part in value.split(";") if part.strip()]
 
@@ -218,8 +260,12 @@ def _row_conviction(text: str) -> dict[str, Any] | str:
     parts = [p.strip() for p in text.split(":")]
     if len(parts) not in (3, 4):
         return text
-    return {"category": parts[0], "offence": parts[1], "date": parts[2] or None,
-            "country": parts[3] if len(parts) == 4 else None}
+    return {
+        "category": parts[0],
+        "offence": parts[1],
+        "date": parts[2] or None,
+        "country": parts[3] if len(parts) == 4 else None,
+    }
 
 
 def row_to_person(row: Mapping[str, str]) -> dict[str, Any]:
@@ -235,16 +281,23 @@ def row_to_person(row: Mapping[str, str]) -> dict[str, Any]:
         "family_group": row.get("family_group", ""),
     }
     doc = {k: row.get(f"document_{k}", "") for k in ("type", "number", "country")}
-    person["documents"] = ([{"type": doc["type"], "number": doc["number"],
-                             "issuing_country": doc["country"]}] if any(doc.values()) else [])
+    person["documents"] = (
+        [{"type": doc["type"], "number": doc["number"], "issuing_country": doc["country"]}]
+        if any(doc.values())
+        else []
+    )
     convictions = row.get("convictions", "")
-    person["convictions"] = (None if convictions.strip().lower() == UNKNOWN
-                             else [_row_conviction(part) for part in _split(convictions)])
+    person["convictions"] = (
+        None
+        if convictions.strip().lower() == UNKNOWN
+        else [_row_conviction(part) for part in _split(convictions)]
+    )
     pending = row.get("pending_criminal_case", "").strip()
     person["pending_cases"] = _PENDING.get(pending.lower(), pending)
     vulnerabilities = row.get("vulnerabilities", "")
-    person["vulnerabilities"] = (None if vulnerabilities.strip().lower() == UNKNOWN
-                                 else _split(vulnerabilities))
+    person["vulnerabilities"] = (
+        None if vulnerabilities.strip().lower() == UNKNOWN else _split(vulnerabilities)
+    )
     return person
 
 
@@ -252,6 +305,7 @@ _PENDING: dict[str, bool | None] = {"yes": True, "no": False, "": None, UNKNOWN:
 
 
 # The one validator -------------------------------------------------------------------------
+
 
 def parse_birth_date(value: str) -> tuple[int, int | None, int | None]:
     """``YYYY``, ``YYYY-MM`` or ``YYYY-MM-DD`` → (year, month, day); ``ValueError`` if not."""
@@ -289,8 +343,9 @@ def _country(value: Any) -> str:
     return normalise_code(value)
 
 
-def _person(raw: Any, row: int, index: int | None, seen: dict[str, int]
-            ) -> tuple[PersonRow | None, list[dict[str, Any]]]:
+def _person(
+    raw: Any, row: int, index: int | None, seen: dict[str, int]
+) -> tuple[PersonRow | None, list[dict[str, Any]]]:
     errors: list[dict[str, Any]] = []
 
     def bad(field_name: str, message: str) -> None:
@@ -304,8 +359,10 @@ def _person(raw: Any, row: int, index: int | None, seen: dict[str, int]
     if msg:
         bad("external_id", msg)
     elif external_id in seen:
-        bad("external_id", f"'{external_id}' is used twice in this list "
-                           f"(also row {seen[external_id]})")
+        bad(
+            "external_id",
+            f"'{external_id}' is used twice in this list (also row {seen[external_id]})",
+        )
     else:
         seen[external_id] = row
     given_names, msg = _text(raw.get("given_names"), required=True)
@@ -337,8 +394,10 @@ def _person(raw: Any, row: int, index: int | None, seen: dict[str, int]
     nationalities: list[str] = []
     raw_nationalities = raw.get("nationalities")
     if not isinstance(raw_nationalities, list) or not raw_nationalities:
-        bad("nationalities", "at least one country code is required (XXX: unspecified, "
-                             "XXA: stateless)")
+        bad(
+            "nationalities",
+            "at least one country code is required (XXX: unspecified, XXA: stateless)",
+        )
     else:
         for code in raw_nationalities:
             try:
@@ -360,16 +419,24 @@ def _person(raw: Any, row: int, index: int | None, seen: dict[str, int]
         number, msg = _text(doc.get("number"), required=True, limit=40)
         problems = []
         if not isinstance(doc_type, str) or doc_type not in DOCUMENT_TYPES:
-            problems.append((_doc_field(prefix, "type", index),
-                             f"'{doc_type}' is not one of {', '.join(sorted(DOCUMENT_TYPES))}"))
+            problems.append(
+                (
+                    _doc_field(prefix, "type", index),
+                    f"'{doc_type}' is not one of {', '.join(sorted(DOCUMENT_TYPES))}",
+                )
+            )
         if msg:
             problems.append((_doc_field(prefix, "number", index), msg))
         try:
             country = _country(doc.get("issuing_country") or "")
         except LookupError:
             country = ""
-            problems.append((_doc_field(prefix, "issuing_country", index),
-                             f"'{doc.get('issuing_country') or ''}' is not a country code"))
+            problems.append(
+                (
+                    _doc_field(prefix, "issuing_country", index),
+                    f"'{doc.get('issuing_country') or ''}' is not a country code",
+                )
+            )
         for field_name, message in problems:
             bad(field_name, message)
         if not problems:
@@ -392,9 +459,12 @@ def _person(raw: Any, row: int, index: int | None, seen: dict[str, int]
 
     pending = raw.get("pending_cases")
     if pending is not None and not isinstance(pending, bool):
-        bad("pending_criminal_case" if index is None else "pending_cases",
-            f"'{pending}' is not yes, no or unknown" if index is None
-            else "must be true, false or null (not known)")
+        bad(
+            "pending_criminal_case" if index is None else "pending_cases",
+            f"'{pending}' is not yes, no or unknown"
+            if index is None
+            else "must be true, false or null (not known)",
+        )
         pending = None
 
     vulnerabilities: list[str] | None = None
@@ -406,17 +476,26 @@ def _person(raw: Any, row: int, index: int | None, seen: dict[str, int]
             raw_vulnerabilities = []
         for word in raw_vulnerabilities:
             if not isinstance(word, str) or word not in VULNERABILITIES:
-                bad("vulnerabilities", f"'{word}' is not one of "
-                                       f"{', '.join(sorted(VULNERABILITIES))}")
+                bad(
+                    "vulnerabilities",
+                    f"'{word}' is not one of {', '.join(sorted(VULNERABILITIES))}",
+                )
             elif word not in vulnerabilities:
                 vulnerabilities.append(word)
 
     if errors:
         return None, errors
     return PersonRow(
-        row=row, external_id=external_id, given_names=given_names, family_name=family_name,
-        birth_year=year, birth_month=month, birth_day=day, sex=str(sex),
-        nationalities=tuple(dict.fromkeys(nationalities)), documents=tuple(documents),
+        row=row,
+        external_id=external_id,
+        given_names=given_names,
+        family_name=family_name,
+        birth_year=year,
+        birth_month=month,
+        birth_day=day,
+        sex=str(sex),
+        nationalities=tuple(dict.fromkeys(nationalities)),
+        documents=tuple(documents),
         convictions=None if convictions is None else tuple(convictions),
         pending_criminal_case=pending,
         vulnerabilities=None if vulnerabilities is None else tuple(vulnerabilities),
@@ -433,8 +512,10 @@ def _doc_field(prefix: str, name: str, index: int | None) -> str:
 
 def _conviction(item: Any) -> ConvictionRow | str:
     if isinstance(item, str):
-        return (f"'{item}' is not category:offence:YYYY-MM-DD (optionally :country); "
-                "an offence cannot contain ':'")
+        return (
+            f"'{item}' is not category:offence:YYYY-MM-DD (optionally :country); "
+            "an offence cannot contain ':'"
+        )
     if not isinstance(item, Mapping):
         return "must be an object {offence, category, date, country}"
     category, msg = _text(item.get("category"), required=True, limit=80)
@@ -473,8 +554,9 @@ def validate_people(people: Any, *, rows: Sequence[int] | None = None) -> Valida
     elif rows is not None and len(rows) != len(people):
         raise ValueError("one row number per person is needed")
     if message:
-        result.errors.append({"row": 0, "field": "people", "message": message,
-                              "loc": ["people"], "msg": message})
+        result.errors.append(
+            {"row": 0, "field": "people", "message": message, "loc": ["people"], "msg": message}
+        )
         return result
     result.total = len(people)
     seen: dict[str, int] = {}
@@ -487,7 +569,8 @@ def validate_people(people: Any, *, rows: Sequence[int] | None = None) -> Valida
     return result
 
 
-def upload_people(rows: Sequence[tuple[int, Mapping[str, str]]]
-                  ) -> tuple[list[dict[str, Any]], list[int]]:
+def upload_people(
+    rows: Sequence[tuple[int, Mapping[str, str]]],
+) -> tuple[list[dict[str, Any]], list[int]]:
     """Uploaded rows as JSON people, with each person's line in the file."""
     return [row_to_person(row) for _, row in rows], [line for line, _ in rows]

@@ -19,8 +19,9 @@ class ListSource(models.TextChoices):
 class ProposalList(BaseModel):
     """A list of people the sending state proposes; each valid row became a case."""
 
-    agreement = models.ForeignKey(Agreement, on_delete=models.PROTECT,
-                                  related_name="proposal_lists")
+    agreement = models.ForeignKey(
+        Agreement, on_delete=models.PROTECT, related_name="proposal_lists"
+    )
     reference = models.CharField(max_length=80, help_text="The sending state's list reference.")
     idempotency_key = models.CharField(max_length=200, null=True, blank=True)  # noqa: DJ001
     submitted_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
@@ -29,19 +30,24 @@ class ProposalList(BaseModel):
     row_count = models.PositiveIntegerField()
     imported_count = models.PositiveIntegerField()
     source = models.CharField(max_length=10, choices=ListSource.choices)
-    request_digest = models.CharField(max_length=64,
-                                      help_text="SHA-256 of the canonical request body.")
+    request_digest = models.CharField(
+        max_length=64, help_text="SHA-256 of the canonical request body."
+    )
 
     class Meta:
         ordering = ["-submitted_at"]
         constraints = [
-            models.UniqueConstraint(fields=["agreement", "reference"],
-                                    name="proposal_list_reference_unique"),
-            models.UniqueConstraint(fields=["organisation", "idempotency_key"],
-                                    condition=models.Q(idempotency_key__isnull=False),
-                                    name="proposal_list_idempotency_key_unique"),
-            models.CheckConstraint(condition=models.Q(source__in=ListSource.values),
-                                   name="proposal_list_source_valid"),
+            models.UniqueConstraint(
+                fields=["agreement", "reference"], name="proposal_list_reference_unique"
+            ),
+            models.UniqueConstraint(
+                fields=["organisation", "idempotency_key"],
+                condition=models.Q(idempotency_key__isnull=False),
+                name="proposal_list_idempotency_key_unique",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(source__in=ListSource.values), name="proposal_list_source_valid"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -67,8 +73,9 @@ class CriteriaEvaluation(BaseModel):
     evaluated_at = models.DateTimeField()
     terms_version = models.PositiveIntegerField(null=True, blank=True)
     outcome = models.CharField(max_length=10, choices=EvaluationOutcome.choices)
-    results = models.JSONField(default=list,
-                               help_text="[{rule, label, outcome, explanation}] per criterion.")
+    results = models.JSONField(
+        default=list, help_text="[{rule, label, outcome, explanation}] per criterion."
+    )
     trigger = models.CharField(max_length=10, choices=EvaluationTrigger.choices)
 
     class Meta:
@@ -76,8 +83,10 @@ class CriteriaEvaluation(BaseModel):
         get_latest_by = "evaluated_at"
         indexes = [models.Index(fields=["case", "evaluated_at"])]
         constraints = [
-            models.CheckConstraint(condition=models.Q(outcome__in=EvaluationOutcome.values),
-                                   name="evaluation_outcome_valid"),
+            models.CheckConstraint(
+                condition=models.Q(outcome__in=EvaluationOutcome.values),
+                name="evaluation_outcome_valid",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -120,8 +129,9 @@ class ReceptionStay(BaseModel):
     case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="stays")
     site = models.ForeignKey(Site, on_delete=models.PROTECT, related_name="stays")
     arrived_at = models.DateTimeField()
-    max_end = models.DateField(null=True, blank=True,
-                               help_text="Last day of the stay the agreement allows.")
+    max_end = models.DateField(
+        null=True, blank=True, help_text="Last day of the stay the agreement allows."
+    )
     return_plan = models.TextField(blank=True)
     return_plan_recorded_at = models.DateTimeField(null=True, blank=True)
     ended_at = models.DateTimeField(null=True, blank=True)
@@ -130,12 +140,16 @@ class ReceptionStay(BaseModel):
     class Meta:
         ordering = ["-arrived_at"]
         constraints = [
-            models.UniqueConstraint(fields=["case"], condition=models.Q(ended_at__isnull=True),
-                                    name="one_open_stay_per_case"),
+            models.UniqueConstraint(
+                fields=["case"],
+                condition=models.Q(ended_at__isnull=True),
+                name="one_open_stay_per_case",
+            ),
             models.CheckConstraint(
                 condition=models.Q(ended_at__isnull=True, outcome="")
                 | (models.Q(ended_at__isnull=False) & models.Q(outcome__in=StayOutcome.values)),
-                name="stay_outcome_when_ended"),
+                name="stay_outcome_when_ended",
+            ),
         ]
         indexes = [models.Index(fields=["site", "ended_at"])]
 
@@ -162,17 +176,22 @@ class LegalHold(BaseModel):
     placed_at = models.DateTimeField()
     placed_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
     lifted_at = models.DateTimeField(null=True, blank=True)
-    lifted_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+", null=True,
-                                  blank=True)
+    lifted_by = models.ForeignKey(
+        User, on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
     lift_reason = models.TextField(blank=True)
 
     class Meta:
         ordering = ["-placed_at"]
         constraints = [
-            models.UniqueConstraint(fields=["case"], condition=models.Q(lifted_at__isnull=True),
-                                    name="one_open_hold_per_case"),
-            models.CheckConstraint(condition=models.Q(kind__in=HoldKind.values),
-                                   name="legal_hold_kind_valid"),
+            models.UniqueConstraint(
+                fields=["case"],
+                condition=models.Q(lifted_at__isnull=True),
+                name="one_open_hold_per_case",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(kind__in=HoldKind.values), name="legal_hold_kind_valid"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -182,8 +201,9 @@ class LegalHold(BaseModel):
 class ProposalListEntry(BaseModel):
     """Which case each imported row of a list became (a list's cases, in file order)."""
 
-    proposal_list = models.ForeignKey(ProposalList, on_delete=models.CASCADE,
-                                      related_name="entries")
+    proposal_list = models.ForeignKey(
+        ProposalList, on_delete=models.CASCADE, related_name="entries"
+    )
     case = models.OneToOneField(Case, on_delete=models.CASCADE, related_name="proposal_entry")
     row = models.PositiveIntegerField(help_text="Line in the file, or index in the JSON list.")
 

@@ -25,15 +25,19 @@ from readmit.relocation.services import terms_in_force
 
 def latest_evaluation(case: Case) -> CriteriaEvaluation | None:
     """The newest criteria evaluation of the case (the caller has passed the case gate)."""
-    return CriteriaEvaluation.objects.filter(case=case).order_by("-evaluated_at",
-                                                                  "-created_at").first()
+    return (
+        CriteriaEvaluation.objects.filter(case=case)
+        .order_by("-evaluated_at", "-created_at")
+        .first()
+    )
 
 
 def latest_evaluations(cases: list[Case]) -> dict[object, CriteriaEvaluation]:
     """The newest evaluation per case, in one query (list pages)."""
     latest: dict[object, CriteriaEvaluation] = {}
-    for evaluation in (CriteriaEvaluation.objects.filter(case__in=cases)
-                       .order_by("case_id", "-evaluated_at", "-created_at")):
+    for evaluation in CriteriaEvaluation.objects.filter(case__in=cases).order_by(
+        "case_id", "-evaluated_at", "-created_at"
+    ):
         latest.setdefault(evaluation.case_id, evaluation)
     return latest
 
@@ -72,15 +76,19 @@ class StayAlert:
         return self.days_left < 0
 
 
-def stays_ending(user: User, within_days: int | None = None, *,
-                 today: dt.date | None = None) -> list[StayAlert]:
+def stays_ending(
+    user: User, within_days: int | None = None, *, today: dt.date | None = None
+) -> list[StayAlert]:
     """Open stays on the caller's cases whose maximum length ends within ``within_days``
     (by default each agreement's ``stay_alert_days``), or has passed; soonest first."""
     today = today or clock.today()
-    stays = (ReceptionStay.objects
-             .filter(case__in=visible_cases(user), ended_at__isnull=True, max_end__isnull=False)
-             .select_related("case", "case__person", "case__agreement", "site")
-             .order_by("max_end"))
+    stays = (
+        ReceptionStay.objects.filter(
+            case__in=visible_cases(user), ended_at__isnull=True, max_end__isnull=False
+        )
+        .select_related("case", "case__person", "case__agreement", "site")
+        .order_by("max_end")
+    )
     alerts = []
     window: dict[object, int] = {}
     for stay in stays:
@@ -89,8 +97,9 @@ def stays_ending(user: User, within_days: int | None = None, *,
         if days is None:
             agreement_id = stay.case.agreement_id
             if agreement_id not in window:
-                window[agreement_id] = terms_in_force(stay.case.agreement,
-                                                      clock.now())[0].stay_alert_days
+                window[agreement_id] = terms_in_force(stay.case.agreement, clock.now())[
+                    0
+                ].stay_alert_days
             days = window[agreement_id]
         left = (stay.max_end - today).days
         if left <= days:
@@ -111,8 +120,12 @@ class RelocationSummary:
 
 
 def case_relocation_summary(case: Case) -> RelocationSummary:
-    stay = (ReceptionStay.objects.filter(case=case).select_related("site")
-            .order_by(F("ended_at").desc(nulls_first=True), "-arrived_at").first())
+    stay = (
+        ReceptionStay.objects.filter(case=case)
+        .select_related("site")
+        .order_by(F("ended_at").desc(nulls_first=True), "-arrived_at")
+        .first()
+    )
     return RelocationSummary(
         evaluation=latest_evaluation(case),
         transfer_plan=TransferPlan.objects.filter(case=case).order_by("-created_at").first(),

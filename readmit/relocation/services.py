@@ -69,6 +69,7 @@ class IdempotencyConflict(ApplicationError):
 
 # Terms in force --------------------------------------------------------------------------
 
+
 def terms_in_force(agreement: Agreement, at: dt.datetime) -> tuple[AgreementTerms, int | None]:
     """The agreement's terms at ``at`` and the number of the version they come from.
 
@@ -88,6 +89,7 @@ def terms_in_force(agreement: Agreement, at: dt.datetime) -> tuple[AgreementTerm
 
 
 # Criteria --------------------------------------------------------------------------------
+
 
 def watchlist_status_for(case: Case) -> str | None:
     """The person's screening status for the ``no_watchlist_match`` criterion.
@@ -114,11 +116,14 @@ def person_facts(case: Case) -> PersonFacts:
     person = case.person
     unknown = set(case.data.get("facts_unknown", ()))
     convictions = None if "convictions" in unknown else person.convictions
-    vulnerabilities = (None if "vulnerabilities" in unknown
-                       else frozenset(str(v) for v in person.vulnerabilities))
+    vulnerabilities = (
+        None if "vulnerabilities" in unknown else frozenset(str(v) for v in person.vulnerabilities)
+    )
     return PersonFacts(
-        birth_year=person.birth_year, birth_month=person.birth_month,
-        birth_day=person.birth_day, sex=person.sex,
+        birth_year=person.birth_year,
+        birth_month=person.birth_month,
+        birth_day=person.birth_day,
+        sex=person.sex,
         nationalities=frozenset(person.nationalities.values_list("code", flat=True)),
         convictions=convictions_from_records(convictions),
         pending_criminal_case=person.pending_criminal_case,
@@ -127,49 +132,74 @@ def person_facts(case: Case) -> PersonFacts:
     )
 
 
-def evaluation_store(case: Case, *, at: dt.datetime, trigger: str
-                     ) -> tuple[CriteriaEvaluation, Evaluation]:
+def evaluation_store(
+    case: Case, *, at: dt.datetime, trigger: str
+) -> tuple[CriteriaEvaluation, Evaluation]:
     """Evaluate the terms in force at ``at`` for the case's person and keep the result.
 
     No gate and no audit: callers are ``case_evaluate`` (which audits) and the ``select``
     hook (whose transition event carries the result).
     """
     terms, version = terms_in_force(case.agreement, at)
-    evaluation = evaluate(terms.criteria, person_facts(case), on=at.date(),
-                          exclusions=terms.exclusions)
+    evaluation = evaluate(
+        terms.criteria, person_facts(case), on=at.date(), exclusions=terms.exclusions
+    )
     stored = CriteriaEvaluation.objects.create(
-        case=case, evaluated_at=at, terms_version=version,
-        outcome=str(evaluation.outcome), trigger=trigger,
-        results=[{"rule": r.rule, "label": r.label, "outcome": str(r.outcome),
-                  "explanation": r.explanation} for r in evaluation.results],
+        case=case,
+        evaluated_at=at,
+        terms_version=version,
+        outcome=str(evaluation.outcome),
+        trigger=trigger,
+        results=[
+            {
+                "rule": r.rule,
+                "label": r.label,
+                "outcome": str(r.outcome),
+                "explanation": r.explanation,
+            }
+            for r in evaluation.results
+        ],
     )
     return stored, evaluation
 
 
-def case_evaluate(*, case: Case, acting_user: User, trigger: str = EvaluationTrigger.RECHECK
-                  ) -> CriteriaEvaluation:
+def case_evaluate(
+    *, case: Case, acting_user: User, trigger: str = EvaluationTrigger.RECHECK
+) -> CriteriaEvaluation:
     """Apply the agreement's criteria to the case's person now, rule by rule, and audit it."""
     if trigger not in EvaluationTrigger.values:
-        raise ValidationFailed(f"'{trigger}' is not a trigger.",
-                               errors=[{"loc": ["trigger"], "msg": "unknown trigger"}])
+        raise ValidationFailed(
+            f"'{trigger}' is not a trigger.",
+            errors=[{"loc": ["trigger"], "msg": "unknown trigger"}],
+        )
     with transaction.atomic():
         case = access_case(acting_user, case.id)
         position = standing(acting_user, case.agreement)
         if not position.roles & WORKERS:
-            raise Forbidden("Checking the criteria needs the role caseworker or supervisor.",
-                            type="wrong-role")
+            raise Forbidden(
+                "Checking the criteria needs the role caseworker or supervisor.", type="wrong-role"
+            )
         stored, _ = evaluation_store(case, at=clock.now(), trigger=trigger)
-        audit_record(event_type=AuditEventType.CRITERIA_EVALUATED, acting_user=acting_user,
-                     organisation_id=position.organisation_id,
-                     agreement_id=case.agreement_id, case_id=case.id,
-                     object_type="criteria_evaluation", object_id=str(stored.id),
-                     data={"outcome": stored.outcome, "trigger": trigger,
-                           "terms_version": stored.terms_version,
-                           "not_passed": [r["rule"] for r in stored.not_passed()]})
+        audit_record(
+            event_type=AuditEventType.CRITERIA_EVALUATED,
+            acting_user=acting_user,
+            organisation_id=position.organisation_id,
+            agreement_id=case.agreement_id,
+            case_id=case.id,
+            object_type="criteria_evaluation",
+            object_id=str(stored.id),
+            data={
+                "outcome": stored.outcome,
+                "trigger": trigger,
+                "terms_version": stored.terms_version,
+                "not_passed": [r["rule"] for r in stored.not_passed()],
+            },
+        )
     return stored
 
 
 # Proposal lists --------------------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class ListResult:
@@ -180,9 +210,13 @@ class ListResult:
 
 
 def request_digest(agreement: Agreement, reference: str, people: Any) -> str:
-    body = json.dumps({"agreement": str(agreement.id), "reference": reference,
-                       "people": people}, sort_keys=True,
-                      ensure_ascii=False, separators=(",", ":"), default=str)
+    body = json.dumps(
+        {"agreement": str(agreement.id), "reference": reference, "people": people},
+        sort_keys=True,
+        ensure_ascii=False,
+        separators=(",", ":"),
+        default=str,
+    )
     return hashlib.sha256(body.encode()).hexdigest()
 
 
@@ -192,17 +226,21 @@ def _sending_worker(user: User, agreement: Agreement) -> tuple[Agreement, Any]:
     if position.side != Side.SENDING:
         raise Forbidden("Only the sending party proposes lists.", type="wrong-party")
     if not position.roles & WORKERS:
-        raise Forbidden("Submitting a list needs the role caseworker or supervisor.",
-                        type="wrong-role")
+        raise Forbidden(
+            "Submitting a list needs the role caseworker or supervisor.", type="wrong-role"
+        )
     if agreement.kind not in LIST_KINDS:
         raise TransitionRefused(
             f"Agreement '{agreement.reference}' is a {agreement.get_kind_display().lower()} "
             "agreement: lists are proposed only under relocation and reception agreements.",
-            rule="agreement-kind")
+            rule="agreement-kind",
+        )
     if agreement.status != AgreementStatus.IN_FORCE:
         raise TransitionRefused(
             f"Agreement '{agreement.reference}' is {agreement.get_status_display().lower()}, "
-            "not in force: no list can be proposed under it.", rule="agreement-not-in-force")
+            "not in force: no list can be proposed under it.",
+            rule="agreement-not-in-force",
+        )
     return agreement, position
 
 
@@ -210,20 +248,28 @@ def _replay(existing: ProposalList, digest: str, what: str) -> ListResult:
     if existing.request_digest != digest:
         raise IdempotencyConflict(
             f"The {what} was already used for list '{existing.reference}' with a different "
-            "request: idempotency key reused with a different request.")
+            "request: idempotency key reused with a different request."
+        )
     return ListResult(proposal_list=existing, cases=proposal_list_cases(existing), created=False)
 
 
 def proposal_list_cases(proposal_list: ProposalList) -> list[Case]:
-    return [e.case for e in proposal_list.entries.select_related("case", "case__person")
-            .order_by("row")]
+    return [
+        e.case for e in proposal_list.entries.select_related("case", "case__person").order_by("row")
+    ]
 
 
-def _existing(agreement: Agreement, organisation_id: Any, reference: str,
-              idempotency_key: str | None, digest: str) -> ListResult | None:
+def _existing(
+    agreement: Agreement,
+    organisation_id: Any,
+    reference: str,
+    idempotency_key: str | None,
+    digest: str,
+) -> ListResult | None:
     if idempotency_key:
-        keyed = ProposalList.objects.filter(organisation_id=organisation_id,
-                                            idempotency_key=idempotency_key).first()
+        keyed = ProposalList.objects.filter(
+            organisation_id=organisation_id, idempotency_key=idempotency_key
+        ).first()
         if keyed is not None:
             return _replay(keyed, digest, "Idempotency-Key")
     same = ProposalList.objects.filter(agreement=agreement, reference=reference).first()
@@ -234,11 +280,14 @@ def _existing(agreement: Agreement, organisation_id: Any, reference: str,
 
 def _person_input(row: PersonRow) -> PersonInput:
     return PersonInput(
-        family_name=row.family_name, given_names=row.given_names,
-        birth_year=row.birth_year, birth_month=row.birth_month, birth_day=row.birth_day,
-        sex=row.sex, nationalities=row.nationalities,
-        documents=tuple(DocumentInput(d.type, d.number, d.issuing_country)
-                        for d in row.documents),
+        family_name=row.family_name,
+        given_names=row.given_names,
+        birth_year=row.birth_year,
+        birth_month=row.birth_month,
+        birth_day=row.birth_day,
+        sex=row.sex,
+        nationalities=row.nationalities,
+        documents=tuple(DocumentInput(d.type, d.number, d.issuing_country) for d in row.documents),
         convictions=tuple(c.as_json() for c in row.convictions or ()),
         pending_criminal_case=row.pending_criminal_case,
         vulnerabilities=tuple(row.vulnerabilities or ()),
@@ -246,8 +295,14 @@ def _person_input(row: PersonRow) -> PersonInput:
 
 
 def proposal_list_submit(
-    *, agreement: Agreement, reference: str, people: list[dict[str, Any]], acting_user: User,
-    source: str, idempotency_key: str | None = None, only_valid_rows: bool = False,
+    *,
+    agreement: Agreement,
+    reference: str,
+    people: list[dict[str, Any]],
+    acting_user: User,
+    source: str,
+    idempotency_key: str | None = None,
+    only_valid_rows: bool = False,
     row_numbers: Sequence[int] | None = None,
 ) -> ListResult:
     """Import a proposal list: every valid person becomes a case in state ``proposed``.
@@ -259,33 +314,45 @@ def proposal_list_submit(
     file, so errors name the line the user sees.
     """
     if source not in ListSource.values:
-        raise ValidationFailed(f"'{source}' is not a list source.",
-                               errors=[{"loc": ["source"], "msg": "unknown source"}])
+        raise ValidationFailed(
+            f"'{source}' is not a list source.",
+            errors=[{"loc": ["source"], "msg": "unknown source"}],
+        )
     reference = (reference or "").strip()
     if not reference or len(reference) > 80:
-        raise ValidationFailed("A list needs a reference of at most 80 characters.",
-                               errors=[{"loc": ["reference"], "msg": "1 to 80 characters"}])
+        raise ValidationFailed(
+            "A list needs a reference of at most 80 characters.",
+            errors=[{"loc": ["reference"], "msg": "1 to 80 characters"}],
+        )
     idempotency_key = (idempotency_key or "").strip() or None
     if idempotency_key is not None and len(idempotency_key) > 200:
-        raise ValidationFailed("The Idempotency-Key is longer than 200 characters.",
-                               errors=[{"loc": ["Idempotency-Key"], "msg": "too long"}])
+        raise ValidationFailed(
+            "The Idempotency-Key is longer than 200 characters.",
+            errors=[{"loc": ["Idempotency-Key"], "msg": "too long"}],
+        )
     agreement, position = _sending_worker(acting_user, agreement)
     digest = request_digest(agreement, reference, people)
     with transaction.atomic():
-        replay = _existing(agreement, position.organisation_id, reference, idempotency_key,
-                           digest)
+        replay = _existing(agreement, position.organisation_id, reference, idempotency_key, digest)
         if replay is not None:
             return replay
         validated = validate_people(people, rows=row_numbers)
         errors = list(validated.errors)
-        taken = set(Case.objects.filter(
-            agreement=agreement, external_id__in=[r.external_id for r in validated.rows])
-            .values_list("external_id", flat=True))
+        taken = set(
+            Case.objects.filter(
+                agreement=agreement, external_id__in=[r.external_id for r in validated.rows]
+            ).values_list("external_id", flat=True)
+        )
         for row in validated.rows:
             if row.external_id in taken:
-                errors.append(row_error(row.row, "external_id",
-                                        f"'{row.external_id}' already has a case under this "
-                                        "agreement", index=None if row_numbers else row.row))
+                errors.append(
+                    row_error(
+                        row.row,
+                        "external_id",
+                        f"'{row.external_id}' already has a case under this agreement",
+                        index=None if row_numbers else row.row,
+                    )
+                )
         bad_rows = {e["row"] for e in errors}
         valid = [r for r in validated.rows if r.row not in bad_rows]
         if errors and (not only_valid_rows or not valid):
@@ -293,21 +360,31 @@ def proposal_list_submit(
             if not valid and only_valid_rows:
                 message = "No row of the list is valid; nothing was imported."
             else:
-                message = (f"{len(bad_rows)} of {total} rows are invalid; nothing was "
-                           "imported. Correct them, or import only the valid rows.")
+                message = (
+                    f"{len(bad_rows)} of {total} rows are invalid; nothing was "
+                    "imported. Correct them, or import only the valid rows."
+                )
             raise ValidationFailed(message, errors=errors)
         now = clock.now()
         try:
             with transaction.atomic():
                 proposal_list = ProposalList.objects.create(
-                    agreement=agreement, reference=reference, idempotency_key=idempotency_key,
-                    submitted_by=acting_user, organisation_id=position.organisation_id,
-                    submitted_at=now, row_count=validated.total, imported_count=len(valid),
-                    source=source, request_digest=digest)
+                    agreement=agreement,
+                    reference=reference,
+                    idempotency_key=idempotency_key,
+                    submitted_by=acting_user,
+                    organisation_id=position.organisation_id,
+                    submitted_at=now,
+                    row_count=validated.total,
+                    imported_count=len(valid),
+                    source=source,
+                    request_digest=digest,
+                )
         except IntegrityError:
             # The same list arrived at the same time on another connection and won the race.
-            replay = _existing(agreement, position.organisation_id, reference,
-                               idempotency_key, digest)
+            replay = _existing(
+                agreement, position.organisation_id, reference, idempotency_key, digest
+            )
             if replay is None:
                 raise
             return replay
@@ -315,59 +392,83 @@ def proposal_list_submit(
         assert sending is not None
         cases: list[Case] = []
         for row in valid:
-            person = person_create(data=_person_input(row), owner=sending.organisation,
-                                   acting_user=acting_user)
-            data: dict[str, Any] = {"proposal_list": str(proposal_list.id),
-                                    "proposal_row": row.row}
-            unknown = [name for name, value in (("convictions", row.convictions),
-                                                ("vulnerabilities", row.vulnerabilities))
-                       if value is None]
+            person = person_create(
+                data=_person_input(row), owner=sending.organisation, acting_user=acting_user
+            )
+            data: dict[str, Any] = {"proposal_list": str(proposal_list.id), "proposal_row": row.row}
+            unknown = [
+                name
+                for name, value in (
+                    ("convictions", row.convictions),
+                    ("vulnerabilities", row.vulnerabilities),
+                )
+                if value is None
+            ]
             if unknown:
                 data["facts_unknown"] = unknown
-            case = case_open(agreement=agreement, person=person, acting_user=acting_user,
-                             organisation=sending.organisation, external_id=row.external_id,
-                             family_group=row.family_group, data=data)
-            ProposalListEntry.objects.create(proposal_list=proposal_list, case=case,
-                                             row=row.row)
+            case = case_open(
+                agreement=agreement,
+                person=person,
+                acting_user=acting_user,
+                organisation=sending.organisation,
+                external_id=row.external_id,
+                family_group=row.family_group,
+                data=data,
+            )
+            ProposalListEntry.objects.create(proposal_list=proposal_list, case=case, row=row.row)
             cases.append(case)
-        audit_record(event_type=AuditEventType.PROPOSAL_LIST_SUBMITTED,
-                     acting_user=acting_user, organisation_id=position.organisation_id,
-                     agreement_id=agreement.id, object_type="proposal_list",
-                     object_id=str(proposal_list.id),
-                     data={"reference": reference, "source": source,
-                           "rows": validated.total, "imported": len(valid),
-                           "skipped_rows": sorted(bad_rows),
-                           "idempotency_key": bool(idempotency_key)})
+        audit_record(
+            event_type=AuditEventType.PROPOSAL_LIST_SUBMITTED,
+            acting_user=acting_user,
+            organisation_id=position.organisation_id,
+            agreement_id=agreement.id,
+            object_type="proposal_list",
+            object_id=str(proposal_list.id),
+            data={
+                "reference": reference,
+                "source": source,
+                "rows": validated.total,
+                "imported": len(valid),
+                "skipped_rows": sorted(bad_rows),
+                "idempotency_key": bool(idempotency_key),
+            },
+        )
         for case in cases:
             case_evaluate(case=case, acting_user=acting_user, trigger=EvaluationTrigger.LIST)
-    return ListResult(proposal_list=proposal_list, cases=cases, created=True,
-                      skipped=errors)
+    return ListResult(proposal_list=proposal_list, cases=cases, created=True, skipped=errors)
 
 
 # Transfer and reception --------------------------------------------------------------------
+
 
 def family_members(case: Case, *, lock: bool = False) -> list[Case]:
     """The other cases of the same family group under the same agreement that still count:
     a withdrawn or closed member no longer travels with the family."""
     if not case.family_group:
         return []
-    members = (Case.objects.filter(agreement_id=case.agreement_id,
-                                   family_group=case.family_group)
-               .exclude(id=case.id).exclude(state__in=("withdrawn", "closed")).order_by("id"))
+    members = (
+        Case.objects.filter(agreement_id=case.agreement_id, family_group=case.family_group)
+        .exclude(id=case.id)
+        .exclude(state__in=("withdrawn", "closed"))
+        .order_by("id")
+    )
     if lock:
         members = members.select_for_update()
     return list(members)
 
 
-def family_schedule_transfer(*, case: Case, acting_user: User,
-                             payload: Mapping[str, Any]) -> list[Case]:
+def family_schedule_transfer(
+    *, case: Case, acting_user: User, payload: Mapping[str, Any]
+) -> list[Case]:
     """Schedule the transfer of every member of the case's family group in one transaction:
     all of them, or none (the first refusal undoes the others)."""
     with transaction.atomic():
         case = access_case(acting_user, case.id, for_update=True)
         if not case.family_group:
-            raise ValidationFailed(f"Case {case.reference} is in no family group.",
-                                   errors=[{"loc": ["family_group"], "msg": "not set"}])
+            raise ValidationFailed(
+                f"Case {case.reference} is in no family group.",
+                errors=[{"loc": ["family_group"], "msg": "not set"}],
+            )
         schedulable = workflow_for(case.kind).get("schedule_transfer").sources
         members = sorted([case, *family_members(case, lock=True)], key=lambda c: c.id)
         scheduled = []
@@ -376,15 +477,24 @@ def family_schedule_transfer(*, case: Case, acting_user: User,
             # cannot go refuses the whole family through the family-group rule.
             if member.id != case.id and member.state not in schedulable:
                 continue
-            scheduled.append(case_transition(case_id=member.id, action="schedule_transfer",
-                                             acting_user=acting_user, payload=dict(payload)))
+            scheduled.append(
+                case_transition(
+                    case_id=member.id,
+                    action="schedule_transfer",
+                    acting_user=acting_user,
+                    payload=dict(payload),
+                )
+            )
         position = standing(acting_user, case.agreement)
-        audit_record(event_type=AuditEventType.FAMILY_TRANSFER_SCHEDULED,
-                     acting_user=acting_user, organisation_id=position.organisation_id,
-                     agreement_id=case.agreement_id, object_type="family_group",
-                     object_id=case.family_group,
-                     data={"family_group": case.family_group,
-                           "cases": [str(c.id) for c in scheduled]})
+        audit_record(
+            event_type=AuditEventType.FAMILY_TRANSFER_SCHEDULED,
+            acting_user=acting_user,
+            organisation_id=position.organisation_id,
+            agreement_id=case.agreement_id,
+            object_type="family_group",
+            object_id=case.family_group,
+            data={"family_group": case.family_group, "cases": [str(c.id) for c in scheduled]},
+        )
     return scheduled
 
 
@@ -392,28 +502,38 @@ def stay_record_return_plan(*, case: Case, plan: str, acting_user: User) -> Rece
     """Record (or replace) the return-to-origin plan of the case's open stay."""
     plan = (plan or "").strip()
     if not plan or len(plan) > 5000:
-        raise ValidationFailed("A return plan needs 1 to 5000 characters.",
-                               errors=[{"loc": ["plan"], "msg": "1 to 5000 characters"}])
+        raise ValidationFailed(
+            "A return plan needs 1 to 5000 characters.",
+            errors=[{"loc": ["plan"], "msg": "1 to 5000 characters"}],
+        )
     with transaction.atomic():
         case = access_case(acting_user, case.id, for_update=True)
         position = standing(acting_user, case.agreement)
         if not position.roles & WORKERS:
-            raise Forbidden("Recording a return plan needs the role caseworker or supervisor.",
-                            type="wrong-role")
+            raise Forbidden(
+                "Recording a return plan needs the role caseworker or supervisor.",
+                type="wrong-role",
+            )
         stay = ReceptionStay.objects.filter(case=case, ended_at__isnull=True).first()
         if stay is None:
-            raise TransitionRefused(f"Case {case.reference} has no open reception stay.",
-                                    rule="no-open-stay")
+            raise TransitionRefused(
+                f"Case {case.reference} has no open reception stay.", rule="no-open-stay"
+            )
         stay.return_plan = plan
         stay.return_plan_recorded_at = clock.now()
         stay.save(update_fields=["return_plan", "return_plan_recorded_at", "updated_at"])
         case.version += 1
         case.save(update_fields=["version", "updated_at"])
-        audit_record(event_type=AuditEventType.RETURN_PLAN_RECORDED, acting_user=acting_user,
-                     organisation_id=position.organisation_id,
-                     agreement_id=case.agreement_id, case_id=case.id,
-                     object_type="reception_stay", object_id=str(stay.id),
-                     data={"length": len(plan)})
+        audit_record(
+            event_type=AuditEventType.RETURN_PLAN_RECORDED,
+            acting_user=acting_user,
+            organisation_id=position.organisation_id,
+            agreement_id=case.agreement_id,
+            case_id=case.id,
+            object_type="reception_stay",
+            object_id=str(stay.id),
+            data={"length": len(plan)},
+        )
     return stay
 
 
@@ -425,9 +545,11 @@ def stay_deadlines_sweep(*, today: dt.date | None = None) -> int:
     (due on the last day of the stay), once. Answers how many were created."""
     today = today or clock.today()
     created = 0
-    stays = (ReceptionStay.objects.filter(ended_at__isnull=True, max_end__isnull=False)
-             .exclude(case__deadlines__kind=STAY_END)
-             .select_related("case", "case__agreement"))
+    stays = (
+        ReceptionStay.objects.filter(ended_at__isnull=True, max_end__isnull=False)
+        .exclude(case__deadlines__kind=STAY_END)
+        .select_related("case", "case__agreement")
+    )
     for stay in stays:
         assert stay.max_end is not None
         terms, _ = terms_in_force(stay.case.agreement, clock.now())
@@ -435,12 +557,21 @@ def stay_deadlines_sweep(*, today: dt.date | None = None) -> int:
             continue
         with transaction.atomic():
             deadline = Deadline.objects.create(
-                case=stay.case, kind=STAY_END, label="Reception stay ends", due_on=stay.max_end,
+                case=stay.case,
+                kind=STAY_END,
+                label="Reception stay ends",
+                due_on=stay.max_end,
                 explanation=f"maximum stay of {terms.max_stay_days} days from "
-                            f"{stay.arrived_at.date().isoformat()}")
-            audit_record(event_type=AuditEventType.DEADLINE_SET, acting_user=None,
-                         agreement_id=stay.case.agreement_id, case_id=stay.case_id,
-                         object_type="deadline", object_id=str(deadline.id),
-                         data={"kind": STAY_END, "due_on": stay.max_end.isoformat()})
+                f"{stay.arrived_at.date().isoformat()}",
+            )
+            audit_record(
+                event_type=AuditEventType.DEADLINE_SET,
+                acting_user=None,
+                agreement_id=stay.case.agreement_id,
+                case_id=stay.case_id,
+                object_type="deadline",
+                object_id=str(deadline.id),
+                data={"kind": STAY_END, "due_on": stay.max_end.isoformat()},
+            )
         created += 1
     return created

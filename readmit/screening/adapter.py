@@ -129,7 +129,8 @@ def entry_records(entry: WatchlistEntry) -> list[Record]:
     """A list entry as records; only code-like nationalities are given to the core."""
     extra = entry.extra or {}
     nationalities = [
-        n for n in (extra.get("nationalities") or [entry.nationality])
+        n
+        for n in (extra.get("nationalities") or [entry.nationality])
         if isinstance(n, str) and 2 <= len(n) <= 3 and n.isalpha()
     ]
     documents = [d for d in (extra.get("documents") or [entry.document_number]) if d]

@@ -147,8 +147,7 @@ def load_watchlist(path: Path) -> list[Record]:
         Record(
             id=_required_text(path, row, "id"),
             name=_required_text(path, row, "name"),
-            aliases=tuple(a.strip() for a in (_text(row, "aliases") or "").split(";")
-                          if a.strip()),
+            aliases=tuple(a.strip() for a in (_text(row, "aliases") or "").split(";") if a.strip()),
             birth_date=_date(path, row, "birth_date"),
             nationality=_text(row, "nationality"),
             document_number=_text(row, "document_number"),
@@ -221,8 +220,9 @@ def cmd_screen(args: argparse.Namespace) -> int:
         print(f"readmit screen: {exc}", file=sys.stderr)
         return EXIT_INPUT_ERROR
     index = Index(watchlist)
-    results = screen_all(index, people, args.threshold, jobs=args.jobs,
-                         progress=_progress_printer(len(people)))
+    results = screen_all(
+        index, people, args.threshold, jobs=args.jobs, progress=_progress_printer(len(people))
+    )
     rows = (
         (person.id, hit.record.id, _score_text(hit.score), hit.matched_name, hit.explanation)
         for person, hits in zip(people, results, strict=True)
@@ -249,10 +249,16 @@ def load_pairs(path: Path) -> list[tuple[Record, Record]]:
     _, rows = read_rows(path, ("left", "right"))
     return [
         (
-            Record(id=f"{row.line}L", name=_required_text(path, row, "left"),
-                   birth_date=_date(path, row, "left_birth_date")),
-            Record(id=f"{row.line}R", name=_required_text(path, row, "right"),
-                   birth_date=_date(path, row, "right_birth_date")),
+            Record(
+                id=f"{row.line}L",
+                name=_required_text(path, row, "left"),
+                birth_date=_date(path, row, "left_birth_date"),
+            ),
+            Record(
+                id=f"{row.line}R",
+                name=_required_text(path, row, "right"),
+                birth_date=_date(path, row, "right_birth_date"),
+            ),
         )
         for row in rows
     ]
@@ -296,26 +302,42 @@ def _jobs(text: str) -> int:
 def register(sub: Any) -> None:
     """Add ``screen`` and ``compare`` to the ``readmit`` subcommands."""
     screen = sub.add_parser(
-        "screen", help="screen a list of people against a watchlist (CSV in, CSV out)",
+        "screen",
+        help="screen a list of people against a watchlist (CSV in, CSV out)",
         description="Screen LIST.csv against WATCHLIST.csv; see docs/screening.md.",
     )
-    screen.add_argument("list", metavar="LIST.csv", help="id,name[,given_names,family_name,"
-                        "birth_date,nationality,document_number]")
-    screen.add_argument("--against", required=True, metavar="WATCHLIST.csv",
-                        help="id,name[,aliases,birth_date,nationality,document_number]")
-    screen.add_argument("--threshold", type=_threshold, default=DEFAULT_THRESHOLD,
-                        metavar="T", help="report pairs scoring at least T (default 0.80)")
+    screen.add_argument(
+        "list",
+        metavar="LIST.csv",
+        help="id,name[,given_names,family_name,birth_date,nationality,document_number]",
+    )
+    screen.add_argument(
+        "--against",
+        required=True,
+        metavar="WATCHLIST.csv",
+        help="id,name[,aliases,birth_date,nationality,document_number]",
+    )
+    screen.add_argument(
+        "--threshold",
+        type=_threshold,
+        default=DEFAULT_THRESHOLD,
+        metavar="T",
+        help="report pairs scoring at least T (default 0.80)",
+    )
     screen.add_argument("--out", metavar="FILE", help="write the CSV here instead of stdout")
-    screen.add_argument("--jobs", type=_jobs, default=1, metavar="N",
-                        help="query with N processes (default 1)")
+    screen.add_argument(
+        "--jobs", type=_jobs, default=1, metavar="N", help="query with N processes (default 1)"
+    )
     screen.set_defaults(func=cmd_screen)
 
     compare = sub.add_parser(
-        "compare", help="score name pairs and explain each score",
+        "compare",
+        help="score name pairs and explain each score",
         description="Score each left,right pair of PAIRS.csv; see docs/screening.md.",
     )
-    compare.add_argument("pairs", metavar="PAIRS.csv",
-                         help="left,right[,left_birth_date,right_birth_date]")
+    compare.add_argument(
+        "pairs", metavar="PAIRS.csv", help="left,right[,left_birth_date,right_birth_date]"
+    )
     compare.set_defaults(func=cmd_compare)
 
 

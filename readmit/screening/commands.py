@@ -53,8 +53,7 @@ def cmd_watchlist_import(args: argparse.Namespace) -> int:
     if args.username:
         user = User.objects.filter(username=args.username, is_active=True).first()
         if user is None:
-            print(f"readmit watchlist import: no active user '{args.username}'",
-                  file=sys.stderr)
+            print(f"readmit watchlist import: no active user '{args.username}'", file=sys.stderr)
             return 2
     try:
         version = watchlist_import(
@@ -66,6 +65,8 @@ def cmd_watchlist_import(args: argparse.Namespace) -> int:
     skipped = (
         f", {version.skipped_count} non-person records skipped" if version.skipped_count else ""
     )
-    print(f"{watchlist.slug} version {version.number}: {version.entry_count} people{skipped}; "
-          f"sha256 {version.sha256}")
+    print(
+        f"{watchlist.slug} version {version.number}: {version.entry_count} people{skipped}; "
+        f"sha256 {version.sha256}"
+    )
     return 0

@@ -67,9 +67,9 @@ def _scope(
 
 def _certain_pairs(people: QuerySet[Person]) -> dict[tuple[uuid.UUID, uuid.UUID], str]:
     groups: dict[tuple[str, str, str], set[uuid.UUID]] = defaultdict(set)
-    documents = IdentityDocument.objects.filter(
-        person__in=people, flagged_false=False
-    ).values_list("person_id", "type", "number", "issuing_country_id")
+    documents = IdentityDocument.objects.filter(person__in=people, flagged_false=False).values_list(
+        "person_id", "type", "number", "issuing_country_id"
+    )
     for person_id, kind, number, country in documents:
         normalised = adapter.normalise_document(number)
         if normalised:
@@ -114,9 +114,11 @@ def duplicates_find(
     people = _scope(acting_user, organisation, agreement)
     certain = _certain_pairs(people)
     possible = _possible_pairs(people, threshold)
-    existing = set(DuplicateCandidate.objects.filter(
-        Q(person_a__in=people) | Q(person_b__in=people)
-    ).values_list("person_a_id", "person_b_id"))
+    existing = set(
+        DuplicateCandidate.objects.filter(
+            Q(person_a__in=people) | Q(person_b__in=people)
+        ).values_list("person_a_id", "person_b_id")
+    )
     existing |= {(b, a) for a, b in existing}
     new: list[DuplicateCandidate] = []
     for key in sorted(set(certain) | set(possible), key=lambda k: (str(k[0]), str(k[1]))):
@@ -128,10 +130,16 @@ def duplicates_find(
             kind, score = DuplicateKind.CERTAIN, 1.0
         else:
             evidence, kind = explanation, DuplicateKind.POSSIBLE
-        new.append(DuplicateCandidate(
-            person_a_id=key[0], person_b_id=key[1], kind=kind, evidence=evidence[:2000],
-            score=round(score, 4), found_by=acting_user,
-        ))
+        new.append(
+            DuplicateCandidate(
+                person_a_id=key[0],
+                person_b_id=key[1],
+                kind=kind,
+                evidence=evidence[:2000],
+                score=round(score, 4),
+                found_by=acting_user,
+            )
+        )
     with transaction.atomic():
         DuplicateCandidate.objects.bulk_create(new)
         audit_record(
@@ -140,9 +148,11 @@ def duplicates_find(
             organisation_id=organisation.id if organisation is not None else None,
             agreement_id=agreement.id if agreement is not None else None,
             object_type="duplicate_candidate",
-            data={"certain": sum(c.kind == DuplicateKind.CERTAIN for c in new),
-                  "possible": sum(c.kind == DuplicateKind.POSSIBLE for c in new),
-                  "people": people.count()},
+            data={
+                "certain": sum(c.kind == DuplicateKind.CERTAIN for c in new),
+                "possible": sum(c.kind == DuplicateKind.POSSIBLE for c in new),
+                "people": people.count(),
+            },
         )
     return new
 
@@ -157,8 +167,10 @@ def _decider_check(acting_user: User, candidate: DuplicateCandidate) -> None:
             rule="cross-organisation-merge",
         )
     if not roles_in(acting_user, a.owner_id) & DUPLICATE_FINDERS:
-        raise Forbidden("Only caseworkers and supervisors of the organisation that recorded "
-                        "both people decide on a duplicate.")
+        raise Forbidden(
+            "Only caseworkers and supervisors of the organisation that recorded "
+            "both people decide on a duplicate."
+        )
 
 
 def person_merge(
@@ -173,13 +185,15 @@ def person_merge(
     with transaction.atomic():
         locked = access_duplicate(acting_user, candidate_id, for_update=True)
         if locked.status != DuplicateStatus.OPEN:
-            raise TransitionRefused(f"This candidate was already decided ({locked.status}).",
-                                    rule="already-decided")
+            raise TransitionRefused(
+                f"This candidate was already decided ({locked.status}).", rule="already-decided"
+            )
         _decider_check(acting_user, locked)
         cleaned = reason.strip()
         if not cleaned:
-            raise ValidationFailed("A reason is required.",
-                                   errors=[{"loc": ["reason"], "msg": "a reason is required"}])
+            raise ValidationFailed(
+                "A reason is required.", errors=[{"loc": ["reason"], "msg": "a reason is required"}]
+            )
         a, b = locked.person_a, locked.person_b
         if survivor is None:
             # The record made first survives: it is the one other records already cite.
@@ -188,15 +202,22 @@ def person_merge(
         elif survivor.id in (a.id, b.id):
             keep, gone = (a, b) if survivor.id == a.id else (b, a)
         else:
-            raise ValidationFailed("The survivor must be one of the two people.",
-                                   errors=[{"loc": ["survivor"], "msg": "not in this pair"}])
+            raise ValidationFailed(
+                "The survivor must be one of the two people.",
+                errors=[{"loc": ["survivor"], "msg": "not in this pair"}],
+            )
         if PersonMerge.objects.filter(merged__in=[a, b]).exists():
-            raise TransitionRefused("One of these people was already merged into another.",
-                                    rule="already-merged")
+            raise TransitionRefused(
+                "One of these people was already merged into another.", rule="already-merged"
+            )
         now = clock.now()
         merge = PersonMerge.objects.create(
-            survivor=keep, merged=gone, candidate=locked, decided_by=acting_user,
-            reason=cleaned, at=now,
+            survivor=keep,
+            merged=gone,
+            candidate=locked,
+            decided_by=acting_user,
+            reason=cleaned,
+            at=now,
         )
         locked.status = DuplicateStatus.MERGED
         locked.decided_by = acting_user
@@ -209,8 +230,13 @@ def person_merge(
             organisation_id=keep.owner_id,
             object_type="person",
             object_id=str(gone.id),
-            data={"survivor": str(keep.id), "merged": str(gone.id), "kind": locked.kind,
-                  "evidence": locked.evidence, "reason": cleaned},
+            data={
+                "survivor": str(keep.id),
+                "merged": str(gone.id),
+                "kind": locked.kind,
+                "evidence": locked.evidence,
+                "reason": cleaned,
+            },
         )
     return merge
 
@@ -223,16 +249,20 @@ def duplicate_mark_distinct(
     with transaction.atomic():
         locked = access_duplicate(acting_user, candidate_id, for_update=True)
         if locked.status != DuplicateStatus.OPEN:
-            raise TransitionRefused(f"This candidate was already decided ({locked.status}).",
-                                    rule="already-decided")
+            raise TransitionRefused(
+                f"This candidate was already decided ({locked.status}).", rule="already-decided"
+            )
         people_orgs = {locked.person_a.owner_id, locked.person_b.owner_id}
         if not any(roles_in(acting_user, org) & DUPLICATE_FINDERS for org in people_orgs):
-            raise Forbidden("Only caseworkers and supervisors of an organisation that recorded "
-                            "one of the people decide on a duplicate.")
+            raise Forbidden(
+                "Only caseworkers and supervisors of an organisation that recorded "
+                "one of the people decide on a duplicate."
+            )
         cleaned = reason.strip()
         if not cleaned:
-            raise ValidationFailed("A reason is required.",
-                                   errors=[{"loc": ["reason"], "msg": "a reason is required"}])
+            raise ValidationFailed(
+                "A reason is required.", errors=[{"loc": ["reason"], "msg": "a reason is required"}]
+            )
         locked.status = DuplicateStatus.DISTINCT
         locked.decided_by = acting_user
         locked.decided_at = clock.now()
@@ -243,7 +273,10 @@ def duplicate_mark_distinct(
             acting_user=acting_user,
             object_type="duplicate_candidate",
             object_id=str(locked.id),
-            data={"person_a": str(locked.person_a_id), "person_b": str(locked.person_b_id),
-                  "reason": cleaned},
+            data={
+                "person_a": str(locked.person_a_id),
+                "person_b": str(locked.person_b_id),
+                "reason": cleaned,
+            },
         )
     return locked

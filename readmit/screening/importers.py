@@ -180,8 +180,10 @@ def parse_csv(data: bytes, filename: str) -> ParsedList:
     for required in CSV_REQUIRED:
         if required not in columns:
             raise WatchlistFileError(
-                filename, 1, f"column '{required}'", f"required column missing (have: "
-                f"{', '.join(columns) or 'none'})"
+                filename,
+                1,
+                f"column '{required}'",
+                f"required column missing (have: {', '.join(columns) or 'none'})",
             )
     rows: list[EntryRow] = []
     seen: dict[str, int] = {}
@@ -192,7 +194,9 @@ def parse_csv(data: bytes, filename: str) -> ParsedList:
                 continue
             if len(record) != len(columns):
                 raise WatchlistFileError(
-                    filename, line, f"column {min(len(record), len(columns)) + 1}",
+                    filename,
+                    line,
+                    f"column {min(len(record), len(columns)) + 1}",
                     f"expected {len(columns)} fields, found {len(record)}",
                 )
             values = dict(zip(columns, (c.strip() for c in record), strict=True))
@@ -201,19 +205,21 @@ def parse_csv(data: bytes, filename: str) -> ParsedList:
                     raise WatchlistFileError(filename, line, f"column '{required}'", "empty")
             _unique(seen, values["id"], filename, line, "column 'id'")
             name = " ".join(values["name"].split())
-            extra = {k: v for k, v in values.items()
-                     if k not in CSV_REQUIRED + CSV_OPTIONAL and v}
-            rows.append(EntryRow(
-                external_id=values["id"],
-                name=name,
-                aliases=_dedupe(values.get("aliases", "").split(";"), besides=name),
-                birth_date=_date(values.get("birth_date", ""), filename, line,
-                                 "column 'birth_date'"),
-                nationality=country_code(values.get("nationality", "")),
-                document_number=values.get("document_number", ""),
-                extra=extra,
-                line=line,
-            ))
+            extra = {k: v for k, v in values.items() if k not in CSV_REQUIRED + CSV_OPTIONAL and v}
+            rows.append(
+                EntryRow(
+                    external_id=values["id"],
+                    name=name,
+                    aliases=_dedupe(values.get("aliases", "").split(";"), besides=name),
+                    birth_date=_date(
+                        values.get("birth_date", ""), filename, line, "column 'birth_date'"
+                    ),
+                    nationality=country_code(values.get("nationality", "")),
+                    document_number=values.get("document_number", ""),
+                    extra=extra,
+                    line=line,
+                )
+            )
     except csv.Error as exc:
         raise WatchlistFileError(filename, reader.line_num, "row", str(exc)) from None
     return ParsedList(rows)
@@ -273,8 +279,11 @@ def parse_ftm(data: bytes, filename: str) -> ParsedList:
             )
         name = " ".join(name.split())
         aliases = _dedupe(
-            [*names[1:], *_strings(props, "alias", filename, line),
-             *_strings(props, "previousName", filename, line)],
+            [
+                *names[1:],
+                *_strings(props, "alias", filename, line),
+                *_strings(props, "previousName", filename, line),
+            ],
             besides=name,
         )
         dates = [
@@ -282,11 +291,18 @@ def parse_ftm(data: bytes, filename: str) -> ParsedList:
             for d in _strings(props, "birthDate", filename, line)
         ]
         nationalities = _dedupe(
-            country_code(c) for c in [*_strings(props, "nationality", filename, line),
-                                      *_strings(props, "citizenship", filename, line)]
+            country_code(c)
+            for c in [
+                *_strings(props, "nationality", filename, line),
+                *_strings(props, "citizenship", filename, line),
+            ]
         )
-        documents = _dedupe([*_strings(props, "passportNumber", filename, line),
-                             *_strings(props, "idNumber", filename, line)])
+        documents = _dedupe(
+            [
+                *_strings(props, "passportNumber", filename, line),
+                *_strings(props, "idNumber", filename, line),
+            ]
+        )
         extra: dict[str, Any] = {"schema": schema}
         if len(dates) > 1:
             extra["birth_dates"] = dates
@@ -299,16 +315,18 @@ def parse_ftm(data: bytes, filename: str) -> ParsedList:
             extra["weak_aliases"] = weak
         if isinstance(entity.get("datasets"), list):
             extra["datasets"] = [str(d) for d in entity["datasets"]]
-        rows.append(EntryRow(
-            external_id=external_id,
-            name=name,
-            aliases=aliases,
-            birth_date=dates[0] if dates else "",
-            nationality=nationalities[0] if nationalities else "",
-            document_number=documents[0] if documents else "",
-            extra=extra,
-            line=line,
-        ))
+        rows.append(
+            EntryRow(
+                external_id=external_id,
+                name=name,
+                aliases=aliases,
+                birth_date=dates[0] if dates else "",
+                nationality=nationalities[0] if nationalities else "",
+                document_number=documents[0] if documents else "",
+                extra=extra,
+                line=line,
+            )
+        )
     notes = (f"{skipped} entities that are not people skipped",) if skipped else ()
     return ParsedList(rows, skipped=skipped, notes=notes)
 
@@ -375,13 +393,17 @@ def _un_dates(individual: _Element, filename: str) -> list[str]:
         date_text = dob.value("DATE")
         year_text = dob.value("YEAR")
         if date_text:
-            dates.append(_date(date_text[:10], filename, dob.line,
-                               "field 'INDIVIDUAL_DATE_OF_BIRTH/DATE'"))
+            dates.append(
+                _date(date_text[:10], filename, dob.line, "field 'INDIVIDUAL_DATE_OF_BIRTH/DATE'")
+            )
         elif year_text:
             if not _YEAR.fullmatch(year_text):
-                raise WatchlistFileError(filename, dob.line,
-                                         "field 'INDIVIDUAL_DATE_OF_BIRTH/YEAR'",
-                                         f"{year_text!r} is not a year")
+                raise WatchlistFileError(
+                    filename,
+                    dob.line,
+                    "field 'INDIVIDUAL_DATE_OF_BIRTH/YEAR'",
+                    f"{year_text!r} is not a year",
+                )
             dates.append(year_text)
     return list(_dedupe(dates))
 
@@ -393,19 +415,23 @@ def parse_un_xml(data: bytes, filename: str) -> ParsedList:
         defused_parse_string(data, handler, forbid_dtd=True)
     except SAXParseException as exc:
         raise WatchlistFileError(
-            filename, exc.getLineNumber(), f"column {(exc.getColumnNumber() or 0) + 1}",
-            f"not well-formed XML ({exc.getMessage()})"
+            filename,
+            exc.getLineNumber(),
+            f"column {(exc.getColumnNumber() or 0) + 1}",
+            f"not well-formed XML ({exc.getMessage()})",
         ) from None
     except DefusedXmlException as exc:
-        raise WatchlistFileError(filename, None, "document", f"refused XML construct ({exc})"
-                                 ) from None
+        raise WatchlistFileError(
+            filename, None, "document", f"refused XML construct ({exc})"
+        ) from None
     root = handler.root
     if root is None:
         raise WatchlistFileError(filename, 1, "document", "no XML element")
     individuals = root.find("INDIVIDUALS")
     if individuals is None:
-        raise WatchlistFileError(filename, root.line, "element 'INDIVIDUALS'",
-                                 f"missing under <{root.tag}>")
+        raise WatchlistFileError(
+            filename, root.line, "element 'INDIVIDUALS'", f"missing under <{root.tag}>"
+        )
     entities = root.find("ENTITIES")
     skipped = len(list(entities.findall("ENTITY"))) if entities is not None else 0
     rows: list[EntryRow] = []
@@ -414,11 +440,13 @@ def parse_un_xml(data: bytes, filename: str) -> ParsedList:
         line = individual.line
         external_id = individual.value("DATAID") or individual.value("REFERENCE_NUMBER")
         if not external_id:
-            raise WatchlistFileError(filename, line, "field 'DATAID'",
-                                     "missing (and no REFERENCE_NUMBER)")
+            raise WatchlistFileError(
+                filename, line, "field 'DATAID'", "missing (and no REFERENCE_NUMBER)"
+            )
         _unique(seen, external_id, filename, line, "field 'DATAID'")
-        parts = [individual.value(t) for t in
-                 ("FIRST_NAME", "SECOND_NAME", "THIRD_NAME", "FOURTH_NAME")]
+        parts = [
+            individual.value(t) for t in ("FIRST_NAME", "SECOND_NAME", "THIRD_NAME", "FOURTH_NAME")
+        ]
         name = " ".join(p for p in parts if p)
         if not name:
             raise WatchlistFileError(filename, line, "field 'FIRST_NAME'", "missing")
@@ -430,12 +458,16 @@ def parse_un_xml(data: bytes, filename: str) -> ParsedList:
         dates = _un_dates(individual, filename)
         nationalities = _dedupe(
             country_code(v.text)
-            for n in individual.findall("NATIONALITY") for v in n.findall("VALUE")
+            for n in individual.findall("NATIONALITY")
+            for v in n.findall("VALUE")
         )
         documents = _dedupe(d.value("NUMBER") for d in individual.findall("INDIVIDUAL_DOCUMENT"))
         extra: dict[str, Any] = {}
-        for key, tag in (("reference_number", "REFERENCE_NUMBER"), ("list_type", "UN_LIST_TYPE"),
-                         ("listed_on", "LISTED_ON")):
+        for key, tag in (
+            ("reference_number", "REFERENCE_NUMBER"),
+            ("list_type", "UN_LIST_TYPE"),
+            ("listed_on", "LISTED_ON"),
+        ):
             if individual.value(tag):
                 extra[key] = individual.value(tag)
         if len(dates) > 1:
@@ -444,15 +476,17 @@ def parse_un_xml(data: bytes, filename: str) -> ParsedList:
             extra["nationalities"] = list(nationalities)
         if len(documents) > 1:
             extra["documents"] = list(documents)
-        rows.append(EntryRow(
-            external_id=external_id,
-            name=name,
-            aliases=aliases,
-            birth_date=dates[0] if dates else "",
-            nationality=nationalities[0] if nationalities else "",
-            document_number=documents[0] if documents else "",
-            extra=extra,
-            line=line,
-        ))
+        rows.append(
+            EntryRow(
+                external_id=external_id,
+                name=name,
+                aliases=aliases,
+                birth_date=dates[0] if dates else "",
+                nationality=nationalities[0] if nationalities else "",
+                document_number=documents[0] if documents else "",
+                extra=extra,
+                line=line,
+            )
+        )
     notes = (f"{skipped} entities that are not people skipped",) if skipped else ()
     return ParsedList(rows, skipped=skipped, notes=notes)

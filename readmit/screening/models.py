@@ -78,9 +78,7 @@ class WatchlistVersion(BaseModel):
 class WatchlistEntry(BaseModel):
     """One person on one version of a list, as the list wrote them."""
 
-    version = models.ForeignKey(
-        WatchlistVersion, on_delete=models.CASCADE, related_name="entries"
-    )
+    version = models.ForeignKey(WatchlistVersion, on_delete=models.CASCADE, related_name="entries")
     external_id = models.CharField(max_length=120)
     name = models.CharField(max_length=400)
     aliases = models.JSONField(default=list, blank=True)
@@ -162,9 +160,7 @@ class ScreeningRun(BaseModel):
     reference = models.CharField(
         max_length=120, blank=True, help_text="E.g. the proposal list this run screened."
     )
-    trigger = models.CharField(
-        max_length=20, choices=RunTrigger.choices, default=RunTrigger.MANUAL
-    )
+    trigger = models.CharField(max_length=20, choices=RunTrigger.choices, default=RunTrigger.MANUAL)
     started_by = models.ForeignKey(
         User, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )

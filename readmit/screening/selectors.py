@@ -52,8 +52,7 @@ NO_MATCH = "no_match"
 def visible_watchlists(user: User) -> QuerySet[Watchlist]:
     orgs = organisation_ids(user)
     return Watchlist.objects.filter(
-        Q(owner_id__in=orgs)
-        | Q(agreement_links__agreement__parties__organisation_id__in=orgs)
+        Q(owner_id__in=orgs) | Q(agreement_links__agreement__parties__organisation_id__in=orgs)
     ).distinct()
 
 
@@ -83,9 +82,11 @@ def watchlist_entries(version: WatchlistVersion) -> QuerySet[WatchlistEntry]:
 
 
 def agreement_watchlist_links(agreement: Agreement) -> QuerySet[AgreementWatchlist]:
-    return AgreementWatchlist.objects.filter(agreement=agreement).select_related(
-        "watchlist", "watchlist__owner"
-    ).order_by("watchlist__name")
+    return (
+        AgreementWatchlist.objects.filter(agreement=agreement)
+        .select_related("watchlist", "watchlist__owner")
+        .order_by("watchlist__name")
+    )
 
 
 def current_versions(agreement: Agreement) -> list[WatchlistVersion]:
@@ -153,7 +154,11 @@ def review_queue(
     if agreement is not None:
         matches = matches.filter(case__agreement=agreement)
     return matches.select_related(
-        "case", "case__person", "entry", "entry__version", "entry__version__watchlist",
+        "case",
+        "case__person",
+        "entry",
+        "entry__version",
+        "entry__version__watchlist",
         "reviewed_by",
     ).order_by("-score", "created_at")
 
@@ -225,9 +230,9 @@ def visible_duplicates(user: User) -> QuerySet[DuplicateCandidate]:
     return DuplicateCandidate.objects.filter(person_a_id__in=people, person_b_id__in=people)
 
 
-def duplicate_queue(user: User, *, status: str = DuplicateStatus.OPEN) -> QuerySet[
-    DuplicateCandidate
-]:
+def duplicate_queue(
+    user: User, *, status: str = DuplicateStatus.OPEN
+) -> QuerySet[DuplicateCandidate]:
     return (
         visible_duplicates(user)
         .filter(status=status)

@@ -86,22 +86,28 @@ def watchlist_create(
 ) -> Watchlist:
     """A new, empty list owned by ``owner``; a supervisor or administrator of it creates it."""
     if acting_user is not None and not roles_in(acting_user, owner.id) & LIST_MANAGERS:
-        raise Forbidden("Only a supervisor or administrator of the owning organisation "
-                        "can create a watchlist.")
+        raise Forbidden(
+            "Only a supervisor or administrator of the owning organisation can create a watchlist."
+        )
     if source_kind not in SourceKind.values:
         raise ValidationFailed(
             f"Unknown source kind '{source_kind}'.",
             errors=[{"loc": ["source_kind"], "msg": f"one of {', '.join(SourceKind.values)}"}],
         )
     if not name.strip() or not slug.strip():
-        raise ValidationFailed("A watchlist needs a name and a slug.",
-                               errors=[{"loc": ["name"], "msg": "required"}])
+        raise ValidationFailed(
+            "A watchlist needs a name and a slug.", errors=[{"loc": ["name"], "msg": "required"}]
+        )
     with transaction.atomic():
         if Watchlist.objects.filter(slug=slug).exists():
-            raise ValidationFailed(f"The slug '{slug}' is taken.",
-                                   errors=[{"loc": ["slug"], "msg": "already used"}])
+            raise ValidationFailed(
+                f"The slug '{slug}' is taken.", errors=[{"loc": ["slug"], "msg": "already used"}]
+            )
         watchlist = Watchlist.objects.create(
-            name=name.strip(), slug=slug.strip(), owner=owner, source_kind=source_kind,
+            name=name.strip(),
+            slug=slug.strip(),
+            owner=owner,
+            source_kind=source_kind,
             description=description,
         )
         audit_record(
@@ -121,8 +127,10 @@ def _read_source(path_or_file: str | Path | IO[bytes] | Any, filename: str) -> t
         try:
             return path.read_bytes(), filename or path.name
         except OSError as exc:
-            raise ValidationFailed(f"{path}: cannot be read ({exc.strerror}).",
-                                   errors=[{"loc": ["file"], "msg": "unreadable"}]) from None
+            raise ValidationFailed(
+                f"{path}: cannot be read ({exc.strerror}).",
+                errors=[{"loc": ["file"], "msg": "unreadable"}],
+            ) from None
     data = path_or_file.read()
     if isinstance(data, str):
         data = data.encode("utf-8")
@@ -131,17 +139,30 @@ def _read_source(path_or_file: str | Path | IO[bytes] | Any, filename: str) -> t
 
 
 def _entry_fingerprint(row: importers.EntryRow) -> str:
-    content = [row.name, list(row.aliases), row.birth_date, row.nationality,
-               row.document_number, row.extra]
+    content = [
+        row.name,
+        list(row.aliases),
+        row.birth_date,
+        row.nationality,
+        row.document_number,
+        row.extra,
+    ]
     return hashlib.sha256(json.dumps(content, sort_keys=True).encode()).hexdigest()
 
 
 def entry_fingerprint(entry: WatchlistEntry) -> str:
     """Same content, same fingerprint: a re-imported unchanged listing is not re-reviewed."""
-    return _entry_fingerprint(importers.EntryRow(
-        entry.external_id, entry.name, tuple(entry.aliases), entry.birth_date,
-        entry.nationality, entry.document_number, dict(entry.extra),
-    ))
+    return _entry_fingerprint(
+        importers.EntryRow(
+            entry.external_id,
+            entry.name,
+            tuple(entry.aliases),
+            entry.birth_date,
+            entry.nationality,
+            entry.document_number,
+            dict(entry.extra),
+        )
+    )
 
 
 def watchlist_import(
@@ -204,9 +225,14 @@ def watchlist_import(
             organisation_id=watchlist.owner_id,
             object_type="watchlist_version",
             object_id=str(version.id),
-            data={"watchlist": watchlist.slug, "number": version.number, "file": name,
-                  "sha256": version.sha256, "entries": version.entry_count,
-                  "skipped": version.skipped_count},
+            data={
+                "watchlist": watchlist.slug,
+                "number": version.number,
+                "file": name,
+                "sha256": version.sha256,
+                "entries": version.entry_count,
+                "skipped": version.skipped_count,
+            },
         )
         for link in AgreementWatchlist.objects.filter(watchlist=watchlist).select_related(
             "agreement"
@@ -239,13 +265,17 @@ def agreement_watchlist_add(
         raise Forbidden("Only a supervisor or administrator of a party chooses its watchlists.")
     watchlist = access_watchlist(acting_user, watchlist.id)
     if threshold is not None and not 0 < threshold <= 1:
-        raise ValidationFailed("The threshold must be in (0, 1].",
-                               errors=[{"loc": ["threshold"], "msg": "out of range"}])
+        raise ValidationFailed(
+            "The threshold must be in (0, 1].",
+            errors=[{"loc": ["threshold"], "msg": "out of range"}],
+        )
     with transaction.atomic():
         try:
             with transaction.atomic():
                 link = AgreementWatchlist.objects.create(
-                    agreement=agreement, watchlist=watchlist, threshold=threshold,
+                    agreement=agreement,
+                    watchlist=watchlist,
+                    threshold=threshold,
                     added_by=acting_user,
                 )
         except IntegrityError:
@@ -278,8 +308,10 @@ def agreement_watchlist_remove(
             agreement=agreement, watchlist=watchlist
         ).delete()
         if not deleted:
-            raise ValidationFailed("The agreement does not use this watchlist.",
-                                   errors=[{"loc": ["watchlist"], "msg": "not chosen"}])
+            raise ValidationFailed(
+                "The agreement does not use this watchlist.",
+                errors=[{"loc": ["watchlist"], "msg": "not chosen"}],
+            )
         audit_record(
             event_type=AuditEventType.AGREEMENT_WATCHLIST_REMOVED,
             acting_user=acting_user,
@@ -337,8 +369,12 @@ def _run_create(
         agreement_id=agreement.id,
         object_type="screening_run",
         object_id=str(run.id),
-        data={"trigger": trigger, "cases": len(cases), "threshold": run.threshold,
-              "reference": reference},
+        data={
+            "trigger": trigger,
+            "cases": len(cases),
+            "threshold": run.threshold,
+            "reference": reference,
+        },
     )
     _enqueue(run.id)
     return run
@@ -365,8 +401,7 @@ def screening_run_start(
         cases = _open_cases(agreement)
     else:
         wanted = {str(c) for c in case_ids}
-        cases = list(visible_cases(acting_user).filter(agreement=agreement,
-                                                       id__in=list(wanted)))
+        cases = list(visible_cases(acting_user).filter(agreement=agreement, id__in=list(wanted)))
         if len(cases) != len(wanted):
             raise ValidationFailed(
                 "Some cases are not cases of this agreement.",
@@ -376,8 +411,11 @@ def screening_run_start(
         raise TransitionRefused("There are no open cases to screen.", rule="no-cases")
     with transaction.atomic():
         return _run_create(
-            agreement=agreement, cases=cases, started_by=acting_user,
-            trigger=RunTrigger.MANUAL, reference=reference,
+            agreement=agreement,
+            cases=cases,
+            started_by=acting_user,
+            trigger=RunTrigger.MANUAL,
+            reference=reference,
             organisation_id=position.organisation_id,
         )
 
@@ -439,8 +477,11 @@ def _execute(run: ScreeningRun) -> ScreeningRun:
         for link in AgreementWatchlist.objects.filter(agreement=run.agreement)
     }
     index = _index_for(versions)
-    cases = list(run.cases.select_related("person").prefetch_related(
-        "person__other_names", "person__nationalities", "person__documents"))
+    cases = list(
+        run.cases.select_related("person").prefetch_related(
+            "person__other_names", "person__nationalities", "person__documents"
+        )
+    )
     floor = min(thresholds.values(), default=run.threshold)
     hits = [
         (case, hit)
@@ -453,8 +494,9 @@ def _execute(run: ScreeningRun) -> ScreeningRun:
     )
     known = {
         (case_id, key, fingerprint)
-        for case_id, key, fingerprint in ScreeningMatch.objects.filter(
-            case__in=cases).values_list("case_id", "entry_key", "entry_fingerprint")
+        for case_id, key, fingerprint in ScreeningMatch.objects.filter(case__in=cases).values_list(
+            "case_id", "entry_key", "entry_fingerprint"
+        )
     }
     found: list[ScreeningMatch] = []
     for case, hit in hits:
@@ -466,11 +508,18 @@ def _execute(run: ScreeningRun) -> ScreeningRun:
         if (case.id, key, fingerprint) in known:
             continue
         known.add((case.id, key, fingerprint))
-        found.append(ScreeningMatch(
-            run=run, case=case, entry=entry, entry_key=key,
-            entry_fingerprint=fingerprint, score=round(hit.score, 4),
-            explanation=hit.explanation, matched_name=hit.matched_name[:400],
-        ))
+        found.append(
+            ScreeningMatch(
+                run=run,
+                case=case,
+                entry=entry,
+                entry_key=key,
+                entry_fingerprint=fingerprint,
+                score=round(hit.score, 4),
+                explanation=hit.explanation,
+                matched_name=hit.matched_name[:400],
+            )
+        )
     with transaction.atomic():
         ScreeningMatch.objects.bulk_create(found)
         run.versions.set(versions)
@@ -487,8 +536,12 @@ def _execute(run: ScreeningRun) -> ScreeningRun:
             agreement_id=run.agreement_id,
             object_type="screening_run",
             object_id=str(run.id),
-            data={"versions": run.versions_used, "cases": run.case_count,
-                  "entries": run.entry_count, "matches": run.match_count},
+            data={
+                "versions": run.versions_used,
+                "cases": run.case_count,
+                "entries": run.entry_count,
+                "matches": run.match_count,
+            },
         )
     return run
 
@@ -527,8 +580,7 @@ def screening_match_review(
         locked.reason = reason
         locked.reviewed_by = acting_user
         locked.reviewed_at = clock.now()
-        locked.save(update_fields=["status", "reason", "reviewed_by", "reviewed_at",
-                                   "updated_at"])
+        locked.save(update_fields=["status", "reason", "reviewed_by", "reviewed_at", "updated_at"])
         audit_record(
             event_type=AuditEventType.SCREENING_MATCH_REVIEWED,
             acting_user=acting_user,
@@ -537,8 +589,11 @@ def screening_match_review(
             case_id=locked.case_id,
             object_type="screening_match",
             object_id=str(locked.id),
-            data={"decision": decision, "reason": reason, "score": locked.score,
-                  "entry": locked.entry_key},
+            data={
+                "decision": decision,
+                "reason": reason,
+                "score": locked.score,
+                "entry": locked.entry_key,
+            },
         )
     return locked
-

@@ -22,20 +22,41 @@ urlpatterns = [
     path("cases/<uuid:case_id>/transitions/", views.case_transition_view, name="case_transition"),
     path("agreements/<uuid:agreement_id>/", views.agreement_detail, name="agreement"),
     path("audit/", views_audit.audit_log, name="audit_log"),
-    path("agreements/<uuid:agreement_id>/status/", views_agreements.agreement_status,
-         name="agreement_status"),
-    path("agreements/<uuid:agreement_id>/terms/", views_agreements.agreement_terms,
-         name="agreement_terms"),
-    path("agreements/<uuid:agreement_id>/terms/amend/", views_agreements.agreement_amend_view,
-         name="agreement_amend"),
-    path("agreements/<uuid:agreement_id>/contacts/new/", views_agreements.agreement_contact_new,
-         name="agreement_contact_new"),
-    path("agreements/<uuid:agreement_id>/positions/new/",
-         views_agreements.agreement_position_new, name="agreement_position_new"),
-    path("cases/<uuid:case_id>/attachments/", views_attachments.attachment_upload,
-         name="attachment_upload"),
-    path("cases/<uuid:case_id>/attachments/<uuid:attachment_id>/",
-         views_attachments.attachment_download, name="attachment_download"),
+    path(
+        "agreements/<uuid:agreement_id>/status/",
+        views_agreements.agreement_status,
+        name="agreement_status",
+    ),
+    path(
+        "agreements/<uuid:agreement_id>/terms/",
+        views_agreements.agreement_terms,
+        name="agreement_terms",
+    ),
+    path(
+        "agreements/<uuid:agreement_id>/terms/amend/",
+        views_agreements.agreement_amend_view,
+        name="agreement_amend",
+    ),
+    path(
+        "agreements/<uuid:agreement_id>/contacts/new/",
+        views_agreements.agreement_contact_new,
+        name="agreement_contact_new",
+    ),
+    path(
+        "agreements/<uuid:agreement_id>/positions/new/",
+        views_agreements.agreement_position_new,
+        name="agreement_position_new",
+    ),
+    path(
+        "cases/<uuid:case_id>/attachments/",
+        views_attachments.attachment_upload,
+        name="attachment_upload",
+    ),
+    path(
+        "cases/<uuid:case_id>/attachments/<uuid:attachment_id>/",
+        views_attachments.attachment_download,
+        name="attachment_download",
+    ),
 ]
 urlpatterns += views_screening.urlpatterns
 urlpatterns += views_lists.urlpatterns

@@ -37,13 +37,17 @@ MAX_UPLOAD_BYTES = 5 * 1024 * 1024
 
 
 class ListUploadForm(forms.Form):
-    reference = forms.CharField(max_length=80, label="List reference",
-                                help_text="Your reference for this list; sending the same "
-                                          "reference again imports nothing twice.")
-    file = forms.FileField(label="List file (CSV or XLSX)",
-                           help_text="Columns as in docs/relocation.md; one person per row.")
-    only_valid_rows = forms.BooleanField(required=False,
-                                         label="Import only the valid rows")
+    reference = forms.CharField(
+        max_length=80,
+        label="List reference",
+        help_text="Your reference for this list; sending the same "
+        "reference again imports nothing twice.",
+    )
+    file = forms.FileField(
+        label="List file (CSV or XLSX)",
+        help_text="Columns as in docs/relocation.md; one person per row.",
+    )
+    only_valid_rows = forms.BooleanField(required=False, label="Import only the valid rows")
 
     def clean_file(self) -> Any:
         upload = self.cleaned_data["file"]
@@ -66,9 +70,14 @@ def list_upload(request: HttpRequest, agreement_id: uuid.UUID) -> HttpResponse:
     agreement = access_agreement(user, agreement_id)
     position = standing(user, agreement)
     may_submit = position.side == "sending" and bool(
-        position.roles & {Role.CASEWORKER, Role.SUPERVISOR})
-    context: dict[str, Any] = {"agreement": agreement, "may_submit": may_submit,
-                               "errors": [], "file_error": ""}
+        position.roles & {Role.CASEWORKER, Role.SUPERVISOR}
+    )
+    context: dict[str, Any] = {
+        "agreement": agreement,
+        "may_submit": may_submit,
+        "errors": [],
+        "file_error": "",
+    }
     form = ListUploadForm(request.POST or None, request.FILES or None)
     context["form"] = form
     if request.method != "POST" or not form.is_valid():
@@ -83,13 +92,19 @@ def list_upload(request: HttpRequest, agreement_id: uuid.UUID) -> HttpResponse:
     people, lines = upload_people(rows)
     try:
         result = proposal_list_submit(
-            agreement=agreement, reference=form.cleaned_data["reference"], people=people,
-            acting_user=user, source=source, row_numbers=lines,
-            only_valid_rows=form.cleaned_data["only_valid_rows"])
+            agreement=agreement,
+            reference=form.cleaned_data["reference"],
+            people=people,
+            acting_user=user,
+            source=source,
+            row_numbers=lines,
+            only_valid_rows=form.cleaned_data["only_valid_rows"],
+        )
     except ValidationFailed as exc:
         context["message"] = exc.message
-        context["errors"] = sorted(exc.errors, key=lambda e: (e.get("row", 0),
-                                                              str(e.get("field", ""))))
+        context["errors"] = sorted(
+            exc.errors, key=lambda e: (e.get("row", 0), str(e.get("field", "")))
+        )
         context["bad_rows"] = len({e.get("row") for e in exc.errors})
         context["total_rows"] = len(people)
         return render(request, "web/lists/upload.html", context, status=422)
@@ -102,16 +117,22 @@ def list_upload(request: HttpRequest, agreement_id: uuid.UUID) -> HttpResponse:
 def list_detail(request: HttpRequest, list_id: uuid.UUID) -> HttpResponse:
     user = _user(request)
     readers = organisation_ids(user, roles=CASE_READERS)
-    proposal_list = (ProposalList.objects.select_related("agreement", "submitted_by")
-                     .filter(id=list_id, agreement__parties__organisation_id__in=readers)
-                     .distinct().first())
+    proposal_list = (
+        ProposalList.objects.select_related("agreement", "submitted_by")
+        .filter(id=list_id, agreement__parties__organisation_id__in=readers)
+        .distinct()
+        .first()
+    )
     if proposal_list is None:
         raise Http404("No such list.")
     cases = proposal_list_cases(proposal_list)
     evaluations = latest_evaluations(cases)
     rows = [{"case": c, "evaluation": evaluations.get(c.id)} for c in cases]
-    return render(request, "web/lists/detail.html",
-                  {"list": proposal_list, "agreement": proposal_list.agreement, "rows": rows})
+    return render(
+        request,
+        "web/lists/detail.html",
+        {"list": proposal_list, "agreement": proposal_list.agreement, "rows": rows},
+    )
 
 
 @require_POST

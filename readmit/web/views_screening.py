@@ -62,7 +62,8 @@ def _user(request: HttpRequest) -> User:
 
 def _watchlists_context(user: User, **extra: Any) -> dict[str, Any]:
     lists = list(
-        selectors.visible_watchlists(user).select_related("owner", "owner__country")
+        selectors.visible_watchlists(user)
+        .select_related("owner", "owner__country")
         .prefetch_related("versions", "agreement_links__agreement")
     )
     mine = set(visible_agreements(user).values_list("id", flat=True))
@@ -70,14 +71,18 @@ def _watchlists_context(user: User, **extra: Any) -> dict[str, Any]:
         {
             "watchlist": w,
             "latest": max(w.versions.all(), key=lambda v: v.number, default=None),
-            "agreements": [link.agreement for link in w.agreement_links.all()
-                           if link.agreement_id in mine],
+            "agreements": [
+                link.agreement for link in w.agreement_links.all() if link.agreement_id in mine
+            ],
             "can_import": bool(roles_in(user, w.owner_id) & LIST_IMPORTERS),
         }
         for w in lists
     ]
-    owners = [m.organisation for m in user.memberships.select_related("organisation")
-              if roles_in(user, m.organisation_id) & LIST_MANAGERS]
+    owners = [
+        m.organisation
+        for m in user.memberships.select_related("organisation")
+        if roles_in(user, m.organisation_id) & LIST_MANAGERS
+    ]
     return {
         "rows": rows,
         "owners": list({o.id: o for o in owners}.values()),
@@ -98,15 +103,24 @@ def watchlists(request: HttpRequest) -> HttpResponse:
 @application_errors
 def watchlist_new(request: HttpRequest) -> HttpResponse:
     user = _user(request)
-    owner = next((m.organisation for m in user.memberships.select_related("organisation")
-                  if str(m.organisation_id) == request.POST.get("owner", "")), None)
+    owner = next(
+        (
+            m.organisation
+            for m in user.memberships.select_related("organisation")
+            if str(m.organisation_id) == request.POST.get("owner", "")
+        ),
+        None,
+    )
     try:
         if owner is None:
             raise ApplicationError("Choose the organisation that owns the list.")
         created = watchlist_create(
-            name=request.POST.get("name", ""), slug=request.POST.get("slug", ""),
-            owner=owner, source_kind=request.POST.get("source_kind", ""),
-            description=request.POST.get("description", ""), acting_user=user,
+            name=request.POST.get("name", ""),
+            slug=request.POST.get("slug", ""),
+            owner=owner,
+            source_kind=request.POST.get("source_kind", ""),
+            description=request.POST.get("description", ""),
+            acting_user=user,
         )
     except ApplicationError as exc:
         context = _watchlists_context(user, create_error=exc.message, typed=request.POST)
@@ -127,8 +141,11 @@ def _watchlist_context(user: User, watchlist_id: uuid.UUID, **extra: Any) -> dic
         "entries": entries,
         "entries_shown": ENTRIES_SHOWN,
         "can_import": bool(roles_in(user, watchlist.owner_id) & LIST_IMPORTERS),
-        "formats": [("csv", "CSV"), ("ftm", "FollowTheMoney JSON lines"),
-                    ("un-xml", "UN consolidated list XML")],
+        "formats": [
+            ("csv", "CSV"),
+            ("ftm", "FollowTheMoney JSON lines"),
+            ("un-xml", "UN consolidated list XML"),
+        ],
         **extra,
     }
 
@@ -152,12 +169,16 @@ def watchlist_upload(request: HttpRequest, watchlist_id: uuid.UUID) -> HttpRespo
     try:
         if upload is None:
             raise ApplicationError("Choose a file to import.")
-        version = watchlist_import(watchlist=watchlist, path_or_file=upload, fmt=fmt,
-                                   filename=upload.name or "", acting_user=user)
+        version = watchlist_import(
+            watchlist=watchlist,
+            path_or_file=upload,
+            fmt=fmt,
+            filename=upload.name or "",
+            acting_user=user,
+        )
     except ApplicationError as exc:
         context = _watchlist_context(user, watchlist.id, import_error=exc.message)
-        return render(request, "web/screening/watchlist_detail.html", context,
-                      status=exc.status)
+        return render(request, "web/screening/watchlist_detail.html", context, status=exc.status)
     messages.success(
         request,
         f"Version {version.number} imported: {version.entry_count} people"
@@ -178,19 +199,22 @@ def _screening_context(user: User, agreement_id: uuid.UUID, **extra: Any) -> dic
     return {
         "agreement": agreement,
         "links": [(link, current.get(link.watchlist_id)) for link in links],
-        "runs": list(selectors.agreement_runs(user, agreement).select_related(
-            "started_by")[:RUNS_SHOWN]),
+        "runs": list(
+            selectors.agreement_runs(user, agreement).select_related("started_by")[:RUNS_SHOWN]
+        ),
         "queue": list(selectors.review_queue(user, agreement=agreement)),
-        "reviewed": list(selectors.review_queue(user, agreement=agreement,
-                                                status=MatchStatus.CONFIRMED))
-        + list(selectors.review_queue(user, agreement=agreement,
-                                      status=MatchStatus.DISMISSED)[:50]),
+        "reviewed": list(
+            selectors.review_queue(user, agreement=agreement, status=MatchStatus.CONFIRMED)
+        )
+        + list(
+            selectors.review_queue(user, agreement=agreement, status=MatchStatus.DISMISSED)[:50]
+        ),
         "can_start": bool(position.is_party and position.roles & SCREENERS),
         "default_threshold": default_threshold(),
         "can_choose": bool(position.is_party and position.roles & LIST_MANAGERS),
-        "choosable": selectors.visible_watchlists(user).exclude(
-            id__in=[link.watchlist_id for link in links]
-        ).order_by("name"),
+        "choosable": selectors.visible_watchlists(user)
+        .exclude(id__in=[link.watchlist_id for link in links])
+        .order_by("name"),
         "can_review": position.side == Side.RECEIVING and bool(position.roles & REVIEWERS),
         **extra,
     }
@@ -211,14 +235,14 @@ def agreement_screening_start(request: HttpRequest, agreement_id: uuid.UUID) -> 
     user = _user(request)
     agreement = access_agreement(user, agreement_id)
     try:
-        run = screening_run_start(agreement=agreement, acting_user=user,
-                                  reference=request.POST.get("reference", "")[:120])
+        run = screening_run_start(
+            agreement=agreement, acting_user=user, reference=request.POST.get("reference", "")[:120]
+        )
     except ApplicationError as exc:
         if exc.status in (403, 404):
             raise
         context = _screening_context(user, agreement.id, start_error=exc.message)
-        return render(request, "web/screening/agreement_screening.html", context,
-                      status=exc.status)
+        return render(request, "web/screening/agreement_screening.html", context, status=exc.status)
     messages.success(request, f"Screening of {run.case_count} cases started.")
     return redirect(reverse("web:agreement_screening", args=[agreement.id]))
 
@@ -236,14 +260,14 @@ def agreement_watchlist_choose(request: HttpRequest, agreement_id: uuid.UUID) ->
             threshold = float(raw) if raw else None
         except ValueError:
             raise ApplicationError("The threshold must be a number such as 0.85.") from None
-        agreement_watchlist_add(agreement=agreement, watchlist=watchlist, acting_user=user,
-                                threshold=threshold)
+        agreement_watchlist_add(
+            agreement=agreement, watchlist=watchlist, acting_user=user, threshold=threshold
+        )
     except ApplicationError as exc:
         if exc.status in (403, 404):
             raise
         context = _screening_context(user, agreement.id, choose_error=exc.message)
-        return render(request, "web/screening/agreement_screening.html", context,
-                      status=exc.status)
+        return render(request, "web/screening/agreement_screening.html", context, status=exc.status)
     messages.success(request, f"The agreement now screens against '{watchlist.name}'.")
     return redirect(reverse("web:agreement_screening", args=[agreement.id]))
 
@@ -258,8 +282,10 @@ def match_review(request: HttpRequest, match_id: uuid.UUID) -> HttpResponse:
     status = 200
     try:
         match = screening_match_review(
-            match=match, decision=request.POST.get("decision", ""),
-            reason=request.POST.get("reason", ""), acting_user=user,
+            match=match,
+            decision=request.POST.get("decision", ""),
+            reason=request.POST.get("reason", ""),
+            acting_user=user,
         )
     except ApplicationError as exc:
         if exc.status in (403, 404):
@@ -328,11 +354,16 @@ def duplicate_decide(request: HttpRequest, candidate_id: uuid.UUID) -> HttpRespo
     except ApplicationError as exc:
         if exc.status == 404:
             raise
-        context = _duplicates_context(user, error=exc.message, failed_id=candidate.id,
-                                      reason=reason)
+        context = _duplicates_context(
+            user, error=exc.message, failed_id=candidate.id, reason=reason
+        )
         return render(request, "web/screening/duplicates.html", context, status=exc.status)
-    messages.success(request, "Merged: both records and their cases are kept."
-                     if decision == "merge" else "Marked as two different people.")
+    messages.success(
+        request,
+        "Merged: both records and their cases are kept."
+        if decision == "merge"
+        else "Marked as two different people.",
+    )
     return redirect(reverse("web:duplicates"))
 
 
@@ -340,17 +371,30 @@ urlpatterns = [
     path("screening/watchlists/", watchlists, name="watchlists"),
     path("screening/watchlists/new/", watchlist_new, name="watchlist_new"),
     path("screening/watchlists/<uuid:watchlist_id>/", watchlist_detail, name="watchlist"),
-    path("screening/watchlists/<uuid:watchlist_id>/import/", watchlist_upload,
-         name="watchlist_import"),
-    path("agreements/<uuid:agreement_id>/screening/", agreement_screening,
-         name="agreement_screening"),
-    path("agreements/<uuid:agreement_id>/screening/start/", agreement_screening_start,
-         name="agreement_screening_start"),
-    path("agreements/<uuid:agreement_id>/screening/watchlists/", agreement_watchlist_choose,
-         name="agreement_watchlist_choose"),
+    path(
+        "screening/watchlists/<uuid:watchlist_id>/import/",
+        watchlist_upload,
+        name="watchlist_import",
+    ),
+    path(
+        "agreements/<uuid:agreement_id>/screening/", agreement_screening, name="agreement_screening"
+    ),
+    path(
+        "agreements/<uuid:agreement_id>/screening/start/",
+        agreement_screening_start,
+        name="agreement_screening_start",
+    ),
+    path(
+        "agreements/<uuid:agreement_id>/screening/watchlists/",
+        agreement_watchlist_choose,
+        name="agreement_watchlist_choose",
+    ),
     path("screening/matches/<uuid:match_id>/review/", match_review, name="match_review"),
     path("screening/duplicates/", duplicates, name="duplicates"),
     path("screening/duplicates/find/", duplicates_search, name="duplicates_find"),
-    path("screening/duplicates/<uuid:candidate_id>/decide/", duplicate_decide,
-         name="duplicate_decide"),
+    path(
+        "screening/duplicates/<uuid:candidate_id>/decide/",
+        duplicate_decide,
+        name="duplicate_decide",
+    ),
 ]

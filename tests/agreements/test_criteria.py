@@ -29,8 +29,14 @@ D = dt.date
 ON = D(2026, 6, 15)
 
 ADULT = PersonFacts(
-    birth_year=1990, birth_month=5, birth_day=17, sex="M", nationalities=frozenset({"VE"}),
-    convictions=(), pending_criminal_case=False, vulnerabilities=frozenset(),
+    birth_year=1990,
+    birth_month=5,
+    birth_day=17,
+    sex="M",
+    nationalities=frozenset({"VE"}),
+    convictions=(),
+    pending_criminal_case=False,
+    vulnerabilities=frozenset(),
     watchlist_status="no_match",
 )
 
@@ -43,8 +49,13 @@ def rule(name: str, **params: Any) -> Criterion:
     return Criterion(rule=name, params=params)  # type: ignore[arg-type]
 
 
-def one(criterion: Criterion, person: PersonFacts, *, on: dt.date = ON,
-        exclusions: Exclusions | None = None) -> RuleResult:
+def one(
+    criterion: Criterion,
+    person: PersonFacts,
+    *,
+    on: dt.date = ON,
+    exclusions: Exclusions | None = None,
+) -> RuleResult:
     return evaluate_one(criterion, person, on=on, exclusions=exclusions)
 
 
@@ -57,11 +68,13 @@ def robbery(on: dt.date | None, category: str = "violent") -> Conviction:
 
 # no_conviction_within_years ----------------------------------------------------------------
 
+
 def test_a_listed_conviction_within_the_window_fails_and_says_which_and_when():
     result = one(VIOLENT_10, facts(convictions=(robbery(D(2019, 4, 2)),)))
     assert result.outcome == Outcome.FAIL
-    assert result.explanation == ("Conviction for robbery (violent) on 2019-04-02 is within "
-                                  "10 years.")
+    assert result.explanation == (
+        "Conviction for robbery (violent) on 2019-04-02 is within 10 years."
+    )
 
 
 def test_a_conviction_on_the_tenth_anniversary_is_still_within_ten_years():
@@ -117,15 +130,20 @@ def test_no_conviction_at_all_passes():
 
 # no_watchlist_match --------------------------------------------------------------------------
 
-@pytest.mark.parametrize(("status", "outcome", "words"), [
-    ("confirmed_match", Outcome.FAIL, "confirmed"),
-    ("no_match", Outcome.PASS, "no match"),
-    ("pending_review", Outcome.UNKNOWN, "screening pending"),
-    (None, Outcome.UNKNOWN, "screening pending"),
-    ("maybe", Outcome.UNKNOWN, "not recognised"),
-])
+
+@pytest.mark.parametrize(
+    ("status", "outcome", "words"),
+    [
+        ("confirmed_match", Outcome.FAIL, "confirmed"),
+        ("no_match", Outcome.PASS, "no match"),
+        ("pending_review", Outcome.UNKNOWN, "screening pending"),
+        (None, Outcome.UNKNOWN, "screening pending"),
+        ("maybe", Outcome.UNKNOWN, "not recognised"),
+    ],
+)
 def test_a_watchlist_match_fails_only_when_confirmed_and_pending_screening_is_unknown(
-        status, outcome, words):
+    status, outcome, words
+):
     result = one(rule("no_watchlist_match"), facts(watchlist_status=status))
     assert result.outcome == outcome
     assert words in result.explanation.lower()
@@ -136,12 +154,15 @@ def test_a_watchlist_match_fails_only_when_confirmed_and_pending_screening_is_un
 AGE_18_65 = rule("age_between", min=18, max=65)
 
 
-@pytest.mark.parametrize(("birth", "outcome"), [
-    ((2008, 6, 15), Outcome.PASS),      # 18th birthday on the decision date
-    ((2008, 6, 16), Outcome.FAIL),      # 18 tomorrow
-    ((1961, 6, 16), Outcome.PASS),      # 65, turning 66 tomorrow
-    ((1960, 6, 15), Outcome.FAIL),      # 66 today
-])
+@pytest.mark.parametrize(
+    ("birth", "outcome"),
+    [
+        ((2008, 6, 15), Outcome.PASS),  # 18th birthday on the decision date
+        ((2008, 6, 16), Outcome.FAIL),  # 18 tomorrow
+        ((1961, 6, 16), Outcome.PASS),  # 65, turning 66 tomorrow
+        ((1960, 6, 15), Outcome.FAIL),  # 66 today
+    ],
+)
 def test_age_bounds_are_inclusive_on_the_decision_date(birth, outcome):
     y, m, d = birth
     person = facts(birth_year=y, birth_month=m, birth_day=d)
@@ -149,10 +170,14 @@ def test_age_bounds_are_inclusive_on_the_decision_date(birth, outcome):
 
 
 def test_a_year_only_birth_date_decides_when_every_possible_birthday_agrees():
-    assert one(AGE_18_65, facts(birth_year=1990, birth_month=None,
-                                birth_day=None)).outcome == Outcome.PASS
-    assert one(AGE_18_65, facts(birth_year=2015, birth_month=None,
-                                birth_day=None)).outcome == Outcome.FAIL
+    assert (
+        one(AGE_18_65, facts(birth_year=1990, birth_month=None, birth_day=None)).outcome
+        == Outcome.PASS
+    )
+    assert (
+        one(AGE_18_65, facts(birth_year=2015, birth_month=None, birth_day=None)).outcome
+        == Outcome.FAIL
+    )
 
 
 def test_a_year_only_birth_date_in_the_eighteenth_year_is_too_imprecise():
@@ -166,7 +191,10 @@ def test_a_year_and_month_birth_date_decides_outside_the_birthday_month():
     after = one(AGE_18_65, facts(birth_year=2008, birth_month=7, birth_day=None))
     same = one(AGE_18_65, facts(birth_year=2008, birth_month=6, birth_day=None))
     assert (before.outcome, after.outcome, same.outcome) == (
-        Outcome.PASS, Outcome.FAIL, Outcome.UNKNOWN)
+        Outcome.PASS,
+        Outcome.FAIL,
+        Outcome.UNKNOWN,
+    )
 
 
 def test_a_year_only_birth_date_decides_on_new_years_eve_and_day():
@@ -182,8 +210,10 @@ def test_someone_born_on_29_february_comes_of_age_on_1_march_in_a_common_year():
     assert one(AGE_18_65, person, on=D(2026, 3, 1)).outcome == Outcome.PASS
 
 
-@pytest.mark.parametrize("birth", [(None, None, None), (1990, 2, 30), (1990, None, 5),
-                                   (2030, None, None), (1990, 13, None)])
+@pytest.mark.parametrize(
+    "birth",
+    [(None, None, None), (1990, 2, 30), (1990, None, 5), (2030, None, None), (1990, 13, None)],
+)
 def test_an_unknown_invalid_or_future_birth_date_leaves_the_age_unknown(birth):
     y, m, d = birth
     result = one(AGE_18_65, facts(birth_year=y, birth_month=m, birth_day=d))
@@ -204,6 +234,7 @@ def test_the_possible_ages_of_a_year_only_birth_date_are_the_two_neighbours():
 
 
 # nationality_in ------------------------------------------------------------------------------
+
 
 def test_a_nationality_in_the_set_passes_and_one_outside_fails():
     accepted = rule("nationality_in", codes=["VE", "CU", "NI"])
@@ -230,8 +261,10 @@ def test_countries_is_accepted_as_another_name_for_codes():
 
 # no_pending_criminal_case --------------------------------------------------------------------
 
-@pytest.mark.parametrize(("pending", "outcome"), [
-    (True, Outcome.FAIL), (False, Outcome.PASS), (None, Outcome.UNKNOWN)])
+
+@pytest.mark.parametrize(
+    ("pending", "outcome"), [(True, Outcome.FAIL), (False, Outcome.PASS), (None, Outcome.UNKNOWN)]
+)
 def test_a_pending_criminal_case_fails_and_not_knowing_is_unknown(pending, outcome):
     result = one(rule("no_pending_criminal_case"), facts(pending_criminal_case=pending))
     assert result.outcome == outcome
@@ -248,14 +281,17 @@ def test_an_adult_without_vulnerabilities_is_not_in_an_excluded_group():
     assert result.outcome == Outcome.PASS
 
 
-@pytest.mark.parametrize(("changes", "words"), [
-    ({"birth_year": 2012}, "minors are excluded"),
-    ({"vulnerabilities": frozenset({"pregnant"})}, "pregnant women are excluded"),
-    ({"vulnerabilities": frozenset({"unaccompanied_minor"})}, "unaccompanied minors"),
-    ({"vulnerabilities": frozenset({"trafficking_victim"})}, "trafficking victim"),
-    ({"vulnerabilities": frozenset({"medical"})}, "vulnerable people are excluded"),
-    ({"vulnerabilities": frozenset({"disability"})}, "disability"),
-])
+@pytest.mark.parametrize(
+    ("changes", "words"),
+    [
+        ({"birth_year": 2012}, "minors are excluded"),
+        ({"vulnerabilities": frozenset({"pregnant"})}, "pregnant women are excluded"),
+        ({"vulnerabilities": frozenset({"unaccompanied_minor"})}, "unaccompanied minors"),
+        ({"vulnerabilities": frozenset({"trafficking_victim"})}, "trafficking victim"),
+        ({"vulnerabilities": frozenset({"medical"})}, "vulnerable people are excluded"),
+        ({"vulnerabilities": frozenset({"disability"})}, "disability"),
+    ],
+)
 def test_each_excluded_group_fails_with_the_group_named(changes, words):
     result = one(NOT_EXCLUDED, facts(**changes), exclusions=ALL_EXCLUDED)
     assert result.outcome == Outcome.FAIL
@@ -263,8 +299,9 @@ def test_each_excluded_group_fails_with_the_group_named(changes, words):
 
 
 def test_a_group_the_agreement_does_not_exclude_passes():
-    none_excluded = Exclusions(minors=False, unaccompanied_minors=False, pregnant=False,
-                               vulnerable=False)
+    none_excluded = Exclusions(
+        minors=False, unaccompanied_minors=False, pregnant=False, vulnerable=False
+    )
     person = facts(birth_year=2012, vulnerabilities=frozenset({"pregnant", "medical"}))
     result = one(NOT_EXCLUDED, person, exclusions=none_excluded)
     assert result.outcome == Outcome.PASS
@@ -285,19 +322,24 @@ def test_unassessed_vulnerabilities_are_unknown_when_a_vulnerable_group_is_exclu
 
 def test_unassessed_vulnerabilities_do_not_matter_when_only_minors_are_excluded():
     only_minors = Exclusions(minors=True, unaccompanied_minors=False)
-    assert one(NOT_EXCLUDED, facts(vulnerabilities=None),
-               exclusions=only_minors).outcome == Outcome.PASS
+    assert (
+        one(NOT_EXCLUDED, facts(vulnerabilities=None), exclusions=only_minors).outcome
+        == Outcome.PASS
+    )
 
 
-@pytest.mark.parametrize(("birth", "on", "outcome"), [
-    ((2008, None, None), D(2026, 12, 31), Outcome.PASS),   # 18 whatever the birthday
-    ((2008, None, None), D(2026, 6, 15), Outcome.UNKNOWN),  # 17 or 18
-    ((2008, None, None), D(2025, 12, 31), Outcome.FAIL),   # 17 whatever the birthday
-    ((2008, 6, None), D(2026, 6, 10), Outcome.UNKNOWN),
-    ((2008, 6, None), D(2026, 6, 30), Outcome.PASS),
-    ((2008, 6, 15), D(2026, 6, 14), Outcome.FAIL),         # the day before the 18th birthday
-    ((2008, 6, 15), D(2026, 6, 15), Outcome.PASS),         # the 18th birthday
-])
+@pytest.mark.parametrize(
+    ("birth", "on", "outcome"),
+    [
+        ((2008, None, None), D(2026, 12, 31), Outcome.PASS),  # 18 whatever the birthday
+        ((2008, None, None), D(2026, 6, 15), Outcome.UNKNOWN),  # 17 or 18
+        ((2008, None, None), D(2025, 12, 31), Outcome.FAIL),  # 17 whatever the birthday
+        ((2008, 6, None), D(2026, 6, 10), Outcome.UNKNOWN),
+        ((2008, 6, None), D(2026, 6, 30), Outcome.PASS),
+        ((2008, 6, 15), D(2026, 6, 14), Outcome.FAIL),  # the day before the 18th birthday
+        ((2008, 6, 15), D(2026, 6, 15), Outcome.PASS),  # the 18th birthday
+    ],
+)
 def test_minors_are_judged_on_the_eighteenth_birthday_with_partial_dates(birth, on, outcome):
     y, m, d = birth
     only_minors = Exclusions(minors=True, unaccompanied_minors=False)
@@ -310,34 +352,40 @@ def test_an_excluded_group_cannot_be_checked_without_the_agreements_exclusions()
 
 
 def test_the_excluded_group_reason_names_the_rule_and_the_group():
-    reason = excluded_group_reason(facts(vulnerabilities=frozenset({"pregnant"})),
-                                   ALL_EXCLUDED, ON)
-    assert reason == ("Excluded group (not_excluded_group): Pregnant women are excluded and "
-                      "the person is recorded as pregnant.")
+    reason = excluded_group_reason(facts(vulnerabilities=frozenset({"pregnant"})), ALL_EXCLUDED, ON)
+    assert reason == (
+        "Excluded group (not_excluded_group): Pregnant women are excluded and "
+        "the person is recorded as pregnant."
+    )
 
 
 def test_there_is_no_excluded_group_reason_when_not_excluded_or_not_known():
     assert excluded_group_reason(ADULT, ALL_EXCLUDED, ON) is None
     assert excluded_group_reason(facts(vulnerabilities=None), ALL_EXCLUDED, ON) is None
     assert excluded_group_check(facts(vulnerabilities=None), ALL_EXCLUDED, ON)[0] == (
-        Outcome.UNKNOWN)
+        Outcome.UNKNOWN
+    )
 
 
 # The evaluation as a whole -------------------------------------------------------------------
 
-KOSOVO = AgreementTerms.model_validate({
-    "quota": {"limit": 50},
-    "exclusions": {"minors": True, "unaccompanied_minors": True, "vulnerable": True},
-    "criteria": [
-        {"rule": "no_conviction_within_years", "params": {"years": 10,
-                                                          "categories": ["violent"]}},
-        {"rule": "no_watchlist_match"},
-        {"rule": "age_between", "params": {"min": 18, "max": 65}},
-        {"rule": "nationality_in", "params": {"codes": ["VE", "CU", "NI"]}},
-        {"rule": "no_pending_criminal_case", "label": "No open prosecution"},
-        {"rule": "not_excluded_group"},
-    ],
-})
+KOSOVO = AgreementTerms.model_validate(
+    {
+        "quota": {"limit": 50},
+        "exclusions": {"minors": True, "unaccompanied_minors": True, "vulnerable": True},
+        "criteria": [
+            {
+                "rule": "no_conviction_within_years",
+                "params": {"years": 10, "categories": ["violent"]},
+            },
+            {"rule": "no_watchlist_match"},
+            {"rule": "age_between", "params": {"min": 18, "max": 65}},
+            {"rule": "nationality_in", "params": {"codes": ["VE", "CU", "NI"]}},
+            {"rule": "no_pending_criminal_case", "label": "No open prosecution"},
+            {"rule": "not_excluded_group"},
+        ],
+    }
+)
 
 
 def kosovo(person: PersonFacts, on: dt.date = ON) -> Evaluation:
@@ -384,15 +432,18 @@ def test_an_unknown_rule_name_is_unknown_and_never_passes():
     assert "not known" in result.explanation
 
 
-@pytest.mark.parametrize(("criterion", "loc_words"), [
-    ({"rule": "no_conviction_within_years", "params": {}}, "years"),
-    ({"rule": "no_conviction_within_years", "params": {"years": 0}}, "years"),
-    ({"rule": "age_between", "params": {}}, "min, max or both"),
-    ({"rule": "age_between", "params": {"min": 65, "max": 18}}, "min cannot exceed max"),
-    ({"rule": "nationality_in", "params": {"codes": []}}, "codes"),
-    ({"rule": "nationality_in", "params": {"codes": ["Venezuela"]}}, "codes"),
-    ({"rule": "no_watchlist_match", "params": {"lists": ["ofac"]}}, "lists"),
-])
+@pytest.mark.parametrize(
+    ("criterion", "loc_words"),
+    [
+        ({"rule": "no_conviction_within_years", "params": {}}, "years"),
+        ({"rule": "no_conviction_within_years", "params": {"years": 0}}, "years"),
+        ({"rule": "age_between", "params": {}}, "min, max or both"),
+        ({"rule": "age_between", "params": {"min": 65, "max": 18}}, "min cannot exceed max"),
+        ({"rule": "nationality_in", "params": {"codes": []}}, "codes"),
+        ({"rule": "nationality_in", "params": {"codes": ["Venezuela"]}}, "codes"),
+        ({"rule": "no_watchlist_match", "params": {"lists": ["ofac"]}}, "lists"),
+    ],
+)
 def test_bad_rule_parameters_are_refused_when_the_terms_are_validated(criterion, loc_words):
     from pydantic import ValidationError
 
@@ -405,29 +456,39 @@ def test_bad_rule_parameters_are_refused_when_the_terms_are_validated(criterion,
 
 def test_convictions_from_stored_records_keep_not_known_and_partial_dates_apart():
     assert convictions_from_records(None) is None
-    parsed = convictions_from_records([
-        {"offence": "robbery", "category": "violent", "date": "2019-04-02", "country": "US"},
-        {"offence": "theft", "category": "property", "date": "2019"},
-    ])
-    assert parsed == (Conviction("robbery", "violent", D(2019, 4, 2), "US"),
-                      Conviction("theft", "property", None, None))
+    parsed = convictions_from_records(
+        [
+            {"offence": "robbery", "category": "violent", "date": "2019-04-02", "country": "US"},
+            {"offence": "theft", "category": "property", "date": "2019"},
+        ]
+    )
+    assert parsed == (
+        Conviction("robbery", "violent", D(2019, 4, 2), "US"),
+        Conviction("theft", "property", None, None),
+    )
 
 
 def test_the_criteria_engine_imports_no_django():
     import subprocess
     import sys
 
-    code = ("import sys, readmit.agreements.criteria, readmit.agreements.lifecycle; "
-            "sys.exit(any(m == 'django' or m.startswith('django.') for m in sys.modules))")
+    code = (
+        "import sys, readmit.agreements.criteria, readmit.agreements.lifecycle; "
+        "sys.exit(any(m == 'django' or m.startswith('django.') for m in sys.modules))"
+    )
     assert subprocess.run([sys.executable, "-c", code], check=False).returncode == 0
 
 
 # Properties ----------------------------------------------------------------------------------
 
 maybe_date = st.none() | st.dates(min_value=D(1990, 1, 1), max_value=D(2026, 6, 15))
-conviction_st = st.builds(Conviction, offence=st.sampled_from(["robbery", "theft", "fraud"]),
-                          category=st.sampled_from(["violent", "property", "drugs", ""]),
-                          date=maybe_date, country=st.none() | st.just("US"))
+conviction_st = st.builds(
+    Conviction,
+    offence=st.sampled_from(["robbery", "theft", "fraud"]),
+    category=st.sampled_from(["violent", "property", "drugs", ""]),
+    date=maybe_date,
+    country=st.none() | st.just("US"),
+)
 facts_st = st.builds(
     PersonFacts,
     birth_year=st.none() | st.integers(1940, 2026),
@@ -437,20 +498,30 @@ facts_st = st.builds(
     nationalities=st.frozensets(st.sampled_from(["VE", "CU", "HN", "XK", "US"]), max_size=2),
     convictions=st.none() | st.tuples(*[conviction_st] * 2) | st.just(()),
     pending_criminal_case=st.none() | st.booleans(),
-    vulnerabilities=st.none() | st.frozensets(st.sampled_from(
-        ["pregnant", "unaccompanied_minor", "medical", "disability", "trafficking_victim"]),
-        max_size=2),
+    vulnerabilities=st.none()
+    | st.frozensets(
+        st.sampled_from(
+            ["pregnant", "unaccompanied_minor", "medical", "disability", "trafficking_victim"]
+        ),
+        max_size=2,
+    ),
     watchlist_status=st.sampled_from([None, "confirmed_match", "no_match", "pending_review"]),
 )
 criteria_st = st.lists(st.sampled_from(KOSOVO.criteria), max_size=6)
-exclusions_st = st.builds(Exclusions, minors=st.booleans(), unaccompanied_minors=st.booleans(),
-                          pregnant=st.booleans(), vulnerable=st.booleans())
+exclusions_st = st.builds(
+    Exclusions,
+    minors=st.booleans(),
+    unaccompanied_minors=st.booleans(),
+    pregnant=st.booleans(),
+    vulnerable=st.booleans(),
+)
 day_st = st.dates(min_value=D(2020, 1, 1), max_value=D(2030, 12, 31))
 
 
 @given(person=facts_st, criteria=criteria_st, exclusions=exclusions_st, on=day_st)
 def test_the_outcome_is_fail_iff_a_rule_fails_and_pass_iff_every_rule_passes(
-        person, criteria, exclusions, on):
+    person, criteria, exclusions, on
+):
     evaluation = evaluate(criteria, person, on=on, exclusions=exclusions)
     outcomes = [r.outcome for r in evaluation.results]
     assert (evaluation.outcome == Outcome.FAIL) == (Outcome.FAIL in outcomes)
@@ -463,23 +534,40 @@ def test_the_outcome_is_fail_iff_a_rule_fails_and_pass_iff_every_rule_passes(
 
 @given(person=facts_st, exclusions=exclusions_st, on=day_st)
 def test_removing_a_fact_never_turns_a_rule_into_a_pass(person, exclusions, on):
-    vaguer = dataclasses.replace(person, convictions=None, pending_criminal_case=None,
-                                 vulnerabilities=None, watchlist_status=None)
+    vaguer = dataclasses.replace(
+        person,
+        convictions=None,
+        pending_criminal_case=None,
+        vulnerabilities=None,
+        watchlist_status=None,
+    )
     for criterion in KOSOVO.criteria:
         result = evaluate_one(criterion, vaguer, on=on, exclusions=exclusions)
-        if criterion.rule in {"no_conviction_within_years", "no_watchlist_match",
-                              "no_pending_criminal_case"}:
+        if criterion.rule in {
+            "no_conviction_within_years",
+            "no_watchlist_match",
+            "no_pending_criminal_case",
+        }:
             assert result.outcome == Outcome.UNKNOWN
 
 
-@given(year=st.integers(1950, 2020), month=st.integers(1, 12), day=st.integers(1, 28),
-       on=day_st, low=st.integers(0, 70), span=st.integers(0, 40))
+@given(
+    year=st.integers(1950, 2020),
+    month=st.integers(1, 12),
+    day=st.integers(1, 28),
+    on=day_st,
+    low=st.integers(0, 70),
+    span=st.integers(0, 40),
+)
 def test_a_decision_on_a_partial_birth_date_holds_for_every_full_date_it_allows(
-        year, month, day, on, low, span):
+    year, month, day, on, low, span
+):
     criterion = rule("age_between", min=low, max=low + span)
     exact = one(criterion, facts(birth_year=year, birth_month=month, birth_day=day), on=on)
-    for partial in (facts(birth_year=year, birth_month=month, birth_day=None),
-                    facts(birth_year=year, birth_month=None, birth_day=None)):
+    for partial in (
+        facts(birth_year=year, birth_month=month, birth_day=None),
+        facts(birth_year=year, birth_month=None, birth_day=None),
+    ):
         vague = one(criterion, partial, on=on)
         if exact.outcome != Outcome.UNKNOWN and vague.outcome != Outcome.UNKNOWN:
             assert vague.outcome == exact.outcome

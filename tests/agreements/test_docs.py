@@ -15,8 +15,11 @@ def test_the_lifecycle_diagram_is_the_transition_table():
     text = DOC.read_text(encoding="utf-8")
     diagram = text.split("```mermaid", 1)[1].split("```", 1)[0]
     edges = set(re.findall(r"^\s*(\w+) --> (\w+)\s*$", diagram, flags=re.MULTILINE))
-    table = {(current.value, target.value) for current, targets in TRANSITIONS.items()
-             for target in targets}
+    table = {
+        (current.value, target.value)
+        for current, targets in TRANSITIONS.items()
+        for target in targets
+    }
     assert edges == table
 
 

@@ -26,27 +26,56 @@ FORBIDDEN = [(a, b) for a, b in PAIRS if b not in TRANSITIONS[a]]
 
 
 def draft(world, status: str = Status.APPROACHED, **dates: dt.date) -> Agreement:
-    return agreement_create(reference=f"draft-{status}-{AuditEvent.objects.count()}",
-                            title="Draft", kind="relocation", sending=world.us,
-                            receiving=world.xk, terms={"quota": {"limit": 50}},
-                            acting_user=None, status=status, **dates)
+    return agreement_create(
+        reference=f"draft-{status}-{AuditEvent.objects.count()}",
+        title="Draft",
+        kind="relocation",
+        sending=world.us,
+        receiving=world.xk,
+        terms={"quota": {"limit": 50}},
+        acting_user=None,
+        status=status,
+        **dates,
+    )
 
 
 def written() -> tuple[int, int]:
     return AuditEvent.objects.count(), AgreementStatusChange.objects.count()
 
 
-def set_status(world, agreement: Agreement, status: str, *, on: dt.date = MARCH_1,
-               user: str = "xk_supervisor", reason: str = "as reported", source: str = "note"):
-    return agreement_set_status(agreement=agreement, status=status, on=on, source=source,
-                                reason=reason, acting_user=world.user(user))
+def set_status(
+    world,
+    agreement: Agreement,
+    status: str,
+    *,
+    on: dt.date = MARCH_1,
+    user: str = "xk_supervisor",
+    reason: str = "as reported",
+    source: str = "note",
+):
+    return agreement_set_status(
+        agreement=agreement,
+        status=status,
+        on=on,
+        source=source,
+        reason=reason,
+        acting_user=world.user(user),
+    )
 
 
 # The table -----------------------------------------------------------------------------------
 
+
 def test_the_main_line_runs_from_approached_to_ended():
-    path = [Status.APPROACHED, Status.NEGOTIATING, Status.SIGNED, Status.IN_FORCE,
-            Status.SUSPENDED, Status.IN_FORCE, Status.ENDED]
+    path = [
+        Status.APPROACHED,
+        Status.NEGOTIATING,
+        Status.SIGNED,
+        Status.IN_FORCE,
+        Status.SUSPENDED,
+        Status.IN_FORCE,
+        Status.ENDED,
+    ]
     for current, target in itertools.pairwise(path):
         assert lifecycle.check_status_change(current, target) == target
 
@@ -78,6 +107,7 @@ def test_the_statuses_match_the_models_choices():
 
 # The service, every pair ---------------------------------------------------------------------
 
+
 @pytest.mark.parametrize(("current", "target"), ALLOWED)
 def test_every_allowed_change_is_made_recorded_and_audited(world, current, target):
     agreement = draft(world, current)
@@ -85,15 +115,23 @@ def test_every_allowed_change_is_made_recorded_and_audited(world, current, targe
     changed = set_status(world, agreement, target, on=D(2026, 3, 1))
     assert changed.status == target
     change = AgreementStatusChange.objects.get(agreement=agreement)
-    assert (change.on, change.from_status, change.to_status, change.source, change.reason,
-            change.changed_by) == (D(2026, 3, 1), current, target, "note", "as reported",
-                                   world.user("xk_supervisor"))
+    assert (
+        change.on,
+        change.from_status,
+        change.to_status,
+        change.source,
+        change.reason,
+        change.changed_by,
+    ) == (D(2026, 3, 1), current, target, "note", "as reported", world.user("xk_supervisor"))
     event = AuditEvent.objects.get(seq=before_audit + 1)
     assert event.event_type == AuditEventType.AGREEMENT_STATUS_CHANGED
     assert event.agreement_id == agreement.id
     assert event.organisation_id == world.xk.id
     assert (event.data["from"], event.data["to"], event.data["on"]) == (
-        current, target, "2026-03-01")
+        current,
+        target,
+        "2026-03-01",
+    )
     assert written() == (before_audit + 1, before_changes + 1)
 
 
@@ -111,6 +149,7 @@ def test_every_forbidden_change_is_refused_and_writes_nothing(world, current, ta
 
 # Dates ---------------------------------------------------------------------------------------
 
+
 def test_signing_entering_into_force_and_ending_record_their_dates(world):
     agreement = draft(world, Status.NEGOTIATING)
     set_status(world, agreement, Status.SIGNED, on=D(2026, 2, 1))
@@ -118,9 +157,15 @@ def test_signing_entering_into_force_and_ending_record_their_dates(world):
     set_status(world, agreement, Status.ENDED, on=D(2026, 9, 1))
     agreement.refresh_from_db()
     assert (agreement.signed_on, agreement.in_force_from, agreement.ends_on) == (
-        D(2026, 2, 1), D(2026, 3, 15), D(2026, 9, 1))
+        D(2026, 2, 1),
+        D(2026, 3, 15),
+        D(2026, 9, 1),
+    )
     assert [(c.from_status, c.to_status) for c in status_history(agreement)] == [
-        ("negotiating", "signed"), ("signed", "in_force"), ("in_force", "ended")]
+        ("negotiating", "signed"),
+        ("signed", "in_force"),
+        ("in_force", "ended"),
+    ]
 
 
 def test_resuming_after_a_suspension_keeps_the_first_entry_into_force(world):
@@ -146,8 +191,9 @@ def test_a_suspended_agreement_opens_no_cases_until_it_resumes(world):
 def test_a_date_in_the_future_is_refused(world):
     before = written()
     with pytest.raises(ValidationFailed) as refused:
-        set_status(world, world.agreement, Status.SUSPENDED,
-                   on=clock.today() + dt.timedelta(days=1))
+        set_status(
+            world, world.agreement, Status.SUSPENDED, on=clock.today() + dt.timedelta(days=1)
+        )
     assert refused.value.errors[0]["loc"] == ["on"]
     assert written() == before
 
@@ -178,11 +224,13 @@ def test_a_status_change_needs_a_source(world):
     with pytest.raises(ValidationFailed) as refused:
         set_status(world, agreement, Status.NEGOTIATING, source=" ")
     assert refused.value.errors[0]["loc"] == ["source"]
-    set_status(world, agreement, Status.NEGOTIATING, source="Press release of 2026-02-01",
-               reason="")
+    set_status(
+        world, agreement, Status.NEGOTIATING, source="Press release of 2026-02-01", reason=""
+    )
 
 
 # Who may ------------------------------------------------------------------------------------
+
 
 def test_a_non_party_cannot_change_the_status_and_a_party_supervisor_can(world):
     agreement = draft(world)
@@ -192,8 +240,10 @@ def test_a_non_party_cannot_change_the_status_and_a_party_supervisor_can(world):
     with pytest.raises(NotFound):
         set_status(world, agreement.id, Status.NEGOTIATING, user="me_administrator")
     assert written() == before
-    assert set_status(world, agreement, Status.NEGOTIATING,
-                      user="us_supervisor").status == Status.NEGOTIATING
+    assert (
+        set_status(world, agreement, Status.NEGOTIATING, user="us_supervisor").status
+        == Status.NEGOTIATING
+    )
 
 
 @pytest.mark.parametrize("role", ["caseworker", "liaison", "auditor"])
@@ -204,8 +254,10 @@ def test_only_a_supervisor_or_administrator_may_change_the_status(world, role):
         set_status(world, agreement, Status.NEGOTIATING, user=f"xk_{role}")
     assert refused.value.type == "wrong-role"
     assert written() == before
-    assert set_status(world, agreement, Status.NEGOTIATING,
-                      user="xk_administrator").status == Status.NEGOTIATING
+    assert (
+        set_status(world, agreement, Status.NEGOTIATING, user="xk_administrator").status
+        == Status.NEGOTIATING
+    )
 
 
 def test_an_agreement_id_is_accepted_as_well_as_the_agreement(world):

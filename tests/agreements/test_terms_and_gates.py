@@ -22,8 +22,10 @@ from tests.factories import make_case
     [
         ({"quota": {"limit": -1}}, ["terms", "quota", "limit"]),
         ({"quota": {"limit": 50, "period": "fortnight"}}, ["terms", "quota", "period"]),
-        ({"time_limits": {"reply": {"amount": 12, "unit": "weeks"}}},
-         ["terms", "time_limits", "reply", "unit"]),
+        (
+            {"time_limits": {"reply": {"amount": 12, "unit": "weeks"}}},
+            ["terms", "time_limits", "reply", "unit"],
+        ),
         ({"quota_limit": 50}, ["terms", "quota_limit"]),
         ({"notice_hours": 6, "urgent_notice_hours": 24}, ["terms"]),
     ],
@@ -31,8 +33,15 @@ from tests.factories import make_case
 def test_invalid_terms_are_refused_naming_the_field_and_nothing_is_created(world, terms, loc):
     before = Agreement.objects.count()
     with pytest.raises(ValidationFailed) as refused:
-        agreement_create(reference="bad", title="Bad", kind="relocation", sending=world.us,
-                         receiving=world.xk, terms=terms, acting_user=None)
+        agreement_create(
+            reference="bad",
+            title="Bad",
+            kind="relocation",
+            sending=world.us,
+            receiving=world.xk,
+            terms=terms,
+            acting_user=None,
+        )
     assert refused.value.errors[0]["loc"] == loc
     assert Agreement.objects.count() == before
 

@@ -77,10 +77,13 @@ def test_pure_cores_import_no_django(module):
 
 
 def test_the_workflow_core_runs_without_django_installed_in_the_process():
-    code = ("import sys; sys.modules['django'] = None; "
-            "import readmit.cases.workflow, readmit.deadlines, readmit.agreements.quota; "
-            "print('pure')")
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                         cwd=ROOT, check=False)
+    code = (
+        "import sys; sys.modules['django'] = None; "
+        "import readmit.cases.workflow, readmit.deadlines, readmit.agreements.quota; "
+        "print('pure')"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=False
+    )
     assert out.returncode == 0, out.stderr
     assert out.stdout.strip() == "pure"

@@ -35,21 +35,40 @@ class Api:
             return {"HTTP_AUTHORIZATION": f"Bearer {self.token(user)}"}
         return {}
 
-    def get(self, path: str, user: User | None = None, *, token: str | None = None,
-            query: dict[str, Any] | None = None, **headers: str) -> Any:
+    def get(
+        self,
+        path: str,
+        user: User | None = None,
+        *,
+        token: str | None = None,
+        query: dict[str, Any] | None = None,
+        **headers: str,
+    ) -> Any:
         return self.client.get(path, data=query or {}, **self._auth(user, token), **headers)
 
-    def transition(self, case: Case, user: User | None, body: Any, *, if_match: str | None = "",
-                   raw: bool = False, **headers: str) -> Any:
+    def transition(
+        self,
+        case: Case,
+        user: User | None,
+        body: Any,
+        *,
+        if_match: str | None = "",
+        raw: bool = False,
+        **headers: str,
+    ) -> Any:
         """POST a transition; ``if_match=""`` sends the case's current ETag, None sends none."""
         if if_match == "":
             if_match = Case.objects.get(id=case.id).etag
         if if_match is not None:
             headers["HTTP_IF_MATCH"] = if_match
         data = body if raw else json.dumps(body)
-        return self.client.post(f"/api/v1/cases/{case.id}/transitions", data=data,
-                                content_type="application/json", **self._auth(user, None),
-                                **headers)
+        return self.client.post(
+            f"/api/v1/cases/{case.id}/transitions",
+            data=data,
+            content_type="application/json",
+            **self._auth(user, None),
+            **headers,
+        )
 
 
 @pytest.fixture
@@ -85,5 +104,10 @@ class Snapshot:
 
 def snapshot(case: Case) -> Snapshot:
     fresh = Case.objects.get(id=case.id)
-    return Snapshot(AuditEvent.objects.count(), fresh.version, fresh.state, fresh.legal_hold,
-                    QuotaAllocation.objects.filter(case=case).count())
+    return Snapshot(
+        AuditEvent.objects.count(),
+        fresh.version,
+        fresh.state,
+        fresh.legal_hold,
+        QuotaAllocation.objects.filter(case=case).count(),
+    )

@@ -36,8 +36,9 @@ def test_not_yours_answers_exactly_like_does_not_exist(api, world):
 
 
 def test_a_malformed_agreement_id_answers_404(api, world):
-    assert_problem(api.get("/api/v1/agreements/not-a-uuid", world.user("us_caseworker")),
-                   404, "not-found")
+    assert_problem(
+        api.get("/api/v1/agreements/not-a-uuid", world.user("us_caseworker")), 404, "not-found"
+    )
 
 
 def test_an_agreement_shows_kind_status_parties_and_its_quota(api, world):
@@ -48,14 +49,22 @@ def test_an_agreement_shows_kind_status_parties_and_its_quota(api, world):
     parties = {p["side"]: p for p in body["parties"]}
     assert parties["sending"]["country"] == "US"
     assert parties["sending"]["organisation"] == {
-        "id": str(world.us.id), "name": world.us.name, "slug": world.us.slug}
+        "id": str(world.us.id),
+        "name": world.us.name,
+        "slug": world.us.slug,
+    }
     assert parties["receiving"]["country"] == "XK"
-    period = period_containing(Quota(limit=50), day=clock.today(),
-                               in_force_from=dt.date(2026, 1, 1), ends_on=None)
+    period = period_containing(
+        Quota(limit=50), day=clock.today(), in_force_from=dt.date(2026, 1, 1), ends_on=None
+    )
     assert period is not None
-    assert body["quota"] == {"limit": 50, "used": 0, "remaining": 50,
-                             "period_start": period.start.isoformat(),
-                             "period_end": period.end.isoformat()}
+    assert body["quota"] == {
+        "limit": 50,
+        "used": 0,
+        "remaining": 50,
+        "period_start": period.start.isoformat(),
+        "period_end": period.end.isoformat(),
+    }
     assert body["in_force_from"] == "2026-01-01"
     assert body["ends_on"] is None
 
@@ -77,27 +86,40 @@ def test_an_agreement_without_a_quota_shows_null(api, world):
 
 def test_a_reception_agreement_shows_its_sites_and_capacity(api, world):
     italy, albania = make_org("IT"), make_org("AL")
-    agreement = make_agreement(italy, albania, kind="reception",
-                               terms={"capacity": {"max_present": 3000, "max_per_year": 36000}})
-    site_create(agreement=agreement, name="Gjader", country_code="AL", capacity=880,
-                acting_user=None)
-    site_create(agreement=agreement, name="Shengjin", country_code="AL", capacity=144,
-                acting_user=None)
+    agreement = make_agreement(
+        italy,
+        albania,
+        kind="reception",
+        terms={"capacity": {"max_present": 3000, "max_per_year": 36000}},
+    )
+    site_create(
+        agreement=agreement, name="Gjader", country_code="AL", capacity=880, acting_user=None
+    )
+    site_create(
+        agreement=agreement, name="Shengjin", country_code="AL", capacity=144, acting_user=None
+    )
     # The world's users belong to none of these two authorities: add a member of Albania's.
     from tests.factories import make_user
 
     body = api.get(f"/api/v1/agreements/{agreement.id}", make_user(albania)).json()
     assert body["kind"] == "reception"
     assert body["capacity"] == {"max_present": 3000, "max_per_year": 36000}
-    assert [(s["name"], s["capacity"]) for s in body["sites"]] == [("Gjader", 880),
-                                                                   ("Shengjin", 144)]
-    assert_problem(api.get(f"/api/v1/agreements/{agreement.id}", world.user("us_caseworker")),
-                   404, "not-found")
+    assert [(s["name"], s["capacity"]) for s in body["sites"]] == [
+        ("Gjader", 880),
+        ("Shengjin", 144),
+    ]
+    assert_problem(
+        api.get(f"/api/v1/agreements/{agreement.id}", world.user("us_caseworker")), 404, "not-found"
+    )
 
 
 def test_a_quota_outside_the_agreements_life_has_no_period_and_nothing_remaining(api, world):
-    future = make_agreement(world.us, world.xk,
-                            in_force_from=clock.today() + dt.timedelta(days=30))
+    future = make_agreement(world.us, world.xk, in_force_from=clock.today() + dt.timedelta(days=30))
     body = api.get(f"/api/v1/agreements/{future.id}", world.user("us_caseworker")).json()
-    assert body["quota"] == {"limit": 50, "used": 0, "remaining": 0,
-                             "period_start": None, "period_end": None}
+    assert body["quota"] == {
+        "limit": 50,
+        "used": 0,
+        "remaining": 0,
+        "period_start": None,
+        "period_end": None,
+    }

@@ -14,11 +14,18 @@ from tests.factories import make_agreement, make_case
 
 @pytest.fixture
 def case(world):
-    return make_case(world.agreement, family_name="Ibrahimović", given_names="Amra",
-                     external_id="DHS-0001", birth_year=1990, birth_month=4)
+    return make_case(
+        world.agreement,
+        family_name="Ibrahimović",
+        given_names="Amra",
+        external_id="DHS-0001",
+        birth_year=1990,
+        birth_month=4,
+    )
 
 
 # Tenancy -----------------------------------------------------------------------------------
+
 
 def test_a_case_is_found_by_a_party_and_not_found_by_an_outsider(api, world, case):
     path = f"/api/v1/cases/{case.id}"
@@ -43,11 +50,13 @@ def test_administrators_see_no_cases_but_auditors_do(api, world, case):
 
 def test_a_malformed_case_id_answers_404(api, world):
     assert_problem(api.get("/api/v1/cases/42", world.user("us_caseworker")), 404, "not-found")
-    assert_problem(api.get(f"/api/v1/cases/{uuid.uuid4()}", world.user("us_caseworker")),
-                   404, "not-found")
+    assert_problem(
+        api.get(f"/api/v1/cases/{uuid.uuid4()}", world.user("us_caseworker")), 404, "not-found"
+    )
 
 
 # Shape -------------------------------------------------------------------------------------
+
 
 def test_a_case_shows_its_person_state_deadlines_and_version(api, world, case):
     body = api.get(f"/api/v1/cases/{case.id}", world.user("us_caseworker")).json()
@@ -56,19 +65,28 @@ def test_a_case_shows_its_person_state_deadlines_and_version(api, world, case):
     assert body["agreement"] == str(world.agreement.id)
     assert (body["kind"], body["state"], body["legal_hold"]) == ("relocation", "proposed", False)
     assert body["person"] == {
-        "given_names": "Amra", "family_name": "Ibrahimović", "given_names_latin": "",
-        "family_name_latin": "", "birth_date": "1990-04", "sex": "U", "nationalities": ["VE"]}
+        "given_names": "Amra",
+        "family_name": "Ibrahimović",
+        "given_names_latin": "",
+        "family_name_latin": "",
+        "birth_date": "1990-04",
+        "sex": "U",
+        "nationalities": ["VE"],
+    }
     assert body["deadlines"] == []
     assert body["version"] == 1
     assert body["created_at"] and body["updated_at"]
 
 
-@pytest.mark.parametrize(("parts", "shown"), [
-    ({"birth_year": 1990}, "1990"),
-    ({"birth_year": 1990, "birth_month": 4}, "1990-04"),
-    ({"birth_year": 1990, "birth_month": 4, "birth_day": 12}, "1990-04-12"),
-    ({"birth_year": None}, None),
-])
+@pytest.mark.parametrize(
+    ("parts", "shown"),
+    [
+        ({"birth_year": 1990}, "1990"),
+        ({"birth_year": 1990, "birth_month": 4}, "1990-04"),
+        ({"birth_year": 1990, "birth_month": 4, "birth_day": 12}, "1990-04-12"),
+        ({"birth_year": None}, None),
+    ],
+)
 def test_a_partial_birth_date_is_shown_as_precisely_as_it_is_known(api, world, parts, shown):
     case = make_case(world.agreement, **parts)
     body = api.get(f"/api/v1/cases/{case.id}", world.user("us_caseworker")).json()
@@ -76,8 +94,12 @@ def test_a_partial_birth_date_is_shown_as_precisely_as_it_is_known(api, world, p
 
 
 def test_a_readmission_case_shows_its_reply_deadline(api, world):
-    agreement = make_agreement(world.us, world.xk, kind="readmission", terms={
-        "time_limits": {"reply": {"amount": 12, "unit": "calendar_days"}}})
+    agreement = make_agreement(
+        world.us,
+        world.xk,
+        kind="readmission",
+        terms={"time_limits": {"reply": {"amount": 12, "unit": "calendar_days"}}},
+    )
     case = make_case(agreement)
     body = api.get(f"/api/v1/cases/{case.id}", world.user("us_caseworker")).json()
     assert [(d["kind"], d["met_at"]) for d in body["deadlines"]] == [("reply", None)]
@@ -99,6 +121,7 @@ def test_allowed_actions_are_those_the_caller_may_take_now(api, world, case):
 
 
 # ETag --------------------------------------------------------------------------------------
+
 
 def test_a_case_carries_its_etag_and_if_none_match_answers_304(api, world, case):
     user = world.user("us_caseworker")
@@ -122,12 +145,14 @@ def test_if_none_match_with_an_old_etag_answers_the_changed_case(api, world, cas
 
 
 def test_if_none_match_does_not_reveal_a_case_that_is_not_yours(api, world, case):
-    response = api.get(f"/api/v1/cases/{case.id}", world.user("me_caseworker"),
-                       HTTP_IF_NONE_MATCH=case.etag)
+    response = api.get(
+        f"/api/v1/cases/{case.id}", world.user("me_caseworker"), HTTP_IF_NONE_MATCH=case.etag
+    )
     assert_problem(response, 404, "not-found")
 
 
 # Listing and pagination --------------------------------------------------------------------
+
 
 def test_cursor_pagination_walks_every_case_exactly_once(api, world):
     created = {str(make_case(world.agreement).id) for _ in range(7)}
@@ -161,8 +186,9 @@ def test_the_list_filters_by_agreement_and_by_state(api, world):
     in_world = make_case(world.agreement)
     recommended = make_case(world.agreement)
     in_other = make_case(other)
-    case_transition(case_id=recommended.id, action="recommend",
-                    acting_user=world.user("xk_caseworker"))
+    case_transition(
+        case_id=recommended.id, action="recommend", acting_user=world.user("xk_caseworker")
+    )
     user = world.user("us_caseworker")
 
     def ids(query):
@@ -174,25 +200,31 @@ def test_the_list_filters_by_agreement_and_by_state(api, world):
     assert ids({"agreement": str(other.id), "state": "recommended"}) == set()
 
 
-@pytest.mark.parametrize("cursor", [
-    "not base64 at all!",
-    base64.urlsafe_b64encode(b"[1, 2, 3]").decode(),
-    base64.urlsafe_b64encode(b'["2026-01-01T00:00:00", "x"]').decode(),
-    base64.urlsafe_b64encode(b'["2026-01-01T00:00:00+00:00", "not-a-uuid"]').decode(),
-])
+@pytest.mark.parametrize(
+    "cursor",
+    [
+        "not base64 at all!",
+        base64.urlsafe_b64encode(b"[1, 2, 3]").decode(),
+        base64.urlsafe_b64encode(b'["2026-01-01T00:00:00", "x"]').decode(),
+        base64.urlsafe_b64encode(b'["2026-01-01T00:00:00+00:00", "not-a-uuid"]').decode(),
+    ],
+)
 def test_an_invalid_cursor_is_refused_naming_the_cursor(api, world, cursor):
     response = api.get("/api/v1/cases", world.user("us_caseworker"), query={"cursor": cursor})
     body = assert_problem(response, 422, "validation-failed")
     assert body["errors"] == [{"loc": ["query", "cursor"], "msg": "invalid cursor"}]
 
 
-@pytest.mark.parametrize(("query", "loc"), [
-    ({"state": "teleported"}, ["query", "state"]),
-    ({"agreement": "not-a-uuid"}, ["query", "agreement"]),
-    ({"limit": 0}, ["query", "limit"]),
-    ({"limit": 201}, ["query", "limit"]),
-    ({"limit": "many"}, ["query", "limit"]),
-])
+@pytest.mark.parametrize(
+    ("query", "loc"),
+    [
+        ({"state": "teleported"}, ["query", "state"]),
+        ({"agreement": "not-a-uuid"}, ["query", "agreement"]),
+        ({"limit": 0}, ["query", "limit"]),
+        ({"limit": 201}, ["query", "limit"]),
+        ({"limit": "many"}, ["query", "limit"]),
+    ],
+)
 def test_an_invalid_filter_is_refused_naming_it(api, world, query, loc):
     response = api.get("/api/v1/cases", world.user("us_caseworker"), query=query)
     body = assert_problem(response, 422, "validation-failed")
@@ -200,8 +232,12 @@ def test_an_invalid_filter_is_refused_naming_it(api, world, query, loc):
 
 
 def test_listing_cases_costs_the_same_queries_for_many_cases_as_for_few(api, world):
-    readmission = make_agreement(world.us, world.xk, kind="readmission", terms={
-        "time_limits": {"reply": {"amount": 12, "unit": "calendar_days"}}})
+    readmission = make_agreement(
+        world.us,
+        world.xk,
+        kind="readmission",
+        terms={"time_limits": {"reply": {"amount": 12, "unit": "calendar_days"}}},
+    )
     user = world.user("us_caseworker")
     api.get("/api/v1/cases", user)  # the token's first use writes last_used_at
 

@@ -9,8 +9,7 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def test_an_unknown_endpoint_answers_a_404_problem(api, world):
-    assert_problem(api.get("/api/v1/nothing/here", world.user("us_caseworker")), 404,
-                   "not-found")
+    assert_problem(api.get("/api/v1/nothing/here", world.user("us_caseworker")), 404, "not-found")
 
 
 def test_the_interactive_docs_page_is_disabled_because_it_needs_a_cdn(api, world):
@@ -25,13 +24,15 @@ def test_an_unsupported_method_answers_a_405_problem(api, world):
 
 
 def test_a_problem_names_the_request_it_answers(api, world):
-    body = assert_problem(api.get("/api/v1/cases/42", world.user("us_caseworker")), 404,
-                          "not-found")
+    body = assert_problem(
+        api.get("/api/v1/cases/42", world.user("us_caseworker")), 404, "not-found"
+    )
     assert body["instance"] == "/api/v1/cases/42"
 
 
 def test_an_unexpected_error_answers_a_500_problem_that_leaks_nothing(
-        api, world, monkeypatch, caplog):
+    api, world, monkeypatch, caplog
+):
     def broken(*args, **kwargs):
         raise RuntimeError("database password is hunter2")
 
@@ -45,8 +46,17 @@ def test_an_unexpected_error_answers_a_500_problem_that_leaks_nothing(
 
 # Arguments of a call, allowing parentheses nested three deep (f-strings with joins).
 _ARGS = r"\((?:[^()]|\((?:[^()]|\((?:[^()]|\([^()]*\))*\))*\))*?"
-_REFUSALS = "|".join(["ApplicationError", "NotFound", "Forbidden", "TransitionRefused",
-                      "PreconditionFailed", "ValidationFailed", "PreconditionRequired"])
+_REFUSALS = "|".join(
+    [
+        "ApplicationError",
+        "NotFound",
+        "Forbidden",
+        "TransitionRefused",
+        "PreconditionFailed",
+        "ValidationFailed",
+        "PreconditionRequired",
+    ]
+)
 # The packages whose refusals can reach a client of this API (services the routers call and
 # the transition hooks they run). Add a package here when the API starts calling into it.
 BEHIND_THE_API = {"core", "accounts", "agreements", "cases", "relocation", "exchange"}
@@ -71,9 +81,17 @@ def _problem_types_in_code() -> set[str]:
 
 
 def test_the_problem_type_scan_finds_rules_roles_and_the_apis_own_types():
-    assert {"bad-request", "quota-exceeded", "workflow", "wrong-party", "wrong-role", "not-found",
-            "precondition-required", "unauthenticated", "internal-error"} <= \
-        _problem_types_in_code()
+    assert {
+        "bad-request",
+        "quota-exceeded",
+        "workflow",
+        "wrong-party",
+        "wrong-role",
+        "not-found",
+        "precondition-required",
+        "unauthenticated",
+        "internal-error",
+    } <= _problem_types_in_code()
 
 
 def test_every_problem_type_is_documented_in_the_api_guide():

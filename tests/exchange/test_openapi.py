@@ -41,8 +41,9 @@ def test_the_document_lists_the_exchange_contract_paths(document):
 
 def test_every_operation_requires_a_bearer_token(document):
     schemes = document["components"]["securitySchemes"]
-    bearer = [name for name, s in schemes.items()
-              if s["type"] == "http" and s["scheme"] == "bearer"]
+    bearer = [
+        name for name, s in schemes.items() if s["type"] == "http" and s["scheme"] == "bearer"
+    ]
     assert bearer
     for path, method, operation in operations(document):
         assert {next(iter(r)) for r in operation["security"]} == set(bearer), (path, method)
@@ -67,7 +68,8 @@ def test_the_problem_schema_has_the_rfc_9457_members(document):
 def test_transitions_describe_every_refusal_and_the_if_match_header(document):
     operation = document["paths"]["/api/v1/cases/{id}/transitions"]["post"]
     assert {"200", "403", "404", "409", "412", "422", "428"} <= {
-        str(s) for s in operation["responses"]}
+        str(s) for s in operation["responses"]
+    }
     headers = {p["name"] for p in operation["parameters"] if p["in"] == "header"}
     assert "If-Match" in headers
     assert "ETag" in operation["responses"]["200"]["headers"]
@@ -89,11 +91,17 @@ def test_ids_in_paths_are_declared_as_uuids(document):
 def test_the_agreement_and_case_schemas_carry_the_contract_fields(document):
     schemas = document["components"]["schemas"]
     assert {"id", "kind", "status", "parties", "quota"} <= set(
-        schemas["AgreementOut"]["properties"])
+        schemas["AgreementOut"]["properties"]
+    )
     assert schemas["AgreementOut"]["properties"]["kind"]["enum"] == [
-        "relocation", "readmission", "reception"]
+        "relocation",
+        "readmission",
+        "reception",
+    ]
     assert {"limit", "used", "remaining", "period_start", "period_end"} <= set(
-        schemas["QuotaOut"]["properties"])
+        schemas["QuotaOut"]["properties"]
+    )
     assert {"id", "state", "deadlines", "allowed_actions", "version"} <= set(
-        schemas["CaseOut"]["properties"])
+        schemas["CaseOut"]["properties"]
+    )
     assert {"items", "next_cursor"} <= set(schemas["CasePage"]["properties"])

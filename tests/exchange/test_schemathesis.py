@@ -19,8 +19,12 @@ from schemathesis.specs.openapi.checks import (
 
 from tests.factories import make_agreement, make_case
 
-CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance,
-          response_schema_conformance]
+CHECKS = [
+    not_a_server_error,
+    status_code_conformance,
+    content_type_conformance,
+    response_schema_conformance,
+]
 
 
 @pytest.fixture
@@ -41,8 +45,13 @@ def run(strategy: Any, token: str) -> int:
     sent = []
 
     @given(case=strategy)
-    @settings(max_examples=25, derandomize=True, database=None, deadline=None,
-              suppress_health_check=list(HealthCheck))
+    @settings(
+        max_examples=25,
+        derandomize=True,
+        database=None,
+        deadline=None,
+        suppress_health_check=list(HealthCheck),
+    )
     def check(case: Any) -> None:
         case.call_and_validate(headers={"Authorization": f"Bearer {token}"}, checks=CHECKS)
         sent.append(case)
@@ -51,20 +60,28 @@ def run(strategy: Any, token: str) -> int:
     return len(sent)
 
 
-@pytest.mark.parametrize("path", ["/api/v1/agreements", "/api/v1/agreements/{id}",
-                                  "/api/v1/cases", "/api/v1/cases/{id}"])
+@pytest.mark.parametrize(
+    "path", ["/api/v1/agreements", "/api/v1/agreements/{id}", "/api/v1/cases", "/api/v1/cases/{id}"]
+)
 def test_generated_requests_to_read_endpoints_conform_and_never_fail_on_the_server(
-        schema, api, world, path):
-    make_agreement(world.us, world.xk, kind="readmission", terms={
-        "time_limits": {"reply": {"amount": 12, "unit": "calendar_days"}}})
+    schema, api, world, path
+):
+    make_agreement(
+        world.us,
+        world.xk,
+        kind="readmission",
+        terms={"time_limits": {"reply": {"amount": 12, "unit": "calendar_days"}}},
+    )
     make_case(world.agreement, birth_year=1990, birth_month=4)
     assert run(schema[path]["GET"].as_strategy(), api.token(world.user("xk_caseworker"))) > 0
 
 
-@pytest.mark.parametrize(("path", "target"), [("/api/v1/agreements/{id}", "agreement"),
-                                              ("/api/v1/cases/{id}", "case")])
+@pytest.mark.parametrize(
+    ("path", "target"), [("/api/v1/agreements/{id}", "agreement"), ("/api/v1/cases/{id}", "case")]
+)
 def test_generated_requests_for_a_real_record_conform_and_never_fail_on_the_server(
-        schema, api, world, path, target):
+    schema, api, world, path, target
+):
     case = make_case(world.agreement)
     record_id = world.agreement.id if target == "agreement" else case.id
     strategy = schema[path]["GET"].as_strategy(path_parameters={"id": str(record_id)})

@@ -19,8 +19,9 @@ def case(world):
 
 
 def recommended(world, case):
-    return case_transition(case_id=case.id, action="recommend",
-                           acting_user=world.user("xk_caseworker"))
+    return case_transition(
+        case_id=case.id, action="recommend", acting_user=world.user("xk_caseworker")
+    )
 
 
 def test_a_transition_answers_the_updated_case_with_its_new_etag(api, world, case):
@@ -35,25 +36,36 @@ def test_a_transition_answers_the_updated_case_with_its_new_etag(api, world, cas
     assert rows.count() == before + 1
     row = rows.last()
     assert (row.case_id, row.data["action"], row.actor_username) == (
-        case.id, "recommend", "xk_caseworker")
+        case.id,
+        "recommend",
+        "xk_caseworker",
+    )
 
 
 def test_a_transition_records_the_reason_and_the_payload_reaches_the_service(api, world, case):
-    response = api.transition(case, world.user("us_caseworker"),
-                              {"action": "withdraw", "reason": "Person left the country",
-                               "payload": {"note": "self-departed"}})
+    response = api.transition(
+        case,
+        world.user("us_caseworker"),
+        {
+            "action": "withdraw",
+            "reason": "Person left the country",
+            "payload": {"note": "self-departed"},
+        },
+    )
     assert response.status_code == 200, response.content
     row = AuditEvent.objects.filter(event_type=AuditEventType.CASE_TRANSITIONED).last()
     assert row.data["reason"] == "Person left the country"
 
 
 def test_if_match_star_accepts_any_current_version(api, world, case):
-    response = api.transition(case, world.user("xk_caseworker"), {"action": "recommend"},
-                              if_match="*")
+    response = api.transition(
+        case, world.user("xk_caseworker"), {"action": "recommend"}, if_match="*"
+    )
     assert response.status_code == 200
 
 
 # Tenancy and roles: refused, then the one thing changed, allowed -----------------------------
+
 
 def test_an_outsider_cannot_find_the_case_and_a_party_can_act_on_it(api, world, case):
     before = snapshot(case)
@@ -69,8 +81,10 @@ def test_the_wrong_party_is_forbidden_and_the_right_one_allowed(api, world, case
     refused = api.transition(case, world.user("us_caseworker"), {"action": "recommend"})
     assert_problem(refused, 403, "wrong-party")
     assert snapshot(case) == before
-    assert api.transition(case, world.user("xk_caseworker"),
-                          {"action": "recommend"}).status_code == 200
+    assert (
+        api.transition(case, world.user("xk_caseworker"), {"action": "recommend"}).status_code
+        == 200
+    )
 
 
 def test_the_wrong_role_is_forbidden_and_the_right_one_allowed(api, world, case):
@@ -79,8 +93,9 @@ def test_the_wrong_role_is_forbidden_and_the_right_one_allowed(api, world, case)
     refused = api.transition(case, world.user("xk_caseworker"), {"action": "select"})
     assert_problem(refused, 403, "wrong-role")
     assert snapshot(case) == before
-    assert api.transition(case, world.user("xk_supervisor"),
-                          {"action": "select"}).status_code == 200
+    assert (
+        api.transition(case, world.user("xk_supervisor"), {"action": "select"}).status_code == 200
+    )
 
 
 def test_an_auditor_reads_but_may_not_act(api, world, case):
@@ -100,6 +115,7 @@ def test_an_administrator_cannot_find_the_case(api, world, case):
 
 # Rules --------------------------------------------------------------------------------------
 
+
 def test_select_without_recommend_is_refused_by_the_workflow(api, world, case):
     before = snapshot(case)
     refused = api.transition(case, world.user("xk_supervisor"), {"action": "select"})
@@ -110,9 +126,12 @@ def test_select_without_recommend_is_refused_by_the_workflow(api, world, case):
 
 
 def test_a_selection_beyond_the_quota_is_refused_naming_the_quota(api, world):
-    agreement = make_agreement(world.us, world.xk,
-                               terms={"quota": {"limit": 1, "period": "rolling_year"}},
-                               in_force_from=clock.today() - dt.timedelta(days=30))
+    agreement = make_agreement(
+        world.us,
+        world.xk,
+        terms={"quota": {"limit": 1, "period": "rolling_year"}},
+        in_force_from=clock.today() - dt.timedelta(days=30),
+    )
     first, second = make_case(agreement), make_case(agreement)
     for case in (first, second):
         recommended(world, case)
@@ -129,81 +148,105 @@ def test_a_legal_hold_blocks_a_transfer_until_lifted(api, world, case):
     recommended(world, case)
     case_transition(case_id=case.id, action="select", acting_user=world.user("xk_supervisor"))
     sender = world.user("us_caseworker")
-    placed = api.transition(case, sender, {
-        "action": "place_legal_hold", "reason": "Court challenge filed",
-        "payload": {"kind": "court_challenge", "reference": "Appeal 12/2026"}})
+    placed = api.transition(
+        case,
+        sender,
+        {
+            "action": "place_legal_hold",
+            "reason": "Court challenge filed",
+            "payload": {"kind": "court_challenge", "reference": "Appeal 12/2026"},
+        },
+    )
     assert placed.status_code == 200, placed.content
     assert placed.json()["legal_hold"] is True
     assert "schedule_transfer" not in placed.json()["allowed_actions"]
     before = snapshot(case)
-    assert_problem(api.transition(case, sender, {"action": "schedule_transfer"}),
-                   409, "legal-hold")
+    assert_problem(api.transition(case, sender, {"action": "schedule_transfer"}), 409, "legal-hold")
     assert snapshot(case) == before
-    lifted = api.transition(case, sender, {"action": "lift_legal_hold",
-                                           "reason": "Challenge dismissed"})
+    lifted = api.transition(
+        case, sender, {"action": "lift_legal_hold", "reason": "Challenge dismissed"}
+    )
     assert lifted.status_code == 200, lifted.content
     assert "schedule_transfer" in lifted.json()["allowed_actions"]
 
 
 def test_an_unknown_action_is_refused_naming_the_known_ones(api, world, case):
     before = snapshot(case)
-    body = assert_problem(api.transition(case, world.user("xk_caseworker"),
-                                         {"action": "teleport"}), 409, "unknown-action")
+    body = assert_problem(
+        api.transition(case, world.user("xk_caseworker"), {"action": "teleport"}),
+        409,
+        "unknown-action",
+    )
     assert "recommend" in body["detail"]
     assert snapshot(case) == before
 
 
 # Preconditions ------------------------------------------------------------------------------
 
+
 def test_a_stale_if_match_is_refused_with_412(api, world, case):
     stale = case.etag
     recommended(world, case)
     before = snapshot(case)
-    refused = api.transition(case, world.user("xk_supervisor"), {"action": "select"},
-                             if_match=stale)
+    refused = api.transition(
+        case, world.user("xk_supervisor"), {"action": "select"}, if_match=stale
+    )
     assert_problem(refused, 412, "precondition-failed")
     assert snapshot(case) == before
 
 
 @pytest.mark.parametrize("if_match", ['W/"{etag}"', "{bare}", '"someone-else-1"', "garbage"])
 def test_an_if_match_that_is_weak_or_not_this_cases_etag_is_refused_with_412(
-        api, world, case, if_match):
+    api, world, case, if_match
+):
     etag = case.etag
     header = if_match.format(etag=etag.strip('"'), bare=etag.strip('"'))
     before = snapshot(case)
-    refused = api.transition(case, world.user("xk_caseworker"), {"action": "recommend"},
-                             if_match=header)
+    refused = api.transition(
+        case, world.user("xk_caseworker"), {"action": "recommend"}, if_match=header
+    )
     assert_problem(refused, 412, "precondition-failed")
     assert snapshot(case) == before
 
 
 def test_a_transition_without_if_match_is_refused_with_428(api, world, case):
     before = snapshot(case)
-    refused = api.transition(case, world.user("xk_caseworker"), {"action": "recommend"},
-                             if_match=None)
+    refused = api.transition(
+        case, world.user("xk_caseworker"), {"action": "recommend"}, if_match=None
+    )
     assert_problem(refused, 428, "precondition-required")
     assert snapshot(case) == before
-    assert api.transition(case, world.user("xk_caseworker"),
-                          {"action": "recommend"}).status_code == 200
+    assert (
+        api.transition(case, world.user("xk_caseworker"), {"action": "recommend"}).status_code
+        == 200
+    )
 
 
 def test_a_stale_etag_of_a_case_that_is_not_yours_answers_404_not_412(api, world, case):
-    refused = api.transition(case, world.user("me_caseworker"), {"action": "recommend"},
-                             if_match='"00000000-0000-0000-0000-000000000000-1"')
+    refused = api.transition(
+        case,
+        world.user("me_caseworker"),
+        {"action": "recommend"},
+        if_match='"00000000-0000-0000-0000-000000000000-1"',
+    )
     assert_problem(refused, 404, "not-found")
 
 
 # Malformed bodies ---------------------------------------------------------------------------
 
-@pytest.mark.parametrize(("body", "loc"), [
-    ({}, ["body", "payload", "action"]),
-    ({"reason": "no action"}, ["body", "payload", "action"]),
-    ({"action": 42}, ["body", "payload", "action"]),
-    ({"action": ""}, ["body", "payload", "action"]),
-    ({"action": "recommend", "reason": ["a", "list"]}, ["body", "payload", "reason"]),
-    ({"action": "recommend", "payload": "not an object"}, ["body", "payload", "payload"]),
-    ({"action": "recommend", "reasn": "typo"}, ["body", "payload", "reasn"]),
-])
+
+@pytest.mark.parametrize(
+    ("body", "loc"),
+    [
+        ({}, ["body", "payload", "action"]),
+        ({"reason": "no action"}, ["body", "payload", "action"]),
+        ({"action": 42}, ["body", "payload", "action"]),
+        ({"action": ""}, ["body", "payload", "action"]),
+        ({"action": "recommend", "reason": ["a", "list"]}, ["body", "payload", "reason"]),
+        ({"action": "recommend", "payload": "not an object"}, ["body", "payload", "payload"]),
+        ({"action": "recommend", "reasn": "typo"}, ["body", "payload", "reasn"]),
+    ],
+)
 def test_a_malformed_body_is_refused_naming_the_field(api, world, case, body, loc):
     before = snapshot(case)
     response = api.transition(case, world.user("xk_caseworker"), body)
@@ -215,8 +258,7 @@ def test_a_malformed_body_is_refused_naming_the_field(api, world, case, body, lo
 
 def test_a_body_that_is_not_json_is_refused_naming_the_body(api, world, case):
     before = snapshot(case)
-    response = api.transition(case, world.user("xk_caseworker"), '{"action": "recommend"',
-                              raw=True)
+    response = api.transition(case, world.user("xk_caseworker"), '{"action": "recommend"', raw=True)
     problem = assert_problem(response, 422, "validation-failed")
     assert problem["errors"] == [{"loc": ["body"], "msg": "malformed JSON"}]
     assert snapshot(case) == before

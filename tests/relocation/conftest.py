@@ -18,8 +18,9 @@ from readmit.relocation.services import ListResult, proposal_list_submit
 from tests.factories import make_agreement
 
 _ids = itertools.count(1)
-SAMPLE_PATH = (Path(__file__).resolve().parents[2] / "readmit" / "relocation" / "samples"
-               / "proposal-list.csv")
+SAMPLE_PATH = (
+    Path(__file__).resolve().parents[2] / "readmit" / "relocation" / "samples" / "proposal-list.csv"
+)
 
 KOSOVO_TERMS: dict[str, Any] = {
     "quota": {"limit": 50, "period": "rolling_year"},
@@ -29,8 +30,7 @@ KOSOVO_TERMS: dict[str, Any] = {
     "notice_hours": 24,
     "urgent_notice_hours": 6,
     "criteria": [
-        {"rule": "no_conviction_within_years", "params": {"years": 10,
-                                                          "categories": ["violence"]}},
+        {"rule": "no_conviction_within_years", "params": {"years": 10, "categories": ["violence"]}},
         {"rule": "no_pending_criminal_case"},
         {"rule": "age_between", "params": {"min": 18, "max": 65}},
     ],
@@ -42,10 +42,16 @@ def person(**overrides: Any) -> dict[str, Any]:
     """One person as the exchange contract sends it; eligible under KOSOVO_TERMS."""
     n = next(_ids)
     data: dict[str, Any] = {
-        "external_id": f"US-{n:05d}", "given_names": "Ana María", "family_name": "Quintero",
-        "birth_date": "1988-04-12", "sex": "F", "nationalities": ["VE"],
+        "external_id": f"US-{n:05d}",
+        "given_names": "Ana María",
+        "family_name": "Quintero",
+        "birth_date": "1988-04-12",
+        "sex": "F",
+        "nationalities": ["VE"],
         "documents": [{"type": "passport", "number": f"V{n:07d}", "issuing_country": "VE"}],
-        "convictions": [], "pending_cases": False, "vulnerabilities": [],
+        "convictions": [],
+        "pending_cases": False,
+        "vulnerabilities": [],
     }
     data.update(overrides)
     return data
@@ -55,19 +61,27 @@ def kosovo(world: Any, **terms: Any) -> Agreement:
     return make_agreement(world.us, world.xk, terms={**KOSOVO_TERMS, **terms})
 
 
-def submit(world: Any, agreement: Agreement, people: list[dict[str, Any]], *,
-           reference: str | None = None, **kwargs: Any) -> ListResult:
+def submit(
+    world: Any,
+    agreement: Agreement,
+    people: list[dict[str, Any]],
+    *,
+    reference: str | None = None,
+    **kwargs: Any,
+) -> ListResult:
     kwargs.setdefault("source", "api")
     kwargs.setdefault("acting_user", world.user("us_caseworker"))
-    return proposal_list_submit(agreement=agreement,
-                                reference=reference or f"LIST-{next(_ids)}",
-                                people=people, **kwargs)
+    return proposal_list_submit(
+        agreement=agreement, reference=reference or f"LIST-{next(_ids)}", people=people, **kwargs
+    )
 
 
-def act(case: Case, action: str, user: Any, *, reason: str = "",
-        payload: dict[str, Any] | None = None) -> Case:
-    return case_transition(case_id=case.id, action=action, acting_user=user, reason=reason,
-                           payload=payload)
+def act(
+    case: Case, action: str, user: Any, *, reason: str = "", payload: dict[str, Any] | None = None
+) -> Case:
+    return case_transition(
+        case_id=case.id, action=action, acting_user=user, reason=reason, payload=payload
+    )
 
 
 def select(world: Any, case: Case) -> Case:
@@ -78,7 +92,8 @@ def select(world: Any, case: Case) -> Case:
 def transfer_payload(hours: float = 48, **overrides: Any) -> dict[str, Any]:
     data: dict[str, Any] = {
         "planned_for": (clock.now() + dt.timedelta(hours=hours)).isoformat(),
-        "route": "Washington Dulles → Prishtina, charter", "escort": "2 officers",
+        "route": "Washington Dulles → Prishtina, charter",
+        "escort": "2 officers",
         "notice_language": "es",
     }
     data.update(overrides)
@@ -100,5 +115,10 @@ def agreement(world):  # type: ignore[no-untyped-def]
 
 @pytest.fixture
 def site(agreement):  # type: ignore[no-untyped-def]
-    return site_create(agreement=agreement, name="Reception centre Prishtina", country_code="XK",
-                       capacity=10, acting_user=None)
+    return site_create(
+        agreement=agreement,
+        name="Reception centre Prishtina",
+        country_code="XK",
+        capacity=10,
+        acting_user=None,
+    )

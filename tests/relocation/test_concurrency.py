@@ -28,8 +28,10 @@ from tests.relocation.conftest import act, kosovo, person, select, submit, trans
 
 pytestmark = [
     pytest.mark.postgres,
-    pytest.mark.skipif(connection.vendor != "postgresql",
-                       reason="concurrency is tested on PostgreSQL (set DATABASE_URL)"),
+    pytest.mark.skipif(
+        connection.vendor != "postgresql",
+        reason="concurrency is tested on PostgreSQL (set DATABASE_URL)",
+    ),
     # serialized_rollback: every transactional test restores the migration data the same way
     # (see tests/conftest.py).
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
@@ -42,7 +44,8 @@ def _countries(transactional_db: None) -> None:
     if not Country.objects.exists():
         Country.objects.bulk_create(
             Country(code=c.code, alpha3=c.alpha3, name=c.name, user_assigned=c.user_assigned)
-            for c in all_countries())
+            for c in all_countries()
+        )
 
 
 def all_at_once(work: Callable[[Any], object], items: Sequence[Any]) -> Counter[str]:
@@ -76,14 +79,16 @@ def test_64_simultaneous_selections_against_50_places_select_exactly_50(world):
     outcomes = all_at_once(lambda case: act(case, "select", supervisor), cases)
 
     assert outcomes == Counter({"ok": 50, "quota-exceeded": 14})
-    assert QuotaAllocation.objects.filter(agreement=agreement,
-                                          released_at__isnull=True).count() == 50
+    assert (
+        QuotaAllocation.objects.filter(agreement=agreement, released_at__isnull=True).count() == 50
+    )
 
 
 def test_16_simultaneous_arrivals_at_a_site_of_10_places_admit_exactly_10(world):
     agreement = kosovo(world)
-    site = site_create(agreement=agreement, name="Small site", country_code="XK", capacity=10,
-                       acting_user=None)
+    site = site_create(
+        agreement=agreement, name="Small site", country_code="XK", capacity=10, acting_user=None
+    )
     cases = submit(world, agreement, [person() for _ in range(16)]).cases
     for case in cases:
         select(world, case)
@@ -92,8 +97,8 @@ def test_16_simultaneous_arrivals_at_a_site_of_10_places_admit_exactly_10(world)
     memberships(receiver)
 
     outcomes = all_at_once(
-        lambda case: act(case, "record_arrival", receiver, payload={"site": str(site.id)}),
-        cases)
+        lambda case: act(case, "record_arrival", receiver, payload={"site": str(site.id)}), cases
+    )
 
     assert outcomes == Counter({"ok": 10, "capacity": 6})
     assert ReceptionStay.objects.filter(site=site, ended_at__isnull=True).count() == 10
@@ -106,8 +111,11 @@ def test_the_same_list_sent_eight_times_at_once_is_created_once(world):
     memberships(sender)
 
     outcomes = all_at_once(
-        lambda _: submit(world, agreement, people, reference="RACE-1", idempotency_key="k-1",
-                         acting_user=sender), range(8))
+        lambda _: submit(
+            world, agreement, people, reference="RACE-1", idempotency_key="k-1", acting_user=sender
+        ),
+        range(8),
+    )
 
     assert outcomes == Counter({"ok": 8})
     assert ProposalList.objects.filter(agreement=agreement).count() == 1

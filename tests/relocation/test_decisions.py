@@ -16,16 +16,20 @@ from tests.relocation.conftest import act, kosovo, person, select, submit
 
 def snapshot(case: Case) -> tuple[int, int, str, int, int]:
     case.refresh_from_db()
-    return (AuditEvent.objects.count(), case.version, case.state,
-            QuotaAllocation.objects.count(), CriteriaEvaluation.objects.count())
+    return (
+        AuditEvent.objects.count(),
+        case.version,
+        case.state,
+        QuotaAllocation.objects.count(),
+        CriteriaEvaluation.objects.count(),
+    )
 
 
 def one(world, agreement, **overrides) -> Case:
     return submit(world, agreement, [person(**overrides)]).cases[0]
 
 
-def test_a_person_who_passes_every_criterion_is_selected_and_takes_a_quota_place(
-        world, agreement):
+def test_a_person_who_passes_every_criterion_is_selected_and_takes_a_quota_place(world, agreement):
     case = one(world, agreement)
     select(world, case)
     case.refresh_from_db()
@@ -42,9 +46,20 @@ def test_a_person_who_passes_every_criterion_is_selected_and_takes_a_quota_place
 @pytest.mark.parametrize(
     ("overrides", "failing", "outcome"),
     [
-        ({"convictions": [{"offence": "assault", "category": "violence",
-                           "date": "2022-03-01", "country": "US"}]},
-         "no_conviction_within_years", "fail"),
+        (
+            {
+                "convictions": [
+                    {
+                        "offence": "assault",
+                        "category": "violence",
+                        "date": "2022-03-01",
+                        "country": "US",
+                    }
+                ]
+            },
+            "no_conviction_within_years",
+            "fail",
+        ),
         ({"pending_cases": True}, "no_pending_criminal_case", "fail"),
         ({"birth_date": "1950"}, "age_between", "fail"),
         ({"pending_cases": None}, "no_pending_criminal_case", "unknown"),
@@ -52,7 +67,8 @@ def test_a_person_who_passes_every_criterion_is_selected_and_takes_a_quota_place
     ],
 )
 def test_a_failing_or_unknown_criterion_refuses_the_selection_naming_the_rule_and_writes_nothing(
-        world, agreement, overrides, failing, outcome):
+    world, agreement, overrides, failing, outcome
+):
     case = one(world, agreement, **overrides)
     act(case, "recommend", world.user("xk_caseworker"))
     before = snapshot(case)
@@ -75,10 +91,11 @@ def test_a_watchlist_criterion_is_unknown_until_screening_supplies_a_status(worl
     assert "no_watchlist_match" in refused.value.message
 
 
-@pytest.mark.parametrize(("status", "allowed"), [
-    ("no_match", True), ("confirmed_match", False), ("pending_review", False), (None, False)])
-def test_the_watchlist_criterion_follows_the_screening_status(world, monkeypatch, status,
-                                                              allowed):
+@pytest.mark.parametrize(
+    ("status", "allowed"),
+    [("no_match", True), ("confirmed_match", False), ("pending_review", False), (None, False)],
+)
+def test_the_watchlist_criterion_follows_the_screening_status(world, monkeypatch, status, allowed):
     from readmit.relocation import services
 
     monkeypatch.setattr(services, "watchlist_status_for", lambda case: status)
@@ -101,8 +118,7 @@ def test_the_watchlist_criterion_follows_the_screening_status(world, monkeypatch
         ({"vulnerable": True}, {"vulnerabilities": ["trafficking_victim"]}),
     ],
 )
-def test_an_excluded_group_is_refused_with_the_exclusion_rule_named(
-        world, exclusions, overrides):
+def test_an_excluded_group_is_refused_with_the_exclusion_rule_named(world, exclusions, overrides):
     agreement = kosovo(world, criteria=[], exclusions=exclusions)
     case = one(world, agreement, **overrides)
     act(case, "recommend", world.user("xk_caseworker"))
@@ -116,16 +132,20 @@ def test_an_excluded_group_is_refused_with_the_exclusion_rule_named(
     select(world, one(world, open_door, **overrides))
 
 
-def test_a_recommendation_must_be_select_or_decline_and_a_bad_one_writes_nothing(
-        world, agreement):
+def test_a_recommendation_must_be_select_or_decline_and_a_bad_one_writes_nothing(world, agreement):
     case = one(world, agreement)
     before = snapshot(case)
     with pytest.raises(ValidationFailed) as refused:
         act(case, "recommend", world.user("xk_caseworker"), payload={"recommendation": "maybe"})
     assert refused.value.errors[0]["loc"] == ["payload", "recommendation"]
     assert snapshot(case) == before
-    act(case, "recommend", world.user("xk_caseworker"), reason="record of assault",
-        payload={"recommendation": "decline"})
+    act(
+        case,
+        "recommend",
+        world.user("xk_caseworker"),
+        reason="record of assault",
+        payload={"recommendation": "decline"},
+    )
     case.refresh_from_db()
     assert case.data["recommendation"]["recommendation"] == "decline"
     assert case.data["recommendation"]["reason"] == "record of assault"
@@ -169,9 +189,14 @@ def test_the_terms_in_force_at_the_decision_apply(world, agreement):
         act(case, "select", world.user("xk_supervisor"))
     terms = agreement.parsed_terms.model_dump(mode="json")
     terms["criteria"] = [c for c in terms["criteria"] if c["rule"] != "no_pending_criminal_case"]
-    version = agreement_amend(agreement=agreement, terms=terms, valid_from=clock.now(),
-                              reason="criterion dropped by mutual consent",
-                              source="exchange of notes", acting_user=world.user("xk_supervisor"))
+    version = agreement_amend(
+        agreement=agreement,
+        terms=terms,
+        valid_from=clock.now(),
+        reason="criterion dropped by mutual consent",
+        source="exchange of notes",
+        acting_user=world.user("xk_supervisor"),
+    )
     act(case, "select", world.user("xk_supervisor"))
     decision = latest_evaluation(case)
     assert decision.outcome == "pass"

@@ -23,8 +23,9 @@ from readmit.relocation.lists import (
 )
 from tests.relocation.conftest import person
 
-SAMPLE = Path(__file__).resolve().parents[2] / "readmit" / "relocation" / "samples" / \
-    "proposal-list.csv"
+SAMPLE = (
+    Path(__file__).resolve().parents[2] / "readmit" / "relocation" / "samples" / "proposal-list.csv"
+)
 HEADER = ",".join(CSV_COLUMNS)
 GOOD = "X1,Ana,Quintero,1988-04-12,F,VE,passport,V1,VE,,no,,"
 
@@ -82,9 +83,11 @@ def test_a_good_csv_line_has_no_error_and_a_bom_and_crlf_are_accepted():
 
 
 def test_line_numbers_follow_the_file_across_blank_and_multi_line_rows():
-    text = (f"{HEADER}\n{GOOD}\n\n"
-            'X2,"Ana\nMaría",Quintero,1988,F,VE,,,,,no,,\n'
-            "X3,Ana,Quintero,1988,W,VE,,,,,no,,\n")
+    text = (
+        f"{HEADER}\n{GOOD}\n\n"
+        'X2,"Ana\nMaría",Quintero,1988,F,VE,,,,,no,,\n'
+        "X3,Ana,Quintero,1988,W,VE,,,,,no,,\n"
+    )
     assert errors_of_csv(text) == [(6, "sex")]
 
 
@@ -117,15 +120,43 @@ def _xlsx(rows: list[list[object]]) -> bytes:
 def test_an_xlsx_list_reads_like_csv_with_spreadsheet_row_numbers_and_typed_cells():
     import datetime as dt
 
-    data = _xlsx([
-        list(CSV_COLUMNS),
-        ["X1", "Ana", "Quintero", "1988-04-12", "F", "VE", "passport", 1234567, "VE", "", "no",
-         "", ""],
-        [None] * len(CSV_COLUMNS),
-        ["X2", "José", "Campo", dt.datetime(1979, 5, 6), "M", "CO", "", "", "", "", "yes",
-         "", ""],
-        ["X3", "Samira", "Haddad", 1993, "Q", "SY", "", "", "", "", "no", "", ""],
-    ])
+    data = _xlsx(
+        [
+            list(CSV_COLUMNS),
+            [
+                "X1",
+                "Ana",
+                "Quintero",
+                "1988-04-12",
+                "F",
+                "VE",
+                "passport",
+                1234567,
+                "VE",
+                "",
+                "no",
+                "",
+                "",
+            ],
+            [None] * len(CSV_COLUMNS),
+            [
+                "X2",
+                "José",
+                "Campo",
+                dt.datetime(1979, 5, 6),
+                "M",
+                "CO",
+                "",
+                "",
+                "",
+                "",
+                "yes",
+                "",
+                "",
+            ],
+            ["X3", "Samira", "Haddad", 1993, "Q", "SY", "", "", "", "", "no", "", ""],
+        ]
+    )
     rows, source = read_upload("list.xlsx", data)
     assert source == "web-xlsx"
     people, lines = upload_people(rows)
@@ -133,8 +164,7 @@ def test_an_xlsx_list_reads_like_csv_with_spreadsheet_row_numbers_and_typed_cell
     assert [(e["row"], e["field"]) for e in result.errors] == [(5, "sex")]
     by_id = {r.external_id: r for r in result.rows}
     assert by_id["X1"].documents[0].number == "1234567"
-    assert (by_id["X2"].birth_year, by_id["X2"].birth_month, by_id["X2"].birth_day) == \
-        (1979, 5, 6)
+    assert (by_id["X2"].birth_year, by_id["X2"].birth_month, by_id["X2"].birth_day) == (1979, 5, 6)
     assert by_id["X2"].pending_criminal_case is True
 
 
@@ -150,10 +180,14 @@ def test_a_file_that_is_not_a_workbook_is_refused():
         ({"given_names": None}, ["people", 1, "given_names"]),
         ({"birth_date": 1988}, ["people", 1, "birth_date"]),
         ({"nationalities": "VE"}, ["people", 1, "nationalities"]),
-        ({"documents": [{"type": "passport", "number": "", "issuing_country": "VE"}]},
-         ["people", 1, "documents", "0", "number"]),
-        ({"convictions": [{"offence": "theft", "category": "property", "date": "2019"}]},
-         ["people", 1, "convictions", "0"]),
+        (
+            {"documents": [{"type": "passport", "number": "", "issuing_country": "VE"}]},
+            ["people", 1, "documents", "0", "number"],
+        ),
+        (
+            {"convictions": [{"offence": "theft", "category": "property", "date": "2019"}]},
+            ["people", 1, "convictions", "0"],
+        ),
         ({"pending_cases": "no"}, ["people", 1, "pending_cases"]),
         ({"vulnerabilities": ["pregnant", "tall"]}, ["people", 1, "vulnerabilities"]),
         ({"family_group": "F" * 81}, ["people", 1, "family_group"]),
@@ -167,14 +201,15 @@ def test_each_bad_json_field_is_named_by_its_index_and_path(overrides, loc):
 
 
 def test_json_null_means_not_known_and_is_kept_apart_from_none():
-    result = validate_people([person(convictions=None, vulnerabilities=None,
-                                     pending_cases=None)])
+    result = validate_people([person(convictions=None, vulnerabilities=None, pending_cases=None)])
     row = result.rows[0]
-    assert (row.convictions, row.vulnerabilities, row.pending_criminal_case) == \
-        (None, None, None)
+    assert (row.convictions, row.vulnerabilities, row.pending_criminal_case) == (None, None, None)
     known = validate_people([person()]).rows[0]
-    assert (known.convictions, known.vulnerabilities, known.pending_criminal_case) == \
-        ((), (), False)
+    assert (known.convictions, known.vulnerabilities, known.pending_criminal_case) == (
+        (),
+        (),
+        False,
+    )
 
 
 @pytest.mark.parametrize("people", [[], {"a": 1}, None])
@@ -183,22 +218,44 @@ def test_a_list_that_is_empty_or_not_a_list_is_one_error(people):
     assert [e["loc"] for e in result.errors] == [["people"]]
 
 
-@pytest.mark.parametrize(("text", "parsed"), [("1988", (1988, None, None)),
-                                              ("1988-04", (1988, 4, None)),
-                                              ("1988-04-12", (1988, 4, 12))])
+@pytest.mark.parametrize(
+    ("text", "parsed"),
+    [("1988", (1988, None, None)), ("1988-04", (1988, 4, None)), ("1988-04-12", (1988, 4, 12))],
+)
 def test_partial_birth_dates_keep_what_is_known(text, parsed):
     assert parse_birth_date(text) == parsed
 
+
 _json = st.recursive(
     st.none() | st.booleans() | st.integers() | st.text(max_size=12),
-    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=8), inner,
-                                                                max_size=3),
-    max_leaves=12)
+    lambda inner: (
+        st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=8), inner, max_size=3)
+    ),
+    max_leaves=12,
+)
 _people = st.lists(
-    st.fixed_dictionaries({}, optional={k: _json for k in (
-        "external_id", "given_names", "family_name", "birth_date", "sex", "nationalities",
-        "documents", "convictions", "pending_cases", "vulnerabilities", "family_group")}),
-    min_size=1, max_size=4)
+    st.fixed_dictionaries(
+        {},
+        optional={
+            k: _json
+            for k in (
+                "external_id",
+                "given_names",
+                "family_name",
+                "birth_date",
+                "sex",
+                "nationalities",
+                "documents",
+                "convictions",
+                "pending_cases",
+                "vulnerabilities",
+                "family_group",
+            )
+        },
+    ),
+    min_size=1,
+    max_size=4,
+)
 
 
 @settings(max_examples=300, deadline=None)

@@ -17,12 +17,17 @@ from tests.relocation.conftest import SAMPLE_PATH, person, submit
 
 
 def counts() -> tuple[int, int, int, int]:
-    return (ProposalList.objects.count(), Case.objects.count(), Person.objects.count(),
-            AuditEvent.objects.count())
+    return (
+        ProposalList.objects.count(),
+        Case.objects.count(),
+        Person.objects.count(),
+        AuditEvent.objects.count(),
+    )
 
 
 def test_a_valid_list_opens_one_proposed_case_per_person_with_its_criteria_results(
-        world, agreement):
+    world, agreement
+):
     people = [person(), person(family_group="FAM-1"), person(family_group="FAM-1")]
     result = submit(world, agreement, people, reference="US-XK-2026-01")
     assert result.created
@@ -36,16 +41,28 @@ def test_a_valid_list_opens_one_proposed_case_per_person_with_its_criteria_resul
         assert evaluation.outcome == "pass"
         assert evaluation.trigger == "list"
         assert [r["rule"] for r in evaluation.results] == [
-            "no_conviction_within_years", "no_pending_criminal_case", "age_between"]
+            "no_conviction_within_years",
+            "no_pending_criminal_case",
+            "age_between",
+        ]
     submitted = AuditEvent.objects.get(event_type=AuditEventType.PROPOSAL_LIST_SUBMITTED)
     assert submitted.data["imported"] == 3
     assert AuditEvent.objects.filter(event_type=AuditEventType.CRITERIA_EVALUATED).count() == 3
 
 
 def test_the_person_is_recorded_with_documents_convictions_and_unknown_facts(world, agreement):
-    result = submit(world, agreement, [person(
-        nationalities=["ve", "COL"], convictions=None, vulnerabilities=None,
-        pending_cases=None)])
+    result = submit(
+        world,
+        agreement,
+        [
+            person(
+                nationalities=["ve", "COL"],
+                convictions=None,
+                vulnerabilities=None,
+                pending_cases=None,
+            )
+        ],
+    )
     case = result.cases[0]
     assert sorted(case.person.nationalities.values_list("code", flat=True)) == ["CO", "VE"]
     assert case.person.documents.get().issuing_country_id == "VE"
@@ -57,14 +74,16 @@ def test_the_person_is_recorded_with_documents_convictions_and_unknown_facts(wor
     assert unknown == ["no_conviction_within_years", "no_pending_criminal_case"]
 
 
-def test_a_list_with_one_bad_row_imports_nothing_and_names_each_bad_row_and_field(
-        world, agreement):
+def test_a_list_with_one_bad_row_imports_nothing_and_names_each_bad_row_and_field(world, agreement):
     before = counts()
     people = [person(), person(sex="W"), person(birth_date="1988-02-30", nationalities=[])]
     with pytest.raises(ValidationFailed) as refused:
         submit(world, agreement, people)
     assert sorted((e["row"], e["field"]) for e in refused.value.errors) == [
-        (1, "sex"), (2, "birth_date"), (2, "nationalities")]
+        (1, "sex"),
+        (2, "birth_date"),
+        (2, "nationalities"),
+    ]
     assert ["people", 1, "sex"] in [e["loc"] for e in refused.value.errors]
     assert "2 of 3 rows" in refused.value.message
     assert counts() == before
@@ -73,8 +92,10 @@ def test_a_list_with_one_bad_row_imports_nothing_and_names_each_bad_row_and_fiel
 def test_only_the_valid_rows_are_imported_when_the_user_asks_for_it(world, agreement):
     people = [person(), person(sex="W"), person()]
     result = submit(world, agreement, people, only_valid_rows=True)
-    assert [c.external_id for c in result.cases] == [people[0]["external_id"],
-                                                     people[2]["external_id"]]
+    assert [c.external_id for c in result.cases] == [
+        people[0]["external_id"],
+        people[2]["external_id"],
+    ]
     assert (result.proposal_list.row_count, result.proposal_list.imported_count) == (3, 2)
     assert [(e["row"], e["field"]) for e in result.skipped] == [(1, "sex")]
 
@@ -110,7 +131,8 @@ def test_the_same_reference_sent_twice_creates_nothing_twice(world, agreement):
 
 
 def test_the_same_idempotency_key_answers_the_first_list_and_a_different_body_is_refused(
-        world, agreement):
+    world, agreement
+):
     people = [person()]
     first = submit(world, agreement, people, reference="A", idempotency_key="key-1")
     before = counts()
@@ -136,14 +158,16 @@ def test_only_the_sending_party_submits_and_an_outsider_learns_nothing(world, ag
     with pytest.raises(NotFound):
         submit(world, agreement, [person()], acting_user=world.user("me_supervisor"))
     assert counts() == before
-    assert submit(world, agreement, [person()],
-                  acting_user=world.user("us_supervisor")).created
+    assert submit(world, agreement, [person()], acting_user=world.user("us_supervisor")).created
 
 
-@pytest.mark.parametrize(("kind", "status", "rule"), [
-    ("readmission", "in_force", "agreement-kind"),
-    ("relocation", "suspended", "agreement-not-in-force"),
-])
+@pytest.mark.parametrize(
+    ("kind", "status", "rule"),
+    [
+        ("readmission", "in_force", "agreement-kind"),
+        ("relocation", "suspended", "agreement-not-in-force"),
+    ],
+)
 def test_lists_go_only_to_in_force_relocation_or_reception_agreements(world, kind, status, rule):
     other = make_agreement(world.us, world.xk, kind=kind, status=status)
     with pytest.raises(TransitionRefused) as refused:
@@ -154,14 +178,14 @@ def test_lists_go_only_to_in_force_relocation_or_reception_agreements(world, kin
 
 
 def test_an_uploaded_csv_names_errors_by_file_line(world, agreement):
-    text = SAMPLE_PATH.read_text(encoding="utf-8") + \
-        "US-2026-0099,Bad,Row,1990,W,VE,,,,,no,,\n"
+    text = SAMPLE_PATH.read_text(encoding="utf-8") + "US-2026-0099,Bad,Row,1990,W,VE,,,,,no,,\n"
     people, rows = upload_people(read_csv(text.encode()))
     with pytest.raises(ValidationFailed) as refused:
         submit(world, agreement, people, row_numbers=rows, source="web-csv")
     assert [(e["row"], e["field"]) for e in refused.value.errors] == [(8, "sex")]
-    result = submit(world, agreement, people, row_numbers=rows, source="web-csv",
-                    only_valid_rows=True)
+    result = submit(
+        world, agreement, people, row_numbers=rows, source="web-csv", only_valid_rows=True
+    )
     assert result.proposal_list.imported_count == 6
     assert result.proposal_list.source == "web-csv"
     assert CriteriaEvaluation.objects.filter(case__in=result.cases).count() == 6

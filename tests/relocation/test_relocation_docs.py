@@ -26,11 +26,18 @@ def test_every_vocabulary_word_of_the_code_is_in_the_docs():
 
 
 def test_every_rule_the_hooks_raise_is_documented():
-    code = "".join(p.read_text(encoding="utf-8")
-                   for p in (ROOT / "readmit" / "relocation").glob("*.py"))
+    code = "".join(
+        p.read_text(encoding="utf-8") for p in (ROOT / "readmit" / "relocation").glob("*.py")
+    )
     rules = set(re.findall(r'rule="([a-z-]+)"', code))
-    assert rules >= {"criteria", "exclusion", "notice-period", "family-group", "capacity",
-                     "return-plan"}
+    assert rules >= {
+        "criteria",
+        "exclusion",
+        "notice-period",
+        "family-group",
+        "capacity",
+        "return-plan",
+    }
     assert {r for r in rules if f"`{r}`" not in DOC} == set()
 
 
@@ -39,10 +46,13 @@ def test_the_docs_draw_both_workflows_as_state_diagrams():
 
 
 def test_the_list_validator_imports_without_django():
-    code = ("import sys; sys.modules['django'] = None; "
-            "import readmit.relocation.lists as l; "
-            "print(len(l.validate_people([{'external_id': '1'}]).errors))")
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                         cwd=ROOT, check=False)
+    code = (
+        "import sys; sys.modules['django'] = None; "
+        "import readmit.relocation.lists as l; "
+        "print(len(l.validate_people([{'external_id': '1'}]).errors))"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=False
+    )
     assert out.returncode == 0, out.stderr
     assert int(out.stdout) > 0

@@ -37,11 +37,14 @@ HOLD = {"kind": "court_challenge", "reference": "CV-2026-0001"}
 def snapshot(*cases: Case) -> tuple[object, ...]:
     for case in cases:
         case.refresh_from_db()
-    return (AuditEvent.objects.count(), TransferPlan.objects.count(),
-            ReceptionStay.objects.filter(ended_at__isnull=True).count(),
-            LegalHold.objects.count(), QuotaAllocation.objects.filter(
-                released_at__isnull=True).count(),
-            *[(c.version, c.state, c.legal_hold) for c in cases])
+    return (
+        AuditEvent.objects.count(),
+        TransferPlan.objects.count(),
+        ReceptionStay.objects.filter(ended_at__isnull=True).count(),
+        LegalHold.objects.count(),
+        QuotaAllocation.objects.filter(released_at__isnull=True).count(),
+        *[(c.version, c.state, c.legal_hold) for c in cases],
+    )
 
 
 def cases(world, agreement, n: int = 1, **overrides) -> list[Case]:
@@ -50,11 +53,19 @@ def cases(world, agreement, n: int = 1, **overrides) -> list[Case]:
 
 # Notice period -------------------------------------------------------------------------------
 
-@pytest.mark.parametrize(("hours", "urgent", "allowed"), [
-    (23.5, False, False), (24.5, False, True), (5.5, True, False), (6.5, True, True),
-])
+
+@pytest.mark.parametrize(
+    ("hours", "urgent", "allowed"),
+    [
+        (23.5, False, False),
+        (24.5, False, True),
+        (5.5, True, False),
+        (6.5, True, True),
+    ],
+)
 def test_a_transfer_needs_the_agreements_notice_period_shorter_when_urgent(
-        world, agreement, hours, urgent, allowed):
+    world, agreement, hours, urgent, allowed
+):
     case = cases(world, agreement)[0]
     select(world, case)
     before = snapshot(case)
@@ -62,8 +73,7 @@ def test_a_transfer_needs_the_agreements_notice_period_shorter_when_urgent(
     if allowed:
         act(case, "schedule_transfer", world.user("us_caseworker"), payload=payload)
         plan = TransferPlan.objects.get(case=case)
-        assert (plan.notice_language, plan.urgent, plan.route) == ("es", urgent,
-                                                                   payload["route"])
+        assert (plan.notice_language, plan.urgent, plan.route) == ("es", urgent, payload["route"])
         return
     with pytest.raises(TransitionRefused) as refused:
         act(case, "schedule_transfer", world.user("us_caseworker"), payload=payload)
@@ -75,36 +85,48 @@ def test_notice_given_earlier_counts_from_when_it_was_given(world, agreement):
     case = cases(world, agreement)[0]
     select(world, case)
     given = clock.now() - dt.timedelta(hours=20)
-    act(case, "schedule_transfer", world.user("us_caseworker"),
-        payload=transfer_payload(5, notice_given_at=given.isoformat()))
+    act(
+        case,
+        "schedule_transfer",
+        world.user("us_caseworker"),
+        payload=transfer_payload(5, notice_given_at=given.isoformat()),
+    )
     assert TransferPlan.objects.get(case=case).notice_given_at == given
 
 
-@pytest.mark.parametrize(("change", "field"), [
-    ({"planned_for": None}, "planned_for"),
-    ({"planned_for": "2026-13-01T00:00:00Z"}, "planned_for"),
-    ({"planned_for": "2030-01-01T09:00:00"}, "planned_for"),  # no offset
-    ({"planned_for": "2020-01-01T09:00:00+00:00"}, "planned_for"),  # in the past
-    ({"route": " "}, "route"),
-    ({"notice_language": ""}, "notice_language"),
-    ({"urgent": "yes"}, "urgent"),
-])
+@pytest.mark.parametrize(
+    ("change", "field"),
+    [
+        ({"planned_for": None}, "planned_for"),
+        ({"planned_for": "2026-13-01T00:00:00Z"}, "planned_for"),
+        ({"planned_for": "2030-01-01T09:00:00"}, "planned_for"),  # no offset
+        ({"planned_for": "2020-01-01T09:00:00+00:00"}, "planned_for"),  # in the past
+        ({"route": " "}, "route"),
+        ({"notice_language": ""}, "notice_language"),
+        ({"urgent": "yes"}, "urgent"),
+    ],
+)
 def test_a_transfer_plan_with_a_missing_or_bad_field_is_refused_naming_it(
-        world, agreement, change, field):
+    world, agreement, change, field
+):
     case = cases(world, agreement)[0]
     select(world, case)
     before = snapshot(case)
     with pytest.raises(ValidationFailed) as refused:
-        act(case, "schedule_transfer", world.user("us_caseworker"),
-            payload=transfer_payload(**change))
+        act(
+            case,
+            "schedule_transfer",
+            world.user("us_caseworker"),
+            payload=transfer_payload(**change),
+        )
     assert refused.value.errors[0]["loc"] == ["payload", field]
     assert snapshot(case) == before
 
 
 # Family groups -------------------------------------------------------------------------------
 
-def test_a_family_member_alone_cannot_be_scheduled_while_another_is_not_selected(
-        world, agreement):
+
+def test_a_family_member_alone_cannot_be_scheduled_while_another_is_not_selected(world, agreement):
     first, second = cases(world, agreement, 2, family_group="FAM-1")
     select(world, first)
     before = snapshot(first, second)
@@ -119,8 +141,9 @@ def test_a_family_is_scheduled_together_in_one_go(world, agreement):
     family = cases(world, agreement, 3, family_group="FAM-2")
     for member in family:
         select(world, member)
-    scheduled = family_schedule_transfer(case=family[0], acting_user=world.user("us_caseworker"),
-                                         payload=transfer_payload())
+    scheduled = family_schedule_transfer(
+        case=family[0], acting_user=world.user("us_caseworker"), payload=transfer_payload()
+    )
     assert sorted(c.id for c in scheduled) == sorted(c.id for c in family)
     assert {c.state for c in scheduled} == {"transfer_scheduled"}
     assert TransferPlan.objects.filter(case__in=family).count() == 3
@@ -130,12 +153,18 @@ def test_a_family_with_one_member_on_hold_moves_nobody(world, agreement):
     family = cases(world, agreement, 3, family_group="FAM-3")
     for member in family:
         select(world, member)
-    act(family[2], "place_legal_hold", world.user("us_caseworker"), reason="fear claim",
-        payload={"kind": "fear_claim", "reference": "FC-77"})
+    act(
+        family[2],
+        "place_legal_hold",
+        world.user("us_caseworker"),
+        reason="fear claim",
+        payload={"kind": "fear_claim", "reference": "FC-77"},
+    )
     before = snapshot(*family)
     with pytest.raises(TransitionRefused) as refused:
-        family_schedule_transfer(case=family[0], acting_user=world.user("us_caseworker"),
-                                 payload=transfer_payload())
+        family_schedule_transfer(
+            case=family[0], acting_user=world.user("us_caseworker"), payload=transfer_payload()
+        )
     assert refused.value.rule in {"family-group", "legal-hold"}
     assert snapshot(*family) == before
 
@@ -146,8 +175,9 @@ def test_a_family_member_not_yet_selected_stops_the_whole_family(world, agreemen
         select(world, member)
     before = snapshot(*family)
     with pytest.raises(TransitionRefused) as refused:
-        family_schedule_transfer(case=family[0], acting_user=world.user("us_caseworker"),
-                                 payload=transfer_payload())
+        family_schedule_transfer(
+            case=family[0], acting_user=world.user("us_caseworker"), payload=transfer_payload()
+        )
     assert refused.value.rule == "family-group"
     assert family[2].reference in refused.value.message
     assert snapshot(*family) == before
@@ -163,6 +193,7 @@ def test_a_withdrawn_member_no_longer_holds_the_family_back(world, agreement):
 
 # Reception: capacity, stays, return plans ------------------------------------------------------
 
+
 def test_arrival_opens_a_stay_with_its_maximum_end(world, agreement, site):
     case = cases(world, agreement)[0]
     to_reception(world, case, site)
@@ -173,18 +204,19 @@ def test_arrival_opens_a_stay_with_its_maximum_end(world, agreement, site):
 
 
 def test_a_full_site_refuses_the_next_arrival_and_writes_nothing(world, agreement):
-    small = site_create(agreement=agreement, name="Small", country_code="XK", capacity=1,
-                        acting_user=None)
-    big = site_create(agreement=agreement, name="Big", country_code="XK", capacity=5,
-                      acting_user=None)
+    small = site_create(
+        agreement=agreement, name="Small", country_code="XK", capacity=1, acting_user=None
+    )
+    big = site_create(
+        agreement=agreement, name="Big", country_code="XK", capacity=5, acting_user=None
+    )
     first, second = cases(world, agreement, 2)
     to_reception(world, first, small)
     select(world, second)
     act(second, "schedule_transfer", world.user("us_caseworker"), payload=transfer_payload())
     before = snapshot(second)
     with pytest.raises(TransitionRefused) as refused:
-        act(second, "record_arrival", world.user("xk_caseworker"),
-            payload={"site": str(small.id)})
+        act(second, "record_arrival", world.user("xk_caseworker"), payload={"site": str(small.id)})
     assert refused.value.rule == "capacity"
     assert "Small" in refused.value.message
     assert snapshot(second) == before
@@ -193,10 +225,12 @@ def test_a_full_site_refuses_the_next_arrival_and_writes_nothing(world, agreemen
 
 def test_the_agreements_total_capacity_holds_across_sites(world):
     agreement = kosovo(world, capacity={"max_present": 1})
-    one = site_create(agreement=agreement, name="A", country_code="XK", capacity=5,
-                      acting_user=None)
-    two = site_create(agreement=agreement, name="B", country_code="XK", capacity=5,
-                      acting_user=None)
+    one = site_create(
+        agreement=agreement, name="A", country_code="XK", capacity=5, acting_user=None
+    )
+    two = site_create(
+        agreement=agreement, name="B", country_code="XK", capacity=5, acting_user=None
+    )
     first, second = cases(world, agreement, 2)
     to_reception(world, first, one)
     with pytest.raises(TransitionRefused) as refused:
@@ -207,8 +241,9 @@ def test_the_agreements_total_capacity_holds_across_sites(world):
 
 def test_an_arrival_at_a_site_of_another_agreement_is_refused(world, agreement, site):
     other = kosovo(world)
-    foreign = site_create(agreement=other, name="Elsewhere", country_code="XK", capacity=5,
-                          acting_user=None)
+    foreign = site_create(
+        agreement=other, name="Elsewhere", country_code="XK", capacity=5, acting_user=None
+    )
     case = cases(world, agreement)[0]
     select(world, case)
     act(case, "schedule_transfer", world.user("us_caseworker"), payload=transfer_payload())
@@ -223,14 +258,25 @@ def test_a_stay_cannot_close_without_a_return_plan(world, agreement, site):
     to_reception(world, case, site)
     before = snapshot(case)
     with pytest.raises(TransitionRefused) as refused:
-        act(case, "record_departure", world.user("xk_caseworker"),
-            payload={"outcome": "returned_to_origin"})
+        act(
+            case,
+            "record_departure",
+            world.user("xk_caseworker"),
+            payload={"outcome": "returned_to_origin"},
+        )
     assert refused.value.rule == "return-plan"
     assert snapshot(case) == before
-    stay_record_return_plan(case=case, plan="Flight to Caracas via Madrid, IOM assisted",
-                            acting_user=world.user("xk_caseworker"))
-    act(case, "record_departure", world.user("xk_caseworker"),
-        payload={"outcome": "returned_to_origin"})
+    stay_record_return_plan(
+        case=case,
+        plan="Flight to Caracas via Madrid, IOM assisted",
+        acting_user=world.user("xk_caseworker"),
+    )
+    act(
+        case,
+        "record_departure",
+        world.user("xk_caseworker"),
+        payload={"outcome": "returned_to_origin"},
+    )
     stay = ReceptionStay.objects.get(case=case)
     assert (stay.outcome, stay.ended_at is not None) == ("returned_to_origin", True)
     assert site_occupancy(site) == 0
@@ -247,32 +293,47 @@ def test_a_departure_needs_a_known_outcome(world, agreement, site):
 
 
 def test_a_court_ordered_transfer_back_frees_the_quota_place_and_the_occupancy(
-        world, agreement, site):
+    world, agreement, site
+):
     case, other = cases(world, agreement, 2)
     for c in (case, other):
         to_reception(world, c, site)
         stay_record_return_plan(case=c, plan="plan", acting_user=world.user("xk_caseworker"))
     used = quota_status(agreement).used
-    act(case, "record_departure", world.user("xk_caseworker"),
-        payload={"outcome": "transferred_back", "court_ordered": True})
+    act(
+        case,
+        "record_departure",
+        world.user("xk_caseworker"),
+        payload={"outcome": "transferred_back", "court_ordered": True},
+    )
     assert quota_status(agreement).used == used - 1
     assert QuotaAllocation.objects.get(case=case).release_reason.startswith("transferred back")
     assert site_occupancy(site) == 1
     # Without a court order a transfer back frees the place at the site, not the quota.
-    act(other, "record_departure", world.user("xk_caseworker"),
-        payload={"outcome": "transferred_back"})
+    act(
+        other,
+        "record_departure",
+        world.user("xk_caseworker"),
+        payload={"outcome": "transferred_back"},
+    )
     assert quota_status(agreement).used == used - 1
     assert site_occupancy(site) == 0
 
 
 # Legal holds ---------------------------------------------------------------------------------
 
+
 @pytest.mark.parametrize("kind", ["court_challenge", "fear_claim", "interim_measure"])
 def test_each_kind_of_legal_hold_blocks_the_transfer_until_lifted(world, agreement, kind):
     case = cases(world, agreement)[0]
     select(world, case)
-    act(case, "place_legal_hold", world.user("us_caseworker"), reason="lodged",
-        payload={"kind": kind, "reference": "REF-1"})
+    act(
+        case,
+        "place_legal_hold",
+        world.user("us_caseworker"),
+        reason="lodged",
+        payload={"kind": kind, "reference": "REF-1"},
+    )
     hold = LegalHold.objects.get(case=case)
     assert (hold.kind, hold.reference, hold.lifted_at) == (kind, "REF-1", None)
     before = snapshot(case)
@@ -286,10 +347,15 @@ def test_each_kind_of_legal_hold_blocks_the_transfer_until_lifted(world, agreeme
     act(case, "schedule_transfer", world.user("us_caseworker"), payload=transfer_payload())
 
 
-@pytest.mark.parametrize(("payload", "field"), [
-    ({}, "kind"), ({"kind": "appeal", "reference": "X"}, "kind"),
-    ({"kind": "fear_claim"}, "reference"), ({"kind": "fear_claim", "reference": " "}, "reference"),
-])
+@pytest.mark.parametrize(
+    ("payload", "field"),
+    [
+        ({}, "kind"),
+        ({"kind": "appeal", "reference": "X"}, "kind"),
+        ({"kind": "fear_claim"}, "reference"),
+        ({"kind": "fear_claim", "reference": " "}, "reference"),
+    ],
+)
 def test_a_legal_hold_needs_its_kind_and_reference(world, agreement, payload, field):
     case = cases(world, agreement)[0]
     before = snapshot(case)
@@ -301,30 +367,38 @@ def test_a_legal_hold_needs_its_kind_and_reference(world, agreement, payload, fi
 
 # Reception agreements (Italy → Albania) ---------------------------------------------------------
 
+
 def test_a_reception_transfer_refuses_an_excluded_group_naming_the_rule(world):
-    albania = make_agreement(world.us, world.xk, kind="reception", terms={
-        "capacity": {"max_present": 3000}, "exclusions": {"minors": True, "pregnant": True,
-                                                           "vulnerable": True},
-        "max_stay_days": 28})
-    pregnant, adult = submit(world, albania, [person(vulnerabilities=["pregnant"]),
-                                              person()]).cases
+    albania = make_agreement(
+        world.us,
+        world.xk,
+        kind="reception",
+        terms={
+            "capacity": {"max_present": 3000},
+            "exclusions": {"minors": True, "pregnant": True, "vulnerable": True},
+            "max_stay_days": 28,
+        },
+    )
+    pregnant, adult = submit(world, albania, [person(vulnerabilities=["pregnant"]), person()]).cases
     before = snapshot(pregnant)
     with pytest.raises(TransitionRefused) as refused:
-        act(pregnant, "schedule_transfer", world.user("us_caseworker"),
-            payload=transfer_payload())
+        act(pregnant, "schedule_transfer", world.user("us_caseworker"), payload=transfer_payload())
     assert refused.value.rule == "exclusion"
     assert "pregnant" in refused.value.message
     assert snapshot(pregnant) == before
-    site = site_create(agreement=albania, name="Gjadër", country_code="AL", capacity=880,
-                       acting_user=None)
+    site = site_create(
+        agreement=albania, name="Gjadër", country_code="AL", capacity=880, acting_user=None
+    )
     to_reception(world, adult, site)
     assert ReceptionStay.objects.get(case=adult).max_end is not None
 
 
 # Stay alerts -----------------------------------------------------------------------------------
 
+
 def test_stays_ending_lists_the_stays_inside_the_alert_window_for_the_parties_only(
-        world, agreement, site):
+    world, agreement, site
+):
     case = cases(world, agreement)[0]
     to_reception(world, case, site)
     stay = ReceptionStay.objects.get(case=case)
@@ -334,12 +408,14 @@ def test_stays_ending_lists_the_stays_inside_the_alert_window_for_the_parties_on
     assert [(a.stay.id, a.days_left) for a in alerts] == [(stay.id, 30)]
     assert stays_ending(world.user("xk_caseworker"), 29, today=near) == []
     assert stays_ending(world.user("me_caseworker"), today=near) == []
-    assert stays_ending(world.user("us_caseworker"), today=stay.max_end + dt.timedelta(days=1)
-                        )[0].overdue
+    assert stays_ending(world.user("us_caseworker"), today=stay.max_end + dt.timedelta(days=1))[
+        0
+    ].overdue
 
 
 def test_the_sweep_gives_a_stay_entering_its_window_one_deadline_met_at_departure(
-        world, agreement, site):
+    world, agreement, site
+):
     case = cases(world, agreement)[0]
     to_reception(world, case, site)
     stay = ReceptionStay.objects.get(case=case)
@@ -349,8 +425,12 @@ def test_the_sweep_gives_a_stay_entering_its_window_one_deadline_met_at_departur
     deadline = Deadline.objects.get(case=case, kind="stay_end")
     assert deadline.due_on == stay.max_end
     stay_record_return_plan(case=case, plan="plan", acting_user=world.user("xk_caseworker"))
-    act(case, "record_departure", world.user("xk_caseworker"),
-        payload={"outcome": "departed_voluntarily"})
+    act(
+        case,
+        "record_departure",
+        world.user("xk_caseworker"),
+        payload={"outcome": "departed_voluntarily"},
+    )
     deadline.refresh_from_db()
     assert deadline.met_at is not None
 
@@ -364,8 +444,13 @@ def test_the_case_summary_shows_the_decision_plan_stay_and_hold(world, agreement
 
     case = cases(world, agreement)[0]
     to_reception(world, case, site)
-    act(case, "place_legal_hold", world.user("xk_caseworker"), reason="appeal",
-        payload={"kind": "interim_measure", "reference": "ECHR Rule 39"})
+    act(
+        case,
+        "place_legal_hold",
+        world.user("xk_caseworker"),
+        reason="appeal",
+        payload={"kind": "interim_measure", "reference": "ECHR Rule 39"},
+    )
     case.refresh_from_db()
     summary = case_relocation_summary(case)
     assert summary.evaluation.trigger == "decision"

@@ -9,13 +9,28 @@ from tests.screening.paths import ROOT
 
 
 def test_quick_bench_prints_quality_pairs_and_speed_figures():
-    result = subprocess.run([sys.executable, "-m", "bench.screening", "--quick"], cwd=ROOT,
-                            capture_output=True, text=True, timeout=300, check=False)
+    result = subprocess.run(
+        [sys.executable, "-m", "bench.screening", "--quick"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
     assert result.returncode == 0, result.stderr
     out = result.stdout
-    for slice_name in ("transliteration", "cyrillic", "albanian_serbian",
-                       "spanish_double_surnames", "haitian_creole", "typos", "reordering",
-                       "missing_parts", "namesakes_birth_date", "all"):
+    for slice_name in (
+        "transliteration",
+        "cyrillic",
+        "albanian_serbian",
+        "spanish_double_surnames",
+        "haitian_creole",
+        "typos",
+        "reordering",
+        "missing_parts",
+        "namesakes_birth_date",
+        "all",
+    ):
         assert f"\n{slice_name} " in out
     assert "thresholds tuned on the tuning split" in out
     assert "pairs/s" in out
@@ -27,7 +42,8 @@ def test_labelled_dataset_is_reproducible_and_balanced():
 
     first, second = build_pairs(3, 10), build_pairs(3, 10)
     assert [(p.left.name, p.right.name, p.same) for p in first] == [
-        (p.left.name, p.right.name, p.same) for p in second]
+        (p.left.name, p.right.name, p.same) for p in second
+    ]
     for name in SLICES:
         labels = [p.same for p in first if p.slice == name]
         assert labels.count(True) == labels.count(False) == 10

@@ -56,15 +56,29 @@ def test_screen_writes_matches_best_first_with_explanations(files, capsys):
     for row in rows:
         assert 0.8 <= float(row["score"]) <= 1.0
         assert row["explanation"]
-    assert [r["list_id"] for r in rows] == sorted((r["list_id"] for r in rows),
-                                                  key=["L1", "L2", "L3", "L4"].index)
+    assert [r["list_id"] for r in rows] == sorted(
+        (r["list_id"] for r in rows), key=["L1", "L2", "L3", "L4"].index
+    )
 
 
 def test_screen_threshold_filters_and_out_file_is_written(files, tmp_path, capsys):
     people, watch = files
     out_file = tmp_path / "matches.csv"
-    assert main(["screen", str(people), "--against", str(watch), "--threshold", "0.95",
-                 "--out", str(out_file)]) == 0
+    assert (
+        main(
+            [
+                "screen",
+                str(people),
+                "--against",
+                str(watch),
+                "--threshold",
+                "0.95",
+                "--out",
+                str(out_file),
+            ]
+        )
+        == 0
+    )
     assert capsys.readouterr().out == ""
     rows = parse(out_file.read_text(encoding="utf-8"))
     assert rows
@@ -72,16 +86,16 @@ def test_screen_threshold_filters_and_out_file_is_written(files, tmp_path, capsy
     assert not list(tmp_path.glob(".matches.csv.*"))  # no temporary file left behind
 
 
-def test_screen_bad_date_names_file_line_and_column_and_writes_nothing(files, tmp_path,
-                                                                      capsys):
+def test_screen_bad_date_names_file_line_and_column_and_writes_nothing(files, tmp_path, capsys):
     people, _ = files
     bad = write(tmp_path, "watchlist.csv", WATCHLIST.replace("1975-05-06", "1990-13-01"))
     out_file = tmp_path / "matches.csv"
     assert main(["screen", str(people), "--against", str(bad), "--out", str(out_file)]) == 2
     captured = capsys.readouterr()
     assert captured.out == ""
-    assert (f"{bad}:4: column birth_date: '1990-13-01' is not a date "
-            "(YYYY, YYYY-MM or YYYY-MM-DD)") in captured.err
+    assert (
+        f"{bad}:4: column birth_date: '1990-13-01' is not a date (YYYY, YYYY-MM or YYYY-MM-DD)"
+    ) in captured.err
     assert not out_file.exists()
 
 
@@ -106,8 +120,9 @@ def test_screen_error_leaves_an_existing_out_file_untouched(files, tmp_path):
         ("", ":1: empty file"),
     ],
 )
-def test_malformed_watchlist_is_reported_with_exit_code_2(files, tmp_path, capsys, content,
-                                                          message):
+def test_malformed_watchlist_is_reported_with_exit_code_2(
+    files, tmp_path, capsys, content, message
+):
     people, _ = files
     bad = write(tmp_path, "bad.csv", content)
     assert main(["screen", str(people), "--against", str(bad)]) == 2
@@ -135,16 +150,20 @@ def test_utf8_bom_and_blank_lines_are_accepted(files, tmp_path, capsys):
     _, watch = files
     people = write(tmp_path, "bom.csv", "\ufeffid,name\n\nL1,Јован Петровић\n")
     assert main(["screen", str(people), "--against", str(watch)]) == 0
-    assert ("L1", "W1") in [(r["list_id"], r["watchlist_id"])
-                            for r in parse(capsys.readouterr().out)]
+    assert ("L1", "W1") in [
+        (r["list_id"], r["watchlist_id"]) for r in parse(capsys.readouterr().out)
+    ]
 
 
 def test_compare_prints_scores_and_explanations(tmp_path, capsys):
-    pairs = write(tmp_path, "pairs.csv",
-                  "left,right,left_birth_date,right_birth_date\n"
-                  "Jovan Petrović,Jovana Petrović,,\n"
-                  "Xhevat Krasniqi,Dževat Krasnići,1970,1970-02-03\n"
-                  "Novak Brankić,Novak Brankić,1980-05-06,1983-01-02\n")
+    pairs = write(
+        tmp_path,
+        "pairs.csv",
+        "left,right,left_birth_date,right_birth_date\n"
+        "Jovan Petrović,Jovana Petrović,,\n"
+        "Xhevat Krasniqi,Dževat Krasnići,1970,1970-02-03\n"
+        "Novak Brankić,Novak Brankić,1980-05-06,1983-01-02\n",
+    )
     assert main(["compare", str(pairs)]) == 0
     rows = parse(capsys.readouterr().out)
     assert [r["left"] for r in rows] == ["Jovan Petrović", "Xhevat Krasniqi", "Novak Brankić"]
@@ -170,16 +189,36 @@ def test_threshold_outside_unit_interval_is_a_usage_error(files):
 
 def test_real_console_script_screens_and_fails_cleanly(files, tmp_path):
     people, watch = files
-    ok = subprocess.run([str(PYTHON), "-m", "readmit.cli", "screen", str(people), "--against",
-                         str(watch), "--jobs", "2"], cwd=ROOT, capture_output=True, text=True,
-                        timeout=120, check=False)
+    ok = subprocess.run(
+        [
+            str(PYTHON),
+            "-m",
+            "readmit.cli",
+            "screen",
+            str(people),
+            "--against",
+            str(watch),
+            "--jobs",
+            "2",
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
     assert ok.returncode == 0, ok.stderr
     assert ("L2", "W2") in [(r["list_id"], r["watchlist_id"]) for r in parse(ok.stdout)]
     assert "matches at or above 0.80" in ok.stderr
     bad = write(tmp_path, "bad.csv", "id,name,birth_date\nW1,Ana,1990-13-01\n")
-    failed = subprocess.run([str(PYTHON), "-m", "readmit.cli", "screen", str(people),
-                             "--against", str(bad)], cwd=ROOT, capture_output=True, text=True,
-                            timeout=120, check=False)
+    failed = subprocess.run(
+        [str(PYTHON), "-m", "readmit.cli", "screen", str(people), "--against", str(bad)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
     assert failed.returncode == 2
     assert failed.stdout == ""
     assert "bad.csv:2: column birth_date" in failed.stderr
@@ -190,8 +229,13 @@ def test_installed_readmit_entry_point_runs_compare(tmp_path):
     if not script.exists():
         pytest.skip("the readmit console script is not installed in this venv")
     pairs = write(tmp_path, "pairs.csv", "left,right\nĐukanović Milo,Milo Djukanovic\n")
-    result = subprocess.run([str(script), "compare", str(pairs)], capture_output=True,
-                            text=True, timeout=120, check=False)
+    result = subprocess.run(
+        [str(script), "compare", str(pairs)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
     assert result.returncode == 0, result.stderr
     assert parse(result.stdout)[0]["score"] == "1.0000"
 

@@ -38,26 +38,31 @@ def test_reference_query_equals_exhaustive_scoring(small_world):
     index, query_records = small_world
     for record in random.Random(2).sample(query_records, 25):
         assert hit_ids(index.query_reference(record, 0.8)) == hit_ids(
-            index.query_exhaustive(record, 0.8))
+            index.query_exhaustive(record, 0.8)
+        )
 
 
 def test_query_finds_cyrillic_alias_and_reports_the_spelling():
-    index = Index([
-        Record("W1", "Someone Else", aliases=("Милован Ђуровић",)),
-        Record("W2", "Milovan Đurić"),
-    ])
+    index = Index(
+        [
+            Record("W1", "Someone Else", aliases=("Милован Ђуровић",)),
+            Record("W2", "Milovan Đurić"),
+        ]
+    )
     hits = index.query(Record("L1", "Milovan Djurovic"))
     assert [h.record.id for h in hits] == ["W1"]
     assert hits[0].matched_name == "Милован Ђуровић"
 
 
 def test_query_orders_best_first_and_respects_threshold_and_limit():
-    index = Index([
-        Record("W1", "Novak Brankić", birth_date=parse_partial_date("1980-01-02")),
-        Record("W2", "Novak Brankic"),
-        Record("W3", "Novak Brnakić"),
-        Record("W4", "Stevan Brankić"),
-    ])
+    index = Index(
+        [
+            Record("W1", "Novak Brankić", birth_date=parse_partial_date("1980-01-02")),
+            Record("W2", "Novak Brankic"),
+            Record("W3", "Novak Brnakić"),
+            Record("W4", "Stevan Brankić"),
+        ]
+    )
     query = Record("L1", "Novak Brankić", birth_date=parse_partial_date("1980-01-02"))
     hits = index.query(query, threshold=0.8)
     assert [h.record.id for h in hits] == ["W1", "W2", "W3"]
@@ -84,8 +89,9 @@ def test_lossy_dj_spelling_is_found():
 
 
 def test_idf_weights_rare_parts_more_than_common_ones():
-    index = Index([Record(str(i), f"Ana Brankić{i % 2}") for i in range(50)]
-                  + [Record("x", "Ana Ukshini")])
+    index = Index(
+        [Record(str(i), f"Ana Brankić{i % 2}") for i in range(50)] + [Record("x", "Ana Ukshini")]
+    )
     common, rare = (index.weight(tok) for tok in _tokens("Ana Ukshini"))
     assert rare > common
 

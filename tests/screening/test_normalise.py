@@ -194,16 +194,21 @@ def test_normalise_is_idempotent_on_its_folded_form(name: str):
     assert folded_name(once) == once
 
 
-@given(st.text(alphabet=st.sampled_from(list("abcdefghijklmnopqrstuvwxyz")), min_size=1,
-               max_size=12))
+@given(
+    st.text(alphabet=st.sampled_from(list("abcdefghijklmnopqrstuvwxyz")), min_size=1, max_size=12)
+)
 def test_skeleton_is_never_empty_for_a_nonempty_token(token: str):
     assert skeleton(token)
 
 
 @pytest.mark.parametrize(
     ("latin", "cyrillic"),
-    [("Milošević", "Милошевић"), ("Đorđević", "Ђорђевић"), ("Njegoš", "Његош"),
-     ("Ljiljana Džudžević", "Љиљана Џуџевић")],
+    [
+        ("Milošević", "Милошевић"),
+        ("Đorđević", "Ђорђевић"),
+        ("Njegoš", "Његош"),
+        ("Ljiljana Džudžević", "Љиљана Џуџевић"),
+    ],
 )
 def test_serbian_latin_and_cyrillic_normalise_identically(latin: str, cyrillic: str):
     assert folded_name(latin) == folded_name(cyrillic)

@@ -63,8 +63,10 @@ def test_initial_matches_given_name_below_full_confidence():
 
 
 def test_initial_with_matching_birth_date_reaches_threshold():
-    assert s("N. Brankić", "Novak Brankić", a_birth_date=d("1981-02-03"),
-             b_birth_date=d("1981-02-03")) >= THRESHOLD
+    assert (
+        s("N. Brankić", "Novak Brankić", a_birth_date=d("1981-02-03"), b_birth_date=d("1981-02-03"))
+        >= THRESHOLD
+    )
 
 
 def test_one_typo_still_matches():
@@ -103,21 +105,36 @@ def test_missing_middle_name_still_matches():
 
 
 def test_conflicting_birth_date_separates_namesakes():
-    value = s("Novak Brankić", "Novak Brankić", a_birth_date=d("1980-05-06"),
-              b_birth_date=d("1983-01-02"))
+    value = s(
+        "Novak Brankić", "Novak Brankić", a_birth_date=d("1980-05-06"), b_birth_date=d("1983-01-02")
+    )
     assert value < THRESHOLD
 
 
 def test_exact_birth_date_raises_the_score():
     base = s("Novak Brankić", "Novak Brnakić")
-    assert s("Novak Brankić", "Novak Brnakić", a_birth_date=d("1980-05-06"),
-             b_birth_date=d("1980-05-06")) > base
+    assert (
+        s(
+            "Novak Brankić",
+            "Novak Brnakić",
+            a_birth_date=d("1980-05-06"),
+            b_birth_date=d("1980-05-06"),
+        )
+        > base
+    )
 
 
 def test_swapped_day_and_month_is_evidence_not_conflict():
     assert compare_dates(d("1980-05-06"), d("1980-06-05")) is DateEvidence.SWAPPED
-    assert s("Novak Brankić", "Novak Brankić", a_birth_date=d("1980-05-06"),
-             b_birth_date=d("1980-06-05")) >= THRESHOLD
+    assert (
+        s(
+            "Novak Brankić",
+            "Novak Brankić",
+            a_birth_date=d("1980-05-06"),
+            b_birth_date=d("1980-06-05"),
+        )
+        >= THRESHOLD
+    )
 
 
 def test_year_only_birth_date_is_compatible():
@@ -127,8 +144,9 @@ def test_year_only_birth_date_is_compatible():
 
 def test_matching_document_number_is_strong_evidence():
     weak = s("N. Brankić", "Novak Brankić")
-    strong = s("N. Brankić", "Novak Brankić", a_document_number="ab 12-34",
-               b_document_number="AB1234")
+    strong = s(
+        "N. Brankić", "Novak Brankić", a_document_number="ab 12-34", b_document_number="AB1234"
+    )
     assert strong >= THRESHOLD > weak
 
 
@@ -153,8 +171,7 @@ def test_explanation_names_translit_and_date_conflict():
 
 
 def test_aliases_are_tried_and_the_matched_spelling_is_reported():
-    match = score(Record("A", "Dževat Lumi"),
-                  Record("B", "Someone Else", aliases=("Xhevat Lumi",)))
+    match = score(Record("A", "Dževat Lumi"), Record("B", "Someone Else", aliases=("Xhevat Lumi",)))
     assert match.score >= THRESHOLD
     assert match.matched_name == "Xhevat Lumi"
 
@@ -170,11 +187,31 @@ def test_invalid_dates_are_rejected():
 
 
 # -- properties --------------------------------------------------------------------------
-parts = st.sampled_from(["Jovan", "Jovana", "Petrović", "Петровић", "Xhevat", "Dževat",
-                         "García", "Márquez", "de la", "Pyè", "Pierre", "J.", "Ana", "Brnakić"])
+parts = st.sampled_from(
+    [
+        "Jovan",
+        "Jovana",
+        "Petrović",
+        "Петровић",
+        "Xhevat",
+        "Dževat",
+        "García",
+        "Márquez",
+        "de la",
+        "Pyè",
+        "Pierre",
+        "J.",
+        "Ana",
+        "Brnakić",
+    ]
+)
 name_strategy = st.lists(parts, min_size=1, max_size=4).map(" ".join)
-dates = st.one_of(st.none(), st.sampled_from(["1980", "1980-05", "1980-05-06", "1980-06-05",
-                                              "1981-01-01"]).map(parse_partial_date))
+dates = st.one_of(
+    st.none(),
+    st.sampled_from(["1980", "1980-05", "1980-05-06", "1980-06-05", "1981-01-01"]).map(
+        parse_partial_date
+    ),
+)
 
 
 @settings(max_examples=300)
@@ -203,11 +240,28 @@ def test_two_typos_in_one_part_are_not_a_typo():
 def test_frequent_names_one_edit_apart_are_distinct_with_a_list():
     from readmit.screening.matching import Index
 
-    index = Index([Record(str(i), n) for i, n in enumerate(
-        ["Marko Brankić", "Mirko Brankić", "Marko Ilić", "Mirko Ilić", "Marko Savić",
-         "Mirko Savić"] * 2)])
-    with_list = score(Record("A", "Marko Lalić"), Record("B", "Mirko Lalić"),
-                      weigh=index.weight, common=index.is_common)
+    index = Index(
+        [
+            Record(str(i), n)
+            for i, n in enumerate(
+                [
+                    "Marko Brankić",
+                    "Mirko Brankić",
+                    "Marko Ilić",
+                    "Mirko Ilić",
+                    "Marko Savić",
+                    "Mirko Savić",
+                ]
+                * 2
+            )
+        ]
+    )
+    with_list = score(
+        Record("A", "Marko Lalić"),
+        Record("B", "Mirko Lalić"),
+        weigh=index.weight,
+        common=index.is_common,
+    )
     assert with_list.score < THRESHOLD
     assert "distinct names" in with_list.explanation
     assert s("Marko Lalić", "Mirko Lalić") >= THRESHOLD  # without a list: a typo

@@ -18,9 +18,13 @@ def watchlist(world):  # type: ignore[no-untyped-def]
     from readmit.screening.services import agreement_watchlist_add, watchlist_create
 
     created = watchlist_create(
-        name="Fictional public-order list", slug="fictional-list", owner=world.xk,
-        source_kind="csv", acting_user=world.user("xk_supervisor"),
+        name="Fictional public-order list",
+        slug="fictional-list",
+        owner=world.xk,
+        source_kind="csv",
+        acting_user=world.user("xk_supervisor"),
     )
-    agreement_watchlist_add(agreement=world.agreement, watchlist=created,
-                            acting_user=world.user("xk_supervisor"))
+    agreement_watchlist_add(
+        agreement=world.agreement, watchlist=created, acting_user=world.user("xk_supervisor")
+    )
     return created

@@ -18,16 +18,24 @@ def run(*argv: str) -> int:
 
 
 def test_the_command_imports_a_file_as_the_next_version(watchlist, samples, capsys):
-    assert run("watchlist", "import", "fictional-list", str(samples / "un-consolidated.xml"),
-               "--format", "un-xml") == 0
+    assert (
+        run(
+            "watchlist",
+            "import",
+            "fictional-list",
+            str(samples / "un-consolidated.xml"),
+            "--format",
+            "un-xml",
+        )
+        == 0
+    )
     assert "fictional-list version 1: 3 people, 1 non-person records skipped" in (
-        capsys.readouterr().out)
+        capsys.readouterr().out
+    )
     assert WatchlistVersion.objects.get().entry_count == 3
 
 
-def test_a_bad_file_exits_non_zero_naming_the_line_and_imports_nothing(
-    watchlist, tmp_path, capsys
-):
+def test_a_bad_file_exits_non_zero_naming_the_line_and_imports_nothing(watchlist, tmp_path, capsys):
     bad = tmp_path / "bad.csv"
     bad.write_text("id,name\nA1,\n", encoding="utf-8")
     assert run("watchlist", "import", "fictional-list", str(bad)) == 1

@@ -29,12 +29,27 @@ def pair_of(candidate: DuplicateCandidate) -> set:
 
 
 def test_the_same_passport_under_two_spellings_is_a_certain_duplicate(world):
-    a = make_case(world.agreement, given_names="José Luis", family_name="Hernández de la Cruz",
-                  nationality="CU", documents=passport("K573120"))
-    b = make_case(world.agreement, given_names="Pedro", family_name="Albañil",
-                  nationality="CU", documents=passport("k 573-120"))
-    make_case(world.agreement, given_names="Ana", family_name="Rivas", nationality="CU",
-              documents=passport("K573120", country="VE"))  # same number, other country
+    a = make_case(
+        world.agreement,
+        given_names="José Luis",
+        family_name="Hernández de la Cruz",
+        nationality="CU",
+        documents=passport("K573120"),
+    )
+    b = make_case(
+        world.agreement,
+        given_names="Pedro",
+        family_name="Albañil",
+        nationality="CU",
+        documents=passport("k 573-120"),
+    )
+    make_case(
+        world.agreement,
+        given_names="Ana",
+        family_name="Rivas",
+        nationality="CU",
+        documents=passport("K573120", country="VE"),
+    )  # same number, other country
     found = duplicates_find(acting_user=world.user("us_caseworker"))
     assert len(found) == 1
     assert found[0].kind == DuplicateKind.CERTAIN
@@ -43,16 +58,34 @@ def test_the_same_passport_under_two_spellings_is_a_certain_duplicate(world):
 
 
 def test_a_similar_name_with_a_compatible_birth_date_is_a_possible_duplicate(world):
-    a = make_case(world.agreement, given_names="José Luis", family_name="Hernández de la Cruz",
-                  nationality="CU", birth_year=1989, birth_month=3, birth_day=14)
-    b = make_case(world.agreement, given_names="Jose L.", family_name="Hernandez Cruz",
-                  nationality="CU", birth_year=1989)
+    a = make_case(
+        world.agreement,
+        given_names="José Luis",
+        family_name="Hernández de la Cruz",
+        nationality="CU",
+        birth_year=1989,
+        birth_month=3,
+        birth_day=14,
+    )
+    b = make_case(
+        world.agreement,
+        given_names="Jose L.",
+        family_name="Hernandez Cruz",
+        nationality="CU",
+        birth_year=1989,
+    )
     # The same name, born twenty years apart: a namesake, not a duplicate.
-    make_case(world.agreement, given_names="José Luis", family_name="Hernández de la Cruz",
-              nationality="CU", birth_year=1969)
+    make_case(
+        world.agreement,
+        given_names="José Luis",
+        family_name="Hernández de la Cruz",
+        nationality="CU",
+        birth_year=1969,
+    )
     found = duplicates_find(acting_user=world.user("us_caseworker"))
     assert [(c.kind, pair_of(c)) for c in found] == [
-        (DuplicateKind.POSSIBLE, {a.person_id, b.person_id})]
+        (DuplicateKind.POSSIBLE, {a.person_id, b.person_id})
+    ]
     assert "Hernández" in found[0].evidence and "(translit)" in found[0].evidence
     assert duplicates_find(acting_user=world.user("us_caseworker")) == []  # found once
 
@@ -71,13 +104,26 @@ def test_detection_only_looks_at_people_the_caller_can_see(world):
 
 
 def test_a_merge_keeps_both_people_and_all_their_cases(world):
-    first = make_case(world.agreement, given_names="Jan Batis", family_name="Pyè",
-                      nationality="HT", documents=passport("PP4471093", "HT"))
-    second = make_case(world.agreement, given_names="Jean-Baptiste", family_name="Pierre",
-                       nationality="HT", documents=passport("PP4471093", "HT"))
+    first = make_case(
+        world.agreement,
+        given_names="Jan Batis",
+        family_name="Pyè",
+        nationality="HT",
+        documents=passport("PP4471093", "HT"),
+    )
+    second = make_case(
+        world.agreement,
+        given_names="Jean-Baptiste",
+        family_name="Pierre",
+        nationality="HT",
+        documents=passport("PP4471093", "HT"),
+    )
     (candidate,) = duplicates_find(acting_user=world.user("us_caseworker"))
-    merge = person_merge(candidate=candidate, acting_user=world.user("us_supervisor"),
-                         reason="Same passport; Creole and French spellings of one name.")
+    merge = person_merge(
+        candidate=candidate,
+        acting_user=world.user("us_supervisor"),
+        reason="Same passport; Creole and French spellings of one name.",
+    )
     assert merge.survivor_id == first.person_id and merge.merged_id == second.person_id
     assert Person.objects.filter(id__in=[first.person_id, second.person_id]).count() == 2
     second.refresh_from_db()
@@ -96,26 +142,39 @@ def test_a_merge_needs_a_reason_and_a_member_of_the_owning_organisation(world):
     with pytest.raises(ValidationFailed):
         person_merge(candidate=candidate, acting_user=world.user("us_supervisor"), reason=" ")
     with pytest.raises(Forbidden):  # Kosovo can see both, but the US recorded them
-        person_merge(candidate=candidate, acting_user=world.user("xk_supervisor"),
-                     reason="same passport")
+        person_merge(
+            candidate=candidate, acting_user=world.user("xk_supervisor"), reason="same passport"
+        )
     assert not PersonMerge.objects.exists()
-    person_merge(candidate=candidate, acting_user=world.user("us_caseworker"),
-                 reason="same passport")
+    person_merge(
+        candidate=candidate, acting_user=world.user("us_caseworker"), reason="same passport"
+    )
     assert PersonMerge.objects.count() == 1
 
 
 def test_people_recorded_by_different_organisations_are_never_merged(world):
-    make_case(world.agreement, given_names="Xhevat", family_name="Ukshini",
-              documents=passport("KS123456", "XK"), nationality="XK")
+    make_case(
+        world.agreement,
+        given_names="Xhevat",
+        family_name="Ukshini",
+        documents=passport("KS123456", "XK"),
+        nationality="XK",
+    )
     elsewhere = make_agreement(world.xk, world.me)  # Kosovo sends here: it owns this person
-    make_case(elsewhere, given_names="Xhevat", family_name="Ukshini",
-              documents=passport("KS123456", "XK"), nationality="XK")
+    make_case(
+        elsewhere,
+        given_names="Xhevat",
+        family_name="Ukshini",
+        documents=passport("KS123456", "XK"),
+        nationality="XK",
+    )
     (candidate,) = duplicates_find(acting_user=world.user("xk_caseworker"))
     assert candidate.kind == DuplicateKind.CERTAIN
     before = AuditEvent.objects.count()
     with pytest.raises(TransitionRefused) as caught:
-        person_merge(candidate=candidate, acting_user=world.user("xk_supervisor"),
-                     reason="same passport")
+        person_merge(
+            candidate=candidate, acting_user=world.user("xk_supervisor"), reason="same passport"
+        )
     assert "different organisations" in caught.value.message
     assert not PersonMerge.objects.exists() and AuditEvent.objects.count() == before
     candidate.refresh_from_db()
@@ -127,14 +186,18 @@ def test_two_different_people_are_marked_distinct_and_not_proposed_again(world):
     make_case(world.agreement, given_names="Ana", family_name="Lumi", birth_year=1990)
     (candidate,) = duplicates_find(acting_user=world.user("us_caseworker"))
     assert candidate.kind == DuplicateKind.POSSIBLE
-    duplicate_mark_distinct(candidate=candidate, acting_user=world.user("us_caseworker"),
-                            reason="Mother and daughter's names differ; different villages.")
+    duplicate_mark_distinct(
+        candidate=candidate,
+        acting_user=world.user("us_caseworker"),
+        reason="Mother and daughter's names differ; different villages.",
+    )
     candidate.refresh_from_db()
     assert candidate.status == DuplicateStatus.DISTINCT
     assert duplicates_find(acting_user=world.user("us_caseworker")) == []
     with pytest.raises(TransitionRefused):
-        person_merge(candidate=candidate, acting_user=world.user("us_caseworker"),
-                     reason="after all")
+        person_merge(
+            candidate=candidate, acting_user=world.user("us_caseworker"), reason="after all"
+        )
 
 
 def test_auditors_and_administrators_do_not_run_duplicate_detection(world):

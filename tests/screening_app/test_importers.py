@@ -22,8 +22,13 @@ def sample(name: str) -> bytes:
 
 def test_the_csv_sample_reads_every_person_with_aliases_split_on_semicolons():
     parsed = parse(sample("watchlist.csv"), fmt="csv", filename="watchlist.csv")
-    assert [r.external_id for r in parsed.rows] == ["WL-001", "WL-002", "WL-003", "WL-004",
-                                                    "WL-005"]
+    assert [r.external_id for r in parsed.rows] == [
+        "WL-001",
+        "WL-002",
+        "WL-003",
+        "WL-004",
+        "WL-005",
+    ]
     first = parsed.rows[0]
     assert first.name == "Xhevat Ukshini"
     assert first.aliases == ("Xh. Ukshini", "Xhevat Ukshin")
@@ -53,7 +58,10 @@ def test_the_un_sample_joins_name_parts_and_turns_country_names_into_codes():
     assert zoran.name == "ZORAN MILUTIN VUKSANOVIĆ"
     assert "Зоран Милутин Вуксановић" in zoran.aliases
     assert (zoran.birth_date, zoran.nationality, zoran.document_number) == (
-        "1972-03-15", "ME", "MN 2231907")
+        "1972-03-15",
+        "ME",
+        "MN 2231907",
+    )
     hajdar = parsed.rows[1]
     assert hajdar.birth_date == "1966"
     assert hajdar.extra["nationalities"] == ["XK", "AL"]
@@ -64,8 +72,13 @@ def test_the_un_sample_joins_name_parts_and_turns_country_names_into_codes():
 
 @pytest.mark.parametrize(
     ("text", "expected"),
-    [("Venezuela (Bolivarian Republic of)", "VE"), ("Kosovo", "XK"), ("ht", "HT"),
-     ("Russian Federation", "RU"), ("Nowhereland", "Nowhereland")],
+    [
+        ("Venezuela (Bolivarian Republic of)", "VE"),
+        ("Kosovo", "XK"),
+        ("ht", "HT"),
+        ("Russian Federation", "RU"),
+        ("Nowhereland", "Nowhereland"),
+    ],
 )
 def test_country_names_become_codes_and_unknown_names_stay_text(text, expected):
     assert country_code(text) == expected
@@ -76,8 +89,10 @@ def test_country_names_become_codes_and_unknown_names_stay_text(text, expected):
     [
         (b"id,aliases\nX1,Someone\n", "line 1, column 'name'"),
         (b"id,name\nX1,\n", "line 2, column 'name'"),
-        (b"id,name,birth_date\nX1,Ana Lumi,1990\nX2,Ana Lumi,1990-13-01\n",
-         "line 3, column 'birth_date'"),
+        (
+            b"id,name,birth_date\nX1,Ana Lumi,1990\nX2,Ana Lumi,1990-13-01\n",
+            "line 3, column 'birth_date'",
+        ),
         (b"id,name\nX1,Ana Lumi\nX1,Ana Lumi\n", "line 3, column 'id'"),
         (b"id,name\nX1,Ana Lumi,extra\n", "line 2, column 3"),
         (b"id,name\nX1,Ana \xff Lumi\n", "line 2, column 8"),
@@ -93,13 +108,17 @@ def test_a_malformed_csv_names_the_file_line_and_column(content, where):
 @pytest.mark.parametrize(
     ("content", "where"),
     [
-        (b'{"id": "a", "schema": "Person", "properties": {"name": ["A B"]}}\n{oops\n',
-         "line 2, column 2"),
+        (
+            b'{"id": "a", "schema": "Person", "properties": {"name": ["A B"]}}\n{oops\n',
+            "line 2, column 2",
+        ),
         (b'{"schema": "Person", "properties": {"name": ["A B"]}}\n', "line 1, field 'id'"),
-        (b'{"id": "a", "schema": "Person", "properties": {"name": ["A B"], '
-         b'"birthDate": ["1980-02-31"]}}\n', "line 1, field 'properties.birthDate'"),
-        (b'{"id": "a", "schema": "Person", "properties": {}}\n',
-         "line 1, field 'properties.name'"),
+        (
+            b'{"id": "a", "schema": "Person", "properties": {"name": ["A B"], '
+            b'"birthDate": ["1980-02-31"]}}\n',
+            "line 1, field 'properties.birthDate'",
+        ),
+        (b'{"id": "a", "schema": "Person", "properties": {}}\n', "line 1, field 'properties.name'"),
         (b'{"id": "a", "properties": {}}\n', "line 1, field 'schema'"),
     ],
 )
@@ -115,14 +134,21 @@ UN_HEAD = b'<?xml version="1.0" encoding="UTF-8"?>\n<CONSOLIDATED_LIST>\n<INDIVI
 @pytest.mark.parametrize(
     ("content", "where"),
     [
-        (UN_HEAD + b"<INDIVIDUAL><DATAID>1</DATAID>\n<FIRST_NAME>A</FIRST_NAME>\n",
-         "line 6"),  # truncated: not well-formed
-        (UN_HEAD + b"<INDIVIDUAL>\n<FIRST_NAME>A</FIRST_NAME></INDIVIDUAL>"
-         b"</INDIVIDUALS></CONSOLIDATED_LIST>", "line 4, field 'DATAID'"),
-        (UN_HEAD + b"<INDIVIDUAL><DATAID>1</DATAID><FIRST_NAME>A</FIRST_NAME>\n"
-         b"<INDIVIDUAL_DATE_OF_BIRTH><DATE>1970-02-30</DATE></INDIVIDUAL_DATE_OF_BIRTH>"
-         b"</INDIVIDUAL></INDIVIDUALS></CONSOLIDATED_LIST>",
-         "line 5, field 'INDIVIDUAL_DATE_OF_BIRTH/DATE'"),
+        (
+            UN_HEAD + b"<INDIVIDUAL><DATAID>1</DATAID>\n<FIRST_NAME>A</FIRST_NAME>\n",
+            "line 6",
+        ),  # truncated: not well-formed
+        (
+            UN_HEAD + b"<INDIVIDUAL>\n<FIRST_NAME>A</FIRST_NAME></INDIVIDUAL>"
+            b"</INDIVIDUALS></CONSOLIDATED_LIST>",
+            "line 4, field 'DATAID'",
+        ),
+        (
+            UN_HEAD + b"<INDIVIDUAL><DATAID>1</DATAID><FIRST_NAME>A</FIRST_NAME>\n"
+            b"<INDIVIDUAL_DATE_OF_BIRTH><DATE>1970-02-30</DATE></INDIVIDUAL_DATE_OF_BIRTH>"
+            b"</INDIVIDUAL></INDIVIDUALS></CONSOLIDATED_LIST>",
+            "line 5, field 'INDIVIDUAL_DATE_OF_BIRTH/DATE'",
+        ),
         (b"<CONSOLIDATED_LIST/>", "line 1, element 'INDIVIDUALS'"),
     ],
 )
@@ -133,8 +159,10 @@ def test_a_malformed_un_file_names_the_line_and_field(content, where):
 
 
 def test_xml_with_entity_declarations_is_refused_rather_than_expanded():
-    bomb = (b'<?xml version="1.0"?>\n<!DOCTYPE x [<!ENTITY a "aaaaaaaaaa">]>\n'
-            b"<CONSOLIDATED_LIST><INDIVIDUALS/></CONSOLIDATED_LIST>")
+    bomb = (
+        b'<?xml version="1.0"?>\n<!DOCTYPE x [<!ENTITY a "aaaaaaaaaa">]>\n'
+        b"<CONSOLIDATED_LIST><INDIVIDUALS/></CONSOLIDATED_LIST>"
+    )
     with pytest.raises(WatchlistFileError) as caught:
         parse(bomb, fmt="un_xml", filename="bomb.xml")
     assert "refused" in caught.value.message
@@ -148,7 +176,8 @@ def test_an_unknown_format_is_refused_with_the_choices_named():
 
 _names = st.text(
     alphabet=st.characters(codec="utf-8", exclude_categories=("Cc", "Cs", "Zl", "Zp", "Zs")),
-    min_size=1, max_size=20,
+    min_size=1,
+    max_size=20,
 )
 
 

@@ -23,8 +23,15 @@ def login(client, world):
 def test_a_bad_upload_shows_the_line_and_imports_nothing_then_a_good_one_screens(
     world, watchlist, samples, login, django_capture_on_commit_callbacks
 ):
-    make_case(world.agreement, given_names="Dževat", family_name="Ukšini", nationality="XK",
-              birth_year=1979, birth_month=4, birth_day=12)
+    make_case(
+        world.agreement,
+        given_names="Dževat",
+        family_name="Ukšini",
+        nationality="XK",
+        birth_year=1979,
+        birth_month=4,
+        birth_day=12,
+    )
     client = login("xk_caseworker")
     url = reverse("web:watchlist_import", args=[watchlist.id])
     bad = SimpleUploadedFile("bad.csv", b"id,name\nA1,\n", content_type="text/csv")
@@ -51,26 +58,37 @@ def test_a_reviewer_dismisses_a_match_in_place_and_an_empty_reason_is_shown_back
 
     make_case(world.agreement, given_names="Dževat", family_name="Ukšini", birth_year=1979)
     with django_capture_on_commit_callbacks(execute=True):
-        watchlist_import(watchlist=watchlist, path_or_file=samples / "watchlist.csv",
-                         acting_user=world.user("xk_caseworker"))
+        watchlist_import(
+            watchlist=watchlist,
+            path_or_file=samples / "watchlist.csv",
+            acting_user=world.user("xk_caseworker"),
+        )
     match = ScreeningMatch.objects.get()
     client = login("xk_caseworker")
     url = reverse("web:match_review", args=[match.id])
     response = client.post(url, {"decision": "dismissed", "reason": ""}, HTTP_HX_REQUEST="true")
     assert response.status_code == 422 and "A reason is required." in response.content.decode()
-    response = client.post(url, {"decision": "dismissed", "reason": "Different village"},
-                           HTTP_HX_REQUEST="true")
+    response = client.post(
+        url, {"decision": "dismissed", "reason": "Different village"}, HTTP_HX_REQUEST="true"
+    )
     assert response.status_code == 200
     assert f'id="match-{match.id}"' in response.content.decode()
     match.refresh_from_db()
     assert match.status == MatchStatus.DISMISSED
     # The sending side sees the queue but may not decide; an outsider gets a 404.
-    assert login("us_caseworker").post(url, {"decision": "confirmed", "reason": "x"}
-                                       ).status_code == 403
-    assert login("me_supervisor").get(
-        reverse("web:agreement_screening", args=[world.agreement.id])).status_code == 404
-    assert login("me_supervisor").get(
-        reverse("web:watchlist", args=[watchlist.id])).status_code == 404
+    assert (
+        login("us_caseworker").post(url, {"decision": "confirmed", "reason": "x"}).status_code
+        == 403
+    )
+    assert (
+        login("me_supervisor")
+        .get(reverse("web:agreement_screening", args=[world.agreement.id]))
+        .status_code
+        == 404
+    )
+    assert (
+        login("me_supervisor").get(reverse("web:watchlist", args=[watchlist.id])).status_code == 404
+    )
 
 
 def test_the_watchlist_and_duplicate_pages_render_for_their_users(world, watchlist, login):
@@ -87,13 +105,21 @@ def test_a_supervisor_adds_a_list_to_the_agreement_from_its_screening_page(world
     from readmit.screening.models import AgreementWatchlist
     from readmit.screening.services import watchlist_create
 
-    us_list = watchlist_create(name="US list", slug="us-list", owner=world.us,
-                               source_kind="csv", acting_user=world.user("us_supervisor"))
+    us_list = watchlist_create(
+        name="US list",
+        slug="us-list",
+        owner=world.us,
+        source_kind="csv",
+        acting_user=world.user("us_supervisor"),
+    )
     url = reverse("web:agreement_watchlist_choose", args=[world.agreement.id])
     form = {"watchlist": str(us_list.id), "threshold": "0.9"}
     assert login("us_caseworker").post(url, form).status_code == 403
-    page = login("us_supervisor").get(reverse("web:agreement_screening",
-                                              args=[world.agreement.id])).content.decode()
+    page = (
+        login("us_supervisor")
+        .get(reverse("web:agreement_screening", args=[world.agreement.id]))
+        .content.decode()
+    )
     assert "US list" in page
     assert login("us_supervisor").post(url, form).status_code == 302
     assert AgreementWatchlist.objects.get(watchlist=us_list).threshold == 0.9

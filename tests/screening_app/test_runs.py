@@ -33,22 +33,31 @@ from tests.factories import make_agreement, make_case
 
 def dzevat(world):
     """The Serbian spelling of the Albanian name on the sample list (``Xhevat Ukshini``)."""
-    return make_case(world.agreement, given_names="Dževat", family_name="Ukšini",
-                     nationality="XK", birth_year=1979, birth_month=4, birth_day=12)
+    return make_case(
+        world.agreement,
+        given_names="Dževat",
+        family_name="Ukšini",
+        nationality="XK",
+        birth_year=1979,
+        birth_month=4,
+        birth_day=12,
+    )
 
 
 def run_now(world, capture, user="xk_caseworker", **kwargs):
     with capture(execute=True):
-        run = screening_run_start(agreement=world.agreement, acting_user=world.user(user),
-                                  **kwargs)
+        run = screening_run_start(agreement=world.agreement, acting_user=world.user(user), **kwargs)
     run.refresh_from_db()
     return run
 
 
 @pytest.fixture
 def imported(world, watchlist, samples):
-    return watchlist_import(watchlist=watchlist, path_or_file=samples / "watchlist.csv",
-                            acting_user=world.user("xk_supervisor"))
+    return watchlist_import(
+        watchlist=watchlist,
+        path_or_file=samples / "watchlist.csv",
+        acting_user=world.user("xk_supervisor"),
+    )
 
 
 def test_a_run_finds_the_serbian_spelling_of_an_albanian_name_on_the_list(
@@ -94,9 +103,12 @@ def test_a_reviewer_confirms_a_match_with_a_reason_and_the_case_fails_screening(
     case = dzevat(world)
     run_now(world, django_capture_on_commit_callbacks)
     match = case.screening_matches.get()
-    reviewed = screening_match_review(match=match, decision="confirmed",
-                                      reason="Same birth date and village; photo compared.",
-                                      acting_user=world.user("xk_supervisor"))
+    reviewed = screening_match_review(
+        match=match,
+        decision="confirmed",
+        reason="Same birth date and village; photo compared.",
+        acting_user=world.user("xk_supervisor"),
+    )
     assert reviewed.status == MatchStatus.CONFIRMED
     assert reviewed.reviewed_by == world.user("xk_supervisor")
     assert reviewed.reviewed_at is not None
@@ -113,17 +125,25 @@ def test_dismissing_needs_a_reason_and_then_the_case_has_no_match(
     match = case.screening_matches.get()
     before = AuditEvent.objects.count()
     with pytest.raises(ValidationFailed):
-        screening_match_review(match=match, decision="dismissed", reason="  ",
-                               acting_user=world.user("xk_caseworker"))
+        screening_match_review(
+            match=match, decision="dismissed", reason="  ", acting_user=world.user("xk_caseworker")
+        )
     match.refresh_from_db()
     assert match.status == MatchStatus.PENDING and AuditEvent.objects.count() == before
-    screening_match_review(match=match, decision="dismissed",
-                           reason="Listed person is 20 cm taller; different father's name.",
-                           acting_user=world.user("xk_caseworker"))
+    screening_match_review(
+        match=match,
+        decision="dismissed",
+        reason="Listed person is 20 cm taller; different father's name.",
+        acting_user=world.user("xk_caseworker"),
+    )
     assert watchlist_status(case) == "no_match"
     with pytest.raises(TransitionRefused):  # decided once; a second decision is refused
-        screening_match_review(match=match, decision="confirmed", reason="changed my mind",
-                               acting_user=world.user("xk_supervisor"))
+        screening_match_review(
+            match=match,
+            decision="confirmed",
+            reason="changed my mind",
+            acting_user=world.user("xk_supervisor"),
+        )
 
 
 @pytest.mark.parametrize(
@@ -145,14 +165,19 @@ def test_a_review_by_the_wrong_party_or_role_is_refused_and_writes_nothing(
     match = case.screening_matches.get()
     before = AuditEvent.objects.count()
     with pytest.raises(error):
-        screening_match_review(match=match, decision="dismissed", reason="not them",
-                               acting_user=world.user(user))
+        screening_match_review(
+            match=match, decision="dismissed", reason="not them", acting_user=world.user(user)
+        )
     match.refresh_from_db()
     assert match.status == MatchStatus.PENDING and match.reason == ""
     assert AuditEvent.objects.count() == before
     # Change one thing, the role: the receiving caseworker may.
-    screening_match_review(match=match, decision="dismissed", reason="not them",
-                           acting_user=world.user("xk_caseworker"))
+    screening_match_review(
+        match=match,
+        decision="dismissed",
+        reason="not them",
+        acting_user=world.user("xk_caseworker"),
+    )
 
 
 def test_watchlist_status_moves_from_unscreened_to_pending_to_no_match_to_unscreened(
@@ -162,13 +187,22 @@ def test_watchlist_status_moves_from_unscreened_to_pending_to_no_match_to_unscre
     assert watchlist_status(case) is None  # never screened
     run_now(world, django_capture_on_commit_callbacks)
     assert watchlist_status(case) == "pending_review"
-    screening_match_review(match=case.screening_matches.get(), decision="dismissed",
-                           reason="different person", acting_user=world.user("xk_caseworker"))
+    screening_match_review(
+        match=case.screening_matches.get(),
+        decision="dismissed",
+        reason="different person",
+        acting_user=world.user("xk_caseworker"),
+    )
     assert watchlist_status(case) == "no_match"
     # A new version arrives; until the re-screening has run the old answer no longer holds.
     with django_capture_on_commit_callbacks(execute=False) as pending:
-        watchlist_import(watchlist=watchlist, path_or_file=io.BytesIO(b"id,name\nZ1,Ana Lumi\n"),
-                         fmt="csv", filename="v2.csv", acting_user=world.user("xk_caseworker"))
+        watchlist_import(
+            watchlist=watchlist,
+            path_or_file=io.BytesIO(b"id,name\nZ1,Ana Lumi\n"),
+            fmt="csv",
+            filename="v2.csv",
+            acting_user=world.user("xk_caseworker"),
+        )
     assert watchlist_status(case) is None
     for callback in pending:
         callback()
@@ -179,19 +213,31 @@ def test_a_case_is_screened_again_when_a_list_gets_a_new_version(
     world, watchlist, imported, django_capture_on_commit_callbacks
 ):
     case = dzevat(world)
-    other = make_case(world.agreement, given_names="Đorđe", family_name="Brkić",
-                      nationality="ME", birth_year=1983)
+    other = make_case(
+        world.agreement, given_names="Đorđe", family_name="Brkić", nationality="ME", birth_year=1983
+    )
     run_now(world, django_capture_on_commit_callbacks)
     assert case.screening_matches.count() == 1 and other.screening_matches.count() == 1
-    screening_match_review(match=case.screening_matches.get(), decision="dismissed",
-                           reason="different person", acting_user=world.user("xk_caseworker"))
-    new_list = (b"id,name,aliases,birth_date\n"
-                b"WL-001,Xhevat Ukshini,Xh. Ukshini;Xhevat Ukshin,1979-04-12\n"
-                b"WL-009,Marisol Okampo,,1990\n")
+    screening_match_review(
+        match=case.screening_matches.get(),
+        decision="dismissed",
+        reason="different person",
+        acting_user=world.user("xk_caseworker"),
+    )
+    new_list = (
+        b"id,name,aliases,birth_date\n"
+        b"WL-001,Xhevat Ukshini,Xh. Ukshini;Xhevat Ukshin,1979-04-12\n"
+        b"WL-009,Marisol Okampo,,1990\n"
+    )
     marisol = make_case(world.agreement, given_names="Marisol", family_name="Ocampo")
     with django_capture_on_commit_callbacks(execute=True):
-        v2 = watchlist_import(watchlist=watchlist, path_or_file=io.BytesIO(new_list), fmt="csv",
-                              filename="v2.csv", acting_user=world.user("xk_caseworker"))
+        v2 = watchlist_import(
+            watchlist=watchlist,
+            path_or_file=io.BytesIO(new_list),
+            fmt="csv",
+            filename="v2.csv",
+            acting_user=world.user("xk_caseworker"),
+        )
     rescreen = ScreeningRun.objects.get(trigger=RunTrigger.WATCHLIST_UPDATE)
     assert rescreen.status == RunStatus.DONE, rescreen.error
     assert list(rescreen.versions.all()) == [v2]
@@ -207,11 +253,18 @@ def test_an_unchanged_listing_already_reviewed_is_not_queued_again(
 ):
     case = dzevat(world)
     run_now(world, django_capture_on_commit_callbacks)
-    screening_match_review(match=case.screening_matches.get(), decision="dismissed",
-                           reason="different person", acting_user=world.user("xk_caseworker"))
+    screening_match_review(
+        match=case.screening_matches.get(),
+        decision="dismissed",
+        reason="different person",
+        acting_user=world.user("xk_caseworker"),
+    )
     with django_capture_on_commit_callbacks(execute=True):
-        watchlist_import(watchlist=watchlist, path_or_file=samples / "watchlist.csv",
-                         acting_user=world.user("xk_caseworker"))
+        watchlist_import(
+            watchlist=watchlist,
+            path_or_file=samples / "watchlist.csv",
+            acting_user=world.user("xk_caseworker"),
+        )
     assert case.screening_matches.count() == 1
     assert watchlist_status(case) == "no_match"
 
@@ -260,8 +313,11 @@ def test_screening_only_the_chosen_cases(world, imported, django_capture_on_comm
     assert list(run.cases.all()) == [case]
     other_agreement_case = make_case(make_agreement(world.us, world.xk))
     with pytest.raises(ValidationFailed):
-        screening_run_start(agreement=world.agreement, acting_user=world.user("xk_caseworker"),
-                            case_ids=[other_agreement_case.id])
+        screening_run_start(
+            agreement=world.agreement,
+            acting_user=world.user("xk_caseworker"),
+            case_ids=[other_agreement_case.id],
+        )
 
 
 def test_a_run_over_nine_cases_costs_no_more_queries_than_over_three(
@@ -275,8 +331,9 @@ def test_a_run_over_nine_cases_costs_no_more_queries_than_over_three(
 
     def queries_for_a_run() -> int:
         with django_capture_on_commit_callbacks(execute=False):
-            run = screening_run_start(agreement=world.agreement,
-                                      acting_user=world.user("xk_caseworker"))
+            run = screening_run_start(
+                agreement=world.agreement, acting_user=world.user("xk_caseworker")
+            )
         services._INDEX_CACHE.clear()
         with CaptureQueriesContext(connection) as captured:
             screening_run_execute(run.id)
@@ -285,8 +342,9 @@ def test_a_run_over_nine_cases_costs_no_more_queries_than_over_three(
         return len(captured)
 
     for n in range(3):
-        make_case(world.agreement, given_names="Dževat", family_name=f"Ukšini{'i' * n}",
-                  birth_year=1979)
+        make_case(
+            world.agreement, given_names="Dževat", family_name=f"Ukšini{'i' * n}", birth_year=1979
+        )
     small = queries_for_a_run()
     for n in range(6):
         make_case(world.agreement, given_names="Ana", family_name=f"Lumi{'i' * n}")
@@ -300,11 +358,14 @@ def test_statuses_for_a_whole_list_come_in_a_fixed_number_of_queries(
     from readmit.screening.selectors import watchlist_statuses
 
     listed = dzevat(world)
-    others = [make_case(world.agreement, given_names="Ana", family_name=f"Lumi{'i' * n}")
-              for n in range(5)]
+    others = [
+        make_case(world.agreement, given_names="Ana", family_name=f"Lumi{'i' * n}")
+        for n in range(5)
+    ]
     unscreened = make_case(world.agreement, given_names="Marisol", family_name="Ocampo")
-    run_now(world, django_capture_on_commit_callbacks, case_ids=[listed.id] + [
-        c.id for c in others])
+    run_now(
+        world, django_capture_on_commit_callbacks, case_ids=[listed.id] + [c.id for c in others]
+    )
     with django_assert_max_num_queries(6):
         statuses = watchlist_statuses([listed, *others, unscreened])
     assert statuses[listed.id] == "pending_review"

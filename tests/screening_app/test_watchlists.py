@@ -24,11 +24,16 @@ def test_each_import_is_a_new_numbered_version_with_its_own_entries(
 ):
     importer = world.user("xk_caseworker")
     with django_capture_on_commit_callbacks(execute=True):
-        first = watchlist_import(watchlist=watchlist, path_or_file=samples / "watchlist.csv",
-                                 acting_user=importer)
-        second = watchlist_import(watchlist=watchlist,
-                                  path_or_file=io.BytesIO(b"id,name\nN1,Ana Lumi\n"),
-                                  fmt="csv", filename="update.csv", acting_user=importer)
+        first = watchlist_import(
+            watchlist=watchlist, path_or_file=samples / "watchlist.csv", acting_user=importer
+        )
+        second = watchlist_import(
+            watchlist=watchlist,
+            path_or_file=io.BytesIO(b"id,name\nN1,Ana Lumi\n"),
+            fmt="csv",
+            filename="update.csv",
+            acting_user=importer,
+        )
     assert (first.number, second.number) == (1, 2)
     assert (first.entry_count, second.entry_count) == (5, 1)
     assert first.entries.count() == 5 and second.entries.count() == 1
@@ -47,21 +52,36 @@ def test_each_import_is_a_new_numbered_version_with_its_own_entries(
 def test_ftm_and_un_files_import_through_the_same_service(
     world, watchlist, samples, fmt, filename, count, skipped
 ):
-    version = watchlist_import(watchlist=watchlist, path_or_file=samples / filename, fmt=fmt,
-                               acting_user=world.user("xk_supervisor"))
+    version = watchlist_import(
+        watchlist=watchlist,
+        path_or_file=samples / filename,
+        fmt=fmt,
+        acting_user=world.user("xk_supervisor"),
+    )
     assert (version.entry_count, version.skipped_count) == (count, skipped)
 
 
 def test_a_bad_file_imports_nothing_and_says_where_the_problem_is(world, watchlist):
-    before = (WatchlistVersion.objects.count(), WatchlistEntry.objects.count(),
-              AuditEvent.objects.count())
+    before = (
+        WatchlistVersion.objects.count(),
+        WatchlistEntry.objects.count(),
+        AuditEvent.objects.count(),
+    )
     bad = io.BytesIO(b"id,name,birth_date\nA1,Ana Lumi,1990\nA2,Ben Lumi,19xx\n")
     with pytest.raises(ValidationFailed) as caught:
-        watchlist_import(watchlist=watchlist, path_or_file=bad, fmt="csv", filename="bad.csv",
-                         acting_user=world.user("xk_caseworker"))
+        watchlist_import(
+            watchlist=watchlist,
+            path_or_file=bad,
+            fmt="csv",
+            filename="bad.csv",
+            acting_user=world.user("xk_caseworker"),
+        )
     assert caught.value.message.startswith("bad.csv, line 3, column 'birth_date'")
-    after = (WatchlistVersion.objects.count(), WatchlistEntry.objects.count(),
-             AuditEvent.objects.count())
+    after = (
+        WatchlistVersion.objects.count(),
+        WatchlistEntry.objects.count(),
+        AuditEvent.objects.count(),
+    )
     assert after == before
 
 
@@ -70,51 +90,81 @@ def test_only_the_owning_organisation_imports_and_outsiders_cannot_even_see_the_
 ):
     path = samples / "watchlist.csv"
     with pytest.raises(NotFound):
-        watchlist_import(watchlist=watchlist, path_or_file=path,
-                         acting_user=world.user("me_supervisor"))
+        watchlist_import(
+            watchlist=watchlist, path_or_file=path, acting_user=world.user("me_supervisor")
+        )
     with pytest.raises(Forbidden):  # the sending party sees the list but does not own it
-        watchlist_import(watchlist=watchlist, path_or_file=path,
-                         acting_user=world.user("us_supervisor"))
+        watchlist_import(
+            watchlist=watchlist, path_or_file=path, acting_user=world.user("us_supervisor")
+        )
     assert not WatchlistVersion.objects.exists()
-    watchlist_import(watchlist=watchlist, path_or_file=path,
-                     acting_user=world.user("xk_caseworker"))
+    watchlist_import(
+        watchlist=watchlist, path_or_file=path, acting_user=world.user("xk_caseworker")
+    )
     assert WatchlistVersion.objects.count() == 1
 
 
 def test_a_watchlist_is_visible_to_its_owner_and_to_parties_of_agreements_using_it(world):
-    own = watchlist_create(name="Montenegrin list", slug="me-list", owner=world.me,
-                           source_kind="csv", acting_user=world.user("me_administrator"))
+    own = watchlist_create(
+        name="Montenegrin list",
+        slug="me-list",
+        owner=world.me,
+        source_kind="csv",
+        acting_user=world.user("me_administrator"),
+    )
     assert own in visible_watchlists(world.user("me_caseworker"))
     with pytest.raises(NotFound):
         access_watchlist(world.user("us_caseworker"), own.slug)
     # Montenegro joins an agreement with the US that uses its list: now the US sees it.
     agreement = make_agreement(world.us, world.me)
-    agreement_watchlist_add(agreement=agreement, watchlist=own,
-                            acting_user=world.user("me_supervisor"))
+    agreement_watchlist_add(
+        agreement=agreement, watchlist=own, acting_user=world.user("me_supervisor")
+    )
     assert access_watchlist(world.user("us_caseworker"), own.slug) == own
     with pytest.raises(NotFound):
         access_watchlist(world.user("xk_caseworker"), str(own.id))
 
 
 def test_a_caseworker_cannot_choose_an_agreements_lists_but_a_supervisor_can(world):
-    created = watchlist_create(name="US list", slug="us-list", owner=world.us,
-                               source_kind="ftm", acting_user=world.user("us_supervisor"))
+    created = watchlist_create(
+        name="US list",
+        slug="us-list",
+        owner=world.us,
+        source_kind="ftm",
+        acting_user=world.user("us_supervisor"),
+    )
     with pytest.raises(Forbidden):
-        agreement_watchlist_add(agreement=world.agreement, watchlist=created,
-                                acting_user=world.user("us_caseworker"))
+        agreement_watchlist_add(
+            agreement=world.agreement, watchlist=created, acting_user=world.user("us_caseworker")
+        )
     with pytest.raises(NotFound):  # not a party to the agreement
-        agreement_watchlist_add(agreement=world.agreement, watchlist=created,
-                                acting_user=world.user("me_supervisor"))
-    link = agreement_watchlist_add(agreement=world.agreement, watchlist=created,
-                                   acting_user=world.user("us_supervisor"), threshold=0.9)
+        agreement_watchlist_add(
+            agreement=world.agreement, watchlist=created, acting_user=world.user("me_supervisor")
+        )
+    link = agreement_watchlist_add(
+        agreement=world.agreement,
+        watchlist=created,
+        acting_user=world.user("us_supervisor"),
+        threshold=0.9,
+    )
     assert link.threshold == 0.9
 
 
 def test_creating_a_list_needs_a_supervisor_or_administrator_of_the_owner(world):
     with pytest.raises(Forbidden):
-        watchlist_create(name="L", slug="l", owner=world.xk, source_kind="csv",
-                         acting_user=world.user("xk_caseworker"))
+        watchlist_create(
+            name="L",
+            slug="l",
+            owner=world.xk,
+            source_kind="csv",
+            acting_user=world.user("xk_caseworker"),
+        )
     with pytest.raises(Forbidden):
-        watchlist_create(name="L", slug="l", owner=world.xk, source_kind="csv",
-                         acting_user=world.user("us_supervisor"))
+        watchlist_create(
+            name="L",
+            slug="l",
+            owner=world.xk,
+            source_kind="csv",
+            acting_user=world.user("us_supervisor"),
+        )
     assert not Watchlist.objects.filter(slug="l").exists()

@@ -38,17 +38,23 @@ router = Router(tags=["cases"])
 
 MAX_PAGE_SIZE = 200
 KNOWN_STATES = sorted({state for w in WORKFLOWS.values() for state in w.states})
-UUID_PATH = Path(..., description="The case's UUID. A malformed id answers 404, like an "
-                                  "unknown one.")
+UUID_PATH = Path(
+    ..., description="The case's UUID. A malformed id answers 404, like an unknown one."
+)
 AGREEMENT_QUERY = Query(None, description="Only cases of this agreement.")
 STATE_QUERY = Query(None, description="Only cases in this state, e.g. proposed.")
 CURSOR_QUERY = Query(None, description="The next_cursor of the previous page.")
-LIMIT_QUERY = Query(None, ge=1, le=MAX_PAGE_SIZE,
-                    description="Page size (default 50, at most 200).")
-IF_NONE_MATCH = Header(None, alias="If-None-Match",
-                       description="An ETag you hold: 304 when the case is unchanged.")
-IF_MATCH = Header(None, alias="If-Match", description="The ETag of the case as you read it; "
-                                                      "required (428 without it).")
+LIMIT_QUERY = Query(
+    None, ge=1, le=MAX_PAGE_SIZE, description="Page size (default 50, at most 200)."
+)
+IF_NONE_MATCH = Header(
+    None, alias="If-None-Match", description="An ETag you hold: 304 when the case is unchanged."
+)
+IF_MATCH = Header(
+    None,
+    alias="If-Match",
+    description="The ETag of the case as you read it; required (428 without it).",
+)
 _ENTITY_TAG = re.compile(r'^(W/)?"([^"]*)"$')
 
 
@@ -57,8 +63,10 @@ def _with_details(cases: QuerySet[Case]) -> QuerySet[Case]:
     return cases.select_related("agreement", "person").prefetch_related(
         "agreement__parties",
         "person__nationalities",
-        Prefetch("deadlines", queryset=Deadline.objects.filter(cancelled_at__isnull=True)
-                 .order_by("due_on")),
+        Prefetch(
+            "deadlines",
+            queryset=Deadline.objects.filter(cancelled_at__isnull=True).order_by("due_on"),
+        ),
     )
 
 
@@ -94,7 +102,8 @@ def _expected_version(header: str | None, case_id: str) -> int | None:
     if header is None or not header.strip():
         raise PreconditionRequired(
             "Send 'If-Match' with the ETag of the case you read; "
-            "transitions are refused without it.")
+            "transitions are refused without it."
+        )
     tags = _entity_tags(header)
     if tags == ["*"]:
         return None
@@ -116,8 +125,12 @@ def _with_etag(response: HttpResponse, case: Case) -> None:
     response["ETag"] = case.etag
 
 
-@router.get("", response={200: CasePage, 401: Problem, 422: Problem}, operation_id="case_list",
-            summary="Your cases, newest first, one page at a time")
+@router.get(
+    "",
+    response={200: CasePage, 401: Problem, 422: Problem},
+    operation_id="case_list",
+    summary="Your cases, newest first, one page at a time",
+)
 def case_page(
     request: HttpRequest,
     agreement: uuid.UUID | None = AGREEMENT_QUERY,
@@ -128,16 +141,21 @@ def case_page(
     if state is not None and state not in KNOWN_STATES:
         raise ValidationFailed(
             f"'{state}' is not a case state; known states: {', '.join(KNOWN_STATES)}.",
-            errors=[{"loc": ["query", "state"], "msg": "unknown state"}])
+            errors=[{"loc": ["query", "state"], "msg": "unknown state"}],
+        )
     cases = _with_details(case_list(caller(request), agreement_id=agreement, state=state))
-    items, next_cursor = paginate(cases, cursor=cursor,
-                                  limit=limit or settings.READMIT_API_PAGE_SIZE)
+    items, next_cursor = paginate(
+        cases, cursor=cursor, limit=limit or settings.READMIT_API_PAGE_SIZE
+    )
     return CasePage(items=[case_out(caller(request), c) for c in items], next_cursor=next_cursor)
 
 
-@router.get("/{id}", response={200: CaseOut, 304: None, 401: Problem, 404: Problem},
-            operation_id="case_detail",
-            summary="One case, with an ETag; If-None-Match answers 304 when unchanged")
+@router.get(
+    "/{id}",
+    response={200: CaseOut, 304: None, 401: Problem, 404: Problem},
+    operation_id="case_detail",
+    summary="One case, with an ETag; If-None-Match answers 304 when unchanged",
+)
 def case_detail(
     request: HttpRequest,
     response: HttpResponse,
@@ -156,13 +174,21 @@ def case_detail(
 @router.post(
     "/{id}/transitions",
     operation_id="case_transition",
-    response={200: CaseOut, 401: Problem, 403: Problem, 404: Problem, 409: Problem,
-              412: Problem, 422: Problem, 428: Problem},
+    response={
+        200: CaseOut,
+        401: Problem,
+        403: Problem,
+        404: Problem,
+        409: Problem,
+        412: Problem,
+        422: Problem,
+        428: Problem,
+    },
     summary="Take one workflow action; answers the updated case and its new ETag",
     description="Requires `If-Match` with the case's ETag: missing → 428, stale → 412. "
-                "A refusal by the workflow or a rule of the agreement (quota, capacity, "
-                "legal hold, exclusion ...) answers 409 with the rule in `type` and `rule`; "
-                "nothing is written on any refusal.",
+    "A refusal by the workflow or a rule of the agreement (quota, capacity, "
+    "legal hold, exclusion ...) answers 409 with the rule in `type` and `rule`; "
+    "nothing is written on any refusal.",
 )
 def case_transition_create(
     request: HttpRequest,
@@ -173,9 +199,14 @@ def case_transition_create(
 ) -> CaseOut:
     expected = _expected_version(if_match, id)
     try:
-        case = case_transition(case_id=id, action=payload.action, acting_user=caller(request),
-                               reason=payload.reason, payload=payload.payload,
-                               expected_version=expected)
+        case = case_transition(
+            case_id=id,
+            action=payload.action,
+            acting_user=caller(request),
+            reason=payload.reason,
+            payload=payload.payload,
+            expected_version=expected,
+        )
     except ValidationFailed as exc:
         # The service names its own inputs; name them where they are in this request.
         exc.errors = [{**e, "loc": ["body", "payload", *e.get("loc", ())]} for e in exc.errors]

@@ -23,39 +23,68 @@ from readmit.relocation.services import ListResult, proposal_list_submit
 
 router = Router(tags=["lists"])
 
-UUID_PATH = Path(..., description="The agreement's UUID. A malformed id answers 404, "
-                                  "like an unknown one.")
-IDEMPOTENCY_KEY = Header(None, alias="Idempotency-Key",
-                         description="Send the same key to repeat a request safely: the list "
-                                     "is created once; a repeat answers 200 with the same "
-                                     "body; the same key with another body answers 409.")
+UUID_PATH = Path(
+    ..., description="The agreement's UUID. A malformed id answers 404, like an unknown one."
+)
+IDEMPOTENCY_KEY = Header(
+    None,
+    alias="Idempotency-Key",
+    description="Send the same key to repeat a request safely: the list "
+    "is created once; a repeat answers 200 with the same "
+    "body; the same key with another body answers 409.",
+)
 
 PERSON_SCHEMA: dict[str, Any] = {
     "type": "object",
     "required": ["external_id", "given_names", "family_name", "nationalities"],
     "properties": {
-        "external_id": {"type": "string", "maxLength": 80,
-                        "description": "The sending state's id, unique in the agreement."},
+        "external_id": {
+            "type": "string",
+            "maxLength": 80,
+            "description": "The sending state's id, unique in the agreement.",
+        },
         "given_names": {"type": "string", "description": "As written, any script."},
         "family_name": {"type": "string", "description": "As written, any script."},
         "birth_date": {"type": ["string", "null"], "description": "YYYY, YYYY-MM or YYYY-MM-DD"},
         "sex": {"type": "string", "enum": ["F", "M", "X", "U"]},
-        "nationalities": {"type": "array", "items": {"type": "string"}, "minItems": 1,
-                          "description": "Country codes (alpha-2; XK, XXA ... allowed)."},
-        "documents": {"type": "array", "items": {
-            "type": "object", "required": ["type", "number", "issuing_country"],
-            "properties": {"type": {"type": "string"}, "number": {"type": "string"},
-                           "issuing_country": {"type": "string"}}}},
-        "convictions": {"type": ["array", "null"], "description": "null: not known",
-                        "items": {"type": "object", "required": ["offence", "category"],
-                                  "properties": {
-                                      "offence": {"type": "string"},
-                                      "category": {"type": "string"},
-                                      "date": {"type": ["string", "null"], "format": "date"},
-                                      "country": {"type": ["string", "null"]}}}},
+        "nationalities": {
+            "type": "array",
+            "items": {"type": "string"},
+            "minItems": 1,
+            "description": "Country codes (alpha-2; XK, XXA ... allowed).",
+        },
+        "documents": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "required": ["type", "number", "issuing_country"],
+                "properties": {
+                    "type": {"type": "string"},
+                    "number": {"type": "string"},
+                    "issuing_country": {"type": "string"},
+                },
+            },
+        },
+        "convictions": {
+            "type": ["array", "null"],
+            "description": "null: not known",
+            "items": {
+                "type": "object",
+                "required": ["offence", "category"],
+                "properties": {
+                    "offence": {"type": "string"},
+                    "category": {"type": "string"},
+                    "date": {"type": ["string", "null"], "format": "date"},
+                    "country": {"type": ["string", "null"]},
+                },
+            },
+        },
         "pending_cases": {"type": ["boolean", "null"], "description": "null: not known"},
-        "vulnerabilities": {"type": ["array", "null"], "items": {"type": "string"},
-                            "description": "null: not assessed"},
+        "vulnerabilities": {
+            "type": ["array", "null"],
+            "items": {"type": "string"},
+            "description": "null: not assessed",
+        },
         "family_group": {"type": "string", "description": "Members move together or not."},
     },
 }
@@ -64,8 +93,10 @@ PERSON_SCHEMA: dict[str, Any] = {
 class ListIn(Schema):
     reference: str = Field(..., description="The sending state's reference for the list.")
     people: list[dict[str, Any]] = Field(..., json_schema_extra={"items": PERSON_SCHEMA})
-    only_valid_rows: bool = Field(False, description="Import the valid people and leave the "
-                                                     "invalid ones out, instead of nothing.")
+    only_valid_rows: bool = Field(
+        False,
+        description="Import the valid people and leave the invalid ones out, instead of nothing.",
+    )
 
 
 class ListCaseOut(Schema):
@@ -84,36 +115,58 @@ class ListOut(Schema):
 
 def list_out(result: ListResult) -> ListOut:
     proposal_list = result.proposal_list
-    return ListOut(id=str(proposal_list.id), reference=proposal_list.reference,
-                   row_count=proposal_list.row_count,
-                   imported_count=proposal_list.imported_count,
-                   cases=[ListCaseOut(id=str(c.id), external_id=c.external_id, state=c.state)
-                          for c in result.cases])
+    return ListOut(
+        id=str(proposal_list.id),
+        reference=proposal_list.reference,
+        row_count=proposal_list.row_count,
+        imported_count=proposal_list.imported_count,
+        cases=[
+            ListCaseOut(id=str(c.id), external_id=c.external_id, state=c.state)
+            for c in result.cases
+        ],
+    )
 
 
 @router.post(
     "/{id}/lists",
     operation_id="proposal_list_create",
-    response={200: ListOut, 201: ListOut, 401: Problem, 403: Problem, 404: Problem,
-              409: Problem, 422: Problem},
+    response={
+        200: ListOut,
+        201: ListOut,
+        401: Problem,
+        403: Problem,
+        404: Problem,
+        409: Problem,
+        422: Problem,
+    },
     summary="Propose a list of people; each becomes a case in state `proposed`",
     description="Only the sending party's caseworkers and supervisors, under an agreement in "
-                "force. An invalid list answers 422 naming each bad person (index in "
-                "`people`) and field, and creates nothing. The same `Idempotency-Key` or "
-                "list `reference` again answers 200 with the list already created.",
+    "force. An invalid list answers 422 naming each bad person (index in "
+    "`people`) and field, and creates nothing. The same `Idempotency-Key` or "
+    "list `reference` again answers 200 with the list already created.",
 )
-def proposal_list_create(request: HttpRequest, payload: ListIn,
-                         id: UuidStr = UUID_PATH,
-                         idempotency_key: str | None = IDEMPOTENCY_KEY) -> Status[ListOut]:
+def proposal_list_create(
+    request: HttpRequest,
+    payload: ListIn,
+    id: UuidStr = UUID_PATH,
+    idempotency_key: str | None = IDEMPOTENCY_KEY,
+) -> Status[ListOut]:
     user = caller(request)
     agreement = access_agreement(user, id)
     try:
         result = proposal_list_submit(
-            agreement=agreement, reference=payload.reference, people=payload.people,
-            acting_user=user, idempotency_key=idempotency_key,
-            only_valid_rows=payload.only_valid_rows, source=ListSource.API)
+            agreement=agreement,
+            reference=payload.reference,
+            people=payload.people,
+            acting_user=user,
+            idempotency_key=idempotency_key,
+            only_valid_rows=payload.only_valid_rows,
+            source=ListSource.API,
+        )
     except ValidationFailed as exc:
-        exc.errors = [{"loc": ["body", "payload", *e.get("loc", ())], "msg": e.get("msg", "")}
-                      for e in exc.errors]
+        exc.errors = [
+            {"loc": ["body", "payload", *e.get("loc", ())], "msg": e.get("msg", "")}
+            for e in exc.errors
+        ]
         raise
     return Status(201 if result.created else 200, list_out(result))

@@ -17,8 +17,9 @@ from readmit.relocation.services import stay_record_return_plan
 
 router = Router(tags=["cases"])
 
-UUID_PATH = Path(..., description="The case's UUID. A malformed id answers 404, like an "
-                                  "unknown one.")
+UUID_PATH = Path(
+    ..., description="The case's UUID. A malformed id answers 404, like an unknown one."
+)
 
 
 class ReturnPlanIn(Schema):
@@ -36,24 +37,32 @@ class StayOut(Schema):
 
 
 @router.put(
-    "/{id}/return-plan", operation_id="case_return_plan",
-    response={200: StayOut, 401: Problem, 403: Problem, 404: Problem, 409: Problem,
-              422: Problem},
+    "/{id}/return-plan",
+    operation_id="case_return_plan",
+    response={200: StayOut, 401: Problem, 403: Problem, 404: Problem, 409: Problem, 422: Problem},
     summary="Record the return-to-origin plan of the open reception stay",
     description="Needed before `record_departure`. 409 `no-open-stay` when the case has no "
-                "open stay. Replaces an earlier plan.",
+    "open stay. Replaces an earlier plan.",
 )
-def case_return_plan(request: HttpRequest, payload: ReturnPlanIn,
-                     id: UuidStr = UUID_PATH) -> StayOut:
+def case_return_plan(
+    request: HttpRequest, payload: ReturnPlanIn, id: UuidStr = UUID_PATH
+) -> StayOut:
     user = caller(request)
     case = access_case(user, id)
     try:
         stay = stay_record_return_plan(case=case, plan=payload.plan, acting_user=user)
     except ValidationFailed as exc:
-        exc.errors = [{"loc": ["body", "payload", *e.get("loc", ())], "msg": e.get("msg", "")}
-                      for e in exc.errors]
+        exc.errors = [
+            {"loc": ["body", "payload", *e.get("loc", ())], "msg": e.get("msg", "")}
+            for e in exc.errors
+        ]
         raise
-    return StayOut(id=str(stay.id), case=str(stay.case_id), site=stay.site.name,
-                   arrived_at=stay.arrived_at, max_end=stay.max_end,
-                   return_plan=stay.return_plan,
-                   return_plan_recorded_at=stay.return_plan_recorded_at)
+    return StayOut(
+        id=str(stay.id),
+        case=str(stay.case_id),
+        site=stay.site.name,
+        arrived_at=stay.arrived_at,
+        max_end=stay.max_end,
+        return_plan=stay.return_plan,
+        return_plan_recorded_at=stay.return_plan_recorded_at,
+    )

@@ -102,11 +102,12 @@ class _Regions:
         self._memory.close()
 
 
-def _work(pairs: list[tuple[Record, Record]], regions: _Regions, owner: int
-          ) -> list[tuple[int, list[Match]]]:
+def _work(
+    pairs: list[tuple[Record, Record]], regions: _Regions, owner: int
+) -> list[tuple[int, list[Match]]]:
     done = []
     while (span := regions.take(owner)) is not None:
-        done.append((span[0], [score(a, b) for a, b in pairs[span[0]:span[1]]]))
+        done.append((span[0], [score(a, b) for a, b in pairs[span[0] : span[1]]]))
     return done
 
 
@@ -150,13 +151,15 @@ def score_many(
                     os.close(read_fd)
                     # Plain tuples cross the process boundary with marshal, far cheaper
                     # than pickling slotted dataclasses.
-                    data = marshal.dumps([
-                        (start, [(m.score, m.explanation, m.matched_name) for m in part])
-                        for start, part in _work(pairs, regions, owner)
-                    ])
+                    data = marshal.dumps(
+                        [
+                            (start, [(m.score, m.explanation, m.matched_name) for m in part])
+                            for start, part in _work(pairs, regions, owner)
+                        ]
+                    )
                     view = memoryview(data)
                     while view:
-                        view = view[os.write(write_fd, view):]
+                        view = view[os.write(write_fd, view) :]
                     status = 0
                 finally:
                     os._exit(status)
@@ -164,7 +167,7 @@ def score_many(
             children.append((pid, read_fd))
         results: list[Match | None] = [None] * len(pairs)
         for start, part in _work(pairs, regions, 0):
-            results[start:start + len(part)] = part
+            results[start : start + len(part)] = part
         while children:
             pid, read_fd = children.pop(0)
             try:
@@ -176,7 +179,7 @@ def score_many(
                 raise RuntimeError(f"score_many worker {pid} failed (status {status})")
             # The bytes come from our own forked child through a private pipe.
             for start, part in marshal.loads(data):  # noqa: S302
-                results[start:start + len(part)] = [Match(*fields) for fields in part]
+                results[start : start + len(part)] = [Match(*fields) for fields in part]
         assert all(m is not None for m in results)
         return results  # type: ignore[return-value]
     finally:

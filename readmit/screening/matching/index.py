@@ -235,8 +235,11 @@ class Index:
     def _initial_vocab(self, token: Token) -> list[tuple[int, float]]:
         # Rare path: an initial in the query pairs with every vocabulary token it starts.
         letter = token.folded
-        return [(v, sim) for v, t in enumerate(self._vocab_tokens)
-                if t.folded.startswith(letter) and (sim := self._similarity(token, v)) > 0.0]
+        return [
+            (v, sim)
+            for v, t in enumerate(self._vocab_tokens)
+            if t.folded.startswith(letter) and (sim := self._similarity(token, v)) > 0.0
+        ]
 
     def _similarity(self, token: Token, vocab_id: int) -> float:
         other = self._vocab_tokens[vocab_id]
@@ -245,15 +248,22 @@ class Index:
 
     def _scan_vocab(self, token: Token) -> list[tuple[int, float]]:
         """Like :meth:`_similar_vocab` but comparing with every vocabulary token."""
-        return [(vocab_id, sim) for vocab_id in range(len(self._vocab_tokens))
-                if (sim := self._similarity(token, vocab_id)) > 0.0]
+        return [
+            (vocab_id, sim)
+            for vocab_id in range(len(self._vocab_tokens))
+            if (sim := self._similarity(token, vocab_id)) > 0.0
+        ]
 
     def _prepare(self, record: Record, *, full_scan: bool = False) -> _Query:
         family = family_tokens(record)
         names = [(name, normalise(name)) for name in record.names]
         weights = [
-            [self.weight(t) * (INITIAL_WEIGHT if t.is_initial else 1.0)
-             * (FAMILY_WEIGHT if t.folded in family else 1.0) for t in tokens]
+            [
+                self.weight(t)
+                * (INITIAL_WEIGHT if t.is_initial else 1.0)
+                * (FAMILY_WEIGHT if t.folded in family else 1.0)
+                for t in tokens
+            ]
             for _, tokens in names
         ]
         sims: list[dict[int, list[tuple[int, float]]]] = []
@@ -314,11 +324,17 @@ class Index:
             for entry in range(len(self._entry_record)):
                 record_idx = self._entry_record[entry]
                 entry_tokens = tuple(self._vocab_tokens[v] for v in self._entry_vocab_ids(entry))
-                match = align_names(tokens, entry_tokens, left_family=query_family,
-                                    weigh=self.weight, common=self.is_common,
-                                    cache=self._sim_cache)
-                value, _ = apply_evidence(match.score, record, self.records[record_idx],
-                                          explain=False)
+                match = align_names(
+                    tokens,
+                    entry_tokens,
+                    left_family=query_family,
+                    weigh=self.weight,
+                    common=self.is_common,
+                    cache=self._sim_cache,
+                )
+                value, _ = apply_evidence(
+                    match.score, record, self.records[record_idx], explain=False
+                )
                 previous = best.get(record_idx)
                 if value >= threshold and (previous is None or value > previous[0]):
                     best[record_idx] = (value, entry, name_idx)
@@ -377,14 +393,24 @@ class Index:
             if sim != SIM_INITIAL or not self._is_initial_pair(query, name_idx, i, vocab_ids[j]):
                 full_pairs += 1
         total_right = sum(vocab_weight[v] for v in vocab_ids)
-        return combine_name_score(got_left / sum(weights), got_right / total_right,
-                                  len(weights), len(vocab_ids), full_pairs, n_pairs)
+        return combine_name_score(
+            got_left / sum(weights),
+            got_right / total_right,
+            len(weights),
+            len(vocab_ids),
+            full_pairs,
+            n_pairs,
+        )
 
     def _is_initial_pair(self, query: _Query, name_idx: int, i: int, vocab_id: int) -> bool:
         return query.names[name_idx][1][i].is_initial or self._vocab_tokens[vocab_id].is_initial
 
     def _score_entries(
-        self, query: _Query, record: Record, entries: Iterable[int], threshold: float,
+        self,
+        query: _Query,
+        record: Record,
+        entries: Iterable[int],
+        threshold: float,
         limit: int | None,
     ) -> list[Hit]:
         if len(self._sim_cache) > _CACHE_LIMIT:
@@ -396,8 +422,10 @@ class Index:
             record_idx = self._entry_record[entry]
             other = self.records[record_idx]
             # Conflicting birth dates alone can rule a namesake out before any alignment.
-            if dates_rule_out and other.birth_date is not None and (
-                compare_dates(birth, other.birth_date) is DateEvidence.CONFLICT
+            if (
+                dates_rule_out
+                and other.birth_date is not None
+                and (compare_dates(birth, other.birth_date) is DateEvidence.CONFLICT)
             ):
                 continue
             for name_idx in range(len(query.names)):
@@ -418,18 +446,28 @@ class Index:
 
     def _exact(self, query: _Query, record: Record, name_idx: int, entry: int) -> float:
         other = self.records[self._entry_record[entry]]
-        match = align_names(query.names[name_idx][1], self._entry_tokens(entry),
-                            left_family=query.family, weigh=self.weight,
-                            common=self.is_common, cache=self._sim_cache)
+        match = align_names(
+            query.names[name_idx][1],
+            self._entry_tokens(entry),
+            left_family=query.family,
+            weigh=self.weight,
+            common=self.is_common,
+            cache=self._sim_cache,
+        )
         return apply_evidence(match.score, record, other, explain=False)[0]
 
     def _hit(self, record: Record, name_idx: int, entry: int) -> Hit:
         """Build the explanation only for hits: most candidates never need one."""
         other = self.records[self._entry_record[entry]]
         matched_name = other.names[self._entry_name[entry]]
-        match = align_names(normalise(record.names[name_idx]), self._entry_tokens(entry),
-                            left_family=family_tokens(record), weigh=self.weight,
-                            common=self.is_common, cache=self._sim_cache)
+        match = align_names(
+            normalise(record.names[name_idx]),
+            self._entry_tokens(entry),
+            left_family=family_tokens(record),
+            weigh=self.weight,
+            common=self.is_common,
+            cache=self._sim_cache,
+        )
         result = finish_match(record, other, match, matched_name)
         return Hit(other, result.score, result.explanation, matched_name)
 

@@ -35,6 +35,7 @@ def never_common(token: Token) -> bool:
     """Without a list, no name is known to be common."""
     return False
 
+
 # Token similarity levels. Folded equality is the same letters in another script or
 # without diacritics, so it costs nothing.
 SIM_SKELETON = 0.92
@@ -125,13 +126,19 @@ def token_similarity(a: Token, b: Token, *, both_common: bool = False) -> tuple[
     """
     if a.folded == b.folded:
         return 1.0, ("exact" if a.raw.casefold() == b.raw.casefold() else "translit")
-    return _form_similarity(a.folded, a.skeleton, a.is_initial, b.folded, b.skeleton,
-                            b.is_initial, both_common)
+    return _form_similarity(
+        a.folded, a.skeleton, a.is_initial, b.folded, b.skeleton, b.is_initial, both_common
+    )
 
 
 @lru_cache(maxsize=1 << 18)
 def _form_similarity(
-    a: str, a_skeleton: str, a_initial: bool, b: str, b_skeleton: str, b_initial: bool,
+    a: str,
+    a_skeleton: str,
+    a_initial: bool,
+    b: str,
+    b_skeleton: str,
+    b_initial: bool,
     both_common: bool,
 ) -> tuple[float, str]:
     """:func:`token_similarity` for different folded forms; cached, names repeat a lot."""
@@ -253,8 +260,14 @@ def align_names(
         got_left += sim * weights_left[i]
         got_right += sim * weights_right[j]
         full_pairs += kind != "initial"
-    score = combine_name_score(got_left / sum(weights_left), got_right / sum(weights_right),
-                               len(left), len(right), full_pairs, len(pairs))
+    score = combine_name_score(
+        got_left / sum(weights_left),
+        got_right / sum(weights_right),
+        len(left),
+        len(right),
+        full_pairs,
+        len(pairs),
+    )
     unmatched_left = tuple(t for i, t in enumerate(left) if i not in used_left)
     unmatched_right = tuple(t for j, t in enumerate(right) if j not in used_right)
     unmatched_gender = tuple(
@@ -262,8 +275,7 @@ def align_names(
     )
     if unmatched_gender:
         score = min(score, GENDER_CAP)
-    if unmatched_left and unmatched_right and _initial_conflict(unmatched_left,
-                                                                unmatched_right):
+    if unmatched_left and unmatched_right and _initial_conflict(unmatched_left, unmatched_right):
         score = min(score, INITIAL_CONFLICT_CAP)
     return NameMatch(score, tuple(pairs), unmatched_left, unmatched_right, unmatched_gender)
 
@@ -276,7 +288,11 @@ def _initial_conflict(left: tuple[Token, ...], right: tuple[Token, ...]) -> bool
 
 
 def combine_name_score(
-    cover_left: float, cover_right: float, n_left: int, n_right: int, full_pairs: int,
+    cover_left: float,
+    cover_right: float,
+    n_left: int,
+    n_right: int,
+    full_pairs: int,
     n_pairs: int,
 ) -> float:
     """Coverage of the shorter name, minus a penalty for what the longer one adds.
@@ -503,8 +519,15 @@ _MISSING = object()
 def _clear_fast_tables() -> None:
     global _sims_stored
     _TOK_ID.clear()
-    for table in (_TOK_RAW, _TOK_FOLDED, _TOK_SKELETON, _TOK_INITIAL, _TOK_CASEFOLD,
-                  _TOK_WEIGHT, _TOK_SIM):
+    for table in (
+        _TOK_RAW,
+        _TOK_FOLDED,
+        _TOK_SKELETON,
+        _TOK_INITIAL,
+        _TOK_CASEFOLD,
+        _TOK_WEIGHT,
+        _TOK_SIM,
+    ):
         table.clear()
     _SKIP_IDS.clear()
     _SKIP_IDS.add(-1)
@@ -567,16 +590,26 @@ def _new_similarity(ia: int, ib: int) -> tuple[float, str]:
         init_a, init_b = _TOK_INITIAL[ia], _TOK_INITIAL[ib]
         len_a, len_b, slen_a, slen_b = len(fa), len(fb), len(sa), len(sb)
         if (
-            not init_a and not init_b
+            not init_a
+            and not init_b
             # is_gender_pair needs lengths within one and a shared 3-letter stem
             and (len_a - len_b > 1 or len_b - len_a > 1 or fa[:3] != fb[:3])
             # _one_slip needs lengths within one, both at least MIN_TYPO_LENGTH
-            and (len_a - len_b > 1 or len_b - len_a > 1 or len_a < MIN_TYPO_LENGTH
-                 or len_b < MIN_TYPO_LENGTH)
-            and (slen_a - slen_b > 1 or slen_b - slen_a > 1 or slen_a < MIN_TYPO_LENGTH
-                 or slen_b < MIN_TYPO_LENGTH)
+            and (
+                len_a - len_b > 1
+                or len_b - len_a > 1
+                or len_a < MIN_TYPO_LENGTH
+                or len_b < MIN_TYPO_LENGTH
+            )
+            and (
+                slen_a - slen_b > 1
+                or slen_b - slen_a > 1
+                or slen_a < MIN_TYPO_LENGTH
+                or slen_b < MIN_TYPO_LENGTH
+            )
             and sa != sb
-            and "dj" not in fa and "dj" not in fb
+            and "dj" not in fa
+            and "dj" not in fb
         ):
             found = _NO_SIMILARITY  # what _form_similarity returns, without computing it
         else:
@@ -595,8 +628,12 @@ _NO_ALIGNMENT: _AlignResult = (0.0, [], 0, 0, [])
 
 
 def _align_ids(
-    ids_l: tuple[int, ...], total_l: float, w_l: Sequence[float] | dict[int, float],
-    ids_r: tuple[int, ...], total_r: float, w_r: Sequence[float] | dict[int, float],
+    ids_l: tuple[int, ...],
+    total_l: float,
+    w_l: Sequence[float] | dict[int, float],
+    ids_r: tuple[int, ...],
+    total_r: float,
+    w_r: Sequence[float] | dict[int, float],
 ) -> _AlignResult:
     """``align_names`` on interned tokens (weights looked up by token id): the score, the
     pairs (-i, -j, sim, kind) in greedy order, bitmasks of the used left and right
@@ -759,8 +796,7 @@ def _score_fast(a: Record, b: Record) -> Match:
             best_r, total_r = info_s
             best = _align_ids(best_l, total_l, _TOK_WEIGHT, best_r, total_r, _TOK_WEIGHT)
     else:
-        best, best_l, best_r, best_first, best_second = _best_alignment(
-            first, second, fam_f, fam_s)
+        best, best_l, best_r, best_first, best_second = _best_alignment(first, second, fam_f, fam_s)
     value, pairs, used_l, used_r, gender = best
     family = fam_f | fam_s if (fam_f or fam_s) else _NO_FAMILY
 
@@ -805,8 +841,11 @@ def _score_fast(a: Record, b: Record) -> Match:
     if used_a != (1 << len(side_a)) - 1 or used_b != (1 << len(side_b)) - 1:
         unmatched = [t for k, t in enumerate(side_a) if not used_a >> k & 1]
         unmatched += [t for k, t in enumerate(side_b) if not used_b >> k & 1]
-        missing = [raw[t] for t in unmatched if t not in gendered] if gendered else [
-            raw[t] for t in unmatched]
+        missing = (
+            [raw[t] for t in unmatched if t not in gendered]
+            if gendered
+            else [raw[t] for t in unmatched]
+        )
         if missing:
             notes.append("unmatched " + " ".join(missing))
 
