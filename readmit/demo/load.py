@@ -93,7 +93,7 @@ from readmit.deadlines import TimeLimit, Unit, due
 from readmit.demo import people
 from readmit.demo import watchlist as demo_watchlist
 from readmit.demo.people import DemoPerson
-from readmit.relocation.services import stay_record_return_plan
+from readmit.relocation.services import case_evaluate, stay_record_return_plan
 from readmit.screening.models import RunStatus, ScreeningMatch, SourceKind
 from readmit.screening.services import (
     agreement_watchlist_add,
@@ -615,6 +615,10 @@ class _Loader:
         self.screening[demo_watchlist.PENDING] = sum(
             1 for v in demo_watchlist.VARIANTS if v.decision == demo_watchlist.PENDING
         )
+        # With the screening known, the host checks every proposed person against the
+        # criteria, so each case page shows its rule-by-rule result before any decision.
+        for case in cases:
+            case_evaluate(case=case, acting_user=xk_worker)
         return declines
 
     def kosovo_record(self, agreement: Agreement, in_force: dt.date) -> None:

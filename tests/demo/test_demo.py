@@ -176,6 +176,15 @@ def test_every_selected_case_passes_the_watchlist_rule(loaded):
         assert set(outcomes.values()) == {"pass"}
 
 
+def test_every_relocation_case_shows_its_criteria_and_some_fail(loaded):
+    from readmit.relocation.selectors import latest_evaluation
+
+    outcomes = Counter(latest_evaluation(c).outcome for c in _cases("us-xk-relocation"))
+    assert sum(outcomes.values()) == 120
+    assert outcomes["fail"] > 0
+    assert outcomes["pass"] > outcomes["fail"]
+
+
 def test_a_family_moves_together(loaded):
     groups: dict[str, set[str]] = {}
     for group, state in (
