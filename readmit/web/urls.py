@@ -8,6 +8,7 @@ from readmit.web import (
     views_agreements,
     views_attachments,
     views_audit,
+    views_export,
     views_lists,
     views_screening,
 )
@@ -18,6 +19,7 @@ urlpatterns = [
     path("login/", auth.LoginView.as_view(), name="login"),
     path("logout/", auth.LogoutView.as_view(), name="logout"),
     path("cases/", views.cases, name="cases"),
+    path("cases/export.csv", views_export.cases_csv, name="cases_csv"),
     path("cases/<uuid:case_id>/", views.case_detail, name="case"),
     path("cases/<uuid:case_id>/transitions/", views.case_transition_view, name="case_transition"),
     path("agreements/<uuid:agreement_id>/", views.agreement_detail, name="agreement"),
