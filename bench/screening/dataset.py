@@ -12,6 +12,7 @@ independent date), because watchlists usually carry them.
 from __future__ import annotations
 
 import random
+import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 
@@ -210,10 +211,23 @@ def t_haitian(rng: random.Random, p: Person) -> str:
 
 
 _KEYBOARD = "qwertyuiopasdfghjklzxcvbnm"
+_NEIGHBOURS = {
+    "q": "wa", "w": "qeas", "e": "wrsd", "r": "etdf", "t": "ryfg", "y": "tugh",
+    "u": "yihj", "i": "uojk", "o": "ipkl", "p": "ol", "a": "qwsz", "s": "awedxz",
+    "d": "serfcx", "f": "drtgvc", "g": "ftyhbv", "h": "gyujnb", "j": "huikmn",
+    "k": "jiolm", "l": "kop", "z": "asx", "x": "zsdc", "c": "xdfv", "v": "cfgb",
+    "b": "vghn", "n": "bhjm", "m": "njk",
+}  # fmt: skip
+_PARTICLES = frozenset({"de", "del", "la", "las", "los", "y", "da", "di", "van", "von", "le"})
 
 
 def typo(rng: random.Random, word: str) -> str:
-    """One keyboard slip: substitution, deletion, insertion or transposition."""
+    """One keyboard slip (the old model, still used for watchlist spellings).
+
+    Substitution by any key, deletion, insertion or transposition, never at the first or
+    last letter, and only in words of four letters or more (shorter ones come back
+    unchanged).
+    """
     if len(word) < 4:
         return word
     i = rng.randrange(1, len(word) - 1)
@@ -228,11 +242,74 @@ def typo(rng: random.Random, word: str) -> str:
     return word[: i - 1] + word[i] + word[i - 1] + word[i + 1 :]
 
 
-def t_typos(rng: random.Random, p: Person) -> str:
+def t_one_slip(rng: random.Random, p: Person) -> str:
+    """At most one slip in one part (``typo``); the watchlist generator uses this."""
     parts = p.name.split()
     i = rng.randrange(len(parts))
     parts[i] = typo(rng, parts[i])
     return " ".join(parts)
+
+
+def _near_key(rng: random.Random, letter: str) -> str:
+    base = strip_marks(letter)
+    return rng.choice(_NEIGHBOURS.get(base, _KEYBOARD))
+
+
+def slip(rng: random.Random, word: str) -> str:
+    """One keyboard slip anywhere in ``word``, keeping its capitalisation.
+
+    Kinds, equally likely: a neighbouring key instead of the letter, a letter left out, a
+    neighbouring key or the same letter typed twice, two neighbours swapped. The result
+    always differs from ``word``.
+    """
+    lower = word.lower()
+    while True:
+        kind = rng.randrange(4)
+        if kind == 3 and len(lower) >= 2:
+            i = rng.randrange(1, len(lower))
+            out = lower[: i - 1] + lower[i] + lower[i - 1] + lower[i + 1 :]
+        else:
+            i = rng.randrange(len(lower))
+            if kind == 0:
+                out = lower[:i] + _near_key(rng, lower[i]) + lower[i + 1 :]
+            elif kind == 1 and len(lower) > 3:
+                out = lower[:i] + lower[i + 1 :]
+            else:
+                extra = lower[i] if rng.random() < 0.5 else _near_key(rng, lower[i])
+                out = lower[:i] + extra + lower[i:]
+        if out != lower:
+            break
+    if word.isupper():
+        return out.upper()
+    if word[:1].isupper():
+        return out[:1].upper() + out[1:]
+    return out
+
+
+def strip_marks(text: str) -> str:
+    return "".join(
+        ch for ch in unicodedata.normalize("NFKD", text) if not unicodedata.combining(ch)
+    )
+
+
+def t_typos(rng: random.Random, p: Person) -> str:
+    """One slip (80 %) or two (20 %), each in a random part of three letters or more.
+
+    Two slips may land in the same part; if the second undoes the first, the name is
+    typed again. Particles (de, la, y) are left alone.
+    """
+    original = p.name.split()
+    eligible = [
+        i for i, part in enumerate(original) if len(part) >= 3 and part.lower() not in _PARTICLES
+    ]
+    slips = 1 if rng.random() < 0.8 else 2
+    while True:
+        parts = list(original)
+        for _ in range(slips):
+            i = rng.choice(eligible or range(len(parts)))
+            parts[i] = slip(rng, parts[i])
+        if parts != original:
+            return " ".join(parts)
 
 
 def t_reordering(rng: random.Random, p: Person) -> str:

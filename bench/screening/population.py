@@ -105,7 +105,7 @@ class Generator:
         if roll < 0.4:
             return n.strip_diacritics_naive(person.name)
         if roll < 0.5:
-            return ds.t_typos(rng, person)
+            return ds.t_one_slip(rng, person)
         if roll < 0.6:
             return ds.t_reordering(rng, person)
         return person.name
@@ -158,7 +158,7 @@ def queries(
                 (target.name.split()[-1],),
                 PartialDate(1970, 1, 1),
             )
-            name = ds.t_typos(rng, person) if rng.random() < 0.5 else target.name
+            name = ds.t_one_slip(rng, person) if rng.random() < 0.5 else target.name
             out.append(Record(f"Q{i}", name, birth_date=target.birth_date))
         else:
             person = gen.person()

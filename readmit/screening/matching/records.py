@@ -6,6 +6,9 @@ import enum
 import re
 from dataclasses import dataclass, field
 from datetime import date
+from functools import lru_cache
+
+from readmit.core.countries import normalise_code
 
 _DATE_RE = re.compile(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?")
 DATE_FORMATS_HINT = "YYYY, YYYY-MM or YYYY-MM-DD"
@@ -84,11 +87,33 @@ def normalise_document(number: str | None) -> str | None:
     return cleaned or None
 
 
+# Codes seen in machine-readable zones that are not ISO 3166-1 alpha-3: Germany's "D"
+# (ICAO 9303) and Kosovo's "RKS" (its passports; ISO-style lists use XK / XKX).
+_MRZ_CODES = {"D": "DE", "RKS": "XK"}
+
+
 def normalise_nationality(code: str | None) -> str | None:
-    """Country codes compare case-insensitively; blank means unknown."""
+    """One code per country: ``SRB``, ``srb`` and ``RS`` all become ``RS``; blank is unknown.
+
+    Alpha-2 and alpha-3 codes (ISO 3166-1, plus Kosovo and the ICAO codes for stateless
+    people and refugees) become the alpha-2 form, so lists that use different standards
+    still compare. A code nobody knows is kept as written (upper case): it can still
+    equal the same unknown code on the other side, and it is not this function's place
+    to reject a list.
+    """
     if not code or not code.strip():
         return None
-    return code.strip().upper()
+    return _canonical_country(code.strip().upper())
+
+
+@lru_cache(maxsize=1024)
+def _canonical_country(code: str) -> str:
+    if code in _MRZ_CODES:
+        return _MRZ_CODES[code]
+    try:
+        return normalise_code(code)
+    except LookupError:
+        return code
 
 
 @dataclass(frozen=True, slots=True)
