@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import time
 from collections.abc import Callable
 
@@ -18,18 +19,22 @@ def run_pairs(seed: int, per_slice: int, out: Callable[[str], None] = print) -> 
     """Pairs per second for our scorer (with explanation) and the baseline, same pairs.
 
     The pairs are all distinct and the caches are cleared before each timed run, so only
-    what one run learns about its own name parts helps, as on a real list.
+    what one run learns about its own name parts helps, as on a real list. A full garbage
+    collection runs before each timing, so no run pays for garbage another one left.
     """
     pairs = [(p.left, p.right) for p in build_pairs(seed, per_slice)]
     clear_caches()
+    gc.collect()  # what building the pairs left for the collector is not ours to pay
     started = time.perf_counter()
     explained = sum(1 for a, b in pairs if score(a, b).explanation)
     ours = len(pairs) / (time.perf_counter() - started)
     clear_caches()
+    gc.collect()
     started = time.perf_counter()
     two = score_many(pairs, jobs=2)
     ours_two = len(pairs) / (time.perf_counter() - started)
     assert len(two) == len(pairs)
+    gc.collect()
     started = time.perf_counter()
     for a, b in pairs:
         fuzz.token_sort_ratio(baseline_fold(a.name), baseline_fold(b.name), processor=None)

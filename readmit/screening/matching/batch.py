@@ -15,7 +15,7 @@ from collections.abc import Callable, Sequence
 
 from readmit.screening.matching.index import Hit, Index
 from readmit.screening.matching.records import Record
-from readmit.screening.matching.scoring import Match, score
+from readmit.screening.matching.scoring import Match, _new_match, score
 
 Progress = Callable[[int, int], None]
 
@@ -111,6 +111,41 @@ def _work(
     return done
 
 
+def _serve(pairs: list[tuple[Record, Record]], regions: _Regions, owner: int, fd: int) -> None:
+    """A forked worker: score chunks and marshal each one as it is done, then send them all
+    and close the pipe, so that the parent has the whole answer without waiting for this
+    process to be torn down.
+
+    Plain columns cross the process boundary with marshal, far cheaper than pickling
+    slotted dataclasses.
+    """
+    blobs = []
+    while (span := regions.take(owner)) is not None:
+        part = [score(a, b) for a, b in pairs[span[0] : span[1]]]
+        columns = (
+            span[0],
+            [m.score for m in part],
+            [m.explanation for m in part],
+            [m.matched_name for m in part],
+        )
+        blobs.append(marshal.dumps(columns))
+    view = memoryview(marshal.dumps(blobs))
+    while view:
+        view = view[os.write(fd, view) :]
+    os.close(fd)
+
+
+def _receive(data: bytes, results: list[Match | None]) -> int:
+    """Put a worker's results (see ``_serve``) in place; the number of pairs received."""
+    received = 0
+    # The bytes come from our own forked child through a private pipe.
+    for blob in marshal.loads(data):  # noqa: S302
+        start, scores, explanations, names = marshal.loads(blob)  # noqa: S302
+        results[start : start + len(scores)] = map(_new_match, scores, explanations, names)
+        received += len(scores)
+    return received
+
+
 def _read_all(fd: int) -> bytes:
     chunks: list[bytes] = []
     while True:
@@ -125,7 +160,7 @@ def score_many(
 ) -> list[Match]:
     """:func:`score` for many pairs, in order; ``jobs > 1`` uses that many processes.
 
-    The calling process is one of them; ``jobs - 1`` are forked and send plain tuples
+    The calling process is one of them; ``jobs - 1`` are forked and send plain columns
     back through a pipe. Work is split into contiguous regions, with idle processes
     taking the tail of the busiest region (see ``_Regions``). With fewer than ``chunk``
     pairs per process, or without ``os.fork``, everything is scored in-process.
@@ -135,7 +170,7 @@ def score_many(
     if jobs <= 1 or not hasattr(os, "fork"):
         return [score(a, b) for a, b in pairs]
     regions = _Regions(len(pairs), jobs, chunk=max(1, min(500, chunk)))
-    children: list[tuple[int, int]] = []
+    children: dict[int, int | None] = {}  # pid -> read end of its pipe, until closed
     # Scoring makes no reference cycles. Without the collector, neither process rescans
     # the caller's whole heap while results pile up, and the children do not copy the
     # pages it would touch.
@@ -149,42 +184,41 @@ def score_many(
                 status = 1
                 try:
                     os.close(read_fd)
-                    # Plain tuples cross the process boundary with marshal, far cheaper
-                    # than pickling slotted dataclasses.
-                    data = marshal.dumps(
-                        [
-                            (start, [(m.score, m.explanation, m.matched_name) for m in part])
-                            for start, part in _work(pairs, regions, owner)
-                        ]
-                    )
-                    view = memoryview(data)
-                    while view:
-                        view = view[os.write(write_fd, view) :]
+                    _serve(pairs, regions, owner, write_fd)
                     status = 0
                 finally:
                     os._exit(status)
             os.close(write_fd)
-            children.append((pid, read_fd))
+            children[pid] = read_fd
         results: list[Match | None] = [None] * len(pairs)
+        received = 0
         for start, part in _work(pairs, regions, 0):
             results[start : start + len(part)] = part
-        while children:
-            pid, read_fd = children.pop(0)
+            received += len(part)
+        failed = []
+        for pid, fd in children.items():
+            assert fd is not None
             try:
-                data = _read_all(read_fd)
+                data = _read_all(fd)
             finally:
-                os.close(read_fd)
-                _, status = os.waitpid(pid, 0)
-            if status != 0:
+                os.close(fd)
+                children[pid] = None
+            try:
+                received += _receive(data, results)
+            except (EOFError, ValueError, TypeError):  # cut short: the exit status says why
+                failed.append(pid)
+        for pid in list(children):  # reaped only now: their exit overlaps the reading
+            _, status = os.waitpid(pid, 0)
+            del children[pid]
+            if status != 0 or pid in failed:
                 raise RuntimeError(f"score_many worker {pid} failed (status {status})")
-            # The bytes come from our own forked child through a private pipe.
-            for start, part in marshal.loads(data):  # noqa: S302
-                results[start : start + len(part)] = [Match(*fields) for fields in part]
-        assert all(m is not None for m in results)
-        return results  # type: ignore[return-value]
+        if received != len(pairs):  # every region is taken exactly once
+            raise RuntimeError(f"score_many received {received} of {len(pairs)} results")
+        return results  # type: ignore[return-value]  # all set: counted just above
     finally:
-        for pid, read_fd in children:  # only after an error: do not leave children behind
-            os.close(read_fd)
+        for pid, fd in children.items():  # only after an error: leave no child behind
+            if fd is not None:
+                os.close(fd)
             os.waitpid(pid, 0)
         regions.close()
         if collecting:

@@ -37,8 +37,25 @@ _CHAR_FOLD: dict[str, str] = {
     "ħ": "h",
 }  # fmt: skip
 
+_CHAR_FOLD_TABLE = str.maketrans(_CHAR_FOLD)
+
+
+class _DropCombining(dict[int, int | None]):
+    """``str.translate`` table dropping combining marks, filled in as letters are seen."""
+
+    def __missing__(self, code: int) -> int | None:
+        kept = None if unicodedata.combining(chr(code)) else code
+        self[code] = kept
+        return kept
+
+
+_DROP_COMBINING = _DropCombining()
+
 _TOKEN_SPLIT = re.compile(r"[^\w'’ʼ]+|_")
 _APOSTROPHES = re.compile(r"['’ʼ`´]")
+_ASCII_APOSTROPHES = str.maketrans("", "", "'`")
+# What split_raw drops: nothing, or one apostrophe alone (_APOSTROPHES.fullmatch).
+_NOT_PARTS = frozenset(("", "'", "’", "ʼ", "`", "´"))
 
 # Particles that are not part of the identifying name: "María de la Cruz" and
 # "Maria Cruz" are the same name; "García y Márquez" is "García Márquez".
@@ -56,59 +73,66 @@ def fold(text: str) -> str:
     ``й`` keep their identity (NFD would turn it into ``и`` plus a breve). Combining marks
     left over afterwards (``č``, ``ë``, ``ç``, ``è``, Montenegrin ``с́``) are dropped.
     """
+    if text.isascii():  # NFC, NFKD and the letter table leave ASCII as it is
+        return text.lower().translate(_ASCII_APOSTROPHES)
+    return _fold_any(text)
+
+
+def _fold_any(text: str) -> str:
+    """:func:`fold` for any text, ASCII included."""
     lowered = unicodedata.normalize("NFC", text).casefold()
-    mapped = "".join(_CHAR_FOLD.get(ch, ch) for ch in lowered)
-    decomposed = unicodedata.normalize("NFKD", mapped)
-    kept = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-    return _APOSTROPHES.sub("", kept)
+    decomposed = unicodedata.normalize("NFKD", lowered.translate(_CHAR_FOLD_TABLE))
+    return _APOSTROPHES.sub("", decomposed.translate(_DROP_COMBINING))
 
 
 # Ordered rewrite rules from folded ASCII to the skeleton alphabet. Upper-case letters are
-# skeleton classes that later rules must not touch again.
-_SKELETON_RULES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
-    (re.compile(pattern), replacement)
-    for pattern, replacement in (
+# skeleton classes that later rules must not touch again. The third column lists strings
+# of which every match contains one (a lookahead's letter included): without any of them
+# in the key, the rule cannot match and its regex is not run. Most rules match nothing.
+_SKELETON_RULES: tuple[tuple[re.Pattern[str], str, tuple[str, ...]], ...] = tuple(
+    (re.compile(pattern), replacement, needs)
+    for pattern, replacement, needs in (
         # First, so that their j is not read as /dʒ/. Palatal sonorants: Serbian lj/nj,
         # Albanian nj, Spanish ñ (folded n), French gn.
-        (r"lj|ly", "L"),
-        (r"nj|ny|gn", "N"),
+        (r"lj|ly", "L", ("lj", "ly")),
+        (r"nj|ny|gn", "N", ("nj", "ny", "gn")),
         # French vowels as Haitian Creole writes them: eau/au -> o, eu/ai/ei -> e,
         # ou stays /u/ (kept as U), oi -> wa.
-        (r"eau|au", "o"),
-        (r"ea", "a"),
-        (r"eu|ai|ei", "e"),
-        (r"ou", "U"),
-        (r"oi", "Ua"),
+        (r"eau|au", "o", ("au",)),
+        (r"ea", "a", ("ea",)),
+        (r"eu|ai|ei", "e", ("eu", "ai", "ei")),
+        (r"ou", "U", ("ou",)),
+        (r"oi", "Ua", ("oi",)),
         # /tʃ/ /tɕ/: Serbian č and ć fold to c; Albanian ç folds to c and q is ć;
         # French chr is /kr/ (Christophe/Kristòf).
-        (r"chr", "Kr"),
-        (r"t?sch|tch|ch", "C"),
-        (r"qu", "K"),
-        (r"q", "C"),
-        (r"ck|c(?=[aoukKrlt]|$)|k", "K"),
-        (r"c(?=[eiy])", "S"),
-        (r"c", "C"),
+        (r"chr", "Kr", ("chr",)),
+        (r"t?sch|tch|ch", "C", ("ch",)),
+        (r"qu", "K", ("qu",)),
+        (r"q", "C", ("q",)),
+        (r"ck|c(?=[aoukKrlt]|$)|k", "K", ("c", "k")),
+        (r"c(?=[eiy])", "S", ("ce", "ci", "cy")),
+        (r"c", "C", ("c",)),
         # French ill is /j/ (Guillaume/Giyom); French u is Creole i (Lucien/Lisyen);
         # Albanian y is Serbian i. Done before soft g, so that Guerline and Gèlin agree.
-        (r"ill(?=[aeiou])", "iy"),
-        (r"gu(?=[ei])", "g"),
-        (r"[uy]", "i"),
+        (r"ill(?=[aeiou])", "iy", ("ill",)),
+        (r"gu(?=[ei])", "g", ("gue", "gui")),
+        (r"[uy]", "i", ("u", "y")),
         # affricate /dʒ/ and /dʑ/: Albanian xh, gj; Serbian dž (folded dz), đ (folded dj);
         # English dzh/j; French and Spanish soft g.
-        (r"dzh|dzs|xh|dz|dj|gj|j|g(?=[ei])", "J"),
+        (r"dzh|dzs|xh|dz|dj|gj|j|g(?=[ei])", "J", ("j", "dz", "xh", "ge", "gi")),
         # fricatives: sh/zh are Albanian and English spellings of Serbian š/ž (folded s/z).
-        (r"sh|zh|s|z", "S"),
-        (r"x", "KS"),
-        (r"ph|f", "F"),
-        (r"th", "T"),
-        (r"dh", "D"),
-        (r"kh|gh", "H"),
+        (r"sh|zh|s|z", "S", ("s", "z")),
+        (r"x", "KS", ("x",)),
+        (r"ph|f", "F", ("ph", "f")),
+        (r"th", "T", ("th",)),
+        (r"dh", "D", ("dh",)),
+        (r"kh|gh", "H", ("kh", "gh")),
         # Creole w for French r before a rounded vowel (Rose/Wòz) and for ou (Louis/Lwi).
-        (r"r(?=[oU])|w", "U"),
-        (r"v", "B"),
-        (r"h", ""),
-        (r"ie", "i"),
-        (r"pt", "T"),
+        (r"r(?=[oU])|w", "U", ("ro", "rU", "w")),
+        (r"v", "B", ("v",)),
+        (r"h", "", ("h",)),
+        (r"ie", "i", ("ie",)),
+        (r"pt", "T", ("pt",)),
     )
 )
 _DOUBLE = re.compile(r"(.)\1+")
@@ -117,6 +141,7 @@ _POSTVOCALIC_R = re.compile(r"(?<=[aeiou])r(?=[^aeiou])")
 # French final letters that are not pronounced (and that Creole therefore never writes).
 _SILENT_FINAL = re.compile(r"(?<=..)[estxd]$")
 _FINAL_R = re.compile(r"(?<=.[aeiou])r$")
+_FINAL_LETTERS = frozenset("estxdr")  # the letters _SILENT_FINAL and _FINAL_R remove
 # French nasal in/ain (Augustin/Ogisten, Toussaint/Tousen).
 _NASAL_IN = re.compile(r"in(?=[^aeiou]|$)")
 
@@ -129,23 +154,32 @@ _PHONETIC_LETTERS: dict[str, str] = {
     "č": "C", "ć": "C", "ч": "C", "ћ": "C", "đ": "J", "ђ": "J", "џ": "J", "ѓ": "J",
     "ž": "S", "ж": "S", "š": "S", "ш": "S",
 }  # fmt: skip
+_PHONETIC_TABLE = str.maketrans(_PHONETIC_LETTERS)
 _DZ_CARON = re.compile(r"d[žż]")
 _FRENCH_C_CEDILLA = re.compile(r"(?<=n)ç(?=[aou])")
 _NON_LETTER = re.compile(r"[^a-zA-Z]")
+_NOT_ALNUM = re.compile(r"[^a-z0-9]")
 
 
 def phonetic_fold(text: str) -> str:
     """Like :func:`fold`, but keeping the sound classes of č ć đ dž š ž as capitals."""
+    if text.isascii():  # none of the marks or tables in _phonetic_fold_any touch ASCII
+        lowered = text.lower()
+        return lowered if lowered.isalpha() else _NON_LETTER.sub("", lowered)
+    return _phonetic_fold_any(text)
+
+
+def _phonetic_fold_any(text: str) -> str:
+    """:func:`phonetic_fold` for any text, ASCII included."""
     lowered = unicodedata.normalize("NFC", text).casefold()
     lowered = _FRENCH_C_CEDILLA.sub("s", _DZ_CARON.sub("J", lowered)).replace("ç", "C")
-    marked = "".join(_PHONETIC_LETTERS.get(ch, ch) for ch in lowered)
+    marked = lowered.translate(_PHONETIC_TABLE)
     return _NON_LETTER.sub("", _keep_case_fold(marked))
 
 
 def _keep_case_fold(text: str) -> str:
-    mapped = "".join(_CHAR_FOLD.get(ch, ch) for ch in text)
-    decomposed = unicodedata.normalize("NFKD", mapped)
-    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    decomposed = unicodedata.normalize("NFKD", text.translate(_CHAR_FOLD_TABLE))
+    return decomposed.translate(_DROP_COMBINING)
 
 
 @lru_cache(maxsize=200_000)
@@ -157,16 +191,25 @@ def skeleton(text: str) -> str:
     (Jean/Jan, Baptiste/Batis, Pierre/Pyè) agree. It is not a general phonetic algorithm.
     """
     key = phonetic_fold(text)
-    for pattern, replacement in _SKELETON_RULES:
-        key = pattern.sub(replacement, key)
-    key = _DOUBLE.sub(r"\1", key.lower())
-    key = _POSTVOCALIC_R.sub("", key)
+    for pattern, replacement, needs in _SKELETON_RULES:
+        for part in needs:
+            if part in key:
+                key = pattern.sub(replacement, key)
+                break
+    key = key.lower()
+    if _DOUBLE.search(key):  # sub with a group reference costs far more than a search
+        key = _DOUBLE.sub(r"\1", key)
+    if "r" in key:
+        key = _POSTVOCALIC_R.sub("", key)
     for _ in range(4):  # "baptiste" -> "bati", like "Batis"
+        if key[-1:] not in _FINAL_LETTERS:
+            break  # neither rule below can remove anything
         shorter = _FINAL_R.sub("", _SILENT_FINAL.sub("", key))
         if shorter == key:
             break
         key = shorter
-    key = _NASAL_IN.sub("en", key)
+    if "in" in key:
+        key = _NASAL_IN.sub("en", key)
     return key or fold(text)
 
 
@@ -184,16 +227,25 @@ class Token:
 @lru_cache(maxsize=400_000)
 def make_token(raw: str) -> Token | None:
     """Token for one raw name part, or ``None`` if nothing identifying is left."""
-    folded = re.sub(r"[^a-z0-9]", "", fold(raw))
+    fields = token_fields(raw)
+    if fields is None:
+        return None
+    folded, key, is_initial = fields
+    return Token(raw=raw, folded=folded, skeleton=key, is_initial=is_initial)
+
+
+def token_fields(raw: str) -> tuple[str, str, bool] | None:
+    """:func:`make_token` without the :class:`Token`: folded form, skeleton, initial flag."""
+    folded = _NOT_ALNUM.sub("", fold(raw))
     if not folded:
         return None
-    letters = sum(1 for ch in raw if ch.isalpha())
-    return Token(raw=raw, folded=folded, skeleton=skeleton(raw), is_initial=letters == 1)
+    letters = len(raw) if raw.isalpha() else sum(1 for ch in raw if ch.isalpha())
+    return folded, skeleton(raw), letters == 1
 
 
 def split_raw(name: str) -> list[str]:
     """Raw name parts: hyphens, dots, commas and spaces separate; apostrophes join."""
-    return [part for part in _TOKEN_SPLIT.split(name) if part and not _APOSTROPHES.fullmatch(part)]
+    return [part for part in _TOKEN_SPLIT.split(name) if part not in _NOT_PARTS]
 
 
 @lru_cache(maxsize=400_000)

@@ -6,11 +6,10 @@ The score is in [0, 1] and comes with a short explanation a caseworker can check
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any
+from typing import Any, Literal
 
 from rapidfuzz.distance import OSA
 
@@ -22,8 +21,9 @@ from readmit.screening.matching.normalise import (
     normalise,
     skeleton,
     split_raw,
+    token_fields,
 )
-from readmit.screening.matching.records import DateEvidence, Record, compare_dates
+from readmit.screening.matching.records import DateEvidence, PartialDate, Record, compare_dates
 
 Weigher = Callable[[Token], float]
 """Weight of a token by its rarity; the index supplies IDF, stand-alone scoring uses 1."""
@@ -131,8 +131,7 @@ def token_similarity(a: Token, b: Token, *, both_common: bool = False) -> tuple[
     )
 
 
-@lru_cache(maxsize=1 << 18)
-def _form_similarity(
+def _compare_forms(
     a: str,
     a_skeleton: str,
     a_initial: bool,
@@ -141,7 +140,7 @@ def _form_similarity(
     b_initial: bool,
     both_common: bool,
 ) -> tuple[float, str]:
-    """:func:`token_similarity` for different folded forms; cached, names repeat a lot."""
+    """:func:`token_similarity` for different folded forms (see ``_form_similarity``)."""
     if a_initial or b_initial:
         longer, shorter = (b, a) if a_initial else (a, b)
         if longer.startswith(shorter):
@@ -153,8 +152,12 @@ def _form_similarity(
         return SIM_SKELETON, "phonetic"
     if ("dj" in a or "dj" in b) and _lossy_dj(a) == _lossy_dj(b):
         return SIM_LOSSY_DJ, "translit"
-    fuzzy = _one_slip(a, b)
-    if not fuzzy and OSA.normalized_similarity(a, b) >= SKELETON_SLIP_MIN_WRITTEN:
+    fuzzy = _one_slip(a, b) if _may_be_one_slip(a, b) else 0.0
+    if (
+        not fuzzy
+        and _may_be_one_slip(a_skeleton, b_skeleton)
+        and OSA.normalized_similarity(a, b) >= SKELETON_SLIP_MIN_WRITTEN
+    ):
         # A slip between skeletons only counts when the written forms are alike too: the
         # skeleton is lossy, and one edit there can join Valtier and Batis.
         fuzzy = _one_slip(a_skeleton, b_skeleton)
@@ -163,6 +166,25 @@ def _form_similarity(
             return fuzzy * FUZZY_FACTOR * COMMON_NAMES_FACTOR, "distinct names"
         return fuzzy * FUZZY_FACTOR, "typo"
     return 0.0, ""
+
+
+# Cached: names repeat a lot.
+_form_similarity = lru_cache(maxsize=1 << 18)(_compare_forms)
+
+
+def _may_be_one_slip(a: str, b: str) -> bool:
+    """False only if ``_one_slip(a, b)`` is 0, checked without computing a distance.
+
+    One edit changes no length by more than one, and it cannot change both the first and
+    the last letter of a word of three letters or more (MIN_TYPO_LENGTH is 4).
+    """
+    len_a, len_b = len(a), len(b)
+    return (
+        -1 <= len_a - len_b <= 1
+        and len_a >= MIN_TYPO_LENGTH
+        and len_b >= MIN_TYPO_LENGTH
+        and (a[0] == b[0] or a[-1] == b[-1])
+    )
 
 
 def uniform_weight(token: Token) -> float:
@@ -482,31 +504,33 @@ def clear_caches() -> None:
 # Same rules and arithmetic as ``align_names`` / ``finish_match`` above, but on integer
 # token ids: every distinct raw name part is interned once (fold, skeleton, initial flag),
 # every name once (its token ids and uniform weights), and every pair of token ids keeps
-# its similarity in a per-token row. The inner loops then touch only ints, floats and
-# short strings. These tables are caches like the ``lru_cache`` ones: ``clear_caches``
-# empties them, and they are emptied when they grow past a bound.
+# its similarity in a per-token row, with the pair's explanation note already written.
+# The inner loops then touch only ints, floats and short strings. These tables are caches
+# like the ``lru_cache`` ones: ``clear_caches`` empties them, and they are emptied when
+# they grow past a bound.
 
 _TOK_ID: dict[str, int] = {}  # raw name part -> id; -1 if nothing identifying is left
 _TOK_RAW: list[str] = []
 _TOK_FOLDED: list[str] = []
 _TOK_SKELETON: list[str] = []
 _TOK_INITIAL: list[bool] = []
+_TOK_SPECIAL: list[bool] = []  # an initial or a "dj": _new_similarity's filter passes it
 _TOK_CASEFOLD: list[str] = []
 _TOK_WEIGHT: list[float] = []  # uniform weight (see _token_weight), without family
-_TOK_SIM: list[dict[int, tuple[float, str]]] = []  # id -> {other id: (similarity, kind)}
+# A similarity as the fast path keeps it: (similarity, kind, note, swapped note). The notes
+# are how the explanation names the pair with this token first or the other one first.
+_Sim = tuple[float, str, str, str]
+_TOK_SIM: list[dict[int, _Sim]] = []  # id -> {other id: its similarity to this id}
 _SKIP_IDS: set[int] = {-1}  # what normalise may drop: particles (and -1, no token)
+_SPECIAL_IDS: set[int] = {-1}  # _SKIP_IDS and initials: names where a weight is not 1.0
 # name -> (token ids as normalise gives them, sum of their uniform weights); None if empty
 _NAME_IDS: dict[str, tuple[tuple[int, ...], float] | None] = {}
 _MAX_TOKENS = 500_000
 _MAX_NAMES = 1_000_000
 _MAX_SIMS = 4_000_000
 _sims_stored = 0
-# Letters in single-space-separated words: ``str.split(" ")`` gives what split_raw gives.
-_SIMPLE_NAME = re.compile(r"[^\W\d_]+(?: [^\W\d_]+)*")
 _NO_FAMILY: frozenset[str] = frozenset()
-_NO_SIMILARITY = (0.0, "")
-_SAME_CASE = (1.0, "exact")
-_SAME_FOLD = (1.0, "translit")
+_NO_SIMILARITY: _Sim = (0.0, "", "", "")  # every dissimilar pair shares this one
 _PULL_EXACT = DATE_PULL[DateEvidence.EXACT]
 _PULL_COMPATIBLE = DATE_PULL[DateEvidence.COMPATIBLE]
 _PULL_SWAPPED = DATE_PULL[DateEvidence.SWAPPED]
@@ -524,6 +548,7 @@ def _clear_fast_tables() -> None:
         _TOK_FOLDED,
         _TOK_SKELETON,
         _TOK_INITIAL,
+        _TOK_SPECIAL,
         _TOK_CASEFOLD,
         _TOK_WEIGHT,
         _TOK_SIM,
@@ -531,89 +556,87 @@ def _clear_fast_tables() -> None:
         table.clear()
     _SKIP_IDS.clear()
     _SKIP_IDS.add(-1)
+    _SPECIAL_IDS.clear()
+    _SPECIAL_IDS.add(-1)
     _NAME_IDS.clear()
     _sims_stored = 0
 
 
 def _intern_raw(raw: str) -> int:
     """Id of one raw name part (``make_token``), or -1 if nothing identifying is left."""
-    token = make_token(raw)
-    if token is None:
+    fields = token_fields(raw)
+    if fields is None:
         _TOK_ID[raw] = -1
         return -1
+    folded, key, is_initial = fields
     new_id = len(_TOK_RAW)
     _TOK_ID[raw] = new_id
-    _TOK_RAW.append(token.raw)
-    _TOK_FOLDED.append(token.folded)
-    _TOK_SKELETON.append(token.skeleton)
-    _TOK_INITIAL.append(token.is_initial)
-    _TOK_CASEFOLD.append(token.raw.casefold())
-    _TOK_WEIGHT.append(1.0 * INITIAL_WEIGHT if token.is_initial else 1.0)
+    _TOK_RAW.append(raw)
+    _TOK_FOLDED.append(folded)
+    _TOK_SKELETON.append(key)
+    _TOK_INITIAL.append(is_initial)
+    _TOK_SPECIAL.append(is_initial or "dj" in folded)
+    _TOK_CASEFOLD.append(raw.casefold())
+    _TOK_WEIGHT.append(1.0 * INITIAL_WEIGHT if is_initial else 1.0)
     _TOK_SIM.append({})
-    if token.folded in PARTICLES:
+    if folded in PARTICLES:
         _SKIP_IDS.add(new_id)
+        _SPECIAL_IDS.add(new_id)
+    if is_initial:
+        _SPECIAL_IDS.add(new_id)
     return new_id
 
 
 def _name_ids(name: str) -> tuple[tuple[int, ...], float] | None:
     """Token ids of ``normalise(name)``, in order, and the sum of their uniform weights."""
-    raws = name.split(" ") if _SIMPLE_NAME.fullmatch(name) else split_raw(name)
+    # Letters and separators only (spaces, commas, dots, hyphens): str.split() on spaces
+    # gives what split_raw gives.
+    if name.replace(" ", "").isalpha():
+        raws = name.split()
+    else:
+        spaced = name.replace(",", " ").replace(".", " ").replace("-", " ")
+        raws = spaced.split() if spaced.replace(" ", "").isalpha() else split_raw(name)
     get = _TOK_ID.get
-    found = list(map(get, raws))
-    ids: list[int]
+    found = tuple(map(get, raws))
+    ids: tuple[int, ...]
     if None in found:
-        ids = []
-        for raw in raws:
-            token_id = get(raw)
-            ids.append(_intern_raw(raw) if token_id is None else token_id)
+        ids = tuple([_intern_raw(raw) if (known := get(raw)) is None else known for raw in raws])
     else:
         ids = found  # type: ignore[assignment]  # no None left: checked just above
-    if not _SKIP_IDS.isdisjoint(ids):  # as normalise: drop particles unless nothing is left
-        valid = [t for t in ids if t >= 0]
-        ids = [t for t in valid if t not in _SKIP_IDS] or valid
-    info: tuple[tuple[int, ...], float] | None = None
-    if ids:
-        weight = _TOK_WEIGHT
-        info = (tuple(ids), sum([weight[t] for t in ids]))
+    info: tuple[tuple[int, ...], float] | None
+    if _SPECIAL_IDS.isdisjoint(ids):  # no particle, no initial: every weight is 1.0
+        info = (ids, len(ids) * 1.0) if ids else None
+    else:
+        if not _SKIP_IDS.isdisjoint(ids):  # as normalise: drop particles unless nothing is left
+            valid = [t for t in ids if t >= 0]
+            ids = tuple([t for t in valid if t not in _SKIP_IDS] or valid)
+        info = (ids, sum([_TOK_WEIGHT[t] for t in ids])) if ids else None
     _NAME_IDS[name] = info
     return info
 
 
-def _new_similarity(ia: int, ib: int) -> tuple[float, str]:
+def _new_similarity(ia: int, ib: int) -> _Sim:
     """``token_similarity`` of two interned tokens, without the list's commonness."""
     global _sims_stored
     fa, fb = _TOK_FOLDED[ia], _TOK_FOLDED[ib]
     if fa == fb:
-        found = _SAME_CASE if _TOK_CASEFOLD[ia] == _TOK_CASEFOLD[ib] else _SAME_FOLD
+        kind = "exact" if _TOK_CASEFOLD[ia] == _TOK_CASEFOLD[ib] else "translit"
+        found = _similarity_entry(ia, ib, 1.0, kind)
     else:
         sa, sb = _TOK_SKELETON[ia], _TOK_SKELETON[ib]
-        init_a, init_b = _TOK_INITIAL[ia], _TOK_INITIAL[ib]
-        len_a, len_b, slen_a, slen_b = len(fa), len(fb), len(sa), len(sb)
+        len_diff, skeleton_diff = len(fa) - len(fb), len(sa) - len(sb)
         if (
-            not init_a
-            and not init_b
-            # is_gender_pair needs lengths within one and a shared 3-letter stem
-            and (len_a - len_b > 1 or len_b - len_a > 1 or fa[:3] != fb[:3])
-            # _one_slip needs lengths within one, both at least MIN_TYPO_LENGTH
-            and (
-                len_a - len_b > 1
-                or len_b - len_a > 1
-                or len_a < MIN_TYPO_LENGTH
-                or len_b < MIN_TYPO_LENGTH
-            )
-            and (
-                slen_a - slen_b > 1
-                or slen_b - slen_a > 1
-                or slen_a < MIN_TYPO_LENGTH
-                or slen_b < MIN_TYPO_LENGTH
-            )
-            and sa != sb
-            and "dj" not in fa
-            and "dj" not in fb
+            _TOK_SPECIAL[ia]
+            or _TOK_SPECIAL[ib]
+            or sa == sb
+            # what is_gender_pair and _may_be_one_slip need, loosened to be cheap
+            or (-1 <= len_diff <= 1 and (fa[0] == fb[0] or fa[-1] == fb[-1]))
+            or (-1 <= skeleton_diff <= 1 and (sa[0] == sb[0] or sa[-1] == sb[-1]))
         ):
-            found = _NO_SIMILARITY  # what _form_similarity returns, without computing it
+            sim, kind = _compare_forms(fa, sa, _TOK_INITIAL[ia], fb, sb, _TOK_INITIAL[ib], False)
+            found = _similarity_entry(ia, ib, sim, kind)
         else:
-            found = _form_similarity(fa, sa, init_a, fb, sb, init_b, False)
+            found = _NO_SIMILARITY  # what _compare_forms returns, without computing it
     _sims_stored += 1
     if _sims_stored > _MAX_SIMS:
         for row in _TOK_SIM:
@@ -623,7 +646,23 @@ def _new_similarity(ia: int, ib: int) -> tuple[float, str]:
     return found
 
 
-_AlignResult = tuple[float, list[tuple[int, int, float, str]], int, int, list[tuple[int, int]]]
+def _similarity_entry(ia: int, ib: int, sim: float, kind: str) -> _Sim:
+    """The stored form of a similarity, with the pair's explanation notes (_describe_pair)."""
+    raw_a, raw_b = _TOK_RAW[ia], _TOK_RAW[ib]
+    if sim > 0.0:
+        if kind == "exact":
+            return sim, kind, raw_a, raw_b
+        return sim, kind, f"{raw_a}={raw_b} ({kind})", f"{raw_b}={raw_a} ({kind})"
+    if kind == "gender":
+        return sim, kind, f"{raw_a}≠{raw_b} (gender form)", f"{raw_b}≠{raw_a} (gender form)"
+    return _NO_SIMILARITY
+
+
+# The score, the pairs taken (candidates: similarity, -i, -j, _Sim) in greedy order,
+# bitmasks of the left and right positions used, and the unmatched gender pairs (-i, -j).
+_AlignResult = tuple[
+    float, list[tuple[float, int, int, _Sim]], int, int, list[tuple[int, int, _Sim]]
+]
 _NO_ALIGNMENT: _AlignResult = (0.0, [], 0, 0, [])
 
 
@@ -635,13 +674,16 @@ def _align_ids(
     total_r: float,
     w_r: Sequence[float] | dict[int, float],
 ) -> _AlignResult:
-    """``align_names`` on interned tokens (weights looked up by token id): the score, the
-    pairs (-i, -j, sim, kind) in greedy order, bitmasks of the used left and right
-    positions, and the unmatched gender pairs (-i, -j). Positions are negated so that
-    sorting candidates in reverse breaks ties by position, as ``align_names`` does."""
+    """``align_names`` on interned tokens (weights looked up by token id); see _AlignResult.
+
+    Positions are negated so that sorting candidates in reverse breaks ties by position,
+    as ``align_names`` does. The clamps are written as comparisons (not ``min``/``max``)
+    for speed; they give the same floats.
+    """
     sims = _TOK_SIM
-    candidates: list[tuple[float, int, int, str]] = []
-    gender: list[tuple[int, int]] = []
+    no_similarity = _NO_SIMILARITY
+    candidates: list[tuple[float, int, int, _Sim]] = []
+    gender: list[tuple[int, int, _Sim]] = []
     i = 0
     for ia in ids_l:
         row = sims[ia]
@@ -650,29 +692,30 @@ def _align_ids(
             found = row.get(ib)
             if found is None:
                 found = _new_similarity(ia, ib)
-            sim = found[0]
-            if sim > 0.0:
-                candidates.append((sim, i, j, found[1]))
-            elif found[1] == "gender":
-                gender.append((i, j))
+            if found is not no_similarity:
+                if found[0] > 0.0:
+                    candidates.append((found[0], i, j, found))
+                else:
+                    gender.append((i, j, found))
             j -= 1
         i -= 1
     if len(candidates) > 1:
         candidates.sort(reverse=True)
     used_l = used_r = 0
-    pairs: list[tuple[int, int, float, str]] = []
+    pairs: list[tuple[float, int, int, _Sim]] = []
     got_l = got_r = 0.0
     full_pairs = 0
-    for sim, i, j, kind in candidates:
+    for candidate in candidates:
+        sim, i, j, found = candidate
         bit_l, bit_r = 1 << -i, 1 << -j
         if used_l & bit_l or used_r & bit_r:
             continue
         used_l |= bit_l
         used_r |= bit_r
-        pairs.append((i, j, sim, kind))
+        pairs.append(candidate)
         got_l += sim * w_l[ids_l[-i]]
         got_r += sim * w_r[ids_r[-j]]
-        if kind != "initial":
+        if found[1] != "initial":
             full_pairs += 1
     n_l, n_r = len(ids_l), len(ids_r)
     # combine_name_score, inlined with the same arithmetic
@@ -681,13 +724,14 @@ def _align_ids(
         short_cover, long_cover = cover_l, cover_r
     else:
         short_cover, long_cover = cover_r, cover_l
-    missing_long = max(0.0, min(1.0, long_cover / max(short_cover, 1e-9)))
+    ratio = long_cover / (short_cover if short_cover >= 1e-9 else 1e-9)
+    missing_long = 1.0 if ratio >= 1.0 else ratio if ratio > 0.0 else 0.0
     value = short_cover - UNMATCHED_PENALTY * (1.0 - missing_long) * short_cover
     if full_pairs < 2 and (n_l >= 2 or n_r >= 2):
         value = min(value, INITIAL_CAP if len(pairs) >= 2 else SINGLE_PART_CAP)
-    value = max(0.0, min(1.0, value))
+    value = 1.0 if value >= 1.0 else value if value > 0.0 else 0.0
     if gender:
-        gender = [(i, j) for i, j in gender if not (used_l >> -i & 1 or used_r >> -j & 1)]
+        gender = [g for g in gender if not (used_l >> -g[0] & 1 or used_r >> -g[1] & 1)]
         if gender:
             value = min(value, GENDER_CAP)
     if used_l != (1 << n_l) - 1 and used_r != (1 << n_r) - 1:
@@ -802,42 +846,28 @@ def _score_fast(a: Record, b: Record) -> Match:
 
     # explain_names, read back as (a, b) when the alignment ran as (b, a)
     raw = _TOK_RAW
-    notes: list[str] = []
+    notes: list[str]
+    note: Literal[2, 3] = 3 if swapped else 2  # where _Sim keeps the note, read as (a, b)
     if swapped:
         side_a, side_b, used_a, used_b = best_r, best_l, used_r, used_l
     else:
         side_a, side_b, used_a, used_b = best_l, best_r, used_l, used_r
     if family:
-        for i, j, _, kind in pairs:
-            left, right = (best_r[-j], best_l[-i]) if swapped else (best_l[-i], best_r[-j])
-            if _TOK_FOLDED[left] in family or _TOK_FOLDED[right] in family:
-                if kind == "exact":
-                    notes.append("family " + raw[left])
-                else:
-                    notes.append(f"family {raw[left]}={raw[right]} ({kind})")
-            elif kind == "exact":
-                notes.append(raw[left])
+        notes = []
+        folded = _TOK_FOLDED
+        for _, i, j, found in pairs:
+            if folded[best_l[-i]] in family or folded[best_r[-j]] in family:
+                notes.append("family " + found[note])
             else:
-                notes.append(f"{raw[left]}={raw[right]} ({kind})")
-    elif swapped:
-        for i, j, _, kind in pairs:
-            if kind == "exact":
-                notes.append(raw[best_r[-j]])
-            else:
-                notes.append(f"{raw[best_r[-j]]}={raw[best_l[-i]]} ({kind})")
+                notes.append(found[note])
     else:
-        for i, j, _, kind in pairs:
-            if kind == "exact":
-                notes.append(raw[best_l[-i]])
-            else:
-                notes.append(f"{raw[best_l[-i]]}={raw[best_r[-j]]} ({kind})")
+        notes = [candidate[3][note] for candidate in pairs]
     gendered: set[int] = set()
     if gender:
-        for i, j in gender:
-            left, right = (best_r[-j], best_l[-i]) if swapped else (best_l[-i], best_r[-j])
-            gendered.add(left)
-            gendered.add(right)
-            notes.append(f"{raw[left]}≠{raw[right]} (gender form)")
+        for i, j, found in gender:
+            gendered.add(best_l[-i])
+            gendered.add(best_r[-j])
+            notes.append(found[note])
     if used_a != (1 << len(side_a)) - 1 or used_b != (1 << len(side_b)) - 1:
         unmatched = [t for k, t in enumerate(side_a) if not used_a >> k & 1]
         unmatched += [t for k, t in enumerate(side_b) if not used_b >> k & 1]
@@ -882,7 +912,7 @@ def _score_fast(a: Record, b: Record) -> Match:
             conflict = True
         if conflict:
             value *= DATE_CONFLICT_FACTOR
-            notes.append(f"birth date conflicts ({date_a}≠{date_b})")
+            notes.append(f"birth date conflicts ({_date_text(date_a)}≠{_date_text(date_b)})")
     nat_a, nat_b = a.nationality, b.nationality
     if nat_a and nat_b:
         if nat_a == nat_b:
@@ -891,5 +921,27 @@ def _score_fast(a: Record, b: Record) -> Match:
         else:
             value -= NATIONALITY_DIFFER_PENALTY
             notes.append("nationality differs")
-    value = max(0.0, min(1.0, value))
-    return Match(round(value, 6), "; ".join(notes), best_first if swapped else best_second)
+    value = 1.0 if value >= 1.0 else value if value > 0.0 else 0.0  # max(0.0, min(1.0, ...))
+    return _new_match(round(value, 6), "; ".join(notes), best_first if swapped else best_second)
+
+
+def _date_text(date: PartialDate) -> str:
+    """``str(date)``, in one step when the date is complete."""
+    if date.month is not None and date.day is not None:
+        return f"{date.year:04d}-{date.month:02d}-{date.day:02d}"
+    return str(date)
+
+
+_set_score = vars(Match)["score"].__set__  # the slots' descriptors
+_set_explanation = vars(Match)["explanation"].__set__
+_set_matched_name = vars(Match)["matched_name"].__set__
+
+
+def _new_match(value: float, explanation: str, matched_name: str) -> Match:
+    """``Match(value, explanation, matched_name)``, set through its slots: the frozen
+    dataclass ``__init__`` costs twice as much, and Match has no ``__post_init__``."""
+    match = object.__new__(Match)
+    _set_score(match, value)
+    _set_explanation(match, explanation)
+    _set_matched_name(match, matched_name)
+    return match
