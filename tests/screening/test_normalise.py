@@ -236,3 +236,17 @@ def test_french_gu_and_ill_align_with_creole_g_and_y():
 
 def test_french_eu_aligns_with_creole_e():
     assert skeletons("Saint-Fleur") == skeletons("Sen Flè")
+
+
+def test_french_des_prefix_has_a_silent_s():
+    assert skeletons("Desrosiers") == skeletons("Dewozye")
+    assert skeletons("Deslandes") == skeletons("Delann")
+    assert skeleton("Desanka").startswith("des")  # only before a consonant
+
+
+def test_french_diaeresis_is_a_creole_glide():
+    assert skeletons("Moïse") == skeletons("Moyiz")
+    assert skeletons("Haïti") == skeletons("Ayiti")
+    assert skeletons("Noël") == skeletons("Nowèl")
+    assert skeletons("Raphaël") == skeletons("Rafayèl")
+    assert skeletons("Moïse") != skeletons("Moise")  # "oi" without the mark is /wa/

@@ -265,3 +265,23 @@ def test_frequent_names_one_edit_apart_are_distinct_with_a_list():
     assert with_list.score < THRESHOLD
     assert "distinct names" in with_list.explanation
     assert s("Marko Lalić", "Mirko Lalić") >= THRESHOLD  # without a list: a typo
+
+
+def test_serbian_ar_ra_names_are_gender_forms():
+    assert is_gender_pair("aleksandar", "aleksandra")
+    assert is_gender_pair("petra", "petar")
+    match = score(Record("A", "Aleksandar Lalić"), Record("B", "Aleksandra Lalić"))
+    assert match.score < THRESHOLD
+    assert "gender form" in match.explanation
+
+
+def test_a_doubled_final_a_is_a_typo_not_a_gender_form():
+    assert not is_gender_pair("djurdja", "djurdjaa")
+    assert not is_gender_pair("pena", "penaa")
+    assert s("Đurđa Radulović", "Đurđaa Radulović") >= THRESHOLD
+
+
+def test_a_four_letter_name_missing_a_letter_is_a_typo_but_three_letter_names_are_not():
+    assert s("John Hughes", "Jhn Hughes") >= THRESHOLD
+    assert "typo" in score(Record("A", "John Hughes"), Record("B", "Jhn Hughes")).explanation
+    assert s("Ana Lalić", "Ina Lalić") < THRESHOLD  # two different short names

@@ -92,6 +92,9 @@ def _fold_any(text: str) -> str:
 _SKELETON_RULES: tuple[tuple[re.Pattern[str], str, tuple[str, ...]], ...] = tuple(
     (re.compile(pattern), replacement, needs)
     for pattern, replacement, needs in (
+        # French surnames from "des" + a word: the s is silent (Desrosiers/Dewozye,
+        # Deslandes/Delann). Only at the start of a part and before a consonant.
+        (r"^des(?=[bcdfgklmnpqrtvwz])", "de", ("des",)),
         # First, so that their j is not read as /dʒ/. Palatal sonorants: Serbian lj/nj,
         # Albanian nj, Spanish ñ (folded n), French gn.
         (r"lj|ly", "L", ("lj", "ly")),
@@ -157,6 +160,11 @@ _PHONETIC_LETTERS: dict[str, str] = {
 _PHONETIC_TABLE = str.maketrans(_PHONETIC_LETTERS)
 _DZ_CARON = re.compile(r"d[žż]")
 _FRENCH_C_CEDILLA = re.compile(r"(?<=n)ç(?=[aou])")
+# French diaeresis marks a vowel said on its own, and Creole writes the glide between the
+# two vowels: Moïse/Moyiz, Haïti/Ayiti, Noël/Nowèl, Raphaël/Rafayèl.
+_HIATUS_I = re.compile(r"(?<=[aeiouy])ï")
+_HIATUS_E_AFTER_O = re.compile(r"(?<=o)ë")
+_HIATUS_E_AFTER_A = re.compile(r"(?<=a)ë")
 _NON_LETTER = re.compile(r"[^a-zA-Z]")
 _NOT_ALNUM = re.compile(r"[^a-z0-9]")
 
@@ -173,6 +181,9 @@ def _phonetic_fold_any(text: str) -> str:
     """:func:`phonetic_fold` for any text, ASCII included."""
     lowered = unicodedata.normalize("NFC", text).casefold()
     lowered = _FRENCH_C_CEDILLA.sub("s", _DZ_CARON.sub("J", lowered)).replace("ç", "C")
+    if "ï" in lowered or "ë" in lowered:
+        lowered = _HIATUS_I.sub("yi", lowered)
+        lowered = _HIATUS_E_AFTER_A.sub("ye", _HIATUS_E_AFTER_O.sub("we", lowered))
     marked = lowered.translate(_PHONETIC_TABLE)
     return _NON_LETTER.sub("", _keep_case_fold(marked))
 

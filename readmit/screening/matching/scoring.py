@@ -66,13 +66,14 @@ DATE_CONFLICT_FACTOR = 0.7
 NATIONALITY_PULL = 0.05
 NATIONALITY_DIFFER_PENALTY = 0.03
 
-# Masculine -> feminine endings: Jovan/Jovana, Mario/Maria, Petrov/Petrova,
-# Kowalski/Kowalska, Louis/Louise, Jean/Jeanne, Michel/Michelle.
+# Masculine -> feminine endings: Jovan/Jovana, Mario/Maria, Aleksandar/Aleksandra,
+# Petar/Petra, Petrov/Petrova, Kowalski/Kowalska. A masculine form ending in a vowel takes
+# no extra "a" (Đurđa/Đurđaa is a key pressed twice).
 # French feminines (Michel/Michelle, Louis/Louise) are left out on purpose: they are
 # homophones, Haitian Creole writes both alike, and variants like Rachel/Rachelle abound.
 _GENDER_ENDINGS: tuple[tuple[str, str], ...] = (
-    ("", "a"), ("o", "a"), ("ov", "ova"), ("ev", "eva"), ("in", "ina"), ("ski", "ska"),
-    ("cki", "cka"), ("sky", "ska"),
+    ("", "a"), ("o", "a"), ("ar", "ra"), ("ov", "ova"), ("ev", "eva"), ("in", "ina"),
+    ("ski", "ska"), ("cki", "cka"), ("sky", "ska"),
 )  # fmt: skip
 
 
@@ -90,6 +91,8 @@ def _is_feminine_of(male_form: str, female_form: str) -> bool:
     for male, female in _GENDER_ENDINGS:
         if not (male_form.endswith(male) and female_form.endswith(female)):
             continue
+        if not male and male_form[-1] in "aeiouy":
+            continue  # Jovan/Jovana, but Đurđa/Đurđaa is a doubled key, not a gender
         stem = male_form[: len(male_form) - len(male)] if male else male_form
         if len(stem) >= 3 and female_form == stem + female:
             return True
@@ -106,10 +109,11 @@ def _one_slip(a: str, b: str) -> float:
 
     One substitution, insertion, deletion or transposition is a typo; two edits are as
     often a different name (Stojanović/Šajanović) and, more practically, one edit is what
-    the index's deletion keys are guaranteed to find. Short parts (under 4 letters) are
-    too small for a typo to be told from another name.
+    the index's deletion keys are guaranteed to find. Both parts under four letters are
+    too small for a typo to be told from another name (Ana/Ina), but a four-letter name
+    that lost a letter is still a slip (John/Jhn).
     """
-    if min(len(a), len(b)) < MIN_TYPO_LENGTH:
+    if max(len(a), len(b)) < MIN_TYPO_LENGTH or min(len(a), len(b)) < MIN_TYPO_LENGTH - 1:
         return 0.0
     if OSA.distance(a, b, score_cutoff=1) > 1:
         return 0.0
@@ -176,13 +180,14 @@ def _may_be_one_slip(a: str, b: str) -> bool:
     """False only if ``_one_slip(a, b)`` is 0, checked without computing a distance.
 
     One edit changes no length by more than one, and it cannot change both the first and
-    the last letter of a word of three letters or more (MIN_TYPO_LENGTH is 4).
+    the last letter of a word of three letters or more (both are at least
+    MIN_TYPO_LENGTH - 1 = 3 long).
     """
     len_a, len_b = len(a), len(b)
     return (
         -1 <= len_a - len_b <= 1
-        and len_a >= MIN_TYPO_LENGTH
-        and len_b >= MIN_TYPO_LENGTH
+        and min(len_a, len_b) >= MIN_TYPO_LENGTH - 1
+        and max(len_a, len_b) >= MIN_TYPO_LENGTH
         and (a[0] == b[0] or a[-1] == b[-1])
     )
 
