@@ -34,3 +34,49 @@ def test_alpha2_and_alpha3_lists_agree_on_nationality():
     assert "nationality matches" in score(a, b).explanation
     assert "nationality differs" in score(a, c).explanation
     assert score(a, b).score > score(a, c).score
+
+
+@pytest.mark.parametrize(
+    ("name", "together"),
+    [
+        ("María de la Cruz", "María delaCruz"),
+        ("Frantz Saint-Fleur", "Frantz SaintFleur"),
+        ("Omar Al-Hassan", "Omar AlHassan"),
+        ("Luis De Souza", "Luis DeSouza"),
+        ("Yanet del Valle Cisneros", "Yanet delValle Cisneros"),
+        ("García y Márquez", None),  # a conjunction between surnames, never glued on
+        ("Jovan Petrović", None),
+        ("Ana de", None),  # nothing follows the particle
+    ],
+)
+def test_names_written_together(name: str, together: str | None):
+    from readmit.screening.matching.records import written_together
+
+    assert written_together(name) == together
+
+
+@pytest.mark.parametrize(
+    ("as_written", "squashed"),
+    [
+        ("María de la Cruz Pérez", "MARIA DELACRUZ PEREZ"),
+        ("Frantz Saint-Fleur", "Frantz Saintfleur"),
+        ("Jean-Baptiste Pierre", "Jeanbaptiste Pierre"),
+        ("Yanet del Valle", "Yanet Delvalle"),
+        ("María de la Cruz", "Maria Dela Cruz"),  # "dela" is a particle too
+    ],
+)
+def test_names_squashed_by_another_system_still_match(as_written: str, squashed: str):
+    left, right = Record("a", as_written), Record("b", squashed)
+    assert score(left, right).score >= 0.95
+    assert score(right, left).score == score(left, right).score
+    # The match names the spelling the list wrote, never the generated one.
+    assert score(right, left).matched_name == as_written
+
+
+def test_the_generated_spelling_is_searchable_in_an_index():
+    from readmit.screening.matching import Index
+
+    index = Index([Record("W1", "Yanet del Valle Cisneros"), Record("W2", "Yanet Cisneros")])
+    hits = index.query(Record("Q", "Yanet Delvalle Cisneros"), threshold=0.9)
+    assert [h.record.id for h in hits][:1] == ["W1"]
+    assert hits[0].matched_name == "Yanet del Valle Cisneros"

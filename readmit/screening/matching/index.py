@@ -459,7 +459,7 @@ class Index:
     def _hit(self, record: Record, name_idx: int, entry: int) -> Hit:
         """Build the explanation only for hits: most candidates never need one."""
         other = self.records[self._entry_record[entry]]
-        matched_name = other.names[self._entry_name[entry]]
+        matched_name = other.written(other.names[self._entry_name[entry]])
         match = align_names(
             normalise(record.names[name_idx]),
             self._entry_tokens(entry),

@@ -60,7 +60,7 @@ _NOT_PARTS = frozenset(("", "'", "’", "ʼ", "`", "´"))
 # Particles that are not part of the identifying name: "María de la Cruz" and
 # "Maria Cruz" are the same name; "García y Márquez" is "García Márquez".
 PARTICLES: frozenset[str] = frozenset(
-    {"de", "del", "la", "las", "los", "y", "e", "da", "das", "do", "dos", "di", "du",
+    {"de", "del", "dela", "la", "las", "los", "y", "e", "da", "das", "do", "dos", "di", "du",
      "van", "von", "der", "den", "le", "st", "ben", "bin", "al", "el"}
 )  # fmt: skip
 

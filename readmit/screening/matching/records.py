@@ -9,6 +9,7 @@ from datetime import date
 from functools import lru_cache
 
 from readmit.core.countries import normalise_code
+from readmit.screening.matching.normalise import PARTICLES
 
 _DATE_RE = re.compile(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?")
 DATE_FORMATS_HINT = "YYYY, YYYY-MM or YYYY-MM-DD"
@@ -116,6 +117,38 @@ def _canonical_country(code: str) -> str:
         return code
 
 
+# "y" and "e" join two surnames (García y Márquez); nobody writes them onto the next one.
+_GLUED_PARTICLES = PARTICLES - {"y", "e"}
+_HYPHENS = ("-", "\u2010", "\u2011")
+
+
+def written_together(name: str) -> str | None:
+    """``name`` as systems that drop spaces and hyphens write it; ``None`` if that is ``name``.
+
+    Particles go onto the next part and hyphenated parts are joined: ``María de la Cruz``
+    becomes ``María delaCruz`` (US records: DELACRUZ), ``Frantz Saint-Fleur`` becomes
+    ``Frantz SaintFleur``, ``Omar Al-Hassan`` becomes ``Omar AlHassan``.
+    """
+    words = name.split()
+    lowered = [w.lower() for w in words]
+    if not any(h in name for h in _HYPHENS) and _GLUED_PARTICLES.isdisjoint(lowered):
+        return None
+    out: list[str] = []
+    prefix = ""
+    for word, low in zip(words, lowered, strict=True):
+        for hyphen in _HYPHENS:
+            word = word.replace(hyphen, "")
+        if low in _GLUED_PARTICLES:
+            prefix += word
+            continue
+        out.append(prefix + word)
+        prefix = ""
+    if prefix:
+        out.append(prefix)
+    together = " ".join(out)
+    return together if together and together != " ".join(words) else None
+
+
 @dataclass(frozen=True, slots=True)
 class Record:
     """A person on a list or a watchlist, with whatever evidence the list carries.
@@ -133,15 +166,30 @@ class Record:
     nationality: str | None = None
     document_number: str | None = None
     _doc: str | None = field(default=None, init=False, repr=False, compare=False)
+    _names: tuple[str, ...] = field(default=(), init=False, repr=False, compare=False)
+    _written: dict[str, str] | None = field(default=None, init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "_doc", normalise_document(self.document_number))
         object.__setattr__(self, "nationality", normalise_nationality(self.nationality))
+        spellings = (self.name, *self.aliases)
+        written: dict[str, str] = {}
+        for spelling in spellings:
+            together = written_together(spelling)
+            if together is not None and together not in spellings:
+                written.setdefault(together, spelling)
+        object.__setattr__(self, "_names", spellings + tuple(written))
+        object.__setattr__(self, "_written", written or None)
 
     @property
     def names(self) -> tuple[str, ...]:
-        """The name followed by its aliases: every spelling that may match."""
-        return (self.name, *self.aliases)
+        """Every spelling that may match: the name, its aliases, then each of them written
+        together (see :func:`written_together`) where that differs."""
+        return self._names
+
+    def written(self, spelling: str) -> str:
+        """The name or alias as the list wrote it, for one of :attr:`names`."""
+        return self._written.get(spelling, spelling) if self._written else spelling
 
     @property
     def document_key(self) -> str | None:

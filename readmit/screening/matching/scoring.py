@@ -469,7 +469,8 @@ def score(
         return _score_fast(a, b)
     first, second, swapped = _orient(a, b)
     match, name_first, name_second = best_name_match(first, second, weigh=weigh, common=common)
-    return finish_match(a, b, match, name_first if swapped else name_second, swapped=swapped)
+    matched = b.written(name_first if swapped else name_second)
+    return finish_match(a, b, match, matched, swapped=swapped)
 
 
 def finish_match(
@@ -815,7 +816,7 @@ def _score_fast(a: Record, b: Record) -> Match:
     """``score`` with the uniform weigher and no commonness; identical results."""
     if len(_NAME_IDS) >= _MAX_NAMES or len(_TOK_RAW) >= _MAX_TOKENS:
         _clear_fast_tables()  # only here, never while a pair holds token ids
-    if a.aliases or b.aliases:
+    if len(a.names) > 1 or len(b.names) > 1:
         first, second, swapped = _orient(a, b)
     else:  # _orient for one name each
         if a.name != b.name:
@@ -826,7 +827,7 @@ def _score_fast(a: Record, b: Record) -> Match:
     fam_f = family_tokens(first) if first.family_name else _NO_FAMILY
     fam_s = family_tokens(second) if second.family_name else _NO_FAMILY
     name_ids = _NAME_IDS
-    if not fam_f and not fam_s and not first.aliases and not second.aliases:
+    if not fam_f and not fam_s and len(first.names) == 1 and len(second.names) == 1:
         # the common case: one name each, no family hints
         best_first, best_second = first.name, second.name
         # Any: a sentinel-or-value lookup on the hot path (see _MISSING).
@@ -927,7 +928,8 @@ def _score_fast(a: Record, b: Record) -> Match:
             value -= NATIONALITY_DIFFER_PENALTY
             notes.append("nationality differs")
     value = 1.0 if value >= 1.0 else value if value > 0.0 else 0.0  # max(0.0, min(1.0, ...))
-    return _new_match(round(value, 6), "; ".join(notes), best_first if swapped else best_second)
+    matched = b.written(best_first if swapped else best_second)
+    return _new_match(round(value, 6), "; ".join(notes), matched)
 
 
 def _date_text(date: PartialDate) -> str:
