@@ -64,6 +64,7 @@ class EvaluationTrigger(models.TextChoices):
     LIST = "list", "List submitted"
     RECHECK = "recheck", "Checked again"
     DECISION = "decision", "At the decision"
+    SCREENING = "screening", "Screening changed"
 
 
 class CriteriaEvaluation(BaseModel):

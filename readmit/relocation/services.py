@@ -10,7 +10,8 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-from collections.abc import Mapping, Sequence
+import uuid
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -163,6 +164,37 @@ def evaluation_store(
     return stored, evaluation
 
 
+def criteria_refresh_after_screening(
+    case_ids: Iterable[uuid.UUID | str],
+    *,
+    acting_user: User | None,
+    organisation_id: uuid.UUID | None = None,
+) -> list[CriteriaEvaluation]:
+    """Evaluate the criteria again for relocation cases whose screening status changed.
+
+    Called by the screening app: through ``tasks.refresh_criteria_task`` once a run has
+    committed (``acting_user`` None: the system), and inside the transaction of a
+    reviewer's confirmation or dismissal of a match. No gate: the caller's own gate
+    already ran. Every new evaluation is audited with the trigger ``screening``, so the
+    case page always shows what the criterion reads now.
+    """
+    stored_all: list[CriteriaEvaluation] = []
+    with transaction.atomic():  # a savepoint inside a review's transaction
+        cases = (
+            Case.objects.filter(id__in=list(case_ids), agreement__kind=AgreementKind.RELOCATION)
+            .select_related("agreement", "person")
+            .order_by("id")
+        )
+        at = clock.now()
+        for case in cases:
+            stored, _ = evaluation_store(case, at=at, trigger=EvaluationTrigger.SCREENING)
+            _audit_evaluation(
+                stored, case, acting_user=acting_user, organisation_id=organisation_id
+            )
+            stored_all.append(stored)
+        return stored_all
+
+
 def case_evaluate(
     *, case: Case, acting_user: User, trigger: str = EvaluationTrigger.RECHECK
 ) -> CriteriaEvaluation:
@@ -180,22 +212,34 @@ def case_evaluate(
                 "Checking the criteria needs the role caseworker or supervisor.", type="wrong-role"
             )
         stored, _ = evaluation_store(case, at=clock.now(), trigger=trigger)
-        audit_record(
-            event_type=AuditEventType.CRITERIA_EVALUATED,
-            acting_user=acting_user,
-            organisation_id=position.organisation_id,
-            agreement_id=case.agreement_id,
-            case_id=case.id,
-            object_type="criteria_evaluation",
-            object_id=str(stored.id),
-            data={
-                "outcome": stored.outcome,
-                "trigger": trigger,
-                "terms_version": stored.terms_version,
-                "not_passed": [r["rule"] for r in stored.not_passed()],
-            },
+        _audit_evaluation(
+            stored, case, acting_user=acting_user, organisation_id=position.organisation_id
         )
     return stored
+
+
+def _audit_evaluation(
+    stored: CriteriaEvaluation,
+    case: Case,
+    *,
+    acting_user: User | None,
+    organisation_id: uuid.UUID | None,
+) -> None:
+    audit_record(
+        event_type=AuditEventType.CRITERIA_EVALUATED,
+        acting_user=acting_user,
+        organisation_id=organisation_id,
+        agreement_id=case.agreement_id,
+        case_id=case.id,
+        object_type="criteria_evaluation",
+        object_id=str(stored.id),
+        data={
+            "outcome": stored.outcome,
+            "trigger": stored.trigger,
+            "terms_version": stored.terms_version,
+            "not_passed": [r["rule"] for r in stored.not_passed()],
+        },
+    )
 
 
 # Proposal lists --------------------------------------------------------------------------

@@ -4,10 +4,16 @@ from __future__ import annotations
 
 from django_tasks import task
 
-from readmit.relocation.services import stay_deadlines_sweep
+from readmit.relocation.services import criteria_refresh_after_screening, stay_deadlines_sweep
 
 
 @task()
 def sweep_stays() -> int:
     """Daily: a ``stay_end`` deadline for every stay entering its alert window."""
     return stay_deadlines_sweep()
+
+
+@task()
+def refresh_criteria_task(case_ids: list[str]) -> int:
+    """After a screening run: evaluate the criteria again for its cases (by the system)."""
+    return len(criteria_refresh_after_screening(case_ids, acting_user=None))

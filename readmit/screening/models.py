@@ -30,6 +30,14 @@ class Watchlist(BaseModel):
     owner = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="watchlists")
     description = models.TextField(blank=True)
     source_kind = models.CharField(max_length=10, choices=SourceKind.choices)
+    shared_with_parties = models.BooleanField(
+        default=False,
+        help_text=(
+            "Parties of agreements that use this list may read its entries and the details"
+            " of matches against them. Off: they see only its name and versions, and the"
+            " outcome of each review."
+        ),
+    )
 
     class Meta:
         ordering = ["name"]

@@ -56,6 +56,26 @@ def visible_watchlists(user: User) -> QuerySet[Watchlist]:
     ).distinct()
 
 
+def entries_visible(user: User, watchlist: Watchlist) -> bool:
+    """Whether ``user`` may read the list's entries: its owner's people, or a shared list.
+
+    Seeing a list (``visible_watchlists``) is not reading it: the other parties of an
+    agreement that uses a national list learn its name, its versions and the outcome of
+    each review, not who is on it.
+    """
+    return watchlist.shared_with_parties or watchlist.owner_id in organisation_ids(user)
+
+
+def readable_watchlist_ids(user: User) -> set[uuid.UUID]:
+    """Ids of the visible lists whose entries ``user`` may read (see ``entries_visible``)."""
+    orgs = organisation_ids(user)
+    return set(
+        visible_watchlists(user)
+        .filter(Q(owner_id__in=orgs) | Q(shared_with_parties=True))
+        .values_list("id", flat=True)
+    )
+
+
 def access_watchlist(user: User, key: uuid.UUID | str) -> Watchlist:
     """By id or slug; a list the caller may not see answers like one that does not exist."""
     watchlists = visible_watchlists(user).select_related("owner")

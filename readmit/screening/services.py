@@ -32,6 +32,8 @@ from readmit.cases.models import Case
 from readmit.cases.workflow import Side
 from readmit.core import clock
 from readmit.core.errors import Forbidden, TransitionRefused, ValidationFailed
+from readmit.relocation.services import criteria_refresh_after_screening
+from readmit.relocation.tasks import refresh_criteria_task
 from readmit.screening import adapter, importers
 from readmit.screening.models import (
     AgreementWatchlist,
@@ -82,9 +84,14 @@ def watchlist_create(
     owner: Organisation,
     source_kind: str,
     description: str = "",
+    shared_with_parties: bool = False,
     acting_user: User | None,
 ) -> Watchlist:
-    """A new, empty list owned by ``owner``; a supervisor or administrator of it creates it."""
+    """A new, empty list owned by ``owner``; a supervisor or administrator of it creates it.
+
+    ``shared_with_parties``: whether the other parties of agreements that use the list may
+    read its entries (a public sanctions list) or not (a national police list, the default).
+    """
     if acting_user is not None and not roles_in(acting_user, owner.id) & LIST_MANAGERS:
         raise Forbidden(
             "Only a supervisor or administrator of the owning organisation can create a watchlist."
@@ -109,6 +116,7 @@ def watchlist_create(
             owner=owner,
             source_kind=source_kind,
             description=description,
+            shared_with_parties=shared_with_parties,
         )
         audit_record(
             event_type=AuditEventType.WATCHLIST_CREATED,
@@ -116,7 +124,11 @@ def watchlist_create(
             organisation_id=owner.id,
             object_type="watchlist",
             object_id=str(watchlist.id),
-            data={"slug": watchlist.slug, "source_kind": source_kind},
+            data={
+                "slug": watchlist.slug,
+                "source_kind": source_kind,
+                "shared_with_parties": shared_with_parties,
+            },
         )
     return watchlist
 
@@ -543,6 +555,10 @@ def _execute(run: ScreeningRun) -> ScreeningRun:
                 "matches": run.match_count,
             },
         )
+        # What the no_watchlist_match criterion reads may have changed for these cases:
+        # evaluate them again once the run is committed, as a task of its own.
+        case_ids = [str(c.id) for c in cases]
+        transaction.on_commit(lambda: refresh_criteria_task.enqueue(case_ids))
     return run
 
 
@@ -595,5 +611,8 @@ def screening_match_review(
                 "score": locked.score,
                 "entry": locked.entry_key,
             },
+        )
+        criteria_refresh_after_screening(
+            [locked.case_id], acting_user=acting_user, organisation_id=position.organisation_id
         )
     return locked

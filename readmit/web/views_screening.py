@@ -120,6 +120,7 @@ def watchlist_new(request: HttpRequest) -> HttpResponse:
             owner=owner,
             source_kind=request.POST.get("source_kind", ""),
             description=request.POST.get("description", ""),
+            shared_with_parties=request.POST.get("shared_with_parties") == "on",
             acting_user=user,
         )
     except ApplicationError as exc:
@@ -133,12 +134,16 @@ def _watchlist_context(user: User, watchlist_id: uuid.UUID, **extra: Any) -> dic
     watchlist = selectors.access_watchlist(user, watchlist_id)
     versions = list(selectors.watchlist_versions(watchlist))
     latest = versions[0] if versions else None
-    entries = list(selectors.watchlist_entries(latest)[:ENTRIES_SHOWN]) if latest else []
+    readable = selectors.entries_visible(user, watchlist)
+    entries = (
+        list(selectors.watchlist_entries(latest)[:ENTRIES_SHOWN]) if latest and readable else []
+    )
     return {
         "watchlist": watchlist,
         "versions": versions,
         "latest": latest,
         "entries": entries,
+        "entries_readable": readable,
         "entries_shown": ENTRIES_SHOWN,
         "can_import": bool(roles_in(user, watchlist.owner_id) & LIST_IMPORTERS),
         "formats": [
@@ -216,6 +221,7 @@ def _screening_context(user: User, agreement_id: uuid.UUID, **extra: Any) -> dic
         .exclude(id__in=[link.watchlist_id for link in links])
         .order_by("name"),
         "can_review": position.side == Side.RECEIVING and bool(position.roles & REVIEWERS),
+        "readable_lists": selectors.readable_watchlist_ids(user),
         **extra,
     }
 
@@ -304,6 +310,7 @@ def match_review(request: HttpRequest, match_id: uuid.UUID) -> HttpResponse:
         "error": error,
         "reason": request.POST.get("reason", ""),
         "can_review": position.side == Side.RECEIVING and bool(position.roles & REVIEWERS),
+        "readable_lists": selectors.readable_watchlist_ids(user),
     }
     return render(request, "web/screening/_match_row.html", context, status=status)
 

@@ -1,8 +1,10 @@
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Iterator
 from pathlib import Path
+from urllib.parse import urlparse
 
 import pytest
 
@@ -46,6 +48,70 @@ def screenshot_dir(tmp_path: Path) -> Path:
     return target
 
 
+def ensure_countries() -> None:
+    """A transactional test before this one may have flushed the migration's countries."""
+    from readmit.core.countries import all_countries
+    from readmit.core.models import Country
+
+    Country.objects.bulk_create(
+        [
+            Country(code=c.code, alpha3=c.alpha3, name=c.name, user_assigned=c.user_assigned)
+            for c in all_countries()
+        ],
+        ignore_conflicts=True,
+    )
+
+
 def htmx_ready(page) -> None:  # type: ignore[no-untyped-def]
     """htmx is a deferred script: the heading can be visible before it has wired the forms."""
     page.wait_for_function("() => window.htmx !== undefined && document.readyState === 'complete'")
+
+
+class BrowserSession:
+    """One browser context on the live server, as every browser test needs it.
+
+    Requests to any other host are aborted and recorded (the UI must work offline, with
+    no CDN), and JavaScript errors on the page are recorded. ``close`` fails the test if
+    either happened.
+    """
+
+    def __init__(self, browser, live_server_url: str) -> None:  # type: ignore[no-untyped-def]
+        self.url = live_server_url
+        self.outside: list[str] = []
+        self.errors: list[str] = []
+        self.context = browser.new_context(viewport={"width": 1280, "height": 900})
+        self.page = self.context.new_page()
+        server = urlparse(live_server_url).netloc
+
+        def only_live_server(route):  # type: ignore[no-untyped-def]
+            if urlparse(route.request.url).netloc == server:
+                route.continue_()
+            else:
+                self.outside.append(route.request.url)
+                route.abort()
+
+        self.page.route("**/*", only_live_server)
+        self.page.on("pageerror", lambda exc: self.errors.append(str(exc)))
+
+    def log_in(self, username: str, password: str) -> None:
+        """Log in on the login page and wait for the overview."""
+        from playwright.sync_api import expect
+
+        page = self.page
+        if "/login/" not in page.url:
+            page.goto(f"{self.url}/login/")
+        page.get_by_label("Username").fill(username)
+        page.get_by_label("Password").fill(password)
+        page.get_by_role("button", name="Log in").click()
+        expect(page.get_by_role("heading", name="Overview", level=1)).to_be_visible()
+
+    def log_out(self) -> None:
+        from playwright.sync_api import expect
+
+        self.page.get_by_role("button", name="Log out").click()
+        expect(self.page).to_have_url(re.compile(r"/login/|/$"))
+
+    def close(self) -> None:
+        self.context.close()
+        assert self.outside == [], f"requests left the live server: {self.outside}"
+        assert self.errors == [], f"JavaScript errors on the page: {self.errors}"

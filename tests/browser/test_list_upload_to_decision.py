@@ -4,15 +4,11 @@ recommends and selects the eligible person and is refused the one a criterion fa
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
-from urllib.parse import urlparse
 
 import pytest
 
-from readmit.core.countries import all_countries
-from readmit.core.models import Country
-from tests.browser.conftest import htmx_ready
+from tests.browser.conftest import BrowserSession, ensure_countries, htmx_ready
 from tests.factories import PASSWORD, World, make_agreement, make_world
 
 pytestmark = [
@@ -44,14 +40,7 @@ CSV = (
 
 @pytest.fixture
 def setting():  # type: ignore[no-untyped-def]
-    # A transactional test before this one may have flushed the migration's countries.
-    Country.objects.bulk_create(
-        [
-            Country(code=c.code, alpha3=c.alpha3, name=c.name, user_assigned=c.user_assigned)
-            for c in all_countries()
-        ],
-        ignore_conflicts=True,
-    )
+    ensure_countries()
     world = make_world()
     agreement = make_agreement(world.us, world.xk, terms=TERMS)
     return world, agreement
@@ -67,32 +56,11 @@ def test_a_list_goes_from_upload_to_a_decision(
     csv_path = tmp_path / "us-xk-list.csv"
     csv_path.write_text(CSV, encoding="utf-8")
 
-    server = urlparse(live_server.url).netloc
-    outside: list[str] = []
-    errors: list[str] = []
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
-    page = context.new_page()
-
-    def only_live_server(route):  # type: ignore[no-untyped-def]
-        if urlparse(route.request.url).netloc == server:
-            route.continue_()
-        else:
-            outside.append(route.request.url)
-            route.abort()
-
-    page.route("**/*", only_live_server)
-    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    session = BrowserSession(browser, live_server.url)
+    page = session.page
 
     def log_in(key: str) -> None:
-        page.goto(f"{live_server.url}/login/")
-        page.get_by_label("Username").fill(world.user(key).username)
-        page.get_by_label("Password").fill(PASSWORD)
-        page.get_by_role("button", name="Log in").click()
-        expect(page.get_by_role("heading", name="Overview", level=1)).to_be_visible()
-
-    def log_out() -> None:
-        page.get_by_role("button", name="Log out").click()
-        expect(page).to_have_url(re.compile(r"/login/|/$"))
+        session.log_in(world.user(key).username, PASSWORD)
 
     def open_case(reference_text: str) -> None:
         page.goto(f"{live_server.url}/agreements/{agreement.id}/")
@@ -146,7 +114,7 @@ def test_a_list_goes_from_upload_to_a_decision(
         "Nationality CO is not among those accepted (CU, HT, NI, VE)"
     )
     page.screenshot(path=str(screenshot_dir / "list_detail.png"), full_page=True)
-    log_out()
+    session.log_out()
 
     # Kosovo's caseworker recommends both (the second one to decline).
     log_in("xk_caseworker")
@@ -158,7 +126,7 @@ def test_a_list_goes_from_upload_to_a_decision(
     open_case("US-BT-0002")
     act("Recommend", "Nationality not covered", recommendation="decline")
     expect(page.locator("#case-state")).to_have_text("Recommended")
-    log_out()
+    session.log_out()
 
     # Kosovo's supervisor selects the eligible person ...
     log_in("xk_supervisor")
@@ -184,6 +152,4 @@ def test_a_list_goes_from_upload_to_a_decision(
     expect(page.locator("#case-state")).to_have_text("Recommended")
     page.screenshot(path=str(screenshot_dir / "refused.png"), full_page=True)
 
-    context.close()
-    assert outside == []
-    assert errors == []
+    session.close()

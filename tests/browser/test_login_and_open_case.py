@@ -6,14 +6,11 @@ Every request the page makes must go to the live server: the UI works offline (n
 from __future__ import annotations
 
 import re
-from urllib.parse import urlparse
 
 import pytest
 
 from readmit.cases.models import Case
-from readmit.core.countries import all_countries
-from readmit.core.models import Country
-from tests.browser.conftest import htmx_ready
+from tests.browser.conftest import BrowserSession, ensure_countries, htmx_ready
 
 pytestmark = [
     pytest.mark.browser,
@@ -27,14 +24,7 @@ def kosovo_caseworker(monkeypatch):
     from readmit.demo.load import demo_load
 
     monkeypatch.setenv("READMIT_ALLOW_DEMO", "1")
-    # A transactional test before this one may have flushed the migration's countries.
-    Country.objects.bulk_create(
-        [
-            Country(code=c.code, alpha3=c.alpha3, name=c.name, user_assigned=c.user_assigned)
-            for c in all_countries()
-        ],
-        ignore_conflicts=True,
-    )
+    ensure_countries()
     logins = demo_load()
     return next(x for x in logins if x.country == "XK" and x.role == "caseworker")
 
@@ -44,29 +34,12 @@ def test_a_kosovo_caseworker_logs_in_and_opens_a_case(
 ):
     from playwright.sync_api import expect
 
-    server = urlparse(live_server.url).netloc
-    outside: list[str] = []
-    errors: list[str] = []
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
-    page = context.new_page()
-
-    def only_live_server(route):  # type: ignore[no-untyped-def]
-        if urlparse(route.request.url).netloc == server:
-            route.continue_()
-        else:
-            outside.append(route.request.url)
-            route.abort()
-
-    page.route("**/*", only_live_server)
-    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    session = BrowserSession(browser, live_server.url)
+    page = session.page
 
     page.goto(f"{live_server.url}/")
     expect(page).to_have_url(re.compile(r"/login/"))
-    page.get_by_label("Username").fill(kosovo_caseworker.username)
-    page.get_by_label("Password").fill(kosovo_caseworker.password)
-    page.get_by_role("button", name="Log in").click()
-
-    expect(page.get_by_role("heading", name="Overview", level=1)).to_be_visible()
+    session.log_in(kosovo_caseworker.username, kosovo_caseworker.password)
     expect(page.locator(".whoami")).to_contain_text(kosovo_caseworker.organisation)
     expect(page.locator(".whoami")).to_contain_text("XK")
     page.screenshot(path=str(screenshot_dir / "home.png"), full_page=True)
@@ -108,6 +81,4 @@ def test_a_kosovo_caseworker_logs_in_and_opens_a_case(
     expect(page.get_by_role("heading", name="Terms", exact=True)).to_be_visible()
     page.screenshot(path=str(screenshot_dir / "agreement.png"), full_page=True)
 
-    context.close()
-    assert outside == []
-    assert errors == []
+    session.close()

@@ -28,3 +28,31 @@ def watchlist(world):  # type: ignore[no-untyped-def]
         agreement=world.agreement, watchlist=created, acting_user=world.user("xk_supervisor")
     )
     return created
+
+
+@pytest.fixture
+def login(client, world):  # type: ignore[no-untyped-def]
+    """Log the client in as one of the world's users (``"xk_caseworker"``) and return it."""
+    from tests.factories import PASSWORD
+
+    def _login(key: str):  # type: ignore[no-untyped-def]
+        client.logout()
+        assert client.login(username=world.user(key).username, password=PASSWORD)
+        return client
+
+    return _login
+
+
+def make_dzevat(agreement):  # type: ignore[no-untyped-def]
+    """The Serbian spelling of the Albanian name on the sample list (``Xhevat Ukshini``)."""
+    from tests.factories import make_case
+
+    return make_case(
+        agreement,
+        given_names="Dževat",
+        family_name="Ukšini",
+        nationality="XK",
+        birth_year=1979,
+        birth_month=4,
+        birth_day=12,
+    )

@@ -2,36 +2,18 @@
 
 from __future__ import annotations
 
-import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from readmit.screening.models import MatchStatus, ScreeningMatch, WatchlistVersion
-from tests.factories import PASSWORD, make_case
-
-
-@pytest.fixture
-def login(client, world):
-    def _login(key: str):
-        client.logout()
-        assert client.login(username=world.user(key).username, password=PASSWORD)
-        return client
-
-    return _login
+from tests.factories import make_case
+from tests.screening_app.conftest import make_dzevat
 
 
 def test_a_bad_upload_shows_the_line_and_imports_nothing_then_a_good_one_screens(
     world, watchlist, samples, login, django_capture_on_commit_callbacks
 ):
-    make_case(
-        world.agreement,
-        given_names="Dževat",
-        family_name="Ukšini",
-        nationality="XK",
-        birth_year=1979,
-        birth_month=4,
-        birth_day=12,
-    )
+    make_dzevat(world.agreement)
     client = login("xk_caseworker")
     url = reverse("web:watchlist_import", args=[watchlist.id])
     bad = SimpleUploadedFile("bad.csv", b"id,name\nA1,\n", content_type="text/csv")

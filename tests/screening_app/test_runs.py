@@ -29,19 +29,11 @@ from readmit.screening.services import (
     watchlist_import,
 )
 from tests.factories import make_agreement, make_case
+from tests.screening_app.conftest import make_dzevat
 
 
 def dzevat(world):
-    """The Serbian spelling of the Albanian name on the sample list (``Xhevat Ukshini``)."""
-    return make_case(
-        world.agreement,
-        given_names="Dževat",
-        family_name="Ukšini",
-        nationality="XK",
-        birth_year=1979,
-        birth_month=4,
-        birth_day=12,
-    )
+    return make_dzevat(world.agreement)
 
 
 def run_now(world, capture, user="xk_caseworker", **kwargs):
