@@ -10,6 +10,19 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 
 @pytest.fixture
+def login(client, world):  # type: ignore[no-untyped-def]
+    """Log the test client in as one of the world's users, e.g. ``login("xk_caseworker")``."""
+    from tests.factories import PASSWORD
+
+    def _login(key: str):  # type: ignore[no-untyped-def]
+        client.logout()
+        assert client.login(username=world.user(key).username, password=PASSWORD)
+        return client
+
+    return _login
+
+
+@pytest.fixture
 def world(db):  # type: ignore[no-untyped-def]
     from tests.factories import make_world
 

@@ -141,27 +141,34 @@ def evaluation_store(
     No gate and no audit: callers are ``case_evaluate`` (which audits) and the ``select``
     hook (whose transition event carries the result).
     """
-    terms, version = terms_in_force(case.agreement, at)
-    evaluation = evaluate(
-        terms.criteria, person_facts(case), on=at.date(), exclusions=terms.exclusions
-    )
+    version, evaluation, results = _evaluate(case, at)
     stored = CriteriaEvaluation.objects.create(
         case=case,
         evaluated_at=at,
         terms_version=version,
         outcome=str(evaluation.outcome),
         trigger=trigger,
-        results=[
-            {
-                "rule": r.rule,
-                "label": r.label,
-                "outcome": str(r.outcome),
-                "explanation": r.explanation,
-            }
-            for r in evaluation.results
-        ],
+        results=results,
     )
     return stored, evaluation
+
+
+def _evaluate(case: Case, at: dt.datetime) -> tuple[int | None, Evaluation, list[dict[str, str]]]:
+    """The terms version, the evaluation and its stored form (one dict per rule)."""
+    terms, version = terms_in_force(case.agreement, at)
+    evaluation = evaluate(
+        terms.criteria, person_facts(case), on=at.date(), exclusions=terms.exclusions
+    )
+    results = [
+        {
+            "rule": r.rule,
+            "label": r.label,
+            "outcome": str(r.outcome),
+            "explanation": r.explanation,
+        }
+        for r in evaluation.results
+    ]
+    return version, evaluation, results
 
 
 def criteria_refresh_after_screening(
@@ -170,29 +177,58 @@ def criteria_refresh_after_screening(
     acting_user: User | None,
     organisation_id: uuid.UUID | None = None,
 ) -> list[CriteriaEvaluation]:
-    """Evaluate the criteria again for relocation cases whose screening status changed.
+    """Evaluate the criteria again for relocation cases whose screening may have changed.
+
+    A new evaluation is kept only where it differs from the case's latest one (another
+    outcome or explanation for any rule, or other terms), so re-screening a list every
+    night does not fill the case history with copies.
 
     Called by the screening app: through ``tasks.refresh_criteria_task`` once a run has
     committed (``acting_user`` None: the system), and inside the transaction of a
     reviewer's confirmation or dismissal of a match. No gate: the caller's own gate
-    already ran. Every new evaluation is audited with the trigger ``screening``, so the
+    already ran. Every kept evaluation is audited with the trigger ``screening``, so the
     case page always shows what the criterion reads now.
     """
     stored_all: list[CriteriaEvaluation] = []
     with transaction.atomic():  # a savepoint inside a review's transaction
-        cases = (
+        cases = list(
             Case.objects.filter(id__in=list(case_ids), agreement__kind=AgreementKind.RELOCATION)
             .select_related("agreement", "person")
             .order_by("id")
         )
         at = clock.now()
+        latest = _latest_evaluations(cases)
         for case in cases:
-            stored, _ = evaluation_store(case, at=at, trigger=EvaluationTrigger.SCREENING)
+            version, evaluation, results = _evaluate(case, at)
+            previous = latest.get(case.id)
+            if previous is not None and (previous.terms_version, previous.results) == (
+                version,
+                results,
+            ):
+                continue  # nothing the case page shows would change
+            stored = CriteriaEvaluation.objects.create(
+                case=case,
+                evaluated_at=at,
+                terms_version=version,
+                outcome=str(evaluation.outcome),
+                trigger=EvaluationTrigger.SCREENING,
+                results=results,
+            )
             _audit_evaluation(
                 stored, case, acting_user=acting_user, organisation_id=organisation_id
             )
             stored_all.append(stored)
         return stored_all
+
+
+def _latest_evaluations(cases: Iterable[Case]) -> dict[uuid.UUID, CriteriaEvaluation]:
+    """The newest evaluation of each case, in one query."""
+    latest: dict[uuid.UUID, CriteriaEvaluation] = {}
+    for evaluation in CriteriaEvaluation.objects.filter(case__in=list(cases)).order_by(
+        "case_id", "-evaluated_at", "-created_at"
+    ):
+        latest.setdefault(evaluation.case_id, evaluation)
+    return latest
 
 
 def case_evaluate(

@@ -22,6 +22,7 @@ urlpatterns = [
     path("cases/export.csv", views_export.cases_csv, name="cases_csv"),
     path("cases/<uuid:case_id>/", views.case_detail, name="case"),
     path("cases/<uuid:case_id>/transitions/", views.case_transition_view, name="case_transition"),
+    path("cases/<uuid:case_id>/criteria/", views.case_criteria_check, name="case_criteria_check"),
     path("agreements/<uuid:agreement_id>/", views.agreement_detail, name="agreement"),
     path("audit/", views_audit.audit_log, name="audit_log"),
     path(

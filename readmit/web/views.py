@@ -40,7 +40,7 @@ from readmit.cases.services import case_transition
 from readmit.cases.workflow import workflow_for
 from readmit.core.errors import ApplicationError, NotFound, PreconditionFailed
 from readmit.relocation.selectors import case_relocation_summary, proposal_lists
-from readmit.relocation.services import LIST_KINDS, WORKERS
+from readmit.relocation.services import LIST_KINDS, WORKERS, case_evaluate
 from readmit.web import presenters
 from readmit.web.errors import application_errors, is_htmx
 from readmit.web.forms import CaseFilterForm, TransitionForm
@@ -204,6 +204,9 @@ def _case_context(
         "may_record_return_plan": bool(
             stay is not None and stay.is_open and position.is_party and position.roles & WORKERS
         ),
+        "may_check_criteria": bool(
+            relocation is not None and position.is_party and position.roles & WORKERS
+        ),
         "criminal_data_allowed": terms.data_sharing.criminal_data_allowed,
         "deadlines": list(case.deadlines.all()),
         "history": [presenters.history_line(e) for e in case_history(case)],
@@ -280,6 +283,35 @@ def case_transition_view(request: HttpRequest, case_id: uuid.UUID) -> HttpRespon
         notice=notice,
         typed=typed,
     )
+    template = "web/_case_panel.html" if is_htmx(request) else "web/case_detail.html"
+    return render(request, template, context, status=status)
+
+
+@require_POST
+@login_required
+@application_errors
+def case_criteria_check(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
+    """Apply the agreement's criteria to the person again now ("Check again")."""
+    user = _user(request)
+    case = access_case(user, case_id)  # outsiders get the same 404 as for a missing case
+    if case.kind not in LIST_KINDS:
+        raise NotFound("No such case.")
+    status = 200
+    error = notice = ""
+    try:
+        stored = case_evaluate(case=case, acting_user=user)
+    except NotFound:
+        raise
+    except ApplicationError as exc:
+        if exc.status == 403:
+            raise
+        error, status = exc.message, exc.status
+    else:
+        notice = f"Criteria checked again: {stored.get_outcome_display().lower()}."
+        if not is_htmx(request):
+            messages.success(request, notice)
+            return redirect(reverse("web:case", args=[case_id]), permanent=False)
+    context = _case_context(user, _load_case(user, case_id), error=error, notice=notice)
     template = "web/_case_panel.html" if is_htmx(request) else "web/case_detail.html"
     return render(request, template, context, status=status)
 

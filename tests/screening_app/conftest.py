@@ -30,19 +30,6 @@ def watchlist(world):  # type: ignore[no-untyped-def]
     return created
 
 
-@pytest.fixture
-def login(client, world):  # type: ignore[no-untyped-def]
-    """Log the client in as one of the world's users (``"xk_caseworker"``) and return it."""
-    from tests.factories import PASSWORD
-
-    def _login(key: str):  # type: ignore[no-untyped-def]
-        client.logout()
-        assert client.login(username=world.user(key).username, password=PASSWORD)
-        return client
-
-    return _login
-
-
 def make_dzevat(agreement):  # type: ignore[no-untyped-def]
     """The Serbian spelling of the Albanian name on the sample list (``Xhevat Ukshini``)."""
     from tests.factories import make_case

@@ -119,3 +119,22 @@ def test_a_refused_review_evaluates_nothing(world, setting, django_capture_on_co
         )
     assert CriteriaEvaluation.objects.filter(case=listed).count() == before
     assert watchlist_result(listed) == (EvaluationTrigger.SCREENING, "unknown")
+
+
+def test_screening_again_with_nothing_new_adds_no_evaluation(
+    world, setting, django_capture_on_commit_callbacks
+):
+    agreement, listed, other = setting
+    run(world, agreement, django_capture_on_commit_callbacks)
+    evaluations = CriteriaEvaluation.objects.filter(case__in=[listed, other])
+    events = AuditEvent.objects.filter(event_type=AuditEventType.CRITERIA_EVALUATED)
+    counts = (evaluations.count(), events.count())
+    run(world, agreement, django_capture_on_commit_callbacks)  # the same list, the same people
+    assert (evaluations.count(), events.count()) == counts
+    screening_match_review(  # this changes what the criterion reads: one new evaluation
+        match=listed.screening_matches.get(),
+        decision="confirmed",
+        reason="Same birth date and village.",
+        acting_user=world.user("xk_supervisor"),
+    )
+    assert (evaluations.count(), events.count()) == (counts[0] + 1, counts[1] + 1)

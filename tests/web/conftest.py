@@ -1,23 +1,8 @@
 from __future__ import annotations
 
-from collections.abc import Callable
-
 import pytest
-from django.test import Client
 
-from tests.factories import PASSWORD, World, make_case
-
-
-@pytest.fixture
-def login(client: Client, world: World) -> Callable[[str], Client]:
-    """Log the test client in as one of the world's users, e.g. ``login("xk_caseworker")``."""
-
-    def _login(key: str) -> Client:
-        client.logout()
-        assert client.login(username=world.user(key).username, password=PASSWORD)
-        return client
-
-    return _login
+from tests.factories import World, make_case
 
 
 @pytest.fixture
