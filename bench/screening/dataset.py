@@ -25,6 +25,12 @@ SLICES = (
     "transliteration", "cyrillic", "albanian_serbian", "spanish_double_surnames",
     "haitian_creole", "typos", "reordering", "missing_parts", "namesakes_birth_date",
 )  # fmt: skip
+# Added after the issue's nine slices: US records that write particles and hyphenated
+# parts together (DELACRUZ, Saintfleur). Only people whose name has one are drawn. The
+# benchmark reports extra slices apart: they take no part in tuning the thresholds, so
+# adding one cannot move the figures of the nine.
+EXTRA_SLICES = ("written_together",)
+ALL_SLICES = SLICES + EXTRA_SLICES
 
 HAITIAN_GIVEN_CR = dict(n.HAITIAN_GIVEN)
 HAITIAN_FAMILY_CR = dict(n.HAITIAN_FAMILY)
@@ -338,6 +344,28 @@ def t_missing(rng: random.Random, p: Person) -> str:
     return " ".join(given + family)
 
 
+def _has_compound(name: str) -> bool:
+    words = name.split()
+    return "-" in name or any(w.lower() in _PARTICLES for w in words[:-1])
+
+
+def t_written_together(rng: random.Random, p: Person) -> str:
+    """As a system without spaces in surnames writes it: de la Cruz -> DELACRUZ."""
+    out: list[str] = []
+    prefix = ""
+    for word in p.name.split():
+        word = word.replace("-", "")
+        if word.lower() in _PARTICLES:
+            prefix += word
+            continue
+        out.append((prefix + word).capitalize() if prefix else word)
+        prefix = ""
+    if prefix:
+        out.append(prefix)
+    name = " ".join(out)
+    return n.strip_diacritics_naive(name).upper() if rng.random() < 0.5 else name
+
+
 def t_namesake(rng: random.Random, p: Person) -> str:
     return n.strip_diacritics_naive(p.name) if rng.random() < 0.3 else p.name
 
@@ -352,6 +380,11 @@ SLICE_SETUP: dict[str, tuple[tuple[str, ...], Transform]] = {
     "reordering": (CULTURES, t_reordering),
     "missing_parts": (("spanish", "serbian", "haitian", "generic"), t_missing),
     "namesakes_birth_date": (CULTURES, t_namesake),
+    "written_together": (("spanish", "haitian"), t_written_together),
+}
+# Slices that only draw people whose name the transform can change.
+SLICE_NEEDS: dict[str, Callable[[Person], bool]] = {
+    "written_together": lambda p: _has_compound(p.name),
 }
 
 
@@ -409,16 +442,25 @@ def _negative(rng: random.Random, person: Person, transform: Transform) -> tuple
     raise RuntimeError(f"no hard negative survives the transform for {person.name}")
 
 
-def build_pairs(seed: int, per_slice: int) -> list[LabelledPair]:
-    """``per_slice`` positives and as many hard negatives for every slice, reproducibly."""
+def build_pairs(
+    seed: int, per_slice: int, slices: tuple[str, ...] = ALL_SLICES
+) -> list[LabelledPair]:
+    """``per_slice`` positives and as many hard negatives for every slice, reproducibly.
+
+    The slices are generated in order from one random stream, so the first ones come out
+    the same whatever follows them.
+    """
     rng = random.Random(seed)
     pairs: list[LabelledPair] = []
-    for slice_name in SLICES:
+    for slice_name in slices:
         cultures, transform = SLICE_SETUP[slice_name]
         for k in range(2 * per_slice):
             same = k % 2 == 0
             min_tokens = 3 if slice_name == "missing_parts" else 2
+            needs = SLICE_NEEDS.get(slice_name)
             person = make_person(rng, rng.choice(cultures), min_tokens=min_tokens)
+            while needs is not None and not needs(person):
+                person = make_person(rng, rng.choice(cultures), min_tokens=min_tokens)
             if slice_name == "namesakes_birth_date":
                 other = replace(person, birth=random_date(rng))
                 right_name = transform(rng, other)

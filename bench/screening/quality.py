@@ -18,7 +18,14 @@ from dataclasses import dataclass
 
 from rapidfuzz import fuzz
 
-from bench.screening.dataset import SLICES, LabelledPair, build_pairs, population
+from bench.screening.dataset import (
+    ALL_SLICES,
+    EXTRA_SLICES,
+    SLICES,
+    LabelledPair,
+    build_pairs,
+    population,
+)
 from readmit.screening.matching import Index, score
 
 _BASELINE_CYRILLIC = dict(
@@ -116,7 +123,7 @@ def split(
     rng = random.Random(seed)
     tuning: list[LabelledPair] = []
     testing: list[LabelledPair] = []
-    for name in SLICES:
+    for name in ALL_SLICES:
         members = [p for p in pairs if p.slice == name]
         rng.shuffle(members)
         half = len(members) // 2
@@ -141,12 +148,16 @@ def run_quality(
         "baseline": baseline_score,
     }
     thresholds = {}
+    core_tuning = [p for p in tuning if p.slice in SLICES]  # extra slices do not tune
     for name, fn in matchers.items():
-        thresholds[name] = tune([fn(p) for p in tuning], [p.same for p in tuning])
+        thresholds[name] = tune([fn(p) for p in core_tuning], [p.same for p in core_tuning])
     results: dict[str, dict[str, Figures]] = {}
     test_scores = {name: [fn(p) for p in testing] for name, fn in matchers.items()}
-    for slice_name in [*SLICES, "all"]:
-        idx = [i for i, p in enumerate(testing) if slice_name in ("all", p.slice)]
+    for slice_name in [*SLICES, "all", *EXTRA_SLICES]:
+        if slice_name == "all":  # the nine slices, as before the extra ones
+            idx = [i for i, p in enumerate(testing) if p.slice in SLICES]
+        else:
+            idx = [i for i, p in enumerate(testing) if p.slice == slice_name]
         labels = [testing[i].same for i in idx]
         results[slice_name] = {
             name: figures([test_scores[name][i] for i in idx], labels, thresholds[name])

@@ -48,3 +48,18 @@ def test_particles_are_never_mistyped():
     for _ in range(300):
         parts = ds.t_typos(rng, person).split()
         assert parts[1:3] == ["de", "la"]
+
+
+def test_written_together_glues_particles_and_hyphens():
+    rng = random.Random(5)
+    person = ds.Person("spanish", "f", ("Ana",), ("de la Cruz", "Valle"), ds.random_date(rng))
+    assert ds.t_written_together(rng, person) in {"Ana Delacruz Valle", "ANA DELACRUZ VALLE"}
+    haitian = ds.Person("haitian", "m", ("Wilner",), ("Saint-Fleur",), ds.random_date(rng))
+    assert ds.t_written_together(rng, haitian).lower() == "wilner saintfleur"
+
+
+def test_extra_slices_leave_the_nine_unchanged():
+    nine = ds.build_pairs(11, 5, ds.SLICES)
+    everything = ds.build_pairs(11, 5)
+    assert everything[: len(nine)] == nine
+    assert {p.slice for p in everything[len(nine) :]} == set(ds.EXTRA_SLICES)

@@ -30,6 +30,7 @@ def test_quick_bench_prints_quality_pairs_and_speed_figures():
         "missing_parts",
         "namesakes_birth_date",
         "all",
+        "written_together",
     ):
         assert f"\n{slice_name} " in out
     assert "thresholds tuned on the tuning split" in out
