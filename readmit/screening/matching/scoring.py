@@ -808,6 +808,10 @@ def _best_alignment(
             if best is None or result[0] > best[0]:
                 best, best_l, best_r = result, ids_l, ids_r
                 best_first, best_second = name_f, name_s
+                if result[0] >= 1.0:
+                    break  # perfect: no later spelling can replace it (ties keep the first)
+        if best is not None and best[0] >= 1.0:
+            break
     assert best is not None
     return best, best_l, best_r, best_first, best_second
 
