@@ -9,6 +9,7 @@ from typing import Any
 from readmit.agreements.terms import AgreementTerms
 from readmit.audit.events import AuditEventType
 from readmit.audit.models import AuditEvent
+from readmit.relocation.models import EvaluationTrigger
 
 
 def humanize(value: Any) -> str:
@@ -25,6 +26,9 @@ class HistoryLine:
     to_state: str = ""
     reason: str = ""
     details: list[str] = field(default_factory=list)
+
+
+_TRIGGERS = dict(EvaluationTrigger.choices)  # how an evaluation came about
 
 
 def history_line(event: AuditEvent) -> HistoryLine:
@@ -63,6 +67,27 @@ def history_line(event: AuditEvent) -> HistoryLine:
         if data.get("explanation"):
             detail += f" ({data['explanation']})"
         return HistoryLine(at=event.occurred_at, actor=actor, summary=verb, details=[detail])
+    if event.event_type == AuditEventType.SCREENING_MATCH_REVIEWED:
+        # Decision and reason only: the watchlist entry stays with the list's owner.
+        decision = {"confirmed": "same person", "dismissed": "not the same person"}.get(
+            data.get("decision", ""), data.get("decision", "")
+        )
+        return HistoryLine(
+            at=event.occurred_at,
+            actor=actor,
+            summary=f"Screening match reviewed: {decision}",
+            reason=data.get("reason", ""),
+        )
+    if event.event_type == AuditEventType.CRITERIA_EVALUATED:
+        outcome = humanize(data.get("outcome", "")).lower()
+        trigger = str(_TRIGGERS.get(data.get("trigger", ""), data.get("trigger", ""))).lower()
+        details = [f"Not passed: {', '.join(data['not_passed'])}"] if data.get("not_passed") else []
+        return HistoryLine(
+            at=event.occurred_at,
+            actor=actor,
+            summary=f"Criteria evaluated: {outcome}" + (f" ({trigger})" if trigger else ""),
+            details=details,
+        )
     return HistoryLine(at=event.occurred_at, actor=actor, summary=event.type_label)
 
 

@@ -138,3 +138,25 @@ def test_screening_again_with_nothing_new_adds_no_evaluation(
         acting_user=world.user("xk_supervisor"),
     )
     assert (evaluations.count(), events.count()) == (counts[0] + 1, counts[1] + 1)
+
+
+def test_the_case_history_shows_both_parties_the_review_and_what_it_changed(
+    world, setting, login, django_capture_on_commit_callbacks
+):
+    from django.urls import reverse
+
+    agreement, listed, _ = setting
+    run(world, agreement, django_capture_on_commit_callbacks)
+    screening_match_review(
+        match=listed.screening_matches.get(),
+        decision="confirmed",
+        reason="Same birth date and village.",
+        acting_user=world.user("xk_supervisor"),
+    )
+    for who in ("xk_caseworker", "us_caseworker"):
+        page = login(who).get(reverse("web:case", args=[listed.id])).content.decode()
+        assert "Screening match reviewed: same person" in page
+        assert "Same birth date and village." in page
+        assert "Criteria evaluated: fail (screening changed)" in page
+        assert "Not passed: no_watchlist_match" in page
+        assert "WL-001" not in page  # the entry stays on the owner's screening page
