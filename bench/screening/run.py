@@ -1,6 +1,6 @@
 """Screening benchmarks: quality per slice, pair scoring throughput, query speed.
 
-    python -m bench.screening            # full run (about 3-4 minutes; 1M names)
+    python -m bench.screening            # full run (about 4-5 minutes; 1M names)
     python -m bench.screening --quick    # seconds; what the test suite smoke-runs
 
 Every figure is printed next to a baseline measured in the same run. Nothing here asserts
@@ -102,7 +102,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.quick:
             sizes = [(2_000, 200, 20, 5)]
         else:
-            sizes = [(100_000, 10_000, 200, 20), (1_000_000, 10_000, 40, 5)]
+            sizes = [(100_000, 10_000, 500, 20), (1_000_000, 10_000, 100, 5)]
         for size, queries, recall_sample, baseline_sample in sizes:
             print_speed(run_speed(size, queries, args.jobs, recall_sample, baseline_sample))
     return 0
