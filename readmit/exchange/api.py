@@ -22,6 +22,7 @@ from readmit.exchange.auth import TokenAuth
 from readmit.exchange.routers.agreement_admin import router as agreement_admin_router
 from readmit.exchange.routers.agreements import router as agreements_router
 from readmit.exchange.routers.cases import router as cases_router
+from readmit.exchange.routers.criteria import router as criteria_router
 from readmit.exchange.routers.lists import router as lists_router
 from readmit.exchange.routers.stays import router as stays_router
 
@@ -74,6 +75,7 @@ api.add_router("/agreements", agreement_admin_router)
 api.add_router("/cases", cases_router)
 api.add_router("/agreements", lists_router)
 api.add_router("/cases", stays_router)
+api.add_router("/cases", criteria_router)
 errors.register(api)
 
 

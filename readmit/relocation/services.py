@@ -197,7 +197,9 @@ def criteria_refresh_after_screening(
             .order_by("id")
         )
         at = clock.now()
-        latest = _latest_evaluations(cases)
+        from readmit.relocation.selectors import latest_evaluations  # imports this module
+
+        latest = latest_evaluations(cases)
         for case in cases:
             version, evaluation, results = _evaluate(case, at)
             previous = latest.get(case.id)
@@ -219,16 +221,6 @@ def criteria_refresh_after_screening(
             )
             stored_all.append(stored)
         return stored_all
-
-
-def _latest_evaluations(cases: Iterable[Case]) -> dict[uuid.UUID, CriteriaEvaluation]:
-    """The newest evaluation of each case, in one query."""
-    latest: dict[uuid.UUID, CriteriaEvaluation] = {}
-    for evaluation in CriteriaEvaluation.objects.filter(case__in=list(cases)).order_by(
-        "case_id", "-evaluated_at", "-created_at"
-    ):
-        latest.setdefault(evaluation.case_id, evaluation)
-    return latest
 
 
 def case_evaluate(
