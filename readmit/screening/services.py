@@ -177,6 +177,40 @@ def entry_fingerprint(entry: WatchlistEntry) -> str:
     )
 
 
+def watchlist_set_sharing(
+    *, watchlist: Watchlist, shared: bool, reason: str, acting_user: User
+) -> Watchlist:
+    """Share the list's entries with the other parties of agreements that use it, or stop.
+
+    A supervisor or administrator of the owner decides, with a reason; the other parties
+    are refused (403) and everyone else does not see the list (404). Stopping hides the
+    entries from then on; what a party has already read cannot be taken back, and the
+    audit log says when it could read them.
+    """
+    with transaction.atomic():
+        locked = access_watchlist(acting_user, watchlist.id)
+        locked = Watchlist.objects.select_for_update().get(id=locked.id)
+        if not roles_in(acting_user, locked.owner_id) & LIST_MANAGERS:
+            raise Forbidden(
+                "Only a supervisor or administrator of the owning organisation decides "
+                "whether a watchlist is shared."
+            )
+        reason = _required_reason(reason)
+        if locked.shared_with_parties == shared:
+            return locked  # nothing changes, nothing to audit
+        locked.shared_with_parties = shared
+        locked.save(update_fields=["shared_with_parties", "updated_at"])
+        audit_record(
+            event_type=AuditEventType.WATCHLIST_SHARING_CHANGED,
+            acting_user=acting_user,
+            organisation_id=locked.owner_id,
+            object_type="watchlist",
+            object_id=str(locked.id),
+            data={"slug": locked.slug, "shared_with_parties": shared, "reason": reason},
+        )
+    return locked
+
+
 def watchlist_import(
     *,
     watchlist: Watchlist,

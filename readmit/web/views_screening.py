@@ -46,6 +46,7 @@ from readmit.screening.services import (
     screening_run_start,
     watchlist_create,
     watchlist_import,
+    watchlist_set_sharing,
 )
 from readmit.web.errors import application_errors, is_htmx
 
@@ -146,6 +147,7 @@ def _watchlist_context(user: User, watchlist_id: uuid.UUID, **extra: Any) -> dic
         "entries_readable": readable,
         "entries_shown": ENTRIES_SHOWN,
         "can_import": bool(roles_in(user, watchlist.owner_id) & LIST_IMPORTERS),
+        "can_share": bool(roles_in(user, watchlist.owner_id) & LIST_MANAGERS),
         "formats": [
             ("csv", "CSV"),
             ("ftm", "FollowTheMoney JSON lines"),
@@ -189,6 +191,34 @@ def watchlist_upload(request: HttpRequest, watchlist_id: uuid.UUID) -> HttpRespo
         f"Version {version.number} imported: {version.entry_count} people"
         + (f", {version.skipped_count} other records skipped" if version.skipped_count else "")
         + ". Cases of agreements using this list are being screened again.",
+    )
+    return redirect(reverse("web:watchlist", args=[watchlist.id]))
+
+
+@require_POST
+@login_required
+@application_errors
+def watchlist_sharing(request: HttpRequest, watchlist_id: uuid.UUID) -> HttpResponse:
+    user = _user(request)
+    watchlist = selectors.access_watchlist(user, watchlist_id)
+    shared = request.POST.get("shared") == "on"
+    try:
+        changed = watchlist_set_sharing(
+            watchlist=watchlist,
+            shared=shared,
+            reason=request.POST.get("reason", ""),
+            acting_user=user,
+        )
+    except ApplicationError as exc:
+        if exc.status in (403, 404):
+            raise
+        context = _watchlist_context(user, watchlist.id, sharing_error=exc.message)
+        return render(request, "web/screening/watchlist_detail.html", context, status=exc.status)
+    messages.success(
+        request,
+        "Its entries are now shared with the other parties of agreements that use it."
+        if changed.shared_with_parties
+        else "Its entries are now seen by your organisation only.",
     )
     return redirect(reverse("web:watchlist", args=[watchlist.id]))
 
@@ -382,6 +412,11 @@ urlpatterns = [
         "screening/watchlists/<uuid:watchlist_id>/import/",
         watchlist_upload,
         name="watchlist_import",
+    ),
+    path(
+        "screening/watchlists/<uuid:watchlist_id>/sharing/",
+        watchlist_sharing,
+        name="watchlist_sharing",
     ),
     path(
         "agreements/<uuid:agreement_id>/screening/", agreement_screening, name="agreement_screening"

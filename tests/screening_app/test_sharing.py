@@ -110,3 +110,55 @@ def test_sharing_is_chosen_on_the_creation_form(world, login):
 
     assert Watchlist.objects.get(slug="un-list").shared_with_parties is True
     assert Watchlist.objects.get(slug="police-list").shared_with_parties is False
+
+
+def test_the_owner_shares_and_unshares_with_a_reason_and_it_is_audited(world, screened, login):
+    from readmit.core.errors import ValidationFailed
+    from readmit.screening.services import watchlist_set_sharing
+
+    with pytest.raises(ValidationFailed):
+        watchlist_set_sharing(
+            watchlist=screened, shared=True, reason=" ", acting_user=world.user("xk_supervisor")
+        )
+    url = reverse("web:watchlist_sharing", args=[screened.id])
+    client = login("xk_supervisor")
+    assert client.post(url, {"shared": "on", "reason": "Agreed with the USA"}).status_code == 302
+    screened.refresh_from_db()
+    assert screened.shared_with_parties is True
+    assert (
+        ENTRY
+        in login("us_caseworker").get(reverse("web:watchlist", args=[screened.id])).content.decode()
+    )
+    client = login("xk_supervisor")
+    assert client.post(url, {"reason": "Agreement ended"}).status_code == 302
+    screened.refresh_from_db()
+    assert screened.shared_with_parties is False
+    events = AuditEvent.objects.filter(
+        event_type=AuditEventType.WATCHLIST_SHARING_CHANGED, object_id=str(screened.id)
+    ).order_by("seq")
+    assert [e.data["shared_with_parties"] for e in events] == [True, False]
+    assert events.last().data["reason"] == "Agreement ended"
+
+
+@pytest.mark.parametrize(
+    ("who", "status"), [("xk_caseworker", 403), ("us_supervisor", 403), ("me_supervisor", 404)]
+)
+def test_only_the_owners_managers_change_sharing(world, screened, login, who, status):
+    url = reverse("web:watchlist_sharing", args=[screened.id])
+    before = AuditEvent.objects.count()
+    assert login(who).post(url, {"shared": "on", "reason": "Let us see"}).status_code == status
+    screened.refresh_from_db()
+    assert screened.shared_with_parties is False
+    assert AuditEvent.objects.count() == before
+    if status == 403:
+        page = login(who).get(reverse("web:watchlist", args=[screened.id])).content.decode()
+        assert "Save sharing" not in page
+
+
+def test_a_missing_reason_is_shown_on_the_page_and_changes_nothing(world, screened, login):
+    url = reverse("web:watchlist_sharing", args=[screened.id])
+    response = login("xk_supervisor").post(url, {"shared": "on", "reason": ""})
+    assert response.status_code == 422
+    assert "A reason is required." in response.content.decode()
+    screened.refresh_from_db()
+    assert screened.shared_with_parties is False
