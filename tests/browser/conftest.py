@@ -2,6 +2,8 @@ from __future__ import annotations
 
 import os
 import re
+import stat
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import urlparse
@@ -20,8 +22,34 @@ CHROMIUM_ARGS = [
 ]
 
 
+def tmpdir_problem(tmpdir: str | None = None) -> str | None:
+    """Why Chromium's renderers could not use the suite's TMPDIR, or None if they can.
+
+    With ``--disable-dev-shm-usage`` Chromium keeps its shared memory in TMPDIR, and its
+    renderer processes drop privileges even when the browser runs as root: every directory
+    from TMPDIR up must let other users through (the ``x`` bit for others). A TMPDIR inside a
+    0700 directory owned by another user (as .ci/run once made it) crashes every page with
+    "Target crashed"; this names the directory instead.
+    """
+    if os.geteuid() != 0:  # the renderers run as this user, who can enter its own TMPDIR
+        return None
+    path = Path(tmpdir or tempfile.gettempdir()).resolve()
+    for directory in (path, *path.parents):
+        mode = directory.stat().st_mode
+        if not mode & stat.S_IXOTH:
+            return (
+                f"TMPDIR={path}: Chromium's renderer processes cannot enter {directory} "
+                f"(mode {stat.S_IMODE(mode):04o}, owner uid {directory.stat().st_uid}); "
+                "give the suite a TMPDIR whose every directory is traversable (0755)"
+            )
+    return None
+
+
 @pytest.fixture
 def browser() -> Iterator[object]:
+    problem = tmpdir_problem()
+    if problem:
+        pytest.fail(problem)
     if not Path(CHROMIUM).exists():
         if os.environ.get("CI"):
             pytest.fail(f"CI must run the browser tests, but there is no Chromium at {CHROMIUM}")
