@@ -12,12 +12,13 @@ from django.urls import reverse
 from readmit.accounts.models import Organisation, User
 from readmit.accounts.services import user_set_time_zone
 from readmit.agreements.models import AgreementVersion
+from readmit.agreements.services import site_create
 from readmit.audit.events import AuditEventType
 from readmit.audit.models import AuditEvent
 from readmit.cases.models import Case
 from readmit.core.errors import Forbidden
 from readmit.relocation.models import TransferPlan
-from tests.relocation.conftest import kosovo, person, select, submit
+from tests.relocation.conftest import act, kosovo, person, select, submit, transfer_payload
 from tests.web.test_agreement_management import amend_post
 
 UTC = dt.UTC
@@ -133,6 +134,25 @@ def test_the_transfer_plan_shows_each_partys_local_time_first_the_readers(login,
         "(2027-01-15 09:00 America/New_York, US)" in xk_page
     )
     assert "Times in <a" in xk_page and "Europe/Belgrade</a>" in xk_page
+
+
+def test_the_stay_shows_its_arrival_in_each_partys_local_time(login, world):
+    case = scheduled_case(world)
+    site = site_create(
+        agreement=case.agreement,
+        name="Reception centre Prishtina",
+        country_code="XK",
+        capacity=10,
+        acting_user=None,
+    )
+    act(case, "schedule_transfer", world.user("us_caseworker"), payload=transfer_payload())
+    arrival = {"site": str(site.id), "arrived_at": "2026-11-30T16:00:00+01:00"}
+    act(case, "record_arrival", world.user("xk_caseworker"), payload=arrival)
+    xk_page = login("xk_caseworker").get(f"/cases/{case.id}/").content.decode()
+    assert (
+        '<dd id="stay-arrived-at">2026-11-30 16:00 Europe/Belgrade '
+        "(2026-11-30 10:00 America/New_York, US)</dd>" in xk_page
+    )
 
 
 # Setting zones ------------------------------------------------------------------------------
