@@ -33,6 +33,11 @@ class Organisation(BaseModel):
         related_name="units",
         help_text="E.g. a consular mission belongs to its ministry.",
     )
+    time_zone = models.CharField(
+        max_length=64,
+        default="UTC",
+        help_text="IANA name; how its users' pages read and show times (stored in UTC).",
+    )
 
     class Meta:
         ordering = ["country__code", "name"]
@@ -45,6 +50,9 @@ class User(AbstractUser):
     """A person who logs in. What they may do comes from their memberships, never from flags."""
 
     display_name = models.CharField(max_length=150, blank=True)
+    time_zone = models.CharField(
+        max_length=64, blank=True, help_text="IANA name; empty: the organisation's."
+    )
 
     def __str__(self) -> str:
         return self.display_name or self.username

@@ -7,11 +7,14 @@ import secrets
 
 from django.db import transaction
 
+from readmit.accounts.access import roles_in
 from readmit.accounts.models import ApiToken, Membership, Organisation, User
 from readmit.accounts.roles import Role
 from readmit.audit.events import AuditEventType
 from readmit.audit.services import audit_record
 from readmit.core import clock
+from readmit.core.errors import Forbidden, NotFound, ValidationFailed
+from readmit.core.zones import ZoneError, country_zone, zone
 
 TOKEN_PREFIX = "rdm_"
 
@@ -23,11 +26,19 @@ def organisation_create(
     country_code: str,
     kind: str = "ministry",
     parent: Organisation | None = None,
+    time_zone: str = "",
     acting_user: User | None,
 ) -> Organisation:
+    """``time_zone`` empty: the country's own zone where it has one (else UTC)."""
+    time_zone = _valid_zone(time_zone) if time_zone else country_zone(country_code)
     with transaction.atomic():
         org = Organisation.objects.create(
-            name=name, slug=slug, country_id=country_code, kind=kind, parent=parent
+            name=name,
+            slug=slug,
+            country_id=country_code,
+            kind=kind,
+            parent=parent,
+            time_zone=time_zone,
         )
         audit_record(
             event_type=AuditEventType.ORGANISATION_CREATED,
@@ -35,9 +46,62 @@ def organisation_create(
             organisation_id=org.id,
             object_type="organisation",
             object_id=str(org.id),
-            data={"slug": slug, "country": country_code},
+            data={"slug": slug, "country": country_code, "time_zone": time_zone},
         )
     return org
+
+
+def _valid_zone(name: str) -> str:
+    try:
+        return zone(name).key
+    except ZoneError as exc:
+        raise ValidationFailed(
+            f"time_zone: {exc}.", errors=[{"loc": ["time_zone"], "msg": str(exc)}]
+        ) from None
+
+
+def organisation_set_time_zone(
+    *, organisation: Organisation, time_zone: str, acting_user: User
+) -> Organisation:
+    """An administrator of the organisation sets its zone; nobody else (audited)."""
+    roles = roles_in(acting_user, organisation.id)
+    if not roles:
+        raise NotFound("No such organisation.")
+    if Role.ADMINISTRATOR not in roles:
+        raise Forbidden("Only an administrator of the organisation sets its time zone.")
+    name = _valid_zone(time_zone)
+    with transaction.atomic():
+        old = organisation.time_zone
+        organisation.time_zone = name
+        organisation.save(update_fields=["time_zone", "updated_at"])
+        audit_record(
+            event_type=AuditEventType.ORGANISATION_TIME_ZONE_CHANGED,
+            acting_user=acting_user,
+            organisation_id=organisation.id,
+            object_type="organisation",
+            object_id=str(organisation.id),
+            data={"from": old, "to": name},
+        )
+    return organisation
+
+
+def user_set_time_zone(*, user: User, time_zone: str, acting_user: User) -> User:
+    """A user sets their own zone (empty: their organisation's), nobody else's (audited)."""
+    if acting_user.pk != user.pk:
+        raise Forbidden("A user sets only their own time zone.")
+    name = _valid_zone(time_zone) if time_zone.strip() else ""
+    with transaction.atomic():
+        old = user.time_zone
+        user.time_zone = name
+        user.save(update_fields=["time_zone"])
+        audit_record(
+            event_type=AuditEventType.USER_TIME_ZONE_CHANGED,
+            acting_user=acting_user,
+            object_type="user",
+            object_id=str(user.pk),
+            data={"from": old, "to": name},
+        )
+    return user
 
 
 def user_create(

@@ -44,7 +44,7 @@ def _moment_of(day: dt.date) -> dt.datetime:
     """Now for today; the last instant of any other day (its terms as they stood that day)."""
     if day == clock.today():
         return clock.now()
-    return dt.datetime.combine(day, dt.time.max, tzinfo=timezone.get_current_timezone())
+    return dt.datetime.combine(day, dt.time.max, tzinfo=dt.UTC)
 
 
 def quota_status(agreement: Agreement, *, day: dt.date | None = None) -> QuotaStatus | None:

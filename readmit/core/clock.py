@@ -12,4 +12,6 @@ def now() -> dt.datetime:
 
 
 def today() -> dt.date:
-    return timezone.localdate()
+    """The UTC date: deadlines and quota periods must not move with the zone of the user
+    who happens to be acting (pages activate the user's zone for display)."""
+    return timezone.localdate(timezone=dt.UTC)

@@ -45,6 +45,7 @@ import io
 import os
 import random
 import uuid
+import zoneinfo
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
@@ -131,6 +132,7 @@ class OrgSpec:
     kind: str = "ministry"
     parent: str = ""
     roles: tuple[Role, ...] = tuple(Role)
+    time_zone: str = ""  # empty: the country's (missions keep the zone they work in)
 
 
 # Consular missions act for their ministry as liaison officers (consular assistance,
@@ -149,6 +151,7 @@ ORGANISATIONS: tuple[OrgSpec, ...] = (
         kind="mission",
         parent="me-mfa",
         roles=(Role.LIAISON,),
+        time_zone="America/New_York",
     ),
     OrgSpec(
         "me-embassy-dc",
@@ -157,6 +160,7 @@ ORGANISATIONS: tuple[OrgSpec, ...] = (
         kind="mission",
         parent="me-mfa",
         roles=(Role.LIAISON,),
+        time_zone="America/New_York",
     ),
     OrgSpec("it-interior", "Ministry of the Interior", "IT"),
     OrgSpec("al-interior", "Ministry of Interior", "AL"),
@@ -312,6 +316,7 @@ class _Loader:
                 country_code=spec.country,
                 kind=spec.kind,
                 parent=self.orgs[spec.parent] if spec.parent else None,
+                time_zone=spec.time_zone,
                 acting_user=None,
             )
         for spec in ORGANISATIONS:
@@ -392,10 +397,14 @@ class _Loader:
             )
         return case
 
-    def transfer_plan(self, spec: DemoPerson, *, route: str) -> dict[str, Any]:
-        """What ``schedule_transfer`` needs: a date after the notice period, route, language."""
+    def transfer_plan(self, spec: DemoPerson, *, route: str, sender: str) -> dict[str, Any]:
+        """What ``schedule_transfer`` needs: a date after the notice period, route, language.
+
+        Departure at 09:00 in the sending organisation's zone, sent with its UTC offset."""
         planned_for = dt.datetime.combine(
-            self.today + dt.timedelta(days=9), dt.time(9, 0), tzinfo=dt.UTC
+            self.today + dt.timedelta(days=9),
+            dt.time(9, 0),
+            tzinfo=zoneinfo.ZoneInfo(self.orgs[sender].time_zone),
         )
         return {
             "planned_for": planned_for.isoformat(),
@@ -528,7 +537,9 @@ class _Loader:
                 reason=reason,
                 payloads={
                     "schedule_transfer": self.transfer_plan(
-                        spec, route="Charter flight Washington Dulles (IAD) to Pristina (PRN)"
+                        spec,
+                        route="Charter flight Washington Dulles (IAD) to Pristina (PRN)",
+                        sender="us-dhs",
                     ),
                     "record_arrival": {"site": str(kosovo_site.id)},
                     "place_legal_hold": {
@@ -774,7 +785,9 @@ class _Loader:
                 payloads={
                     "issue_travel_document": travel_document,
                     "schedule_transfer": self.transfer_plan(
-                        spec, route="Scheduled flight New York (JFK) to Podgorica (TGD), escorted"
+                        spec,
+                        route="Scheduled flight New York (JFK) to Podgorica (TGD), escorted",
+                        sender="us-dhs",
                     ),
                 },
             )
@@ -912,7 +925,9 @@ class _Loader:
                 reason=spec.reason,
                 payloads={
                     "schedule_transfer": self.transfer_plan(
-                        spec, route="Italian navy vessel to the port of Shëngjin"
+                        spec,
+                        route="Italian navy vessel to the port of Shëngjin",
+                        sender="it-interior",
                     ),
                     "record_arrival": {"site": str(site.id)},
                     "place_legal_hold": {

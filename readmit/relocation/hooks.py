@@ -95,7 +95,10 @@ def _moment(
     if parsed is None:
         raise _invalid(field, "is required, as an ISO 8601 date and time with its offset")
     if parsed.tzinfo is None:
-        raise _invalid(field, "needs a time zone offset (e.g. 2026-03-01T09:00:00+01:00)")
+        # Never guessed: the same wall-clock time is hours apart in the two parties' zones.
+        raise _invalid(
+            field, "has no UTC offset: give one (e.g. 2026-03-01T09:00:00-05:00 or ...T14:00:00Z)"
+        )
     return parsed
 
 

@@ -1,10 +1,11 @@
-"""Template context: the signed-in user's organisations and roles, for the layout."""
+"""Template context: the signed-in user's organisations, roles and zone, for the layout."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from django.http import HttpRequest
+from django.utils import timezone
 
 from readmit.accounts.access import memberships
 from readmit.accounts.roles import Role
@@ -26,4 +27,5 @@ def membership(request: HttpRequest) -> dict[str, Any]:
         "my_organisation": rows[0].organisation if rows else None,
         "my_organisations": list(by_org.values()),
         "my_roles": sorted({m.role for m in rows}),
+        "my_time_zone": timezone.get_current_timezone_name(),
     }

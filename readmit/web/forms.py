@@ -7,6 +7,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from django import forms
+from django.utils import timezone
 
 from readmit.agreements.models import Agreement, AgreementKind
 from readmit.cases.workflow import WORKFLOWS
@@ -136,7 +137,7 @@ class AmendTermsForm(forms.Form):
         label="Criminal records may be shared", required=False
     )
     valid_from = forms.DateTimeField(
-        label="Valid from (UTC)",
+        label="Valid from (local time)",
         required=False,
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
         help_text="Empty: from now. Not before the latest version; a future moment waits.",
@@ -160,6 +161,8 @@ class AmendTermsForm(forms.Form):
         period = self.fields["quota_period"]
         assert isinstance(period, forms.ChoiceField)
         period.choices = [(p, _label(p)) for p in quota_periods]
+        # Read in the zone the page activated (Django's DateTimeField does), so say which.
+        self.fields["valid_from"].label = f"Valid from (in {timezone.get_current_timezone_name()})"
 
 
 class CriterionForm(forms.Form):
@@ -260,3 +263,17 @@ class PositionForm(forms.Form):
         assert isinstance(country, forms.ChoiceField) and isinstance(stance, forms.ChoiceField)
         country.choices = list(countries)
         stance.choices = list(stances)
+
+
+# Time zones ---------------------------------------------------------------------------------
+
+
+class TimeZoneForm(forms.Form):
+    """An IANA zone name; whether it is one is decided by the service (``time_zone`` error)."""
+
+    time_zone = forms.CharField(
+        label="Time zone",
+        required=False,
+        widget=forms.TextInput(attrs={"list": "time-zones", "autocomplete": "off"}),
+        help_text="An IANA name such as America/New_York or Europe/Rome.",
+    )

@@ -2,7 +2,9 @@
 
 Only how to ask for them lives here (label, widget, choices); whether a value is acceptable
 is decided by the hooks, whose ``ValidationFailed`` names the field and is shown on the form.
-Times are typed in the user's browser as local date and time and sent with the UTC offset.
+Times are typed as a wall-clock date and time in the user's zone (the zone the middleware
+activated, named next to the field) and passed on as ISO 8601 in UTC; a time that does not
+exist or happens twice in that zone is refused here, naming the field.
 """
 
 from __future__ import annotations
@@ -15,6 +17,8 @@ from typing import Any
 from django.utils import timezone
 
 from readmit.cases.models import Case
+from readmit.core.errors import ValidationFailed
+from readmit.core.zones import ZoneError, to_utc
 
 
 @dataclass(frozen=True)
@@ -107,30 +111,52 @@ def payload_fields(
     return bound
 
 
-def _aware(value: str) -> str:
-    """``2026-12-01T09:30`` typed locally becomes ISO 8601 with the active zone's offset."""
+class PayloadRefused(ValidationFailed):
+    """A typed value the page cannot pass on; ``shown`` keeps what was typed for the form."""
+
+    def __init__(self, message: str, *, errors: list[dict[str, Any]], shown: dict[str, Any]):
+        super().__init__(message, errors=errors)
+        self.shown = shown
+
+
+def _aware(name: str, value: str) -> str:
+    """``2026-12-01T09:30`` typed in the user's zone becomes ISO 8601 in UTC."""
     try:
         moment = dt.datetime.fromisoformat(value)
     except ValueError:
         return value  # the hook names the field as malformed
-    if timezone.is_naive(moment):
-        moment = timezone.make_aware(moment)
-    return moment.isoformat()
+    try:
+        return to_utc(moment, timezone.get_current_timezone()).isoformat()
+    except ZoneError as exc:
+        raise ValidationFailed(
+            f"{name}: {exc}.", errors=[{"loc": ["payload", name], "msg": str(exc)}]
+        ) from None
 
 
 def payload_from_post(
     case: Case, action: str, post: Mapping[str, Any]
 ) -> tuple[dict[str, Any], dict[str, Any]]:
-    """(payload for the service, values to show again in the form)."""
+    """(payload for the service, values to show again in the form).
+
+    ``PayloadRefused`` (naming the field) for a local time the user's zone cannot read.
+    """
     payload: dict[str, Any] = {}
     shown: dict[str, Any] = {}
+    refused: list[ValidationFailed] = []
     for bound in payload_fields(case, action):
-        raw = post.get(bound.input_name, "")
+        name, raw = bound.spec.name, post.get(bound.input_name, "")
         if bound.spec.widget == "checkbox":
-            payload[bound.spec.name] = shown[bound.spec.name] = raw in ("on", "true", "1")
+            payload[name] = shown[name] = raw in ("on", "true", "1")
             continue
-        raw = str(raw).strip()
-        shown[bound.spec.name] = raw
-        if raw:
-            payload[bound.spec.name] = _aware(raw) if bound.spec.widget == "datetime" else raw
+        shown[name] = raw = str(raw).strip()
+        if raw and bound.spec.widget == "datetime":
+            try:
+                payload[name] = _aware(name, raw)
+            except ValidationFailed as exc:
+                refused.append(exc)
+        elif raw:
+            payload[name] = raw
+    if refused:
+        errors = [e for exc in refused for e in exc.errors]
+        raise PayloadRefused(" ".join(e.message for e in refused), errors=errors, shown=shown)
     return payload, shown

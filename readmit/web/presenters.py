@@ -3,12 +3,18 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.utils import timezone
+
+from readmit.accounts.selectors import organisation_zone
+from readmit.agreements.models import AgreementParty
 from readmit.agreements.terms import AgreementTerms
 from readmit.audit.events import AuditEventType
 from readmit.audit.models import AuditEvent
+from readmit.core.zones import wall_clock
 from readmit.relocation.models import EvaluationTrigger
 
 
@@ -186,3 +192,26 @@ def data_sharing_rows(terms: AgreementTerms) -> list[TermRow]:
         TermRow("Onward sharing needs consent", _yes_no(ds.onward_sharing_needs_consent)),
         TermRow("Retention", f"{ds.retention_days} days"),
     ]
+
+
+def local_time(moment: dt.datetime | None) -> str:
+    """A stored instant in the viewer's zone (the one the middleware activated), named."""
+    if moment is None:
+        return ""
+    return wall_clock(moment, timezone.get_current_timezone())
+
+
+def party_times(moment: dt.datetime | None, parties: Iterable[AgreementParty]) -> str:
+    """``2026-12-03 09:00 America/New_York (2026-12-03 15:00 Europe/Belgrade, XK)``: the
+    viewer's wall clock first, then each other zone the agreement's parties keep."""
+    if moment is None:
+        return ""
+    seen = {timezone.get_current_timezone_name()}
+    others = []
+    for party in parties:
+        tz = organisation_zone(party.organisation)
+        if tz.key not in seen:
+            seen.add(tz.key)
+            others.append(f"{wall_clock(moment, tz)}, {party.organisation.country_id}")
+    text = local_time(moment)
+    return f"{text} ({'; '.join(others)})" if others else text

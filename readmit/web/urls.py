@@ -10,6 +10,7 @@ from readmit.web import (
     views_audit,
     views_export,
     views_lists,
+    views_profile,
     views_screening,
 )
 
@@ -63,3 +64,4 @@ urlpatterns = [
 ]
 urlpatterns += views_screening.urlpatterns
 urlpatterns += views_lists.urlpatterns
+urlpatterns += views_profile.urlpatterns

@@ -44,7 +44,7 @@ from readmit.relocation.services import LIST_KINDS, WORKERS, case_evaluate
 from readmit.web import presenters
 from readmit.web.errors import application_errors, is_htmx
 from readmit.web.forms import CaseFilterForm, TransitionForm
-from readmit.web.payloads import BoundField, payload_fields, payload_from_post
+from readmit.web.payloads import BoundField, PayloadRefused, payload_fields, payload_from_post
 
 CASES_PER_PAGE = 50
 
@@ -241,12 +241,15 @@ def case_transition_view(request: HttpRequest, case_id: uuid.UUID) -> HttpRespon
     form = TransitionForm(request.POST)
     action = request.POST.get("action", "")
     reason = request.POST.get("reason", "")
-    payload, typed = payload_from_post(loaded, action, request.POST)
     status = 200
     error = notice = ""
-    if not form.is_valid():
+    try:
+        payload, typed = payload_from_post(loaded, action, request.POST)
+    except PayloadRefused as exc:  # a local time the user's zone cannot read
+        payload, typed, error, status = {}, exc.shown, exc.message, exc.status
+    if not error and not form.is_valid():
         error, status = "The form was incomplete; reload the page and try again.", 400
-    else:
+    elif not error:
         try:
             case_transition(
                 case_id=case_id,

@@ -21,7 +21,6 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
 from readmit.accounts.access import access_agreement, standing
@@ -58,6 +57,7 @@ from readmit.web.forms import (
     CriterionFormSet,
     PositionForm,
 )
+from readmit.web.presenters import local_time
 
 # Who records contacts and public positions: liaison officers keep the record with the other
 # party; supervisors and administrators of a party may too. Caseworkers and auditors read it.
@@ -450,7 +450,7 @@ def agreement_amend_view(request: HttpRequest, agreement_id: uuid.UUID) -> HttpR
                 when = (
                     "now in force"
                     if version.valid_from <= clock.now()
-                    else (f"in force from {timezone.localtime(version.valid_from):%Y-%m-%d %H:%M}")
+                    else f"in force from {local_time(version.valid_from)}"
                 )
                 messages.success(request, f"Version {version.number} recorded, {when}.")
                 return redirect(reverse("web:agreement_terms", args=[agreement.id]))

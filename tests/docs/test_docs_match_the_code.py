@@ -52,6 +52,7 @@ PURE_MODULES = [
     "readmit/agreements/criteria.py",
     "readmit/screening/matching",
     "readmit/relocation/lists.py",
+    "readmit/core/zones.py",
 ]
 
 

@@ -8,6 +8,7 @@ from django import template
 from django.http import QueryDict
 
 from readmit.web.presenters import humanize as _humanize
+from readmit.web.presenters import local_time, party_times
 
 register = template.Library()
 
@@ -58,3 +59,15 @@ def page_url(filter_query: str, page: int) -> str:
 @register.filter
 def absolute(value: int) -> int:
     return abs(value)
+
+
+@register.filter
+def local(value: Any) -> str:
+    """``2026-12-03 09:00 America/New_York``: the viewer's zone, named."""
+    return local_time(value)
+
+
+@register.filter
+def both_sides(value: Any, parties: Any) -> str:
+    """The viewer's local time, then the other parties' (``value|both_sides:parties``)."""
+    return party_times(value, parties)

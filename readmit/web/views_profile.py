@@ -1,0 +1,108 @@
+"""The profile page: the signed-in user's time zone and, for administrators, their
+organisation's. Thin: ``user_set_time_zone`` and ``organisation_set_time_zone`` decide."""
+
+from __future__ import annotations
+
+import uuid
+import zoneinfo
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import path, reverse
+from django.views.decorators.http import require_http_methods, require_POST
+
+from readmit.accounts.access import memberships
+from readmit.accounts.models import Organisation, User
+from readmit.accounts.roles import Role
+from readmit.accounts.services import organisation_set_time_zone, user_set_time_zone
+from readmit.core.errors import NotFound, ValidationFailed
+from readmit.web.errors import application_errors
+from readmit.web.forms import TimeZoneForm
+
+
+def _user(request: HttpRequest) -> User:
+    return request.user  # type: ignore[return-value]
+
+
+def _render(
+    request: HttpRequest,
+    *,
+    form: TimeZoneForm | None = None,
+    org_forms: dict[uuid.UUID, TimeZoneForm] | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    user = _user(request)
+    administered = {
+        m.organisation_id: m.organisation for m in memberships(user) if m.role == Role.ADMINISTRATOR
+    }
+    org_forms = org_forms or {}
+    context: dict[str, Any] = {
+        "form": form or TimeZoneForm(initial={"time_zone": user.time_zone}),
+        "organisations": [
+            (org, org_forms.get(org.id) or TimeZoneForm(initial={"time_zone": org.time_zone}))
+            for org in administered.values()
+        ],
+        "zones": sorted(zoneinfo.available_timezones()),
+    }
+    return render(request, "web/profile.html", context, status=status)
+
+
+def _refused(form: TimeZoneForm, exc: ValidationFailed) -> None:
+    for error in exc.errors:
+        form.add_error("time_zone", str(error.get("msg", "")))
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+@application_errors
+def profile(request: HttpRequest) -> HttpResponse:
+    if request.method == "GET":
+        return _render(request)
+    user = _user(request)
+    form = TimeZoneForm(request.POST)
+    if not form.is_valid():
+        return _render(request, form=form, status=422)
+    try:
+        user_set_time_zone(user=user, time_zone=form.cleaned_data["time_zone"], acting_user=user)
+    except ValidationFailed as exc:
+        _refused(form, exc)
+        return _render(request, form=form, status=exc.status)
+    messages.success(request, "Your time zone is saved.")
+    return redirect(reverse("web:profile"))
+
+
+@require_POST
+@login_required
+@application_errors
+def organisation_time_zone(request: HttpRequest, organisation_id: uuid.UUID) -> HttpResponse:
+    user = _user(request)
+    organisation = Organisation.objects.filter(id=organisation_id).first()
+    if organisation is None:
+        raise NotFound("No such organisation.")
+    form = TimeZoneForm(request.POST)
+    if form.is_valid():
+        try:
+            organisation_set_time_zone(
+                organisation=organisation,
+                time_zone=form.cleaned_data["time_zone"],
+                acting_user=user,
+            )
+        except ValidationFailed as exc:
+            _refused(form, exc)
+    if form.errors:
+        return _render(request, org_forms={organisation.id: form}, status=422)
+    messages.success(request, f"The time zone of {organisation.name} is saved.")
+    return redirect(reverse("web:profile"))
+
+
+urlpatterns = [
+    path("profile/", profile, name="profile"),
+    path(
+        "organisations/<uuid:organisation_id>/time-zone/",
+        organisation_time_zone,
+        name="organisation_time_zone",
+    ),
+]
