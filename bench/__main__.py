@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import sys
 
+from bench.demo import main as demo
 from bench.screening.run import main as screening
 
 if __name__ == "__main__":
-    sys.exit(screening(sys.argv[1:]))
+    sys.exit(demo([]) or screening(sys.argv[1:]))

@@ -6,7 +6,6 @@ test runs in its own savepoint on top of it.
 
 from __future__ import annotations
 
-import time
 from collections import Counter
 from dataclasses import dataclass
 
@@ -42,7 +41,6 @@ SELECTED_STATES = ("selected", "transfer_scheduled", "in_reception")
 @dataclass
 class Loaded:
     logins: list[DemoLogin]
-    seconds: float
 
 
 @pytest.fixture(scope="module")
@@ -51,9 +49,7 @@ def demo(django_db_setup, django_db_blocker):
         atomic = transaction.atomic()
         atomic.__enter__()
         try:
-            started = time.perf_counter()
-            logins = demo_load()
-            yield Loaded(logins, time.perf_counter() - started)
+            yield Loaded(demo_load())
         finally:
             transaction.set_rollback(True)
             atomic.__exit__(None, None, None)
@@ -70,10 +66,6 @@ def _cases(reference: str):
 
 def _states(reference: str) -> Counter[str]:
     return Counter(_cases(reference).values_list("state", flat=True))
-
-
-def test_the_demo_loads_within_seconds(loaded):
-    assert loaded.seconds < 15
 
 
 def test_the_relocation_list_has_120_people_mostly_of_the_four_nationalities(loaded):
