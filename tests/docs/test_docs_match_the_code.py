@@ -52,6 +52,8 @@ PURE_MODULES = [
     "readmit/agreements/criteria.py",
     "readmit/screening/matching",
     "readmit/relocation/lists.py",
+    "readmit/cases/mrz.py",
+    "readmit/cases/evidence.py",
 ]
 
 
