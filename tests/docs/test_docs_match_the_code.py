@@ -54,6 +54,7 @@ PURE_MODULES = [
     "readmit/relocation/lists.py",
     "readmit/cases/mrz.py",
     "readmit/cases/evidence.py",
+    "readmit/cases/cli.py",
 ]
 
 
