@@ -510,3 +510,20 @@ def test_the_parser_runs_without_django_in_the_process() -> None:
     )
     assert out.returncode == 0, out.stderr
     assert out.stdout.strip() == "F"
+
+
+WRITERS = {"TD1": write_td1, "TD2": write_td2, "TD3": write_td3}
+
+
+@settings(max_examples=200)
+@given(people(), st.sampled_from(sorted(WRITERS)), st.data())
+def test_any_single_changed_digit_anywhere_in_the_zone_is_detected(
+    person: Person, layout: str, data: st.DataObject
+) -> None:
+    lines = list(WRITERS[layout](person))
+    digits = [(n, i) for n, line in enumerate(lines) for i, c in enumerate(line) if c.isdigit()]
+    line, position = data.draw(st.sampled_from(digits))
+    new = data.draw(st.sampled_from([d for d in "0123456789" if d != lines[line][position]]))
+    lines[line] = _with(lines[line], position, new)
+    with pytest.raises(MRZError):
+        parse_mrz(lines, today=TODAY)
