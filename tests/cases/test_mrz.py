@@ -527,3 +527,32 @@ def test_any_single_changed_digit_anywhere_in_the_zone_is_detected(
     lines[line] = _with(lines[line], position, new)
     with pytest.raises(MRZError):
         parse_mrz(lines, today=TODAY)
+
+
+@given(st.dates(date(1900, 1, 1), date(2099, 12, 31)), st.dates(date(1990, 1, 1), date(2080, 1, 1)))
+def test_a_two_digit_birth_year_is_read_within_the_hundred_years_up_to_today(
+    written: date, today: date
+) -> None:
+    person = Person("DOE", "J", "X1", "MNE", written, "F", today, "")
+    try:
+        born = parse_mrz(write_td3(person), today=today).birth_date
+    except MRZError as error:  # 29 February of a century year without one
+        assert error.field == "birth date" and (written.month, written.day) == (2, 29)
+        return
+    assert born <= today
+    assert (born.year - written.year) % 100 == 0
+    assert today.year - born.year <= 100
+
+
+@given(st.dates(date(1900, 1, 1), date(2099, 12, 31)), st.dates(date(1990, 1, 1), date(2080, 1, 1)))
+def test_a_two_digit_expiry_year_is_read_within_fifty_years_of_today(
+    written: date, today: date
+) -> None:
+    person = Person("DOE", "J", "X1", "MNE", date(1950, 1, 1), "F", written, "")
+    try:
+        expiry = parse_mrz(write_td3(person), today=today).expiry_date
+    except MRZError as error:
+        assert error.field == "expiry date" and (written.month, written.day) == (2, 29)
+        return
+    assert (expiry.year - written.year) % 100 == 0
+    assert abs((expiry - today).days) <= 366 * 50
