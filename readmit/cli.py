@@ -40,6 +40,10 @@ def build_parser() -> argparse.ArgumentParser:
 
     screening_cli.register(sub)
 
+    from readmit.cases import cli as cases_cli
+
+    cases_cli.register(sub)
+
     from readmit.core import cli as core_cli
 
     core_cli.register(sub, setup_django=_setup_django)

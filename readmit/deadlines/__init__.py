@@ -12,6 +12,7 @@ from readmit.deadlines.calendar import (
     WorkingCalendar,
     due,
     extend,
+    local_date,
     status,
     working_days_between,
 )
@@ -23,6 +24,7 @@ __all__ = [
     "WorkingCalendar",
     "due",
     "extend",
+    "local_date",
     "status",
     "working_days_between",
 ]

@@ -21,6 +21,10 @@ Counting convention -- this is a legal rule, not an implementation detail:
   time (a day with a DST change is 23 or 25 hours long), and neither weekends nor
   holidays stop or extend it; ``roll_forward`` has no effect.
 * An **extension** runs from the current due date, by the same rules.
+* A limit that starts on **receipt** counts from the receipt's date *in the requested
+  state's time zone* (``due(..., zone="Europe/Podgorica")``, or ``local_date``): a request
+  received at 00:30 in Podgorica counts from that Podgorica date, although it is still the
+  previous day in UTC and in Washington.
 
 Public holidays come from the ``holidays`` package, in English, including the
 "observed" substitute days and the estimated dates of Islamic holidays that the package
@@ -32,11 +36,12 @@ from __future__ import annotations
 from calendar import monthrange
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta, tzinfo
 from enum import StrEnum
 from functools import lru_cache
 from types import MappingProxyType
 from typing import ClassVar
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import holidays
 
@@ -47,6 +52,7 @@ __all__ = [
     "WorkingCalendar",
     "due",
     "extend",
+    "local_date",
     "status",
     "working_days_between",
 ]
@@ -277,12 +283,45 @@ def _add_months(start: date, months: int) -> date:
     return date(year, month, min(start.day, monthrange(year, month)[1]))
 
 
-def due(start: date | datetime, limit: TimeLimit, calendar: WorkingCalendar) -> date | datetime:
+def _zone(zone: str | tzinfo) -> tzinfo:
+    if isinstance(zone, tzinfo):
+        return zone
+    if not isinstance(zone, str):
+        raise ValueError(f"a time zone must be a name such as 'Europe/Podgorica', got {zone!r}")
+    try:
+        return ZoneInfo(zone)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ValueError(f"unknown time zone {zone!r}") from None
+
+
+def local_date(instant: datetime, zone: str | tzinfo) -> date:
+    """The date of a timezone-aware ``instant`` in ``zone`` (e.g. the requested state's)."""
+    if not isinstance(instant, datetime) or not _is_aware(instant):
+        raise ValueError(f"the local date needs a timezone-aware datetime, got {instant!r}")
+    return instant.astimezone(_zone(zone)).date()
+
+
+def due(
+    start: date | datetime,
+    limit: TimeLimit,
+    calendar: WorkingCalendar,
+    *,
+    zone: str | tzinfo | None = None,
+) -> date | datetime:
     """The last day (or, for hours, the instant) on which the limit is still met.
 
     Day units take a date (a datetime is reduced to its own local date) and return a date.
-    ``Unit.HOURS`` needs a timezone-aware datetime and returns one in the same timezone.
+    With ``zone`` (the requested state's time zone), ``start`` must be a timezone-aware
+    datetime and counts from its date in that zone.
+    ``Unit.HOURS`` needs a timezone-aware datetime and returns one in the same timezone
+    (in ``zone`` if given).
     """
+    if zone is not None:
+        if not isinstance(start, datetime) or not _is_aware(start):
+            raise ValueError(
+                f"a start counted in a time zone must be a timezone-aware datetime, got {start!r}"
+            )
+        start = start.astimezone(_zone(zone))
     if limit.unit is Unit.HOURS:
         if not isinstance(start, datetime):
             raise ValueError(

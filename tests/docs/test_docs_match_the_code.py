@@ -53,6 +53,9 @@ PURE_MODULES = [
     "readmit/screening/matching",
     "readmit/relocation/lists.py",
     "readmit/core/zones.py",
+    "readmit/cases/mrz.py",
+    "readmit/cases/evidence.py",
+    "readmit/cases/cli.py",
 ]
 
 
