@@ -29,7 +29,7 @@ from typing import Any
 from readmit.accounts.access import standing
 from readmit.accounts.roles import Role
 from readmit.cases.services import TransitionContext, register_transition_hook
-from readmit.core.errors import Forbidden
+from readmit.core.errors import Forbidden, TransitionRefused
 from readmit.relocation.hooks import _invalid, _text
 from readmit.relocation.models import HoldKind, LegalHold
 
@@ -75,6 +75,14 @@ def place_legal_hold(context: TransitionContext) -> None:
     authority = _text(payload, "authority", required=True, limit=200)
     reference = _text(payload, "reference", required=True, limit=120)
     decided_on = _date(payload, "decided_on", today=context.at.date())
+    same = LegalHold.objects.filter(
+        case=context.case, lifted_at__isnull=True, kind=kind, authority=authority
+    ).filter(reference=reference)
+    if same.exists():
+        raise TransitionRefused(
+            f"This hold ({kind}, {authority}, {reference}) is already recorded and open.",
+            rule="legal-hold",
+        )
     position = standing(context.acting_user, context.case.agreement)
     hold = LegalHold.objects.create(
         case=context.case,

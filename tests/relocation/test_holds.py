@@ -222,6 +222,15 @@ def test_several_holds_stand_until_the_last_is_lifted(world, reception):
     assert after_two.legal_hold is False
 
 
+def test_the_same_hold_is_not_recorded_twice(world, reception):
+    case = held_in_reception(world, reception, side="sending")
+    before = snapshot(case)
+    with pytest.raises(TransitionRefused) as refused:
+        act(case, "place_legal_hold", world.user("xk_caseworker"), reason="again", payload=hold())
+    assert refused.value.rule == "legal-hold"
+    assert snapshot(case) == before
+
+
 def test_the_case_page_names_each_hold_its_authority_and_who_placed_it(world, reception, login):
     case = held_in_reception(world, reception, side="sending")
     page = login("xk_caseworker").get(f"/cases/{case.id}/").content.decode()
@@ -274,3 +283,20 @@ def test_the_api_refuses_the_wrong_party_and_the_wrong_role_lifting_a_hold(world
     )
     assert court.status_code == 200, court.content
     assert court.json()["legal_hold"] is False
+
+
+def test_holds_recorded_before_sides_get_the_placing_users_side_and_then_follow_the_rules(
+    world, reception
+):
+    import importlib
+
+    from django.apps import apps
+
+    migration = importlib.import_module("readmit.relocation.migrations.0003_holds_authority")
+    case = held_in_reception(world, reception, side="receiving")
+    LegalHold.objects.filter(case=case).update(side="", organisation=None)
+    migration.record_placing_side(apps, None)
+    placed = LegalHold.objects.get(case=case)
+    assert (placed.side, placed.organisation) == ("receiving", world.xk)
+    with pytest.raises(Forbidden):
+        act(case, "lift_legal_hold", world.user("us_supervisor"), reason="x")

@@ -188,9 +188,7 @@ def test_a_readmission_case_page_asks_for_the_holds_authority_and_records_it(wor
     assert (hold.authority, hold.side) == ("Court (fictional)", "sending")
 
 
-def test_the_other_party_lifting_a_hold_on_the_page_is_refused_and_nothing_is_written(
-    world, login
-):
+def test_the_other_party_lifting_a_hold_on_the_page_is_refused_and_nothing_is_written(world, login):
     case = make_case(make_agreement(world.us, world.me, kind="readmission"))
     _post(login("us_caseworker"), case, "place_legal_hold", reason="Fear claim", payload=HOLD)
     case.refresh_from_db()
