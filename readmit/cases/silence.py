@@ -4,7 +4,8 @@
   ``deemed_accepted`` where the terms in force when it ran out say
   ``silence_means_acceptance``. The system takes the step (audited with no user), the reply
   deadline is stored as lapsed, and the transfer limit starts from the deemed acceptance (the
-  day after the reply was due). Running the sweep again changes nothing.
+  day after the reply was due). Running the sweep again changes nothing. Like ``accept``, it
+  needs the agreement in force.
 - A reply (``accept`` / ``reject``) after the limit ran out is refused (rule ``reply-late``)
   where silence means acceptance: the application is already accepted by silence. Elsewhere
   the reply is taken, recorded as late in the audit, and its deadline is stored as met late.
@@ -17,6 +18,7 @@ import datetime as dt
 
 from django.db import transaction
 
+from readmit.agreements.models import AgreementStatus
 from readmit.agreements.selectors import terms_at
 from readmit.audit.events import AuditEventType
 from readmit.audit.services import audit_record
@@ -74,6 +76,9 @@ def deemed_acceptance_sweep(*, now: dt.datetime | None = None) -> int:
             case__kind="readmission",
             case__state__in=DEEM.sources,
             case__closed_at__isnull=True,
+            # Like ``accept``, a deemed acceptance commits the partner: not while the
+            # agreement is suspended or ended.
+            case__agreement__status=AgreementStatus.IN_FORCE,
         )
         .values_list("case_id", flat=True)
     )

@@ -131,6 +131,18 @@ def test_the_sweep_does_not_deem_an_answered_application(world, monkeypatch):
     assert Case.objects.get(id=case.id).state == "rejected"
 
 
+def test_the_sweep_deems_nothing_accepted_under_a_suspended_agreement(world, monkeypatch):
+    from readmit.agreements.models import Agreement
+
+    readmission = agreement(world, silence=True)
+    case = make_case(readmission, nationality="ME")
+    # The suspension itself is the lifecycle's business; here only its effect matters.
+    Agreement.objects.filter(id=readmission.id).update(status="suspended")
+    move_clock(monkeypatch, after(reply_due(case) + dt.timedelta(days=1)))
+    assert deemed_acceptance_sweep() == 0
+    assert Case.objects.get(id=case.id).state == "submitted"
+
+
 def test_readmit_sweep_reports_the_deemed_acceptances(world, monkeypatch, capsys):
     case = make_case(agreement(world, silence=True), nationality="ME")
     move_clock(monkeypatch, after(reply_due(case) + dt.timedelta(days=1)))
