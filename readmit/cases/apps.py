@@ -9,6 +9,7 @@ class CasesConfig(AppConfig):
     verbose_name = "People and cases"
 
     def ready(self) -> None:
-        from readmit.cases import rules
+        from readmit.cases import rules, silence
 
         rules.register()
+        silence.register()

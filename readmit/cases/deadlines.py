@@ -5,7 +5,8 @@ which event. Time-limit keys in an agreement's terms:
 
 - ``reply``: the requested state answers a readmission application (start: case opened);
 - ``extension``: one reasoned extension of ``reply`` (action ``extend``);
-- ``transfer``: the transfer takes place after acceptance (start: ``accept``);
+- ``transfer``: the transfer takes place after acceptance (start: ``accept``, or the deemed
+  acceptance when the reply limit ran out and silence means acceptance);
 - ``interview``: the interview takes place (start: ``request_interview``).
 
 Calendars count the weekends and public holidays of both parties' countries.
@@ -14,6 +15,8 @@ Calendars count the weekends and public holidays of both parties' countries.
 from __future__ import annotations
 
 import datetime as dt
+
+from django.db.models import QuerySet
 
 from readmit.accounts.models import User
 from readmit.agreements.models import Agreement
@@ -63,7 +66,7 @@ def _due_on(start: dt.datetime, term: TimeLimitTerm, calendar: WorkingCalendar) 
     return result.date() if isinstance(result, dt.datetime) else result
 
 
-def _start(case: Case, kind: str, at: dt.datetime, acting_user: User | None) -> None:
+def start_limit(case: Case, kind: str, at: dt.datetime, acting_user: User | None) -> None:
     term = terms_at(case.agreement, at).time_limits.get(kind)
     if term is None:
         return
@@ -86,7 +89,7 @@ def _start(case: Case, kind: str, at: dt.datetime, acting_user: User | None) -> 
 
 def deadlines_on_open(case: Case, *, acting_user: User | None) -> None:
     if case.kind == "readmission":
-        _start(case, "reply", clock.now(), acting_user)
+        start_limit(case, "reply", clock.now(), acting_user)
 
 
 def deadlines_on_transition(
@@ -97,11 +100,30 @@ def deadlines_on_transition(
         return
     meets, starts = ON_ACTION.get(action, ((), None))
     if meets:
-        case.deadlines.filter(
-            kind__in=meets, met_at__isnull=True, cancelled_at__isnull=True
-        ).update(met_at=at)
+        deadlines_meet(case.deadlines.filter(kind__in=meets), at)
     if starts:
-        _start(case, starts, at, acting_user)
+        start_limit(case, starts, at, acting_user)
+
+
+def open_deadlines(deadlines: QuerySet[Deadline]) -> QuerySet[Deadline]:
+    return deadlines.filter(met_at__isnull=True, cancelled_at__isnull=True, lapsed_at__isnull=True)
+
+
+def ran_out(due_on: dt.date, at: dt.datetime) -> bool:
+    """A limit runs to the end of its due day: from the next day on, it has run out."""
+    return at.date() > due_on
+
+
+def deadlines_meet(deadlines: QuerySet[Deadline], at: dt.datetime) -> int:
+    """Mark the open ``deadlines`` met at ``at``; those whose due date had passed are stored as
+    met late, and shown as late, never as met."""
+    running = open_deadlines(deadlines)
+    late = running.filter(due_on__lt=at.date()).update(met_at=at, met_late=True)
+    return late + running.update(met_at=at)
+
+
+def reply_deadline(case: Case) -> Deadline | None:
+    return open_deadlines(case.deadlines.filter(kind="reply")).first()
 
 
 def _extend_reply(case: Case, *, at: dt.datetime, acting_user: User | None) -> None:
@@ -112,16 +134,14 @@ def _extend_reply(case: Case, *, at: dt.datetime, acting_user: User | None) -> N
         raise TransitionRefused(
             "This agreement provides no extension of the reply time limit.", rule="no-extension"
         )
-    deadline = case.deadlines.filter(
-        kind="reply", met_at__isnull=True, cancelled_at__isnull=True
-    ).first()
+    deadline = reply_deadline(case)
     if deadline is None:
         raise TransitionRefused("No reply time limit is running.", rule="no-extension")
     if "extended" in deadline.explanation:
         raise TransitionRefused(
             "The reply time limit was already extended once.", rule="extension-used"
         )
-    if at.date() > deadline.due_on:
+    if ran_out(deadline.due_on, at):
         raise TransitionRefused(
             "The reply time limit has already run out.", rule="extension-too-late"
         )

@@ -215,6 +215,12 @@ class Deadline(BaseModel):
     label = models.CharField(max_length=200)
     due_on = models.DateField()
     met_at = models.DateTimeField(null=True, blank=True)
+    met_late = models.BooleanField(
+        default=False, help_text="Met after its due date: shown as late, never as met."
+    )
+    lapsed_at = models.DateTimeField(
+        null=True, blank=True, help_text="Ran out unmet and silence took effect (deemed)."
+    )
     cancelled_at = models.DateTimeField(null=True, blank=True)
     explanation = models.CharField(max_length=300, blank=True)
 
@@ -226,7 +232,16 @@ class Deadline(BaseModel):
 
     @property
     def is_open(self) -> bool:
-        return self.met_at is None and self.cancelled_at is None
+        return self.met_at is None and self.cancelled_at is None and self.lapsed_at is None
+
+    @property
+    def status(self) -> str:
+        """open, met, late (met after the due date), lapsed (ran out unmet) or cancelled."""
+        if self.met_at is not None:
+            return "late" if self.met_late else "met"
+        if self.lapsed_at is not None:
+            return "lapsed"
+        return "cancelled" if self.cancelled_at is not None else "open"
 
 
 class AttachmentKind(models.TextChoices):

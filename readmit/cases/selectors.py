@@ -61,7 +61,9 @@ def case_history(case: Case) -> QuerySet[AuditEvent]:
 
 
 def case_open_deadlines(case: Case) -> QuerySet[Deadline]:
-    return case.deadlines.filter(met_at__isnull=True, cancelled_at__isnull=True)
+    return case.deadlines.filter(
+        met_at__isnull=True, cancelled_at__isnull=True, lapsed_at__isnull=True
+    )
 
 
 @dataclass(frozen=True)
@@ -85,6 +87,7 @@ def deadlines_due(
             case__in=visible_cases(user).filter(closed_at__isnull=True),
             met_at__isnull=True,
             cancelled_at__isnull=True,
+            lapsed_at__isnull=True,
             due_on__lte=horizon,
         )
         .select_related("case", "case__person", "case__agreement")

@@ -191,6 +191,7 @@ class TransitionContext:
     from_state: str
     at: dt.datetime
     audit_data: dict[str, Any] = field(default_factory=dict)
+    hold_remains: bool = False  # set by the lift hook: another hold still stands
 
 
 def case_transition(
@@ -251,7 +252,7 @@ def case_transition(
         if transition.hold == "place":
             case.legal_hold = True
         elif transition.hold == "lift":
-            case.legal_hold = False
+            case.legal_hold = context.hold_remains
         case.state = transition.next_state(case.state)
         if case.state in workflow.final:
             case.closed_at = context.at

@@ -34,9 +34,11 @@ class Transition:
     target: str | None  # None: the state stays (legal holds, extensions)
     sides: frozenset[Side]
     roles: frozenset[Role]
-    transfer_related: bool = False  # blocked while a legal hold is in place
+    transfer_related: bool = False  # blocked while a legal hold is in place (removal)
     needs_reason: bool = False
-    hold: str = ""  # "place" or "lift": the transition sets or clears the legal hold
+    # "place" or "lift": the transition records or lifts one hold (several may stand; who may
+    # lift which is decided by ``readmit.relocation.holds``)
+    hold: str = ""
 
     def next_state(self, current: str) -> str:
         return self.target if self.target is not None else current
@@ -81,6 +83,11 @@ class Workflow:
                 f"{', '.join(sorted(transition.sources))}.",
                 rule="workflow",
             )
+        if not transition.sides:
+            raise Forbidden(
+                f"'{action}' is taken by the system (readmit sweep), never by a party.",
+                type="wrong-party",
+            )
         if side is None or side not in transition.sides:
             raise Forbidden(
                 f"Only the {' or '.join(sorted(transition.sides))} party may '{action}'.",
@@ -91,8 +98,6 @@ class Workflow:
                 f"'{action}' needs the role {' or '.join(sorted(transition.roles))}.",
                 type="wrong-role",
             )
-        if transition.hold == "place" and on_hold:
-            raise TransitionRefused("A legal hold is already in place.", rule="legal-hold")
         if transition.hold == "lift" and not on_hold:
             raise TransitionRefused("There is no legal hold to lift.", rule="legal-hold")
         if transition.transfer_related and on_hold:
@@ -186,7 +191,9 @@ RELOCATION = Workflow(
             WORKERS,
             transfer_related=True,
         ),
-        _t("record_departure", ["in_reception"], "departed", [R], WORKERS, transfer_related=True),
+        # Not transfer_related: a hold blocks only the removal outcomes (hook), never the
+        # transfer back or release a court ordered.
+        _t("record_departure", ["in_reception"], "departed", [R], WORKERS),
         _t("close", ["declined", "withdrawn", "departed"], "closed", ANY_SIDE, WORKERS),
     ),
 )
@@ -243,19 +250,26 @@ RECEPTION = Workflow(
             WORKERS,
             transfer_related=True,
         ),
-        _t("record_departure", ["in_reception"], "departed", [R], WORKERS, transfer_related=True),
+        # Not transfer_related: a hold blocks only the removal outcomes (hook), never the
+        # transfer back or release a court ordered.
+        _t("record_departure", ["in_reception"], "departed", [R], WORKERS),
         _t("close", ["declined", "withdrawn", "departed"], "closed", ANY_SIDE, WORKERS),
     ),
 )
 
 # Readmission of own nationals (USA → Montenegro): application, reply, travel document.
+# ``deem_accepted`` is taken by no party: ``readmit sweep`` takes it (as the system) when the
+# reply limit ran out and the agreement says silence means acceptance.
 _READMISSION_PENDING = ("submitted", "acknowledged", "interview_requested")
+_READMISSION_ACCEPTED = ("accepted", "deemed_accepted")
 _READMISSION_OPEN = (
     *_READMISSION_PENDING,
-    "accepted",
+    *_READMISSION_ACCEPTED,
     "travel_document_issued",
     "transfer_scheduled",
 )
+NO_PARTY: frozenset[Side] = frozenset()
+SYSTEM_ONLY: frozenset[Role] = frozenset()
 READMISSION = Workflow(
     kind="readmission",
     states=(
@@ -263,6 +277,7 @@ READMISSION = Workflow(
         "acknowledged",
         "interview_requested",
         "accepted",
+        "deemed_accepted",
         "rejected",
         "travel_document_issued",
         "transfer_scheduled",
@@ -283,10 +298,11 @@ READMISSION = Workflow(
         ),
         _t("accept", _READMISSION_PENDING, "accepted", [R], SUPERVISORS),
         _t("reject", _READMISSION_PENDING, "rejected", [R], SUPERVISORS, needs_reason=True),
+        _t("deem_accepted", _READMISSION_PENDING, "deemed_accepted", NO_PARTY, SYSTEM_ONLY),
         _t("extend", _READMISSION_PENDING, None, [R], WORKERS, needs_reason=True),
         _t(
             "issue_travel_document",
-            ["accepted"],
+            _READMISSION_ACCEPTED,
             "travel_document_issued",
             [R],
             WORKERS_AND_LIAISON,
@@ -312,7 +328,7 @@ READMISSION = Workflow(
         ),
         _t(
             "schedule_transfer",
-            ["accepted", "travel_document_issued"],
+            [*_READMISSION_ACCEPTED, "travel_document_issued"],
             "transfer_scheduled",
             [S],
             WORKERS,

@@ -70,11 +70,16 @@ def cmd_createtoken(args: argparse.Namespace) -> int:
 def cmd_sweep(args: argparse.Namespace) -> int:
     """Run from cron once a day (see docs/operations.md); safe to run more often."""
     from readmit.agreements.services import agreement_terms_refresh_due
+    from readmit.cases.silence import deemed_acceptance_sweep
     from readmit.relocation.services import stay_deadlines_sweep
 
     refreshed = agreement_terms_refresh_due()
     alerts = stay_deadlines_sweep()
-    print(f"terms refreshed on {refreshed} agreement(s); {alerts} stay alert(s) set")
+    deemed = deemed_acceptance_sweep()
+    print(
+        f"terms refreshed on {refreshed} agreement(s); {alerts} stay alert(s) set; "
+        f"{deemed} application(s) deemed accepted by silence"
+    )
     return 0
 
 

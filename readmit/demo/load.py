@@ -86,6 +86,7 @@ from readmit.cases.services import (
     case_transition,
     person_create,
 )
+from readmit.cases.silence import deemed_acceptance_sweep
 from readmit.core import clock
 from readmit.core.countries import all_countries
 from readmit.core.errors import ApplicationError
@@ -544,7 +545,9 @@ class _Loader:
                     "record_arrival": {"site": str(kosovo_site.id)},
                     "place_legal_hold": {
                         "kind": "court_challenge",
+                        "authority": "US Court of Appeals (fictional)",
                         "reference": "Petition for review (fictional docket)",
+                        "decided_on": (self.today - dt.timedelta(days=2)).isoformat(),
                     },
                 },
             )
@@ -728,7 +731,8 @@ class _Loader:
                         "start_event": "interview requested",
                     },
                 },
-                "silence_means_acceptance": False,
+                # EU–Montenegro, Art. 11(2): no reply in time is agreement to the transfer.
+                "silence_means_acceptance": True,
                 "interview_provided": True,
             },
         )
@@ -796,6 +800,10 @@ class _Loader:
             elif spec.story == "due_soon":
                 _backdate_application(case, days=10, acting_user=dhs)
             self.states[f"readmission:{case.state}"] += 1
+        # The daily sweep: the overdue application is deemed accepted by silence.
+        deemed = deemed_acceptance_sweep()
+        self.states["readmission:submitted"] -= deemed
+        self.states["readmission:deemed_accepted"] += deemed
 
     def montenegro_record(self, agreement: Agreement) -> None:
         day = self.article_day
@@ -931,8 +939,10 @@ class _Loader:
                     ),
                     "record_arrival": {"site": str(site.id)},
                     "place_legal_hold": {
-                        "kind": "court_challenge",
-                        "reference": "Court of Rome, detention not validated",
+                        "kind": "detention_not_validated",
+                        "authority": "Court of Rome (fictional)",
+                        "reference": "Detention not validated (fictional docket)",
+                        "decided_on": (self.today - dt.timedelta(days=1)).isoformat(),
                     },
                 },
             )

@@ -163,6 +163,11 @@ class DeadlineOut(Schema):
     label: str
     due_on: dt.date
     met_at: dt.datetime | None
+    status: Literal["open", "met", "late", "lapsed"] = Field(
+        description="late: met after the due date (never shown as met); lapsed: ran out with "
+        "no reply and silence took effect (deemed acceptance)."
+    )
+    late: bool = Field(description="True when met after the due date, or lapsed unmet.")
 
 
 class CaseOut(Schema):
@@ -212,7 +217,14 @@ def case_out(user: User, case: Case) -> CaseOut:
             nationalities=sorted(c.code for c in person.nationalities.all()),
         ),
         deadlines=[
-            DeadlineOut(kind=d.kind, label=d.label, due_on=d.due_on, met_at=d.met_at)
+            DeadlineOut(
+                kind=d.kind,
+                label=d.label,
+                due_on=d.due_on,
+                met_at=d.met_at,
+                status=d.status,  # type: ignore[arg-type]
+                late=d.status in ("late", "lapsed"),
+            )
             for d in case.deadlines.all()
             if d.cancelled_at is None
         ],

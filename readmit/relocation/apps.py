@@ -9,6 +9,7 @@ class RelocationConfig(AppConfig):
     verbose_name = "Relocation and reception"
 
     def ready(self) -> None:
-        from readmit.relocation import hooks
+        from readmit.relocation import holds, hooks
 
         hooks.register()
+        holds.register()

@@ -13,7 +13,9 @@ records what the action changes and adds it to the transition's audit event.
 | family-group    | ``schedule_transfer``                                    |
 | capacity        | ``record_arrival``                                       |
 | return-plan     | ``record_departure``                                     |
-| legal hold      | ``place_legal_hold`` / ``lift_legal_hold`` record the hold |
+| legal-hold      | ``record_departure`` towards removal (``REMOVAL_OUTCOMES``) |
+
+Legal holds (place, lift, who may lift) are ``readmit.relocation.holds``.
 
 The quota hooks (``select`` takes a place, ``withdraw`` / ``decline`` free it) live in
 ``readmit.cases.rules``; ``record_departure`` with ``transferred_back`` on a court order frees
@@ -30,13 +32,13 @@ from django.utils.dateparse import parse_datetime
 
 from readmit.agreements.criteria import excluded_group_reason
 from readmit.agreements.models import Agreement, Site
+from readmit.cases.deadlines import deadlines_meet
 from readmit.cases.models import Case, QuotaAllocation
 from readmit.cases.services import TransitionContext, register_transition_hook
 from readmit.core.errors import TransitionRefused, ValidationFailed
 from readmit.relocation.models import (
+    REMOVAL_OUTCOMES,
     EvaluationTrigger,
-    HoldKind,
-    LegalHold,
     ReceptionStay,
     StayOutcome,
     TransferPlan,
@@ -50,6 +52,8 @@ from readmit.relocation.services import (
 )
 
 RECOMMENDATIONS = ("select", "decline")
+# What a court may order at the end of a stay: never blocked by a hold, no return plan needed.
+COURT_REMEDIES = frozenset({StayOutcome.TRANSFERRED_BACK, StayOutcome.RELEASED})
 # Where the other members of a family group must be for one of them to be scheduled.
 FAMILY_READY = {
     "relocation": frozenset({"selected", "transfer_scheduled", "in_reception"}),
@@ -320,21 +324,30 @@ def _is_uuid(value: Any) -> bool:
 
 
 def record_departure(context: TransitionContext) -> None:
-    """Close the stay with its outcome. A return-to-origin plan is required first. A
-    transfer back ordered by a court also frees the quota place the case took."""
+    """Close the stay with its outcome. A legal hold blocks the departures that remove the
+    person (``REMOVAL_OUTCOMES``), never the transfer back, a release or protection granted:
+    a hold stops removal, not the remedy a court ordered. A removal needs a return-to-origin
+    plan first. A transfer back or release on a court order also frees the quota place the
+    case took."""
     case = context.case
     outcome = context.payload.get("outcome")
     if outcome not in StayOutcome.values:
         raise _invalid("outcome", f"must be one of {', '.join(StayOutcome.values)}")
     court_ordered = _flag(context.payload, "court_ordered")
-    if court_ordered and outcome != StayOutcome.TRANSFERRED_BACK:
-        raise _invalid("court_ordered", "applies only to the outcome transferred_back")
+    if court_ordered and outcome not in COURT_REMEDIES:
+        raise _invalid("court_ordered", "applies only to the outcomes transferred_back, released")
+    if case.legal_hold and outcome in REMOVAL_OUTCOMES:
+        raise TransitionRefused(
+            f"A legal hold blocks a departure with the outcome '{outcome}' until it is lifted; "
+            "the transfer back or a release a court ordered is never blocked.",
+            rule="legal-hold",
+        )
     stay = ReceptionStay.objects.filter(case=case, ended_at__isnull=True).first()
     if stay is None:
         raise TransitionRefused(
             f"Case {case.reference} has no open reception stay.", rule="no-open-stay"
         )
-    if not stay.return_plan:
+    if not stay.return_plan and not (court_ordered and outcome in COURT_REMEDIES):
         raise TransitionRefused(
             "A return-to-origin plan is required before the stay can close; record it first.",
             rule="return-plan",
@@ -342,50 +355,15 @@ def record_departure(context: TransitionContext) -> None:
     stay.ended_at = context.at
     stay.outcome = outcome
     stay.save(update_fields=["ended_at", "outcome", "updated_at"])
-    case.deadlines.filter(kind=STAY_END, met_at__isnull=True, cancelled_at__isnull=True).update(
-        met_at=context.at
-    )
+    deadlines_meet(case.deadlines.filter(kind=STAY_END), context.at)
     context.audit_data["stay"] = {"stay": str(stay.id), "outcome": outcome}
     if court_ordered:
         released = QuotaAllocation.objects.filter(case=case, released_at__isnull=True).update(
-            released_at=context.at, release_reason="transferred back on a court order"
+            released_at=context.at, release_reason=f"{outcome.replace('_', ' ')} on a court order"
         )
         context.audit_data["court_ordered"] = True
         if released:
             context.audit_data["quota_released"] = released
-
-
-# Legal holds -------------------------------------------------------------------------------
-
-
-def place_legal_hold(context: TransitionContext) -> None:
-    kind = context.payload.get("kind")
-    if kind not in HoldKind.values:
-        raise _invalid("kind", f"is required, one of {', '.join(HoldKind.values)}")
-    reference = _text(context.payload, "reference", required=True, limit=120)
-    hold = LegalHold.objects.create(
-        case=context.case,
-        kind=kind,
-        reference=reference,
-        placed_at=context.at,
-        placed_by=context.acting_user,
-    )
-    context.audit_data["hold"] = {"hold": str(hold.id), "kind": kind, "reference": reference}
-
-
-def lift_legal_hold(context: TransitionContext) -> None:
-    hold = LegalHold.objects.filter(case=context.case, lifted_at__isnull=True).first()
-    if hold is None:
-        return  # a hold placed before holds were recorded: the flag alone is lifted
-    hold.lifted_at = context.at
-    hold.lifted_by = context.acting_user
-    hold.lift_reason = context.reason
-    hold.save(update_fields=["lifted_at", "lifted_by", "lift_reason", "updated_at"])
-    context.audit_data["hold"] = {
-        "hold": str(hold.id),
-        "kind": hold.kind,
-        "reference": hold.reference,
-    }
 
 
 def register() -> None:
@@ -397,5 +375,3 @@ def register() -> None:
         register_transition_hook(kind, "schedule_transfer", schedule_transfer)
         register_transition_hook(kind, "record_arrival", record_arrival)
         register_transition_hook(kind, "record_departure", record_departure)
-        register_transition_hook(kind, "place_legal_hold", place_legal_hold)
-        register_transition_hook(kind, "lift_legal_hold", lift_legal_hold)

@@ -121,7 +121,14 @@ class StayOutcome(models.TextChoices):
     DEPARTED_VOLUNTARILY = "departed_voluntarily", "Departed voluntarily"
     PROTECTION_GRANTED = "protection_granted", "Protection granted"
     TRANSFERRED_BACK = "transferred_back", "Transferred back to the sending state"
+    RELEASED = "released", "Released (e.g. detention not validated by a court)"
     ABSCONDED = "absconded", "Absconded"
+
+
+# Departures that take the person away from protection: a legal hold blocks them. The
+# transfer back, a release, protection granted and an absconding are never blocked: a hold
+# stops removal, never the remedy a court ordered.
+REMOVAL_OUTCOMES = frozenset({StayOutcome.RETURNED_TO_ORIGIN, StayOutcome.DEPARTED_VOLUNTARILY})
 
 
 class ReceptionStay(BaseModel):
@@ -164,16 +171,29 @@ class ReceptionStay(BaseModel):
 
 class HoldKind(models.TextChoices):
     COURT_CHALLENGE = "court_challenge", "Court challenge"
-    FEAR_CLAIM = "fear_claim", "Fear claim"
     INTERIM_MEASURE = "interim_measure", "Interim measure"
+    FEAR_CLAIM = "fear_claim", "Fear claim"
+    DETENTION_NOT_VALIDATED = "detention_not_validated", "Detention not validated"
+    APPEAL = "appeal", "Appeal"
+    MEDICAL = "medical", "Medical"
+    OTHER = "other", "Other"
 
 
 class LegalHold(BaseModel):
-    """What put a case's ``legal_hold`` flag on, and who lifted it and why."""
+    """A decision that halts removal: its kind, the authority (court or body) that took it,
+    its reference and date, and the side, organisation and user that recorded it. A case may
+    carry several; ``Case.legal_hold`` is on while any is open. Lifted by the placing side's
+    supervisor, or by anyone of either side recording the court decision that lifts it."""
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="legal_holds")
-    kind = models.CharField(max_length=20, choices=HoldKind.choices)
+    kind = models.CharField(max_length=30, choices=HoldKind.choices)
+    authority = models.CharField(max_length=200, blank=True, help_text="Court or body.")
     reference = models.CharField(max_length=120)
+    decided_on = models.DateField(null=True, blank=True)
+    side = models.CharField(max_length=10, blank=True, help_text="sending or receiving")
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
     placed_at = models.DateTimeField()
     placed_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
     lifted_at = models.DateTimeField(null=True, blank=True)
@@ -181,15 +201,13 @@ class LegalHold(BaseModel):
         User, on_delete=models.PROTECT, related_name="+", null=True, blank=True
     )
     lift_reason = models.TextField(blank=True)
+    lift_court_reference = models.CharField(
+        max_length=120, blank=True, help_text="The court decision that lifted it, if any."
+    )
 
     class Meta:
         ordering = ["-placed_at"]
         constraints = [
-            models.UniqueConstraint(
-                fields=["case"],
-                condition=models.Q(lifted_at__isnull=True),
-                name="one_open_hold_per_case",
-            ),
             models.CheckConstraint(
                 condition=models.Q(kind__in=HoldKind.values), name="legal_hold_kind_valid"
             ),
@@ -197,6 +215,10 @@ class LegalHold(BaseModel):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.reference}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.lifted_at is None
 
 
 class ProposalListEntry(BaseModel):

@@ -54,8 +54,11 @@ def open_stay(case: Case) -> ReceptionStay | None:
     return ReceptionStay.objects.filter(case=case, ended_at__isnull=True).first()
 
 
-def open_hold(case: Case) -> LegalHold | None:
-    return LegalHold.objects.filter(case=case, lifted_at__isnull=True).first()
+def open_holds(case: Case) -> list[LegalHold]:
+    """The holds in place on a case, newest first, with the organisation that placed each."""
+    return list(
+        LegalHold.objects.filter(case=case, lifted_at__isnull=True).select_related("organisation")
+    )
 
 
 def site_occupancy(site: Site) -> int:
@@ -114,7 +117,6 @@ class RelocationSummary:
     evaluation: CriteriaEvaluation | None
     transfer_plan: TransferPlan | None
     stay: ReceptionStay | None  # the open stay, else the latest one
-    hold: LegalHold | None  # the hold in place, if any
     recommendation: dict[str, str] | None
     decision: dict[str, str] | None
 
@@ -130,7 +132,6 @@ def case_relocation_summary(case: Case) -> RelocationSummary:
         evaluation=latest_evaluation(case),
         transfer_plan=TransferPlan.objects.filter(case=case).order_by("-created_at").first(),
         stay=stay,
-        hold=open_hold(case),
         recommendation=case.data.get("recommendation"),
         decision=case.data.get("decision"),
     )

@@ -25,7 +25,7 @@ from readmit.core.zones import ZoneError, to_utc
 class PayloadField:
     name: str
     label: str
-    widget: str  # "text", "select", "checkbox", "datetime"
+    widget: str  # "text", "select", "checkbox", "datetime", "date"
     required: bool = False
     choices: tuple[tuple[str, str], ...] = ()
     hint: str = ""
@@ -74,7 +74,24 @@ def _specs() -> dict[str, tuple[PayloadField, ...]]:
                 required=True,
                 choices=(("", "Choose …"), *_choices(HoldKind.choices)),
             ),
-            PayloadField("reference", "Court or file reference", "text", required=True),
+            PayloadField(
+                "authority",
+                "Authority (court or body)",
+                "text",
+                required=True,
+                hint="e.g. Court of Rome, European Court of Human Rights, asylum office",
+            ),
+            PayloadField("reference", "Its reference", "text", required=True),
+            PayloadField("decided_on", "Decided on", "date", required=True),
+        ),
+        "lift_legal_hold": (
+            PayloadField("hold", "Hold to lift", "select"),
+            PayloadField(
+                "court_reference",
+                "Court decision lifting it (reference)",
+                "text",
+                hint="Without one, only a supervisor of the side that placed the hold lifts it",
+            ),
         ),
         "schedule_transfer": transfer,
         "record_arrival": (PayloadField("site", "Site", "select", required=True),),
@@ -86,19 +103,22 @@ def _specs() -> dict[str, tuple[PayloadField, ...]]:
                 required=True,
                 choices=(("", "Choose …"), *_choices(StayOutcome.choices)),
             ),
-            PayloadField("court_ordered", "Transferred back on a court order", "checkbox"),
+            PayloadField(
+                "court_ordered", "Transferred back or released on a court order", "checkbox"
+            ),
         ),
     }
 
 
-# Relocation and reception take these inputs; readmission actions take none.
+# Relocation and reception take these inputs; readmission actions only the holds'.
 PAYLOAD_KINDS = frozenset({"relocation", "reception"})
+HOLD_ACTIONS = frozenset({"place_legal_hold", "lift_legal_hold"})
 
 
 def payload_fields(
     case: Case, action: str, values: Mapping[str, Any] | None = None
 ) -> list[BoundField]:
-    if case.kind not in PAYLOAD_KINDS:
+    if case.kind not in PAYLOAD_KINDS and action not in HOLD_ACTIONS:
         return []
     bound = []
     for spec in _specs().get(action, ()):
@@ -106,6 +126,11 @@ def payload_fields(
         if spec.name == "site" and spec.widget == "select":
             choices = [("", "Choose …")] + [
                 (str(s.id), f"{s.name} ({s.capacity} places)") for s in case.agreement.sites.all()
+            ]
+        if spec.name == "hold":
+            choices = [
+                (str(h.id), f"{h.get_kind_display()}, {h.authority} {h.reference} ({h.side})")
+                for h in case.legal_holds.filter(lifted_at__isnull=True)
             ]
         bound.append(BoundField(spec, (values or {}).get(spec.name, ""), choices))
     return bound

@@ -37,6 +37,29 @@ class HistoryLine:
 _TRIGGERS = dict(EvaluationTrigger.choices)  # how an evaluation came about
 
 
+def _hold_details(data: dict[str, Any]) -> list[str]:
+    """What both parties read of a hold placed or lifted: this line is how the other side is
+    told."""
+    hold = data.get("hold")
+    if not isinstance(hold, dict) or not hold.get("kind"):
+        return []
+    placed = (
+        f"{humanize(hold['kind'])} by {hold.get('authority') or 'an unrecorded authority'}, "
+        f"reference {hold.get('reference', '')}"
+        + (f", decided {hold['decided_on']}" if hold.get("decided_on") else "")
+        + f"; placed by the {hold.get('side') or 'unrecorded'} party"
+        + (f" ({hold['organisation']})" if hold.get("organisation") else "")
+    )
+    if data.get("action") != "lift_legal_hold":
+        return [f"Hold: {placed}"]
+    how = (
+        f"on the court decision {hold['court_reference']}"
+        if hold.get("court_reference")
+        else "by the placing side's supervisor"
+    )
+    return [f"Hold lifted {how} by the {hold.get('lifted_by_side', '')} party: {placed}"]
+
+
 def history_line(event: AuditEvent) -> HistoryLine:
     data: dict[str, Any] = event.data or {}
     actor = event.actor_username or "system"
@@ -50,6 +73,7 @@ def history_line(event: AuditEvent) -> HistoryLine:
             )
         if data.get("quota_released"):
             details.append("Quota place released")
+        details.extend(_hold_details(data))
         return HistoryLine(
             at=event.occurred_at,
             actor=actor,

@@ -39,7 +39,7 @@ from readmit.cases.selectors import (
 from readmit.cases.services import case_transition
 from readmit.cases.workflow import workflow_for
 from readmit.core.errors import ApplicationError, NotFound, PreconditionFailed
-from readmit.relocation.selectors import case_relocation_summary, proposal_lists
+from readmit.relocation.selectors import case_relocation_summary, open_holds, proposal_lists
 from readmit.relocation.services import LIST_KINDS, WORKERS, case_evaluate
 from readmit.web import presenters
 from readmit.web.errors import application_errors, is_htmx
@@ -209,6 +209,7 @@ def _case_context(
         ),
         "criminal_data_allowed": terms.data_sharing.criminal_data_allowed,
         "deadlines": list(case.deadlines.all()),
+        "holds": open_holds(case) if case.legal_hold else [],
         "history": [presenters.history_line(e) for e in case_history(case)],
         "action_forms": forms,
         "error": error if failed not in allowed else "",

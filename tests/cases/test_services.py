@@ -115,7 +115,12 @@ def test_a_legal_hold_blocks_transfer_until_lifted(world):
         action="place_legal_hold",
         acting_user=us,
         reason="court challenge",
-        payload={"kind": "court_challenge", "reference": "2026-CV-0001"},
+        payload={
+            "kind": "court_challenge",
+            "reference": "2026-CV-0001",
+            "authority": "Court (fictional)",
+            "decided_on": "2024-03-01",
+        },
     )
     before = snapshot(case)
     with pytest.raises(TransitionRefused) as refused:
@@ -125,7 +130,10 @@ def test_a_legal_hold_blocks_transfer_until_lifted(world):
     assert refused.value.rule == "legal-hold"
     assert snapshot(case) == before
     case_transition(
-        case_id=case.id, action="lift_legal_hold", acting_user=us, reason="challenge dismissed"
+        case_id=case.id,
+        action="lift_legal_hold",
+        acting_user=world.user("us_supervisor"),
+        reason="challenge dismissed",
     )
     case_transition(case_id=case.id, action="schedule_transfer", acting_user=us, payload=TRANSFER)
     assert Case.objects.get(id=case.id).state == "transfer_scheduled"

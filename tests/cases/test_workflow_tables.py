@@ -21,7 +21,9 @@ WL = {"caseworker", "supervisor", "liaison"}
 REL_OPEN = {"proposed", "recommended", "selected", "transfer_scheduled"}
 REC_OPEN = {"proposed", "transfer_scheduled"}
 RDM_PENDING = {"submitted", "acknowledged", "interview_requested"}
-RDM_OPEN = RDM_PENDING | {"accepted", "travel_document_issued", "transfer_scheduled"}
+RDM_ACCEPTED = {"accepted", "deemed_accepted"}
+RDM_OPEN = RDM_PENDING | RDM_ACCEPTED | {"travel_document_issued", "transfer_scheduled"}
+NOBODY: set[str] = set()  # taken by the system (readmit sweep), never by a party
 
 # action: (sources, target or None for "stays", sides, roles)
 SPEC = {
@@ -52,12 +54,18 @@ SPEC = {
         "request_interview": ({"submitted", "acknowledged"}, "interview_requested", {R}, WL),
         "accept": (RDM_PENDING, "accepted", {R}, SUP),
         "reject": (RDM_PENDING, "rejected", {R}, SUP),
+        "deem_accepted": (RDM_PENDING, "deemed_accepted", NOBODY, NOBODY),
         "extend": (RDM_PENDING, None, {R}, W),
-        "issue_travel_document": ({"accepted"}, "travel_document_issued", {R}, WL),
+        "issue_travel_document": (RDM_ACCEPTED, "travel_document_issued", {R}, WL),
         "withdraw": (RDM_OPEN, "withdrawn", {S}, W),
         "place_legal_hold": (RDM_OPEN, None, {S, R}, W),
         "lift_legal_hold": (RDM_OPEN, None, {S, R}, W),
-        "schedule_transfer": ({"accepted", "travel_document_issued"}, "transfer_scheduled", {S}, W),
+        "schedule_transfer": (
+            RDM_ACCEPTED | {"travel_document_issued"},
+            "transfer_scheduled",
+            {S},
+            W,
+        ),
         "record_transfer": ({"transfer_scheduled"}, "transferred", {S}, W),
         "close": ({"rejected", "transferred", "withdrawn"}, "closed", {S, R}, W),
     },
@@ -108,6 +116,8 @@ def _hold_needed(action: str) -> bool:
 def test_each_state_and_action_is_allowed_exactly_as_the_spec_says(kind, state, action):
     table = TABLES[kind]
     sources, target, sides, roles = SPEC[kind][action]
+    if not sides:
+        return _system_only(table, state, action, sources, target)
     side = Side(sorted(sides)[0])
     role_set = {Role(r) for r in roles}
     call = {
@@ -125,6 +135,17 @@ def test_each_state_and_action_is_allowed_exactly_as_the_spec_says(kind, state, 
             table.check(**call)
         assert refused.value.rule == "workflow"
         assert state in refused.value.message
+
+
+def _system_only(table, state, action, sources, target):
+    """No party may take it; its sources and target are what the sweep applies."""
+    transition = table.get(action)
+    assert set(transition.sources) == sources
+    assert transition.next_state(state) == target
+    refusal = Forbidden if state in sources else TransitionRefused
+    for side, role in itertools.product(Side, Role):
+        with pytest.raises(refusal):
+            table.check(state=state, action=action, side=side, roles={role}, on_hold=False)
 
 
 @pytest.mark.parametrize("kind", list(TABLES))
@@ -171,6 +192,8 @@ def test_a_non_party_may_take_no_action():
 def test_a_legal_hold_blocks_every_transfer_related_action_and_only_those(kind):
     table = TABLES[kind]
     for transition in table.transitions:
+        if not transition.sides:
+            continue  # the system's deemed acceptance: see test_silence
         state = sorted(transition.sources)[0]
         side = sorted(transition.sides)[0]
         call = {
@@ -180,7 +203,7 @@ def test_a_legal_hold_blocks_every_transfer_related_action_and_only_those(kind):
             "roles": set(transition.roles),
             "on_hold": True,
         }
-        if transition.transfer_related or transition.hold == "place":
+        if transition.transfer_related:
             with pytest.raises(TransitionRefused) as refused:
                 table.check(**call)
             assert refused.value.rule == "legal-hold"
@@ -189,19 +212,30 @@ def test_a_legal_hold_blocks_every_transfer_related_action_and_only_those(kind):
 
 
 def test_transfer_actions_are_the_transfer_related_ones():
+    """``record_departure`` is not among them: its hook refuses only the removal outcomes
+    under a hold, never the transfer back or release a court ordered."""
     related = {
         (k, t.action) for k, tb in TABLES.items() for t in tb.transitions if t.transfer_related
     }
     assert related == {
         ("relocation", "schedule_transfer"),
         ("relocation", "record_arrival"),
-        ("relocation", "record_departure"),
         ("reception", "schedule_transfer"),
         ("reception", "record_arrival"),
-        ("reception", "record_departure"),
         ("readmission", "schedule_transfer"),
         ("readmission", "record_transfer"),
     }
+
+
+def test_a_second_hold_may_be_placed_while_one_stands():
+    transition = RECEPTION.check(
+        state="in_reception",
+        action="place_legal_hold",
+        side=Side.RECEIVING,
+        roles={Role.CASEWORKER},
+        on_hold=True,
+    )
+    assert transition.hold == "place"
 
 
 def test_lifting_a_hold_that_is_not_there_is_refused():

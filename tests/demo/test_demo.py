@@ -21,6 +21,7 @@ from readmit.audit.events import AuditEventType
 from readmit.audit.models import AuditEvent
 from readmit.audit.services import audit_verify
 from readmit.cases.models import Case, Deadline, IdentityDocument, Person, QuotaAllocation
+from readmit.cases.selectors import case_allowed_actions
 from readmit.core import clock
 from readmit.demo.load import DEMO_PASSWORD, ORGANISATIONS, DemoLogin, demo_load, format_logins
 from readmit.demo.watchlist import VARIANTS, WATCHLIST_SLUG
@@ -216,7 +217,11 @@ def test_readmission_cases_cover_the_workflow_and_live_deadlines(loaded):
     reply = Deadline.objects.filter(
         case__agreement__reference="us-me-readmission", kind="reply", met_at__isnull=True
     )
-    assert reply.filter(due_on__lt=today).count() == 1
+    # Silence means acceptance under this agreement: the overdue application was deemed
+    # accepted by the demo's sweep and its reply limit lapsed.
+    lapsed = reply.get(due_on__lt=today)
+    assert (lapsed.status, lapsed.case.state) == ("lapsed", "deemed_accepted")
+    assert states["deemed_accepted"] == 1
     assert reply.filter(due_on__gte=today, explanation__contains="backdated").count() == 1
     assert reply.filter(explanation__contains="extended").count() == 1
     assert Deadline.objects.filter(kind="transfer", met_at__isnull=True, due_on__gt=today).exists()
@@ -237,6 +242,16 @@ def test_reception_cases_use_the_sites_and_a_court_stops_one(loaded):
     held = _cases("it-al-reception").get(legal_hold=True)
     event = AuditEvent.objects.get(case_id=held.id, data__action="place_legal_hold")
     assert "Court of Rome did not validate detention" in event.data["reason"]
+    hold = held.legal_holds.get()
+    assert (hold.kind, hold.side, hold.organisation.slug) == (
+        "detention_not_validated",
+        "sending",
+        "it-interior",
+    )
+    assert hold.authority and hold.decided_on is not None
+    # The hold blocks removal, not the transfer back the court's decision calls for.
+    al_worker = Membership.objects.get(organisation__slug="al-interior", role="caseworker").user
+    assert "record_departure" in case_allowed_actions(al_worker, held)
     arrival = AuditEvent.objects.filter(
         data__action="record_arrival", agreement_id=held.agreement_id
     ).first()

@@ -154,7 +154,12 @@ def test_a_legal_hold_blocks_a_transfer_until_lifted(api, world, case):
         {
             "action": "place_legal_hold",
             "reason": "Court challenge filed",
-            "payload": {"kind": "court_challenge", "reference": "Appeal 12/2026"},
+            "payload": {
+                "kind": "court_challenge",
+                "reference": "Appeal 12/2026",
+                "authority": "Court (fictional)",
+                "decided_on": "2024-03-01",
+            },
         },
     )
     assert placed.status_code == 200, placed.content
@@ -164,7 +169,7 @@ def test_a_legal_hold_blocks_a_transfer_until_lifted(api, world, case):
     assert_problem(api.transition(case, sender, {"action": "schedule_transfer"}), 409, "legal-hold")
     assert snapshot(case) == before
     lifted = api.transition(
-        case, sender, {"action": "lift_legal_hold", "reason": "Challenge dismissed"}
+        case, world.user("us_supervisor"), {"action": "lift_legal_hold", "reason": "Dismissed"}
     )
     assert lifted.status_code == 200, lifted.content
     assert "schedule_transfer" in lifted.json()["allowed_actions"]

@@ -12,7 +12,7 @@ from readmit.audit.models import AuditEvent
 from readmit.cases.models import Case, Deadline, QuotaAllocation
 from readmit.core import clock
 from readmit.core.errors import TransitionRefused, ValidationFailed
-from readmit.relocation.models import LegalHold, ReceptionStay, TransferPlan
+from readmit.relocation.models import HoldKind, LegalHold, ReceptionStay, TransferPlan
 from readmit.relocation.selectors import agreement_occupancy, site_occupancy, stays_ending
 from readmit.relocation.services import (
     family_schedule_transfer,
@@ -31,7 +31,12 @@ from tests.relocation.conftest import (
     transfer_payload,
 )
 
-HOLD = {"kind": "court_challenge", "reference": "CV-2026-0001"}
+HOLD = {
+    "kind": "court_challenge",
+    "reference": "CV-2026-0001",
+    "authority": "Court (fictional)",
+    "decided_on": "2024-03-01",
+}
 
 
 def snapshot(*cases: Case) -> tuple[object, ...]:
@@ -158,7 +163,12 @@ def test_a_family_with_one_member_on_hold_moves_nobody(world, agreement):
         "place_legal_hold",
         world.user("us_caseworker"),
         reason="fear claim",
-        payload={"kind": "fear_claim", "reference": "FC-77"},
+        payload={
+            "kind": "fear_claim",
+            "reference": "FC-77",
+            "authority": "Court (fictional)",
+            "decided_on": "2024-03-01",
+        },
     )
     before = snapshot(*family)
     with pytest.raises(TransitionRefused) as refused:
@@ -323,40 +333,56 @@ def test_a_court_ordered_transfer_back_frees_the_quota_place_and_the_occupancy(
 # Legal holds ---------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("kind", ["court_challenge", "fear_claim", "interim_measure"])
+@pytest.mark.parametrize("kind", HoldKind.values)
 def test_each_kind_of_legal_hold_blocks_the_transfer_until_lifted(world, agreement, kind):
     case = cases(world, agreement)[0]
     select(world, case)
-    act(
-        case,
-        "place_legal_hold",
+    act(case, "place_legal_hold", world.user("us_caseworker"), reason="lodged", payload=hold(kind))
+    placed = LegalHold.objects.get(case=case)
+    assert (placed.kind, placed.reference, placed.lifted_at) == (kind, "REF-1", None)
+    assert (placed.authority, placed.decided_on) == ("Court (fictional)", dt.date(2024, 3, 1))
+    assert (placed.side, placed.organisation, placed.placed_by) == (
+        "sending",
+        world.us,
         world.user("us_caseworker"),
-        reason="lodged",
-        payload={"kind": kind, "reference": "REF-1"},
     )
-    hold = LegalHold.objects.get(case=case)
-    assert (hold.kind, hold.reference, hold.lifted_at) == (kind, "REF-1", None)
     before = snapshot(case)
     with pytest.raises(TransitionRefused) as refused:
         act(case, "schedule_transfer", world.user("us_caseworker"), payload=transfer_payload())
     assert refused.value.rule == "legal-hold"
     assert snapshot(case) == before
-    act(case, "lift_legal_hold", world.user("xk_caseworker"), reason="dismissed")
-    hold.refresh_from_db()
-    assert (hold.lift_reason, hold.lifted_by) == ("dismissed", world.user("xk_caseworker"))
+    act(case, "lift_legal_hold", world.user("us_supervisor"), reason="dismissed")
+    placed.refresh_from_db()
+    assert (placed.lift_reason, placed.lifted_by) == ("dismissed", world.user("us_supervisor"))
     act(case, "schedule_transfer", world.user("us_caseworker"), payload=transfer_payload())
+
+
+def hold(kind: str = "court_challenge", **changes: str) -> dict[str, str]:
+    return {
+        "kind": kind,
+        "authority": "Court (fictional)",
+        "reference": "REF-1",
+        "decided_on": "2024-03-01",
+        **changes,
+    }
 
 
 @pytest.mark.parametrize(
     ("payload", "field"),
     [
         ({}, "kind"),
-        ({"kind": "appeal", "reference": "X"}, "kind"),
-        ({"kind": "fear_claim"}, "reference"),
-        ({"kind": "fear_claim", "reference": " "}, "reference"),
+        (hold("injunction"), "kind"),
+        ({"kind": "fear_claim"}, "authority"),
+        (hold(authority=" "), "authority"),
+        (hold(reference=" "), "reference"),
+        (hold(decided_on=""), "decided_on"),
+        (hold(decided_on="2024-13-01"), "decided_on"),
+        (hold(decided_on="2999-01-01"), "decided_on"),
     ],
 )
-def test_a_legal_hold_needs_its_kind_and_reference(world, agreement, payload, field):
+def test_a_legal_hold_needs_its_kind_authority_reference_and_a_past_date(
+    world, agreement, payload, field
+):
     case = cases(world, agreement)[0]
     before = snapshot(case)
     with pytest.raises(ValidationFailed) as refused:
@@ -439,8 +465,8 @@ def test_the_sweep_task_runs_the_sweep(world, agreement, site):
     assert sweep_stays.enqueue().return_value == 0
 
 
-def test_the_case_summary_shows_the_decision_plan_stay_and_hold(world, agreement, site):
-    from readmit.relocation.selectors import case_relocation_summary
+def test_the_case_summary_shows_the_decision_plan_stay_and_the_open_holds(world, agreement, site):
+    from readmit.relocation.selectors import case_relocation_summary, open_holds
 
     case = cases(world, agreement)[0]
     to_reception(world, case, site)
@@ -449,13 +475,18 @@ def test_the_case_summary_shows_the_decision_plan_stay_and_hold(world, agreement
         "place_legal_hold",
         world.user("xk_caseworker"),
         reason="appeal",
-        payload={"kind": "interim_measure", "reference": "ECHR Rule 39"},
+        payload={
+            "kind": "interim_measure",
+            "reference": "ECHR Rule 39",
+            "authority": "Court (fictional)",
+            "decided_on": "2024-03-01",
+        },
     )
     case.refresh_from_db()
     summary = case_relocation_summary(case)
     assert summary.evaluation.trigger == "decision"
     assert summary.transfer_plan.notice_language == "es"
     assert summary.stay.site == site and summary.stay.is_open
-    assert summary.hold.reference == "ECHR Rule 39"
+    assert [h.reference for h in open_holds(case)] == ["ECHR Rule 39"]
     assert summary.decision["decision"] == "selected"
     assert summary.recommendation["recommendation"] == "select"

@@ -65,7 +65,12 @@ def test_a_legal_hold_shows_a_banner(world, login, case):
         case_id=case.id,
         action="place_legal_hold",
         reason="Court order",
-        payload={"kind": "court_challenge", "reference": "AB-1"},
+        payload={
+            "kind": "court_challenge",
+            "reference": "AB-1",
+            "authority": "Court (fictional)",
+            "decided_on": "2024-03-01",
+        },
         acting_user=world.user("us_caseworker"),
     )
     assert "Legal hold." in client.get(f"/cases/{case.id}/").content.decode()

@@ -67,7 +67,12 @@ def test_a_case_in_reception_shows_the_stay_hold_and_the_return_plan_form(world)
         "place_legal_hold",
         world.user("us_caseworker"),
         reason="Filed in court",
-        payload={"kind": "court_challenge", "reference": "DC-2026-17"},
+        payload={
+            "kind": "court_challenge",
+            "reference": "DC-2026-17",
+            "authority": "Court (fictional)",
+            "decided_on": "2024-03-01",
+        },
     )
     page = login(world, "xk_caseworker").get(f"/cases/{case.id}/").content.decode()
     assert "Reception centre Prishtina" in page

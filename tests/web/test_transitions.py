@@ -17,7 +17,12 @@ def _post(client, case, action, *, version=None, reason="", payload=None, **extr
     return client.post(f"/cases/{case.id}/transitions/", data, **extra)
 
 
-HOLD = {"kind": "court_challenge", "reference": "AB-12/2026"}
+HOLD = {
+    "kind": "court_challenge",
+    "reference": "AB-12/2026",
+    "authority": "Court (fictional)",
+    "decided_on": "2024-03-01",
+}
 
 
 def test_a_transition_through_the_page_writes_one_audit_row_and_changes_state(login, case):
@@ -149,7 +154,12 @@ def test_an_action_input_the_rules_refuse_is_named_and_kept_in_the_form(login, c
         case,
         "place_legal_hold",
         reason="Appeal lodged",
-        payload={"kind": "", "reference": "AB-12/2026"},
+        payload={
+            "kind": "",
+            "reference": "AB-12/2026",
+            "authority": "Court (fictional)",
+            "decided_on": "2024-03-01",
+        },
     )
     assert response.status_code == 422
     body = response.content.decode()
@@ -161,4 +171,30 @@ def test_an_action_input_the_rules_refuse_is_named_and_kept_in_the_form(login, c
         login("us_caseworker"), case, "place_legal_hold", reason="Appeal lodged", payload=HOLD
     )
     assert response.status_code == 302
+    assert Case.objects.get(id=case.id).legal_hold is True
+
+
+def test_a_readmission_case_page_asks_for_the_holds_authority_and_records_it(world, login):
+    from readmit.relocation.models import LegalHold
+
+    case = make_case(make_agreement(world.us, world.me, kind="readmission"))
+    client = login("us_caseworker")
+    page = client.get(f"/cases/{case.id}/").content.decode()
+    assert 'name="payload-authority"' in page
+    assert 'name="payload-decided_on"' in page
+    response = _post(client, case, "place_legal_hold", reason="Fear claim lodged", payload=HOLD)
+    assert response.status_code == 302
+    hold = LegalHold.objects.get(case=case)
+    assert (hold.authority, hold.side) == ("Court (fictional)", "sending")
+
+
+def test_the_other_party_lifting_a_hold_on_the_page_is_refused_and_nothing_is_written(world, login):
+    case = make_case(make_agreement(world.us, world.me, kind="readmission"))
+    _post(login("us_caseworker"), case, "place_legal_hold", reason="Fear claim", payload=HOLD)
+    case.refresh_from_db()
+    before = AuditEvent.objects.count()
+    response = _post(login("me_supervisor"), case, "lift_legal_hold", reason="not ours")
+    assert response.status_code == 403
+    assert "placed by the sending party" in response.content.decode()
+    assert AuditEvent.objects.count() == before
     assert Case.objects.get(id=case.id).legal_hold is True

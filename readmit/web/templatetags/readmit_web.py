@@ -21,6 +21,7 @@ _STATE_TONES = {
     "recommended": "pending",
     "selected": "positive",
     "accepted": "positive",
+    "deemed_accepted": "positive",
     "travel_document_issued": "positive",
     "transfer_scheduled": "scheduled",
     "in_reception": "present",
