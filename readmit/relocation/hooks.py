@@ -28,7 +28,7 @@ from typing import Any
 
 from django.utils.dateparse import parse_datetime
 
-from readmit.agreements.criteria import excluded_group_reason
+from readmit.agreements.criteria import Outcome, excluded_group_check, excluded_group_reason
 from readmit.agreements.models import Agreement, Site
 from readmit.cases.models import Case, QuotaAllocation
 from readmit.cases.services import TransitionContext, register_transition_hook
@@ -115,11 +115,21 @@ def _stamp(context: TransitionContext) -> dict[str, str]:
 
 def refuse_excluded(context: TransitionContext) -> None:
     """Groups the agreement excludes (minors, pregnant women, vulnerable people) are refused
-    with the rule named."""
+    with the rule named; so is a person of whom the exclusion cannot tell (vulnerabilities
+    not assessed, a birth date too imprecise), with the missing fact named: unknown never
+    passes a safeguard."""
     terms, _ = terms_in_force(context.case.agreement, context.at)
-    reason = excluded_group_reason(person_facts(context.case), terms.exclusions, context.at.date())
+    facts = person_facts(context.case)
+    reason = excluded_group_reason(facts, terms.exclusions, context.at.date())
     if reason:
         raise TransitionRefused(reason, rule="exclusion")
+    outcome, explanation = excluded_group_check(facts, terms.exclusions, context.at.date())
+    if outcome == Outcome.UNKNOWN:
+        raise TransitionRefused(
+            f"Cannot tell whether the person is in a group the agreement excludes: "
+            f"{explanation}. Record what is missing first.",
+            rule="exclusion",
+        )
 
 
 def select_requires_criteria(context: TransitionContext) -> None:

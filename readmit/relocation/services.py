@@ -25,6 +25,7 @@ from readmit.agreements.criteria import (
     PersonFacts,
     convictions_from_records,
     evaluate,
+    facts_read,
 )
 from readmit.agreements.models import Agreement, AgreementKind, AgreementStatus
 from readmit.agreements.terms import AgreementTerms
@@ -46,7 +47,7 @@ from readmit.core.errors import (
     TransitionRefused,
     ValidationFailed,
 )
-from readmit.relocation.lists import PersonRow, row_error, validate_people
+from readmit.relocation.lists import PersonRow, missing_columns, row_error, validate_people
 from readmit.relocation.models import (
     CriteriaEvaluation,
     EvaluationTrigger,
@@ -366,6 +367,35 @@ def _person_input(row: PersonRow) -> PersonInput:
     )
 
 
+def _free_text_categories(terms: AgreementTerms) -> bool:
+    """Whether the agreement lets lists write conviction categories in their own words."""
+    return any(
+        c.rule == "no_conviction_within_years" and c.params.get("free_text_categories")
+        for c in terms.criteria
+    )
+
+
+def _refuse_missing_columns(columns: frozenset[str], read: Mapping[str, str]) -> None:
+    missing = missing_columns(columns, read)
+    if missing:
+        raise ValidationFailed(
+            "The file lacks the column(s) "
+            + ", ".join(f"'{c}' (read by {rule})" for c, rule in sorted(missing.items()))
+            + " that the agreement's rules read; nothing was imported. Add the column; write "
+            "'unknown' in a cell where the fact is not known.",
+            errors=[
+                {
+                    "row": 1,
+                    "field": column,
+                    "message": f"column missing: {rule} reads it",
+                    "loc": ["columns", column],
+                    "msg": f"column missing: {rule} reads it",
+                }
+                for column, rule in sorted(missing.items())
+            ],
+        )
+
+
 def proposal_list_submit(
     *,
     agreement: Agreement,
@@ -376,6 +406,7 @@ def proposal_list_submit(
     idempotency_key: str | None = None,
     only_valid_rows: bool = False,
     row_numbers: Sequence[int] | None = None,
+    columns: frozenset[str] | None = None,
 ) -> ListResult:
     """Import a proposal list: every valid person becomes a case in state ``proposed``.
 
@@ -383,7 +414,9 @@ def proposal_list_submit(
     row and field) unless ``only_valid_rows`` asks to import the rest. The same reference or
     ``Idempotency-Key`` again answers the list already created; with a different body it is
     refused (``IdempotencyConflict``). ``row_numbers`` are the people's lines in an uploaded
-    file, so errors name the line the user sees.
+    file, so errors name the line the user sees; ``columns`` are the uploaded file's columns:
+    a file without the column of a fact the agreement's rules read is refused, naming it.
+    Facts a person object does not send are stored as not known, never as "none".
     """
     if source not in ListSource.values:
         raise ValidationFailed(
@@ -408,7 +441,13 @@ def proposal_list_submit(
         replay = _existing(agreement, position.organisation_id, reference, idempotency_key, digest)
         if replay is not None:
             return replay
-        validated = validate_people(people, rows=row_numbers)
+        terms, _ = terms_in_force(agreement, clock.now())
+        read = facts_read(terms.criteria, terms.exclusions)
+        if columns is not None:
+            _refuse_missing_columns(columns, read)
+        validated = validate_people(
+            people, rows=row_numbers, free_text_categories=_free_text_categories(terms)
+        )
         errors = list(validated.errors)
         taken = set(
             Case.objects.filter(

@@ -23,7 +23,7 @@ from readmit.accounts.access import access_agreement, access_case, organisation_
 from readmit.accounts.models import User
 from readmit.accounts.roles import CASE_READERS, Role
 from readmit.core.errors import ValidationFailed
-from readmit.relocation.lists import ListFormatError, read_upload, upload_people
+from readmit.relocation.lists import ListFormatError, read_upload, upload_columns, upload_people
 from readmit.relocation.models import ProposalList
 from readmit.relocation.selectors import latest_evaluations
 from readmit.relocation.services import (
@@ -98,6 +98,7 @@ def list_upload(request: HttpRequest, agreement_id: uuid.UUID) -> HttpResponse:
             acting_user=user,
             source=source,
             row_numbers=lines,
+            columns=upload_columns(rows),
             only_valid_rows=form.cleaned_data["only_valid_rows"],
         )
     except ValidationFailed as exc:
