@@ -193,7 +193,11 @@ def _years_before(day: dt.date, years: int) -> dt.date:
 def _conviction_text(c: Conviction) -> str:
     code = offence_category(c.category)
     category = (
-        f" ({category_label(code)})" if code else f" (category '{c.category}')" if c.category else ""
+        f" ({category_label(code)})"
+        if code
+        else f" (category '{c.category}')"
+        if c.category
+        else ""
     )
     when = f" on {c.date.isoformat()}" if c.date is not None else ""
     return f"conviction for {c.offence or 'an unnamed offence'}{category}{when}"

@@ -71,8 +71,7 @@ LEGACY_CATEGORY_WORDS: Mapping[str, tuple[str, ...]] = MappingProxyType(
 )
 
 VULNERABILITY_SOURCE = (
-    "Directive 2013/33/EU, Article 21 (Directive (EU) 2024/1346, Article 24): vulnerable "
-    "persons"
+    "Directive 2013/33/EU, Article 21 (Directive (EU) 2024/1346, Article 24): vulnerable persons"
 )
 
 VULNERABILITIES: Mapping[str, str] = MappingProxyType(
@@ -87,8 +86,7 @@ VULNERABILITIES: Mapping[str, str] = MappingProxyType(
         "medical": "Person with a serious illness",
         "mental_health": "Person with a mental disorder",
         "torture_survivor": (
-            "Survivor of torture, rape or other serious psychological, physical or sexual "
-            "violence"
+            "Survivor of torture, rape or other serious psychological, physical or sexual violence"
         ),
     }
 )

@@ -12,8 +12,8 @@ problem documents.
 from __future__ import annotations
 
 import csv
-import difflib
 import datetime as dt
+import difflib
 import io
 import re
 from collections.abc import Mapping, Sequence
@@ -413,14 +413,18 @@ def _person(
 ) -> tuple[PersonRow | None, list[dict[str, Any]]]:
     errors: list[dict[str, Any]] = []
 
+    formulas: set[str] = set()
+
     def bad(field_name: str, message: str) -> None:
-        errors.append(row_error(row, field_name, message, index=index))
+        if field_name not in formulas:  # a formula's cell is reported once, as a formula
+            errors.append(row_error(row, field_name, message, index=index))
 
     if not isinstance(raw, Mapping):
         bad("person", "must be an object")
         return None, errors
     for column in raw.get(FORMULAS) or ():
         bad(str(column), "holds a formula; a list carries values only (paste the values)")
+        formulas.add(str(column))
     for key, message in zip(
         [k for k in raw if k not in PERSON_KEYS and k != FORMULAS],
         _unknown_keys(raw, PERSON_KEYS, "a person"),

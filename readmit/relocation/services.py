@@ -29,9 +29,10 @@ from readmit.agreements.criteria import (
 )
 from readmit.agreements.models import Agreement, AgreementKind, AgreementStatus
 from readmit.agreements.terms import AgreementTerms
+from readmit.agreements.vocabularies import VULNERABILITIES
 from readmit.audit.events import AuditEventType
 from readmit.audit.services import audit_record
-from readmit.cases.models import Case, Deadline
+from readmit.cases.models import Case, Deadline, VulnerabilityAssessment
 from readmit.cases.services import (
     DocumentInput,
     PersonInput,
@@ -269,6 +270,100 @@ def _audit_evaluation(
             "not_passed": [r["rule"] for r in stored.not_passed()],
         },
     )
+
+
+# Vulnerability assessments ------------------------------------------------------------------
+
+
+def vulnerability_assess(
+    *,
+    case: Case,
+    vulnerabilities: Sequence[str] | None,
+    acting_user: User,
+    note: str = "",
+) -> VulnerabilityAssessment:
+    """Record who assessed the person's vulnerabilities, when, and what was found (an empty
+    list: none). The person's vulnerabilities become known on every case of theirs, and the
+    criteria of this case are evaluated again with them.
+
+    Only caseworkers and supervisors of the party that recorded the person (the sending
+    state) assess: the other party is refused (``wrong-party``).
+    """
+    found = _assessed_vulnerabilities(vulnerabilities)
+    note = (note or "").strip()
+    if len(note) > 2000:
+        raise ValidationFailed(
+            "note: is longer than 2000 characters.",
+            errors=[{"loc": ["note"], "msg": "is longer than 2000 characters"}],
+        )
+    with transaction.atomic():
+        case = access_case(acting_user, case.id, for_update=True)
+        position = standing(acting_user, case.agreement)
+        if position.organisation_id != case.person.owner_id:
+            raise Forbidden(
+                "Only the party that holds the person's record assesses their vulnerabilities.",
+                type="wrong-party",
+            )
+        if not position.roles & WORKERS:
+            raise Forbidden(
+                "Assessing vulnerabilities needs the role caseworker or supervisor.",
+                type="wrong-role",
+            )
+        now = clock.now()
+        person = case.person
+        assessment = VulnerabilityAssessment.objects.create(
+            person=person,
+            case=case,
+            organisation_id=position.organisation_id,
+            assessed_by=acting_user,
+            assessed_at=now,
+            vulnerabilities=found,
+            note=note,
+        )
+        person.vulnerabilities = found
+        person.save(update_fields=["vulnerabilities", "updated_at"])
+        for other in Case.objects.select_for_update().filter(person=person).order_by("id"):
+            unknown = [f for f in other.data.get("facts_unknown", ()) if f != "vulnerabilities"]
+            if unknown != other.data.get("facts_unknown", []):
+                other.data["facts_unknown"] = unknown
+            other.version += 1
+            other.save(update_fields=["data", "version", "updated_at"])
+        audit_record(
+            event_type=AuditEventType.VULNERABILITY_ASSESSED,
+            acting_user=acting_user,
+            organisation_id=position.organisation_id,
+            agreement_id=case.agreement_id,
+            case_id=case.id,
+            object_type="vulnerability_assessment",
+            object_id=str(assessment.id),
+            data={"vulnerabilities": found, "note": bool(note)},
+        )
+        if case.kind in LIST_KINDS:
+            case.refresh_from_db()
+            stored, _ = evaluation_store(case, at=now, trigger=EvaluationTrigger.RECHECK)
+            _audit_evaluation(
+                stored, case, acting_user=acting_user, organisation_id=position.organisation_id
+            )
+    return assessment
+
+
+def _assessed_vulnerabilities(values: Sequence[str] | None) -> list[str]:
+    if not isinstance(values, (list, tuple)):
+        raise ValidationFailed(
+            "vulnerabilities: the assessment's outcome is required, a list (empty: none found).",
+            errors=[{"loc": ["vulnerabilities"], "msg": "is required, a list (empty: none)"}],
+        )
+    unknown = [v for v in values if not isinstance(v, str) or v not in VULNERABILITIES]
+    if unknown:
+        allowed = ", ".join(VULNERABILITIES)
+        raise ValidationFailed(
+            f"vulnerabilities: {', '.join(repr(v) for v in unknown)} is not one of {allowed}.",
+            errors=[
+                {"loc": ["vulnerabilities"], "msg": f"'{v}' is not one of {allowed}"}
+                for v in unknown
+            ],
+        )
+    return list(dict.fromkeys(values))
 
 
 # Proposal lists --------------------------------------------------------------------------
