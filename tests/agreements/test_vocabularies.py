@@ -175,3 +175,24 @@ def test_the_facts_an_agreement_reads_name_the_rule_that_reads_them():
         "birth_date": "age_between",
         "vulnerabilities": "exclusions",
     }
+
+
+def test_the_data_migration_rewrites_stored_category_words_as_the_codes_the_terms_read():
+    import importlib
+
+    migration = importlib.import_module(
+        "readmit.agreements.migrations.0003_vocab_iccs_categories"
+    )
+    stored = {
+        "criteria": [
+            {
+                "rule": "no_conviction_within_years",
+                "params": {"years": 10, "categories": ["violent", "sexual", "terrorism"]},
+            },
+            {"rule": "age_between", "params": {"min": 18}},
+        ]
+    }
+    read_before = AgreementTerms.model_validate(stored).criteria[0].params["categories"]
+    assert migration._rewrite(stored) is True
+    assert stored["criteria"][0]["params"]["categories"] == read_before
+    assert migration._rewrite(stored) is False  # already codes

@@ -352,3 +352,30 @@ def test_the_upload_form_still_needs_a_file(world, agreement):
         {"reference": "x", "file": SimpleUploadedFile("a.txt", b"x")},
     )
     assert response.status_code == 422
+
+
+def test_the_agreement_page_shows_which_offence_sections_the_criterion_counts():
+    from readmit.web.presenters import criterion_text
+
+    text = criterion_text(
+        "no_conviction_within_years",
+        {"years": 10, "categories": ["01", "03"], "free_text_categories": True},
+        "No serious crime",
+    )
+    assert text == (
+        "No serious crime (counts: 01 acts leading to death or intending to cause death; "
+        "03 injurious acts of a sexual nature; a category in the sender's own words answers "
+        "unknown)"
+    )
+
+
+def test_the_case_page_says_a_record_not_sent_is_not_known(world):
+    agreement = kosovo(world, criteria=[])
+    silent = person()
+    del silent["convictions"]
+    (case,) = submit(world, agreement, [silent]).cases
+    agreement.terms = {**agreement.terms, "data_sharing": {"criminal_data_allowed": True}}
+    agreement.save(update_fields=["terms"])
+    page = login(world, "us_caseworker").get(f"/cases/{case.id}/").content.decode()
+    convictions = page.split("<dt>Convictions</dt>", 1)[1].split("</dd>", 1)[0]
+    assert "Not known" in convictions
