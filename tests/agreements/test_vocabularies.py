@@ -180,9 +180,7 @@ def test_the_facts_an_agreement_reads_name_the_rule_that_reads_them():
 def test_the_data_migration_rewrites_stored_category_words_as_the_codes_the_terms_read():
     import importlib
 
-    migration = importlib.import_module(
-        "readmit.agreements.migrations.0003_vocab_iccs_categories"
-    )
+    migration = importlib.import_module("readmit.agreements.migrations.0003_vocab_iccs_categories")
     stored = {
         "criteria": [
             {
