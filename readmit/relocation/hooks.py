@@ -8,7 +8,7 @@ records what the action changes and adds it to the transition's audit event.
 | rule            | guards                                                   |
 |-----------------|----------------------------------------------------------|
 | exclusion       | ``select`` (relocation), ``schedule_transfer`` (reception) |
-| criteria        | ``select``                                               |
+| criteria        | ``select`` (relocation), ``schedule_transfer`` (reception) |
 | notice-period   | ``schedule_transfer``                                    |
 | family-group    | ``schedule_transfer``                                    |
 | capacity        | ``record_arrival``                                       |
@@ -136,6 +136,11 @@ def select_requires_criteria(context: TransitionContext) -> None:
     """A selection needs the criteria to pass *now*: they are evaluated again at the decision
     (the terms in force and the person's age are those of this moment), and unknown is not a
     pass. The evaluation is kept with the decision; a refusal keeps nothing."""
+    _criteria_must_pass(context, "selected")
+    context.case.data["decision"] = {"decision": "selected", **_stamp(context)}
+
+
+def _criteria_must_pass(context: TransitionContext, what: str) -> None:
     stored, evaluation = evaluation_store(
         context.case, at=context.at, trigger=EvaluationTrigger.DECISION
     )
@@ -144,7 +149,7 @@ def select_requires_criteria(context: TransitionContext) -> None:
         named = "; ".join(f"{r.label} ({r.rule}) {r.outcome}: {r.explanation}" for r in not_passed)
         raise TransitionRefused(
             f"The criteria do not pass ({evaluation.outcome}), so the person cannot be "
-            f"selected: {named}",
+            f"{what}: {named}",
             rule="criteria",
             extra={
                 "rules": [
@@ -153,7 +158,6 @@ def select_requires_criteria(context: TransitionContext) -> None:
                 ]
             },
         )
-    context.case.data["decision"] = {"decision": "selected", **_stamp(context)}
     context.audit_data["criteria"] = {
         "evaluation": str(stored.id),
         "outcome": stored.outcome,
@@ -203,8 +207,10 @@ def schedule_transfer(context: TransitionContext) -> None:
         raise _invalid("planned_for", "must be in the future")
     case = context.case
     terms, _ = terms_in_force(case.agreement, context.at)
-    if case.kind == "reception":
+    if case.kind == "reception":  # no selection before: the safeguards apply here
         refuse_excluded(context)
+        if terms.criteria:
+            _criteria_must_pass(context, "scheduled for transfer")
     hours = terms.notice_hours
     if urgent and terms.urgent_notice_hours is not None:
         hours = terms.urgent_notice_hours

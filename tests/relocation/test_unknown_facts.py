@@ -379,3 +379,26 @@ def test_the_case_page_says_a_record_not_sent_is_not_known(world):
     page = login(world, "us_caseworker").get(f"/cases/{case.id}/").content.decode()
     convictions = page.split("<dt>Convictions</dt>", 1)[1].split("</dd>", 1)[0]
     assert "Not known" in convictions
+
+
+def test_a_reception_agreements_criteria_are_checked_when_the_transfer_is_scheduled(world):
+    reception = make_agreement(
+        world.us,
+        world.xk,
+        kind="reception",
+        terms={
+            "exclusions": {"vulnerable": True},
+            "criteria": [{"rule": "no_conviction_within_years", "params": {"years": 10}}],
+        },
+    )
+    silent = person()
+    del silent["convictions"]
+    unknown, known = submit(world, reception, [silent, person()]).cases
+    before = snapshot(unknown)
+    with pytest.raises(TransitionRefused) as refused:
+        act(unknown, "schedule_transfer", world.user("us_caseworker"), payload=transfer_payload())
+    assert refused.value.rule == "criteria"
+    assert "criminal record not shared or not known" in refused.value.message.lower()
+    assert snapshot(unknown) == before
+    act(known, "schedule_transfer", world.user("us_caseworker"), payload=transfer_payload())
+    assert TransferPlan.objects.filter(case=known).count() == 1
