@@ -103,9 +103,6 @@ EXCLUDED_GROUPS: Mapping[str, str] = MappingProxyType(
         "families_together": "Families are moved together, not separated",
     }
 )
-EXCLUSION_VULNERABILITY: Mapping[str, str] = MappingProxyType(
-    {"unaccompanied_minors": "unaccompanied_minor", "pregnant": "pregnant"}
-)
 
 SEXES: Mapping[str, str] = MappingProxyType(
     {"F": "Female", "M": "Male", "X": "Other / unspecified", "U": "Unknown"}

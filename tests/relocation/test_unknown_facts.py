@@ -402,3 +402,22 @@ def test_a_reception_agreements_criteria_are_checked_when_the_transfer_is_schedu
     assert snapshot(unknown) == before
     act(known, "schedule_transfer", world.user("us_caseworker"), payload=transfer_payload())
     assert TransferPlan.objects.filter(case=known).count() == 1
+
+
+def test_the_openapi_document_names_the_allowed_values_of_every_fact_a_rule_reads(client, db):
+    import json
+
+    from readmit.agreements import vocabularies
+
+    document = json.loads(client.get("/api/v1/openapi.json").content)
+    text = json.dumps(document)
+    schema = document["components"]["schemas"]["ListIn"]["properties"]["people"]["items"]
+    props = schema["properties"]
+    assert schema["additionalProperties"] is False
+    conviction = props["convictions"]["items"]["properties"]["category"]
+    assert conviction["enum"] == list(vocabularies.OFFENCE_CATEGORIES)
+    assert props["vulnerabilities"]["items"]["enum"] == list(vocabularies.VULNERABILITIES)
+    assert props["sex"]["enum"] == list(vocabularies.SEXES)
+    document_type = props["documents"]["items"]["properties"]["type"]
+    assert document_type["enum"] == list(vocabularies.DOCUMENT_TYPES)
+    assert "/api/v1/cases/{id}/vulnerability-assessments" in text
