@@ -120,10 +120,10 @@ def refuse_excluded(context: TransitionContext) -> None:
     passes a safeguard."""
     terms, _ = terms_in_force(context.case.agreement, context.at)
     facts = person_facts(context.case)
-    reason = excluded_group_reason(facts, terms.exclusions, context.at.date())
-    if reason:
-        raise TransitionRefused(reason, rule="exclusion")
     outcome, explanation = excluded_group_check(facts, terms.exclusions, context.at.date())
+    if outcome == Outcome.FAIL:
+        reason = excluded_group_reason(facts, terms.exclusions, context.at.date())
+        raise TransitionRefused(reason or explanation, rule="exclusion")
     if outcome == Outcome.UNKNOWN:
         raise TransitionRefused(
             f"Cannot tell whether the person is in a group the agreement excludes: "

@@ -396,7 +396,7 @@ def _unknown_keys(item: Mapping[Any, Any], known: Sequence[str], what: str) -> l
     known name when one is close (``vulnerabilites`` → ``vulnerabilities``)."""
     messages = []
     for key in item:
-        if key in known or key == FORMULAS:
+        if key in known:
             continue
         near = difflib.get_close_matches(str(key), known, n=1)
         hint = f"; did you mean '{near[0]}'?" if near else f"; known: {', '.join(known)}"
@@ -422,15 +422,15 @@ def _person(
     if not isinstance(raw, Mapping):
         bad("person", "must be an object")
         return None, errors
-    for column in raw.get(FORMULAS) or ():
+    upload = index is None  # only the file readers mark formulas
+    for column in (raw.get(FORMULAS) or ()) if upload else ():
         bad(str(column), "holds a formula; a list carries values only (paste the values)")
         formulas.add(str(column))
-    for key, message in zip(
-        [k for k in raw if k not in PERSON_KEYS and k != FORMULAS],
-        _unknown_keys(raw, PERSON_KEYS, "a person"),
-        strict=True,
-    ):
-        bad(str(key), message)
+    for key in raw:
+        if upload and key == FORMULAS:
+            continue
+        for message in _unknown_keys({key: None}, PERSON_KEYS, "a person"):
+            bad(str(key), message)  # the error's field is the unknown key itself
 
     external_id, msg = _text(raw.get("external_id"), required=True, limit=MAX_ID)
     if msg:

@@ -421,3 +421,10 @@ def test_the_openapi_document_names_the_allowed_values_of_every_fact_a_rule_read
     document_type = props["documents"]["items"]["properties"]["type"]
     assert document_type["enum"] == list(vocabularies.DOCUMENT_TYPES)
     assert "/api/v1/cases/{id}/vulnerability-assessments" in text
+
+
+def test_an_api_person_cannot_pose_as_an_upload_row_with_a_formula_marker():
+    result = validate_people([person(**{"#formulas": ["given_names"]})])
+    assert [(e["loc"][2:], e["msg"][:30]) for e in result.errors] == [
+        (["#formulas"], "'#formulas' is not a field of "),
+    ]
