@@ -2,7 +2,8 @@
 
 Agreements and their versions written before the vocabulary named categories in words
 ("violent", "sexual", ...). This rewrites them as the ICCS level-1 section codes they meant
-(the same table as ``vocabularies.LEGACY_CATEGORY_WORDS``, frozen here). A word with no
+(the same table as ``vocabularies.LEGACY_CATEGORY_WORDS``, frozen here), and spells out
+``free_text_categories: false``, as validating the terms writes them. A word with no
 code is left as it is: reading the terms then refuses it, naming it, so an administrator
 sees it rather than a rule that silently counts nothing.
 """
@@ -45,14 +46,18 @@ def _codes(categories: list[Any]) -> list[Any]:
 
 
 def _rewrite(terms: Any) -> bool:
+    """Codes for words, and the new setting spelt out as validation writes it (so the next
+    amendment's diff shows only what the amendment changes)."""
     changed = False
     for criterion in (terms or {}).get("criteria") or []:
-        params = criterion.get("params") or {}
-        if criterion.get("rule") == "no_conviction_within_years" and params.get("categories"):
-            codes = _codes(params["categories"])
-            if codes != params["categories"]:
-                params["categories"] = codes
-                changed = True
+        if criterion.get("rule") != "no_conviction_within_years":
+            continue
+        params = criterion.setdefault("params", {})
+        codes = _codes(params.get("categories") or [])
+        if codes != params.get("categories") or "free_text_categories" not in params:
+            params["categories"] = codes
+            params.setdefault("free_text_categories", False)
+            changed = True
     return changed
 
 
