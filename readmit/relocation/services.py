@@ -336,7 +336,8 @@ def vulnerability_assess(
             case_id=case.id,
             object_type="vulnerability_assessment",
             object_id=str(assessment.id),
-            data={"vulnerabilities": found, "note": bool(note)},
+            # What was found stays on the assessment record (personal data), not in the chain.
+            data={"found": len(found), "note": bool(note)},
         )
         if case.kind in LIST_KINDS:
             case.refresh_from_db()
