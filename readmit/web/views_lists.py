@@ -56,7 +56,9 @@ class ListUploadForm(forms.Form):
     )
     file = forms.FileField(
         label="List file (CSV or XLSX)",
-        help_text="Columns as in docs/relocation.md; one person per row.",
+        help_text="Columns as in docs/relocation.md; one person per row. Conviction "
+        "categories are ICCS section codes (01 to 11); write 'unknown' where a fact is not "
+        "known; cells hold values, not formulas.",
     )
     only_valid_rows = forms.BooleanField(required=False, label="Import only the valid rows")
 
