@@ -28,6 +28,7 @@ from readmit.agreements.terms import (
     Exclusions,
     NationalityParams,
 )
+from readmit.agreements.vocabularies import category_label, offence_category
 
 ADULT_AGE = 18
 
@@ -190,7 +191,14 @@ def _years_before(day: dt.date, years: int) -> dt.date:
 
 
 def _conviction_text(c: Conviction) -> str:
-    category = f" ({c.category})" if c.category else ""
+    code = offence_category(c.category)
+    category = (
+        f" ({category_label(code)})"
+        if code
+        else f" (category '{c.category}')"
+        if c.category
+        else ""
+    )
     when = f" on {c.date.isoformat()}" if c.date is not None else ""
     return f"conviction for {c.offence or 'an unnamed offence'}{category}{when}"
 
@@ -198,8 +206,11 @@ def _conviction_text(c: Conviction) -> str:
 def _no_conviction_within_years(
     params: ConvictionParams, facts: PersonFacts, on: dt.date, exclusions: Exclusions | None
 ) -> tuple[Outcome, str]:
+    """Counts convictions whose category is one of the agreement's ICCS codes. A category
+    outside the vocabulary (a state's own words, a misspelling, nothing) cannot be placed, so
+    it answers unknown when only some categories count: never pass."""
     years, categories = params.years, frozenset(params.categories)
-    listed = f" in {', '.join(sorted(categories))}" if categories else ""
+    listed = f" in {', '.join(category_label(c) for c in sorted(categories))}" if categories else ""
     if facts.convictions is None:
         return Outcome.UNKNOWN, "criminal record not shared or not known"
     cutoff = _years_before(on, years)
@@ -207,12 +218,13 @@ def _no_conviction_within_years(
     undated: list[Conviction] = []
     uncategorised: list[Conviction] = []
     for conviction in facts.convictions:
-        category = conviction.category.strip().lower()
-        if categories and not category:
-            uncategorised.append(conviction)
-            continue
-        if categories and category not in categories:
-            continue
+        if categories:
+            code = offence_category(conviction.category)
+            if code is None:
+                uncategorised.append(conviction)
+                continue
+            if code not in categories:
+                continue
         if conviction.date is None:
             undated.append(conviction)
         elif conviction.date >= cutoff:  # within N years, the anniversary included
@@ -227,9 +239,10 @@ def _no_conviction_within_years(
             f"whether it is within {years} years"
         )
     if uncategorised:
+        first = uncategorised[0]
+        why = "has no category" if not first.category.strip() else "has no ICCS category"
         return Outcome.UNKNOWN, (
-            f"{_conviction_text(uncategorised[0])} has no category: "
-            f"cannot tell whether it is{listed}"
+            f"{_conviction_text(first)} {why}: cannot tell whether it is{listed}"
         )
     return Outcome.PASS, f"no conviction{listed} within {years} years (since {cutoff.isoformat()})"
 
@@ -332,7 +345,9 @@ def excluded_group_check(
         else frozenset(v.strip().lower() for v in facts.vulnerabilities)
     )
     if wants_vulnerabilities and vulnerabilities is None:
-        unknown.append("vulnerabilities have not been assessed")
+        unknown.append(
+            "vulnerabilities have not been assessed (a vulnerability assessment is missing)"
+        )
     for switched_on, flag, group in switches:
         if switched_on:
             checked.append(group)
@@ -429,6 +444,29 @@ def excluded_group_reason(facts: PersonFacts, exclusions: Exclusions, on: dt.dat
     if outcome != Outcome.FAIL:
         return None
     return f"Excluded group (not_excluded_group): {_sentence(explanation)}"
+
+
+def facts_read(criteria: Sequence[Criterion], exclusions: Exclusions) -> dict[str, str]:
+    """The person facts the terms read, each with the first rule that reads it: a list must
+    send these (an upload without the column is refused), or they are unknown."""
+    read: dict[str, str] = {}
+    for criterion in criteria:
+        for fact in _RULE_FACTS.get(str(criterion.rule), ()):
+            read.setdefault(fact, str(criterion.rule))
+    if exclusions.unaccompanied_minors or exclusions.pregnant or exclusions.vulnerable:
+        read.setdefault("vulnerabilities", "exclusions")
+    if exclusions.minors:
+        read.setdefault("birth_date", "exclusions.minors")
+    return read
+
+
+_RULE_FACTS: Mapping[str, tuple[str, ...]] = {
+    "no_conviction_within_years": ("convictions",),
+    "no_pending_criminal_case": ("pending_criminal_case",),
+    "age_between": ("birth_date",),
+    "nationality_in": ("nationalities",),
+    "not_excluded_group": (),  # the exclusions say which facts
+}
 
 
 # Building facts from stored records --------------------------------------------------------

@@ -20,6 +20,8 @@ from pydantic import (
     model_validator,
 )
 
+from readmit.agreements.vocabularies import OFFENCE_CATEGORIES, allowed, category_codes
+
 
 class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
@@ -68,16 +70,28 @@ class ConvictionParams(_Strict):
     years: int = Field(gt=0, le=100, description="Look-back window from the decision date.")
     categories: list[str] = Field(
         default_factory=list,
-        description="Offence categories that count (e.g. violent, sexual); empty: all.",
+        description="ICCS level-1 offence categories that count, by code (e.g. 01, 02, 03; "
+        "see readmit.agreements.vocabularies); empty: all.",
+    )
+    free_text_categories: bool = Field(
+        default=False,
+        description="Lists may write a conviction's category in their own words; the rule "
+        "then answers unknown for it (never pass). Off: a category outside the vocabulary "
+        "is refused at intake.",
     )
 
     @field_validator("categories")
     @classmethod
-    def _normalise_categories(cls, value: list[str]) -> list[str]:
-        cleaned = [c.strip().lower() for c in value]
-        if any(not c for c in cleaned):
+    def _categories_from_the_vocabulary(cls, value: list[str]) -> list[str]:
+        if any(not c.strip() for c in value):
             raise ValueError("categories cannot contain an empty name")
-        return cleaned
+        codes, unknown = category_codes(value)
+        if unknown:
+            raise ValueError(
+                f"{', '.join(repr(u) for u in unknown)} is not an ICCS offence category "
+                f"(one of {allowed(OFFENCE_CATEGORIES)})"
+            )
+        return codes
 
 
 class AgeParams(_Strict):

@@ -207,6 +207,33 @@ class Case(BaseModel):
         return f'"{self.id}-{self.version}"'
 
 
+class VulnerabilityAssessment(BaseModel):
+    """Who assessed a person's vulnerabilities, when, and what they found (possibly none).
+
+    Until one exists, a person whose list did not say their vulnerabilities is *not
+    assessed*, and every exclusion that reads vulnerabilities answers unknown, which blocks
+    the decision. The latest assessment sets ``Person.vulnerabilities``.
+    """
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="assessments")
+    case = models.ForeignKey(
+        Case, on_delete=models.CASCADE, related_name="vulnerability_assessments"
+    )
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    assessed_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    assessed_at = models.DateTimeField()
+    vulnerabilities = models.JSONField(
+        default=list, blank=True, help_text="Codes of agreements.vocabularies; empty: none."
+    )
+    note = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-assessed_at"]
+
+    def __str__(self) -> str:
+        return f"{self.person_id} assessed {self.assessed_at:%Y-%m-%d}"
+
+
 class Deadline(BaseModel):
     """A time limit running on a case, computed by ``readmit.deadlines`` from the terms."""
 

@@ -446,13 +446,11 @@ class _Loader:
                         "rule": "no_conviction_within_years",
                         "params": {
                             "years": 10,
-                            "categories": [
-                                "violent",
-                                "sexual",
-                                "terrorism",
-                                "trafficking",
-                                "organised_crime",
-                            ],
+                            # ICCS sections: 01 death, 02 harm to the person
+                            # (trafficking in persons included), 03 sexual, 04
+                            # robbery and other violent property crime, 09 public
+                            # safety and state security (terrorism, organised crime).
+                            "categories": ["01", "02", "03", "04", "09"],
                         },
                         "label": "No conviction for serious crime within 10 years",
                     },

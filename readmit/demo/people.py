@@ -205,14 +205,15 @@ _PLACES = {
     "VE": ("Caracas", "Maracaibo", "Valencia", "Barquisimeto", "Mérida", "Maturín"),
 }
 _LANGUAGES = {"CU": ("es",), "VE": ("es",), "NI": ("es",), "HT": ("ht", "fr")}
+# (ICCS section, offence): minor offences outside the Kosovo criterion's sections.
 _MINOR_OFFENCES = (
-    ("drug", "Possession of a controlled substance"),
-    ("theft", "Petty theft"),
-    ("theft", "Shoplifting"),
-    ("fraud", "Use of a fraudulent identity document"),
-    ("fraud", "Check fraud"),
-    ("traffic", "Driving under the influence"),
-    ("traffic", "Driving without a licence"),
+    ("06", "Possession of a controlled substance"),
+    ("05", "Petty theft"),
+    ("05", "Shoplifting"),
+    ("07", "Use of a fraudulent identity document"),
+    ("07", "Check fraud"),
+    ("08", "Driving without a licence"),
+    ("08", "Driving with a suspended licence"),
 )
 
 
@@ -504,9 +505,9 @@ def _notable_relocation_people(today: dt.date) -> list[DemoPerson]:
             place_of_birth="Matanzas",
             languages=("es",),
             documents=(Doc("passport", "B318804", "CU"),),
-            convictions=(_conviction(today, 3, "violent", "Aggravated assault"),),
+            convictions=(_conviction(today, 3, "02", "Aggravated assault"),),
             story="declined",
-            reason="Conviction for aggravated assault (violent) within the last 10 years.",
+            reason="Conviction for aggravated assault (ICCS 02) within the last 10 years.",
             note="fails no_conviction_within_years",
         ),
         p(
@@ -546,8 +547,8 @@ def _notable_relocation_people(today: dt.date) -> list[DemoPerson]:
             place_of_birth="Cienfuegos",
             languages=("es",),
             documents=(Doc("passport", "L882014", "CU"),),
-            convictions=(_conviction(today, 14, "violent", "Robbery with violence"),),
-            note="violent conviction older than 10 years: passes",
+            convictions=(_conviction(today, 14, "04", "Robbery with violence"),),
+            note="robbery with violence (ICCS 04) older than 10 years: passes",
         ),
         p(
             "Fuentes Peña",
@@ -593,7 +594,7 @@ def _notable_relocation_people(today: dt.date) -> list[DemoPerson]:
             place_of_birth="La Habana",
             languages=("es",),
             documents=(Doc("passport", "I204417", "CU"),),
-            convictions=(_conviction(today, 2, "drug", "Possession with intent to distribute"),),
+            convictions=(_conviction(today, 2, "06", "Possession with intent to distribute"),),
             note="recent drug conviction: not a listed category",
         ),
         # Nationalities outside the agreement's set.

@@ -8,7 +8,7 @@ records what the action changes and adds it to the transition's audit event.
 | rule            | guards                                                   |
 |-----------------|----------------------------------------------------------|
 | exclusion       | ``select`` (relocation), ``schedule_transfer`` (reception) |
-| criteria        | ``select``                                               |
+| criteria        | ``select`` (relocation), ``schedule_transfer`` (reception) |
 | notice-period   | ``schedule_transfer``                                    |
 | family-group    | ``schedule_transfer``                                    |
 | capacity        | ``record_arrival``                                       |
@@ -30,7 +30,7 @@ from typing import Any
 
 from django.utils.dateparse import parse_datetime
 
-from readmit.agreements.criteria import excluded_group_reason
+from readmit.agreements.criteria import Outcome, excluded_group_check, excluded_group_reason
 from readmit.agreements.models import Agreement, Site
 from readmit.cases.deadlines import deadlines_meet
 from readmit.cases.models import Case, QuotaAllocation
@@ -122,17 +122,32 @@ def _stamp(context: TransitionContext) -> dict[str, str]:
 
 def refuse_excluded(context: TransitionContext) -> None:
     """Groups the agreement excludes (minors, pregnant women, vulnerable people) are refused
-    with the rule named."""
+    with the rule named; so is a person of whom the exclusion cannot tell (vulnerabilities
+    not assessed, a birth date too imprecise), with the missing fact named: unknown never
+    passes a safeguard."""
     terms, _ = terms_in_force(context.case.agreement, context.at)
-    reason = excluded_group_reason(person_facts(context.case), terms.exclusions, context.at.date())
-    if reason:
-        raise TransitionRefused(reason, rule="exclusion")
+    facts = person_facts(context.case)
+    outcome, explanation = excluded_group_check(facts, terms.exclusions, context.at.date())
+    if outcome == Outcome.FAIL:
+        reason = excluded_group_reason(facts, terms.exclusions, context.at.date())
+        raise TransitionRefused(reason or explanation, rule="exclusion")
+    if outcome == Outcome.UNKNOWN:
+        raise TransitionRefused(
+            f"Cannot tell whether the person is in a group the agreement excludes: "
+            f"{explanation}. Record what is missing first.",
+            rule="exclusion",
+        )
 
 
 def select_requires_criteria(context: TransitionContext) -> None:
     """A selection needs the criteria to pass *now*: they are evaluated again at the decision
     (the terms in force and the person's age are those of this moment), and unknown is not a
     pass. The evaluation is kept with the decision; a refusal keeps nothing."""
+    _criteria_must_pass(context, "selected")
+    context.case.data["decision"] = {"decision": "selected", **_stamp(context)}
+
+
+def _criteria_must_pass(context: TransitionContext, what: str) -> None:
     stored, evaluation = evaluation_store(
         context.case, at=context.at, trigger=EvaluationTrigger.DECISION
     )
@@ -141,7 +156,7 @@ def select_requires_criteria(context: TransitionContext) -> None:
         named = "; ".join(f"{r.label} ({r.rule}) {r.outcome}: {r.explanation}" for r in not_passed)
         raise TransitionRefused(
             f"The criteria do not pass ({evaluation.outcome}), so the person cannot be "
-            f"selected: {named}",
+            f"{what}: {named}",
             rule="criteria",
             extra={
                 "rules": [
@@ -150,7 +165,6 @@ def select_requires_criteria(context: TransitionContext) -> None:
                 ]
             },
         )
-    context.case.data["decision"] = {"decision": "selected", **_stamp(context)}
     context.audit_data["criteria"] = {
         "evaluation": str(stored.id),
         "outcome": stored.outcome,
@@ -200,8 +214,10 @@ def schedule_transfer(context: TransitionContext) -> None:
         raise _invalid("planned_for", "must be in the future")
     case = context.case
     terms, _ = terms_in_force(case.agreement, context.at)
-    if case.kind == "reception":
+    if case.kind == "reception":  # no selection before: the safeguards apply here
         refuse_excluded(context)
+        if terms.criteria:
+            _criteria_must_pass(context, "scheduled for transfer")
     hours = terms.notice_hours
     if urgent and terms.urgent_notice_hours is not None:
         hours = terms.urgent_notice_hours

@@ -13,12 +13,14 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import difflib
 import io
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from readmit.agreements import vocabularies
 from readmit.core.countries import normalise_code
 
 CSV_COLUMNS: tuple[str, ...] = (
@@ -38,32 +40,39 @@ CSV_COLUMNS: tuple[str, ...] = (
 )
 REQUIRED_COLUMNS: frozenset[str] = frozenset({"external_id", "given_names", "family_name"})
 
-SEXES: frozenset[str] = frozenset({"F", "M", "X", "U"})
-DOCUMENT_TYPES: frozenset[str] = frozenset(
-    {
-        "passport",
-        "id_card",
-        "emergency_travel_document",
-        "eu_travel_document",
-        "birth_certificate",
-        "driving_licence",
-        "other",
-    }
-)
+SEXES: frozenset[str] = frozenset(vocabularies.SEXES)
+DOCUMENT_TYPES: frozenset[str] = frozenset(vocabularies.DOCUMENT_TYPES)
 # The words a list may use for vulnerabilities; the exclusion rules read these.
-VULNERABILITIES: frozenset[str] = frozenset(
-    {
-        "pregnant",
-        "unaccompanied_minor",
-        "medical",
-        "disability",
-        "mental_health",
-        "trafficking_victim",
-        "torture_survivor",
-        "elderly",
-        "single_parent",
-    }
+VULNERABILITIES: frozenset[str] = frozenset(vocabularies.VULNERABILITIES)
+OFFENCE_CATEGORIES: frozenset[str] = frozenset(vocabularies.OFFENCE_CATEGORIES)
+# The members of a JSON person, of a document and of a conviction; any other key is refused
+# (a misspelt ``vulnerabilites`` would otherwise read as "not sent").
+PERSON_KEYS: tuple[str, ...] = (
+    "external_id",
+    "given_names",
+    "family_name",
+    "birth_date",
+    "sex",
+    "nationalities",
+    "documents",
+    "convictions",
+    "pending_cases",
+    "vulnerabilities",
+    "family_group",
 )
+DOCUMENT_KEYS: tuple[str, ...] = ("type", "number", "issuing_country")
+CONVICTION_KEYS: tuple[str, ...] = ("offence", "category", "date", "country")
+# Which column of an upload carries each fact the criteria read (criteria.facts_read).
+FACT_COLUMNS: dict[str, str] = {
+    "convictions": "convictions",
+    "pending_criminal_case": "pending_criminal_case",
+    "vulnerabilities": "vulnerabilities",
+    "birth_date": "birth_date",
+    "nationalities": "nationalities",
+}
+# Set by the file readers on a row whose cells hold formulas (the columns, ';'-separated);
+# the validator reports each one as a row error. Only values are read from a list.
+FORMULAS = "#formulas"
 UNKNOWN = "unknown"
 MAX_ROWS = 10_000
 MAX_TEXT = 200
@@ -176,6 +185,38 @@ def _cell(value: Any) -> str:
     return str(value).strip()
 
 
+def _row(names: Sequence[str], values: Sequence[str]) -> dict[str, str]:
+    """One row as ``{column: text}``: every column of the header (a short row's missing cells
+    are empty), and the columns holding a formula under ``FORMULAS``."""
+    row: dict[str, str] = {}
+    formulas: list[str] = []
+    for n, name in enumerate(names):
+        if not name:
+            continue
+        value = values[n] if n < len(values) else ""
+        if value.startswith("="):
+            formulas.append(name)
+            value = ""
+        row[name] = value
+    if formulas:
+        row[FORMULAS] = ";".join(formulas)
+    return row
+
+
+def upload_columns(rows: Sequence[tuple[int, Mapping[str, str]]]) -> frozenset[str]:
+    """The columns an uploaded file has (every row carries every column of its header)."""
+    return frozenset(name for _, row in rows for name in row if name != FORMULAS)
+
+
+def missing_columns(columns: frozenset[str], facts_read: Mapping[str, str]) -> dict[str, str]:
+    """``{column: rule}`` for each fact the terms read whose column the upload lacks."""
+    return {
+        FACT_COLUMNS[fact]: rule
+        for fact, rule in facts_read.items()
+        if fact in FACT_COLUMNS and FACT_COLUMNS[fact] not in columns
+    }
+
+
 def read_csv(data: bytes | str) -> list[tuple[int, dict[str, str]]]:
     """``(line number, {column: text})`` per data row; UTF-8 with or without a BOM."""
     if isinstance(data, bytes):
@@ -204,7 +245,7 @@ def read_csv(data: bytes | str) -> list[tuple[int, dict[str, str]]]:
                 raise ListFormatError(
                     f"line {start}: {len(cells)} cells but the header has {len(names)} columns"
                 )
-            rows.append((start, {n: _cell(c) for n, c in zip(names, cells, strict=False) if n}))
+            rows.append((start, _row(names, [_cell(c) for c in cells])))
             if len(rows) > MAX_ROWS:
                 raise ListFormatError(f"more than {MAX_ROWS} rows")
     except csv.Error as exc:
@@ -217,7 +258,9 @@ def read_xlsx(data: bytes) -> list[tuple[int, dict[str, str]]]:
     from openpyxl import load_workbook
 
     try:
-        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        # data_only=False: a formula cell reads as its formula ("=..."), so it is refused
+        # rather than trusted for the value a spreadsheet last cached.
+        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=False)
     except Exception as exc:  # openpyxl raises many kinds for a damaged or foreign file
         raise ListFormatError(f"not a readable XLSX workbook ({type(exc).__name__})") from None
     try:
@@ -232,7 +275,7 @@ def read_xlsx(data: bytes) -> list[tuple[int, dict[str, str]]]:
             values = [_cell(c) for c in cells]
             if not any(values):
                 continue
-            rows.append((number, {n: v for n, v in zip(names, values, strict=False) if n}))
+            rows.append((number, _row(names, values)))
             if len(rows) > MAX_ROWS:
                 raise ListFormatError(f"more than {MAX_ROWS} rows")
         return rows
@@ -286,18 +329,23 @@ def row_to_person(row: Mapping[str, str]) -> dict[str, Any]:
         if any(doc.values())
         else []
     )
-    convictions = row.get("convictions", "")
-    person["convictions"] = (
-        None
-        if convictions.strip().lower() == UNKNOWN
-        else [_row_conviction(part) for part in _split(convictions)]
-    )
+    # A column the file does not have is a fact not sent: the key stays out (unknown).
+    if "convictions" in row:
+        convictions = row["convictions"]
+        person["convictions"] = (
+            None
+            if convictions.strip().lower() == UNKNOWN
+            else [_row_conviction(part) for part in _split(convictions)]
+        )
     pending = row.get("pending_criminal_case", "").strip()
     person["pending_cases"] = _PENDING.get(pending.lower(), pending)
-    vulnerabilities = row.get("vulnerabilities", "")
-    person["vulnerabilities"] = (
-        None if vulnerabilities.strip().lower() == UNKNOWN else _split(vulnerabilities)
-    )
+    if "vulnerabilities" in row:
+        vulnerabilities = row["vulnerabilities"]
+        person["vulnerabilities"] = (
+            None if vulnerabilities.strip().lower() == UNKNOWN else _split(vulnerabilities)
+        )
+    if row.get(FORMULAS):
+        person[FORMULAS] = row[FORMULAS].split(";")
     return person
 
 
@@ -343,17 +391,46 @@ def _country(value: Any) -> str:
     return normalise_code(value)
 
 
+def _unknown_keys(item: Mapping[Any, Any], known: Sequence[str], what: str) -> list[str]:
+    """One message per key of ``item`` that is not a member of ``what``, with the nearest
+    known name when one is close (``vulnerabilites`` → ``vulnerabilities``)."""
+    messages = []
+    for key in item:
+        if key in known:
+            continue
+        near = difflib.get_close_matches(str(key), known, n=1)
+        hint = f"; did you mean '{near[0]}'?" if near else f"; known: {', '.join(known)}"
+        messages.append(f"'{key}' is not a field of {what}{hint}")
+    return messages
+
+
 def _person(
-    raw: Any, row: int, index: int | None, seen: dict[str, int]
+    raw: Any,
+    row: int,
+    index: int | None,
+    seen: dict[str, int],
+    free_text_categories: bool = False,
 ) -> tuple[PersonRow | None, list[dict[str, Any]]]:
     errors: list[dict[str, Any]] = []
 
+    formulas: set[str] = set()
+
     def bad(field_name: str, message: str) -> None:
-        errors.append(row_error(row, field_name, message, index=index))
+        if field_name not in formulas:  # a formula's cell is reported once, as a formula
+            errors.append(row_error(row, field_name, message, index=index))
 
     if not isinstance(raw, Mapping):
         bad("person", "must be an object")
         return None, errors
+    upload = index is None  # only the file readers mark formulas
+    for column in (raw.get(FORMULAS) or ()) if upload else ():
+        bad(str(column), "holds a formula; a list carries values only (paste the values)")
+        formulas.add(str(column))
+    for key in raw:
+        if upload and key == FORMULAS:
+            continue
+        for message in _unknown_keys({key: None}, PERSON_KEYS, "a person"):
+            bad(str(key), message)  # the error's field is the unknown key itself
 
     external_id, msg = _text(raw.get("external_id"), required=True, limit=MAX_ID)
     if msg:
@@ -415,6 +492,8 @@ def _person(
         if not isinstance(doc, Mapping):
             bad(prefix, "must be an object")
             continue
+        for message in _unknown_keys(doc, DOCUMENT_KEYS, "a document"):
+            bad(prefix, message)
         doc_type = doc.get("type")
         number, msg = _text(doc.get("number"), required=True, limit=40)
         problems = []
@@ -443,7 +522,7 @@ def _person(
             documents.append(Document(str(doc_type), number, country))
 
     convictions: list[ConvictionRow] | None = None
-    raw_convictions = raw.get("convictions", [])
+    raw_convictions = raw.get("convictions")  # not sent: not known
     if raw_convictions is not None:
         convictions = []
         if not isinstance(raw_convictions, list):
@@ -451,7 +530,7 @@ def _person(
             raw_convictions = []
         for n, item in enumerate(raw_convictions):
             where = "convictions" if index is None else f"convictions.{n}"
-            parsed = _conviction(item)
+            parsed = _conviction(item, free_text_categories)
             if isinstance(parsed, str):
                 bad(where, parsed)
             else:
@@ -468,7 +547,7 @@ def _person(
         pending = None
 
     vulnerabilities: list[str] | None = None
-    raw_vulnerabilities = raw.get("vulnerabilities", [])
+    raw_vulnerabilities = raw.get("vulnerabilities")  # not sent: not assessed
     if raw_vulnerabilities is not None:
         vulnerabilities = []
         if not isinstance(raw_vulnerabilities, list):
@@ -510,7 +589,7 @@ def _doc_field(prefix: str, name: str, index: int | None) -> str:
     return f"{prefix}.{name}"
 
 
-def _conviction(item: Any) -> ConvictionRow | str:
+def _conviction(item: Any, free_text_categories: bool = False) -> ConvictionRow | str:
     if isinstance(item, str):
         return (
             f"'{item}' is not category:offence:YYYY-MM-DD (optionally :country); "
@@ -518,9 +597,20 @@ def _conviction(item: Any) -> ConvictionRow | str:
         )
     if not isinstance(item, Mapping):
         return "must be an object {offence, category, date, country}"
+    strays = _unknown_keys(item, CONVICTION_KEYS, "a conviction")
+    if strays:
+        return strays[0]
     category, msg = _text(item.get("category"), required=True, limit=80)
     if msg:
         return f"category {msg}"
+    code = vocabularies.offence_category(category)
+    if code is None and not free_text_categories:
+        return (
+            f"category '{category}' is not an ICCS offence category: use the section code, "
+            f"one of {vocabularies.allowed(vocabularies.OFFENCE_CATEGORIES)} "
+            f"({vocabularies.ICCS_SOURCE})"
+        )
+    category = code or category
     offence, msg = _text(item.get("offence"), required=True)
     if msg:
         return f"offence {msg}"
@@ -537,12 +627,16 @@ def _conviction(item: Any) -> ConvictionRow | str:
             country = _country(item.get("country"))
         except LookupError:
             return f"country '{item.get('country')}' is not a country code"
-    return ConvictionRow(category=category.lower(), offence=offence, date=when, country=country)
+    return ConvictionRow(category=category, offence=offence, date=when, country=country)
 
 
-def validate_people(people: Any, *, rows: Sequence[int] | None = None) -> Validated:
+def validate_people(
+    people: Any, *, rows: Sequence[int] | None = None, free_text_categories: bool = False
+) -> Validated:
     """Validate JSON people. ``rows`` gives each person's line in the uploaded file; without
-    it an error's row is the person's index in ``people`` (the API)."""
+    it an error's row is the person's index in ``people`` (the API). A conviction's category
+    must be an ICCS code unless ``free_text_categories`` (the agreement allows a state's own
+    words; the criterion then answers unknown for them)."""
     result = Validated()
     message = ""
     if not isinstance(people, list):
@@ -562,7 +656,9 @@ def validate_people(people: Any, *, rows: Sequence[int] | None = None) -> Valida
     seen: dict[str, int] = {}
     for i, raw in enumerate(people):
         row = rows[i] if rows is not None else i
-        person, errors = _person(raw, row, None if rows is not None else i, seen)
+        person, errors = _person(
+            raw, row, None if rows is not None else i, seen, free_text_categories
+        )
         if person is not None:
             result.rows.append(person)
         result.errors.extend(errors)

@@ -25,12 +25,14 @@ from readmit.agreements.criteria import (
     PersonFacts,
     convictions_from_records,
     evaluate,
+    facts_read,
 )
 from readmit.agreements.models import Agreement, AgreementKind, AgreementStatus
 from readmit.agreements.terms import AgreementTerms
+from readmit.agreements.vocabularies import VULNERABILITIES
 from readmit.audit.events import AuditEventType
 from readmit.audit.services import audit_record
-from readmit.cases.models import Case, Deadline
+from readmit.cases.models import Case, Deadline, VulnerabilityAssessment
 from readmit.cases.services import (
     DocumentInput,
     PersonInput,
@@ -46,7 +48,7 @@ from readmit.core.errors import (
     TransitionRefused,
     ValidationFailed,
 )
-from readmit.relocation.lists import PersonRow, row_error, validate_people
+from readmit.relocation.lists import PersonRow, missing_columns, row_error, validate_people
 from readmit.relocation.models import (
     CriteriaEvaluation,
     EvaluationTrigger,
@@ -270,6 +272,101 @@ def _audit_evaluation(
     )
 
 
+# Vulnerability assessments ------------------------------------------------------------------
+
+
+def vulnerability_assess(
+    *,
+    case: Case,
+    vulnerabilities: Sequence[str] | None,
+    acting_user: User,
+    note: str = "",
+) -> VulnerabilityAssessment:
+    """Record who assessed the person's vulnerabilities, when, and what was found (an empty
+    list: none). The person's vulnerabilities become known on every case of theirs, and the
+    criteria of this case are evaluated again with them.
+
+    Only caseworkers and supervisors of the party that recorded the person (the sending
+    state) assess: the other party is refused (``wrong-party``).
+    """
+    found = _assessed_vulnerabilities(vulnerabilities)
+    note = (note or "").strip()
+    if len(note) > 2000:
+        raise ValidationFailed(
+            "note: is longer than 2000 characters.",
+            errors=[{"loc": ["note"], "msg": "is longer than 2000 characters"}],
+        )
+    with transaction.atomic():
+        case = access_case(acting_user, case.id, for_update=True)
+        position = standing(acting_user, case.agreement)
+        if position.organisation_id != case.person.owner_id:
+            raise Forbidden(
+                "Only the party that holds the person's record assesses their vulnerabilities.",
+                type="wrong-party",
+            )
+        if not position.roles & WORKERS:
+            raise Forbidden(
+                "Assessing vulnerabilities needs the role caseworker or supervisor.",
+                type="wrong-role",
+            )
+        now = clock.now()
+        person = case.person
+        assessment = VulnerabilityAssessment.objects.create(
+            person=person,
+            case=case,
+            organisation_id=position.organisation_id,
+            assessed_by=acting_user,
+            assessed_at=now,
+            vulnerabilities=found,
+            note=note,
+        )
+        person.vulnerabilities = found
+        person.save(update_fields=["vulnerabilities", "updated_at"])
+        for other in Case.objects.select_for_update().filter(person=person).order_by("id"):
+            unknown = [f for f in other.data.get("facts_unknown", ()) if f != "vulnerabilities"]
+            if unknown != other.data.get("facts_unknown", []):
+                other.data["facts_unknown"] = unknown
+            other.version += 1
+            other.save(update_fields=["data", "version", "updated_at"])
+        audit_record(
+            event_type=AuditEventType.VULNERABILITY_ASSESSED,
+            acting_user=acting_user,
+            organisation_id=position.organisation_id,
+            agreement_id=case.agreement_id,
+            case_id=case.id,
+            object_type="vulnerability_assessment",
+            object_id=str(assessment.id),
+            # What was found stays on the assessment record (personal data), not in the chain.
+            data={"found": len(found), "note": bool(note)},
+        )
+        if case.kind in LIST_KINDS:
+            case.refresh_from_db()
+            stored, _ = evaluation_store(case, at=now, trigger=EvaluationTrigger.RECHECK)
+            _audit_evaluation(
+                stored, case, acting_user=acting_user, organisation_id=position.organisation_id
+            )
+    return assessment
+
+
+def _assessed_vulnerabilities(values: Sequence[str] | None) -> list[str]:
+    if not isinstance(values, (list, tuple)):
+        raise ValidationFailed(
+            "vulnerabilities: the assessment's outcome is required, a list (empty: none found).",
+            errors=[{"loc": ["vulnerabilities"], "msg": "is required, a list (empty: none)"}],
+        )
+    unknown = [v for v in values if not isinstance(v, str) or v not in VULNERABILITIES]
+    if unknown:
+        allowed = ", ".join(VULNERABILITIES)
+        raise ValidationFailed(
+            f"vulnerabilities: {', '.join(repr(v) for v in unknown)} is not one of {allowed}.",
+            errors=[
+                {"loc": ["vulnerabilities"], "msg": f"'{v}' is not one of {allowed}"}
+                for v in unknown
+            ],
+        )
+    return list(dict.fromkeys(values))
+
+
 # Proposal lists --------------------------------------------------------------------------
 
 
@@ -366,6 +463,35 @@ def _person_input(row: PersonRow) -> PersonInput:
     )
 
 
+def _free_text_categories(terms: AgreementTerms) -> bool:
+    """Whether the agreement lets lists write conviction categories in their own words."""
+    return any(
+        c.rule == "no_conviction_within_years" and c.params.get("free_text_categories")
+        for c in terms.criteria
+    )
+
+
+def _refuse_missing_columns(columns: frozenset[str], read: Mapping[str, str]) -> None:
+    missing = missing_columns(columns, read)
+    if missing:
+        raise ValidationFailed(
+            "The file lacks the column(s) "
+            + ", ".join(f"'{c}' (read by {rule})" for c, rule in sorted(missing.items()))
+            + " that the agreement's rules read; nothing was imported. Add the column; write "
+            "'unknown' in a cell where the fact is not known.",
+            errors=[
+                {
+                    "row": 1,
+                    "field": column,
+                    "message": f"column missing: {rule} reads it",
+                    "loc": ["columns", column],
+                    "msg": f"column missing: {rule} reads it",
+                }
+                for column, rule in sorted(missing.items())
+            ],
+        )
+
+
 def proposal_list_submit(
     *,
     agreement: Agreement,
@@ -376,6 +502,7 @@ def proposal_list_submit(
     idempotency_key: str | None = None,
     only_valid_rows: bool = False,
     row_numbers: Sequence[int] | None = None,
+    columns: frozenset[str] | None = None,
 ) -> ListResult:
     """Import a proposal list: every valid person becomes a case in state ``proposed``.
 
@@ -383,7 +510,9 @@ def proposal_list_submit(
     row and field) unless ``only_valid_rows`` asks to import the rest. The same reference or
     ``Idempotency-Key`` again answers the list already created; with a different body it is
     refused (``IdempotencyConflict``). ``row_numbers`` are the people's lines in an uploaded
-    file, so errors name the line the user sees.
+    file, so errors name the line the user sees; ``columns`` are the uploaded file's columns:
+    a file without the column of a fact the agreement's rules read is refused, naming it.
+    Facts a person object does not send are stored as not known, never as "none".
     """
     if source not in ListSource.values:
         raise ValidationFailed(
@@ -408,7 +537,13 @@ def proposal_list_submit(
         replay = _existing(agreement, position.organisation_id, reference, idempotency_key, digest)
         if replay is not None:
             return replay
-        validated = validate_people(people, rows=row_numbers)
+        terms, _ = terms_in_force(agreement, clock.now())
+        read = facts_read(terms.criteria, terms.exclusions)
+        if columns is not None:
+            _refuse_missing_columns(columns, read)
+        validated = validate_people(
+            people, rows=row_numbers, free_text_categories=_free_text_categories(terms)
+        )
         errors = list(validated.errors)
         taken = set(
             Case.objects.filter(

@@ -12,6 +12,7 @@ from django.utils import timezone
 from readmit.accounts.selectors import organisation_zone
 from readmit.agreements.models import AgreementParty
 from readmit.agreements.terms import AgreementTerms
+from readmit.agreements.vocabularies import OFFENCE_CATEGORIES
 from readmit.audit.events import AuditEventType
 from readmit.audit.models import AuditEvent
 from readmit.core.zones import wall_clock
@@ -184,6 +185,8 @@ def exclusion_rows(terms: AgreementTerms) -> list[TermRow]:
 
 
 def criterion_text(rule: str, params: dict[str, Any], label: str) -> str:
+    if rule == "no_conviction_within_years":
+        return _conviction_criterion_text(params, label)
     if label:
         return label
     described = {
@@ -202,6 +205,22 @@ def criterion_text(rule: str, params: dict[str, Any], label: str) -> str:
     if params:
         text += " (" + ", ".join(f"{humanize(k).lower()}: {v}" for k, v in params.items()) + ")"
     return text
+
+
+def _conviction_criterion_text(params: dict[str, Any], label: str) -> str:
+    """The label (or a default) and what the rule counts: the ICCS sections by code and name,
+    and whether a list's own words are kept (then answered unknown)."""
+    text = label or f"No conviction within {params.get('years')} years"
+    categories = params.get("categories") or []
+    counted = (
+        "; ".join(f"{c} {OFFENCE_CATEGORIES.get(c, c).lower()}" for c in categories)
+        if categories
+        else "every offence"
+    )
+    text += f" (counts: {counted}"
+    if params.get("free_text_categories"):
+        text += "; a category in the sender's own words answers unknown"
+    return text + ")"
 
 
 def criteria_texts(terms: AgreementTerms) -> list[str]:

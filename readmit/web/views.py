@@ -45,6 +45,7 @@ from readmit.web import presenters
 from readmit.web.errors import application_errors, is_htmx
 from readmit.web.forms import CaseFilterForm, TransitionForm
 from readmit.web.payloads import BoundField, PayloadRefused, payload_fields, payload_from_post
+from readmit.web.views_lists import vulnerability_context
 
 CASES_PER_PAGE = 50
 
@@ -207,6 +208,7 @@ def _case_context(
         "may_check_criteria": bool(
             relocation is not None and position.is_party and position.roles & WORKERS
         ),
+        **vulnerability_context(case, position),
         "criminal_data_allowed": terms.data_sharing.criminal_data_allowed,
         "deadlines": list(case.deadlines.all()),
         "holds": open_holds(case) if case.legal_hold else [],

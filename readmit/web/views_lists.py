@@ -1,6 +1,6 @@
 """Proposal list pages: upload a CSV or XLSX list, see each bad row and field, import (all,
 or only the valid rows), then see every case with its criteria results. Also the form
-action that records a reception stay's return-to-origin plan.
+actions that record a reception stay's return-to-origin plan and a vulnerability assessment.
 
 Thin: the file is read by ``readmit.relocation.lists`` and imported by
 ``proposal_list_submit``; this module only moves data between the form and the service.
@@ -19,17 +19,28 @@ from django.shortcuts import redirect, render
 from django.urls import path
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from readmit.accounts.access import access_agreement, access_case, organisation_ids, standing
+from readmit.accounts.access import (
+    Standing,
+    access_agreement,
+    access_case,
+    organisation_ids,
+    standing,
+)
 from readmit.accounts.models import User
 from readmit.accounts.roles import CASE_READERS, Role
+from readmit.agreements.vocabularies import VULNERABILITIES
+from readmit.cases.models import Case
 from readmit.core.errors import ValidationFailed
-from readmit.relocation.lists import ListFormatError, read_upload, upload_people
+from readmit.relocation.lists import ListFormatError, read_upload, upload_columns, upload_people
 from readmit.relocation.models import ProposalList
 from readmit.relocation.selectors import latest_evaluations
 from readmit.relocation.services import (
+    LIST_KINDS,
+    WORKERS,
     proposal_list_cases,
     proposal_list_submit,
     stay_record_return_plan,
+    vulnerability_assess,
 )
 from readmit.web.errors import application_errors
 
@@ -45,7 +56,9 @@ class ListUploadForm(forms.Form):
     )
     file = forms.FileField(
         label="List file (CSV or XLSX)",
-        help_text="Columns as in docs/relocation.md; one person per row.",
+        help_text="Columns as in docs/relocation.md; one person per row. Conviction "
+        "categories are ICCS section codes (01 to 11); write 'unknown' where a fact is not "
+        "known; cells hold values, not formulas.",
     )
     only_valid_rows = forms.BooleanField(required=False, label="Import only the valid rows")
 
@@ -98,6 +111,7 @@ def list_upload(request: HttpRequest, agreement_id: uuid.UUID) -> HttpResponse:
             acting_user=user,
             source=source,
             row_numbers=lines,
+            columns=upload_columns(rows),
             only_valid_rows=form.cleaned_data["only_valid_rows"],
         )
     except ValidationFailed as exc:
@@ -148,9 +162,48 @@ def case_return_plan(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
     return redirect("web:case", case_id=case.id)
 
 
+def vulnerability_context(case: Case, position: Standing) -> dict[str, Any]:
+    """The case page's vulnerability assessment form: shown to the workers of the party that
+    recorded the person (the service checks the same)."""
+    return {
+        "may_assess_vulnerabilities": bool(
+            case.kind in LIST_KINDS
+            and position.organisation_id == case.person.owner_id
+            and position.roles & WORKERS
+        ),
+        "vulnerabilities_unknown": "vulnerabilities" in case.data.get("facts_unknown", ()),
+        "vulnerability_choices": list(VULNERABILITIES.items()),
+        "last_assessment": case.person.assessments.select_related("assessed_by").first(),
+    }
+
+
+@require_POST
+@login_required
+@application_errors
+def case_vulnerability_assessment(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
+    """Record a vulnerability assessment (the form is ``web/lists/_vulnerability_form.html``);
+    no box ticked: none found."""
+    user = _user(request)
+    case = access_case(user, case_id)
+    assessment = vulnerability_assess(
+        case=case,
+        vulnerabilities=request.POST.getlist("vulnerabilities"),
+        acting_user=user,
+        note=request.POST.get("note", ""),
+    )
+    found = ", ".join(assessment.vulnerabilities) or "none found"
+    messages.success(request, f"Vulnerability assessment recorded ({found}); criteria checked.")
+    return redirect("web:case", case_id=case.id)
+
+
 # The lead adds these to readmit/web/urls.py with one line: ``*views_lists.urlpatterns,``
 urlpatterns = [
     path("agreements/<uuid:agreement_id>/lists/new/", list_upload, name="list_upload"),
     path("lists/<uuid:list_id>/", list_detail, name="list_detail"),
     path("cases/<uuid:case_id>/return-plan/", case_return_plan, name="case_return_plan"),
+    path(
+        "cases/<uuid:case_id>/vulnerability-assessments/",
+        case_vulnerability_assessment,
+        name="case_vulnerability_assessment",
+    ),
 ]

@@ -69,6 +69,13 @@ ENFORCED: dict[str, str] = {
     "test_an_excluded_group_is_refused_with_the_exclusion_rule_named",
     "data_sharing.criminal_data_allowed": "tests/web/test_pages.py::"
     "test_criminal_data_is_shown_only_where_the_agreement_shares_it",
+    "criteria[].params.no_conviction_within_years.free_text_categories": "tests/relocation/"
+    "test_unknown_facts.py::"
+    "test_where_the_agreement_allows_free_text_the_murder_is_unknown_and_blocks_selection",
+    "silence_means_acceptance": "tests/cases/test_silence.py::"
+    "test_the_sweep_deems_an_unanswered_application_accepted_once_where_silence_is_acceptance",
+    "interview_provided": "tests/cases/test_silence.py::"
+    "test_an_interview_is_refused_where_the_agreement_provides_none",
 }
 
 # key -> why it is shown but decides nothing.
@@ -85,8 +92,6 @@ NOT_YET_ENFORCED: dict[str, str] = {
     "data_sharing.categories": "findings 2 and 9 (data-sharing policy)",
     "data_sharing.onward_sharing_needs_consent": "finding 9",
     "data_sharing.retention_days": "finding 9 (retention purge)",
-    "silence_means_acceptance": "finding 8",
-    "interview_provided": "finding 9",
     "sending_state_pays": "finding 9",
 }
 

@@ -50,6 +50,7 @@ PURE_MODULES = [
     "readmit/core/errors.py",
     "readmit/deadlines",
     "readmit/agreements/criteria.py",
+    "readmit/agreements/vocabularies.py",
     "readmit/screening/matching",
     "readmit/relocation/lists.py",
     "readmit/core/zones.py",

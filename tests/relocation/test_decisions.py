@@ -51,7 +51,7 @@ def test_a_person_who_passes_every_criterion_is_selected_and_takes_a_quota_place
                 "convictions": [
                     {
                         "offence": "assault",
-                        "category": "violence",
+                        "category": "02",
                         "date": "2022-03-01",
                         "country": "US",
                     }

@@ -185,7 +185,7 @@ def test_a_file_that_is_not_a_workbook_is_refused():
             ["people", 1, "documents", "0", "number"],
         ),
         (
-            {"convictions": [{"offence": "theft", "category": "property", "date": "2019"}]},
+            {"convictions": [{"offence": "theft", "category": "05", "date": "2019"}]},
             ["people", 1, "convictions", "0"],
         ),
         ({"pending_cases": "no"}, ["people", 1, "pending_cases"]),

@@ -15,6 +15,7 @@ from ninja.params.functions import Header, Path
 from ninja.responses import Status
 
 from readmit.accounts.access import access_agreement
+from readmit.agreements import vocabularies
 from readmit.core.errors import ValidationFailed
 from readmit.exchange.auth import caller
 from readmit.exchange.schemas import Problem, UuidStr
@@ -36,6 +37,7 @@ IDEMPOTENCY_KEY = Header(
 
 PERSON_SCHEMA: dict[str, Any] = {
     "type": "object",
+    "additionalProperties": False,
     "required": ["external_id", "given_names", "family_name", "nationalities"],
     "properties": {
         "external_id": {
@@ -46,7 +48,7 @@ PERSON_SCHEMA: dict[str, Any] = {
         "given_names": {"type": "string", "description": "As written, any script."},
         "family_name": {"type": "string", "description": "As written, any script."},
         "birth_date": {"type": ["string", "null"], "description": "YYYY, YYYY-MM or YYYY-MM-DD"},
-        "sex": {"type": "string", "enum": ["F", "M", "X", "U"]},
+        "sex": {"type": "string", "enum": list(vocabularies.SEXES)},
         "nationalities": {
             "type": "array",
             "items": {"type": "string"},
@@ -58,8 +60,9 @@ PERSON_SCHEMA: dict[str, Any] = {
             "items": {
                 "type": "object",
                 "required": ["type", "number", "issuing_country"],
+                "additionalProperties": False,
                 "properties": {
-                    "type": {"type": "string"},
+                    "type": {"type": "string", "enum": list(vocabularies.DOCUMENT_TYPES)},
                     "number": {"type": "string"},
                     "issuing_country": {"type": "string"},
                 },
@@ -67,13 +70,21 @@ PERSON_SCHEMA: dict[str, Any] = {
         },
         "convictions": {
             "type": ["array", "null"],
-            "description": "null: not known",
+            "description": "null or absent: not known; []: none.",
             "items": {
                 "type": "object",
                 "required": ["offence", "category"],
+                "additionalProperties": False,
                 "properties": {
                     "offence": {"type": "string"},
-                    "category": {"type": "string"},
+                    "category": {
+                        "type": "string",
+                        "enum": list(vocabularies.OFFENCE_CATEGORIES),
+                        "description": f"{vocabularies.ICCS_SOURCE}: "
+                        + "; ".join(f"{k} {v}" for k, v in vocabularies.OFFENCE_CATEGORIES.items())
+                        + ". Other values only where the agreement allows free text "
+                        "(the criterion then answers unknown).",
+                    },
                     "date": {"type": ["string", "null"], "format": "date"},
                     "country": {"type": ["string", "null"]},
                 },
@@ -82,8 +93,9 @@ PERSON_SCHEMA: dict[str, Any] = {
         "pending_cases": {"type": ["boolean", "null"], "description": "null: not known"},
         "vulnerabilities": {
             "type": ["array", "null"],
-            "items": {"type": "string"},
-            "description": "null: not assessed",
+            "items": {"type": "string", "enum": list(vocabularies.VULNERABILITIES)},
+            "description": "null or absent: not assessed; []: none. "
+            f"{vocabularies.VULNERABILITY_SOURCE}.",
         },
         "family_group": {"type": "string", "description": "Members move together or not."},
     },
