@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
+from dataclasses import replace
 from typing import Any
 
 from django.utils.dateparse import parse_datetime
@@ -31,6 +32,7 @@ from django.utils.dateparse import parse_datetime
 from readmit.agreements.criteria import excluded_group_reason
 from readmit.agreements.models import Agreement, Site
 from readmit.cases.models import Case, QuotaAllocation
+from readmit.cases.selectors import case_sharing
 from readmit.cases.services import TransitionContext, register_transition_hook
 from readmit.core.errors import TransitionRefused, ValidationFailed
 from readmit.relocation.models import (
@@ -119,6 +121,9 @@ def refuse_excluded(context: TransitionContext) -> None:
     terms, _ = terms_in_force(context.case.agreement, context.at)
     reason = excluded_group_reason(person_facts(context.case), terms.exclusions, context.at.date())
     if reason:
+        sharing = case_sharing(context.acting_user, context.case)
+        if not sharing.shows("vulnerabilities"):  # the refusal is read by the acting party
+            reason = sharing.explanation("not_excluded_group", "fail", reason)
         raise TransitionRefused(reason, rule="exclusion")
 
 
@@ -130,7 +135,13 @@ def select_requires_criteria(context: TransitionContext) -> None:
         context.case, at=context.at, trigger=EvaluationTrigger.DECISION
     )
     if not evaluation.eligible:
-        not_passed = [r for r in evaluation.results if r.outcome != "pass"]
+        # Read by the deciding party: what the agreement does not share with it is redacted.
+        sharing = case_sharing(context.acting_user, context.case)
+        not_passed = [
+            replace(r, explanation=sharing.explanation(r.rule, str(r.outcome), r.explanation))
+            for r in evaluation.results
+            if r.outcome != "pass"
+        ]
         named = "; ".join(f"{r.label} ({r.rule}) {r.outcome}: {r.explanation}" for r in not_passed)
         raise TransitionRefused(
             f"The criteria do not pass ({evaluation.outcome}), so the person cannot be "

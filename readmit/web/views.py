@@ -32,6 +32,7 @@ from readmit.cases.models import AttachmentKind, Case, IdentityDocument
 from readmit.cases.selectors import (
     case_allowed_actions,
     case_history,
+    case_sharing,
     case_list,
     case_state_counts,
     deadlines_due,
@@ -189,7 +190,7 @@ def _case_context(
             form.reason, form.error, form.is_open = reason, error, True
     if failed and reason and failed not in allowed:
         kept_reason = reason  # the action is gone: show what was typed so it is not lost
-    terms = case.agreement.parsed_terms
+    sharing = case_sharing(user, case)
     parties = list(case.agreement.parties.select_related("organisation", "organisation__country"))
     position = standing(user, case.agreement)
     relocation = case_relocation_summary(case) if case.kind in LIST_KINDS else None
@@ -207,7 +208,11 @@ def _case_context(
         "may_check_criteria": bool(
             relocation is not None and position.is_party and position.roles & WORKERS
         ),
-        "criminal_data_allowed": terms.data_sharing.criminal_data_allowed,
+        # What this viewer reads of the person: readmit.agreements.sharing decides.
+        "shared": sharing.shown,
+        "criteria_results": sharing.results(relocation.evaluation.results)
+        if relocation and relocation.evaluation
+        else [],
         "deadlines": list(case.deadlines.all()),
         "history": [presenters.history_line(e) for e in case_history(case)],
         "action_forms": forms,

@@ -22,6 +22,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from readmit.accounts.access import access_agreement, access_case, organisation_ids, standing
 from readmit.accounts.models import User
 from readmit.accounts.roles import CASE_READERS, Role
+from readmit.agreements.sharing import sharing_policy
 from readmit.core.errors import ValidationFailed
 from readmit.relocation.lists import ListFormatError, read_upload, upload_people
 from readmit.relocation.models import ProposalList
@@ -127,7 +128,13 @@ def list_detail(request: HttpRequest, list_id: uuid.UUID) -> HttpResponse:
         raise Http404("No such list.")
     cases = proposal_list_cases(proposal_list)
     evaluations = latest_evaluations(cases)
-    rows = [{"case": c, "evaluation": evaluations.get(c.id)} for c in cases]
+    terms, orgs = proposal_list.agreement.parsed_terms, organisation_ids(user)
+    rows = []
+    for c in cases:
+        evaluation = evaluations.get(c.id)
+        sharing = sharing_policy(terms, is_owner=c.person.owner_id in orgs)
+        results = sharing.results(evaluation.results) if evaluation else []
+        rows.append({"case": c, "evaluation": evaluation, "results": results})
     return render(
         request,
         "web/lists/detail.html",
