@@ -193,16 +193,23 @@ class TransitionContext:
     audit_data: dict[str, Any] = field(default_factory=dict)
 
 
+INTERNAL_NOTE_MAX = 2000
+
+
 def case_transition(
     *,
     case_id: uuid.UUID | str,
     action: str,
     acting_user: User,
     reason: str = "",
+    internal_note: str = "",
     payload: Mapping[str, Any] | None = None,
     expected_version: int | None = None,
 ) -> Case:
     """Take one workflow action on a case, or refuse it and write nothing.
+
+    ``reason`` is read by both parties; ``internal_note`` only by the acting organisation
+    (kept in the audit event, shown by ``internal_note_for``).
 
     Checks the gate (not visible: ``NotFound``), the optimistic version (``If-Match``), the
     transition table for state, side, role and legal hold, then the hooks of the rules the
@@ -230,7 +237,12 @@ def case_transition(
                 f"{case.agreement.get_status_display().lower()}: '{action}' needs it in force.",
                 rule="agreement-not-in-force",
             )
-        reason = reason.strip()
+        reason, internal_note = reason.strip(), internal_note.strip()
+        if len(internal_note) > INTERNAL_NOTE_MAX:
+            raise ValidationFailed(
+                f"The internal note is longer than {INTERNAL_NOTE_MAX} characters.",
+                errors=[{"loc": ["internal_note"], "msg": f"at most {INTERNAL_NOTE_MAX}"}],
+            )
         if transition.needs_reason and not reason:
             raise ValidationFailed(
                 f"'{action}' needs a reason.",
@@ -271,6 +283,7 @@ def case_transition(
                 "from": context.from_state,
                 "to": case.state,
                 "reason": reason,
+                **({"internal_note": internal_note} if internal_note else {}),
                 "legal_hold": case.legal_hold,
                 **context.audit_data,
             },

@@ -232,6 +232,13 @@ class TransitionIn(Schema):
     reason: str = Field(
         default="",
         max_length=2000,
-        description="Required by some actions (decline, withdraw, holds).",
+        description="Required by some actions (decline, withdraw, holds). Read by the "
+        "other party: do not quote what the agreement does not share.",
+    )
+    internal_note: str = Field(
+        default="",
+        max_length=2000,
+        description="Optional; read only by your own organisation (case history, audit "
+        "log), never by the other party nor returned by this API.",
     )
     payload: dict[str, Any] = Field(default_factory=dict, description="Action-specific details.")

@@ -72,6 +72,7 @@ class TransitionForm(forms.Form):
     action = forms.CharField(max_length=40)
     version = forms.IntegerField(min_value=1)
     reason = forms.CharField(required=False, max_length=2000, widget=forms.Textarea)
+    internal_note = forms.CharField(required=False, max_length=2000, widget=forms.Textarea)
 
 
 # Agreement management -----------------------------------------------------------------------

@@ -26,12 +26,15 @@ class HistoryLine:
     to_state: str = ""
     reason: str = ""
     details: list[str] = field(default_factory=list)
+    internal_note: str = ""  # only for the organisation that wrote it (internal_note_for)
 
 
 _TRIGGERS = dict(EvaluationTrigger.choices)  # how an evaluation came about
 
 
-def history_line(event: AuditEvent) -> HistoryLine:
+def history_line(event: AuditEvent, *, internal_note: str = "") -> HistoryLine:
+    """One line of a case's history; ``internal_note`` is passed only to the organisation
+    that wrote it (``readmit.audit.selectors.internal_note_for``)."""
     data: dict[str, Any] = event.data or {}
     actor = event.actor_username or "system"
     if event.event_type == AuditEventType.CASE_TRANSITIONED:
@@ -52,6 +55,7 @@ def history_line(event: AuditEvent) -> HistoryLine:
             to_state=data.get("to", ""),
             reason=data.get("reason", ""),
             details=details,
+            internal_note=internal_note,
         )
     if event.event_type == AuditEventType.CASE_CREATED:
         return HistoryLine(
@@ -77,6 +81,7 @@ def history_line(event: AuditEvent) -> HistoryLine:
             actor=actor,
             summary=f"Screening match reviewed: {decision}",
             reason=data.get("reason", ""),
+            internal_note=internal_note,
         )
     if event.event_type == AuditEventType.CRITERIA_EVALUATED:
         outcome = humanize(data.get("outcome", "")).lower()

@@ -27,13 +27,14 @@ from readmit.accounts.access import (
 from readmit.accounts.models import User
 from readmit.accounts.roles import CASE_READERS, CASE_WRITERS
 from readmit.agreements.models import Agreement, AgreementParty, AgreementStatus
-from readmit.agreements.selectors import quota_status
+from readmit.agreements.selectors import partner_names, quota_status
+from readmit.audit.selectors import internal_note_for
 from readmit.cases.models import AttachmentKind, Case, IdentityDocument
 from readmit.cases.selectors import (
     case_allowed_actions,
     case_history,
-    case_sharing,
     case_list,
+    case_sharing,
     case_state_counts,
     deadlines_due,
 )
@@ -144,6 +145,7 @@ class ActionForm:
     label: str
     needs_reason: bool
     reason: str = ""
+    internal_note: str = ""
     error: str = ""
     is_open: bool = False
     fields: list[BoundField] = field(default_factory=list)
@@ -169,6 +171,7 @@ def _case_context(
     *,
     failed: str = "",
     reason: str = "",
+    internal_note: str = "",
     error: str = "",
     notice: str = "",
     typed: dict[str, Any] | None = None,
@@ -187,7 +190,8 @@ def _case_context(
     kept_reason = ""
     for form in forms:
         if form.action == failed:
-            form.reason, form.error, form.is_open = reason, error, True
+            form.reason, form.internal_note = reason, internal_note
+            form.error, form.is_open = error, True
     if failed and reason and failed not in allowed:
         kept_reason = reason  # the action is gone: show what was typed so it is not lost
     sharing = case_sharing(user, case)
@@ -214,7 +218,11 @@ def _case_context(
         if relocation and relocation.evaluation
         else [],
         "deadlines": list(case.deadlines.all()),
-        "history": [presenters.history_line(e) for e in case_history(case)],
+        "history": [
+            presenters.history_line(e, internal_note=internal_note_for(user, e))
+            for e in case_history(case)
+        ],
+        "partner_names": partner_names(case.agreement, position.side),
         "action_forms": forms,
         "error": error if failed not in allowed else "",
         "failed_action": presenters.humanize(failed) if failed else "",
@@ -258,6 +266,7 @@ def case_transition_view(request: HttpRequest, case_id: uuid.UUID) -> HttpRespon
                 action=form.cleaned_data["action"],
                 acting_user=user,
                 reason=form.cleaned_data["reason"],
+                internal_note=form.cleaned_data["internal_note"],
                 payload=payload,
                 expected_version=form.cleaned_data["version"],
             )
@@ -284,6 +293,7 @@ def case_transition_view(request: HttpRequest, case_id: uuid.UUID) -> HttpRespon
         case,
         failed=action if error else "",
         reason=reason,
+        internal_note=request.POST.get("internal_note", "") if error else "",
         error=error,
         notice=notice,
         typed=typed,

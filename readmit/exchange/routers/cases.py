@@ -204,6 +204,7 @@ def case_transition_create(
             action=payload.action,
             acting_user=caller(request),
             reason=payload.reason,
+            internal_note=payload.internal_note,
             payload=payload.payload,
             expected_version=expected,
         )
