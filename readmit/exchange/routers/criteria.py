@@ -71,7 +71,7 @@ def _out(evaluation: CriteriaEvaluation, sharing: SharingPolicy) -> EvaluationOu
         evaluated_at=evaluation.evaluated_at,
         trigger=evaluation.trigger,  # type: ignore[arg-type]
         terms_version=evaluation.terms_version,
-        results=[RuleResultOut(**r) for r in sharing.results(evaluation.results)],
+        results=[RuleResultOut.model_validate(r) for r in sharing.results(evaluation.results)],
     )
 
 
