@@ -9,7 +9,9 @@ the person (its *owner*, ``Person.owner``):
 - the other party reads a category only if ``data_sharing.categories`` lists it;
 - criminal data (convictions, pending criminal cases) reaches the other party only if
   ``data_sharing.criminal_data_allowed`` is true, and a criteria explanation that would
-  quote it is replaced by a redacted one that keeps the outcome.
+  quote it is replaced by a redacted one that keeps the outcome;
+- the other party's people leave Readmit (exports) without their personal data while
+  ``data_sharing.onward_sharing_needs_consent`` is true.
 
 ``identity`` and ``nationality`` are always shared: the other party cannot act on a person
 it cannot identify, nor tell which state is responsible for them.
@@ -54,6 +56,13 @@ class SharingPolicy:
     categories: frozenset[str]
     criminal_data_allowed: bool
     is_owner: bool
+    onward_sharing_needs_consent: bool = True
+
+    @property
+    def may_pass_on(self) -> bool:
+        """Whether the viewer may take the person's data out of Readmit (an export): the
+        owner may; the other party only where the agreement needs no consent for that."""
+        return self.is_owner or not self.onward_sharing_needs_consent
 
     def shows(self, category: str) -> bool:
         """Whether the viewer reads ``category`` (a key of CATEGORIES, or CRIMINAL)."""
@@ -100,4 +109,5 @@ def sharing_policy(terms: AgreementTerms, *, is_owner: bool) -> SharingPolicy:
         categories=frozenset(sharing.categories) | ALWAYS_SHARED,
         criminal_data_allowed=sharing.criminal_data_allowed,
         is_owner=is_owner,
+        onward_sharing_needs_consent=sharing.onward_sharing_needs_consent,
     )
