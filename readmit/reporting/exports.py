@@ -3,8 +3,8 @@
 Reads go through the case selectors (so through the gates); every export is audited, since
 it moves personal data out of the system. The people another organisation recorded are
 exported without their personal data where the agreement says onward sharing needs that
-organisation's consent (``data_sharing.onward_sharing_needs_consent``). Cells that a spreadsheet would run as a formula
-are neutralised (OWASP "CSV injection").
+organisation's consent (``data_sharing.onward_sharing_needs_consent``). Cells that a
+spreadsheet would run as a formula are neutralised (OWASP "CSV injection").
 """
 
 from __future__ import annotations
