@@ -6,6 +6,8 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
+from readmit.agreements.sharing import ALWAYS_SHARED
+from readmit.agreements.sharing import CATEGORIES as SHARING_CATEGORIES
 from readmit.agreements.terms import AgreementTerms
 from readmit.audit.events import AuditEventType
 from readmit.audit.models import AuditEvent
@@ -184,10 +186,21 @@ def criteria_texts(terms: AgreementTerms) -> list[str]:
 
 
 def data_sharing_rows(terms: AgreementTerms) -> list[TermRow]:
+    """What ``readmit.agreements.sharing`` and the retention purge enforce, in words."""
     ds = terms.data_sharing
+    shared = [c for c in SHARING_CATEGORIES if c in ALWAYS_SHARED or c in ds.categories]
     return [
-        TermRow("Categories shared", ", ".join(humanize(c) for c in ds.categories) or "None"),
+        TermRow("Categories the other party reads", ", ".join(humanize(c) for c in shared)),
         TermRow("Criminal records shared", _yes_no(ds.criminal_data_allowed)),
-        TermRow("Onward sharing needs consent", _yes_no(ds.onward_sharing_needs_consent)),
-        TermRow("Retention", f"{ds.retention_days} days"),
+        TermRow(
+            "Onward sharing needs consent",
+            "Yes: exports leave out the other party's personal data"
+            if ds.onward_sharing_needs_consent
+            else "No",
+        ),
+        TermRow(
+            "Retention",
+            f"{ds.retention_days} days after a case closes, then personal data is "
+            "anonymised (never under a legal hold)",
+        ),
     ]
