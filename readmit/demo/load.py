@@ -579,8 +579,9 @@ class _Loader:
 
     def kosovo_screening(
         self, agreement: Agreement, proposed: Sequence[DemoPerson], cases: Sequence[Case]
-    ) -> dict[uuid.UUID, str]:
-        """Screen the proposed list and review its matches; answer case id → decline reason.
+    ) -> dict[uuid.UUID, tuple[str, str]]:
+        """Screen the proposed list and review its matches; answer case id → decline reason
+        (read by the US) and internal note (Kosovo's, naming the entry).
 
         ``screening_run_start`` enqueues the run's task once the transaction commits; the
         demo is one transaction, so it executes the run here, synchronously. When the task
