@@ -73,6 +73,7 @@ class TransitionForm(forms.Form):
     version = forms.IntegerField(min_value=1)
     reason = forms.CharField(required=False, max_length=2000, widget=forms.Textarea)
     internal_note = forms.CharField(required=False, max_length=2000, widget=forms.Textarea)
+    reason_code = forms.CharField(required=False, max_length=40)
 
 
 # Agreement management -----------------------------------------------------------------------

@@ -49,6 +49,8 @@ def history_line(event: AuditEvent, *, internal_note: str = "") -> HistoryLine:
             )
         if data.get("quota_released"):
             details.append("Quota place released")
+        if data.get("reason_code"):
+            details.append(f"Reason code: {humanize(data['reason_code']).lower()}")
         return HistoryLine(
             at=event.occurred_at,
             actor=actor,

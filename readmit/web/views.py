@@ -30,6 +30,7 @@ from readmit.agreements.models import Agreement, AgreementParty, AgreementStatus
 from readmit.agreements.selectors import partner_names, quota_status
 from readmit.audit.selectors import internal_note_for
 from readmit.cases.models import AttachmentKind, Case, IdentityDocument
+from readmit.cases.reasons import REASON_CODES
 from readmit.cases.selectors import (
     case_allowed_actions,
     case_history,
@@ -146,6 +147,8 @@ class ActionForm:
     needs_reason: bool
     reason: str = ""
     internal_note: str = ""
+    reason_code: str = ""
+    reason_codes: tuple[tuple[str, str], ...] = ()  # (code, label) of the action's vocabulary
     error: str = ""
     is_open: bool = False
     fields: list[BoundField] = field(default_factory=list)
@@ -172,6 +175,7 @@ def _case_context(
     failed: str = "",
     reason: str = "",
     internal_note: str = "",
+    reason_code: str = "",
     error: str = "",
     notice: str = "",
     typed: dict[str, Any] | None = None,
@@ -184,6 +188,7 @@ def _case_context(
             label=presenters.humanize(a),
             needs_reason=workflow.get(a).needs_reason,
             fields=payload_fields(case, a, typed if a == failed else None),
+            reason_codes=tuple((c, presenters.humanize(c)) for c in REASON_CODES.get(a, ())),
         )
         for a in allowed
     ]
@@ -191,6 +196,7 @@ def _case_context(
     for form in forms:
         if form.action == failed:
             form.reason, form.internal_note = reason, internal_note
+            form.reason_code = reason_code
             form.error, form.is_open = error, True
     if failed and reason and failed not in allowed:
         kept_reason = reason  # the action is gone: show what was typed so it is not lost
@@ -267,6 +273,7 @@ def case_transition_view(request: HttpRequest, case_id: uuid.UUID) -> HttpRespon
                 acting_user=user,
                 reason=form.cleaned_data["reason"],
                 internal_note=form.cleaned_data["internal_note"],
+                reason_code=form.cleaned_data["reason_code"],
                 payload=payload,
                 expected_version=form.cleaned_data["version"],
             )
@@ -294,6 +301,7 @@ def case_transition_view(request: HttpRequest, case_id: uuid.UUID) -> HttpRespon
         failed=action if error else "",
         reason=reason,
         internal_note=request.POST.get("internal_note", "") if error else "",
+        reason_code=request.POST.get("reason_code", "") if error else "",
         error=error,
         notice=notice,
         typed=typed,

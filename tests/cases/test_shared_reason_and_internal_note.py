@@ -102,3 +102,40 @@ def test_an_internal_note_too_long_is_refused_naming_the_field_and_nothing_is_wr
         case_id=case.id, event_type=AuditEventType.CASE_TRANSITIONED
     ).exists()
     assert Case.objects.get(id=case.id).state == case.state
+
+
+def test_a_decline_carries_a_standard_reason_code_that_both_parties_read(world):
+    case = proposed(world)
+    api = Api(Client())
+    body = {
+        "action": "decline",
+        "reason_code": "public_order",
+        "reason": "Public-order ground under the agreement.",
+        "internal_note": NOTE,
+    }
+    assert api.transition(case, world.user("xk_supervisor"), body).status_code == 200
+    event = AuditEvent.objects.get(case_id=case.id, event_type=AuditEventType.CASE_TRANSITIONED)
+    assert event.data["reason_code"] == "public_order"
+    other = case_page(world, "us_caseworker", case)
+    assert "Reason code: public order" in other and NOTE not in other
+
+
+def test_a_reason_code_outside_the_actions_vocabulary_is_refused_naming_the_field(world):
+    case = proposed(world)
+    api = Api(Client())
+    body = {"action": "decline", "reason_code": "murder", "reason": "Because."}
+    response = api.transition(case, world.user("xk_supervisor"), body)
+    assert response.status_code == 422
+    problem = response.json()
+    assert ["body", "reason_code"] in [e["loc"] for e in problem["errors"]]
+    assert "criteria_not_met" in problem["detail"]  # the allowed codes are named
+    assert Case.objects.get(id=case.id).state == "proposed"
+    assert not AuditEvent.objects.filter(
+        case_id=case.id, event_type=AuditEventType.CASE_TRANSITIONED
+    ).exists()
+
+
+def test_the_decline_form_offers_the_standard_codes(world):
+    case = proposed(world)
+    page = case_page(world, "xk_supervisor", case)
+    assert 'name="reason_code"' in page and '<option value="quota_exhausted"' in page
