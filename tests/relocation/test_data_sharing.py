@@ -149,3 +149,19 @@ def test_earlier_category_names_still_read_medical_needs_as_vulnerabilities():
         {"data_sharing": {"categories": ["identity", "travel", "medical_needs"]}}
     )
     assert terms.data_sharing.categories == ["identity", "vulnerabilities"]
+
+
+def test_an_exclusion_refusal_does_not_quote_unshared_vulnerabilities_to_the_deciding_party(
+    world,
+):
+    agreement = kosovo(
+        world,
+        data_sharing={"categories": ["identity", "nationality"]},
+        exclusions={"vulnerable": True},
+    )
+    case = submit(world, agreement, [person(vulnerabilities=["trafficking_victim"])]).cases[0]
+    act(case, "recommend", world.user("xk_caseworker"), payload={"recommendation": "select"})
+    with pytest.raises(TransitionRefused) as refused:
+        act(case, "select", world.user("xk_supervisor"))
+    assert refused.value.rule == "exclusion"
+    assert "trafficking" not in str(refused.value) and NOT_SHARED in str(refused.value)
