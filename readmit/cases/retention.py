@@ -7,7 +7,7 @@ retention period, and none is under a legal hold (the ``legal_hold`` flag or an 
 and their ids (cases, deadlines, transitions, statistics) and removes what identifies the
 person: names, birth date and place, sex, nationalities, languages, criminal data,
 vulnerabilities, other names, identity documents, attachments (the files too), the sending
-state's external id, and the names quoted by screening matches.
+state's external id, and the names quoted by screening matches and duplicate candidates.
 
 The audit log is never rewritten: its rows keep their ids and hashes, so ``readmit audit
 verify`` still passes. What personal data older rows hold is listed in docs/security.md.
@@ -65,6 +65,14 @@ def retention_candidates(now: dt.datetime) -> tuple[list[Person], list[Person]]:
     return due, held
 
 
+def _duplicate_evidence_clear(person: Person) -> int:
+    """Duplicate candidates quote both people's names and documents as evidence."""
+    from readmit.screening.models import DuplicateCandidate  # screening builds on cases
+
+    pairs = DuplicateCandidate.objects.filter(Q(person_a=person) | Q(person_b=person))
+    return pairs.exclude(evidence="").update(evidence="")
+
+
 def person_anonymise(person: Person, *, at: dt.datetime) -> dict[str, int]:
     """Remove what identifies the person; keep the record, its id and its cases. Audited."""
     with transaction.atomic():
@@ -86,6 +94,7 @@ def person_anonymise(person: Person, *, at: dt.datetime) -> dict[str, int]:
                 removed["screening_matches"] += matches.filter(
                     ~Q(matched_name="") | ~Q(explanation="")
                 ).update(matched_name="", explanation="")
+        removed["duplicate_evidence"] = _duplicate_evidence_clear(person)
         cases.exclude(external_id="").update(external_id="")
         person.given_names = person.given_names_latin = person.family_name_latin = ""
         person.family_name = ANONYMISED_NAME
