@@ -13,6 +13,15 @@ from readmit.agreements.terms import AgreementTerms
 from readmit.core import clock
 
 
+def partner_names(agreement: Agreement, side: str | None) -> str:
+    """The organisations on the other side of the agreement from ``side``: who reads the
+    reason of a decision taken from that side (empty for a non-party)."""
+    if side is None:
+        return ""
+    parties = agreement.parties.select_related("organisation").order_by("side")
+    return ", ".join(p.organisation.name for p in parties if p.side != side)
+
+
 def version_at(agreement: Agreement, when: dt.datetime) -> AgreementVersion | None:
     """The version in force at ``when``: the newest whose ``valid_from`` is not after it.
 

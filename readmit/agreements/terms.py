@@ -20,6 +20,7 @@ from pydantic import (
     model_validator,
 )
 
+from readmit.agreements.sharing import CATEGORIES as SHARING_CATEGORIES
 from readmit.agreements.vocabularies import OFFENCE_CATEGORIES, allowed, category_codes
 
 
@@ -171,13 +172,58 @@ class Criterion(_Strict):
         return parsed.model_dump(exclude_none=True)
 
 
+# Category names of earlier versions of the terms: ``medical_needs`` was read as the
+# vulnerabilities, ``travel`` was never read by anything (transfer plans are case data).
+_LEGACY_CATEGORIES = {"medical_needs": "vulnerabilities", "travel": None}
+
+
 class DataSharing(_Strict):
+    """Who reads what; enforced by ``readmit.agreements.sharing`` (see docs/security.md)."""
+
     categories: list[str] = Field(
-        default_factory=lambda: ["identity", "nationality", "documents", "travel", "medical_needs"]
+        default_factory=lambda: [
+            "identity",
+            "nationality",
+            "documents",
+            "languages",
+            "vulnerabilities",
+        ],
+        description="Personal data the other party reads: "
+        + ", ".join(SHARING_CATEGORIES)
+        + " (identity and nationality always).",
     )
-    criminal_data_allowed: bool = False
-    onward_sharing_needs_consent: bool = True
-    retention_days: int = Field(default=730, gt=0)
+    criminal_data_allowed: bool = Field(
+        default=False, description="Convictions and pending criminal cases reach the other party."
+    )
+    onward_sharing_needs_consent: bool = Field(
+        default=True,
+        description="Exports leave out the personal data of people the other party recorded.",
+    )
+    retention_days: int = Field(
+        default=730, gt=0, description="Personal data of closed cases is anonymised after this."
+    )
+
+    @field_validator("categories", mode="before")
+    @classmethod
+    def _known_categories(cls, value: Any) -> Any:
+        if not isinstance(value, list):
+            return value
+        names: list[str] = []
+        for raw in value:
+            name = str(raw).strip().lower()
+            if name in _LEGACY_CATEGORIES:
+                legacy = _LEGACY_CATEGORIES[name]
+                if legacy is None or legacy in names:
+                    continue
+                name = legacy
+            if name in names:
+                continue
+            if name not in SHARING_CATEGORIES:
+                raise ValueError(
+                    f"unknown category '{raw}'; allowed: {', '.join(SHARING_CATEGORIES)}"
+                )
+            names.append(name)
+        return names
 
 
 class AgreementTerms(_Strict):

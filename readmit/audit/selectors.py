@@ -11,6 +11,25 @@ from readmit.audit.models import AuditEvent
 from readmit.core.errors import Forbidden
 
 AUDITORS = frozenset({Role.AUDITOR})
+# Details of an event that only the organisation that recorded it reads: internal notes,
+# and which watchlist entry a reviewed match was (the entry stays with its list's owner).
+OWN_ORGANISATION_ONLY = frozenset({"internal_note", "entry"})
+
+
+def internal_note_for(user: User, event: AuditEvent) -> str:
+    """The event's internal note if the caller's organisation wrote it, else ""."""
+    if event.organisation_id not in organisation_ids(user):
+        return ""
+    return str((event.data or {}).get("internal_note", ""))
+
+
+def audit_details_for(user: User, event: AuditEvent) -> dict[str, object]:
+    """The event's details as the caller may read them: another organisation's internal
+    notes are left out (the row itself, its hash and chain are untouched)."""
+    data = dict(event.data or {})
+    if event.organisation_id in organisation_ids(user):
+        return data
+    return {k: v for k, v in data.items() if k not in OWN_ORGANISATION_ONLY}
 
 
 def audit_events_for_auditor(

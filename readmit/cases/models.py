@@ -56,6 +56,11 @@ class Person(BaseModel):
         related_name="people",
         help_text="The organisation that recorded this person.",
     )
+    anonymised_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="When the retention purge removed the personal data (cases.retention).",
+    )
 
     class Meta:
         verbose_name_plural = "people"

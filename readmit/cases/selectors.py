@@ -8,8 +8,9 @@ from dataclasses import dataclass
 
 from django.db.models import Count, Q, QuerySet
 
-from readmit.accounts.access import standing, visible_cases
+from readmit.accounts.access import organisation_ids, standing, visible_cases
 from readmit.accounts.models import User
+from readmit.agreements.sharing import SharingPolicy, sharing_policy
 from readmit.audit.models import AuditEvent
 from readmit.cases.models import Case, Deadline
 from readmit.cases.workflow import workflow_for
@@ -53,6 +54,13 @@ def case_allowed_actions(user: User, case: Case) -> list[str]:
     return workflow_for(case.kind).allowed_actions(
         state=case.state, side=position.side, roles=position.roles, on_hold=case.legal_hold
     )
+
+
+def case_sharing(user: User, case: Case) -> SharingPolicy:
+    """What ``user`` may read of the case's person: everything if their organisation recorded
+    the person, else what the agreement's ``data_sharing`` terms share."""
+    is_owner = case.person.owner_id in organisation_ids(user)
+    return sharing_policy(case.agreement.parsed_terms, is_owner=is_owner)
 
 
 def case_history(case: Case) -> QuerySet[AuditEvent]:

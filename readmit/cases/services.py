@@ -17,6 +17,7 @@ from readmit.audit.events import AuditEventType
 from readmit.audit.services import audit_record
 from readmit.cases.deadlines import deadlines_on_open, deadlines_on_transition
 from readmit.cases.models import Case, IdentityDocument, Person, PersonName
+from readmit.cases.reasons import reason_code_check
 from readmit.cases.workflow import NEED_AGREEMENT_IN_FORCE, Transition, workflow_for
 from readmit.core import clock
 from readmit.core.errors import PreconditionFailed, TransitionRefused, ValidationFailed
@@ -94,7 +95,8 @@ def person_create(*, data: PersonInput, owner: Organisation, acting_user: User |
             organisation_id=owner.id,
             object_type="person",
             object_id=str(person.id),
-            data={"family_name": data.family_name, "given_names": data.given_names},
+            # Ids only: the audit log outlives the retention purge, so it names no one.
+            data={"documents": len(data.documents)},
         )
     return person
 
@@ -194,16 +196,25 @@ class TransitionContext:
     hold_remains: bool = False  # set by the lift hook: another hold still stands
 
 
+INTERNAL_NOTE_MAX = 2000
+
+
 def case_transition(
     *,
     case_id: uuid.UUID | str,
     action: str,
     acting_user: User,
     reason: str = "",
+    internal_note: str = "",
+    reason_code: str = "",
     payload: Mapping[str, Any] | None = None,
     expected_version: int | None = None,
 ) -> Case:
     """Take one workflow action on a case, or refuse it and write nothing.
+
+    ``reason`` is read by both parties; ``internal_note`` only by the acting organisation
+    (kept in the audit event, shown by ``internal_note_for``); ``reason_code`` is one of the
+    action's standard codes (``readmit.cases.reasons``), or empty.
 
     Checks the gate (not visible: ``NotFound``), the optimistic version (``If-Match``), the
     transition table for state, side, role and legal hold, then the hooks of the rules the
@@ -231,7 +242,13 @@ def case_transition(
                 f"{case.agreement.get_status_display().lower()}: '{action}' needs it in force.",
                 rule="agreement-not-in-force",
             )
-        reason = reason.strip()
+        reason, internal_note = reason.strip(), internal_note.strip()
+        if len(internal_note) > INTERNAL_NOTE_MAX:
+            raise ValidationFailed(
+                f"The internal note is longer than {INTERNAL_NOTE_MAX} characters.",
+                errors=[{"loc": ["internal_note"], "msg": f"at most {INTERNAL_NOTE_MAX}"}],
+            )
+        reason_code = reason_code_check(action, reason_code)
         if transition.needs_reason and not reason:
             raise ValidationFailed(
                 f"'{action}' needs a reason.",
@@ -272,6 +289,8 @@ def case_transition(
                 "from": context.from_state,
                 "to": case.state,
                 "reason": reason,
+                **({"reason_code": reason_code} if reason_code else {}),
+                **({"internal_note": internal_note} if internal_note else {}),
                 "legal_hold": case.legal_hold,
                 **context.audit_data,
             },

@@ -30,7 +30,9 @@ def register(sub: Any, *, setup_django: Callable[[], None]) -> None:
     token.set_defaults(func=needs_django(cmd_createtoken))
 
     sweep = sub.add_parser(
-        "sweep", help="daily work: amendments coming into force, stays nearing their end"
+        "sweep",
+        help="daily work: amendments coming into force, stays nearing their end, "
+        "the retention purge",
     )
     sweep.set_defaults(func=needs_django(cmd_sweep))
 
@@ -70,15 +72,19 @@ def cmd_createtoken(args: argparse.Namespace) -> int:
 def cmd_sweep(args: argparse.Namespace) -> int:
     """Run from cron once a day (see docs/operations.md); safe to run more often."""
     from readmit.agreements.services import agreement_terms_refresh_due
+    from readmit.cases.retention import retention_purge
     from readmit.cases.silence import deemed_acceptance_sweep
     from readmit.relocation.services import stay_deadlines_sweep
 
     refreshed = agreement_terms_refresh_due()
     alerts = stay_deadlines_sweep()
     deemed = deemed_acceptance_sweep()
+    purged = retention_purge()
     print(
         f"terms refreshed on {refreshed} agreement(s); {alerts} stay alert(s) set; "
-        f"{deemed} application(s) deemed accepted by silence"
+        f"{deemed} application(s) deemed accepted by silence; "
+        f"{len(purged.anonymised)} person(s) anonymised after the retention period "
+        f"({len(purged.held)} kept under a legal hold)"
     )
     return 0
 

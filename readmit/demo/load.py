@@ -385,15 +385,19 @@ class _Loader:
         steps: Sequence[tuple[str, User]],
         *,
         reason: str = "",
+        internal_note: str = "",
         payloads: Mapping[str, Mapping[str, Any]] | None = None,
     ) -> Case:
-        """Take ``steps`` in order; ``reason`` goes with the last one (decline, hold ...)."""
+        """Take ``steps`` in order; ``reason`` (read by both parties) and ``internal_note``
+        (read by the acting organisation only) go with the last one (decline, hold ...)."""
         for n, (action, by) in enumerate(steps, start=1):
+            last = n == len(steps)
             case = case_transition(
                 case_id=case.id,
                 action=action,
                 acting_user=by,
-                reason=reason if n == len(steps) else "",
+                reason=reason if last else "",
+                internal_note=internal_note if last else "",
                 payload=(payloads or {}).get(action),
             )
         return case
@@ -471,7 +475,19 @@ class _Loader:
                     {"rule": "no_pending_criminal_case", "label": "No pending criminal case"},
                     {"rule": "not_excluded_group", "label": "Not in an excluded group"},
                 ],
-                "data_sharing": {"criminal_data_allowed": True},
+                # Kosovo screens for public order, so the US shares criminal records.
+                "data_sharing": {
+                    "categories": [
+                        "identity",
+                        "nationality",
+                        "documents",
+                        "languages",
+                        "vulnerabilities",
+                    ],
+                    "criminal_data_allowed": True,
+                    "onward_sharing_needs_consent": True,
+                    "retention_days": 730,
+                },
             },
         )
         agreement_party_add(
@@ -521,19 +537,20 @@ class _Loader:
         # case screened with no pending or confirmed match.
         watchlist_declines = self.kosovo_screening(agreement, proposed, cases)
         for spec, case in zip(proposed, cases, strict=True):
-            story, reason = spec.story, spec.reason
+            story, reason, note = spec.story, spec.reason, ""
             if case.id in watchlist_declines:
                 if story != "proposed":
                     raise RuntimeError(
                         f"{spec.display} has a confirmed watchlist match but the story '{story}'"
                     )
-                story, reason = "declined", watchlist_declines[case.id]
+                story, (reason, note) = "declined", watchlist_declines[case.id]
             if story == "legal_hold":
                 reason = hold_reason
             case = self.act(
                 case,
                 plans[story],
                 reason=reason,
+                internal_note=note,
                 payloads={
                     "schedule_transfer": self.transfer_plan(
                         spec,
@@ -574,8 +591,9 @@ class _Loader:
 
     def kosovo_screening(
         self, agreement: Agreement, proposed: Sequence[DemoPerson], cases: Sequence[Case]
-    ) -> dict[uuid.UUID, str]:
-        """Screen the proposed list and review its matches; answer case id → decline reason.
+    ) -> dict[uuid.UUID, tuple[str, str]]:
+        """Screen the proposed list and review its matches; answer case id → decline reason
+        (read by the US) and internal note (Kosovo's, naming the entry).
 
         ``screening_run_start`` enqueues the run's task once the transaction commits; the
         demo is one transaction, so it executes the run here, synchronously. When the task
@@ -604,15 +622,22 @@ class _Loader:
                 f"The demo screening found {sorted(matches)} (run {run.status}), expected "
                 f"{sorted(e for e, _ in expected)}: the demo watchlist and people disagree."
             )
-        declines: dict[uuid.UUID, str] = {}
+        declines: dict[uuid.UUID, tuple[str, str]] = {}  # case: (shared reason, internal note)
         for variant in demo_watchlist.VARIANTS:
             match = matches[variant.external_id]
             if variant.decision == demo_watchlist.PENDING:
                 continue  # left in the review queue, so the UI shows one
+            confirmed = variant.decision == demo_watchlist.CONFIRM
             screening_match_review(
                 match=match,
                 decision=variant.decision,
-                reason=variant.reason,
+                # The US reads the reason; the entry's details stay with Kosovo's note.
+                reason=(
+                    "Same person as the list entry: identity details checked and matching."
+                    if confirmed
+                    else "Not the same person as the list entry: identity details differ."
+                ),
+                internal_note=variant.reason,
                 acting_user=(
                     xk_supervisor if variant.decision == demo_watchlist.CONFIRM else xk_worker
                 ),
@@ -620,9 +645,10 @@ class _Loader:
             self.screening[variant.decision] += 1
             if variant.decision == demo_watchlist.CONFIRM:
                 declines[match.case_id] = (
-                    f"Confirmed match on the {demo_watchlist.WATCHLIST_NAME}, entry "
-                    f"{variant.external_id} ({match.entry.name}, listed for: "
-                    f"{variant.listed_for}): fails the criterion no_watchlist_match."
+                    f"Confirmed match on the {demo_watchlist.WATCHLIST_NAME}: fails the "
+                    "criterion no_watchlist_match.",
+                    f"Entry {variant.external_id} ({match.entry.name}), listed for: "
+                    f"{variant.listed_for}.",
                 )
         self.screening[demo_watchlist.PENDING] = sum(
             1 for v in demo_watchlist.VARIANTS if v.decision == demo_watchlist.PENDING
@@ -732,6 +758,13 @@ class _Loader:
                 # EU–Montenegro, Art. 11(2): no reply in time is agreement to the transfer.
                 "silence_means_acceptance": True,
                 "interview_provided": True,
+                # Identity and documents to verify nationality; nothing criminal.
+                "data_sharing": {
+                    "categories": ["identity", "nationality", "documents", "languages"],
+                    "criminal_data_allowed": False,
+                    "onward_sharing_needs_consent": True,
+                    "retention_days": 1095,
+                },
             },
         )
         # Consular assistance through the missions; the ministry they belong to made the
@@ -879,6 +912,13 @@ class _Loader:
                 "capacity": {"max_present": 3000, "max_per_year": 36000},
                 "exclusions": {"minors": True, "pregnant": True, "vulnerable": True},
                 "sending_state_pays": True,
+                # Albania runs the centres: it reads vulnerabilities, never criminal records.
+                "data_sharing": {
+                    "categories": ["identity", "nationality", "languages", "vulnerabilities"],
+                    "criminal_data_allowed": False,
+                    "onward_sharing_needs_consent": True,
+                    "retention_days": 365,
+                },
             },
         )
         self.agreements[agreement.reference] = agreement

@@ -17,6 +17,7 @@ from readmit.accounts.models import User
 from readmit.agreements.models import Agreement
 from readmit.agreements.selectors import quota_status
 from readmit.cases.models import Case, Person
+from readmit.cases.reasons import REASON_CODES
 from readmit.cases.selectors import case_allowed_actions
 
 AgreementKindName = Literal["relocation", "readmission", "reception"]
@@ -244,6 +245,20 @@ class TransitionIn(Schema):
     reason: str = Field(
         default="",
         max_length=2000,
-        description="Required by some actions (decline, withdraw, holds).",
+        description="Required by some actions (decline, withdraw, holds). Read by the "
+        "other party: do not quote what the agreement does not share.",
+    )
+    reason_code: str = Field(
+        default="",
+        max_length=40,
+        description="Optional standard code of the reason: "
+        + "; ".join(f"{a}: {', '.join(codes)}" for a, codes in REASON_CODES.items())
+        + ". Another value answers 422 naming `reason_code`.",
+    )
+    internal_note: str = Field(
+        default="",
+        max_length=2000,
+        description="Optional; read only by your own organisation (case history, audit "
+        "log), never by the other party nor returned by this API.",
     )
     payload: dict[str, Any] = Field(default_factory=dict, description="Action-specific details.")

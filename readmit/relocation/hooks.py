@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
+from dataclasses import replace
 from typing import Any
 
 from django.utils.dateparse import parse_datetime
@@ -34,6 +35,7 @@ from readmit.agreements.criteria import Outcome, excluded_group_check, excluded_
 from readmit.agreements.models import Agreement, Site
 from readmit.cases.deadlines import deadlines_meet
 from readmit.cases.models import Case, QuotaAllocation
+from readmit.cases.selectors import case_sharing
 from readmit.cases.services import TransitionContext, register_transition_hook
 from readmit.core.errors import TransitionRefused, ValidationFailed
 from readmit.relocation.models import (
@@ -129,8 +131,11 @@ def refuse_excluded(context: TransitionContext) -> None:
     facts = person_facts(context.case)
     outcome, explanation = excluded_group_check(facts, terms.exclusions, context.at.date())
     if outcome == Outcome.FAIL:
-        reason = excluded_group_reason(facts, terms.exclusions, context.at.date())
-        raise TransitionRefused(reason or explanation, rule="exclusion")
+        reason = excluded_group_reason(facts, terms.exclusions, context.at.date()) or explanation
+        sharing = case_sharing(context.acting_user, context.case)
+        if not sharing.shows("vulnerabilities"):  # the refusal is read by the acting party
+            reason = sharing.explanation("not_excluded_group", "fail", reason)
+        raise TransitionRefused(reason, rule="exclusion")
     if outcome == Outcome.UNKNOWN:
         raise TransitionRefused(
             f"Cannot tell whether the person is in a group the agreement excludes: "
@@ -152,7 +157,13 @@ def _criteria_must_pass(context: TransitionContext, what: str) -> None:
         context.case, at=context.at, trigger=EvaluationTrigger.DECISION
     )
     if not evaluation.eligible:
-        not_passed = [r for r in evaluation.results if r.outcome != "pass"]
+        # Read by the deciding party: what the agreement does not share with it is redacted.
+        sharing = case_sharing(context.acting_user, context.case)
+        not_passed = [
+            replace(r, explanation=sharing.explanation(r.rule, str(r.outcome), r.explanation))
+            for r in evaluation.results
+            if r.outcome != "pass"
+        ]
         named = "; ".join(f"{r.label} ({r.rule}) {r.outcome}: {r.explanation}" for r in not_passed)
         raise TransitionRefused(
             f"The criteria do not pass ({evaluation.outcome}), so the person cannot be "

@@ -1,8 +1,10 @@
 """Exports of what a user can already see, as CSV for a spreadsheet.
 
 Reads go through the case selectors (so through the gates); every export is audited, since
-it moves personal data out of the system. Cells that a spreadsheet would run as a formula
-are neutralised (OWASP "CSV injection").
+it moves personal data out of the system. The people another organisation recorded are
+exported without their personal data where the agreement says onward sharing needs that
+organisation's consent (``data_sharing.onward_sharing_needs_consent``). Cells that a
+spreadsheet would run as a formula are neutralised (OWASP "CSV injection").
 """
 
 from __future__ import annotations
@@ -17,6 +19,8 @@ from django.db.models import Prefetch
 
 from readmit.accounts.access import organisation_ids
 from readmit.accounts.models import User
+from readmit.agreements.sharing import SharingPolicy, sharing_policy
+from readmit.agreements.terms import AgreementTerms
 from readmit.audit.events import AuditEventType
 from readmit.audit.services import audit_record
 from readmit.cases.models import Case, Deadline
@@ -39,7 +43,20 @@ COLUMNS = (
     "next_deadline",
     "next_deadline_due_on",
     "opened_at",
+    "personal_data",
 )
+PERSONAL_COLUMNS = frozenset(
+    {
+        "family_name",
+        "given_names",
+        "family_name_latin",
+        "given_names_latin",
+        "birth_date",
+        "sex",
+        "nationalities",
+    }
+)
+WITHHELD = "withheld: onward sharing needs the consent of the organisation that recorded it"
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -49,7 +66,8 @@ def safe_cell(value: Any) -> str:
     return f"'{text}" if text.startswith(FORMULA_STARTS) else text
 
 
-def _row(case: Case) -> list[str]:
+def _row(case: Case, sharing: SharingPolicy) -> list[str]:
+    """One case; the person's data only if the exporter may pass it on (``sharing``)."""
     person = case.person
     deadlines = [d for d in case.deadlines.all() if d.is_open]
     nearest = min(deadlines, key=lambda d: d.due_on, default=None)
@@ -70,7 +88,10 @@ def _row(case: Case) -> list[str]:
         nearest.label if nearest else "",
         nearest.due_on.isoformat() if nearest else "",
         case.created_at.date().isoformat(),
+        "exported" if sharing.may_pass_on else WITHHELD,
     ]
+    if not sharing.may_pass_on:
+        values = ["" if c in PERSONAL_COLUMNS else v for c, v in zip(COLUMNS, values, strict=True)]
     return [safe_cell(v) for v in values]
 
 
@@ -101,14 +122,29 @@ def cases_export(*, user: User, filters: dict[str, Any]) -> tuple[int, Iterator[
         )
         .order_by("agreement__reference", "reference")
     )
+    mine = organisation_ids(user)
+    terms: dict[object, AgreementTerms] = {}
     with transaction.atomic():
-        rows = [_row(case) for case in cases]
-        orgs = sorted(organisation_ids(user), key=str)
+        rows = []
+        withheld = 0
+        for case in cases:
+            if case.agreement_id not in terms:
+                terms[case.agreement_id] = case.agreement.parsed_terms
+            sharing = sharing_policy(
+                terms[case.agreement_id], is_owner=case.person.owner_id in mine
+            )
+            withheld += not sharing.may_pass_on
+            rows.append(_row(case, sharing))
+        orgs = sorted(mine, key=str)
         audit_record(
             event_type=AuditEventType.CASES_EXPORTED,
             acting_user=user,
             organisation_id=orgs[0] if orgs else None,
             object_type="case_list",
-            data={"filters": {k: str(v) for k, v in filters.items() if v}, "rows": len(rows)},
+            data={
+                "filters": {k: str(v) for k, v in filters.items() if v},
+                "rows": len(rows),
+                "personal_data_withheld": withheld,
+            },
         )
     return len(rows), _lines(rows)

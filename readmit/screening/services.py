@@ -29,6 +29,7 @@ from readmit.accounts.roles import Role
 from readmit.audit.events import AuditEventType
 from readmit.audit.services import audit_record
 from readmit.cases.models import Case
+from readmit.cases.services import INTERNAL_NOTE_MAX
 from readmit.cases.workflow import Side
 from readmit.core import clock
 from readmit.core.errors import Forbidden, TransitionRefused, ValidationFailed
@@ -600,9 +601,17 @@ def _execute(run: ScreeningRun) -> ScreeningRun:
 
 
 def screening_match_review(
-    *, match: ScreeningMatch | uuid.UUID | str, decision: str, reason: str, acting_user: User
+    *,
+    match: ScreeningMatch | uuid.UUID | str,
+    decision: str,
+    reason: str,
+    acting_user: User,
+    internal_note: str = "",
 ) -> ScreeningMatch:
     """Confirm (same person) or dismiss a pending match, with a reason.
+
+    The reason is read by both parties; the optional ``internal_note`` only by the
+    reviewer's organisation (kept in the audit event).
 
     Reviewers are caseworkers and supervisors of the receiving party: the host decides
     whether the public-order criterion holds. Anyone else is refused and nothing is written.
@@ -612,6 +621,11 @@ def screening_match_review(
         raise ValidationFailed(
             f"Unknown decision '{decision}'; use confirmed or dismissed.",
             errors=[{"loc": ["decision"], "msg": "confirmed or dismissed"}],
+        )
+    if len(internal_note.strip()) > INTERNAL_NOTE_MAX:
+        raise ValidationFailed(
+            f"The internal note is longer than {INTERNAL_NOTE_MAX} characters.",
+            errors=[{"loc": ["internal_note"], "msg": f"at most {INTERNAL_NOTE_MAX}"}],
         )
     with transaction.atomic():
         locked = access_match(acting_user, match_id, for_update=True)
@@ -642,6 +656,7 @@ def screening_match_review(
             data={
                 "decision": decision,
                 "reason": reason,
+                **({"internal_note": note} if (note := internal_note.strip()) else {}),
                 "score": locked.score,
                 "entry": locked.entry_key,
             },

@@ -73,6 +73,8 @@ class TransitionForm(forms.Form):
     action = forms.CharField(max_length=40)
     version = forms.IntegerField(min_value=1)
     reason = forms.CharField(required=False, max_length=2000, widget=forms.Textarea)
+    internal_note = forms.CharField(required=False, max_length=2000, widget=forms.Textarea)
+    reason_code = forms.CharField(required=False, max_length=40)
 
 
 # Agreement management -----------------------------------------------------------------------

@@ -11,6 +11,8 @@ from django.utils import timezone
 
 from readmit.accounts.selectors import organisation_zone
 from readmit.agreements.models import AgreementParty
+from readmit.agreements.sharing import ALWAYS_SHARED
+from readmit.agreements.sharing import CATEGORIES as SHARING_CATEGORIES
 from readmit.agreements.terms import AgreementTerms
 from readmit.agreements.vocabularies import OFFENCE_CATEGORIES
 from readmit.audit.events import AuditEventType
@@ -33,6 +35,7 @@ class HistoryLine:
     to_state: str = ""
     reason: str = ""
     details: list[str] = field(default_factory=list)
+    internal_note: str = ""  # only for the organisation that wrote it (internal_note_for)
 
 
 _TRIGGERS = dict(EvaluationTrigger.choices)  # how an evaluation came about
@@ -61,7 +64,9 @@ def _hold_details(data: dict[str, Any]) -> list[str]:
     return [f"Hold lifted {how} by the {hold.get('lifted_by_side', '')} party: {placed}"]
 
 
-def history_line(event: AuditEvent) -> HistoryLine:
+def history_line(event: AuditEvent, *, internal_note: str = "") -> HistoryLine:
+    """One line of a case's history; ``internal_note`` is passed only to the organisation
+    that wrote it (``readmit.audit.selectors.internal_note_for``)."""
     data: dict[str, Any] = event.data or {}
     actor = event.actor_username or "system"
     if event.event_type == AuditEventType.CASE_TRANSITIONED:
@@ -75,6 +80,8 @@ def history_line(event: AuditEvent) -> HistoryLine:
         if data.get("quota_released"):
             details.append("Quota place released")
         details.extend(_hold_details(data))
+        if data.get("reason_code"):
+            details.append(f"Reason code: {humanize(data['reason_code']).lower()}")
         return HistoryLine(
             at=event.occurred_at,
             actor=actor,
@@ -83,6 +90,7 @@ def history_line(event: AuditEvent) -> HistoryLine:
             to_state=data.get("to", ""),
             reason=data.get("reason", ""),
             details=details,
+            internal_note=internal_note,
         )
     if event.event_type == AuditEventType.CASE_CREATED:
         return HistoryLine(
@@ -108,6 +116,7 @@ def history_line(event: AuditEvent) -> HistoryLine:
             actor=actor,
             summary=f"Screening match reviewed: {decision}",
             reason=data.get("reason", ""),
+            internal_note=internal_note,
         )
     if event.event_type == AuditEventType.CRITERIA_EVALUATED:
         outcome = humanize(data.get("outcome", "")).lower()
@@ -228,12 +237,23 @@ def criteria_texts(terms: AgreementTerms) -> list[str]:
 
 
 def data_sharing_rows(terms: AgreementTerms) -> list[TermRow]:
+    """What ``readmit.agreements.sharing`` and the retention purge enforce, in words."""
     ds = terms.data_sharing
+    shared = [c for c in SHARING_CATEGORIES if c in ALWAYS_SHARED or c in ds.categories]
     return [
-        TermRow("Categories shared", ", ".join(humanize(c) for c in ds.categories) or "None"),
+        TermRow("Categories the other party reads", ", ".join(humanize(c) for c in shared)),
         TermRow("Criminal records shared", _yes_no(ds.criminal_data_allowed)),
-        TermRow("Onward sharing needs consent", _yes_no(ds.onward_sharing_needs_consent)),
-        TermRow("Retention", f"{ds.retention_days} days"),
+        TermRow(
+            "Onward sharing needs consent",
+            "Yes: exports leave out the other party's personal data"
+            if ds.onward_sharing_needs_consent
+            else "No",
+        ),
+        TermRow(
+            "Retention",
+            f"{ds.retention_days} days after a case closes, then personal data is "
+            "anonymised (never under a legal hold)",
+        ),
     ]
 
 

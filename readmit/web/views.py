@@ -27,12 +27,15 @@ from readmit.accounts.access import (
 from readmit.accounts.models import User
 from readmit.accounts.roles import CASE_READERS, CASE_WRITERS
 from readmit.agreements.models import Agreement, AgreementParty, AgreementStatus
-from readmit.agreements.selectors import quota_status
+from readmit.agreements.selectors import partner_names, quota_status
+from readmit.audit.selectors import internal_note_for
 from readmit.cases.models import AttachmentKind, Case, IdentityDocument
+from readmit.cases.reasons import REASON_CODES
 from readmit.cases.selectors import (
     case_allowed_actions,
     case_history,
     case_list,
+    case_sharing,
     case_state_counts,
     deadlines_due,
 )
@@ -144,6 +147,9 @@ class ActionForm:
     label: str
     needs_reason: bool
     reason: str = ""
+    internal_note: str = ""
+    reason_code: str = ""
+    reason_codes: tuple[tuple[str, str], ...] = ()  # (code, label) of the action's vocabulary
     error: str = ""
     is_open: bool = False
     fields: list[BoundField] = field(default_factory=list)
@@ -169,6 +175,8 @@ def _case_context(
     *,
     failed: str = "",
     reason: str = "",
+    internal_note: str = "",
+    reason_code: str = "",
     error: str = "",
     notice: str = "",
     typed: dict[str, Any] | None = None,
@@ -181,16 +189,19 @@ def _case_context(
             label=presenters.humanize(a),
             needs_reason=workflow.get(a).needs_reason,
             fields=payload_fields(case, a, typed if a == failed else None),
+            reason_codes=tuple((c, presenters.humanize(c)) for c in REASON_CODES.get(a, ())),
         )
         for a in allowed
     ]
     kept_reason = ""
     for form in forms:
         if form.action == failed:
-            form.reason, form.error, form.is_open = reason, error, True
+            form.reason, form.internal_note = reason, internal_note
+            form.reason_code = reason_code
+            form.error, form.is_open = error, True
     if failed and reason and failed not in allowed:
         kept_reason = reason  # the action is gone: show what was typed so it is not lost
-    terms = case.agreement.parsed_terms
+    sharing = case_sharing(user, case)
     parties = list(case.agreement.parties.select_related("organisation", "organisation__country"))
     position = standing(user, case.agreement)
     relocation = case_relocation_summary(case) if case.kind in LIST_KINDS else None
@@ -209,10 +220,18 @@ def _case_context(
             relocation is not None and position.is_party and position.roles & WORKERS
         ),
         **vulnerability_context(case, position),
-        "criminal_data_allowed": terms.data_sharing.criminal_data_allowed,
+        # What this viewer reads of the person: readmit.agreements.sharing decides.
+        "shared": sharing.shown,
+        "criteria_results": sharing.results(relocation.evaluation.results)
+        if relocation and relocation.evaluation
+        else [],
         "deadlines": list(case.deadlines.all()),
         "holds": open_holds(case) if case.legal_hold else [],
-        "history": [presenters.history_line(e) for e in case_history(case)],
+        "history": [
+            presenters.history_line(e, internal_note=internal_note_for(user, e))
+            for e in case_history(case)
+        ],
+        "partner_names": partner_names(case.agreement, position.side),
         "action_forms": forms,
         "error": error if failed not in allowed else "",
         "failed_action": presenters.humanize(failed) if failed else "",
@@ -259,6 +278,8 @@ def case_transition_view(request: HttpRequest, case_id: uuid.UUID) -> HttpRespon
                 action=form.cleaned_data["action"],
                 acting_user=user,
                 reason=form.cleaned_data["reason"],
+                internal_note=form.cleaned_data["internal_note"],
+                reason_code=form.cleaned_data["reason_code"],
                 payload=payload,
                 expected_version=form.cleaned_data["version"],
             )
@@ -285,6 +306,8 @@ def case_transition_view(request: HttpRequest, case_id: uuid.UUID) -> HttpRespon
         case,
         failed=action if error else "",
         reason=reason,
+        internal_note=request.POST.get("internal_note", "") if error else "",
+        reason_code=request.POST.get("reason_code", "") if error else "",
         error=error,
         notice=notice,
         typed=typed,

@@ -9,7 +9,7 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from readmit.accounts.models import User
-from readmit.audit.selectors import audit_events_for_auditor
+from readmit.audit.selectors import audit_details_for, audit_events_for_auditor
 from readmit.audit.services import audit_verify
 from readmit.web.errors import application_errors
 
@@ -23,7 +23,8 @@ def audit_log(request: HttpRequest) -> HttpResponse:
     user: User = request.user  # type: ignore[assignment]
     events = audit_events_for_auditor(user)
     page = Paginator(events, EVENTS_PER_PAGE).get_page(request.GET.get("page"))
-    context: dict[str, object] = {"page": page}
+    rows = [(event, audit_details_for(user, event)) for event in page]
+    context: dict[str, object] = {"page": page, "rows": rows}
     if request.GET.get("verify") == "1":
         # The chain spans every organisation: say whether it holds, not where or how long.
         _, broken = audit_verify()

@@ -28,6 +28,7 @@ from readmit.accounts.access import (
 )
 from readmit.accounts.models import User
 from readmit.accounts.roles import CASE_READERS, Role
+from readmit.agreements.sharing import sharing_policy
 from readmit.agreements.vocabularies import VULNERABILITIES
 from readmit.cases.models import Case
 from readmit.core.errors import ValidationFailed
@@ -141,7 +142,13 @@ def list_detail(request: HttpRequest, list_id: uuid.UUID) -> HttpResponse:
         raise Http404("No such list.")
     cases = proposal_list_cases(proposal_list)
     evaluations = latest_evaluations(cases)
-    rows = [{"case": c, "evaluation": evaluations.get(c.id)} for c in cases]
+    terms, orgs = proposal_list.agreement.parsed_terms, organisation_ids(user)
+    rows = []
+    for c in cases:
+        evaluation = evaluations.get(c.id)
+        sharing = sharing_policy(terms, is_owner=c.person.owner_id in orgs)
+        results = sharing.results(evaluation.results) if evaluation else []
+        rows.append({"case": c, "evaluation": evaluation, "results": results})
     return render(
         request,
         "web/lists/detail.html",

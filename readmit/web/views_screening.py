@@ -25,6 +25,7 @@ from readmit.accounts.access import (
     visible_agreements,
 )
 from readmit.accounts.models import User
+from readmit.agreements.selectors import partner_names
 from readmit.cases.workflow import Side
 from readmit.core.errors import ApplicationError
 from readmit.screening import selectors
@@ -252,6 +253,7 @@ def _screening_context(user: User, agreement_id: uuid.UUID, **extra: Any) -> dic
         .order_by("name"),
         "can_review": position.side == Side.RECEIVING and bool(position.roles & REVIEWERS),
         "readable_lists": selectors.readable_watchlist_ids(user),
+        "partner_names": partner_names(agreement, position.side),
         **extra,
     }
 
@@ -321,6 +323,7 @@ def match_review(request: HttpRequest, match_id: uuid.UUID) -> HttpResponse:
             match=match,
             decision=request.POST.get("decision", ""),
             reason=request.POST.get("reason", ""),
+            internal_note=request.POST.get("internal_note", ""),
             acting_user=user,
         )
     except ApplicationError as exc:
@@ -339,8 +342,10 @@ def match_review(request: HttpRequest, match_id: uuid.UUID) -> HttpResponse:
         "m": match,
         "error": error,
         "reason": request.POST.get("reason", ""),
+        "internal_note": request.POST.get("internal_note", "") if error else "",
         "can_review": position.side == Side.RECEIVING and bool(position.roles & REVIEWERS),
         "readable_lists": selectors.readable_watchlist_ids(user),
+        "partner_names": partner_names(match.case.agreement, position.side),
     }
     return render(request, "web/screening/_match_row.html", context, status=status)
 

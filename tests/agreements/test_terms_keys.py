@@ -76,6 +76,13 @@ ENFORCED: dict[str, str] = {
     "test_the_sweep_deems_an_unanswered_application_accepted_once_where_silence_is_acceptance",
     "interview_provided": "tests/cases/test_silence.py::"
     "test_an_interview_is_refused_where_the_agreement_provides_none",
+    "data_sharing.categories": "tests/relocation/test_data_sharing.py::"
+    "test_a_category_the_agreement_does_not_list_never_reaches_the_other_party",
+    "data_sharing.onward_sharing_needs_consent": "tests/web/test_export.py::"
+    "test_the_other_partys_people_are_exported_without_personal_data_while_onward_sharing"
+    "_needs_consent",
+    "data_sharing.retention_days": "tests/cases/test_retention.py::"
+    "test_personal_data_is_anonymised_after_the_retention_period_and_the_audit_chain_verifies",
 }
 
 # key -> why it is shown but decides nothing.
@@ -89,9 +96,6 @@ INFORMATIONAL: dict[str, str] = {
 NOT_YET_ENFORCED: dict[str, str] = {
     "capacity.max_per_year": "finding 9",
     "exclusions.families_together": "finding 9",
-    "data_sharing.categories": "findings 2 and 9 (data-sharing policy)",
-    "data_sharing.onward_sharing_needs_consent": "finding 9",
-    "data_sharing.retention_days": "finding 9 (retention purge)",
     "sending_state_pays": "finding 9",
 }
 

@@ -139,12 +139,16 @@ def test_screening_ran_over_the_whole_list_and_was_reviewed(loaded):
     }
     assert {m.entry.external_id for m in matches} == {v.external_id for v in VARIANTS}
     assert all(m.reason for m in matches.exclude(status="pending"))
-    for match in matches.filter(status="confirmed").select_related("case"):
+    for match in matches.filter(status="confirmed").select_related("case", "entry"):
         assert match.case.state == "declined"
-        assert (
-            "Confirmed match on the Kosovo public-order watchlist"
-            in (match.case.data["decision"]["reason"])
+        shared = match.case.data["decision"]["reason"]
+        assert "Confirmed match on the Kosovo public-order watchlist" in shared
+        # The US reads the reason: the entry stays in Kosovo's internal note.
+        assert match.entry.external_id not in shared and match.entry.external_id not in (
+            match.reason
         )
+        decline = AuditEvent.objects.get(case_id=match.case_id, data__action="decline")
+        assert match.entry.external_id in decline.data["internal_note"]
     assert matches.get(status="pending").case.state == "proposed"
 
 

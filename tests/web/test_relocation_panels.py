@@ -20,7 +20,7 @@ def login(world, key: str) -> Client:  # type: ignore[no-untyped-def]
 
 
 def test_the_case_page_shows_each_rule_with_its_outcome_and_explanation(world):
-    agreement = kosovo(world)
+    agreement = kosovo(world, data_sharing={"criminal_data_allowed": True})
     case = submit(world, agreement, [person(pending_cases=True)]).cases[0]
     page = login(world, "xk_caseworker").get(f"/cases/{case.id}/").content.decode()
     assert 'id="relocation-summary"' in page

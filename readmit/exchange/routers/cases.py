@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import uuid
+from typing import Any
 
 from django.conf import settings
 from django.db.models import Prefetch, QuerySet
@@ -73,6 +74,11 @@ def _with_details(cases: QuerySet[Case]) -> QuerySet[Case]:
 def _case_detail(request: HttpRequest, case_id: uuid.UUID | str) -> Case:
     case = access_case(caller(request), case_id)
     return _with_details(Case.objects.filter(id=case.id)).get()
+
+
+def _in_body(error: dict[str, Any]) -> bool:
+    """Whether a service error names a member of the body itself, not of its payload."""
+    return list(error.get("loc", ()))[:1] in (["reason_code"], ["internal_note"])
 
 
 def _entity_tags(header: str) -> list[str]:
@@ -204,12 +210,17 @@ def case_transition_create(
             action=payload.action,
             acting_user=caller(request),
             reason=payload.reason,
+            internal_note=payload.internal_note,
+            reason_code=payload.reason_code,
             payload=payload.payload,
             expected_version=expected,
         )
     except ValidationFailed as exc:
         # The service names its own inputs; name them where they are in this request.
-        exc.errors = [{**e, "loc": ["body", "payload", *e.get("loc", ())]} for e in exc.errors]
+        exc.errors = [
+            {**e, "loc": ["body", *([] if _in_body(e) else ["payload"]), *e.get("loc", ())]}
+            for e in exc.errors
+        ]
         raise
     case = _case_detail(request, case.id)
     _with_etag(response, case)

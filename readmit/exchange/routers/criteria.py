@@ -1,7 +1,9 @@
 """``GET``/``POST /cases/{id}/criteria``: what the agreement's criteria say about the person.
 
 Both parties of a relocation or reception case read the latest evaluation, rule by rule
-(the watchlist criterion says pass, fail or unknown, never which list entry matched).
+(the watchlist criterion says pass, fail or unknown, never which list entry matched; the
+explanations of criminal-record and vulnerability rules are redacted for the party that did
+not record the person when the agreement does not share that data).
 Caseworkers and supervisors of either party can ask for a new one. Thin over
 ``relocation.selectors.latest_evaluation`` and ``relocation.services.case_evaluate``.
 """
@@ -18,7 +20,9 @@ from ninja.responses import Status
 
 from readmit.accounts.access import access_case
 from readmit.accounts.models import User
+from readmit.agreements.sharing import SharingPolicy
 from readmit.cases.models import Case
+from readmit.cases.selectors import case_sharing
 from readmit.core.errors import NotFound
 from readmit.exchange.auth import caller
 from readmit.exchange.schemas import Problem, UuidStr
@@ -58,14 +62,16 @@ class CriteriaOut(Schema):
     latest: EvaluationOut | None = Field(description="Null when never evaluated.")
 
 
-def _out(evaluation: CriteriaEvaluation) -> EvaluationOut:
+def _out(evaluation: CriteriaEvaluation, sharing: SharingPolicy) -> EvaluationOut:
+    """The evaluation as the caller may read it: explanations that would quote data the
+    agreement does not share with the caller are redacted (``agreements.sharing``)."""
     return EvaluationOut(
         id=str(evaluation.id),
         outcome=evaluation.outcome,  # type: ignore[arg-type]
         evaluated_at=evaluation.evaluated_at,
         trigger=evaluation.trigger,  # type: ignore[arg-type]
         terms_version=evaluation.terms_version,
-        results=[RuleResultOut(**r) for r in evaluation.results],
+        results=[RuleResultOut.model_validate(r) for r in sharing.results(evaluation.results)],
     )
 
 
@@ -85,9 +91,10 @@ def _list_case(request: HttpRequest, case_id: str) -> tuple[User, Case]:
     description="Relocation and reception cases only; other cases answer 404.",
 )
 def case_criteria(request: HttpRequest, id: UuidStr = UUID_PATH) -> CriteriaOut:
-    _, case = _list_case(request, id)
+    user, case = _list_case(request, id)
     latest = latest_evaluation(case)
-    return CriteriaOut(case=str(case.id), latest=_out(latest) if latest else None)
+    sharing = case_sharing(user, case)
+    return CriteriaOut(case=str(case.id), latest=_out(latest, sharing) if latest else None)
 
 
 @router.post(
@@ -100,4 +107,5 @@ def case_criteria(request: HttpRequest, id: UuidStr = UUID_PATH) -> CriteriaOut:
 )
 def case_criteria_check(request: HttpRequest, id: UuidStr = UUID_PATH) -> Status[EvaluationOut]:
     user, case = _list_case(request, id)
-    return Status(201, _out(case_evaluate(case=case, acting_user=user)))
+    evaluation = case_evaluate(case=case, acting_user=user)
+    return Status(201, _out(evaluation, case_sharing(user, case)))
