@@ -31,7 +31,12 @@ def closed_case(world: Any, *, hold: bool = False, **person_data: Any) -> Case:
             "place_legal_hold",
             worker,
             reason="Appeal lodged",
-            payload={"kind": "court_challenge", "reference": "Court of Appeal 12/2026"},
+            payload={
+                "kind": "court_challenge",
+                "authority": "Court of Appeal",
+                "reference": "Court of Appeal 12/2026",
+                "decided_on": "2026-01-10",
+            },
         )
     act(case, "withdraw", worker, reason="Withdrawn by the sending state")
     closed = act(case, "close", worker)

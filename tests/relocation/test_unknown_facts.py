@@ -82,6 +82,8 @@ def test_where_the_agreement_allows_free_text_the_murder_is_unknown_and_blocks_s
                 "params": {"years": 10, "categories": ["01", "02"], "free_text_categories": True},
             }
         ],
+        # Shared, so the refusal read by Kosovo may say why (unshared, it is redacted).
+        data_sharing={"criminal_data_allowed": True},
     )
     (case,) = submit(world, agreement, [person(convictions=[MURDER])]).cases
     assert case.person.convictions[0]["category"] == "violent crime"
