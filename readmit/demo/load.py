@@ -859,7 +859,6 @@ class _Loader:
             terms={
                 "capacity": {"max_present": 3000, "max_per_year": 36000},
                 "exclusions": {"minors": True, "pregnant": True, "vulnerable": True},
-                "sending_state_pays": True,
             },
         )
         self.agreements[agreement.reference] = agreement
