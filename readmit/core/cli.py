@@ -30,7 +30,9 @@ def register(sub: Any, *, setup_django: Callable[[], None]) -> None:
     token.set_defaults(func=needs_django(cmd_createtoken))
 
     sweep = sub.add_parser(
-        "sweep", help="daily work: amendments coming into force, stays nearing their end"
+        "sweep",
+        help="daily work: amendments coming into force, notices of termination taking "
+        "effect, stays nearing their end",
     )
     sweep.set_defaults(func=needs_django(cmd_sweep))
 
@@ -69,12 +71,16 @@ def cmd_createtoken(args: argparse.Namespace) -> int:
 
 def cmd_sweep(args: argparse.Namespace) -> int:
     """Run from cron once a day (see docs/operations.md); safe to run more often."""
-    from readmit.agreements.services import agreement_terms_refresh_due
+    from readmit.agreements.services import agreement_terms_refresh_due, termination_notices_due
     from readmit.relocation.services import stay_deadlines_sweep
 
     refreshed = agreement_terms_refresh_due()
+    ended = termination_notices_due()
     alerts = stay_deadlines_sweep()
-    print(f"terms refreshed on {refreshed} agreement(s); {alerts} stay alert(s) set")
+    print(
+        f"terms refreshed on {refreshed} agreement(s); {ended} agreement(s) ended by notice; "
+        f"{alerts} stay alert(s) set"
+    )
     return 0
 
 

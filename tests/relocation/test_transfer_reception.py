@@ -146,7 +146,7 @@ def test_families_move_together_only_when_the_agreement_says_so(world):
     first.refresh_from_db()
     assert first.state == "transfer_scheduled" and second.state != "transfer_scheduled"
     together = kosovo(world, exclusions={"minors": True, "families_together": True})
-    one, other = cases(world, together, 2, family_group="FAM-TOGETHER")
+    one, _other = cases(world, together, 2, family_group="FAM-TOGETHER")
     select(world, one)
     with pytest.raises(TransitionRefused) as refused:
         act(one, "schedule_transfer", world.user("us_caseworker"), payload=transfer_payload())
@@ -265,7 +265,12 @@ def test_the_arrival_after_the_yearly_maximum_is_refused_naming_the_setting(worl
     first, second = cases(world, agreement, 2)
     to_reception(world, first, place)
     stay_record_return_plan(case=first, plan="Return home", acting_user=world.user("xk_caseworker"))
-    act(first, "record_departure", world.user("xk_caseworker"), payload={"outcome": "returned_to_origin"})
+    act(
+        first,
+        "record_departure",
+        world.user("xk_caseworker"),
+        payload={"outcome": "returned_to_origin"},
+    )
     select(world, second)
     act(second, "schedule_transfer", world.user("us_caseworker"), payload=transfer_payload())
     before = snapshot(second)
