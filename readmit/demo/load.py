@@ -69,6 +69,7 @@ from readmit.agreements.models import (
 from readmit.agreements.services import (
     agreement_create,
     agreement_party_add,
+    amendment_propose,
     contact_record,
     position_record,
     site_create,
@@ -464,6 +465,8 @@ class _Loader:
                     {"rule": "not_excluded_group", "label": "Not in an excluded group"},
                 ],
                 "data_sharing": {"criminal_data_allowed": True},
+                "termination_notice_days": 90,
+                "suspension_grounds": ["serious breach of the agreement"],
             },
         )
         agreement_party_add(
@@ -538,6 +541,15 @@ class _Loader:
                 },
             )
             self.states[f"relocation:{case.state}"] += 1
+        # Bilateral terms: Kosovo proposes a higher cap; it waits for the US to confirm it.
+        amendment_propose(
+            agreement=agreement,
+            changes={"quota": {"limit": 60}},
+            valid_from=clock.now(),
+            reason="Cap raised to 60 places, as discussed at the last meeting (fictional).",
+            source="Note verbale of the Kosovo ministry (fictional)",
+            acting_user=xk_supervisor,
+        )
 
     def kosovo_watchlist(self, agreement: Agreement, proposed: Sequence[DemoPerson]) -> None:
         """Kosovo's ministry creates and imports its list; the agreement chooses it."""
@@ -859,6 +871,8 @@ class _Loader:
             terms={
                 "capacity": {"max_present": 3000, "max_per_year": 36000},
                 "exclusions": {"minors": True, "pregnant": True, "vulnerable": True},
+                "termination_notice_days": 180,
+                "suspension_grounds": ["reception conditions below the protocol's standards"],
             },
         )
         self.agreements[agreement.reference] = agreement
