@@ -675,7 +675,9 @@ def _latest_version(agreement: Agreement) -> AgreementVersion | None:
     return AgreementVersion.objects.filter(agreement=agreement).order_by("-number").first()
 
 
-def _changed_terms(agreement: Agreement, changes: Mapping[str, Any]) -> tuple[dict[str, Any], ...]:
+def _changed_terms(
+    agreement: Agreement, changes: Mapping[str, Any]
+) -> tuple[dict[str, Any], dict[str, Any]]:
     """(terms before, terms after) for ``changes`` on the latest version; refused naming the
     field under ``changes`` when the result is invalid or nothing changes."""
     if not isinstance(changes, Mapping) or not changes:
