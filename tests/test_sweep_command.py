@@ -28,7 +28,9 @@ def test_sweep_brings_a_due_amendment_into_the_current_terms_once(world, capsys)
     assert "terms refreshed on 0 agreement" in capsys.readouterr().out
 
 
-def test_sweep_ends_an_agreement_whose_notice_of_termination_takes_effect(world, capsys):
+def test_sweep_ends_an_agreement_whose_notice_of_termination_takes_effect(
+    world, capsys, monkeypatch
+):
     import datetime as dt
 
     from readmit.agreements.services import termination_notice_give
@@ -43,12 +45,8 @@ def test_sweep_ends_an_agreement_whose_notice_of_termination_takes_effect(world,
     assert main(["sweep"]) == 0
     assert "0 agreement(s) ended by notice" in capsys.readouterr().out
     effective = notice.takes_effect_on
-    original = clock.today
-    try:
-        clock.today = lambda: effective  # type: ignore[assignment]
-        assert main(["sweep"]) == 0
-    finally:
-        clock.today = original  # type: ignore[assignment]
+    monkeypatch.setattr(clock, "today", lambda: effective)
+    assert main(["sweep"]) == 0
     assert "1 agreement(s) ended by notice" in capsys.readouterr().out
     ended = Agreement.objects.get(id=world.agreement.id)
     assert (ended.status, ended.ends_on) == ("ended", effective)
