@@ -42,6 +42,7 @@ from readmit.agreements.models import (
 from readmit.agreements.selectors import (
     agreement_proposals,
     agreement_versions,
+    pending_proposals,
     proposal_changes,
     running_notice,
     status_history,
@@ -172,6 +173,7 @@ def _lifecycle_context(
         "links": links,
         "final": agreement.status in {s.value for s in lifecycle.FINAL},
         "notice": notice,
+        "pending_amendments": pending_proposals(agreement).count(),
         "notice_days": current_terms_notice_days(agreement),
         "notice_form": (notice_form or TerminationNoticeForm()) if may_give else None,
         "may_withdraw_notice": editor

@@ -473,6 +473,8 @@ def test_the_proposing_party_sees_its_proposal_pending_and_cannot_confirm_it(log
     )
     proposal = AmendmentProposal.objects.get(agreement=world.agreement)
     decide = reverse("web:agreement_proposal", args=[world.agreement.id, proposal.id])
+    panel = login("us_caseworker").get(url("agreement_status", world.agreement)).content.decode()
+    assert 'id="pending-amendments"' in panel and "1 amendment of the terms proposed" in panel
     own = login("xk_supervisor").get(url("agreement_terms", world.agreement)).content.decode()
     assert "Withdraw" in own and 'value="confirm"' not in own
     other = login("us_supervisor").get(url("agreement_terms", world.agreement)).content.decode()
