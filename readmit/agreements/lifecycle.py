@@ -39,6 +39,10 @@ TRANSITIONS: Mapping[Status, frozenset[Status]] = {
 
 FINAL: frozenset[Status] = frozenset(s for s, targets in TRANSITIONS.items() if not targets)
 
+# An agreement in these statuses binds both parties: it ends only by a notice of termination
+# that takes effect after the agreement's notice period (``termination_notice_give``).
+ENDS_BY_NOTICE: frozenset[Status] = frozenset({Status.IN_FORCE, Status.SUSPENDED})
+
 # Entering these statuses needs a reason: a suspension or an end must be explained.
 NEEDS_REASON: frozenset[Status] = frozenset({Status.SUSPENDED, Status.ENDED})
 

@@ -185,6 +185,14 @@ class AgreementStatusChange(BaseModel):
         help_text="Where this is known from: a note, a gazette, a press release."
     )
     reason = models.TextField(blank=True)
+    ground = models.CharField(
+        max_length=80,
+        blank=True,
+        help_text="A suspension's ground: 'court_order' or a ground the terms list.",
+    )
+    ground_reference = models.CharField(
+        max_length=200, blank=True, help_text="The court order's reference, for 'court_order'."
+    )
     changed_by = models.ForeignKey(
         User, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
@@ -235,3 +243,102 @@ class AgreementVersion(BaseModel):
     @property
     def parsed_terms(self) -> AgreementTerms:
         return AgreementTerms.model_validate(self.terms)
+
+
+class ProposalState(models.TextChoices):
+    PENDING = "pending", "Pending the other party's confirmation"
+    CONFIRMED = "confirmed", "Confirmed by both parties"
+    WITHDRAWN = "withdrawn", "Withdrawn by the proposing party"
+    REJECTED = "rejected", "Rejected by the other party"
+
+
+class AmendmentProposal(BaseModel):
+    """A change of shared terms proposed by one party; in force only once the other confirms.
+
+    ``changes`` is a patch of the named keys (deep-merged into the terms in force when it is
+    confirmed); ``version`` is the version the confirmation recorded.
+    """
+
+    agreement = models.ForeignKey(Agreement, on_delete=models.CASCADE, related_name="proposals")
+    changes = models.JSONField(help_text="Only the keys that change, e.g. {quota: {limit: 60}}.")
+    valid_from = models.DateTimeField()
+    reason = models.TextField()
+    source = models.TextField(blank=True)
+    state = models.CharField(
+        max_length=10, choices=ProposalState.choices, default=ProposalState.PENDING
+    )
+    proposed_by_organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="+"
+    )
+    proposed_by_side = models.CharField(max_length=10, choices=PartySide.choices)
+    proposed_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    decided_by = models.ForeignKey(
+        User, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decision_reason = models.TextField(blank=True)
+    version = models.OneToOneField(
+        AgreementVersion, on_delete=models.PROTECT, null=True, blank=True, related_name="proposal"
+    )
+
+    class Meta:
+        ordering = ["agreement", "-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(state__in=ProposalState.values), name="proposal_state_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.agreement_id}: {self.state} amendment by {self.proposed_by_organisation_id}"
+
+
+class NoticeState(models.TextChoices):
+    PENDING = "pending", "Running"
+    WITHDRAWN = "withdrawn", "Withdrawn"
+    EFFECTIVE = "effective", "Took effect"
+
+
+class TerminationNotice(BaseModel):
+    """One party's notice of termination: the agreement ends on ``takes_effect_on``.
+
+    ``takes_effect_on`` is the day the notice was given plus the terms'
+    ``termination_notice_days``; until then the party that gave it may withdraw it.
+    """
+
+    agreement = models.ForeignKey(
+        Agreement, on_delete=models.CASCADE, related_name="termination_notices"
+    )
+    given_on = models.DateField()
+    takes_effect_on = models.DateField()
+    reason = models.TextField()
+    source = models.TextField()
+    state = models.CharField(
+        max_length=10, choices=NoticeState.choices, default=NoticeState.PENDING
+    )
+    given_by_organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="+"
+    )
+    given_by_side = models.CharField(max_length=10, choices=PartySide.choices)
+    given_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    withdrawn_by = models.ForeignKey(
+        User, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
+    withdraw_reason = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["agreement", "-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(state__in=NoticeState.values), name="notice_state_valid"
+            ),
+            models.UniqueConstraint(
+                fields=["agreement"],
+                condition=models.Q(state="pending"),
+                name="one_running_notice_per_agreement",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.agreement_id}: notice given {self.given_on}, ends {self.takes_effect_on}"

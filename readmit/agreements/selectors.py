@@ -3,11 +3,21 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from django.db.models import QuerySet
 from django.utils import timezone
+from pydantic import ValidationError as PydanticValidationError
 
-from readmit.agreements.models import Agreement, AgreementStatusChange, AgreementVersion
+from readmit.agreements.models import (
+    Agreement,
+    AgreementStatusChange,
+    AgreementVersion,
+    AmendmentProposal,
+    NoticeState,
+    ProposalState,
+    TerminationNotice,
+)
 from readmit.agreements.quota import QuotaStatus, period_containing
 from readmit.agreements.terms import AgreementTerms
 from readmit.core import clock
@@ -92,3 +102,55 @@ def status_history(agreement: Agreement) -> QuerySet[AgreementStatusChange]:
         .select_related("changed_by")
         .order_by("on", "created_at")
     )
+
+
+def agreement_proposals(
+    agreement: Agreement, *, state: str | None = None
+) -> QuerySet[AmendmentProposal]:
+    """Amendments proposed by either party, newest first: both parties read them."""
+    proposals = AmendmentProposal.objects.filter(agreement=agreement)
+    if state is not None:
+        proposals = proposals.filter(state=state)
+    return proposals.select_related(
+        "proposed_by_organisation", "proposed_by", "decided_by", "version"
+    ).order_by("-created_at")
+
+
+def pending_proposals(agreement: Agreement) -> QuerySet[AmendmentProposal]:
+    return agreement_proposals(agreement, state=ProposalState.PENDING)
+
+
+def proposal_changes(proposal: AmendmentProposal) -> dict[str, dict[str, Any]]:
+    """What the proposal changes, by dotted path: for a confirmed one, what its version
+    changed; otherwise what it would change in the latest version now ({} if the result
+    would no longer be valid terms)."""
+    from readmit.agreements.services import merge_changes, terms_diff
+
+    if proposal.version is not None:
+        previous = AgreementVersion.objects.filter(
+            agreement_id=proposal.agreement_id, number=proposal.version.number - 1
+        ).first()
+        return terms_diff(previous.terms if previous else {}, proposal.version.terms)
+    latest = (
+        AgreementVersion.objects.filter(agreement_id=proposal.agreement_id)
+        .order_by("-number")
+        .first()
+    )
+    before = latest.terms if latest is not None else proposal.agreement.terms
+    try:
+        after = AgreementTerms.model_validate(merge_changes(before, proposal.changes))
+    except PydanticValidationError:
+        return {}
+    return terms_diff(before, after.model_dump(mode="json"))
+
+
+def termination_notices(agreement: Agreement) -> QuerySet[TerminationNotice]:
+    return (
+        TerminationNotice.objects.filter(agreement=agreement)
+        .select_related("given_by_organisation", "given_by", "withdrawn_by")
+        .order_by("-created_at")
+    )
+
+
+def running_notice(agreement: Agreement) -> TerminationNotice | None:
+    return termination_notices(agreement).filter(state=NoticeState.PENDING).first()

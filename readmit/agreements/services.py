@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import uuid
 from collections.abc import Mapping
 from typing import Any
 
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
 from django.db.models import Max
 from pydantic import ValidationError as PydanticValidationError
@@ -21,17 +23,21 @@ from readmit.agreements.models import (
     AgreementStatus,
     AgreementStatusChange,
     AgreementVersion,
+    AmendmentProposal,
     ContactChannel,
     DiplomaticContact,
+    NoticeState,
+    ProposalState,
     PublicPosition,
     Site,
     Stance,
+    TerminationNotice,
 )
 from readmit.agreements.terms import AgreementTerms
 from readmit.audit.events import AuditEventType
 from readmit.audit.services import audit_record
 from readmit.core import clock
-from readmit.core.errors import Forbidden, TransitionRefused, ValidationFailed
+from readmit.core.errors import Forbidden, NotFound, TransitionRefused, ValidationFailed
 
 # Who may change an agreement's status or amend its terms, on either party's side. Rules are
 # data an administrator maintains; supervisors record what their government agreed.
@@ -295,6 +301,33 @@ def _required_text(value: str, field: str, message: str) -> str:
     return value
 
 
+# A suspension on a court's order needs no ground in the terms, only the order's reference.
+COURT_ORDER = "court_order"
+
+
+def _suspension_ground(agreement: Agreement, ground: str, reference: str) -> tuple[str, str]:
+    """A court order with its reference, or a ground the terms in force list."""
+    from readmit.agreements.selectors import current_terms
+
+    listed = current_terms(agreement).suspension_grounds
+    allowed = [COURT_ORDER, *listed]
+    ground, reference = ground.strip(), reference.strip()
+    if ground not in allowed:
+        raise ValidationFailed(
+            "A suspension names its ground: a court order (with its reference) or a ground "
+            f"the agreement lists ({', '.join(listed) or 'none listed'}).",
+            errors=[{"loc": ["ground"], "msg": f"must be one of {', '.join(allowed)}"}],
+        )
+    if ground == COURT_ORDER and not reference:
+        raise ValidationFailed(
+            "A suspension on a court order names the order's reference.",
+            errors=[
+                {"loc": ["ground_reference"], "msg": "the court order's reference is required"}
+            ],
+        )
+    return ground, reference
+
+
 def agreement_set_status(
     *,
     agreement: Agreement | uuid.UUID | str,
@@ -302,6 +335,8 @@ def agreement_set_status(
     on: dt.date,
     source: str,
     reason: str = "",
+    ground: str = "",
+    ground_reference: str = "",
     acting_user: User,
 ) -> Agreement:
     """Move the agreement along ``lifecycle.TRANSITIONS``, or refuse and write nothing.
@@ -309,6 +344,9 @@ def agreement_set_status(
     Entering ``signed``, ``in_force`` or ``ended`` records ``on`` as ``signed_on``,
     ``in_force_from`` or ``ends_on``; resuming from a suspension keeps ``in_force_from``.
     ``on`` may not lie in the future nor before the agreement's last recorded date.
+    An agreement in force (or suspended) does not end here: one party gives notice
+    (``termination_notice_give``) and the sweep ends it when the notice period is over.
+    Suspending names its ground (``_suspension_ground``).
     """
     found, organisation_id = _editable_agreement(
         acting_user, agreement, "change an agreement's status"
@@ -319,11 +357,22 @@ def agreement_set_status(
         locked = Agreement.objects.select_for_update().get(id=found.id)
         current = locked.status
         target = lifecycle.check_status_change(current, status)
+        if target == lifecycle.Status.ENDED and current in lifecycle.ENDS_BY_NOTICE:
+            raise TransitionRefused(
+                f"An agreement that is '{current}' ends by a notice of termination, "
+                f"{current_terms_notice_days(locked)} days after one party gives it; "
+                "give notice instead (it can be withdrawn until it takes effect).",
+                rule="termination-notice",
+            )
         if target in lifecycle.NEEDS_REASON and not reason:
             raise ValidationFailed(
                 f"Becoming '{target.value}' needs a reason.",
                 errors=[{"loc": ["reason"], "msg": "a reason is required"}],
             )
+        if target == lifecycle.Status.SUSPENDED:
+            ground, ground_reference = _suspension_ground(locked, ground, ground_reference)
+        else:
+            ground, ground_reference = "", ""
         if on > clock.today():
             raise ValidationFailed(
                 f"{on.isoformat()} is in the future: record a status change when it happens.",
@@ -340,37 +389,233 @@ def agreement_set_status(
                 "recorded date: the lifecycle only moves forward.",
                 errors=[{"loc": ["on"], "msg": f"cannot be before {earliest.isoformat()}"}],
             )
-        field = lifecycle.date_field_set_on_entry(current, target)
-        if field is not None:
-            setattr(locked, field, on)
-        locked.status = target.value
-        locked.save(update_fields=["status", "signed_on", "in_force_from", "ends_on", "updated_at"])
-        change = AgreementStatusChange.objects.create(
-            agreement=locked,
+        _status_record(
+            locked,
+            target=target,
             on=on,
-            from_status=current,
-            to_status=target.value,
             source=source,
             reason=reason,
-            changed_by=acting_user,
+            ground=ground,
+            ground_reference=ground_reference,
+            acting_user=acting_user,
+            organisation_id=organisation_id,
+        )
+    return locked
+
+
+def current_terms_notice_days(agreement: Agreement) -> int:
+    from readmit.agreements.selectors import current_terms
+
+    return current_terms(agreement).termination_notice_days
+
+
+def _status_record(
+    locked: Agreement,
+    *,
+    target: lifecycle.Status,
+    on: dt.date,
+    source: str,
+    reason: str,
+    acting_user: User | None,
+    organisation_id: uuid.UUID | None,
+    ground: str = "",
+    ground_reference: str = "",
+    extra: Mapping[str, Any] | None = None,
+) -> AgreementStatusChange:
+    """Record the move (inside the caller's transaction, agreement row locked) and audit it:
+    the history and the audit log are what both parties read."""
+    current = locked.status
+    field = lifecycle.date_field_set_on_entry(current, target)
+    if field is not None:
+        setattr(locked, field, on)
+    locked.status = target.value
+    locked.save(update_fields=["status", "signed_on", "in_force_from", "ends_on", "updated_at"])
+    change = AgreementStatusChange.objects.create(
+        agreement=locked,
+        on=on,
+        from_status=current,
+        to_status=target.value,
+        source=source,
+        reason=reason,
+        ground=ground,
+        ground_reference=ground_reference,
+        changed_by=acting_user,
+    )
+    audit_record(
+        event_type=AuditEventType.AGREEMENT_STATUS_CHANGED,
+        acting_user=acting_user,
+        organisation_id=organisation_id,
+        agreement_id=locked.id,
+        object_type="agreement_status_change",
+        object_id=str(change.id),
+        data={
+            "from": current,
+            "to": target.value,
+            "on": on.isoformat(),
+            "source": source,
+            "reason": reason,
+            **({"ground": ground, "ground_reference": ground_reference} if ground else {}),
+            **({field: on.isoformat()} if field else {}),
+            **(extra or {}),
+        },
+    )
+    return change
+
+
+# Ending by notice ------------------------------------------------------------------------
+
+
+def _notice_data(notice: TerminationNotice, **more: Any) -> dict[str, Any]:
+    return {
+        "notice": str(notice.id),
+        "given_on": notice.given_on.isoformat(),
+        "takes_effect_on": notice.takes_effect_on.isoformat(),
+        "given_by": notice.given_by_organisation.slug,
+        **more,
+    }
+
+
+def termination_notice_give(
+    *, agreement: Agreement | uuid.UUID | str, reason: str, source: str, acting_user: User
+) -> TerminationNotice:
+    """One party gives notice: the agreement ends ``termination_notice_days`` (of the terms in
+    force) after today, never earlier; the sweep (``termination_notices_due``) ends it then.
+    Only an agreement in force or suspended; one running notice at a time."""
+    found, organisation_id = _editable_agreement(
+        acting_user, agreement, "give notice of termination"
+    )
+    reason = _required_text(reason, "reason", "Say why the agreement is terminated.")
+    source = _required_text(source, "source", "Say where the notice is given (the note ...).")
+    side = standing(acting_user, found).side
+    assert organisation_id is not None and side is not None
+    with transaction.atomic():
+        locked = Agreement.objects.select_for_update().get(id=found.id)
+        if locked.status not in lifecycle.ENDS_BY_NOTICE:
+            raise TransitionRefused(
+                f"An agreement that is '{locked.status}' is not terminated by notice"
+                + (
+                    ": it has ended."
+                    if locked.status == AgreementStatus.ENDED
+                    else "; if talks stop, change its status to 'ended'."
+                ),
+                rule="agreement-lifecycle",
+            )
+        running = TerminationNotice.objects.filter(
+            agreement=locked, state=NoticeState.PENDING
+        ).first()
+        if running is not None:
+            raise TransitionRefused(
+                f"A notice of termination is already running: the agreement ends on "
+                f"{running.takes_effect_on.isoformat()}.",
+                rule="termination-notice",
+            )
+        today = clock.today()
+        days = current_terms_notice_days(locked)
+        notice = TerminationNotice.objects.create(
+            agreement=locked,
+            given_on=today,
+            takes_effect_on=today + dt.timedelta(days=days),
+            reason=reason,
+            source=source,
+            given_by_organisation_id=organisation_id,
+            given_by_side=side.value,
+            given_by=acting_user,
         )
         audit_record(
-            event_type=AuditEventType.AGREEMENT_STATUS_CHANGED,
+            event_type=AuditEventType.TERMINATION_NOTICE_GIVEN,
             acting_user=acting_user,
             organisation_id=organisation_id,
             agreement_id=locked.id,
-            object_type="agreement_status_change",
-            object_id=str(change.id),
-            data={
-                "from": current,
-                "to": target.value,
-                "on": on.isoformat(),
-                "source": source,
-                "reason": reason,
-                **({field: on.isoformat()} if field else {}),
-            },
+            object_type="termination_notice",
+            object_id=str(notice.id),
+            data=_notice_data(notice, notice_days=days, reason=reason, source=source),
         )
-    return locked
+    return notice
+
+
+def termination_notice_withdraw(
+    *, agreement: Agreement | uuid.UUID | str, reason: str, acting_user: User
+) -> TerminationNotice:
+    """The party that gave notice withdraws it, before the day it takes effect."""
+    found, organisation_id = _editable_agreement(
+        acting_user, agreement, "withdraw a notice of termination"
+    )
+    reason = _required_text(reason, "reason", "Say why the notice is withdrawn.")
+    side = standing(acting_user, found).side
+    with transaction.atomic():
+        notice = (
+            TerminationNotice.objects.select_for_update()
+            .select_related("given_by_organisation")
+            .filter(agreement=found, state=NoticeState.PENDING)
+            .first()
+        )
+        if notice is None:
+            raise TransitionRefused(
+                "No notice of termination is running.", rule="termination-notice"
+            )
+        if side is None or side.value != notice.given_by_side:
+            raise Forbidden(
+                "Only the party that gave notice of termination withdraws it.", type="wrong-party"
+            )
+        if clock.today() >= notice.takes_effect_on:
+            raise TransitionRefused(
+                f"The notice took effect on {notice.takes_effect_on.isoformat()}: it can no "
+                "longer be withdrawn.",
+                rule="termination-notice",
+            )
+        notice.state = NoticeState.WITHDRAWN
+        notice.withdrawn_by = acting_user
+        notice.withdrawn_at = clock.now()
+        notice.withdraw_reason = reason
+        notice.save(
+            update_fields=["state", "withdrawn_by", "withdrawn_at", "withdraw_reason", "updated_at"]
+        )
+        audit_record(
+            event_type=AuditEventType.TERMINATION_NOTICE_WITHDRAWN,
+            acting_user=acting_user,
+            organisation_id=organisation_id,
+            agreement_id=found.id,
+            object_type="termination_notice",
+            object_id=str(notice.id),
+            data=_notice_data(notice, reason=reason),
+        )
+    return notice
+
+
+def termination_notices_due(*, today: dt.date | None = None) -> int:
+    """End every agreement whose notice period is over (run from ``readmit sweep``); how many.
+
+    The end is recorded on the day the notice took effect, by the system, with the notice as
+    its source, in the history both parties read and in the audit log."""
+    today = today or clock.today()
+    ended = 0
+    due = TerminationNotice.objects.filter(state=NoticeState.PENDING, takes_effect_on__lte=today)
+    for notice_id in list(due.values_list("id", flat=True)):
+        with transaction.atomic():
+            notice = (
+                TerminationNotice.objects.select_for_update()
+                .select_related("given_by_organisation")
+                .get(id=notice_id)
+            )
+            if notice.state != NoticeState.PENDING:
+                continue
+            locked = Agreement.objects.select_for_update().get(id=notice.agreement_id)
+            notice.state = NoticeState.EFFECTIVE
+            notice.save(update_fields=["state", "updated_at"])
+            if locked.status in lifecycle.ENDS_BY_NOTICE:
+                _status_record(
+                    locked,
+                    target=lifecycle.Status.ENDED,
+                    on=notice.takes_effect_on,
+                    source=f"Notice of termination given on {notice.given_on.isoformat()} by "
+                    f"{notice.given_by_organisation}: {notice.source}",
+                    reason=notice.reason,
+                    acting_user=None,
+                    organisation_id=notice.given_by_organisation_id,
+                    extra=_notice_data(notice),
+                )
+                ended += 1
+    return ended
 
 
 # Amendments ------------------------------------------------------------------------------
@@ -407,93 +652,389 @@ def diff_summary(diff: Mapping[str, Mapping[str, Any]]) -> str:
     return ", ".join(f"{path} {_short(c['from'])}→{_short(c['to'])}" for path, c in diff.items())
 
 
-def agreement_amend(
-    *,
-    agreement: Agreement | uuid.UUID | str,
-    terms: dict[str, Any],
-    valid_from: dt.datetime,
-    reason: str,
-    source: str,
-    acting_user: User,
-) -> AgreementVersion:
-    """Record an amendment as the next version of the terms.
+# How far ahead an amendment may be dated: an amendment in the year 9999 would block every
+# later one (versions follow each other in time).
+AMENDMENT_HORIZON = dt.timedelta(days=5 * 366)
 
-    ``terms`` is the complete new set of settings (not a patch). It becomes the agreement's
-    current terms at once when ``valid_from`` is not in the future; otherwise
-    ``agreement_terms_refresh`` promotes it when its time comes. Versions follow each other
-    in time: ``valid_from`` may not precede the latest version's. An ended agreement cannot
-    be amended.
-    """
-    found, organisation_id = _editable_agreement(acting_user, agreement, "amend an agreement")
-    reason = _required_text(
-        reason, "reason", "Say why the terms change (e.g. 'cap raised by mutual consent')."
-    )
-    source = source.strip()
+
+def merge_changes(base: Mapping[str, Any], changes: Mapping[str, Any]) -> dict[str, Any]:
+    """The terms with ``changes`` put in: objects merge key by key, anything else (a number,
+    a list such as ``criteria``, ``null``) replaces the value. Keys not named stay as they
+    are: ``{"quota": {"limit": 60}}`` changes the limit and nothing else."""
+    merged = copy.deepcopy(dict(base))
+    for key, value in changes.items():
+        current = merged.get(key)
+        if isinstance(value, Mapping) and isinstance(current, Mapping):
+            merged[key] = merge_changes(current, value)
+        else:
+            merged[key] = copy.deepcopy(value)
+    return merged
+
+
+def _latest_version(agreement: Agreement) -> AgreementVersion | None:
+    return AgreementVersion.objects.filter(agreement=agreement).order_by("-number").first()
+
+
+def _changed_terms(
+    agreement: Agreement, changes: Mapping[str, Any]
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    """(terms before, terms after) for ``changes`` on the latest version; refused naming the
+    field under ``changes`` when the result is invalid or nothing changes."""
+    if not isinstance(changes, Mapping) or not changes:
+        raise ValidationFailed(
+            "The amendment changes nothing. Name the settings that change, e.g. "
+            '{"quota": {"limit": 60}}.',
+            errors=[{"loc": ["changes"], "msg": "at least one setting is required"}],
+        )
+    latest = _latest_version(agreement)
+    before = latest.terms if latest is not None else agreement.terms
+    try:
+        parsed = AgreementTerms.model_validate(merge_changes(before, changes))
+    except PydanticValidationError as exc:
+        errors = [{"loc": ["changes", *map(str, e["loc"])], "msg": e["msg"]} for e in exc.errors()]
+        raise ValidationFailed("The amended terms would be invalid.", errors=errors) from None
+    after = parsed.model_dump(mode="json")
+    if not terms_diff(before, after):
+        raise ValidationFailed(
+            "The amendment changes nothing.",
+            errors=[{"loc": ["changes"], "msg": "same as the latest version"}],
+        )
+    return before, after
+
+
+def caps_below_use(agreement: Agreement, terms: Mapping[str, Any]) -> list[dict[str, Any]]:
+    """A cap lowered below the places already used, one error per cap, naming the use."""
+    from readmit.agreements.selectors import quota_status
+    from readmit.relocation.models import ReceptionStay
+
+    parsed = AgreementTerms.model_validate(terms)
+    errors: list[dict[str, Any]] = []
+    quota = quota_status(agreement)
+    if parsed.quota is not None and quota is not None and parsed.quota.limit < quota.used:
+        errors.append(
+            {
+                "loc": ["changes", "quota", "limit"],
+                "msg": f"cannot be below the {quota.used} places already used in the current "
+                "period",
+            }
+        )
+    stays = ReceptionStay.objects.filter(site__agreement=agreement)
+    capacity = parsed.capacity
+    if capacity is not None and capacity.max_present is not None:
+        present = stays.filter(ended_at__isnull=True).count()
+        if capacity.max_present < present:
+            errors.append(
+                {
+                    "loc": ["changes", "capacity", "max_present"],
+                    "msg": f"cannot be below the {present} people present now",
+                }
+            )
+    if capacity is not None and capacity.max_per_year is not None:
+        year = clock.now().year
+        arrived = stays.filter(arrived_at__year=year).count()
+        if capacity.max_per_year < arrived:
+            errors.append(
+                {
+                    "loc": ["changes", "capacity", "max_per_year"],
+                    "msg": f"cannot be below the {arrived} arrivals already in {year}",
+                }
+            )
+    return errors
+
+
+def _refuse_caps_below_use(agreement: Agreement, terms: Mapping[str, Any]) -> None:
+    errors = caps_below_use(agreement, terms)
+    if errors:
+        raise ValidationFailed(
+            "A cap cannot be lowered below the places already used: "
+            + "; ".join(f"{'.'.join(e['loc'][1:])} {e['msg']}" for e in errors)
+            + ".",
+            errors=errors,
+        )
+
+
+def _agreement_start(agreement: Agreement) -> dt.datetime:
+    day = agreement.in_force_from or agreement.signed_on
+    if day is None:
+        return agreement.created_at
+    return dt.datetime.combine(day, dt.time.min, tzinfo=dt.UTC)
+
+
+def _check_valid_from(agreement: Agreement, valid_from: dt.datetime) -> None:
     if valid_from.tzinfo is None or valid_from.utcoffset() is None:
         raise ValidationFailed(
             "valid_from needs a time zone.",
             errors=[{"loc": ["valid_from"], "msg": "must be timezone-aware"}],
         )
-    parsed = validate_terms(terms)
-    new_terms = parsed.model_dump(mode="json")
+    start = _agreement_start(agreement)
+    if valid_from < start:
+        raise ValidationFailed(
+            f"valid_from {valid_from.isoformat()} is before the agreement's start "
+            f"({start.date().isoformat()}).",
+            errors=[{"loc": ["valid_from"], "msg": f"cannot be before {start.date().isoformat()}"}],
+        )
+    horizon = clock.now() + AMENDMENT_HORIZON
+    if valid_from > horizon:
+        raise ValidationFailed(
+            f"valid_from {valid_from.isoformat()} is more than five years ahead.",
+            errors=[
+                {"loc": ["valid_from"], "msg": f"cannot be after {horizon.date().isoformat()}"}
+            ],
+        )
+
+
+def _not_ended(agreement: Agreement, what: str) -> None:
+    if agreement.status == AgreementStatus.ENDED:
+        raise TransitionRefused(
+            f"Agreement '{agreement.reference}' has ended: its terms can no longer {what}.",
+            rule="agreement-lifecycle",
+        )
+
+
+def _proposal_data(proposal: AmendmentProposal, **more: Any) -> dict[str, Any]:
+    return {
+        "proposal": str(proposal.id),
+        "changes": proposal.changes,
+        "valid_from": proposal.valid_from.isoformat(),
+        "proposed_by": proposal.proposed_by_organisation.slug,
+        **more,
+    }
+
+
+def amendment_propose(
+    *,
+    agreement: Agreement | uuid.UUID | str,
+    changes: dict[str, Any],
+    valid_from: dt.datetime,
+    reason: str,
+    source: str = "",
+    acting_user: User,
+) -> AmendmentProposal:
+    """One party proposes to change the named settings; nothing is in force until the other
+    party confirms (``amendment_confirm``).
+
+    ``changes`` is a patch (``merge_changes``): keys it does not name are kept. The merged
+    terms are validated now (and again at confirmation), a cap below the places already used
+    is refused naming them, and ``valid_from`` must lie between the agreement's start and five
+    years ahead.
+    """
+    found, organisation_id = _editable_agreement(acting_user, agreement, "propose an amendment")
+    reason = _required_text(
+        reason, "reason", "Say why the terms change (e.g. 'cap raised by mutual consent')."
+    )
+    _not_ended(found, "be amended")
+    _check_valid_from(found, valid_from)
+    _, after = _changed_terms(found, changes)
+    _refuse_caps_below_use(found, after)
+    side = standing(acting_user, found).side
+    assert organisation_id is not None and side is not None  # a party: the gate let it in
     with transaction.atomic():
-        locked = Agreement.objects.select_for_update().get(id=found.id)
-        if locked.status == AgreementStatus.ENDED:
-            raise TransitionRefused(
-                f"Agreement '{locked.reference}' has ended: its terms can no longer be amended.",
-                rule="agreement-lifecycle",
-            )
-        latest = AgreementVersion.objects.filter(agreement=locked).order_by("-number").first()
-        previous_terms = latest.terms if latest is not None else locked.terms
-        if latest is not None and valid_from < latest.valid_from:
-            raise ValidationFailed(
-                f"Version {latest.number} is valid from {latest.valid_from.isoformat()}; an "
-                "amendment cannot take effect before it.",
-                errors=[
-                    {
-                        "loc": ["valid_from"],
-                        "msg": f"cannot be before {latest.valid_from.isoformat()}",
-                    }
-                ],
-            )
-        diff = terms_diff(previous_terms, new_terms)
-        if not diff:
-            raise ValidationFailed(
-                "The amendment changes nothing.",
-                errors=[{"loc": ["terms"], "msg": "same as the latest version"}],
-            )
-        now = clock.now()
-        version = AgreementVersion.objects.create(
-            agreement=locked,
-            number=(latest.number + 1 if latest is not None else 1),
-            terms=new_terms,
+        proposal = AmendmentProposal.objects.create(
+            agreement=found,
+            changes=changes,
             valid_from=valid_from,
             reason=reason,
-            source=source,
-            recorded_by=acting_user,
+            source=source.strip(),
+            proposed_by_organisation_id=organisation_id,
+            proposed_by_side=side.value,
+            proposed_by=acting_user,
         )
-        current = valid_from <= now
-        if current:
-            locked.terms = new_terms
-            locked.save(update_fields=["terms", "updated_at"])
-        summary = diff_summary(diff)
         audit_record(
-            event_type=AuditEventType.AGREEMENT_SETTINGS_CHANGED,
+            event_type=AuditEventType.AMENDMENT_PROPOSED,
             acting_user=acting_user,
             organisation_id=organisation_id,
-            agreement_id=locked.id,
-            object_type="agreement_version",
-            object_id=str(version.id),
-            data={
-                "version": version.number,
-                "valid_from": valid_from.isoformat(),
-                "current": current,
-                "changes": diff,
-                "summary": f"{summary}: {reason}",
-                "reason": reason,
-                "source": source,
-            },
+            agreement_id=found.id,
+            object_type="amendment_proposal",
+            object_id=str(proposal.id),
+            data=_proposal_data(proposal, reason=reason),
         )
+    return proposal
+
+
+def _pending_proposal(
+    acting_user: User, proposal: AmendmentProposal | uuid.UUID | str, what: str
+) -> tuple[AmendmentProposal, Agreement, uuid.UUID | None, str | None]:
+    """The pending proposal (locked), its agreement, and the caller's organisation and side."""
+    proposal_id = proposal.id if isinstance(proposal, AmendmentProposal) else proposal
+    try:
+        found = AmendmentProposal.objects.select_related("agreement").get(id=proposal_id)
+    except (AmendmentProposal.DoesNotExist, ValueError, DjangoValidationError):
+        raise NotFound("No such amendment proposal.") from None
+    agreement, organisation_id = _editable_agreement(acting_user, found.agreement, what)
+    side = standing(acting_user, agreement).side
+    locked = (
+        AmendmentProposal.objects.select_for_update()
+        .select_related("proposed_by_organisation")
+        .get(id=found.id)
+    )
+    if locked.state != ProposalState.PENDING:
+        raise TransitionRefused(
+            f"This proposal is {locked.state}: only a pending proposal can be {what}ed.",
+            rule="amendment-not-pending",
+        )
+    return locked, agreement, organisation_id, side.value if side else None
+
+
+def _other_side_only(proposal: AmendmentProposal, side: str | None, what: str) -> None:
+    if side == proposal.proposed_by_side:
+        raise Forbidden(
+            f"The other party {what}s an amendment: the side that proposed it cannot.",
+            type="wrong-party",
+        )
+
+
+def amendment_confirm(
+    *, proposal: AmendmentProposal | uuid.UUID | str, acting_user: User
+) -> AmendmentProposal:
+    """The other party agrees: the changes become the next version of the terms, valid from
+    the date proposed, or from now if that date has passed (never before the confirmation)."""
+    with transaction.atomic():
+        locked, agreement, organisation_id, side = _pending_proposal(
+            acting_user, proposal, "confirm"
+        )
+        _other_side_only(locked, side, "confirm")
+        agreement = Agreement.objects.select_for_update().get(id=agreement.id)
+        _not_ended(agreement, "be amended")
+        before, after = _changed_terms(agreement, locked.changes)
+        _refuse_caps_below_use(agreement, after)
+        now = clock.now()
+        valid_from = max(locked.valid_from, now)
+        version = _version_record(
+            agreement,
+            before=before,
+            after=after,
+            valid_from=valid_from,
+            reason=locked.reason,
+            source=locked.source,
+            acting_user=acting_user,
+            organisation_id=organisation_id,
+        )
+        locked.state = ProposalState.CONFIRMED
+        locked.decided_by = acting_user
+        locked.decided_at = now
+        locked.version = version
+        locked.save(update_fields=["state", "decided_by", "decided_at", "version", "updated_at"])
+        audit_record(
+            event_type=AuditEventType.AMENDMENT_CONFIRMED,
+            acting_user=acting_user,
+            organisation_id=organisation_id,
+            agreement_id=agreement.id,
+            object_type="amendment_proposal",
+            object_id=str(locked.id),
+            data=_proposal_data(
+                locked, version=version.number, in_force_from=valid_from.isoformat()
+            ),
+        )
+    return locked
+
+
+def amendment_reject(
+    *, proposal: AmendmentProposal | uuid.UUID | str, reason: str, acting_user: User
+) -> AmendmentProposal:
+    """The other party refuses the proposal, saying why; the terms stay as they are."""
+    reason = _required_text(reason, "reason", "Say why the amendment is rejected.")
+    return _close_proposal(proposal, ProposalState.REJECTED, reason, acting_user)
+
+
+def amendment_withdraw(
+    *, proposal: AmendmentProposal | uuid.UUID | str, reason: str = "", acting_user: User
+) -> AmendmentProposal:
+    """The proposing party takes its proposal back while it is pending."""
+    return _close_proposal(proposal, ProposalState.WITHDRAWN, reason.strip(), acting_user)
+
+
+def _close_proposal(
+    proposal: AmendmentProposal | uuid.UUID | str, state: str, reason: str, acting_user: User
+) -> AmendmentProposal:
+    verb = "reject" if state == ProposalState.REJECTED else "withdraw"
+    with transaction.atomic():
+        locked, agreement, organisation_id, side = _pending_proposal(acting_user, proposal, verb)
+        if state == ProposalState.REJECTED:
+            _other_side_only(locked, side, "reject")
+        elif side != locked.proposed_by_side:
+            raise Forbidden(
+                "Only the party that proposed an amendment withdraws it; the other party "
+                "rejects it.",
+                type="wrong-party",
+            )
+        locked.state = state
+        locked.decided_by = acting_user
+        locked.decided_at = clock.now()
+        locked.decision_reason = reason
+        locked.save(
+            update_fields=["state", "decided_by", "decided_at", "decision_reason", "updated_at"]
+        )
+        audit_record(
+            event_type=(
+                AuditEventType.AMENDMENT_REJECTED
+                if state == ProposalState.REJECTED
+                else AuditEventType.AMENDMENT_WITHDRAWN
+            ),
+            acting_user=acting_user,
+            organisation_id=organisation_id,
+            agreement_id=agreement.id,
+            object_type="amendment_proposal",
+            object_id=str(locked.id),
+            data=_proposal_data(locked, reason=reason),
+        )
+    return locked
+
+
+def _version_record(
+    agreement: Agreement,
+    *,
+    before: Mapping[str, Any],
+    after: dict[str, Any],
+    valid_from: dt.datetime,
+    reason: str,
+    source: str,
+    acting_user: User | None,
+    organisation_id: uuid.UUID | None,
+) -> AgreementVersion:
+    """The next version (inside the caller's transaction, agreement row locked). It becomes
+    ``Agreement.terms`` at once when ``valid_from`` is not in the future; otherwise
+    ``agreement_terms_refresh`` promotes it when its time comes. Versions follow each other
+    in time: ``valid_from`` may not precede the latest version's."""
+    latest = _latest_version(agreement)
+    if latest is not None and valid_from < latest.valid_from:
+        raise ValidationFailed(
+            f"Version {latest.number} is valid from {latest.valid_from.isoformat()}; an "
+            "amendment cannot take effect before it.",
+            errors=[
+                {"loc": ["valid_from"], "msg": f"cannot be before {latest.valid_from.isoformat()}"}
+            ],
+        )
+    diff = terms_diff(before, after)
+    version = AgreementVersion.objects.create(
+        agreement=agreement,
+        number=(latest.number + 1 if latest is not None else 1),
+        terms=after,
+        valid_from=valid_from,
+        reason=reason,
+        source=source,
+        recorded_by=acting_user,
+    )
+    current = valid_from <= clock.now()
+    if current:
+        agreement.terms = after
+        agreement.save(update_fields=["terms", "updated_at"])
+    audit_record(
+        event_type=AuditEventType.AGREEMENT_SETTINGS_CHANGED,
+        acting_user=acting_user,
+        organisation_id=organisation_id,
+        agreement_id=agreement.id,
+        object_type="agreement_version",
+        object_id=str(version.id),
+        data={
+            "version": version.number,
+            "valid_from": valid_from.isoformat(),
+            "current": current,
+            "changes": diff,
+            "summary": f"{diff_summary(diff)}: {reason}",
+            "reason": reason,
+            "source": source,
+        },
+    )
     return version
 
 

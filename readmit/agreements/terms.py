@@ -52,7 +52,9 @@ class Capacity(_Strict):
     max_present: int | None = Field(
         default=None, ge=0, description="People present at once, all sites together."
     )
-    max_per_year: int | None = Field(default=None, ge=0)
+    max_per_year: int | None = Field(
+        default=None, ge=0, description="Arrivals in reception per calendar year."
+    )
 
 
 class Exclusions(_Strict):
@@ -239,7 +241,24 @@ class AgreementTerms(_Strict):
     data_sharing: DataSharing = Field(default_factory=DataSharing)
     silence_means_acceptance: bool = False
     interview_provided: bool = False
-    sending_state_pays: bool = True
+    termination_notice_days: int = Field(
+        default=180,
+        gt=0,
+        le=3650,
+        description="Days between one party's notice of termination and the agreement's end.",
+    )
+    suspension_grounds: list[str] = Field(
+        default_factory=list,
+        description="Grounds on which a party may suspend the agreement, besides a court order.",
+    )
+
+    @field_validator("suspension_grounds")
+    @classmethod
+    def _named_grounds(cls, value: list[str]) -> list[str]:
+        cleaned = [g.strip() for g in value]
+        if any(not g or len(g) > 80 for g in cleaned):
+            raise ValueError("each ground is a name of 1 to 80 characters")
+        return cleaned
 
     @model_validator(mode="after")
     def _urgent_notice_not_longer(self) -> AgreementTerms:

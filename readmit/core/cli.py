@@ -31,8 +31,8 @@ def register(sub: Any, *, setup_django: Callable[[], None]) -> None:
 
     sweep = sub.add_parser(
         "sweep",
-        help="daily work: amendments coming into force, stays nearing their end, "
-        "the retention purge",
+        help="daily work: amendments coming into force, notices of termination taking "
+        "effect, stays nearing their end, applications deemed accepted, the retention purge",
     )
     sweep.set_defaults(func=needs_django(cmd_sweep))
 
@@ -71,17 +71,19 @@ def cmd_createtoken(args: argparse.Namespace) -> int:
 
 def cmd_sweep(args: argparse.Namespace) -> int:
     """Run from cron once a day (see docs/operations.md); safe to run more often."""
-    from readmit.agreements.services import agreement_terms_refresh_due
+    from readmit.agreements.services import agreement_terms_refresh_due, termination_notices_due
     from readmit.cases.retention import retention_purge
     from readmit.cases.silence import deemed_acceptance_sweep
     from readmit.relocation.services import stay_deadlines_sweep
 
     refreshed = agreement_terms_refresh_due()
+    ended = termination_notices_due()
     alerts = stay_deadlines_sweep()
     deemed = deemed_acceptance_sweep()
     purged = retention_purge()
     print(
-        f"terms refreshed on {refreshed} agreement(s); {alerts} stay alert(s) set; "
+        f"terms refreshed on {refreshed} agreement(s); {ended} agreement(s) ended by notice; "
+        f"{alerts} stay alert(s) set; "
         f"{deemed} application(s) deemed accepted by silence; "
         f"{len(purged.anonymised)} person(s) anonymised after the retention period "
         f"({len(purged.held)} kept under a legal hold)"

@@ -70,6 +70,7 @@ from readmit.agreements.models import (
 from readmit.agreements.services import (
     agreement_create,
     agreement_party_add,
+    amendment_propose,
     contact_record,
     position_record,
     site_create,
@@ -488,6 +489,8 @@ class _Loader:
                     "onward_sharing_needs_consent": True,
                     "retention_days": 730,
                 },
+                "termination_notice_days": 90,
+                "suspension_grounds": ["serious breach of the agreement"],
             },
         )
         agreement_party_add(
@@ -567,6 +570,15 @@ class _Loader:
                 },
             )
             self.states[f"relocation:{case.state}"] += 1
+        # Bilateral terms: Kosovo proposes a higher cap; it waits for the US to confirm it.
+        amendment_propose(
+            agreement=agreement,
+            changes={"quota": {"limit": 60}},
+            valid_from=clock.now(),
+            reason="Cap raised to 60 places, as discussed at the last meeting (fictional).",
+            source="Note verbale of the Kosovo ministry (fictional)",
+            acting_user=xk_supervisor,
+        )
 
     def kosovo_watchlist(self, agreement: Agreement, proposed: Sequence[DemoPerson]) -> None:
         """Kosovo's ministry creates and imports its list; the agreement chooses it."""
@@ -911,7 +923,6 @@ class _Loader:
             terms={
                 "capacity": {"max_present": 3000, "max_per_year": 36000},
                 "exclusions": {"minors": True, "pregnant": True, "vulnerable": True},
-                "sending_state_pays": True,
                 # Albania runs the centres: it reads vulnerabilities, never criminal records.
                 "data_sharing": {
                     "categories": ["identity", "nationality", "languages", "vulnerabilities"],
@@ -919,6 +930,8 @@ class _Loader:
                     "onward_sharing_needs_consent": True,
                     "retention_days": 365,
                 },
+                "termination_notice_days": 180,
+                "suspension_grounds": ["reception conditions below the protocol's standards"],
             },
         )
         self.agreements[agreement.reference] = agreement

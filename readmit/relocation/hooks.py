@@ -11,7 +11,7 @@ records what the action changes and adds it to the transition's audit event.
 | criteria        | ``select`` (relocation), ``schedule_transfer`` (reception) |
 | notice-period   | ``schedule_transfer``                                    |
 | family-group    | ``schedule_transfer``                                    |
-| capacity        | ``record_arrival``                                       |
+| capacity        | ``record_arrival`` (site, ``max_present``, ``max_per_year``) |
 | return-plan     | ``record_departure``                                     |
 | legal-hold      | ``record_departure`` towards removal (``REMOVAL_OUTCOMES``) |
 
@@ -243,7 +243,8 @@ def schedule_transfer(context: TransitionContext) -> None:
                 f"{given.total_seconds() / 3600:.1f} hours.",
                 rule="notice-period",
             )
-    _family_ready(case)
+    if terms.exclusions.families_together:
+        _family_ready(case)
     plan = TransferPlan.objects.create(
         case=case,
         planned_for=planned_for,
@@ -264,7 +265,8 @@ def schedule_transfer(context: TransitionContext) -> None:
 
 
 def _family_ready(case: Case) -> None:
-    """Members of a family group are transferred together or not at all."""
+    """Members of a family group are transferred together or not at all (the agreement's
+    ``exclusions.families_together``; without it each member moves on their own)."""
     ready = FAMILY_READY[case.kind]
     blocking = [m for m in family_members(case, lock=True) if m.state not in ready or m.legal_hold]
     if blocking:
@@ -282,8 +284,9 @@ def _family_ready(case: Case) -> None:
 
 
 def record_arrival(context: TransitionContext) -> None:
-    """Open a reception stay at a site of the agreement, within the site's capacity and the
-    agreement's ``capacity.max_present``; the payload may already carry the ``return_plan``.
+    """Open a reception stay at a site of the agreement, within the site's capacity, the
+    agreement's ``capacity.max_present`` and its ``capacity.max_per_year`` (arrivals in the
+    calendar year of ``arrived_at``); the payload may already carry the ``return_plan``.
     The agreement and the site rows are locked (in that order), so concurrent arrivals queue
     and none can exceed a capacity."""
     case = context.case
@@ -303,6 +306,7 @@ def record_arrival(context: TransitionContext) -> None:
     _text(context.payload, "return_plan", required=False, limit=5000)
     terms, _ = terms_in_force(case.agreement, context.at)
     max_present = terms.capacity.max_present if terms.capacity else None
+    max_per_year = terms.capacity.max_per_year if terms.capacity else None
     Agreement.objects.select_for_update().filter(id=case.agreement_id).first()
     site = Site.objects.select_for_update().get(id=site.id)
     at_site = ReceptionStay.objects.filter(site=site, ended_at__isnull=True).count()
@@ -319,6 +323,17 @@ def record_arrival(context: TransitionContext) -> None:
             raise TransitionRefused(
                 f"The agreement allows {max_present} people present at once and "
                 f"{present} are present.",
+                rule="capacity",
+            )
+    if max_per_year is not None:
+        year = arrived_at.year
+        arrived = ReceptionStay.objects.filter(
+            site__agreement_id=case.agreement_id, arrived_at__year=year
+        ).count()
+        if arrived >= max_per_year:
+            raise TransitionRefused(
+                f"The agreement allows {max_per_year} arrivals per year (capacity.max_per_year) "
+                f"and {arrived} have arrived in {year}.",
                 rule="capacity",
             )
     max_end = (

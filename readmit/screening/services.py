@@ -305,12 +305,29 @@ def agreement_watchlist_add(
     acting_user: User,
     threshold: float | None = None,
 ) -> AgreementWatchlist:
-    """The agreement screens against this list from now on (a party's supervisor chooses)."""
+    """The agreement screens against this list from now on.
+
+    Only the list's owner attaches it (a supervisor or administrator of the owning
+    organisation), and only to an agreement the owner is a party to: a party that can see
+    another state's list through one agreement cannot hand it to a third state.
+    """
     agreement = access_agreement(acting_user, agreement.id)
     position = standing(acting_user, agreement)
     if not position.roles & LIST_MANAGERS:
         raise Forbidden("Only a supervisor or administrator of a party chooses its watchlists.")
     watchlist = access_watchlist(acting_user, watchlist.id)
+    if not roles_in(acting_user, watchlist.owner_id) & LIST_MANAGERS:
+        raise Forbidden(
+            f"Only the owner of '{watchlist.name}' ({watchlist.owner}) attaches it to an "
+            "agreement.",
+            type="watchlist-owner",
+        )
+    if not agreement.parties.filter(organisation_id=watchlist.owner_id).exists():
+        raise Forbidden(
+            f"'{watchlist.name}' belongs to {watchlist.owner}, which is not a party to this "
+            "agreement: a list is only attached to its owner's agreements.",
+            type="watchlist-owner",
+        )
     if threshold is not None and not 0 < threshold <= 1:
         raise ValidationFailed(
             "The threshold must be in (0, 1].",

@@ -78,7 +78,7 @@ class TransitionForm(forms.Form):
 
 
 # Agreement management -----------------------------------------------------------------------
-# Only the shape of the input is checked here; agreement_set_status, agreement_amend and the
+# Only the shape of the input is checked here; agreement_set_status, amendment_propose and the
 # terms' own validation decide what is allowed, and their errors are shown on these fields.
 
 
@@ -102,6 +102,18 @@ class AgreementStatusForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text="Required to suspend or end an agreement.",
     )
+    ground = forms.CharField(
+        label="Ground (to suspend)",
+        required=False,
+        max_length=80,
+        help_text="court_order, or a ground the agreement lists.",
+    )
+    ground_reference = forms.CharField(
+        label="Court order reference",
+        required=False,
+        max_length=200,
+        help_text="Required for a suspension on a court order.",
+    )
 
     def __init__(
         self, *args: Any, next_statuses: Iterable[tuple[str, str]] = (), **kwargs: Any
@@ -110,6 +122,27 @@ class AgreementStatusForm(forms.Form):
         status = self.fields["status"]
         assert isinstance(status, forms.ChoiceField)
         status.choices = list(next_statuses)
+
+
+class TerminationNoticeForm(forms.Form):
+    reason = forms.CharField(
+        label="Reason", max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    source = forms.CharField(
+        label="Source",
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="The note that gives notice.",
+    )
+
+
+class DecisionReasonForm(forms.Form):
+    reason = forms.CharField(
+        label="Reason (the other party reads it)",
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
 
 
 class AmendTermsForm(forms.Form):
@@ -142,7 +175,8 @@ class AmendTermsForm(forms.Form):
         label="Valid from (local time)",
         required=False,
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
-        help_text="Empty: from now. Not before the latest version; a future moment waits.",
+        help_text="Empty: from now. Not before the agreement's start, at most five years "
+        "ahead; in force only once the other party confirms.",
     )
     reason = forms.CharField(
         label="Reason",

@@ -42,6 +42,16 @@ urlpatterns = [
         name="agreement_amend",
     ),
     path(
+        "agreements/<uuid:agreement_id>/terms/proposals/<uuid:proposal_id>/",
+        views_agreements.agreement_proposal_decide,
+        name="agreement_proposal",
+    ),
+    path(
+        "agreements/<uuid:agreement_id>/termination/",
+        views_agreements.agreement_termination,
+        name="agreement_termination",
+    ),
+    path(
         "agreements/<uuid:agreement_id>/contacts/new/",
         views_agreements.agreement_contact_new,
         name="agreement_contact_new",

@@ -1,7 +1,9 @@
-"""Agreement management pages: status changes, amendments of the terms, the diplomatic record.
+"""Agreement management pages: status changes, notice of termination, amendments of the terms
+(proposed by one party, confirmed by the other), the diplomatic record.
 
 Thin like every page: reads go through the gate (``access_agreement``) and the selectors,
-writes through ``agreement_set_status``, ``agreement_amend``, ``contact_record`` and
+writes through ``agreement_set_status``, ``termination_notice_give`` / ``_withdraw``,
+``amendment_propose`` / ``_confirm`` / ``_reject`` / ``_withdraw``, ``contact_record`` and
 ``position_record``. A refusal is shown on the form, next to the field it names, with what
 was typed kept; nothing is written.
 """
@@ -21,7 +23,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from readmit.accounts.access import access_agreement, standing
 from readmit.accounts.models import User
@@ -31,23 +33,38 @@ from readmit.agreements.models import (
     Agreement,
     AgreementStatus,
     AgreementVersion,
+    AmendmentProposal,
     ContactChannel,
+    ProposalState,
     Stance,
 )
-from readmit.agreements.selectors import agreement_versions, status_history
+from readmit.agreements.selectors import (
+    agreement_proposals,
+    agreement_versions,
+    pending_proposals,
+    proposal_changes,
+    running_notice,
+    status_history,
+)
 from readmit.agreements.services import (
     AGREEMENT_EDITORS,
     DIPLOMATIC_RECORDERS,
-    agreement_amend,
     agreement_set_status,
+    amendment_confirm,
+    amendment_propose,
+    amendment_reject,
+    amendment_withdraw,
     contact_record,
+    current_terms_notice_days,
     diff_summary,
     position_record,
+    termination_notice_give,
+    termination_notice_withdraw,
     terms_diff,
 )
 from readmit.agreements.terms import CRITERION_PARAMS, QuotaPeriod
 from readmit.core import clock
-from readmit.core.errors import ApplicationError, Forbidden, ValidationFailed
+from readmit.core.errors import ApplicationError, Forbidden, NotFound, ValidationFailed
 from readmit.core.models import Country
 from readmit.web.errors import application_errors, is_htmx
 from readmit.web.forms import (
@@ -56,6 +73,7 @@ from readmit.web.forms import (
     ContactForm,
     CriterionFormSet,
     PositionForm,
+    TerminationNoticeForm,
 )
 from readmit.web.presenters import local_time
 
@@ -124,26 +142,44 @@ def _links(user: User, agreement: Agreement) -> ManageLinks:
 
 
 def _next_statuses(agreement: Agreement) -> list[tuple[str, str]]:
+    """The statuses the form offers: an agreement in force ends by notice, not here."""
     labels = dict(AgreementStatus.choices)
     order = list(AgreementStatus.values)
     allowed = sorted(lifecycle.allowed_next(agreement.status), key=order.index)
+    if agreement.status in lifecycle.ENDS_BY_NOTICE:
+        allowed = [s for s in allowed if s != lifecycle.Status.ENDED]
     return [(s.value, labels[s.value]) for s in allowed]
 
 
 def _lifecycle_context(
-    user: User, agreement: Agreement, form: AgreementStatusForm | None = None
+    user: User,
+    agreement: Agreement,
+    form: AgreementStatusForm | None = None,
+    notice_form: TerminationNoticeForm | None = None,
 ) -> dict[str, Any]:
     links = _links(user, agreement)
     if form is None and links.may_change_status:
         form = AgreementStatusForm(
             next_statuses=_next_statuses(agreement), initial={"on": clock.today()}
         )
+    position = standing(user, agreement)
+    editor = bool(position.roles & AGREEMENT_EDITORS)
+    notice = running_notice(agreement)
+    may_give = editor and notice is None and agreement.status in lifecycle.ENDS_BY_NOTICE
     return {
         "agreement": agreement,
         "history": list(status_history(agreement)),
         "status_form": form if links.may_change_status else None,
         "links": links,
         "final": agreement.status in {s.value for s in lifecycle.FINAL},
+        "notice": notice,
+        "pending_amendments": pending_proposals(agreement).count(),
+        "notice_days": current_terms_notice_days(agreement),
+        "notice_form": (notice_form or TerminationNoticeForm()) if may_give else None,
+        "may_withdraw_notice": editor
+        and notice is not None
+        and position.side is not None
+        and position.side.value == notice.given_by_side,
     }
 
 
@@ -152,6 +188,8 @@ STATUS_FIELDS: dict[tuple[str, ...], str] = {
     ("on",): "on",
     ("source",): "source",
     ("reason",): "reason",
+    ("ground",): "ground",
+    ("ground_reference",): "ground_reference",
 }
 
 
@@ -179,6 +217,8 @@ def agreement_status(request: HttpRequest, agreement_id: uuid.UUID) -> HttpRespo
                 on=data["on"],
                 source=data["source"],
                 reason=data["reason"],
+                ground=data["ground"],
+                ground_reference=data["ground_reference"],
                 acting_user=user,
             )
         except ApplicationError as exc:
@@ -195,6 +235,55 @@ def agreement_status(request: HttpRequest, agreement_id: uuid.UUID) -> HttpRespo
         request,
         "web/agreements/status.html",
         _lifecycle_context(user, agreement, form),
+        status=status,
+    )
+
+
+@require_POST
+@login_required
+@application_errors
+def agreement_termination(request: HttpRequest, agreement_id: uuid.UUID) -> HttpResponse:
+    """Give notice of termination (``action=give``) or withdraw the running one."""
+    user = _user(request)
+    agreement = access_agreement(user, agreement_id)
+    _require(user, agreement, AGREEMENT_EDITORS, "give or withdraw notice of termination")
+    withdraw = request.POST.get("action") == "withdraw"
+    form = TerminationNoticeForm(request.POST)
+    status = 400
+    if withdraw or form.is_valid():
+        try:
+            if withdraw:
+                termination_notice_withdraw(
+                    agreement=agreement.id,
+                    reason=request.POST.get("reason", ""),
+                    acting_user=user,
+                )
+                done = "The notice of termination is withdrawn."
+            else:
+                notice = termination_notice_give(
+                    agreement=agreement.id,
+                    reason=form.cleaned_data["reason"],
+                    source=form.cleaned_data["source"],
+                    acting_user=user,
+                )
+                done = (
+                    f"Notice of termination given: the agreement ends on "
+                    f"{notice.takes_effect_on:%Y-%m-%d} unless it is withdrawn before."
+                )
+        except ApplicationError as exc:
+            if exc.status in (403, 404):
+                raise
+            if withdraw:
+                form = TerminationNoticeForm()
+            _place_errors(form, exc, {("reason",): "reason", ("source",): "source"})
+            status = exc.status
+        else:
+            messages.success(request, done)
+            return redirect(_agreement_url(agreement, "lifecycle-title"))
+    return render(
+        request,
+        "web/agreements/status.html",
+        _lifecycle_context(user, agreement, notice_form=form),
         status=status,
     )
 
@@ -240,45 +329,123 @@ def _pretty(terms: Any) -> str:
     return json.dumps(terms, indent=2, sort_keys=True, ensure_ascii=False)
 
 
-@require_GET
-@login_required
-@application_errors
-def agreement_terms(request: HttpRequest, agreement_id: uuid.UUID) -> HttpResponse:
-    user = _user(request)
-    agreement = access_agreement(user, agreement_id)
-    rows = _version_rows(agreement)
+@dataclass(frozen=True)
+class ProposalRow:
+    proposal: AmendmentProposal
+    changes: str
+    may_decide: bool  # the other side's supervisor or administrator: confirm or reject
+    may_withdraw: bool  # the proposing side's
+
+
+def _proposal_rows(user: User, agreement: Agreement) -> list[ProposalRow]:
+    position = standing(user, agreement)
+    editor = bool(position.roles & AGREEMENT_EDITORS)
+    side = position.side.value if position.side is not None else None
+    rows = []
+    for p in agreement_proposals(agreement)[:20]:
+        pending = p.state == ProposalState.PENDING
+        rows.append(
+            ProposalRow(
+                p,
+                diff_summary(proposal_changes(p)) or "No change",
+                pending and editor and side is not None and side != p.proposed_by_side,
+                pending and editor and side == p.proposed_by_side,
+            )
+        )
+    return rows
+
+
+def _terms_page(
+    request: HttpRequest,
+    user: User,
+    agreement: Agreement,
+    *,
+    error: tuple[uuid.UUID, str] | None = None,
+    status: int = 200,
+) -> HttpResponse:
     return render(
         request,
         "web/agreements/terms.html",
         {
             "agreement": agreement,
-            "versions": list(reversed(rows)),
+            "versions": list(reversed(_version_rows(agreement))),
+            "proposals": _proposal_rows(user, agreement),
+            "decision_error": error,
             "terms_json": _pretty(agreement.terms),
             "links": _links(user, agreement),
         },
+        status=status,
     )
 
 
+@require_GET
+@login_required
+@application_errors
+def agreement_terms(request: HttpRequest, agreement_id: uuid.UUID) -> HttpResponse:
+    user = _user(request)
+    return _terms_page(request, user, access_agreement(user, agreement_id))
+
+
+PROPOSAL_ACTIONS = {
+    "confirm": "Amendment confirmed: it is the next version of the terms.",
+    "reject": "Amendment rejected.",
+    "withdraw": "Amendment withdrawn.",
+}
+
+
+@require_POST
+@login_required
+@application_errors
+def agreement_proposal_decide(
+    request: HttpRequest, agreement_id: uuid.UUID, proposal_id: uuid.UUID
+) -> HttpResponse:
+    """Confirm or reject the other party's proposal, or withdraw one's own."""
+    user = _user(request)
+    agreement = access_agreement(user, agreement_id)
+    proposal = agreement_proposals(agreement).filter(id=proposal_id).first()
+    if proposal is None:
+        raise NotFound("No such amendment proposal.")
+    action = request.POST.get("action", "")
+    if action not in PROPOSAL_ACTIONS:
+        raise ApplicationError("Choose confirm, reject or withdraw.")
+    reason = request.POST.get("reason", "")
+    try:
+        if action == "confirm":
+            amendment_confirm(proposal=proposal, acting_user=user)
+        elif action == "reject":
+            amendment_reject(proposal=proposal, reason=reason, acting_user=user)
+        else:
+            amendment_withdraw(proposal=proposal, reason=reason, acting_user=user)
+    except ApplicationError as exc:
+        if exc.status in (403, 404):
+            raise
+        return _terms_page(
+            request, user, agreement, error=(proposal.id, exc.message), status=exc.status
+        )
+    messages.success(request, PROPOSAL_ACTIONS[action])
+    return redirect(reverse("web:agreement_terms", args=[agreement.id]) + "#proposals-title")
+
+
 def _latest_terms(agreement: Agreement) -> dict[str, Any]:
-    """What an amendment starts from: the newest version (the service diffs against it)."""
+    """What an amendment starts from: the newest version (the service merges into it)."""
     latest = agreement_versions(agreement).last()
     return copy.deepcopy(latest.terms if latest is not None else agreement.terms)
 
 
 AMEND_FIELDS: dict[tuple[str, ...], str] = {
-    ("terms", "quota"): "quota_limit",
-    ("terms", "quota", "limit"): "quota_limit",
-    ("terms", "quota", "period"): "quota_period",
-    ("terms", "max_stay_days"): "max_stay_days",
-    ("terms", "notice_hours"): "notice_hours",
-    ("terms", "capacity"): "capacity_max_present",
-    ("terms", "capacity", "max_present"): "capacity_max_present",
-    ("terms", "exclusions", "minors"): "exclude_minors",
-    ("terms", "exclusions", "unaccompanied_minors"): "exclude_unaccompanied_minors",
-    ("terms", "exclusions", "pregnant"): "exclude_pregnant",
-    ("terms", "exclusions", "vulnerable"): "exclude_vulnerable",
-    ("terms", "exclusions", "families_together"): "families_together",
-    ("terms", "data_sharing", "criminal_data_allowed"): "criminal_data_allowed",
+    ("changes", "quota"): "quota_limit",
+    ("changes", "quota", "limit"): "quota_limit",
+    ("changes", "quota", "period"): "quota_period",
+    ("changes", "max_stay_days"): "max_stay_days",
+    ("changes", "notice_hours"): "notice_hours",
+    ("changes", "capacity"): "capacity_max_present",
+    ("changes", "capacity", "max_present"): "capacity_max_present",
+    ("changes", "exclusions", "minors"): "exclude_minors",
+    ("changes", "exclusions", "unaccompanied_minors"): "exclude_unaccompanied_minors",
+    ("changes", "exclusions", "pregnant"): "exclude_pregnant",
+    ("changes", "exclusions", "vulnerable"): "exclude_vulnerable",
+    ("changes", "exclusions", "families_together"): "families_together",
+    ("changes", "data_sharing", "criminal_data_allowed"): "criminal_data_allowed",
     ("valid_from",): "valid_from",
     ("reason",): "reason",
     ("source",): "source",
@@ -400,7 +567,7 @@ def _kept_criteria(formset: Any) -> tuple[list[dict[str, Any]], list[int]]:
 def _place_criteria_errors(formset: Any, exc: ApplicationError, rows: list[int]) -> None:
     for error in exc.errors if isinstance(exc, ValidationFailed) else []:
         loc = [str(part) for part in error.get("loc", ())]
-        if loc[:2] != ["terms", "criteria"] or len(loc) < 3 or not loc[2].isdigit():
+        if loc[:2] != ["changes", "criteria"] or len(loc) < 3 or not loc[2].isdigit():
             continue
         position = int(loc[2])
         if position >= len(rows):
@@ -430,11 +597,13 @@ def agreement_amend_view(request: HttpRequest, agreement_id: uuid.UUID) -> HttpR
         if form.is_valid() and formset.is_valid():
             criteria, rows = _kept_criteria(formset)
             terms = _terms_from(base, form.cleaned_data, criteria)
+            # Only the settings the form changed are proposed; the rest stays as it is.
+            changes = {k: v for k, v in terms.items() if base.get(k) != v}
             valid_from = form.cleaned_data["valid_from"] or clock.now()
             try:
-                version = agreement_amend(
+                proposal = amendment_propose(
                     agreement=agreement.id,
-                    terms=terms,
+                    changes=changes,
                     valid_from=valid_from,
                     reason=form.cleaned_data["reason"],
                     source=form.cleaned_data["source"],
@@ -447,13 +616,14 @@ def agreement_amend_view(request: HttpRequest, agreement_id: uuid.UUID) -> HttpR
                 _place_criteria_errors(formset, exc, rows)
                 status = exc.status
             else:
-                when = (
-                    "now in force"
-                    if version.valid_from <= clock.now()
-                    else f"in force from {local_time(version.valid_from)}"
+                messages.success(
+                    request,
+                    "Amendment proposed: it is in force only once the other party confirms "
+                    f"it (from {local_time(proposal.valid_from)} at the earliest).",
                 )
-                messages.success(request, f"Version {version.number} recorded, {when}.")
-                return redirect(reverse("web:agreement_terms", args=[agreement.id]))
+                return redirect(
+                    reverse("web:agreement_terms", args=[agreement.id]) + "#proposals-title"
+                )
     return render(
         request,
         "web/agreements/amend.html",

@@ -248,7 +248,11 @@ def _screening_context(user: User, agreement_id: uuid.UUID, **extra: Any) -> dic
         "can_start": bool(position.is_party and position.roles & SCREENERS),
         "default_threshold": default_threshold(),
         "can_choose": bool(position.is_party and position.roles & LIST_MANAGERS),
+        # Only lists the caller's organisation owns, and only if it is a party: the rule of
+        # agreement_watchlist_add, so nothing is offered that would be refused.
         "choosable": selectors.visible_watchlists(user)
+        .filter(owner_id__in=organisation_ids(user, roles=LIST_MANAGERS))
+        .filter(owner_id__in=agreement.parties.values_list("organisation_id", flat=True))
         .exclude(id__in=[link.watchlist_id for link in links])
         .order_by("name"),
         "can_review": position.side == Side.RECEIVING and bool(position.roles & REVIEWERS),

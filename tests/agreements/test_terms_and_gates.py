@@ -88,3 +88,36 @@ def test_an_inactive_user_sees_nothing(world):
     user._readmit_memberships = None
     with pytest.raises(NotFound):
         access_case(user, case.id)
+
+
+def test_sending_state_pays_is_no_longer_a_setting_and_the_migration_removes_it(world):
+    """Finding 9: shown but never applied; it left the terms (costs are a later issue)."""
+    import importlib
+
+    from django.apps import apps
+
+    from readmit.agreements.models import AgreementVersion
+
+    with pytest.raises(ValidationFailed) as refused:
+        agreement_create(
+            reference="pays",
+            title="Pays",
+            kind="relocation",
+            sending=world.us,
+            receiving=world.xk,
+            terms={"sending_state_pays": True},
+            acting_user=None,
+        )
+    assert refused.value.errors[0]["loc"] == ["terms", "sending_state_pays"]
+    stored = {**world.agreement.terms, "sending_state_pays": True}
+    Agreement.objects.filter(id=world.agreement.id).update(terms=stored)
+    AgreementVersion.objects.filter(agreement=world.agreement).update(terms=stored)
+    migration = importlib.import_module(
+        "readmit.agreements.migrations.0003_bilateral_drop_sending_state_pays"
+    )
+    migration.drop_setting(apps, None)
+    world.agreement.refresh_from_db()
+    assert "sending_state_pays" not in world.agreement.terms
+    assert world.agreement.parsed_terms.quota is not None
+    version = AgreementVersion.objects.get(agreement=world.agreement)
+    assert "sending_state_pays" not in version.terms

@@ -5,8 +5,8 @@
 parameters, and fails on a key that is in none of the lists below, on a listed key the
 schema no longer has, and on a named test that does not exist.
 
-``NOT_YET_ENFORCED`` lists the settings other branches of issue #8 make real; its test is an
-expected failure while it is not empty, so emptying it (after merging) needs no other change.
+A new setting therefore lands with the test that enforces it, or with a sentence saying why it
+decides nothing; there is no third list.
 """
 
 from __future__ import annotations
@@ -81,6 +81,14 @@ ENFORCED: dict[str, str] = {
     "data_sharing.onward_sharing_needs_consent": "tests/web/test_export.py::"
     "test_the_other_partys_people_are_exported_without_personal_data_while_onward_sharing"
     "_needs_consent",
+    "capacity.max_per_year": f"{_TRANSFER}::"
+    "test_the_arrival_after_the_yearly_maximum_is_refused_naming_the_setting",
+    "exclusions.families_together": f"{_TRANSFER}::"
+    "test_families_move_together_only_when_the_agreement_says_so",
+    "termination_notice_days": "tests/agreements/test_lifecycle.py::"
+    "test_the_default_notice_period_is_180_days_and_the_terms_can_set_another",
+    "suspension_grounds": "tests/agreements/test_lifecycle.py::"
+    "test_a_suspension_names_a_court_order_with_its_reference_or_a_ground_the_terms_list",
     "data_sharing.retention_days": "tests/cases/test_retention.py::"
     "test_personal_data_is_anonymised_after_the_retention_period_and_the_audit_chain_verifies",
 }
@@ -90,13 +98,6 @@ INFORMATIONAL: dict[str, str] = {
     "time_limits.*.start_event": "a label for people in the deadline's explanation; the "
     "event that starts each limit is fixed by the workflow (cases/deadlines.py)",
     "criteria[].label": "the name a page shows for the rule; the rule and its params decide",
-}
-
-# key -> the finding of issue #8 that makes it real on another branch.
-NOT_YET_ENFORCED: dict[str, str] = {
-    "capacity.max_per_year": "finding 9",
-    "exclusions.families_together": "finding 9",
-    "sending_state_pays": "finding 9",
 }
 
 
@@ -143,7 +144,7 @@ def test_the_walk_reaches_nested_lists_maps_and_rule_parameters():
 
 
 def test_every_terms_key_is_enforced_by_a_named_test_or_declared_informational():
-    lists = (ENFORCED, INFORMATIONAL, NOT_YET_ENFORCED)
+    lists = (ENFORCED, INFORMATIONAL)
     listed = [key for table in lists for key in table]
     assert len(listed) == len(set(listed)), "a key is in more than one list"
     keys = terms_keys()
@@ -155,10 +156,3 @@ def test_every_terms_key_is_enforced_by_a_named_test_or_declared_informational()
 def test_each_enforcing_test_exists(key):
     path, name = ENFORCED[key].split("::")
     assert f"def {name}(" in (ROOT / path).read_text(encoding="utf-8"), ENFORCED[key]
-
-
-@pytest.mark.xfail(
-    bool(NOT_YET_ENFORCED), strict=True, reason="findings 8 and 9 are on other branches of #8"
-)
-def test_no_setting_of_the_terms_is_shown_without_being_enforced():
-    assert not NOT_YET_ENFORCED, sorted(NOT_YET_ENFORCED)

@@ -108,6 +108,21 @@ def test_quota_used_equals_the_selected_cases_and_stays_within_50(loaded):
     assert QuotaAllocation.objects.filter(released_at__isnull=True).count() == 8
 
 
+def test_kosovos_higher_cap_waits_for_the_united_states_to_confirm_it(loaded):
+    from readmit.agreements.selectors import pending_proposals
+
+    agreement = Agreement.objects.get(reference="us-xk-relocation")
+    (proposal,) = pending_proposals(agreement)
+    assert proposal.proposed_by_organisation.slug == "xk-mia"
+    assert proposal.changes == {"quota": {"limit": 60}}
+    assert quota_status(agreement).limit == 50  # type: ignore[union-attr]
+    terms = agreement.parsed_terms
+    assert (terms.termination_notice_days, terms.suspension_grounds) == (
+        90,
+        ["serious breach of the agreement"],
+    )
+
+
 def test_kosovo_owns_a_watchlist_the_agreement_uses_with_one_version(loaded):
     watchlist = Watchlist.objects.get(slug=WATCHLIST_SLUG)
     assert watchlist.owner.slug == "xk-mia"

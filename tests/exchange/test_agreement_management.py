@@ -3,6 +3,7 @@ record. A non-party gets 404, the wrong role 403, a refusal writes nothing."""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from typing import Any, get_args
 
@@ -12,6 +13,7 @@ from readmit.agreements.models import (
     AgreementStatus,
     AgreementStatusChange,
     AgreementVersion,
+    AmendmentProposal,
     ContactChannel,
     DiplomaticContact,
     PublicPosition,
@@ -44,6 +46,7 @@ def written() -> tuple[int, ...]:
         AgreementVersion.objects.count(),
         DiplomaticContact.objects.count(),
         PublicPosition.objects.count(),
+        AmendmentProposal.objects.count(),
     )
 
 
@@ -52,9 +55,11 @@ SUSPEND = {
     "on": "2026-03-01",
     "source": "Note verbale 12/2026",
     "reason": "Review of reception conditions",
+    "ground": "court_order",
+    "ground_reference": "Constitutional Court KI-1/26",
 }
 RAISED = {
-    "terms": {"quota": {"limit": 60, "period": "rolling_year"}},
+    "changes": {"quota": {"limit": 60}},
     "reason": "cap raised by mutual consent",
     "source": "Exchange of notes",
 }
@@ -79,10 +84,19 @@ def raised(**overrides: Any) -> dict[str, Any]:
     return {**RAISED, "valid_from": clock.now().isoformat(), **overrides}
 
 
+def proposed_and_confirmed(api, world, body: Any = None) -> Any:
+    """Kosovo proposes, the US confirms: the confirmed proposal."""
+    proposal = post(api, world, "amendments", "xk_supervisor", body or raised())
+    assert proposal.status_code == 201, proposal.content
+    confirmed = post(api, world, f"amendments/{proposal.json()['id']}/confirm", "us_supervisor", {})
+    assert confirmed.status_code == 200, confirmed.content
+    return confirmed.json()
+
+
 # Reads -------------------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("tail", ["status", "versions", "contacts", "positions"])
+@pytest.mark.parametrize("tail", ["status", "versions", "amendments", "contacts", "positions"])
 def test_every_read_is_not_found_for_a_non_party_and_answered_to_a_party(api, world, tail):
     assert_problem(api.get(path(world, tail), world.user("me_supervisor")), 404, "not-found")
     assert api.get(path(world, tail), world.user("xk_auditor")).status_code == 200
@@ -94,12 +108,12 @@ def test_a_malformed_agreement_id_answers_404_like_an_unknown_one(api, world):
 
 
 def test_versions_list_every_version_with_what_it_changed(api, world):
-    post(api, world, "amendments", "xk_supervisor", raised())
+    proposed_and_confirmed(api, world)
     body = api.get(path(world, "versions"), world.user("us_caseworker")).json()
     assert [v["number"] for v in body] == [1, 2]
     assert body[0]["changes"] == {}
     assert body[1]["changes"] == {"quota.limit": {"from": 50, "to": 60}}
-    assert body[1]["recorded_by"] == "xk_supervisor"
+    assert body[1]["recorded_by"] == "us_supervisor"
 
 
 # Status ----------------------------------------------------------------------------------------
@@ -179,15 +193,96 @@ def test_an_amendment_by_a_non_party_is_not_found_and_by_a_liaison_officer_forbi
     assert written() == before
 
 
-def test_a_raised_cap_answers_201_with_version_two_and_shows_in_the_quota(api, world):
+def test_a_raised_cap_is_pending_until_the_other_party_confirms_it(api, world):
+    """Finding 10 over the API: Kosovo alone cannot raise the cap."""
     response = post(api, world, "amendments", "xk_administrator", raised())
     assert response.status_code == 201, response.content
-    assert response.json()["number"] == 2
-    assert response.json()["terms"]["quota"]["limit"] == 60
-    agreement = api.get(
-        f"/api/v1/agreements/{world.agreement.id}", world.user("us_caseworker")
-    ).json()
-    assert agreement["quota"]["limit"] == 60
+    body = response.json()
+    assert (body["state"], body["version"], body["proposed_by_side"]) == (
+        "pending",
+        None,
+        "receiving",
+    )
+    assert body["effect"] == {"quota.limit": {"from": 50, "to": 60}}
+    detail = f"/api/v1/agreements/{world.agreement.id}"
+    assert api.get(detail, world.user("us_caseworker")).json()["quota"]["limit"] == 50
+    listed = api.get(path(world, "amendments"), world.user("us_auditor")).json()
+    assert [p["id"] for p in listed] == [body["id"]]
+    confirm = f"amendments/{body['id']}/confirm"
+    before = written()
+    assert_problem(post(api, world, confirm, "xk_supervisor", {}), 403, "wrong-party")
+    assert_problem(post(api, world, confirm, "us_caseworker", {}), 403, "wrong-role")
+    assert_problem(post(api, world, confirm, "me_supervisor", {}), 404, "not-found")
+    assert written() == before
+    confirmed = post(api, world, confirm, "us_supervisor", {})
+    assert confirmed.status_code == 200, confirmed.content
+    assert (confirmed.json()["state"], confirmed.json()["version"]) == ("confirmed", 2)
+    assert api.get(detail, world.user("us_caseworker")).json()["quota"]["limit"] == 60
+    assert_problem(post(api, world, confirm, "us_supervisor", {}), 409, "amendment-not-pending")
+
+
+def test_the_docs_example_sending_only_the_quota_keeps_every_other_setting(api, world):
+    """Finding 13: `{"changes": {"quota": ...}}` as in docs/api.md removes nothing."""
+    from tests.factories import make_agreement
+
+    world.agreement = make_agreement(
+        world.us,
+        world.xk,
+        terms={
+            "quota": {"limit": 50},
+            "capacity": {"max_present": 40},
+            "criteria": [{"rule": "age_between", "params": {"min": 18}}],
+            "exclusions": {"pregnant": True, "vulnerable": True},
+        },
+    )
+    before = dict(world.agreement.terms)
+    proposed_and_confirmed(api, world)
+    world.agreement.refresh_from_db()
+    assert world.agreement.terms == {**before, "quota": {"limit": 60, "period": "rolling_year"}}
+
+
+def test_the_old_complete_terms_body_is_refused_naming_the_member(api, world):
+    before = written()
+    body = assert_problem(
+        post(api, world, "amendments", "xk_supervisor", {**raised(), "terms": {}}),
+        422,
+        "validation-failed",
+    )
+    assert ["body", "payload", "terms"] in [e["loc"] for e in body["errors"]]
+    assert written() == before
+
+
+def test_an_amendment_dated_in_9999_answers_422_naming_valid_from(api, world):
+    before = written()
+    body = assert_problem(
+        post(api, world, "amendments", "xk_supervisor", raised(valid_from="9999-12-31T23:59:59Z")),
+        422,
+        "validation-failed",
+    )
+    assert ["body", "payload", "valid_from"] in [e["loc"] for e in body["errors"]]
+    assert written() == before
+
+
+def test_a_pending_amendment_is_withdrawn_by_its_proposer_or_rejected_with_a_reason(api, world):
+    first = post(api, world, "amendments", "xk_supervisor", raised()).json()
+    assert_problem(
+        post(api, world, f"amendments/{first['id']}/withdraw", "us_supervisor", {}),
+        403,
+        "wrong-party",
+    )
+    withdrawn = post(api, world, f"amendments/{first['id']}/withdraw", "xk_supervisor", {})
+    assert withdrawn.json()["state"] == "withdrawn"
+    second = post(api, world, "amendments", "xk_supervisor", raised()).json()
+    body = assert_problem(
+        post(api, world, f"amendments/{second['id']}/reject", "us_supervisor", {"reason": " "}),
+        422,
+        "validation-failed",
+    )
+    assert ["body", "payload", "reason"] in [e["loc"] for e in body["errors"]]
+    rejected = post(
+        api, world, f"amendments/{second['id']}/reject", "us_supervisor", {"reason": "no"}
+    )
+    assert (rejected.json()["state"], rejected.json()["decision_reason"]) == ("rejected", "no")
 
 
 def test_invalid_criterion_params_answer_422_naming_the_field_and_nothing_is_saved(api, world):
@@ -200,12 +295,12 @@ def test_invalid_criterion_params_answer_422_naming_the_field_and_nothing_is_sav
         ],
     }
     body = assert_problem(
-        post(api, world, "amendments", "xk_supervisor", raised(terms=terms)),
+        post(api, world, "amendments", "xk_supervisor", raised(changes=terms)),
         422,
         "validation-failed",
     )
     assert [e["loc"] for e in body["errors"]] == [
-        ["body", "payload", "terms", "criteria", "1", "params"]
+        ["body", "payload", "changes", "criteria", "1", "params"]
     ]
     assert "years" in body["errors"][0]["msg"]
     assert written() == before
@@ -222,10 +317,37 @@ def test_an_amendment_with_a_naive_valid_from_answers_422_naming_it(api, world):
     assert written() == before
 
 
-def test_an_ended_agreement_cannot_be_amended(api, world):
-    post(
-        api, world, "status", "us_supervisor", {**SUSPEND, "status": "ended", "reason": "denounced"}
+def test_an_agreement_in_force_is_ended_by_notice_not_at_once(api, world):
+    """Finding 13: ending at once, back-dated to 2000-01-01, is refused; notice is given."""
+    from readmit.agreements.services import termination_notices_due
+
+    before = written()
+    ended = {**SUSPEND, "status": "ended", "on": "2000-01-01", "reason": "denounced"}
+    assert_problem(post(api, world, "status", "us_supervisor", ended), 409, "termination-notice")
+    assert written() == before
+    notice = {"reason": "denounced", "source": "Note 1/2026"}
+    assert_problem(post(api, world, "termination", "me_supervisor", notice), 404, "not-found")
+    assert_problem(post(api, world, "termination", "us_caseworker", notice), 403, "wrong-role")
+    given = post(api, world, "termination", "us_supervisor", notice)
+    assert given.status_code == 201, given.content
+    effective = given.json()["takes_effect_on"]
+    status = api.get(path(world, "status"), world.user("xk_caseworker")).json()
+    assert status["status"] == "in_force"
+    assert status["termination_notices"][0]["takes_effect_on"] == effective
+    assert_problem(
+        post(api, world, "termination/withdraw", "xk_supervisor", {"reason": "no"}),
+        403,
+        "wrong-party",
     )
+    termination_notices_due(today=dt.date.fromisoformat(effective))
+    assert api.get(path(world, "status"), world.user("xk_caseworker")).json()["status"] == "ended"
+
+
+def test_an_ended_agreement_cannot_be_amended(api, world):
+    from readmit.agreements.services import termination_notices_due
+
+    post(api, world, "termination", "us_supervisor", {"reason": "denounced", "source": "Note"})
+    termination_notices_due(today=clock.today() + dt.timedelta(days=365))
     before = written()
     assert_problem(
         post(api, world, "amendments", "xk_supervisor", raised()), 409, "agreement-lifecycle"
@@ -292,7 +414,8 @@ def test_the_openapi_document_lists_the_administration_endpoints(api, world):
     for tail, methods in {
         "status": {"get", "post"},
         "versions": {"get"},
-        "amendments": {"post"},
+        "amendments": {"get", "post"},
+        "termination": {"post"},
         "contacts": {"get", "post"},
         "positions": {"get", "post"},
     }.items():

@@ -176,27 +176,24 @@ def test_a_recheck_is_stored_and_audited_for_the_parties_only(world, agreement):
 
 def test_the_terms_in_force_at_the_decision_apply(world, agreement):
     """A cap raised or a criterion changed by amendment applies from its moment on."""
-    from readmit.agreements import selectors
-
-    if not hasattr(selectors, "version_at"):
-        pytest.skip("agreement versions are not available yet")
-    from readmit.agreements.services import agreement_amend  # type: ignore[attr-defined]
+    from readmit.agreements.services import amendment_confirm, amendment_propose
     from readmit.core import clock
 
     case = one(world, agreement, pending_cases=True)
     act(case, "recommend", world.user("xk_caseworker"))
     with pytest.raises(TransitionRefused):
         act(case, "select", world.user("xk_supervisor"))
-    terms = agreement.parsed_terms.model_dump(mode="json")
-    terms["criteria"] = [c for c in terms["criteria"] if c["rule"] != "no_pending_criminal_case"]
-    version = agreement_amend(
+    criteria = agreement.parsed_terms.model_dump(mode="json")["criteria"]
+    proposal = amendment_propose(
         agreement=agreement,
-        terms=terms,
+        changes={"criteria": [c for c in criteria if c["rule"] != "no_pending_criminal_case"]},
         valid_from=clock.now(),
         reason="criterion dropped by mutual consent",
         source="exchange of notes",
         acting_user=world.user("xk_supervisor"),
     )
+    version = amendment_confirm(proposal=proposal, acting_user=world.user("us_supervisor")).version
+    assert version is not None
     act(case, "select", world.user("xk_supervisor"))
     decision = latest_evaluation(case)
     assert decision.outcome == "pass"

@@ -142,6 +142,22 @@ def test_a_family_member_alone_cannot_be_scheduled_while_another_is_not_selected
     assert snapshot(first, second) == before
 
 
+def test_families_move_together_only_when_the_agreement_says_so(world):
+    """Finding 9: ``exclusions.families_together`` decides; without it a member moves alone."""
+    apart = kosovo(world, exclusions={"minors": True, "families_together": False})
+    first, second = cases(world, apart, 2, family_group="FAM-APART")
+    select(world, first)
+    act(first, "schedule_transfer", world.user("us_caseworker"), payload=transfer_payload())
+    first.refresh_from_db()
+    assert first.state == "transfer_scheduled" and second.state != "transfer_scheduled"
+    together = kosovo(world, exclusions={"minors": True, "families_together": True})
+    one, _other = cases(world, together, 2, family_group="FAM-TOGETHER")
+    select(world, one)
+    with pytest.raises(TransitionRefused) as refused:
+        act(one, "schedule_transfer", world.user("us_caseworker"), payload=transfer_payload())
+    assert refused.value.rule == "family-group"
+
+
 def test_a_family_is_scheduled_together_in_one_go(world, agreement):
     family = cases(world, agreement, 3, family_group="FAM-2")
     for member in family:
@@ -247,6 +263,33 @@ def test_the_agreements_total_capacity_holds_across_sites(world):
         to_reception(world, second, two)
     assert refused.value.rule == "capacity"
     assert "1 people present" in refused.value.message
+
+
+def test_the_arrival_after_the_yearly_maximum_is_refused_naming_the_setting(world):
+    """Finding 9: ``capacity.max_per_year`` counts arrivals in the calendar year, even after
+    the first people have left again; the N+1th is refused and nothing is written."""
+    agreement = kosovo(world, capacity={"max_present": 50, "max_per_year": 1})
+    place = site_create(
+        agreement=agreement, name="A", country_code="XK", capacity=5, acting_user=None
+    )
+    first, second = cases(world, agreement, 2)
+    to_reception(world, first, place)
+    stay_record_return_plan(case=first, plan="Return home", acting_user=world.user("xk_caseworker"))
+    act(
+        first,
+        "record_departure",
+        world.user("xk_caseworker"),
+        payload={"outcome": "returned_to_origin"},
+    )
+    select(world, second)
+    act(second, "schedule_transfer", world.user("us_caseworker"), payload=transfer_payload())
+    before = snapshot(second)
+    with pytest.raises(TransitionRefused) as refused:
+        act(second, "record_arrival", world.user("xk_caseworker"), payload={"site": str(place.id)})
+    assert refused.value.rule == "capacity"
+    assert "1 arrivals per year (capacity.max_per_year)" in refused.value.message
+    assert f"1 have arrived in {clock.now().year}" in refused.value.message
+    assert snapshot(second) == before
 
 
 def test_an_arrival_at_a_site_of_another_agreement_is_refused(world, agreement, site):

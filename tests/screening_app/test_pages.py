@@ -105,3 +105,26 @@ def test_a_supervisor_adds_a_list_to_the_agreement_from_its_screening_page(world
     assert "US list" in page
     assert login("us_supervisor").post(url, form).status_code == 302
     assert AgreementWatchlist.objects.get(watchlist=us_list).threshold == 0.9
+
+
+def test_the_screening_page_offers_only_the_callers_own_lists_and_refuses_another_owners(
+    world, watchlist, login
+):
+    """Finding 14 on the page: Kosovo's national list is not offered to the US, and posting
+    it for another agreement is refused with 403; nothing is written."""
+    from readmit.audit.models import AuditEvent
+    from readmit.screening.models import AgreementWatchlist
+    from tests.factories import make_agreement
+
+    us_me = make_agreement(world.us, world.me)
+    page = (
+        login("us_supervisor")
+        .get(reverse("web:agreement_screening", args=[us_me.id]))
+        .content.decode()
+    )
+    assert f'value="{watchlist.id}"' not in page
+    before = (AuditEvent.objects.count(), AgreementWatchlist.objects.count())
+    url = reverse("web:agreement_watchlist_choose", args=[us_me.id])
+    response = login("us_supervisor").post(url, {"watchlist": str(watchlist.id)})
+    assert response.status_code == 403
+    assert (AuditEvent.objects.count(), AgreementWatchlist.objects.count()) == before

@@ -9,7 +9,7 @@ import pytest
 from readmit.audit.events import AuditEventType
 from readmit.audit.models import AuditEvent
 from readmit.core.errors import Forbidden, NotFound, ValidationFailed
-from readmit.screening.models import Watchlist, WatchlistEntry, WatchlistVersion
+from readmit.screening.models import AgreementWatchlist, Watchlist, WatchlistEntry, WatchlistVersion
 from readmit.screening.selectors import access_watchlist, visible_watchlists
 from readmit.screening.services import (
     agreement_watchlist_add,
@@ -168,3 +168,27 @@ def test_creating_a_list_needs_a_supervisor_or_administrator_of_the_owner(world)
             acting_user=world.user("us_supervisor"),
         )
     assert not Watchlist.objects.filter(slug="l").exists()
+
+
+def test_only_a_watchlists_owner_attaches_it_and_only_to_its_own_agreements(world, watchlist):
+    """Finding 14: the US sees Kosovo's national list through their agreement; it may not
+    attach it to its agreement with Montenegro (nor to any other), and nothing is written."""
+    us_me, us_xk = make_agreement(world.us, world.me), make_agreement(world.us, world.xk)
+    before = (AuditEvent.objects.count(), AgreementWatchlist.objects.count())
+    for agreement in (us_me, us_xk):
+        with pytest.raises(Forbidden) as refused:
+            agreement_watchlist_add(
+                agreement=agreement, watchlist=watchlist, acting_user=world.user("us_supervisor")
+            )
+        assert refused.value.type == "watchlist-owner"
+        assert "Only the owner" in refused.value.message
+    with pytest.raises(NotFound):  # the owner cannot reach an agreement it is not party to
+        agreement_watchlist_add(
+            agreement=us_me, watchlist=watchlist, acting_user=world.user("xk_supervisor")
+        )
+    assert (AuditEvent.objects.count(), AgreementWatchlist.objects.count()) == before
+    other = make_agreement(world.me, world.xk)
+    link = agreement_watchlist_add(
+        agreement=other, watchlist=watchlist, acting_user=world.user("xk_supervisor")
+    )
+    assert link.agreement_id == other.id

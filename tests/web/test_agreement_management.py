@@ -12,11 +12,14 @@ from readmit.agreements.models import (
     Agreement,
     AgreementStatusChange,
     AgreementVersion,
+    AmendmentProposal,
     DiplomaticContact,
+    ProposalState,
     PublicPosition,
+    TerminationNotice,
 )
 from readmit.agreements.selectors import quota_status
-from readmit.agreements.services import agreement_amend
+from readmit.agreements.services import amendment_confirm, amendment_propose
 from readmit.audit.events import AuditEventType
 from readmit.audit.models import AuditEvent
 from readmit.core import clock
@@ -26,7 +29,7 @@ def url(name: str, agreement: Agreement) -> str:
     return reverse(f"web:{name}", args=[agreement.id])
 
 
-def written() -> tuple[int, int, int, int, int]:
+def written() -> tuple[int, ...]:
     """Everything these pages can write."""
     return (
         AuditEvent.objects.count(),
@@ -34,7 +37,21 @@ def written() -> tuple[int, int, int, int, int]:
         AgreementVersion.objects.count(),
         DiplomaticContact.objects.count(),
         PublicPosition.objects.count(),
+        AmendmentProposal.objects.count(),
+        TerminationNotice.objects.count(),
     )
+
+
+def confirm_pending(login, world, user: str = "us_supervisor"):  # type: ignore[no-untyped-def]
+    """The other party confirms the pending proposal on the terms page."""
+    proposal = AmendmentProposal.objects.get(agreement=world.agreement, state="pending")
+    client = login(user)
+    response = client.post(
+        reverse("web:agreement_proposal", args=[world.agreement.id, proposal.id]),
+        {"action": "confirm"},
+    )
+    assert response.status_code == 302, response.content.decode()
+    return client
 
 
 def status_post(**overrides: str) -> dict[str, str]:
@@ -43,6 +60,8 @@ def status_post(**overrides: str) -> dict[str, str]:
         "on": clock.today().isoformat(),
         "source": "Note verbale 12/2026",
         "reason": "Review of reception conditions",
+        "ground": "court_order",
+        "ground_reference": "Constitutional Court KI-1/26",
         **overrides,
     }
 
@@ -90,9 +109,11 @@ def test_only_a_supervisor_or_administrator_of_a_party_sees_the_status_form(logi
     assert "Change status" not in page and "Amend terms" not in page
     page = login("xk_supervisor").get(panel, HTTP_HX_REQUEST="true").content.decode()
     assert "Change status" in page and "Amend terms" in page
-    # The next statuses come from the lifecycle table: in force → suspended or ended.
-    assert '<option value="suspended"' in page and '<option value="ended"' in page
+    # The next statuses come from the lifecycle table: in force → suspended; an agreement
+    # in force ends by a notice of termination, offered on its own.
+    assert '<option value="suspended"' in page and '<option value="ended"' not in page
     assert '<option value="negotiating"' not in page
+    assert "Give notice of termination" in page
     page = login("xk_administrator").get(panel, HTTP_HX_REQUEST="true").content.decode()
     assert "Change status" in page
 
@@ -215,12 +236,16 @@ def test_a_raised_cap_shows_as_version_two_and_in_the_quota_figures(login, world
         url("agreement_amend", world.agreement), amend_post(world.agreement, quota_limit="60")
     )
     assert response.status_code == 302, response.content.decode()
-    assert response["Location"] == url("agreement_terms", world.agreement)
+    assert response["Location"] == url("agreement_terms", world.agreement) + "#proposals-title"
+    pending = client.get(url("agreement_terms", world.agreement)).content.decode()
+    assert "quota.limit 50→60" in pending and "Pending the other party" in pending
+    assert quota_status(world.agreement).limit == 50  # type: ignore[union-attr]
+    client = confirm_pending(login, world)
     versions = client.get(url("agreement_terms", world.agreement)).content.decode()
     assert "quota.limit 50→60" in versions and "cap raised by mutual consent" in versions
     version = AgreementVersion.objects.get(agreement=world.agreement, number=2)
     assert version.terms["quota"]["limit"] == 60
-    assert version.recorded_by == world.user("xk_administrator")
+    assert version.recorded_by == world.user("us_supervisor")
     status = quota_status(world.agreement)
     assert status is not None and status.limit == 60
     detail = client.get(url("agreement", world.agreement)).content.decode()
@@ -308,6 +333,8 @@ def test_criteria_rows_are_added_saved_and_removed(login, world):
         ),
     )
     assert saved.status_code == 302
+    confirm_pending(login, world)
+    client = login("xk_supervisor")
     assert Agreement.objects.get(id=world.agreement.id).terms["criteria"] == [
         {"rule": "age_between", "params": {"min": 18}, "label": "Adults only"}
     ]
@@ -328,24 +355,30 @@ def test_criteria_rows_are_added_saved_and_removed(login, world):
         ),
     )
     assert removed.status_code == 302
+    confirm_pending(login, world)
     assert Agreement.objects.get(id=world.agreement.id).terms["criteria"] == []
     assert AgreementVersion.objects.filter(agreement=world.agreement).count() == 3
 
 
 def test_the_amend_form_keeps_settings_it_does_not_show(login, world):
-    agreement_amend(
+    proposal = amendment_propose(
         agreement=world.agreement,
-        terms={"quota": {"limit": 50}, "urgent_notice_hours": 6, "notice_hours": 24},
+        changes={"urgent_notice_hours": 6, "notice_hours": 24},
         valid_from=clock.now(),
         reason="notice set",
         source="",
         acting_user=world.user("xk_supervisor"),
     )
+    amendment_confirm(proposal=proposal, acting_user=world.user("us_supervisor"))
     response = login("xk_supervisor").post(
         url("agreement_amend", world.agreement),
         amend_post(world.agreement, quota_limit="60", notice_hours="24"),
     )
     assert response.status_code == 302
+    assert AmendmentProposal.objects.get(state="pending").changes == {
+        "quota": {"limit": 60, "period": "rolling_year"}
+    }
+    confirm_pending(login, world)
     terms = Agreement.objects.get(id=world.agreement.id).terms
     assert (terms["quota"]["limit"], terms["urgent_notice_hours"]) == (60, 6)
 
@@ -429,3 +462,61 @@ def test_a_contact_without_a_source_is_refused_with_the_input_kept(login, world)
     page = response.content.decode()
     assert 'id="id_source-error"' in page and "Proposal for a second list" in page
     assert written() == before
+
+
+# Both parties: proposals and notices ------------------------------------------------------------
+
+
+def test_the_proposing_party_sees_its_proposal_pending_and_cannot_confirm_it(login, world):
+    login("xk_supervisor").post(
+        url("agreement_amend", world.agreement), amend_post(world.agreement, quota_limit="60")
+    )
+    proposal = AmendmentProposal.objects.get(agreement=world.agreement)
+    decide = reverse("web:agreement_proposal", args=[world.agreement.id, proposal.id])
+    panel = login("us_caseworker").get(url("agreement_status", world.agreement)).content.decode()
+    assert 'id="pending-amendments"' in panel and "1 amendment of the terms proposed" in panel
+    own = login("xk_supervisor").get(url("agreement_terms", world.agreement)).content.decode()
+    assert "Withdraw" in own and 'value="confirm"' not in own
+    other = login("us_supervisor").get(url("agreement_terms", world.agreement)).content.decode()
+    assert 'value="confirm"' in other and 'value="reject"' in other
+    before = written()
+    assert login("xk_supervisor").post(decide, {"action": "confirm"}).status_code == 403
+    assert login("me_supervisor").post(decide, {"action": "confirm"}).status_code == 404
+    assert login("us_caseworker").post(decide, {"action": "confirm"}).status_code == 403
+    refused = login("us_supervisor").post(decide, {"action": "reject", "reason": ""})
+    assert refused.status_code == 422 and "Say why the amendment is rejected." in (
+        refused.content.decode()
+    )
+    assert written() == before
+    rejected = login("us_supervisor").post(decide, {"action": "reject", "reason": "cap stays"})
+    assert rejected.status_code == 302
+    proposal.refresh_from_db()
+    assert (proposal.state, proposal.decision_reason) == (ProposalState.REJECTED, "cap stays")
+    page = login("xk_auditor").get(url("agreement_terms", world.agreement)).content.decode()
+    assert "cap stays" in page and "Rejected by the other party" in page
+
+
+def test_notice_of_termination_is_given_and_withdrawn_on_the_status_page(login, world):
+    termination = url("agreement_termination", world.agreement)
+    before = written()
+    assert login("me_supervisor").post(termination, {"action": "give"}).status_code == 404
+    assert login("us_caseworker").post(termination, {"action": "give"}).status_code == 403
+    empty = login("us_supervisor").post(termination, {"action": "give", "reason": ""})
+    assert empty.status_code == 400 and 'id="id_reason-error"' in empty.content.decode()
+    assert written() == before
+    given = login("us_supervisor").post(
+        termination, {"action": "give", "reason": "programme ends", "source": "Note 9/2026"}
+    )
+    assert given.status_code == 302
+    notice = TerminationNotice.objects.get(agreement=world.agreement)
+    assert notice.takes_effect_on == clock.today() + dt.timedelta(days=180)
+    panel = login("xk_caseworker").get(url("agreement_status", world.agreement)).content.decode()
+    assert "Notice of termination given on" in panel and "programme ends" in panel
+    other = login("xk_supervisor").post(termination, {"action": "withdraw", "reason": "no"})
+    assert other.status_code == 403
+    withdrawn = login("us_supervisor").post(
+        termination, {"action": "withdraw", "reason": "talks resumed"}
+    )
+    assert withdrawn.status_code == 302
+    notice.refresh_from_db()
+    assert notice.state == "withdrawn"

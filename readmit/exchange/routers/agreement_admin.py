@@ -1,6 +1,8 @@
-"""``/agreements/{id}/...``: status changes, amendments (versions) and the diplomatic record.
+"""``/agreements/{id}/...``: status changes, notice of termination, amendments (proposed by
+one party, confirmed by the other), versions and the diplomatic record.
 
-Thin over ``agreement_set_status``, ``agreement_amend``, ``contact_record`` and
+Thin over ``agreement_set_status``, ``termination_notice_give`` / ``_withdraw``,
+``amendment_propose`` / ``_confirm`` / ``_reject`` / ``_withdraw``, ``contact_record`` and
 ``position_record``: a non-party gets 404 (the gate), a party member in the wrong role 403
 (``wrong-role``), a move the lifecycle table refuses 409 (``agreement-lifecycle``), bad input
 422 naming each field under ``["body", "payload", ...]``. Nothing is written on a refusal.
@@ -26,19 +28,32 @@ from readmit.agreements.models import (
     Agreement,
     AgreementStatusChange,
     AgreementVersion,
+    AmendmentProposal,
     DiplomaticContact,
     PublicPosition,
+    TerminationNotice,
 )
-from readmit.agreements.selectors import agreement_versions, status_history
+from readmit.agreements.selectors import (
+    agreement_proposals,
+    agreement_versions,
+    proposal_changes,
+    status_history,
+    termination_notices,
+)
 from readmit.agreements.services import (
     DIPLOMATIC_RECORDERS,
-    agreement_amend,
     agreement_set_status,
+    amendment_confirm,
+    amendment_propose,
+    amendment_reject,
+    amendment_withdraw,
     contact_record,
     position_record,
+    termination_notice_give,
+    termination_notice_withdraw,
     terms_diff,
 )
-from readmit.core.errors import Forbidden, ValidationFailed
+from readmit.core.errors import Forbidden, NotFound, ValidationFailed
 from readmit.core.models import Country
 from readmit.exchange.auth import caller
 from readmit.exchange.schemas import Problem, UuidStr
@@ -86,6 +101,15 @@ class StatusChangeIn(_In):
     reason: str = Field(
         default="", max_length=2000, description="Required to suspend or end the agreement."
     )
+    ground: str = Field(
+        default="",
+        max_length=80,
+        description="Required to suspend: `court_order`, or a ground the terms list in "
+        "`suspension_grounds`.",
+    )
+    ground_reference: str = Field(
+        default="", max_length=200, description="The court order's reference (`court_order`)."
+    )
 
 
 class StatusChangeOut(Schema):
@@ -94,8 +118,24 @@ class StatusChangeOut(Schema):
     to_status: str
     source: str
     reason: str
+    ground: str
+    ground_reference: str
     changed_by: str | None = Field(description="Username, or null for the system.")
     recorded_at: dt.datetime
+
+
+class NoticeOut(Schema):
+    id: uuid.UUID
+    state: str = Field(description="`pending` (running), `withdrawn` or `effective`.")
+    given_on: dt.date
+    takes_effect_on: dt.date = Field(description="The day the agreement ends.")
+    given_by_organisation: str
+    given_by_side: str
+    given_by: str
+    reason: str
+    source: str
+    withdrawn_by: str | None
+    withdraw_reason: str
 
 
 class StatusOut(Schema):
@@ -104,18 +144,55 @@ class StatusOut(Schema):
     in_force_from: dt.date | None
     ends_on: dt.date | None
     history: list[StatusChangeOut] = Field(description="Oldest first.")
+    termination_notices: list[NoticeOut] = Field(description="Newest first.")
+
+
+class NoticeIn(_In):
+    reason: Text = Field(max_length=2000, description="Why the agreement is terminated.")
+    source: Text = Field(max_length=2000, description="The note that gives notice.")
+
+
+class ReasonIn(_In):
+    reason: str = Field(default="", max_length=2000)
+
+
+class RequiredReasonIn(_In):
+    reason: Text = Field(max_length=2000, description="Read by the other party.")
 
 
 class AmendmentIn(_In):
-    terms: dict[str, Any] = Field(
-        description="The complete new terms (not a patch), as in docs/agreements.md."
+    changes: dict[str, Any] = Field(
+        description="Only the settings that change, e.g. "
+        '`{"quota": {"limit": 60}}`: objects merge key by key, a list or a value replaces '
+        "the old one, keys not named are kept. The merged terms are validated."
     )
     valid_from: dt.datetime = Field(
-        description="With a time zone; not before the latest "
-        "version's. In the future: waits until then."
+        description="With a time zone; not before the agreement's start, at most five years "
+        "ahead. Applies from the other party's confirmation if that is later."
     )
     reason: Text = Field(max_length=2000, description="Why the terms change.")
     source: str = Field(default="", max_length=2000)
+
+
+class ProposalOut(Schema):
+    id: uuid.UUID
+    state: str = Field(description="`pending`, `confirmed`, `withdrawn` or `rejected`.")
+    changes: dict[str, Any] = Field(description="The patch as proposed.")
+    effect: dict[str, dict[str, Any]] = Field(
+        description="What it changes in the latest version by dotted path (for a pending "
+        "proposal) or changed (once confirmed)."
+    )
+    valid_from: dt.datetime
+    reason: str
+    source: str
+    proposed_by_organisation: str
+    proposed_by_side: str
+    proposed_by: str
+    proposed_at: dt.datetime
+    decided_by: str | None
+    decided_at: dt.datetime | None
+    decision_reason: str
+    version: int | None = Field(description="The version its confirmation recorded.")
 
 
 class VersionOut(Schema):
@@ -182,6 +259,43 @@ def _status_out(agreement: Agreement) -> StatusOut:
         in_force_from=agreement.in_force_from,
         ends_on=agreement.ends_on,
         history=[_change_out(c) for c in status_history(agreement)],
+        termination_notices=[_notice_out(n) for n in termination_notices(agreement)],
+    )
+
+
+def _notice_out(notice: TerminationNotice) -> NoticeOut:
+    return NoticeOut(
+        id=notice.id,
+        state=notice.state,
+        given_on=notice.given_on,
+        takes_effect_on=notice.takes_effect_on,
+        given_by_organisation=notice.given_by_organisation.slug,
+        given_by_side=notice.given_by_side,
+        given_by=notice.given_by.username,
+        reason=notice.reason,
+        source=notice.source,
+        withdrawn_by=_username(notice.withdrawn_by),
+        withdraw_reason=notice.withdraw_reason,
+    )
+
+
+def _proposal_out(proposal: AmendmentProposal) -> ProposalOut:
+    return ProposalOut(
+        id=proposal.id,
+        state=proposal.state,
+        changes=proposal.changes,
+        effect=proposal_changes(proposal),
+        valid_from=proposal.valid_from,
+        reason=proposal.reason,
+        source=proposal.source,
+        proposed_by_organisation=proposal.proposed_by_organisation.slug,
+        proposed_by_side=proposal.proposed_by_side,
+        proposed_by=proposal.proposed_by.username,
+        proposed_at=proposal.created_at,
+        decided_by=_username(proposal.decided_by),
+        decided_at=proposal.decided_at,
+        decision_reason=proposal.decision_reason,
+        version=proposal.version.number if proposal.version is not None else None,
     )
 
 
@@ -192,6 +306,8 @@ def _change_out(change: AgreementStatusChange) -> StatusChangeOut:
         to_status=change.to_status,
         source=change.source,
         reason=change.reason,
+        ground=change.ground,
+        ground_reference=change.ground_reference,
         changed_by=_username(change.changed_by),
         recorded_at=change.created_at,
     )
@@ -289,7 +405,10 @@ def status_detail(request: HttpRequest, id: UuidStr = UUID_PATH) -> StatusOut:
     summary="Move the agreement along its lifecycle",
     description="Supervisors and administrators of a party. A move the lifecycle table does "
     "not allow answers 409 `agreement-lifecycle`; suspending and ending need a "
-    "`reason`. Answers the status with its history.",
+    "`reason`; suspending names its `ground` (`court_order` with `ground_reference`, or a "
+    "ground the terms list). An agreement in force or suspended is not ended here (409 "
+    "`termination-notice`): give notice with `POST .../termination`. Answers the status "
+    "with its history.",
 )
 def status_change(
     request: HttpRequest, payload: StatusChangeIn, id: UuidStr = UUID_PATH
@@ -301,9 +420,52 @@ def status_change(
             on=payload.on,
             source=payload.source,
             reason=payload.reason,
+            ground=payload.ground,
+            ground_reference=payload.ground_reference,
             acting_user=caller(request),
         )
     return _status_out(agreement)
+
+
+@router.post(
+    "/{id}/termination",
+    response={201: NoticeOut, **WRITE},
+    operation_id="agreement_termination_notice",
+    summary="Give notice of termination",
+    description="Supervisors and administrators of a party, for an agreement in force or "
+    "suspended. The agreement ends `termination_notice_days` (of the terms) after today, "
+    "never earlier: `readmit sweep` ends it that day. One running notice at a time "
+    "(409 `termination-notice`).",
+)
+def termination_give(
+    request: HttpRequest, payload: NoticeIn, id: UuidStr = UUID_PATH
+) -> Status[NoticeOut]:
+    with _fields_in_body():
+        notice = termination_notice_give(
+            agreement=id,
+            reason=payload.reason,
+            source=payload.source,
+            acting_user=caller(request),
+        )
+    return Status(201, _notice_out(notice))
+
+
+@router.post(
+    "/{id}/termination/withdraw",
+    response={200: NoticeOut, **WRITE},
+    operation_id="agreement_termination_withdraw",
+    summary="Withdraw the running notice of termination",
+    description="Supervisors and administrators of the party that gave it (the other party: "
+    "403 `wrong-party`), before the day it takes effect.",
+)
+def termination_withdraw(
+    request: HttpRequest, payload: RequiredReasonIn, id: UuidStr = UUID_PATH
+) -> NoticeOut:
+    with _fields_in_body():
+        notice = termination_notice_withdraw(
+            agreement=id, reason=payload.reason, acting_user=caller(request)
+        )
+    return _notice_out(notice)
 
 
 # Versions and amendments ---------------------------------------------------------------------
@@ -324,32 +486,113 @@ def version_list(request: HttpRequest, id: UuidStr = UUID_PATH) -> list[VersionO
     return out
 
 
+@router.get(
+    "/{id}/amendments",
+    response={200: list[ProposalOut], 401: Problem, 404: Problem},
+    operation_id="agreement_amendments",
+    summary="Amendments proposed by either party, newest first, pending ones included",
+)
+def amendment_list(request: HttpRequest, id: UuidStr = UUID_PATH) -> list[ProposalOut]:
+    agreement = access_agreement(caller(request), id)
+    return [_proposal_out(p) for p in agreement_proposals(agreement)]
+
+
 @router.post(
     "/{id}/amendments",
-    response={201: VersionOut, **WRITE},
+    response={201: ProposalOut, **WRITE},
     operation_id="agreement_amend",
-    summary="Record an amendment of the terms as the next version",
-    description="Supervisors and administrators of a party. `terms` is the complete new set; "
-    "a bad setting answers 422 naming it, e.g. "
-    '`["body", "payload", "terms", "quota", "limit"]`; an amendment that changes '
-    "nothing is refused too. An ended agreement answers 409 `agreement-lifecycle`.",
+    summary="Propose an amendment; in force once the other party confirms it",
+    description="Supervisors and administrators of a party. `changes` names only the "
+    "settings that change; the rest of the terms is kept. A bad setting answers 422 naming "
+    'it, e.g. `["body", "payload", "changes", "quota", "limit"]`, and so does a cap below the '
+    "places already used, an amendment that changes nothing and a `valid_from` before the "
+    "agreement's start or more than five years ahead. An ended agreement answers 409 "
+    "`agreement-lifecycle`. Nothing is in force until `POST .../amendments/{pid}/confirm`.",
 )
 def amendment_create(
     request: HttpRequest, payload: AmendmentIn, id: UuidStr = UUID_PATH
-) -> Status[VersionOut]:
+) -> Status[ProposalOut]:
     with _fields_in_body():
-        version = agreement_amend(
+        proposal = amendment_propose(
             agreement=id,
-            terms=payload.terms,
+            changes=payload.changes,
             valid_from=payload.valid_from,
             reason=payload.reason,
             source=payload.source,
             acting_user=caller(request),
         )
-    previous = AgreementVersion.objects.filter(
-        agreement_id=version.agreement_id, number=version.number - 1
-    ).first()
-    return Status(201, _version_out(version, previous))
+    return Status(201, _proposal_out(proposal))
+
+
+def _proposal_of(request: HttpRequest, agreement_id: str, proposal_id: str) -> str:
+    """The proposal's id if it belongs to this agreement (which the caller must see)."""
+    agreement = access_agreement(caller(request), agreement_id)
+    if not AmendmentProposal.objects.filter(agreement=agreement, id=proposal_id).exists():
+        raise NotFound("No such amendment proposal.")
+    return proposal_id
+
+
+PROPOSAL_PATH = Path(..., description="The proposal's UUID.")
+
+
+@router.post(
+    "/{id}/amendments/{proposal_id}/confirm",
+    response={200: ProposalOut, **WRITE},
+    operation_id="agreement_amendment_confirm",
+    summary="Confirm the other party's proposed amendment: it becomes the next version",
+    description="Supervisors and administrators of the party that did not propose it (the "
+    "proposing side: 403 `wrong-party`). The merged terms are validated again; a proposal "
+    "that is no longer pending answers 409 `amendment-not-pending`.",
+)
+def amendment_confirm_view(
+    request: HttpRequest,
+    id: UuidStr = UUID_PATH,
+    proposal_id: UuidStr = PROPOSAL_PATH,
+) -> ProposalOut:
+    pid = _proposal_of(request, id, proposal_id)
+    with _fields_in_body():
+        proposal = amendment_confirm(proposal=pid, acting_user=caller(request))
+    return _proposal_out(proposal)
+
+
+@router.post(
+    "/{id}/amendments/{proposal_id}/reject",
+    response={200: ProposalOut, **WRITE},
+    operation_id="agreement_amendment_reject",
+    summary="Reject the other party's proposed amendment, with a reason",
+)
+def amendment_reject_view(
+    request: HttpRequest,
+    payload: RequiredReasonIn,
+    id: UuidStr = UUID_PATH,
+    proposal_id: UuidStr = PROPOSAL_PATH,
+) -> ProposalOut:
+    pid = _proposal_of(request, id, proposal_id)
+    with _fields_in_body():
+        proposal = amendment_reject(
+            proposal=pid, reason=payload.reason, acting_user=caller(request)
+        )
+    return _proposal_out(proposal)
+
+
+@router.post(
+    "/{id}/amendments/{proposal_id}/withdraw",
+    response={200: ProposalOut, **WRITE},
+    operation_id="agreement_amendment_withdraw",
+    summary="Withdraw an amendment the caller's party proposed, while it is pending",
+)
+def amendment_withdraw_view(
+    request: HttpRequest,
+    payload: ReasonIn,
+    id: UuidStr = UUID_PATH,
+    proposal_id: UuidStr = PROPOSAL_PATH,
+) -> ProposalOut:
+    pid = _proposal_of(request, id, proposal_id)
+    with _fields_in_body():
+        proposal = amendment_withdraw(
+            proposal=pid, reason=payload.reason, acting_user=caller(request)
+        )
+    return _proposal_out(proposal)
 
 
 # The diplomatic record -----------------------------------------------------------------------
