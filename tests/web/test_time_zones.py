@@ -11,7 +11,7 @@ from django.urls import reverse
 
 from readmit.accounts.models import Organisation, User
 from readmit.accounts.services import user_set_time_zone
-from readmit.agreements.models import AgreementVersion
+from readmit.agreements.models import AmendmentProposal
 from readmit.agreements.services import site_create
 from readmit.audit.events import AuditEventType
 from readmit.audit.models import AuditEvent
@@ -113,8 +113,9 @@ def test_the_amendment_form_reads_valid_from_in_the_users_zone_and_says_so(login
         amend_post(world.agreement, quota_limit="60", valid_from="2027-01-15T09:00"),
     )
     assert response.status_code == 302
-    latest = AgreementVersion.objects.filter(agreement=world.agreement).latest("valid_from")
-    assert latest.valid_from == dt.datetime(2027, 1, 15, 8, 0, tzinfo=UTC)
+    # A proposal now (the other party confirms it); its date is read in the proposer's zone.
+    proposal = AmendmentProposal.objects.get(agreement=world.agreement)
+    assert proposal.valid_from == dt.datetime(2027, 1, 15, 8, 0, tzinfo=UTC)
 
 
 # Showing stored times -----------------------------------------------------------------------
