@@ -13,11 +13,11 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from readmit.accounts.access import access_case, access_consular_request, standing
-from readmit.accounts.models import User
-from readmit.accounts.roles import CASE_WRITERS
+from readmit.accounts.access import access_case, access_consular_request, memberships, standing
+from readmit.accounts.models import Organisation, OrganisationKind, User
+from readmit.accounts.roles import CASE_WRITERS, Role
 from readmit.agreements.models import AgreementKind
 from readmit.cases.models import Case
 from readmit.cases.workflow import Side
@@ -33,9 +33,17 @@ from readmit.consular.selectors import consular_request_list
 from readmit.consular.services import (
     consular_request_create,
     consular_request_transition,
+    district_of,
+    district_set,
     request_allowed_actions,
 )
-from readmit.core.errors import ApplicationError, PreconditionFailed, ValidationFailed
+from readmit.core.errors import (
+    ApplicationError,
+    Forbidden,
+    NotFound,
+    PreconditionFailed,
+    ValidationFailed,
+)
 from readmit.web.errors import application_errors
 
 KIND_CHOICES = [(k.value, k.label) for k in RequestKind]
@@ -219,9 +227,69 @@ def case_consular_ask(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
     )
 
 
+# Districts (administrators of a ministry) -------------------------------------------------
+
+
+def _administered_missions(user: User) -> list[Organisation]:
+    ministries = [
+        m.organisation_id
+        for m in memberships(user)
+        if m.role == Role.ADMINISTRATOR and m.organisation.kind != OrganisationKind.MISSION
+    ]
+    return list(
+        Organisation.objects.filter(parent_id__in=ministries, kind=OrganisationKind.MISSION)
+        .select_related("parent")
+        .order_by("name")
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+@application_errors
+def consular_districts(request: HttpRequest) -> HttpResponse:
+    """A ministry's administrators set its missions' consular districts."""
+    user = _user(request)
+    if not any(m.role == Role.ADMINISTRATOR for m in memberships(user)):
+        raise Forbidden("Consular districts are set by the ministry's administrators.")
+    missions = _administered_missions(user)
+    if not missions:
+        raise NotFound("No missions to manage.")
+    errors: dict[uuid.UUID, str] = {}
+    typed: dict[uuid.UUID, str] = {}
+    status = 200
+    if request.method == "POST":
+        by_id = {str(m.id): m for m in missions}
+        mission = by_id.get(request.POST.get("mission", ""))
+        if mission is None:
+            raise NotFound("No such mission.")
+        raw = request.POST.get("district", "")
+        try:
+            district_set(
+                mission=mission,
+                district=[c for c in raw.replace(",", " ").split() if c],
+                acting_user=user,
+            )
+        except ValidationFailed as exc:
+            errors[mission.id], typed[mission.id], status = exc.message, raw, exc.status
+        else:
+            messages.success(request, f"The consular district of {mission.name} is saved.")
+            return redirect(reverse("web:consular_districts"))
+    rows = [
+        {
+            "mission": m,
+            "district": " ".join(district_of(m)),
+            "error": errors.get(m.id, ""),
+            "typed": typed.get(m.id),
+        }
+        for m in missions
+    ]
+    return render(request, "web/consular/districts.html", {"rows": rows}, status=status)
+
+
 # The lead adds these to readmit/web/urls.py with one line, as for the other modules.
 urlpatterns = [
     path("consular/", consular_list, name="consular_requests"),
+    path("consular/districts/", consular_districts, name="consular_districts"),
     path("consular/<uuid:request_id>/", consular_detail, name="consular_request"),
     path(
         "consular/<uuid:request_id>/transitions/",

@@ -110,3 +110,38 @@ def test_another_mission_and_another_state_get_404_and_the_wrong_role_403(as_use
     assert as_user("us_caseworker").post(url, {"action": "take", "version": 1}).status_code == 403
     item.refresh_from_db()
     assert item.state == "open" and item.owner is None
+
+
+def test_the_ministrys_administrator_sets_a_district_and_a_bad_code_is_named(as_user, consular):
+    from readmit.consular.services import district_of
+
+    client = as_user("mfa_administrator")
+    page = client.get("/consular/districts/").content.decode()
+    assert "US-NY US-NJ US-CT" in page or "US-CT US-NJ US-NY" in page
+    bad = client.post(
+        "/consular/districts/", {"mission": str(consular.dc.id), "district": "US-DC, US-ZZ"}
+    )
+    assert bad.status_code == 422 and "unknown subdivision" in bad.content.decode()
+    taken = client.post(
+        "/consular/districts/", {"mission": str(consular.dc.id), "district": "US-DC US-NJ"}
+    )
+    assert taken.status_code == 422
+    assert "US-NJ is in the district of Consulate General in New York" in taken.content.decode()
+    assert sorted(district_of(consular.dc)) == ["US-DC", "US-MD", "US-VA"]
+    saved = client.post(
+        "/consular/districts/", {"mission": str(consular.dc.id), "district": "us-dc us-va"}
+    )
+    assert saved.status_code == 302
+    assert sorted(district_of(consular.dc)) == ["US-DC", "US-VA"]
+
+
+def test_districts_are_refused_to_other_roles_and_other_ministries(as_user, consular):
+    assert as_user("mfa_caseworker").get("/consular/districts/").status_code == 403
+    other_admin = as_user("xk_administrator")
+    assert other_admin.get("/consular/districts/").status_code == 404
+    assert (
+        as_user("mfa_administrator")
+        .post("/consular/districts/", {"mission": str(consular.world.xk.id), "district": "US-TX"})
+        .status_code
+        == 404
+    )
