@@ -58,6 +58,7 @@ from readmit.deadlines import TimeLimit, Unit, WorkingCalendar, due
 from readmit.relocation.services import IdempotencyConflict
 
 OUTCOME_MAX = 4000
+PERSON_NAME_MAX = 200  # Person's name fields
 
 
 # Districts -------------------------------------------------------------------------------
@@ -272,8 +273,14 @@ def consular_request_create(
         errors.append({"loc": ["person"], "msg": "a request without a case needs the person"})
     if case_id and person is not None:
         errors.append({"loc": ["person"], "msg": "the person of a case comes from the case"})
-    if person is not None and not person.family_name.strip():
-        errors.append({"loc": ["person", "family_name"], "msg": "required"})
+    if person is not None:
+        if not person.family_name.strip():
+            errors.append({"loc": ["person", "family_name"], "msg": "required"})
+        for name in ("family_name", "given_names", "family_name_latin", "given_names_latin"):
+            if len(getattr(person, name)) > PERSON_NAME_MAX:
+                errors.append(
+                    {"loc": ["person", name], "msg": f"at most {PERSON_NAME_MAX} characters"}
+                )
     details = (details or "").strip()
     if len(details) > OUTCOME_MAX:
         errors.append({"loc": ["details"], "msg": f"at most {OUTCOME_MAX} characters"})
@@ -348,7 +355,7 @@ def consular_request_create(
             assert person is not None
             subject = person_create(data=person, owner=requested_by, acting_user=acting_user)
         due_on, explanation = _due(RequestKind(kind), case, ministry, at)
-        request = ConsularRequest.objects.create(
+        fields = dict(
             reference=_next_reference(at),
             kind=kind,
             requester=requester,
@@ -366,6 +373,15 @@ def consular_request_create(
             idempotency_key=key,
             request_digest=digest,
         )
+        try:
+            with transaction.atomic():
+                request = ConsularRequest.objects.create(**fields)
+        except IntegrityError:
+            # The same key arrived at the same time on another connection and won the race.
+            raise IdempotencyConflict(
+                "The Idempotency-Key is being used by a request made at the same time; "
+                "repeat the request to read its result."
+            ) from None
         audit_record(
             event_type=AuditEventType.CONSULAR_REQUEST_CREATED,
             acting_user=acting_user,

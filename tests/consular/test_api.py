@@ -287,3 +287,22 @@ def test_a_citizen_without_a_case_is_recorded_by_the_mission_and_routed_by_distr
     assert assert_problem(bad_date, 422, "validation-failed")["errors"][0]["loc"][-1] == (
         "birth_date"
     )
+
+
+def test_a_citizens_name_longer_than_the_record_holds_is_named(api, consular):
+    response = post(
+        api,
+        consular.user("dc_liaison"),
+        {
+            "kind": "interview",
+            "requester": "citizen",
+            "residence_region": "US-DC",
+            "person": {"family_name": "Ж" * 201, "given_names_latin": "A" * 201},
+        },
+    )
+    body = assert_problem(response, 422, "validation-failed")
+    assert {tuple(e["loc"][-2:]) for e in body["errors"]} == {
+        ("person", "family_name"),
+        ("person", "given_names_latin"),
+    }
+    assert ConsularRequest.objects.count() == 0
