@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "readmit.cases",
     "readmit.screening",
     "readmit.relocation",
+    "readmit.consular",
     "readmit.exchange",
     "readmit.web",
 ]

@@ -3,6 +3,10 @@
 An organisation sees only records of agreements it is party to; a record that exists but is
 not the caller's answers exactly like one that does not exist (``NotFound``), so ids cannot
 be probed. Administrators manage users, not cases: they see agreements, never case files.
+
+A consular mission (``Organisation.kind == "mission"``) is a party to its state's agreements
+but sees only the consular requests routed to it, and only the cases and people those
+requests link (the mission gate, ``visible_consular_requests``).
 """
 
 from __future__ import annotations
@@ -11,9 +15,9 @@ import uuid
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
-from readmit.accounts.models import Membership, User
+from readmit.accounts.models import Membership, OrganisationKind, User
 from readmit.accounts.roles import CASE_READERS, Role
 from readmit.core.errors import NotFound
 
@@ -21,6 +25,7 @@ if TYPE_CHECKING:
     from readmit.agreements.models import Agreement
     from readmit.cases.models import Case, Person
     from readmit.cases.workflow import Side
+    from readmit.consular.models import ConsularRequest
 
 
 @dataclass(frozen=True)
@@ -54,6 +59,17 @@ def roles_in(user: User, organisation_id: uuid.UUID) -> frozenset[Role]:
     return frozenset(
         Role(m.role) for m in memberships(user) if m.organisation_id == organisation_id
     )
+
+
+def mission_ids(user: User, *, roles: frozenset[Role] | None = None) -> set[uuid.UUID]:
+    """The caller's organisations that are consular missions (they see only what is routed
+    to them)."""
+    return {
+        m.organisation_id
+        for m in memberships(user)
+        if m.organisation.kind == OrganisationKind.MISSION
+        and (roles is None or Role(m.role) in roles)
+    }
 
 
 def has_role(user: User, role: Role) -> bool:
@@ -103,11 +119,26 @@ def standing(user: User, agreement: Agreement) -> Standing:
 # Cases and people ------------------------------------------------------------------------
 
 
+def _case_scope(user: User, prefix: str = "") -> Q:
+    """Cases of agreements the caller's organisations are party to; for a mission, only the
+    cases a consular request routed to it links."""
+    orgs = organisation_ids(user, roles=CASE_READERS)
+    missions = mission_ids(user, roles=CASE_READERS)
+    scope = Q(**{f"{prefix}agreement__parties__organisation_id__in": orgs - missions})
+    if missions:
+        scope |= Q(
+            **{
+                f"{prefix}agreement__parties__organisation_id__in": missions,
+                f"{prefix}consular_requests__routed_to_id__in": missions,
+            }
+        )
+    return scope
+
+
 def visible_cases(user: User) -> QuerySet[Case]:
     from readmit.cases.models import Case
 
-    orgs = organisation_ids(user, roles=CASE_READERS)
-    return Case.objects.filter(agreement__parties__organisation_id__in=orgs).distinct()
+    return Case.objects.filter(_case_scope(user)).distinct()
 
 
 def access_case(user: User, case_id: uuid.UUID | str, *, for_update: bool = False) -> Case:
@@ -123,13 +154,14 @@ def access_case(user: User, case_id: uuid.UUID | str, *, for_update: bool = Fals
 
 
 def visible_people(user: User) -> QuerySet[Person]:
-    from django.db.models import Q
-
     from readmit.cases.models import Person
 
     orgs = organisation_ids(user, roles=CASE_READERS)
+    missions = mission_ids(user, roles=CASE_READERS)
     return Person.objects.filter(
-        Q(owner_id__in=orgs) | Q(cases__agreement__parties__organisation_id__in=orgs)
+        Q(owner_id__in=orgs)
+        | _case_scope(user, "cases__")
+        | Q(consular_requests__routed_to_id__in=missions)
     ).distinct()
 
 
@@ -138,3 +170,38 @@ def access_person(user: User, person_id: uuid.UUID | str) -> Person:
     if person is None:
         raise NotFound("No such person.")
     return person
+
+
+# Consular requests (the mission gate) -----------------------------------------------------
+
+
+def visible_consular_requests(user: User) -> QuerySet[ConsularRequest]:
+    """A mission sees the requests routed to it; a ministry those routed to it or to its
+    missions; any organisation the requests it asked. Administrators see none."""
+    from readmit.consular.models import ConsularRequest
+
+    orgs = organisation_ids(user, roles=CASE_READERS)
+    missions = mission_ids(user, roles=CASE_READERS)
+    others = orgs - missions
+    return ConsularRequest.objects.filter(
+        Q(routed_to_id__in=orgs)
+        | Q(ministry_id__in=others)
+        | Q(routed_to__parent_id__in=others)
+        | Q(requested_by_id__in=others)
+    ).distinct()
+
+
+def access_consular_request(
+    user: User, request_id: uuid.UUID | str, *, for_update: bool = False
+) -> ConsularRequest:
+    from readmit.consular.models import ConsularRequest
+
+    pk = _parse_id(request_id, "consular request")
+    if not visible_consular_requests(user).filter(id=pk).exists():
+        raise NotFound("No such consular request.")
+    queryset = ConsularRequest.objects.select_related(
+        "person", "case", "routed_to", "ministry", "requested_by", "owner"
+    )
+    if for_update:
+        queryset = queryset.select_for_update(of=("self",))
+    return queryset.get(id=pk)

@@ -29,6 +29,9 @@ What it loads (counts on which ``tests/demo`` relies):
   reception), every one screened with no pending or confirmed match; 7 declined (5 on the
   other criteria, 2 on the watchlist); 2 withdrawn; the rest proposed.
 - USA → Montenegro readmission: 15 cases across the workflow, with live reply deadlines.
+  Consular districts (fictional) for the missions in New York and Washington; 6 consular
+  requests: 3 routed to New York, 2 to Washington (one a citizen's walk-in), 1 to the
+  ministry (an address in Texas, which no district covers).
 - Italy → Albania reception: 20 cases at the Gjadër and Shëngjin sites, one under a hold.
 - USA → Serbia: approached only (no terms, no cases).
 
@@ -88,6 +91,11 @@ from readmit.cases.services import (
     person_create,
 )
 from readmit.cases.silence import deemed_acceptance_sweep
+from readmit.consular.services import (
+    consular_request_create,
+    consular_request_transition,
+    district_set,
+)
 from readmit.core import clock
 from readmit.core.countries import all_countries
 from readmit.core.errors import ApplicationError
@@ -275,6 +283,7 @@ class _Loader:
         self.sites: dict[str, Site] = {}
         self.states: Counter[str] = Counter()
         self.screening: Counter[str] = Counter()
+        self.consular: Counter[str] = Counter()
         # The seed article's day, placed on the demo timeline: before the Kosovo arrangement
         # (in force about four months ago) was negotiated.
         self.article_day = today - dt.timedelta(days=170)
@@ -301,6 +310,7 @@ class _Loader:
                 "agreements": sorted(self.agreements),
                 "cases": dict(sorted(self.states.items())),
                 "watchlist_matches": dict(sorted(self.screening.items())),
+                "consular_requests": dict(sorted(self.consular.items())),
             },
         )
 
@@ -792,6 +802,7 @@ class _Loader:
             )
         self.agreements[agreement.reference] = agreement
         self.montenegro_record(agreement)
+        self.consular_districts()
 
         dhs = self.user("us-dhs", Role.CASEWORKER)
         mup = self.user("me-mup", Role.CASEWORKER)
@@ -825,6 +836,8 @@ class _Loader:
         for n, spec in enumerate(people.readmission_people(self.today), start=1):
             spec = replace(spec, external_id=f"DHS-ME-{self.today.year}-{n:03d}")
             case = self.open_case(agreement, spec, sender="us-dhs", by=dhs)
+            # A mission sees a case only once a consular request routes it there.
+            self.ask_consulate(case, spec.story, dhs)
             case = self.act(
                 case,
                 plans[spec.story],
@@ -843,10 +856,78 @@ class _Loader:
             elif spec.story == "due_soon":
                 _backdate_application(case, days=10, acting_user=dhs)
             self.states[f"readmission:{case.state}"] += 1
+        self.consular_walk_in()
         # The daily sweep: the overdue application is deemed accepted by silence.
         deemed = deemed_acceptance_sweep()
         self.states["readmission:submitted"] -= deemed
         self.states["readmission:deemed_accepted"] += deemed
+
+    # Consular districts are fictional demo settings: plausible splits of the US between the
+    # Consulate General in New York and the Embassy in Washington, not their real districts.
+    CONSULAR_DISTRICTS: Mapping[str, tuple[str, ...]] = {
+        "me-consulate-ny": ("US-NY", "US-NJ", "US-CT", "US-PA", "US-MA", "US-RI"),
+        "me-embassy-dc": ("US-DC", "US-VA", "US-MD", "US-DE", "US-WV", "US-NC"),
+    }
+    # Per story: (kind, last address in the US, the mission's steps: take / complete).
+    CONSULAR_STORIES: Mapping[str, tuple[str, str, tuple[str, ...]]] = {
+        "acknowledged_by_mission": ("identity_verification", "US-NJ", ("take",)),
+        "travel_document_issued": ("travel_document", "US-VA", ("take", "complete")),
+        "transferred": ("travel_document", "US-NY", ("take", "complete")),
+        "interview_requested": ("interview", "US-CT", ()),
+        "transfer_scheduled": ("return_assistance", "US-TX", ()),
+    }
+
+    def consular_districts(self) -> None:
+        for slug, district in self.CONSULAR_DISTRICTS.items():
+            district_set(mission=self.orgs[slug], district=list(district), acting_user=None)
+
+    def ask_consulate(self, case: Case, story: str, by: User) -> None:
+        """DHS asks the consulate of the person's district; the mission takes the request,
+        and completes it where the story has a travel document issued."""
+        if story not in self.CONSULAR_STORIES:
+            return
+        kind, region, steps = self.CONSULAR_STORIES[story]
+        created = consular_request_create(
+            acting_user=by,
+            kind=kind,
+            requester="sending_state",
+            residence_region=region,
+            case_id=case.id,
+            details="Fictional demo request.",
+        ).request
+        slug = created.routed_to.slug
+        for step in steps:
+            consular_request_transition(
+                request_id=created.id,
+                action=step,
+                acting_user=self.user(slug, Role.LIAISON),
+                outcome="Emergency travel document issued, single journey, valid 30 days."
+                if step == "complete"
+                else "",
+            )
+        self.consular[slug] += 1
+
+    def consular_walk_in(self) -> None:
+        """A citizen asks the Embassy in Washington about her rights on return."""
+        embassy = self.user("me-embassy-dc", Role.LIAISON)
+        created = consular_request_create(
+            acting_user=embassy,
+            kind="legal_information",
+            requester="citizen",
+            residence_region="US-MD",
+            person=PersonInput(
+                family_name="Бошковић",
+                given_names="Ана",
+                family_name_latin="Bošković",
+                given_names_latin="Ana",
+                birth_year=self.today.year - 29,
+                sex="F",
+                nationalities=("ME",),
+            ),
+            details="Fictional demo: walked in, asks what happens on return.",
+        ).request
+        consular_request_transition(request_id=created.id, action="take", acting_user=embassy)
+        self.consular["me-embassy-dc"] += 1
 
     def montenegro_record(self, agreement: Agreement) -> None:
         day = self.article_day

@@ -23,6 +23,7 @@ from readmit.exchange.routers.agreement_admin import router as agreement_admin_r
 from readmit.exchange.routers.agreements import router as agreements_router
 from readmit.exchange.routers.assessments import router as assessments_router
 from readmit.exchange.routers.cases import router as cases_router
+from readmit.exchange.routers.consular import router as consular_router
 from readmit.exchange.routers.criteria import router as criteria_router
 from readmit.exchange.routers.lists import router as lists_router
 from readmit.exchange.routers.stays import router as stays_router
@@ -78,6 +79,7 @@ api.add_router("/agreements", lists_router)
 api.add_router("/cases", stays_router)
 api.add_router("/cases", criteria_router)
 api.add_router("/cases", assessments_router)
+api.add_router("/consular-requests", consular_router)
 errors.register(api)
 
 

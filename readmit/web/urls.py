@@ -8,6 +8,7 @@ from readmit.web import (
     views_agreements,
     views_attachments,
     views_audit,
+    views_consular,
     views_export,
     views_lists,
     views_profile,
@@ -75,3 +76,4 @@ urlpatterns = [
 urlpatterns += views_screening.urlpatterns
 urlpatterns += views_lists.urlpatterns
 urlpatterns += views_profile.urlpatterns
+urlpatterns += views_consular.urlpatterns

@@ -349,3 +349,20 @@ def test_the_login_table_has_a_header_and_one_line_per_login(loaded):
         "xk-mia-caseworker"
         in lines[1 + [x.username for x in loaded.logins].index("xk-mia-caseworker")]
     )
+
+
+def test_the_consular_requests_are_routed_to_new_york_and_washington_and_seen_only_there(
+    loaded,
+):
+    from readmit.accounts.access import visible_cases, visible_consular_requests
+    from readmit.consular.models import ConsularRequest
+
+    routed = Counter(ConsularRequest.objects.values_list("routed_to__slug", flat=True))
+    assert routed == {"me-consulate-ny": 3, "me-embassy-dc": 2, "me-mfa": 1}
+    texas = ConsularRequest.objects.get(routed_to__slug="me-mfa")
+    assert texas.residence_region == "US-TX" and "routed to the ministry" in texas.routing_reason
+    for slug in ("me-consulate-ny", "me-embassy-dc"):
+        liaison = Membership.objects.get(organisation__slug=slug).user
+        mine = ConsularRequest.objects.filter(routed_to__slug=slug)
+        assert set(visible_consular_requests(liaison)) == set(mine)
+        assert set(visible_cases(liaison)) == {r.case for r in mine if r.case is not None}

@@ -55,6 +55,7 @@ PURE_MODULES = [
     "readmit/relocation/lists.py",
     "readmit/core/zones.py",
     "readmit/cases/mrz.py",
+    "readmit/consular/districts.py",
     "readmit/cases/evidence.py",
     "readmit/cases/cli.py",
 ]
