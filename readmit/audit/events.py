@@ -61,6 +61,9 @@ class AuditEventType(IntEnum):
     FAMILY_TRANSFER_SCHEDULED = 510
     RETURN_PLAN_RECORDED = 520
     VULNERABILITY_ASSESSED = 530
+    # 620-639: readmission travel documents, transfer and costs
+    TRAVEL_DOCUMENT_DOWNLOADED = 620
+    TRANSFER_COST_RECORDED = 621
     # 900-999: system
     DEMO_LOADED = 900
 
