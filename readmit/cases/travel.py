@@ -137,15 +137,12 @@ def issue_travel_document(context: TransitionContext) -> None:
     single_journey = payload.get("single_journey", True)
     if not isinstance(single_journey, bool):
         raise _invalid("single_journey", "must be true or false")
-    consent = payload.get("prior_consent") or {}
-    if not isinstance(consent, dict):
-        raise _invalid("prior_consent", "must be an object {reference, given_on}")
-    consent_reference, consent_given_on = "", None
-    if consent:
-        consent_reference = _text(consent, "reference", required=True, limit=120)
-        consent_given_on = _date(consent, "given_on")
+    consent_reference = _text(payload, "prior_consent_reference", required=False, limit=120)
+    consent_given_on = None
+    if consent_reference:
+        consent_given_on = _date(payload, "prior_consent_given_on")
         if consent_given_on > today:
-            raise _invalid("prior_consent.given_on", "cannot be in the future")
+            raise _invalid("prior_consent_given_on", "cannot be in the future")
     terms = terms_at(case.agreement, context.at)
     if (
         doc_type == TravelDocumentType.EU_RETURN
@@ -154,7 +151,7 @@ def issue_travel_document(context: TransitionContext) -> None:
     ):
         raise TransitionRefused(
             "This agreement allows the EU travel document for return only with the requested "
-            "state's prior consent: give prior_consent {reference, given_on}.",
+            "state's prior consent: give prior_consent_reference and prior_consent_given_on.",
             rule="travel-document-consent",
         )
     current = latest_document(case)
@@ -301,16 +298,22 @@ def case_travel_document(user: User, case_id: uuid.UUID | str) -> TravelDocument
     return document
 
 
+@dataclass(frozen=True)
+class TravelDocumentDownload:
+    document: TravelDocument
+    person: dict[str, str]
+    pdf: bytes | None
+
+
 def travel_document_download(
     *, user: User, case_id: uuid.UUID | str, fmt: str
-) -> tuple[TravelDocument, dict[str, str]]:
+) -> TravelDocumentDownload:
     """Gate and audit one download of a travel document (JSON or PDF) by either party.
 
     Only caseworkers, supervisors and liaison officers of a party download it (an auditor
     reads the case and the audit log, not the travel document: 403). What the document
     holds is identity and nationality, which every agreement shares (sharing.py), and the
-    document itself, which both parties need for the transfer. Returns the document and its
-    person's fields."""
+    document itself, which both parties need for the transfer. ``fmt``: ``json`` or ``pdf``."""
     document = case_travel_document(user, case_id)
     case = document.case
     position = standing(user, case.agreement)
@@ -320,6 +323,12 @@ def travel_document_download(
             "documents.",
             type="wrong-role",
         )
+    person = person_fields(case)
+    pdf = None
+    if fmt == "pdf":
+        from readmit.cases.travel_pdf import travel_document_pdf
+
+        pdf = travel_document_pdf(document, person)  # a font refusal audits no download
     with transaction.atomic():
         audit_record(
             event_type=AuditEventType.TRAVEL_DOCUMENT_DOWNLOADED,
@@ -331,7 +340,7 @@ def travel_document_download(
             object_id=str(document.id),
             data={"format": fmt},
         )
-    return document, person_fields(case)
+    return TravelDocumentDownload(document, person, pdf)
 
 
 def person_fields(case: Case) -> dict[str, str]:
@@ -454,6 +463,10 @@ class CostTotal:
     count: int
 
 
+def _cents(value: Decimal | float | int) -> Decimal:
+    return Decimal(str(value)).quantize(Decimal("0.01"))
+
+
 def agreement_cost_totals(agreement: Agreement) -> list[CostTotal]:
     """The agreement's transfer costs summed per payer, leg and currency (never converted)."""
     rows = (
@@ -462,4 +475,6 @@ def agreement_cost_totals(agreement: Agreement) -> list[CostTotal]:
         .annotate(total=Sum("amount"), count=Count("id"))
         .order_by("payer", "leg", "currency")
     )
-    return [CostTotal(r["payer"], r["leg"], r["currency"], r["total"], r["count"]) for r in rows]
+    return [
+        CostTotal(r["payer"], r["leg"], r["currency"], _cents(r["total"]), r["count"]) for r in rows
+    ]

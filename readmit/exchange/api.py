@@ -26,6 +26,8 @@ from readmit.exchange.routers.cases import router as cases_router
 from readmit.exchange.routers.criteria import router as criteria_router
 from readmit.exchange.routers.lists import router as lists_router
 from readmit.exchange.routers.stays import router as stays_router
+from readmit.exchange.routers.travel import agreements_router as travel_agreements_router
+from readmit.exchange.routers.travel import router as travel_router
 
 DESCRIPTION = """\
 The inter-state exchange API of Readmit. Authenticate with `Authorization: Bearer <token>`
@@ -78,6 +80,8 @@ api.add_router("/agreements", lists_router)
 api.add_router("/cases", stays_router)
 api.add_router("/cases", criteria_router)
 api.add_router("/cases", assessments_router)
+api.add_router("/cases", travel_router)
+api.add_router("/agreements", travel_agreements_router)
 errors.register(api)
 
 

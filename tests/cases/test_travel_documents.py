@@ -150,8 +150,13 @@ def test_the_eu_document_needs_the_requested_states_prior_consent_where_the_agre
     assert refused.value.rule == "travel-document-consent"
     assert not TravelDocument.objects.filter(case=cases["needs"]).exists()
     _issue(world, cases["free"], type="eu_travel_document")
-    consent = {"reference": "MUP-2026-77", "given_on": _day(0)}
-    _issue(world, cases["needs"], type="eu_travel_document", prior_consent=consent)
+    _issue(
+        world,
+        cases["needs"],
+        type="eu_travel_document",
+        prior_consent_reference="MUP-2026-77",
+        prior_consent_given_on=_day(0),
+    )
     assert TravelDocument.objects.get(case=cases["needs"]).consent_reference == "MUP-2026-77"
 
 
