@@ -88,6 +88,7 @@ from readmit.cases.services import (
     person_create,
 )
 from readmit.cases.silence import deemed_acceptance_sweep
+from readmit.cases.travel import transfer_cost_record
 from readmit.core import clock
 from readmit.core.countries import all_countries
 from readmit.core.errors import ApplicationError
@@ -848,6 +849,14 @@ class _Loader:
                     "record_transfer": handover,
                 },
             )
+            if spec.story == "transferred":
+                transfer_cost_record(
+                    case_id=case.id,
+                    leg="transport_to_border",
+                    amount="1840.00",
+                    currency="USD",
+                    acting_user=dhs,
+                )
             if spec.story == "overdue":
                 _backdate_application(case, days=15, acting_user=dhs)
             elif spec.story == "due_soon":

@@ -349,3 +349,21 @@ def test_the_login_table_has_a_header_and_one_line_per_login(loaded):
         "xk-mia-caseworker"
         in lines[1 + [x.username for x in loaded.logins].index("xk-mia-caseworker")]
     )
+
+
+def test_the_montenegro_demo_cases_carry_travel_documents_a_plan_a_handover_and_a_cost(loaded):
+    from readmit.cases.models import TransferCost, TravelDocument
+    from readmit.relocation.models import TransferPlan
+
+    issued = Case.objects.get(agreement__reference="us-me-readmission", state="transferred")
+    document = TravelDocument.objects.get(case=issued)
+    assert document.type == "emergency_travel_document"
+    assert document.issuing_mission.slug == "me-consulate-ny"
+    assert document.valid_until > clock.today()
+    assert TransferPlan.objects.get(case=issued).medical_needs == "none"
+    assert issued.data["handover"]["place"].startswith("Podgorica Airport")
+    cost = TransferCost.objects.get(case=issued)
+    assert (cost.payer, cost.currency, str(cost.amount)) == ("sending", "USD", "1840.00")
+    assert (
+        TravelDocument.objects.filter(case__agreement__reference="us-me-readmission").count() == 2
+    )
