@@ -145,3 +145,7 @@ LOGGING = {
 # Readmit's own settings.
 READMIT_API_PAGE_SIZE = 50
 READMIT_DUE_SOON_DAYS = 3
+# The font printed travel documents embed (cases/travel_pdf.py; docs/adr/0004).
+READMIT_PDF_FONT_DIR = Path(
+    os.environ.get("READMIT_PDF_FONT_DIR", "/usr/share/fonts/truetype/dejavu")
+)

@@ -228,6 +228,21 @@ class DataSharing(_Strict):
         return names
 
 
+CostPayer = Literal["sending", "requested"]
+
+
+class Costs(_Strict):
+    """Who pays each leg of a readmission transfer (DESIGN §2: the sending state up to the
+    agreed border point); a recorded cost names its payer from here (cases.travel)."""
+
+    transport_to_border: CostPayer = Field(
+        default="sending", description="Transport up to the agreed border crossing point."
+    )
+    onward: CostPayer = Field(
+        default="requested", description="Onward transport from the border point."
+    )
+
+
 class AgreementTerms(_Strict):
     quota: Quota | None = None
     capacity: Capacity | None = None
@@ -241,6 +256,12 @@ class AgreementTerms(_Strict):
     data_sharing: DataSharing = Field(default_factory=DataSharing)
     silence_means_acceptance: bool = False
     interview_provided: bool = False
+    eu_travel_document_needs_consent: bool = Field(
+        default=False,
+        description="The EU travel document for return (Regulation (EU) 2016/1953) is used "
+        "only with the requested state's prior consent, recorded with the document.",
+    )
+    costs: Costs = Field(default_factory=Costs)
     termination_notice_days: int = Field(
         default=180,
         gt=0,

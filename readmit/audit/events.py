@@ -65,6 +65,9 @@ class AuditEventType(IntEnum):
     CONSULAR_DISTRICT_SET = 640
     CONSULAR_REQUEST_CREATED = 641
     CONSULAR_REQUEST_TRANSITIONED = 642
+    # 620-639: readmission travel documents, transfer and costs
+    TRAVEL_DOCUMENT_DOWNLOADED = 620
+    TRANSFER_COST_RECORDED = 621
     # 900-999: system
     DEMO_LOADED = 900
 

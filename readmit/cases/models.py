@@ -329,3 +329,102 @@ class QuotaAllocation(BaseModel):
 
     def __str__(self) -> str:
         return f"{self.case_id} in {self.period_start}"
+
+
+class TravelDocumentType(models.TextChoices):
+    EMERGENCY = "emergency_travel_document", "Emergency travel document"
+    EU_RETURN = "eu_travel_document", "EU travel document for return (Regulation (EU) 2016/1953)"
+
+
+class TravelDocument(BaseModel):
+    """The document a readmitted person travels on, issued for one case (``cases.travel``).
+
+    Recorded by the requested state with ``issue_travel_document``; ``revoke_travel_document``
+    revokes it with a reason. The latest document of a case is the one that counts: revoked
+    or expired, it blocks the transfer.
+    """
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="travel_documents")
+    type = models.CharField(max_length=30, choices=TravelDocumentType.choices)
+    number = models.CharField(max_length=40)
+    issuing_mission = models.ForeignKey(
+        Organisation,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text="An organisation of the requested state (ministry, embassy, consulate).",
+    )
+    valid_from = models.DateField()
+    valid_until = models.DateField()
+    single_journey = models.BooleanField(default=True)
+    consent_reference = models.CharField(
+        max_length=120,
+        blank=True,
+        help_text="The requested state's prior consent to the EU document, where needed.",
+    )
+    consent_given_on = models.DateField(null=True, blank=True)
+    issued_at = models.DateTimeField()
+    issued_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    revoked_by = models.ForeignKey(
+        User, on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
+    revocation_reason = models.CharField(max_length=2000, blank=True)
+
+    class Meta:
+        ordering = ["-issued_at"]
+        get_latest_by = "issued_at"
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(type__in=TravelDocumentType.values),
+                name="travel_document_type_valid",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(valid_until__gte=models.F("valid_from")),
+                name="travel_document_validity_in_order",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_type_display()} {self.number}"
+
+    def valid_on(self, day: dt.date) -> bool:
+        return self.revoked_at is None and self.valid_from <= day <= self.valid_until
+
+
+class CostLeg(models.TextChoices):
+    TRANSPORT_TO_BORDER = "transport_to_border", "Transport to the border crossing point"
+    ONWARD = "onward", "Onward transport"
+
+
+class TransferCost(BaseModel):
+    """One cost of a readmission transfer, paid by the party the agreement's ``costs`` name."""
+
+    agreement = models.ForeignKey(
+        Agreement, on_delete=models.PROTECT, related_name="transfer_costs"
+    )
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="transfer_costs")
+    leg = models.CharField(max_length=30, choices=CostLeg.choices)
+    amount = models.DecimalField(max_digits=12, decimal_places=2)
+    currency = models.CharField(max_length=3, help_text="ISO 4217 alphabetic code.")
+    payer = models.CharField(max_length=10, help_text="sending or requested, from the terms.")
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    recorded_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["recorded_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(leg__in=CostLeg.values), name="transfer_cost_leg_valid"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(amount__gt=0), name="transfer_cost_amount_positive"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(payer__in=["sending", "requested"]),
+                name="transfer_cost_payer_valid",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.leg}: {self.amount} {self.currency}"

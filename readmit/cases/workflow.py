@@ -300,12 +300,22 @@ READMISSION = Workflow(
         _t("reject", _READMISSION_PENDING, "rejected", [R], SUPERVISORS, needs_reason=True),
         _t("deem_accepted", _READMISSION_PENDING, "deemed_accepted", NO_PARTY, SYSTEM_ONLY),
         _t("extend", _READMISSION_PENDING, None, [R], WORKERS, needs_reason=True),
+        # Again after a revocation (the hook refuses while a valid document stands); a new
+        # document after scheduling needs the transfer scheduled again.
         _t(
             "issue_travel_document",
-            _READMISSION_ACCEPTED,
+            [*_READMISSION_ACCEPTED, "travel_document_issued", "transfer_scheduled"],
             "travel_document_issued",
             [R],
             WORKERS_AND_LIAISON,
+        ),
+        _t(
+            "revoke_travel_document",
+            ["travel_document_issued", "transfer_scheduled"],
+            None,
+            [R],
+            WORKERS_AND_LIAISON,
+            needs_reason=True,
         ),
         _t("withdraw", _READMISSION_OPEN, "withdrawn", [S], WORKERS, needs_reason=True),
         _t(
@@ -334,11 +344,12 @@ READMISSION = Workflow(
             WORKERS,
             transfer_related=True,
         ),
+        # The handover, recorded by the receiving side (who received the person, when, where).
         _t(
             "record_transfer",
             ["transfer_scheduled"],
             "transferred",
-            [S],
+            [R],
             WORKERS,
             transfer_related=True,
         ),

@@ -91,6 +91,7 @@ from readmit.cases.services import (
     person_create,
 )
 from readmit.cases.silence import deemed_acceptance_sweep
+from readmit.cases.travel import transfer_cost_record
 from readmit.consular.services import (
     consular_request_create,
     consular_request_transition,
@@ -826,12 +827,12 @@ class _Loader:
                 *accepted,
                 ("issue_travel_document", consulate),
                 ("schedule_transfer", dhs),
-                ("record_transfer", dhs),
+                ("record_transfer", mup),
             ],
         }
-        travel_document = {
-            "type": "emergency_travel_document",
-            "valid_until": (self.today + dt.timedelta(days=30)).isoformat(),
+        handover = {
+            "received_by": "Border police duty officer, Podgorica Airport",
+            "place": "Podgorica Airport (TGD), border crossing point",
         }
         for n, spec in enumerate(people.readmission_people(self.today), start=1):
             spec = replace(spec, external_id=f"DHS-ME-{self.today.year}-{n:03d}")
@@ -843,14 +844,32 @@ class _Loader:
                 plans[spec.story],
                 reason=spec.reason,
                 payloads={
-                    "issue_travel_document": travel_document,
-                    "schedule_transfer": self.transfer_plan(
-                        spec,
-                        route="Scheduled flight New York (JFK) to Podgorica (TGD), escorted",
-                        sender="us-dhs",
-                    ),
+                    "issue_travel_document": {
+                        "type": "emergency_travel_document",
+                        "number": f"ME-ETD-{self.today.year}-{n:04d}",
+                        "valid_until": (self.today + dt.timedelta(days=30)).isoformat(),
+                    },
+                    "schedule_transfer": {
+                        **self.transfer_plan(
+                            spec,
+                            route="Scheduled flight New York (JFK) to Podgorica (TGD), escorted",
+                            sender="us-dhs",
+                        ),
+                        "flight": "JFK-TGD via VIE",
+                        "escort": "two ICE escort officers",
+                        "medical_needs": "none",
+                    },
+                    "record_transfer": handover,
                 },
             )
+            if spec.story == "transferred":
+                transfer_cost_record(
+                    case_id=case.id,
+                    leg="transport_to_border",
+                    amount="1840.00",
+                    currency="USD",
+                    acting_user=dhs,
+                )
             if spec.story == "overdue":
                 _backdate_application(case, days=15, acting_user=dhs)
             elif spec.story == "due_soon":

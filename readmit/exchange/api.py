@@ -27,6 +27,8 @@ from readmit.exchange.routers.consular import router as consular_router
 from readmit.exchange.routers.criteria import router as criteria_router
 from readmit.exchange.routers.lists import router as lists_router
 from readmit.exchange.routers.stays import router as stays_router
+from readmit.exchange.routers.travel import agreements_router as travel_agreements_router
+from readmit.exchange.routers.travel import router as travel_router
 
 DESCRIPTION = """\
 The inter-state exchange API of Readmit. Authenticate with `Authorization: Bearer <token>`
@@ -80,6 +82,8 @@ api.add_router("/cases", stays_router)
 api.add_router("/cases", criteria_router)
 api.add_router("/cases", assessments_router)
 api.add_router("/consular-requests", consular_router)
+api.add_router("/cases", travel_router)
+api.add_router("/agreements", travel_agreements_router)
 errors.register(api)
 
 

@@ -60,6 +60,9 @@ COURT_REMEDIES = frozenset({StayOutcome.TRANSFERRED_BACK, StayOutcome.RELEASED})
 FAMILY_READY = {
     "relocation": frozenset({"selected", "transfer_scheduled", "in_reception"}),
     "reception": frozenset({"proposed", "transfer_scheduled", "in_reception"}),
+    "readmission": frozenset(
+        {"accepted", "deemed_accepted", "travel_document_issued", "transfer_scheduled"}
+    ),
 }
 
 
@@ -210,11 +213,17 @@ def decline_record(context: TransitionContext) -> None:
 
 
 def schedule_transfer(context: TransitionContext) -> None:
-    """Plan the transfer: date, route, escort, and the notice given to the person in a
-    language they understand, at least the agreement's notice period before."""
+    """Plan the transfer: date, route (a border crossing point or a flight may stand for it),
+    escort, medical needs, and the notice given to the person in a language they understand,
+    at least the agreement's notice period before. Readmission adds its own checks
+    (``readmit.cases.travel``)."""
     payload = context.payload
     planned_for = _moment(payload, "planned_for")
-    route = _text(payload, "route", required=True, limit=300)
+    crossing_point = _text(payload, "crossing_point", required=False, limit=200)
+    flight = _text(payload, "flight", required=False, limit=80)
+    medical_needs = _text(payload, "medical_needs", required=False, limit=1000)
+    route = _text(payload, "route", required=not (crossing_point or flight), limit=300)
+    route = route or (f"Flight {flight}" if flight else f"Crossing point {crossing_point}")
     escort = _text(payload, "escort", required=False, limit=300)
     language = _text(payload, "notice_language", required=True, limit=35)
     urgent = _flag(payload, "urgent")
@@ -250,6 +259,9 @@ def schedule_transfer(context: TransitionContext) -> None:
         planned_for=planned_for,
         route=route,
         escort=escort,
+        crossing_point=crossing_point,
+        flight=flight,
+        medical_needs=medical_needs,
         notice_language=language,
         notice_given_at=notice_given_at,
         urgent=urgent,
@@ -259,6 +271,9 @@ def schedule_transfer(context: TransitionContext) -> None:
         "plan": str(plan.id),
         "planned_for": planned_for.isoformat(),
         "route": route,
+        **({"crossing_point": crossing_point} if crossing_point else {}),
+        **({"flight": flight} if flight else {}),
+        **({"escort": escort} if escort else {}),
         "notice_language": language,
         "urgent": urgent,
     }
@@ -417,3 +432,5 @@ def register() -> None:
         register_transition_hook(kind, "schedule_transfer", schedule_transfer)
         register_transition_hook(kind, "record_arrival", record_arrival)
         register_transition_hook(kind, "record_departure", record_departure)
+    # Readmission plans its transfer the same way; ``readmit.cases.travel`` adds its checks.
+    register_transition_hook("readmission", "schedule_transfer", schedule_transfer)

@@ -104,6 +104,13 @@ class TransferPlan(BaseModel):
     planned_for = models.DateTimeField()
     route = models.CharField(max_length=300)
     escort = models.CharField(max_length=300, blank=True)
+    crossing_point = models.CharField(
+        max_length=200, blank=True, help_text="The agreed border crossing point, if by land."
+    )
+    flight = models.CharField(max_length=80, blank=True, help_text="Flight number and airports.")
+    medical_needs = models.CharField(
+        max_length=1000, blank=True, help_text='"none" is an answer; empty: not stated.'
+    )
     notice_language = models.CharField(max_length=35)
     notice_given_at = models.DateTimeField()
     urgent = models.BooleanField(default=False)

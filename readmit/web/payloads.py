@@ -110,7 +110,54 @@ def _specs() -> dict[str, tuple[PayloadField, ...]]:
     }
 
 
-# Relocation and reception take these inputs; readmission actions only the holds'.
+def _readmission_specs() -> dict[str, tuple[PayloadField, ...]]:
+    """Readmission's travel document, transfer plan and handover (``cases.travel``)."""
+    from readmit.cases.models import TravelDocumentType
+
+    plan = tuple(
+        PayloadField(f.name, f.label, f.widget, hint="or a crossing point / flight below")
+        if f.name == "route"
+        else f
+        for f in _specs()["schedule_transfer"]
+    )
+    return {
+        "issue_travel_document": (
+            PayloadField(
+                "type",
+                "Type",
+                "select",
+                required=True,
+                choices=(("", "Choose …"), *_choices(TravelDocumentType.choices)),
+            ),
+            PayloadField("number", "Number", "text", required=True),
+            PayloadField("valid_from", "Valid from", "date", hint="Leave empty for today"),
+            PayloadField("valid_until", "Valid until", "date", required=True),
+            PayloadField(
+                "prior_consent_reference",
+                "Prior consent of the requested state (reference)",
+                "text",
+                hint="EU travel document, where the agreement needs it",
+            ),
+            PayloadField("prior_consent_given_on", "Consent given on", "date"),
+        ),
+        "schedule_transfer": (
+            *plan,
+            PayloadField("crossing_point", "Border crossing point", "text"),
+            PayloadField("flight", "Flight", "text", hint="e.g. JFK-TGD via VIE"),
+            PayloadField(
+                "medical_needs", "Medical needs", "text", required=True, hint='"none" is an answer'
+            ),
+        ),
+        "record_transfer": (
+            PayloadField("received_by", "Received by (officer)", "text", required=True),
+            PayloadField("place", "Place of the handover", "text", required=True),
+            PayloadField("handed_over_at", "Handed over at", "datetime", hint="Empty for now"),
+            PayloadField("handed_over_by", "Handed over by (escort)", "text"),
+        ),
+    }
+
+
+# Relocation and reception take these inputs; readmission its own and the holds'.
 PAYLOAD_KINDS = frozenset({"relocation", "reception"})
 HOLD_ACTIONS = frozenset({"place_legal_hold", "lift_legal_hold"})
 
@@ -118,10 +165,14 @@ HOLD_ACTIONS = frozenset({"place_legal_hold", "lift_legal_hold"})
 def payload_fields(
     case: Case, action: str, values: Mapping[str, Any] | None = None
 ) -> list[BoundField]:
-    if case.kind not in PAYLOAD_KINDS and action not in HOLD_ACTIONS:
+    if case.kind == "readmission" and action not in HOLD_ACTIONS:
+        specs = _readmission_specs().get(action, ())
+    elif case.kind not in PAYLOAD_KINDS and action not in HOLD_ACTIONS:
         return []
+    else:
+        specs = _specs().get(action, ())
     bound = []
-    for spec in _specs().get(action, ()):
+    for spec in specs:
         choices = list(spec.choices)
         if spec.name == "site" and spec.widget == "select":
             choices = [("", "Choose …")] + [

@@ -13,6 +13,7 @@ from readmit.web import (
     views_lists,
     views_profile,
     views_screening,
+    views_travel,
 )
 
 app_name = "web"
@@ -25,6 +26,16 @@ urlpatterns = [
     path("cases/<uuid:case_id>/", views.case_detail, name="case"),
     path("cases/<uuid:case_id>/transitions/", views.case_transition_view, name="case_transition"),
     path("cases/<uuid:case_id>/criteria/", views.case_criteria_check, name="case_criteria_check"),
+    path(
+        "cases/<uuid:case_id>/travel-document.pdf",
+        views_travel.travel_document_pdf,
+        name="travel_document_pdf",
+    ),
+    path(
+        "cases/<uuid:case_id>/transfer-costs/",
+        views_travel.transfer_cost_create,
+        name="transfer_cost_create",
+    ),
     path("agreements/<uuid:agreement_id>/", views.agreement_detail, name="agreement"),
     path("audit/", views_audit.audit_log, name="audit_log"),
     path(

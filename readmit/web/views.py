@@ -49,6 +49,7 @@ from readmit.web.errors import application_errors, is_htmx
 from readmit.web.forms import CaseFilterForm, TransitionForm
 from readmit.web.payloads import BoundField, PayloadRefused, payload_fields, payload_from_post
 from readmit.web.views_lists import vulnerability_context
+from readmit.web.views_travel import readmission_agreement_context, readmission_case_context
 
 CASES_PER_PAGE = 50
 
@@ -220,6 +221,7 @@ def _case_context(
             relocation is not None and position.is_party and position.roles & WORKERS
         ),
         **vulnerability_context(case, position),
+        **readmission_case_context(user, case),
         # What this viewer reads of the person: readmit.agreements.sharing decides.
         "shared": sharing.shown,
         "criteria_results": sharing.results(relocation.evaluation.results)
@@ -396,5 +398,6 @@ def agreement_detail(request: HttpRequest, agreement_id: uuid.UUID) -> HttpRespo
             and bool(position.roles & WORKERS),
             "takes_lists": takes_lists,
             "proposal_lists": lists,
+            **readmission_agreement_context(agreement),
         },
     )

@@ -89,6 +89,12 @@ ENFORCED: dict[str, str] = {
     "test_the_default_notice_period_is_180_days_and_the_terms_can_set_another",
     "suspension_grounds": "tests/agreements/test_lifecycle.py::"
     "test_a_suspension_names_a_court_order_with_its_reference_or_a_ground_the_terms_list",
+    "eu_travel_document_needs_consent": "tests/cases/test_travel_documents.py::"
+    "test_the_eu_document_needs_the_requested_states_prior_consent_where_the_agreement_says_so",
+    "costs.transport_to_border": "tests/cases/test_travel_documents.py::"
+    "test_only_the_party_the_agreement_names_records_a_legs_cost",
+    "costs.onward": "tests/cases/test_travel_documents.py::"
+    "test_only_the_party_the_agreement_names_records_a_legs_cost",
     "data_sharing.retention_days": "tests/cases/test_retention.py::"
     "test_personal_data_is_anonymised_after_the_retention_period_and_the_audit_chain_verifies",
 }

@@ -56,7 +56,18 @@ SPEC = {
         "reject": (RDM_PENDING, "rejected", {R}, SUP),
         "deem_accepted": (RDM_PENDING, "deemed_accepted", NOBODY, NOBODY),
         "extend": (RDM_PENDING, None, {R}, W),
-        "issue_travel_document": (RDM_ACCEPTED, "travel_document_issued", {R}, WL),
+        "issue_travel_document": (
+            RDM_ACCEPTED | {"travel_document_issued", "transfer_scheduled"},
+            "travel_document_issued",
+            {R},
+            WL,
+        ),
+        "revoke_travel_document": (
+            {"travel_document_issued", "transfer_scheduled"},
+            None,
+            {R},
+            WL,
+        ),
         "withdraw": (RDM_OPEN, "withdrawn", {S}, W),
         "place_legal_hold": (RDM_OPEN, None, {S, R}, W),
         "lift_legal_hold": (RDM_OPEN, None, {S, R}, W),
@@ -66,7 +77,7 @@ SPEC = {
             {S},
             W,
         ),
-        "record_transfer": ({"transfer_scheduled"}, "transferred", {S}, W),
+        "record_transfer": ({"transfer_scheduled"}, "transferred", {R}, W),
         "close": ({"rejected", "transferred", "withdrawn"}, "closed", {S, R}, W),
     },
 }

@@ -366,3 +366,21 @@ def test_the_consular_requests_are_routed_to_new_york_and_washington_and_seen_on
         mine = ConsularRequest.objects.filter(routed_to__slug=slug)
         assert set(visible_consular_requests(liaison)) == set(mine)
         assert set(visible_cases(liaison)) == {r.case for r in mine if r.case is not None}
+
+
+def test_the_montenegro_demo_cases_carry_travel_documents_a_plan_a_handover_and_a_cost(loaded):
+    from readmit.cases.models import TransferCost, TravelDocument
+    from readmit.relocation.models import TransferPlan
+
+    issued = Case.objects.get(agreement__reference="us-me-readmission", state="transferred")
+    document = TravelDocument.objects.get(case=issued)
+    assert document.type == "emergency_travel_document"
+    assert document.issuing_mission.slug == "me-consulate-ny"
+    assert document.valid_until > clock.today()
+    assert TransferPlan.objects.get(case=issued).medical_needs == "none"
+    assert issued.data["handover"]["place"].startswith("Podgorica Airport")
+    cost = TransferCost.objects.get(case=issued)
+    assert (cost.payer, cost.currency, str(cost.amount)) == ("sending", "USD", "1840.00")
+    assert (
+        TravelDocument.objects.filter(case__agreement__reference="us-me-readmission").count() == 2
+    )

@@ -1,0 +1,480 @@
+"""Readmission travel documents, the transfer and its costs (issue #9, items 4, 5 and 8).
+
+Transition hooks (run inside ``case_transition``; a refusal writes nothing):
+
+| action                   | rule named on refusal                                        |
+|--------------------------|--------------------------------------------------------------|
+| issue_travel_document    | ``travel-document-live`` (one live document at a time),      |
+|                          | ``travel-document-consent`` (EU document without the         |
+|                          | requested state's prior consent where the terms need it)     |
+| revoke_travel_document   | ``no-travel-document``                                       |
+| schedule_transfer        | ``travel-document-revoked``, ``travel-document-validity``    |
+|                          | (the document ends before, or starts after, the planned day),|
+|                          | ``transfer-limit`` (planned after the transfer time limit)   |
+| record_transfer          | ``travel-document-revoked``, ``travel-document-expired``     |
+
+The transfer plan is relocation's (``readmit.relocation.hooks.schedule_transfer``, the same
+``TransferPlan`` and notice rules); readmission adds that the plan names a border crossing
+point or a flight and the person's medical needs ("none" is an answer).
+
+Costs: the agreement's ``costs`` say which party pays each leg; a cost is recorded by that
+party only, in an ISO 4217 currency, and totals are per agreement, payer and currency.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+import pycountry
+from django.db import transaction
+from django.db.models import Count, Sum
+from django.utils.dateparse import parse_date
+
+from readmit.accounts.access import access_case, standing
+from readmit.accounts.models import Organisation, User
+from readmit.accounts.roles import CASE_WRITERS
+from readmit.agreements.models import Agreement
+from readmit.agreements.selectors import terms_at
+from readmit.audit.events import AuditEventType
+from readmit.audit.services import audit_record
+from readmit.cases.deadlines import open_deadlines
+from readmit.cases.models import (
+    Case,
+    CostLeg,
+    TransferCost,
+    TravelDocument,
+    TravelDocumentType,
+)
+from readmit.cases.services import CHECK, TransitionContext, register_transition_hook
+from readmit.core import clock
+from readmit.core.errors import Forbidden, NotFound, TransitionRefused, ValidationFailed
+from readmit.core.zones import country_zone, zone
+from readmit.relocation.hooks import _invalid, _moment, _text
+
+# Around relocation's ``schedule_transfer`` hook (order CHECK), which validates and stores
+# the plan.
+BEFORE_PLAN, AFTER_PLAN = CHECK - 10, CHECK + 10
+# Where a cost may be recorded: the transfer is planned or done.
+COST_STATES = frozenset({"transfer_scheduled", "transferred", "closed"})
+SIDE_NAMES = {"sending": "sending", "receiving": "requested"}
+
+
+def requested_zone(agreement: Agreement) -> dt.tzinfo:
+    """The requested (receiving) state's zone: its days count for validity dates."""
+    party = agreement.receiving_party
+    if party is None:
+        return dt.UTC
+    org = party.organisation
+    return zone(org.time_zone or country_zone(org.country_id))
+
+
+def local_day(moment: dt.datetime, agreement: Agreement) -> dt.date:
+    return moment.astimezone(requested_zone(agreement)).date()
+
+
+def latest_document(case: Case) -> TravelDocument | None:
+    return case.travel_documents.select_related("issuing_mission").order_by("-issued_at").first()
+
+
+def _date(payload: dict[str, Any], field: str, *, default: dt.date | None = None) -> dt.date:
+    value = payload.get(field)
+    if value in (None, "") and default is not None:
+        return default
+    parsed = None
+    if isinstance(value, str):
+        try:
+            parsed = parse_date(value.strip())
+        except ValueError:
+            parsed = None
+    if parsed is None:
+        raise _invalid(field, "is required, as an ISO 8601 date (YYYY-MM-DD)")
+    return parsed
+
+
+# Issue and revoke ------------------------------------------------------------------------
+
+
+def _issuing_mission(context: TransitionContext) -> Organisation:
+    """The payload's ``issuing_mission`` (an organisation id), by default the acting one; it
+    must be an organisation of the requested state."""
+    case = context.case
+    receiving = case.agreement.receiving_party
+    assert receiving is not None  # an agreement has its two parties
+    raw = context.payload.get("issuing_mission") or context.organisation_id
+    try:
+        org = Organisation.objects.get(id=uuid.UUID(str(raw)))
+    except (ValueError, Organisation.DoesNotExist):
+        raise _invalid("issuing_mission", "is not a known organisation") from None
+    if org.country_id != receiving.organisation.country_id:
+        raise _invalid(
+            "issuing_mission",
+            f"must be an organisation of the requested state ({receiving.organisation.country_id})",
+        )
+    return org
+
+
+def issue_travel_document(context: TransitionContext) -> None:
+    """Record the travel document as a structured, validated record; refuse a second one
+    while a valid one stands, and the EU document without the prior consent the agreement
+    needs."""
+    case, payload = context.case, context.payload
+    doc_type = payload.get("type")
+    if doc_type not in TravelDocumentType.values:
+        raise _invalid("type", f"must be one of {', '.join(TravelDocumentType.values)}")
+    number = _text(payload, "number", required=True, limit=40)
+    mission = _issuing_mission(context)
+    today = local_day(context.at, case.agreement)
+    valid_from = _date(payload, "valid_from", default=today)
+    valid_until = _date(payload, "valid_until")
+    if valid_until < valid_from:
+        raise _invalid("valid_until", "cannot be before valid_from")
+    if valid_until < today:
+        raise _invalid("valid_until", "is already past: the document would be expired")
+    single_journey = payload.get("single_journey", True)
+    if not isinstance(single_journey, bool):
+        raise _invalid("single_journey", "must be true or false")
+    consent_reference = _text(payload, "prior_consent_reference", required=False, limit=120)
+    consent_given_on = None
+    if consent_reference:
+        consent_given_on = _date(payload, "prior_consent_given_on")
+        if consent_given_on > today:
+            raise _invalid("prior_consent_given_on", "cannot be in the future")
+    terms = terms_at(case.agreement, context.at)
+    if (
+        doc_type == TravelDocumentType.EU_RETURN
+        and terms.eu_travel_document_needs_consent
+        and not consent_reference
+    ):
+        raise TransitionRefused(
+            "This agreement allows the EU travel document for return only with the requested "
+            "state's prior consent: give prior_consent_reference and prior_consent_given_on.",
+            rule="travel-document-consent",
+        )
+    current = latest_document(case)
+    if current is not None and current.revoked_at is None and current.valid_until >= today:
+        raise TransitionRefused(
+            f"Travel document {current.number} is valid until "
+            f"{current.valid_until.isoformat()}; revoke it before issuing another.",
+            rule="travel-document-live",
+        )
+    document = TravelDocument.objects.create(
+        case=case,
+        type=doc_type,
+        number=number,
+        issuing_mission=mission,
+        valid_from=valid_from,
+        valid_until=valid_until,
+        single_journey=single_journey,
+        consent_reference=consent_reference,
+        consent_given_on=consent_given_on,
+        issued_at=context.at,
+        issued_by=context.acting_user,
+    )
+    context.audit_data["travel_document"] = {
+        "id": str(document.id),
+        "type": doc_type,
+        "number": number,
+        "issuing_mission": str(mission.id),
+        "valid_from": valid_from.isoformat(),
+        "valid_until": valid_until.isoformat(),
+        "single_journey": single_journey,
+        **({"prior_consent": consent_reference} if consent_reference else {}),
+    }
+
+
+def revoke_travel_document(context: TransitionContext) -> None:
+    document = latest_document(context.case)
+    if document is None or document.revoked_at is not None:
+        raise TransitionRefused(
+            "This case has no travel document to revoke.", rule="no-travel-document"
+        )
+    document.revoked_at = context.at
+    document.revoked_by = context.acting_user
+    document.revocation_reason = context.reason
+    document.save(update_fields=["revoked_at", "revoked_by", "revocation_reason", "updated_at"])
+    context.audit_data["travel_document"] = {"id": str(document.id), "revoked": True}
+
+
+# Transfer ----------------------------------------------------------------------------------
+
+
+def _usable_on(case: Case, day: dt.date, *, when: str) -> None:
+    """The case's latest travel document, if it has one, must be unrevoked and valid on
+    ``day``. A case without a travel document travels on the person's own passport."""
+    document = latest_document(case)
+    if document is None:
+        return
+    if document.revoked_at is not None:
+        raise TransitionRefused(
+            f"Travel document {document.number} was revoked "
+            f"({document.revocation_reason}); issue a new one first.",
+            rule="travel-document-revoked",
+        )
+    if not document.valid_from <= day <= document.valid_until:
+        expired = when == "handover" and day > document.valid_until
+        rule = "travel-document-expired" if expired else "travel-document-validity"
+        raise TransitionRefused(
+            f"Travel document {document.number} is valid from {document.valid_from.isoformat()} "
+            f"to {document.valid_until.isoformat()}, not on the {when} day {day.isoformat()}.",
+            rule=rule,
+        )
+
+
+def readmission_plan_complete(context: TransitionContext) -> None:
+    """Before the plan is stored: a readmission plan names a border crossing point or a
+    flight, and the person's medical needs ("none" is an answer)."""
+    payload = context.payload
+    crossing_point = _text(payload, "crossing_point", required=False, limit=200)
+    flight = _text(payload, "flight", required=False, limit=80)
+    if not crossing_point and not flight:
+        raise _invalid("crossing_point", "is required, or a flight")
+    _text(payload, "medical_needs", required=True, limit=1000)
+
+
+def schedule_readmission_transfer(context: TransitionContext) -> None:
+    """After the plan is validated: the travel document valid on the planned day (in the
+    requested state's zone); the planned day within the transfer time limit."""
+    case, payload = context.case, context.payload
+    planned_for = _moment(payload, "planned_for")
+    day = local_day(planned_for, case.agreement)
+    _usable_on(case, day, when="planned")
+    limit = open_deadlines(case.deadlines.filter(kind="transfer")).first()
+    if limit is not None and day > limit.due_on:
+        raise TransitionRefused(
+            f"The transfer must take place by {limit.due_on.isoformat()} (the transfer time "
+            f"limit, {limit.explanation}); {day.isoformat()} is after it.",
+            rule="transfer-limit",
+        )
+
+
+def record_transfer(context: TransitionContext) -> None:
+    """The receiving side records the handover: who received the person, when and where;
+    a revoked or expired travel document blocks it."""
+    case, payload = context.case, context.payload
+    received_by = _text(payload, "received_by", required=True, limit=200)
+    place = _text(payload, "place", required=True, limit=200)
+    handed_over_by = _text(payload, "handed_over_by", required=False, limit=200)
+    handed_over_at = _moment(payload, "handed_over_at", default=context.at)
+    if handed_over_at > context.at:
+        raise _invalid("handed_over_at", "cannot be in the future")
+    _usable_on(case, local_day(handed_over_at, case.agreement), when="handover")
+    handover = {
+        "received_by": received_by,
+        "place": place,
+        "handed_over_at": handed_over_at.isoformat(),
+        **({"handed_over_by": handed_over_by} if handed_over_by else {}),
+        "recorded_by": context.acting_user.get_username(),
+        "recorded_at": context.at.isoformat(),
+    }
+    case.data["handover"] = handover
+    context.audit_data["handover"] = handover
+
+
+def register() -> None:
+    register_transition_hook("readmission", "issue_travel_document", issue_travel_document)
+    register_transition_hook("readmission", "revoke_travel_document", revoke_travel_document)
+    register_transition_hook(
+        "readmission", "schedule_transfer", readmission_plan_complete, order=BEFORE_PLAN
+    )
+    register_transition_hook(
+        "readmission", "schedule_transfer", schedule_readmission_transfer, order=AFTER_PLAN
+    )
+    register_transition_hook("readmission", "record_transfer", record_transfer)
+
+
+# Reading and downloading -------------------------------------------------------------------
+
+
+def case_travel_document(user: User, case_id: uuid.UUID | str) -> TravelDocument:
+    """The latest travel document of a case the user can see; ``NotFound`` when none."""
+    case = access_case(user, case_id)
+    document = latest_document(case)
+    if document is None:
+        raise NotFound(f"Case {case.reference} has no travel document.")
+    return document
+
+
+@dataclass(frozen=True)
+class TravelDocumentDownload:
+    document: TravelDocument
+    person: dict[str, str]
+    pdf: bytes | None
+
+
+def travel_document_download(
+    *, user: User, case_id: uuid.UUID | str, fmt: str
+) -> TravelDocumentDownload:
+    """Gate and audit one download of a travel document (JSON or PDF) by either party.
+
+    Only caseworkers, supervisors and liaison officers of a party download it (an auditor
+    reads the case and the audit log, not the travel document: 403). What the document
+    holds is identity and nationality, which every agreement shares (sharing.py), and the
+    document itself, which both parties need for the transfer. ``fmt``: ``json`` or ``pdf``."""
+    document = case_travel_document(user, case_id)
+    case = document.case
+    position = standing(user, case.agreement)
+    if not CASE_WRITERS.intersection(position.roles):
+        raise Forbidden(
+            "Only caseworkers, supervisors and liaison officers of a party download travel "
+            "documents.",
+            type="wrong-role",
+        )
+    person = person_fields(case)
+    pdf = None
+    if fmt == "pdf":
+        from readmit.cases.travel_pdf import travel_document_pdf
+
+        pdf = travel_document_pdf(document, person)  # a font refusal audits no download
+    with transaction.atomic():
+        audit_record(
+            event_type=AuditEventType.TRAVEL_DOCUMENT_DOWNLOADED,
+            acting_user=user,
+            organisation_id=position.organisation_id,
+            agreement_id=case.agreement_id,
+            case_id=case.id,
+            object_type="travel_document",
+            object_id=str(document.id),
+            data={"format": fmt},
+        )
+    return TravelDocumentDownload(document, person, pdf)
+
+
+def person_fields(case: Case) -> dict[str, str]:
+    """The person as the travel document shows them: names as written and their Latin form,
+    birth date and place, sex, nationality (identity and nationality: always shared)."""
+    person = case.person
+    written = " ".join(p for p in (person.given_names, person.family_name) if p)
+    latin = " ".join(p for p in (person.given_names_latin, person.family_name_latin) if p)
+    return {
+        "name": written,
+        "name_latin": latin or written,
+        "birth_date": person.birth_date_display,
+        "place_of_birth": person.place_of_birth,
+        "sex": person.get_sex_display(),
+        "nationality": ", ".join(sorted(c.code for c in person.nationalities.all())),
+    }
+
+
+# Costs -------------------------------------------------------------------------------------
+
+
+def currency_check(value: Any) -> str:
+    code = str(value or "").strip().upper()
+    if len(code) != 3 or pycountry.currencies.get(alpha_3=code) is None:
+        raise ValidationFailed(
+            f"currency: '{value}' is not an ISO 4217 currency code (e.g. EUR, USD).",
+            errors=[{"loc": ["currency"], "msg": "not an ISO 4217 currency code"}],
+        )
+    return code
+
+
+def amount_check(value: Any) -> Decimal:
+    try:
+        amount = Decimal(str(value).strip())
+    except (InvalidOperation, ValueError):
+        amount = Decimal("NaN")
+    if not amount.is_finite() or amount <= 0 or amount.as_tuple().exponent < -2:  # type: ignore[operator]
+        raise ValidationFailed(
+            f"amount: '{value}' is not a positive amount with at most two decimals.",
+            errors=[{"loc": ["amount"], "msg": "a positive amount, at most two decimals"}],
+        )
+    if amount >= Decimal("1e10"):
+        raise ValidationFailed(
+            "amount: too large.", errors=[{"loc": ["amount"], "msg": "at most 9999999999.99"}]
+        )
+    return amount
+
+
+def transfer_cost_record(
+    *, case_id: uuid.UUID | str, leg: str, amount: Any, currency: Any, acting_user: User
+) -> TransferCost:
+    """Record one cost of a readmission transfer. The agreement's ``costs`` name the party
+    that pays the leg; only that party records it (caseworkers and supervisors)."""
+    with transaction.atomic():
+        case = access_case(acting_user, case_id, for_update=True)
+        if leg not in CostLeg.values:
+            raise ValidationFailed(
+                f"leg: must be one of {', '.join(CostLeg.values)}.",
+                errors=[{"loc": ["leg"], "msg": f"one of {', '.join(CostLeg.values)}"}],
+            )
+        amount_value = amount_check(amount)
+        currency_code = currency_check(currency)
+        position = standing(acting_user, case.agreement)
+        if not {"caseworker", "supervisor"}.intersection(position.roles):
+            raise Forbidden("Costs are recorded by caseworkers and supervisors.", type="wrong-role")
+        if case.kind != "readmission":
+            raise TransitionRefused(
+                "Transfer costs are recorded on readmission cases.", rule="not-readmission"
+            )
+        if case.state not in COST_STATES:
+            raise TransitionRefused(
+                f"Case {case.reference} is '{case.state}': costs are recorded once the transfer "
+                "is scheduled.",
+                rule="no-transfer",
+            )
+        payer = getattr(terms_at(case.agreement, clock.now()).costs, leg)
+        side = SIDE_NAMES.get(str(position.side), "")
+        if side != payer:
+            raise Forbidden(
+                f"Under this agreement the {payer} state pays '{leg}' (costs.{leg}); only that "
+                "party records it.",
+                type="wrong-party",
+            )
+        assert position.organisation_id is not None
+        cost = TransferCost.objects.create(
+            agreement=case.agreement,
+            case=case,
+            leg=leg,
+            amount=amount_value,
+            currency=currency_code,
+            payer=payer,
+            organisation_id=position.organisation_id,
+            recorded_by=acting_user,
+            recorded_at=clock.now(),
+        )
+        audit_record(
+            event_type=AuditEventType.TRANSFER_COST_RECORDED,
+            acting_user=acting_user,
+            organisation_id=position.organisation_id,
+            agreement_id=case.agreement_id,
+            case_id=case.id,
+            object_type="transfer_cost",
+            object_id=str(cost.id),
+            data={
+                "leg": leg,
+                "amount": str(amount_value),
+                "currency": currency_code,
+                "payer": payer,
+            },
+        )
+    return cost
+
+
+@dataclass(frozen=True)
+class CostTotal:
+    payer: str
+    leg: str
+    currency: str
+    amount: Decimal
+    count: int
+
+
+def _cents(value: Decimal | float | int) -> Decimal:
+    return Decimal(str(value)).quantize(Decimal("0.01"))
+
+
+def agreement_cost_totals(agreement: Agreement) -> list[CostTotal]:
+    """The agreement's transfer costs summed per payer, leg and currency (never converted)."""
+    rows = (
+        TransferCost.objects.filter(agreement=agreement)
+        .values("payer", "leg", "currency")
+        .annotate(total=Sum("amount"), count=Count("id"))
+        .order_by("payer", "leg", "currency")
+    )
+    return [
+        CostTotal(r["payer"], r["leg"], r["currency"], _cents(r["total"]), r["count"]) for r in rows
+    ]

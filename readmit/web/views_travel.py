@@ -1,0 +1,106 @@
+"""Readmission on the case and agreement pages: the travel document (download), the
+transfer plan and handover, transfer costs. Rules are ``readmit.cases.travel``'s."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.views.decorators.http import require_GET, require_POST
+
+from readmit.accounts.access import standing
+from readmit.accounts.models import User
+from readmit.accounts.roles import CASE_WRITERS, Role
+from readmit.agreements.models import Agreement
+from readmit.cases.models import Case, CostLeg
+from readmit.cases.travel import (
+    COST_STATES,
+    SIDE_NAMES,
+    agreement_cost_totals,
+    latest_document,
+    transfer_cost_record,
+    travel_document_download,
+)
+from readmit.core.errors import ValidationFailed
+from readmit.web.errors import application_errors
+
+
+def readmission_case_context(user: User, case: Case) -> dict[str, Any]:
+    """What the case page shows of a readmission's travel document, plan, handover, costs."""
+    if case.kind != "readmission":
+        return {}
+    from readmit.relocation.models import TransferPlan
+
+    position = standing(user, case.agreement)
+    terms = case.agreement.parsed_terms
+    side = SIDE_NAMES.get(str(position.side), "")
+    legs = [leg for leg in CostLeg if getattr(terms.costs, leg.value) == side]
+    return {
+        "readmission": {
+            "travel_document": latest_document(case),
+            "may_download": bool(position.roles & CASE_WRITERS),
+            "plan": TransferPlan.objects.filter(case=case).first(),
+            "handover": case.data.get("handover"),
+            "costs": list(case.transfer_costs.all()),
+            "cost_legs": legs
+            if case.state in COST_STATES and position.roles & {Role.CASEWORKER, Role.SUPERVISOR}
+            else [],
+        }
+    }
+
+
+def readmission_agreement_context(agreement: Agreement) -> dict[str, Any]:
+    if agreement.kind != "readmission":
+        return {}
+    terms = agreement.parsed_terms
+    payer = {"sending": "the sending state", "requested": "the requested state"}
+    return {
+        "readmission_terms": [
+            (
+                "EU travel document needs prior consent",
+                "yes" if terms.eu_travel_document_needs_consent else "no",
+            ),
+            ("Transport to the border paid by", payer[terms.costs.transport_to_border]),
+            ("Onward transport paid by", payer[terms.costs.onward]),
+        ],
+        "cost_totals": agreement_cost_totals(agreement),
+    }
+
+
+@require_GET
+@login_required
+@application_errors
+def travel_document_pdf(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
+    user: User = request.user  # type: ignore[assignment]
+    download = travel_document_download(user=user, case_id=case_id, fmt="pdf")
+    assert download.pdf is not None
+    response = HttpResponse(download.pdf, content_type="application/pdf")
+    response["Content-Disposition"] = (
+        f'attachment; filename="travel-document-{download.document.number}.pdf"'
+    )
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@require_POST
+@login_required
+@application_errors
+def transfer_cost_create(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
+    user: User = request.user  # type: ignore[assignment]
+    try:
+        cost = transfer_cost_record(
+            case_id=case_id,
+            leg=request.POST.get("leg", ""),
+            amount=request.POST.get("amount", ""),
+            currency=request.POST.get("currency", ""),
+            acting_user=user,
+        )
+    except ValidationFailed as exc:
+        messages.error(request, f"The cost was not recorded: {exc.message}")
+    else:
+        messages.success(request, f"Recorded {cost.amount} {cost.currency} ({cost.leg}).")
+    return redirect("web:case", case_id=case_id)
