@@ -17,6 +17,7 @@ from ninja import NinjaAPI
 from ninja.openapi.schema import OpenAPISchema
 
 from readmit.core.errors import NotFound
+from readmit.events.api import router as events_router
 from readmit.exchange import errors
 from readmit.exchange.auth import TokenAuth
 from readmit.exchange.routers.agreement_admin import router as agreement_admin_router
@@ -78,6 +79,7 @@ api.add_router("/agreements", lists_router)
 api.add_router("/cases", stays_router)
 api.add_router("/cases", criteria_router)
 api.add_router("/cases", assessments_router)
+api.add_router("", events_router)
 errors.register(api)
 
 
