@@ -29,3 +29,16 @@ def subscribe(world):  # type: ignore[no-untyped-def]
         return subscription, secret
 
     return _subscribe
+
+
+@pytest.fixture
+def api(world):  # type: ignore[no-untyped-def]
+    """Our own HTTP API with real bearer tokens (the exchange tests' client)."""
+    from django.test import Client
+
+    from tests.exchange.conftest import Api
+
+    client = Api(Client())
+    for user in world.users.values():
+        client.token(user)
+    return client
