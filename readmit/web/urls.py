@@ -12,6 +12,7 @@ from readmit.web import (
     views_lists,
     views_profile,
     views_screening,
+    views_webhooks,
 )
 
 app_name = "web"
@@ -75,3 +76,4 @@ urlpatterns = [
 urlpatterns += views_screening.urlpatterns
 urlpatterns += views_lists.urlpatterns
 urlpatterns += views_profile.urlpatterns
+urlpatterns += views_webhooks.urlpatterns
