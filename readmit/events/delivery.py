@@ -232,7 +232,7 @@ def delivery_attempt(delivery_id: uuid.UUID | str) -> str:
 
 
 def deliver_due(*, limit: int = 500) -> dict[str, int]:
-    """The worker's sweep: every due delivery, oldest first (``readmit deliver-events``)."""
+    """The worker's sweep: every due delivery, oldest first (``readmit deliver``)."""
     now = clock.now()
     from django.db.models import Q
 

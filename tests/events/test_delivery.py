@@ -204,3 +204,15 @@ def test_at_least_once_and_in_order_per_case_across_restarts_with_a_flaky_receiv
         assert receiver.case_order(str(case.id)) == in_db
     assert len(receiver.duplicates) == 2
     assert not WebhookDelivery.objects.exclude(status=DeliveryStatus.DELIVERED).exists()
+
+
+def test_readmit_deliver_sends_what_is_due(world, subscribe, receiver, capsys):
+    from readmit.cli import main
+
+    _, receiver.secret = subscribe("us", receiver.url, ["case.transitioned"])
+    _recommend(world, make_case(world.agreement))  # committed while no worker ran
+    assert main(["deliver"]) == 0
+    assert "1 delivered" in capsys.readouterr().out
+    assert len(receiver.processed) == 1
+    assert main(["deliver"]) == 0
+    assert "none due" in capsys.readouterr().out

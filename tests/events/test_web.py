@@ -56,7 +56,7 @@ def test_another_organisation_gets_404_and_another_role_403(world, login, subscr
 def test_the_page_shows_a_failed_delivery_and_its_button_sends_it_again(
     world, login, subscribe, receiver, django_capture_on_commit_callbacks
 ):
-    subscription, receiver.secret = subscribe("us", receiver.url, ["case.transitioned"])
+    _, receiver.secret = subscribe("us", receiver.url, ["case.transitioned"])
     receiver.fail_next = 1
     case = make_case(world.agreement)
     with (
