@@ -113,14 +113,14 @@ def outbox_on_audit(audit: AuditEvent) -> None:
     parties = AgreementParty.objects.filter(agreement_id=audit.agreement_id).values(
         "organisation_id"
     )
+    event_type, state, data = mapper(audit)
     subscriptions = [
         s
         for s in WebhookSubscription.objects.filter(active=True, organisation_id__in=parties)
-        if mapper(audit)[0] in s.event_types
+        if event_type in s.event_types
     ]
     if not subscriptions:
         return
-    event_type, state, data = mapper(audit)
     by_org: dict[uuid.UUID, list[WebhookSubscription]] = {}
     for subscription in subscriptions:
         by_org.setdefault(subscription.organisation_id, []).append(subscription)
