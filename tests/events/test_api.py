@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -199,3 +200,16 @@ def test_deliveries_show_their_status_and_a_failed_one_is_replayed(
     assert list(receiver.processed) == [shown["event_id"]]
     assert AuditEvent.objects.filter(event_type=710, object_id=shown["id"]).count() == 1
     assert deliver_due() == {}
+
+
+def test_the_documented_names_are_the_models_names():
+    from typing import get_args
+
+    from readmit.events.api import DeliveryStatusName, EventTypeName
+    from readmit.events.outbox import EVENT_TYPES
+
+    assert set(get_args(EventTypeName)) == set(EVENT_TYPES)
+    assert set(get_args(DeliveryStatusName)) == set(DeliveryStatus.values)
+    api_doc = (Path(__file__).resolve().parents[2] / "docs" / "api.md").read_text("utf-8")
+    for name in EVENT_TYPES:
+        assert f"| `{name}` |" in api_doc, name
