@@ -27,6 +27,7 @@ class Receiver:
     secret: str = ""
     fail_next: int = 0  # answer 500 to this many requests
     drop_next: int = 0  # process, then close the connection without an answer
+    redirect_next: int = 0  # answer 302 to a URL of its own
     requests: list[dict[str, Any]] = field(default_factory=list)  # every request, as received
     processed: dict[str, dict[str, Any]] = field(default_factory=dict)  # by event id, once
     order: list[str] = field(default_factory=list)  # event ids in the order processed
@@ -51,6 +52,9 @@ class Receiver:
             if self.fail_next:
                 self.fail_next -= 1
                 return 500
+            if self.redirect_next:
+                self.redirect_next -= 1
+                return 302
             if event["id"] in self.processed:
                 self.duplicates.append(event["id"])
                 return 200
@@ -76,6 +80,8 @@ def running_receiver() -> Iterator[Receiver]:
                 self.close_connection = True
                 return
             self.send_response(status)
+            if status == 302:
+                self.send_header("Location", receiver.url + "/elsewhere")
             self.send_header("Content-Length", "0")
             self.end_headers()
 

@@ -216,3 +216,31 @@ def test_readmit_deliver_sends_what_is_due(world, subscribe, receiver, capsys):
     assert len(receiver.processed) == 1
     assert main(["deliver"]) == 0
     assert "none due" in capsys.readouterr().out
+
+
+def test_a_redirect_is_not_followed_but_counted_as_a_failure(
+    world, subscribe, receiver, django_capture_on_commit_callbacks
+):
+    _, receiver.secret = subscribe("us", receiver.url, ["case.transitioned"])
+    receiver.redirect_next = 1
+    with django_capture_on_commit_callbacks(execute=True):
+        _recommend(world, make_case(world.agreement))
+    delivery = WebhookDelivery.objects.get()
+    assert delivery.status == DeliveryStatus.PENDING and delivery.last_status_code == 302
+    assert len(receiver.requests) == 1  # nothing went to /elsewhere
+
+
+def test_the_url_is_checked_again_before_each_delivery(
+    world, subscribe, receiver, django_capture_on_commit_callbacks
+):
+    """Subscribed while loopback was allowed; production settings refuse to post there."""
+    _, receiver.secret = subscribe("us", receiver.url, ["case.transitioned"])
+    with (
+        override_settings(READMIT_WEBHOOK_ALLOW_PRIVATE=False),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        _recommend(world, make_case(world.agreement))
+    delivery = WebhookDelivery.objects.get()
+    assert delivery.status == DeliveryStatus.PENDING
+    assert "internal address" in delivery.last_error and delivery.last_status_code is None
+    assert not receiver.requests
