@@ -51,6 +51,10 @@ def build_parser() -> argparse.ArgumentParser:
     from readmit.screening import commands as screening_commands
 
     screening_commands.register(sub, _setup_django)
+
+    from readmit.events import cli as events_cli
+
+    events_cli.register(sub, _setup_django)
     return parser
 
 

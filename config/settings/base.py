@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "readmit.relocation",
     "readmit.consular",
     "readmit.exchange",
+    "readmit.events",
     "readmit.web",
 ]
 
@@ -134,6 +135,19 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+
+# Webhooks (docs/api.md "Events"): attempts, backoff base x 2^(n-1) capped, request timeout;
+# the hosts webhook URLs may name (empty: any host that resolves to a public address).
+READMIT_WEBHOOK_MAX_ATTEMPTS = int(os.environ.get("READMIT_WEBHOOK_MAX_ATTEMPTS", "8"))
+READMIT_WEBHOOK_BACKOFF_SECONDS = float(os.environ.get("READMIT_WEBHOOK_BACKOFF_SECONDS", "30"))
+READMIT_WEBHOOK_BACKOFF_MAX_SECONDS = float(
+    os.environ.get("READMIT_WEBHOOK_BACKOFF_MAX_SECONDS", "21600")
+)
+READMIT_WEBHOOK_TIMEOUT_SECONDS = float(os.environ.get("READMIT_WEBHOOK_TIMEOUT_SECONDS", "10"))
+READMIT_WEBHOOK_ALLOWED_HOSTS = [
+    h.strip() for h in os.environ.get("READMIT_WEBHOOK_ALLOWED_HOSTS", "").split(",") if h.strip()
+]
+READMIT_WEBHOOK_ALLOW_PRIVATE = False
 
 LOGGING = {
     "version": 1,

@@ -12,3 +12,5 @@ SECRET_KEY = os.environ.get("READMIT_SECRET_KEY", "dev-only-insecure-key-do-not-
 VAR_DIR.mkdir(parents=True, exist_ok=True)
 # Demo and development run tasks in-process: no worker to start.
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+# Local receivers (127.0.0.1) are fine on a laptop.
+READMIT_WEBHOOK_ALLOW_PRIVATE = True

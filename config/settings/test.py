@@ -30,3 +30,6 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 MEDIA_ROOT = Path(tempfile.gettempdir()) / "readmit-test-media"
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 LOGGING = {"version": 1, "disable_existing_loggers": False}
+# The test receiver listens on 127.0.0.1.
+READMIT_WEBHOOK_ALLOW_PRIVATE = True
+READMIT_WEBHOOK_TIMEOUT_SECONDS = 5.0

@@ -68,6 +68,11 @@ class AuditEventType(IntEnum):
     # 620-639: readmission travel documents, transfer and costs
     TRAVEL_DOCUMENT_DOWNLOADED = 620
     TRANSFER_COST_RECORDED = 621
+    # 700-719: events (webhook subscriptions and deliveries)
+    WEBHOOK_SUBSCRIPTION_CREATED = 700
+    WEBHOOK_SUBSCRIPTION_UPDATED = 701
+    WEBHOOK_SUBSCRIPTION_DELETED = 702
+    WEBHOOK_DELIVERY_REPLAYED = 710
     # 900-999: system
     DEMO_LOADED = 900
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from typing import TYPE_CHECKING, Any
 
 from django.db import connection, transaction
@@ -24,6 +24,15 @@ def _iso(value: dt.datetime) -> str:
 
 def _uuid_str(value: uuid.UUID | str | None) -> str | None:
     return None if value is None else str(value)
+
+
+# Called with each audit row, inside its transaction (the events outbox registers one).
+_LISTENERS: list[Callable[[AuditEvent], None]] = []
+
+
+def register_audit_listener(listener: Callable[[AuditEvent], None]) -> None:
+    if listener not in _LISTENERS:
+        _LISTENERS.append(listener)
 
 
 def audit_record(
@@ -76,6 +85,8 @@ def audit_record(
     )
     event.save()
     AuditHead.objects.filter(id=1).update(seq=row["seq"], hash=row["hash"])
+    for listener in _LISTENERS:
+        listener(event)
     return event
 
 

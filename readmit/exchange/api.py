@@ -17,6 +17,7 @@ from ninja import NinjaAPI
 from ninja.openapi.schema import OpenAPISchema
 
 from readmit.core.errors import NotFound
+from readmit.events.api import router as events_router
 from readmit.exchange import errors
 from readmit.exchange.auth import TokenAuth
 from readmit.exchange.routers.agreement_admin import router as agreement_admin_router
@@ -84,6 +85,7 @@ api.add_router("/cases", assessments_router)
 api.add_router("/consular-requests", consular_router)
 api.add_router("/cases", travel_router)
 api.add_router("/agreements", travel_agreements_router)
+api.add_router("", events_router)
 errors.register(api)
 
 

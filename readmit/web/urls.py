@@ -14,6 +14,7 @@ from readmit.web import (
     views_profile,
     views_screening,
     views_travel,
+    views_webhooks,
 )
 
 app_name = "web"
@@ -88,3 +89,4 @@ urlpatterns += views_screening.urlpatterns
 urlpatterns += views_lists.urlpatterns
 urlpatterns += views_profile.urlpatterns
 urlpatterns += views_consular.urlpatterns
+urlpatterns += views_webhooks.urlpatterns

@@ -1,0 +1,15 @@
+from __future__ import annotations
+
+from django.apps import AppConfig
+
+
+class EventsConfig(AppConfig):
+    name = "readmit.events"
+    label = "events"
+    verbose_name = "Events: webhook subscriptions, the outbox and deliveries"
+
+    def ready(self) -> None:
+        from readmit.audit.services import register_audit_listener
+        from readmit.events.outbox import outbox_on_audit
+
+        register_audit_listener(outbox_on_audit)
