@@ -24,7 +24,14 @@ from readmit.exchange.routers.agreements import router as agreements_router
 from readmit.exchange.routers.assessments import router as assessments_router
 from readmit.exchange.routers.cases import router as cases_router
 from readmit.exchange.routers.criteria import router as criteria_router
+from readmit.exchange.routers.lists import imports_router
 from readmit.exchange.routers.lists import router as lists_router
+from readmit.exchange.routers.screening import (
+    agreement_router as screening_agreement_router,
+)
+from readmit.exchange.routers.screening import case_router as screening_case_router
+from readmit.exchange.routers.screening import match_router as screening_match_router
+from readmit.exchange.routers.screening import run_router as screening_run_router
 from readmit.exchange.routers.stays import router as stays_router
 
 DESCRIPTION = """\
@@ -78,6 +85,11 @@ api.add_router("/agreements", lists_router)
 api.add_router("/cases", stays_router)
 api.add_router("/cases", criteria_router)
 api.add_router("/cases", assessments_router)
+api.add_router("/agreements", screening_agreement_router)
+api.add_router("/screening-runs", screening_run_router)
+api.add_router("/cases", screening_case_router)
+api.add_router("/matches", screening_match_router)
+api.add_router("/imports", imports_router)
 errors.register(api)
 
 
