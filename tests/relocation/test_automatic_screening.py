@@ -101,3 +101,38 @@ def test_a_list_under_an_agreement_without_watchlists_starts_no_run(
     assert not ScreeningRun.objects.filter(agreement=agreement).exists()
     (case,) = Case.objects.filter(agreement=agreement)
     assert watchlist_outcome(case) == (EvaluationTrigger.LIST, "unknown")
+
+
+def test_a_new_watchlist_version_screens_every_open_case_and_evaluates_its_criteria_again(
+    world, watchlist, samples, django_capture_on_commit_callbacks
+):
+    agreement = kosovo(world, criteria=CRITERIA)
+    agreement_watchlist_add(
+        agreement=agreement, watchlist=watchlist, acting_user=world.user("xk_supervisor")
+    )
+    listed = person(
+        given_names="Dževat",
+        family_name="Ukšini",
+        birth_date="1979-04-12",
+        sex="M",
+        nationalities=["XK"],
+        documents=[],
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        response = submit_through_api(world, agreement, [listed, person()])
+    assert response.status_code == 201, response.content
+    cases = list(Case.objects.filter(agreement=agreement))
+    assert {watchlist_outcome(c)[1] for c in cases} == {"unknown"}  # the list has no version yet
+
+    with django_capture_on_commit_callbacks(execute=True):
+        watchlist_import(
+            watchlist=watchlist,
+            path_or_file=samples / "watchlist.csv",
+            acting_user=world.user("xk_supervisor"),
+        )
+    rescreen = ScreeningRun.objects.get(agreement=agreement, trigger=RunTrigger.WATCHLIST_UPDATE)
+    assert rescreen.status == RunStatus.DONE
+    assert set(rescreen.cases.all()) == set(cases)
+    outcomes = {c.external_id: watchlist_outcome(c) for c in cases}
+    assert outcomes[listed["external_id"]] == (EvaluationTrigger.SCREENING, "unknown")  # review
+    assert sorted(outcomes.values())[0] == (EvaluationTrigger.SCREENING, "pass")
