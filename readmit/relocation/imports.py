@@ -205,6 +205,12 @@ def _fail(job: ListImport, *, errors: Sequence[dict[str, Any]], message: str) ->
 def _run(job: ListImport) -> ListImport:
     agreement = job.agreement
     user = job.submitted_by
+    if ProposalList.objects.filter(agreement=agreement, reference=job.reference).exists():
+        raise ValidationFailed(
+            f"A list with the reference '{job.reference}' was imported meanwhile; "
+            "nothing was imported.",
+            errors=[{"loc": ["reference"], "msg": "already used under this agreement"}],
+        )
     checked: CheckedRows = list_rows_check(
         agreement, job.people, only_valid_rows=job.only_valid_rows
     )

@@ -175,7 +175,9 @@ def test_an_import_is_read_only_by_the_submitting_organisation_s_case_readers(
 ):
     sender = Caller(world.user("us_caseworker"))
     with django_capture_on_commit_callbacks(execute=True):
-        response = sender.post(url(agreement), {"reference": "BIG-R", "people": [person()] * 4})
+        response = sender.post(
+            url(agreement), {"reference": "BIG-R", "people": [person() for _ in range(4)]}
+        )
     location = response["Location"]
     assert Caller(world.user("us_auditor")).get(location).status_code == 200
     admin = Caller(world.user("us_administrator")).get(location)
@@ -194,3 +196,21 @@ def test_a_large_list_from_the_wrong_party_or_role_is_refused_and_queues_nothing
     assert Caller(world.user("us_auditor")).post(url(agreement), body).status_code == 403
     assert Caller(world.user("me_supervisor")).post(url(agreement), body).status_code == 404
     assert not ListImport.objects.exists()
+
+
+def test_an_import_whose_reference_was_used_meanwhile_fails_naming_the_reference(
+    world, agreement, small_threshold
+):
+    from readmit.relocation.imports import list_import_run
+
+    sender = Caller(world.user("us_caseworker"))
+    queued = sender.post(
+        url(agreement), {"reference": "SAME", "people": [person() for _ in range(4)]}
+    )
+    assert queued.status_code == 202  # not run: its task waits for the commit
+    small = sender.post(url(agreement), {"reference": "SAME", "people": [person()]})
+    assert small.status_code == 201, small.content
+    job = list_import_run(queued.json()["id"])
+    assert job.state == "failed" and job.rows_done == 0
+    assert job.errors == [{"loc": ["reference"], "msg": "already used under this agreement"}]
+    assert Case.objects.filter(agreement=agreement).count() == 1
