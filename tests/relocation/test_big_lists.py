@@ -214,3 +214,15 @@ def test_an_import_whose_reference_was_used_meanwhile_fails_naming_the_reference
     assert job.state == "failed" and job.rows_done == 0
     assert job.errors == [{"loc": ["reference"], "msg": "already used under this agreement"}]
     assert Case.objects.filter(agreement=agreement).count() == 1
+
+
+def test_a_12_mb_list_answers_413_with_the_default_limit_not_500(world, agreement):
+    sender = Caller(world.user("us_caseworker"))
+    filler = "x" * 1000
+    people = [person(family_name=f"Quintero {filler}") for _ in range(12_000)]
+    body = json.dumps({"reference": "TWELVE-MB", "people": people}).encode()
+    assert len(body) > 12 * 1024 * 1024
+    response = sender.post(url(agreement), body)
+    assert response.status_code == 413, response.status_code
+    assert response.json()["limit_bytes"] == 10 * 1024 * 1024
+    assert not ProposalList.objects.exists() and not ListImport.objects.exists()
