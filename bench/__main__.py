@@ -5,7 +5,9 @@ from __future__ import annotations
 import sys
 
 from bench.demo import main as demo
+from bench.lists import main as lists
 from bench.screening.run import main as screening
 
 if __name__ == "__main__":
-    sys.exit(demo([]) or screening(sys.argv[1:]))
+    quick = "--quick" in sys.argv[1:]
+    sys.exit(demo([]) or lists(["--people", "2000"] if quick else []) or screening(sys.argv[1:]))

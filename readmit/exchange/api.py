@@ -26,7 +26,14 @@ from readmit.exchange.routers.assessments import router as assessments_router
 from readmit.exchange.routers.cases import router as cases_router
 from readmit.exchange.routers.consular import router as consular_router
 from readmit.exchange.routers.criteria import router as criteria_router
+from readmit.exchange.routers.lists import imports_router
 from readmit.exchange.routers.lists import router as lists_router
+from readmit.exchange.routers.screening import (
+    agreement_router as screening_agreement_router,
+)
+from readmit.exchange.routers.screening import case_router as screening_case_router
+from readmit.exchange.routers.screening import match_router as screening_match_router
+from readmit.exchange.routers.screening import run_router as screening_run_router
 from readmit.exchange.routers.stays import router as stays_router
 from readmit.exchange.routers.travel import agreements_router as travel_agreements_router
 from readmit.exchange.routers.travel import router as travel_router
@@ -86,6 +93,11 @@ api.add_router("/consular-requests", consular_router)
 api.add_router("/cases", travel_router)
 api.add_router("/agreements", travel_agreements_router)
 api.add_router("", events_router)
+api.add_router("/agreements", screening_agreement_router)
+api.add_router("/screening-runs", screening_run_router)
+api.add_router("/cases", screening_case_router)
+api.add_router("/matches", screening_match_router)
+api.add_router("/imports", imports_router)
 errors.register(api)
 
 

@@ -14,6 +14,8 @@ import logging
 from collections.abc import Callable, Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
+from django.conf import settings
+from django.core.exceptions import RequestDataTooBig
 from django.http import Http404, HttpRequest, HttpResponse
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
@@ -140,6 +142,31 @@ def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
     )
 
 
+class PayloadTooLarge(ApplicationError):
+    """The request body is larger than the documented limit (``DATA_UPLOAD_MAX_MEMORY_SIZE``)."""
+
+    status = 413
+    default_type = "payload-too-large"
+    title = "Payload too large"
+
+
+def body_limit() -> int:
+    return int(settings.DATA_UPLOAD_MAX_MEMORY_SIZE or 0)
+
+
+def too_large(request: HttpRequest, exc: RequestDataTooBig) -> HttpResponse:
+    limit = body_limit()
+    return application_error(
+        request,
+        PayloadTooLarge(
+            f"The request body is larger than the limit of {limit} bytes "
+            f"({limit / 1024 / 1024:g} MiB); nothing was written. Send a large list in "
+            "several lists.",
+            extra={"limit_bytes": limit},
+        ),
+    )
+
+
 def not_found(request: HttpRequest, exc: Exception) -> HttpResponse:
     return application_error(request, NotFound("No such record."))
 
@@ -162,6 +189,7 @@ HANDLERS: list[tuple[type[Exception], Callable[..., HttpResponse]]] = [
     (AuthenticationError, authentication_error),
     (HttpError, http_error),
     (Http404, not_found),
+    (RequestDataTooBig, too_large),
 ]
 
 

@@ -242,3 +242,54 @@ class ProposalListEntry(BaseModel):
 
     def __str__(self) -> str:
         return f"{self.proposal_list_id} row {self.row}"
+
+
+class ImportState(models.TextChoices):
+    QUEUED = "queued", "Queued"
+    RUNNING = "running", "Running"
+    DONE = "done", "Done"
+    FAILED = "failed", "Failed"
+
+
+class ListImport(BaseModel):
+    """A proposal list too large for one request, imported in the background in batches.
+
+    ``people`` holds the rows as received until the job ends (then it is emptied: the
+    cases hold the people from then on). Every row is checked before anything is written,
+    so an invalid list fails whole (``errors``) unless ``only_valid_rows``.
+    """
+
+    agreement = models.ForeignKey(Agreement, on_delete=models.PROTECT, related_name="+")
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    submitted_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    reference = models.CharField(max_length=80)
+    idempotency_key = models.CharField(max_length=200, null=True, blank=True)  # noqa: DJ001
+    request_digest = models.CharField(max_length=64)
+    only_valid_rows = models.BooleanField(default=False)
+    people = models.JSONField(default=list, blank=True)
+    state = models.CharField(max_length=10, choices=ImportState.choices, default=ImportState.QUEUED)
+    row_count = models.PositiveIntegerField()
+    rows_done = models.PositiveIntegerField(default=0)
+    rows_failed = models.PositiveIntegerField(default=0)
+    errors = models.JSONField(default=list, blank=True)
+    proposal_list = models.ForeignKey(
+        ProposalList, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "idempotency_key"],
+                condition=models.Q(idempotency_key__isnull=False),
+                name="list_import_idempotency_key_unique",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(state__in=ImportState.values), name="list_import_state_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Import {self.reference} ({self.state}, {self.rows_done}/{self.row_count})"

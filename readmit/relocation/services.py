@@ -492,6 +492,129 @@ def _refuse_missing_columns(columns: frozenset[str], read: Mapping[str, str]) ->
         )
 
 
+@dataclass
+class CheckedRows:
+    """A list's rows checked against the agreement, before anything is written."""
+
+    total: int
+    valid: list[PersonRow]
+    errors: list[dict[str, Any]]
+    bad_rows: set[int]
+
+
+def list_rows_check(
+    agreement: Agreement,
+    people: Any,
+    *,
+    only_valid_rows: bool,
+    row_numbers: Sequence[int] | None = None,
+    columns: frozenset[str] | None = None,
+) -> CheckedRows:
+    """Validate every row (shape, vocabularies, external ids not yet used); writes nothing.
+
+    All or nothing: any invalid row refuses the list (``ValidationFailed`` names each row
+    and field) unless ``only_valid_rows`` asks for the rest, and at least one is valid.
+    """
+    terms, _ = terms_in_force(agreement, clock.now())
+    read = facts_read(terms.criteria, terms.exclusions)
+    if columns is not None:
+        _refuse_missing_columns(columns, read)
+    validated = validate_people(
+        people, rows=row_numbers, free_text_categories=_free_text_categories(terms)
+    )
+    errors = list(validated.errors)
+    taken = set(
+        Case.objects.filter(
+            agreement=agreement, external_id__in=[r.external_id for r in validated.rows]
+        ).values_list("external_id", flat=True)
+    )
+    for row in validated.rows:
+        if row.external_id in taken:
+            errors.append(
+                row_error(
+                    row.row,
+                    "external_id",
+                    f"'{row.external_id}' already has a case under this agreement",
+                    index=None if row_numbers else row.row,
+                )
+            )
+    bad_rows = {e["row"] for e in errors}
+    valid = [r for r in validated.rows if r.row not in bad_rows]
+    total = validated.total or (len(people) if isinstance(people, list) else 0)
+    if errors and (not only_valid_rows or not valid):
+        if not valid and only_valid_rows:
+            message = "No row of the list is valid; nothing was imported."
+        else:
+            message = (
+                f"{len(bad_rows)} of {total} rows are invalid; nothing was "
+                "imported. Correct them, or import only the valid rows."
+            )
+        raise ValidationFailed(message, errors=errors)
+    return CheckedRows(total=validated.total, valid=valid, errors=errors, bad_rows=bad_rows)
+
+
+def list_rows_import(
+    proposal_list: ProposalList, rows: Sequence[PersonRow], *, acting_user: User
+) -> list[Case]:
+    """Create a person and a case in state ``proposed`` for each checked row of the list.
+
+    Runs inside the caller's transaction: the whole list (a request) or one batch (an
+    import job); the caller evaluates the criteria and starts the screening.
+    """
+    agreement = proposal_list.agreement
+    sending = agreement.sending_party
+    assert sending is not None
+    cases: list[Case] = []
+    for row in rows:
+        person = person_create(
+            data=_person_input(row), owner=sending.organisation, acting_user=acting_user
+        )
+        data: dict[str, Any] = {"proposal_list": str(proposal_list.id), "proposal_row": row.row}
+        unknown = [
+            name
+            for name, value in (
+                ("convictions", row.convictions),
+                ("vulnerabilities", row.vulnerabilities),
+            )
+            if value is None
+        ]
+        if unknown:
+            data["facts_unknown"] = unknown
+        case = case_open(
+            agreement=agreement,
+            person=person,
+            acting_user=acting_user,
+            organisation=sending.organisation,
+            external_id=row.external_id,
+            family_group=row.family_group,
+            data=data,
+        )
+        ProposalListEntry.objects.create(proposal_list=proposal_list, case=case, row=row.row)
+        cases.append(case)
+    return cases
+
+
+def list_submitted_audit(
+    proposal_list: ProposalList, checked: CheckedRows, *, acting_user: User
+) -> None:
+    audit_record(
+        event_type=AuditEventType.PROPOSAL_LIST_SUBMITTED,
+        acting_user=acting_user,
+        organisation_id=proposal_list.organisation_id,
+        agreement_id=proposal_list.agreement_id,
+        object_type="proposal_list",
+        object_id=str(proposal_list.id),
+        data={
+            "reference": proposal_list.reference,
+            "source": proposal_list.source,
+            "rows": checked.total,
+            "imported": len(checked.valid),
+            "skipped_rows": sorted(checked.bad_rows),
+            "idempotency_key": bool(proposal_list.idempotency_key),
+        },
+    )
+
+
 def proposal_list_submit(
     *,
     agreement: Agreement,
@@ -537,42 +660,14 @@ def proposal_list_submit(
         replay = _existing(agreement, position.organisation_id, reference, idempotency_key, digest)
         if replay is not None:
             return replay
-        terms, _ = terms_in_force(agreement, clock.now())
-        read = facts_read(terms.criteria, terms.exclusions)
-        if columns is not None:
-            _refuse_missing_columns(columns, read)
-        validated = validate_people(
-            people, rows=row_numbers, free_text_categories=_free_text_categories(terms)
+        checked = list_rows_check(
+            agreement,
+            people,
+            only_valid_rows=only_valid_rows,
+            row_numbers=row_numbers,
+            columns=columns,
         )
-        errors = list(validated.errors)
-        taken = set(
-            Case.objects.filter(
-                agreement=agreement, external_id__in=[r.external_id for r in validated.rows]
-            ).values_list("external_id", flat=True)
-        )
-        for row in validated.rows:
-            if row.external_id in taken:
-                errors.append(
-                    row_error(
-                        row.row,
-                        "external_id",
-                        f"'{row.external_id}' already has a case under this agreement",
-                        index=None if row_numbers else row.row,
-                    )
-                )
-        bad_rows = {e["row"] for e in errors}
-        valid = [r for r in validated.rows if r.row not in bad_rows]
-        if errors and (not only_valid_rows or not valid):
-            total = validated.total or (len(people) if isinstance(people, list) else 0)
-            if not valid and only_valid_rows:
-                message = "No row of the list is valid; nothing was imported."
-            else:
-                message = (
-                    f"{len(bad_rows)} of {total} rows are invalid; nothing was "
-                    "imported. Correct them, or import only the valid rows."
-                )
-            raise ValidationFailed(message, errors=errors)
-        now = clock.now()
+        errors = checked.errors
         try:
             with transaction.atomic():
                 proposal_list = ProposalList.objects.create(
@@ -581,9 +676,9 @@ def proposal_list_submit(
                     idempotency_key=idempotency_key,
                     submitted_by=acting_user,
                     organisation_id=position.organisation_id,
-                    submitted_at=now,
-                    row_count=validated.total,
-                    imported_count=len(valid),
+                    submitted_at=clock.now(),
+                    row_count=checked.total,
+                    imported_count=len(checked.valid),
                     source=source,
                     request_digest=digest,
                 )
@@ -595,54 +690,25 @@ def proposal_list_submit(
             if replay is None:
                 raise
             return replay
-        sending = agreement.sending_party
-        assert sending is not None
-        cases: list[Case] = []
-        for row in valid:
-            person = person_create(
-                data=_person_input(row), owner=sending.organisation, acting_user=acting_user
-            )
-            data: dict[str, Any] = {"proposal_list": str(proposal_list.id), "proposal_row": row.row}
-            unknown = [
-                name
-                for name, value in (
-                    ("convictions", row.convictions),
-                    ("vulnerabilities", row.vulnerabilities),
-                )
-                if value is None
-            ]
-            if unknown:
-                data["facts_unknown"] = unknown
-            case = case_open(
-                agreement=agreement,
-                person=person,
-                acting_user=acting_user,
-                organisation=sending.organisation,
-                external_id=row.external_id,
-                family_group=row.family_group,
-                data=data,
-            )
-            ProposalListEntry.objects.create(proposal_list=proposal_list, case=case, row=row.row)
-            cases.append(case)
-        audit_record(
-            event_type=AuditEventType.PROPOSAL_LIST_SUBMITTED,
-            acting_user=acting_user,
-            organisation_id=position.organisation_id,
-            agreement_id=agreement.id,
-            object_type="proposal_list",
-            object_id=str(proposal_list.id),
-            data={
-                "reference": reference,
-                "source": source,
-                "rows": validated.total,
-                "imported": len(valid),
-                "skipped_rows": sorted(bad_rows),
-                "idempotency_key": bool(idempotency_key),
-            },
-        )
+        cases = list_rows_import(proposal_list, checked.valid, acting_user=acting_user)
+        list_submitted_audit(proposal_list, checked, acting_user=acting_user)
         for case in cases:
             case_evaluate(case=case, acting_user=acting_user, trigger=EvaluationTrigger.LIST)
+        _screen_on_arrival(agreement, cases, reference, position.organisation_id)
     return ListResult(proposal_list=proposal_list, cases=cases, created=True, skipped=errors)
+
+
+def _screen_on_arrival(
+    agreement: Agreement, cases: Sequence[Case], reference: str, organisation_id: Any
+) -> None:
+    """A list that arrives is screened in the background without anyone asking: one run
+    over its cases, enqueued once the list is committed (the criteria are evaluated again
+    when the run finishes)."""
+    from readmit.screening.services import cases_screen_on_arrival  # imports this module
+
+    cases_screen_on_arrival(
+        agreement=agreement, cases=cases, reference=reference, organisation_id=organisation_id
+    )
 
 
 # Transfer and reception --------------------------------------------------------------------

@@ -17,3 +17,12 @@ def sweep_stays() -> int:
 def refresh_criteria_task(case_ids: list[str]) -> int:
     """After a screening run: evaluate the criteria again for its cases (by the system)."""
     return len(criteria_refresh_after_screening(case_ids, acting_user=None))
+
+
+@task()
+def list_import_task(job_id: str) -> dict[str, int | str]:
+    """A proposal list too large for one request, imported in batches."""
+    from readmit.relocation.imports import list_import_run
+
+    job = list_import_run(job_id)
+    return {"import": str(job.id), "state": job.state, "rows_done": job.rows_done}

@@ -157,6 +157,7 @@ class RunStatus(models.TextChoices):
 class RunTrigger(models.TextChoices):
     MANUAL = "manual", "Started by a user"
     WATCHLIST_UPDATE = "watchlist_update", "A watchlist was updated"
+    LIST_ARRIVED = "list_arrived", "A proposal list arrived"
 
 
 class ScreeningRun(BaseModel):

@@ -484,6 +484,32 @@ def screening_run_start(
         )
 
 
+def cases_screen_on_arrival(
+    *,
+    agreement: Agreement,
+    cases: Sequence[Case],
+    reference: str,
+    organisation_id: uuid.UUID | None,
+) -> ScreeningRun | None:
+    """Screen newly arrived cases (a proposal list) in the background, without anyone asking.
+
+    Called inside the transaction that created the cases: the run is recorded with them
+    (``trigger = list_arrived``, started by the system) and its task is enqueued once they
+    are committed. An agreement that uses no watchlist yet has nothing to screen against:
+    no run (its cases are screened when a list is chosen and imported).
+    """
+    if not cases or not AgreementWatchlist.objects.filter(agreement=agreement).exists():
+        return None
+    return _run_create(
+        agreement=agreement,
+        cases=cases,
+        started_by=None,
+        trigger=RunTrigger.LIST_ARRIVED,
+        reference=f"list {reference}",
+        organisation_id=organisation_id,
+    )
+
+
 # Entries do not change once imported, so an index over a set of versions can be reused by
 # the next run over the same versions in this process (the common case: a worker screening
 # list after list against unchanged watchlists).

@@ -10,6 +10,12 @@ CONTRACT = {
     "/api/v1/cases": {"get"},
     "/api/v1/cases/{id}": {"get"},
     "/api/v1/cases/{id}/transitions": {"post"},
+    "/api/v1/agreements/{id}/lists": {"post"},
+    "/api/v1/agreements/{id}/screening-runs": {"post"},
+    "/api/v1/screening-runs/{id}": {"get"},
+    "/api/v1/cases/{id}/matches": {"get"},
+    "/api/v1/matches/{id}/review": {"post"},
+    "/api/v1/imports/{id}": {"get"},
 }
 PROBLEM = "application/problem+json"
 

@@ -7,9 +7,10 @@ each person (by index) and field, and creates nothing.
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from ninja import Field, Router, Schema
 from ninja.params.functions import Header, Path
 from ninja.responses import Status
@@ -19,10 +20,12 @@ from readmit.agreements import vocabularies
 from readmit.core.errors import ValidationFailed
 from readmit.exchange.auth import caller
 from readmit.exchange.schemas import Problem, UuidStr
-from readmit.relocation.models import ListSource
+from readmit.relocation.imports import access_list_import, list_import_queue, sync_max_rows
+from readmit.relocation.models import ListImport, ListSource
 from readmit.relocation.services import ListResult, proposal_list_submit
 
 router = Router(tags=["lists"])
+imports_router = Router(tags=["lists"])
 
 UUID_PATH = Path(
     ..., description="The agreement's UUID. A malformed id answers 404, like an unknown one."
@@ -125,6 +128,58 @@ class ListOut(Schema):
     cases: list[ListCaseOut]
 
 
+class ImportErrorOut(Schema):
+    loc: list[str | int]
+    msg: str
+
+
+class ImportListRef(Schema):
+    id: UuidStr
+    reference: str
+
+
+class ImportOut(Schema):
+    id: UuidStr
+    agreement: UuidStr
+    reference: str
+    state: str = Field(description="queued, running, done or failed.")
+    row_count: int
+    rows_done: int = Field(description="People imported so far (cases created).")
+    rows_failed: int = Field(description="Invalid rows (left out with `only_valid_rows`).")
+    errors: list[ImportErrorOut] = Field(
+        description='Each bad row and field, e.g. loc ["people", 3, "birth_date"].'
+    )
+    proposal_list: ImportListRef | None = Field(description="The proposal list, once created.")
+    created_at: dt.datetime
+    started_at: dt.datetime | None
+    finished_at: dt.datetime | None
+
+
+def import_out(job: ListImport) -> ImportOut:
+    return ImportOut(
+        id=str(job.id),
+        agreement=str(job.agreement_id),
+        reference=job.reference,
+        state=job.state,
+        row_count=job.row_count,
+        rows_done=job.rows_done,
+        rows_failed=job.rows_failed,
+        errors=[ImportErrorOut(loc=list(e["loc"]), msg=e["msg"]) for e in job.errors],
+        proposal_list=ImportListRef(
+            id=str(job.proposal_list.id), reference=job.proposal_list.reference
+        )
+        if job.proposal_list is not None
+        else None,
+        created_at=job.created_at,
+        started_at=job.started_at,
+        finished_at=job.finished_at,
+    )
+
+
+def import_location(job: ListImport) -> str:
+    return f"/api/v1/imports/{job.id}"
+
+
 def list_out(result: ListResult) -> ListOut:
     proposal_list = result.proposal_list
     return ListOut(
@@ -145,27 +200,47 @@ def list_out(result: ListResult) -> ListOut:
     response={
         200: ListOut,
         201: ListOut,
+        202: ImportOut,
         401: Problem,
         403: Problem,
         404: Problem,
         409: Problem,
+        413: Problem,
         422: Problem,
     },
     summary="Propose a list of people; each becomes a case in state `proposed`",
     description="Only the sending party's caseworkers and supervisors, under an agreement in "
     "force. An invalid list answers 422 naming each bad person (index in "
     "`people`) and field, and creates nothing. The same `Idempotency-Key` or "
-    "list `reference` again answers 200 with the list already created.",
+    "list `reference` again answers 200 with the list already created. A list of more "
+    "people than the import threshold (`READMIT_LIST_SYNC_MAX_ROWS`, 1,000 by default) answers "
+    "202 with `Location: /api/v1/imports/{id}`: an import job that checks every row, then "
+    "imports in batches in the background, with the same all-or-nothing rule. A body over "
+    "the size limit answers 413.",
 )
 def proposal_list_create(
     request: HttpRequest,
+    response: HttpResponse,
     payload: ListIn,
     id: UuidStr = UUID_PATH,
     idempotency_key: str | None = IDEMPOTENCY_KEY,
-) -> Status[ListOut]:
+) -> Status[ListOut | ImportOut]:
     user = caller(request)
     agreement = access_agreement(user, id)
     try:
+        if len(payload.people) > sync_max_rows():
+            queued = list_import_queue(
+                agreement=agreement,
+                reference=payload.reference,
+                people=payload.people,
+                acting_user=user,
+                idempotency_key=idempotency_key,
+                only_valid_rows=payload.only_valid_rows,
+            )
+            if isinstance(queued, ListImport):
+                response["Location"] = import_location(queued)
+                return Status(202, import_out(queued))
+            return Status(200, list_out(queued))
         result = proposal_list_submit(
             agreement=agreement,
             reference=payload.reference,
@@ -182,3 +257,18 @@ def proposal_list_create(
         ]
         raise
     return Status(201 if result.created else 200, list_out(result))
+
+
+@imports_router.get(
+    "/{id}",
+    operation_id="list_import_detail",
+    response={200: ImportOut, 401: Problem, 403: Problem, 404: Problem},
+    summary="A list import job: state, rows done, rows failed, errors",
+    description="The submitting organisation's caseworkers, supervisors, liaison officers and "
+    "auditors read it (its other members get 403); anyone else gets 404. `state` is "
+    "`queued`, `running`, `done` (`proposal_list` names the list; its cases are at "
+    "`GET /api/v1/cases?agreement=`) or `failed` (`errors` names each bad row and field; "
+    "nothing was imported).",
+)
+def list_import_detail(request: HttpRequest, id: UuidStr = UUID_PATH) -> ImportOut:
+    return import_out(access_list_import(caller(request), id))

@@ -1,0 +1,175 @@
+"""``python -m bench.lists [--people N]``: a large list through the API, screened automatically.
+
+A fresh SQLite database with the fictional demo (its Kosovo watchlist included). The sending
+state's token posts one list of N fictional people (10,000 by default) to the Kosovo
+arrangement, exactly as a partner system would: above ``READMIT_LIST_SYNC_MAX_ROWS`` it is
+an import job (``202``), and the tasks run in-process (the demo's immediate backend) as a
+worker would run them. Printed:
+
+- the import: from the request to the job's ``done`` (every row checked, cases written in
+  batches, criteria evaluated);
+- the automatic screening: from the list's arrival (the request) to the end of its run, and
+  the run itself;
+- the baseline, measured in the same run on the same database: a plain ``bulk_create`` of
+  the same people as bare person rows (no cases, no audit, no criteria), and the ratios.
+
+Not a test: figures depend on the machine; the ratios are what to compare between runs.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import os
+import sys
+import tempfile
+import time
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+GIVEN = [
+    "Ana", "Luis", "María", "José", "Carmen", "Jorge", "Rosa", "Pedro", "Lucía", "Miguel",
+    "Elena", "Rafael", "Sofía", "Andrés", "Isabel", "Diego", "Valeria", "Tomás", "Paula", "Iván",
+]  # fmt: skip
+FAMILY = [
+    "Quintero", "Salcedo", "Marrero", "Villalba", "Ocampo", "Barrios", "Cedeño", "Figueroa",
+    "Gallardo", "Hurtado", "Lozano", "Montilla", "Naranjo", "Pacheco", "Rangel", "Sequera",
+    "Toledo", "Urdaneta", "Velásquez", "Zambrano", "Aguilera", "Bracho", "Colmenares", "Duarte",
+]  # fmt: skip
+
+
+def fictional_people(count: int) -> list[dict[str, Any]]:
+    """Deterministic fictional people, valid under the Kosovo arrangement's rules."""
+    people = []
+    for n in range(count):
+        given = f"{GIVEN[n % len(GIVEN)]} {GIVEN[(n // len(GIVEN)) % len(GIVEN)]}"
+        family = f"{FAMILY[n % len(FAMILY)]} {FAMILY[(n // 7) % len(FAMILY)]}"
+        people.append(
+            {
+                "external_id": f"BENCH-{n:06d}",
+                "given_names": given,
+                "family_name": family,
+                "birth_date": f"{1960 + n % 40}-{1 + n % 12:02d}-{1 + n % 28:02d}",
+                "sex": "F" if n % 2 else "M",
+                "nationalities": ["VE"],
+                "documents": [{"type": "passport", "number": f"B{n:08d}", "issuing_country": "VE"}],
+                "convictions": [],
+                "pending_cases": False,
+                "vulnerabilities": [],
+            }
+        )
+    return people
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--people", type=int, default=10_000, help="list size (10,000)")
+    args = parser.parse_args(argv)
+    with tempfile.TemporaryDirectory() as var:
+        os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings.dev"
+        os.environ["READMIT_VAR_DIR"] = var
+        os.environ["READMIT_MEDIA_ROOT"] = str(Path(var) / "attachments")
+        os.environ.pop("DATABASE_URL", None)
+        import django
+
+        django.setup()
+        logging.getLogger("django_tasks").setLevel(logging.WARNING)
+        return run(args.people)
+
+
+def run(count: int) -> int:
+    from django.core.management import call_command
+    from django.db import transaction
+    from django.test import Client
+
+    from readmit.accounts.models import User
+    from readmit.accounts.services import token_create
+    from readmit.agreements.models import Agreement
+    from readmit.cases.models import Person
+    from readmit.demo.load import demo_load
+    from readmit.relocation.imports import batch_size, sync_max_rows
+    from readmit.relocation.models import ListImport
+    from readmit.screening.models import RunTrigger, ScreeningMatch, ScreeningRun
+
+    call_command("migrate", verbosity=0, interactive=False)
+    demo_load()
+    agreement = Agreement.objects.get(reference="us-xk-relocation")
+    sender = User.objects.get(username="us-dhs-caseworker")
+    _, token = token_create(user=sender, name="bench", acting_user=None)
+    people = fictional_people(count)
+    body = json.dumps({"reference": f"BENCH-{count}", "people": people})
+
+    arrived = time.perf_counter()
+    response = Client().post(
+        f"/api/v1/agreements/{agreement.id}/lists",
+        data=body,
+        content_type="application/json",
+        HTTP_AUTHORIZATION=f"Bearer {token}",
+        HTTP_IDEMPOTENCY_KEY=f"bench-{count}",
+        HTTP_HOST="localhost",
+    )
+    total_s = time.perf_counter() - arrived
+    if response.status_code not in (201, 202):
+        print(f"the list was refused: {response.status_code} {response.content[:500]!r}")
+        return 1
+    job = ListImport.objects.filter(reference=f"BENCH-{count}").first()
+    run_ = ScreeningRun.objects.filter(agreement=agreement, trigger=RunTrigger.LIST_ARRIVED).first()
+    if run_ is None or run_.finished_at is None or run_.started_at is None:
+        print("the list was not screened")
+        return 1
+    import_s = (
+        (job.finished_at - job.started_at).total_seconds()
+        if job and job.finished_at and job.started_at
+        else total_s
+    )
+    run_s = (run_.finished_at - run_.started_at).total_seconds()
+    arrival = job.created_at if job is not None else run_.created_at
+    screened_after_s = (run_.finished_at - arrival).total_seconds()
+    matches = ScreeningMatch.objects.filter(run=run_).count()
+
+    owner = agreement.sending_party.organisation  # type: ignore[union-attr]
+    started = time.perf_counter()
+    with transaction.atomic():
+        Person.objects.bulk_create(
+            (
+                Person(
+                    given_names=p["given_names"],
+                    family_name=p["family_name"],
+                    birth_year=int(p["birth_date"][:4]),
+                    sex=p["sex"],
+                    owner=owner,
+                )
+                for p in people
+            ),
+            batch_size=1000,
+        )
+    baseline_s = time.perf_counter() - started
+
+    print(f"== a {count:,}-person list through the API, screened automatically (SQLite) ==")
+    print(
+        f"answer    HTTP {response.status_code}"
+        + (f", import job (threshold {sync_max_rows():,} rows, batches of {batch_size()})")
+        if response.status_code == 202
+        else ""
+    )
+    print(f"baseline  bulk insert of the same people      {baseline_s:8.2f} s")
+    print(
+        f"import    request to job done                  {import_s:8.2f} s   "
+        f"ratio {import_s / baseline_s:6.1f}x baseline   {count / import_s:7.0f} people/s"
+    )
+    print(
+        f"screening the run alone                      {run_s:8.2f} s   "
+        f"ratio {run_s / baseline_s:6.1f}x baseline   {matches} matches"
+    )
+    print(
+        f"          arrival to screened                  {screened_after_s:8.2f} s   "
+        f"(target: within 60 s for 10,000 people)"
+    )
+    print(f"total     request in, everything done          {total_s:8.2f} s")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
