@@ -61,6 +61,9 @@ class AuditEventType(IntEnum):
     FAMILY_TRANSFER_SCHEDULED = 510
     RETURN_PLAN_RECORDED = 520
     VULNERABILITY_ASSESSED = 530
+    # 600-619: readmission intake and evidence
+    READMISSION_APPLICATION_SUBMITTED = 600
+    EVIDENCE_ADDED = 601
     # 900-999: system
     DEMO_LOADED = 900
 

@@ -9,7 +9,8 @@ class CasesConfig(AppConfig):
     verbose_name = "People and cases"
 
     def ready(self) -> None:
-        from readmit.cases import rules, silence
+        from readmit.cases import intake, rules, silence
 
         rules.register()
         silence.register()
+        intake.register()

@@ -759,6 +759,12 @@ class _Loader:
                         "unit": "calendar_days",
                         "start_event": "application received",
                     },
+                    # Apprehended in the border region: the accelerated procedure's reply.
+                    "reply_accelerated": {
+                        "amount": 2,
+                        "unit": "working_days",
+                        "start_event": "application received (accelerated procedure)",
+                    },
                     "extension": {"amount": 6, "unit": "calendar_days"},
                     "transfer": {"amount": 3, "unit": "months", "start_event": "acceptance"},
                     "interview": {

@@ -94,6 +94,14 @@ def _specs() -> dict[str, tuple[PayloadField, ...]]:
             ),
         ),
         "schedule_transfer": transfer,
+        "reject": (
+            PayloadField(
+                "rebuttal",
+                "Rebuttal of the proof of nationality",
+                "text",
+                hint="Required while proof stands: the reasons that rebut it",
+            ),
+        ),
         "record_arrival": (PayloadField("site", "Site", "select", required=True),),
         "record_departure": (
             PayloadField(
@@ -113,12 +121,18 @@ def _specs() -> dict[str, tuple[PayloadField, ...]]:
 # Relocation and reception take these inputs; readmission actions only the holds'.
 PAYLOAD_KINDS = frozenset({"relocation", "reception"})
 HOLD_ACTIONS = frozenset({"place_legal_hold", "lift_legal_hold"})
+# Readmission actions that take inputs: a rejection's rebuttal of proof (cases.intake).
+READMISSION_INPUTS = frozenset({"reject"})
 
 
 def payload_fields(
     case: Case, action: str, values: Mapping[str, Any] | None = None
 ) -> list[BoundField]:
-    if case.kind not in PAYLOAD_KINDS and action not in HOLD_ACTIONS:
+    if (
+        case.kind not in PAYLOAD_KINDS
+        and action not in HOLD_ACTIONS
+        and not (case.kind == "readmission" and action in READMISSION_INPUTS)
+    ):
         return []
     bound = []
     for spec in _specs().get(action, ()):

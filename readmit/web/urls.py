@@ -9,6 +9,7 @@ from readmit.web import (
     views_attachments,
     views_audit,
     views_export,
+    views_intake,
     views_lists,
     views_profile,
     views_screening,
@@ -74,4 +75,5 @@ urlpatterns = [
 ]
 urlpatterns += views_screening.urlpatterns
 urlpatterns += views_lists.urlpatterns
+urlpatterns += views_intake.urlpatterns
 urlpatterns += views_profile.urlpatterns

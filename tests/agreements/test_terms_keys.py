@@ -89,6 +89,8 @@ ENFORCED: dict[str, str] = {
     "test_the_default_notice_period_is_180_days_and_the_terms_can_set_another",
     "suspension_grounds": "tests/agreements/test_lifecycle.py::"
     "test_a_suspension_names_a_court_order_with_its_reference_or_a_ground_the_terms_list",
+    "evidence_classes": "tests/cases/test_intake.py::"
+    "test_the_agreements_annexes_can_class_a_kind_as_none_so_an_interview_falls_due",
     "data_sharing.retention_days": "tests/cases/test_retention.py::"
     "test_personal_data_is_anonymised_after_the_retention_period_and_the_audit_chain_verifies",
 }

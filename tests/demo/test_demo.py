@@ -349,3 +349,10 @@ def test_the_login_table_has_a_header_and_one_line_per_login(loaded):
         "xk-mia-caseworker"
         in lines[1 + [x.username for x in loaded.logins].index("xk-mia-caseworker")]
     )
+
+
+def test_the_montenegro_agreement_has_the_normal_and_the_accelerated_reply_limit(loaded):
+    limits = Agreement.objects.get(reference="us-me-readmission").parsed_terms.time_limits
+    assert (limits["reply"].amount, limits["reply"].unit) == (12, "calendar_days")
+    reply_accelerated = limits["reply_accelerated"]
+    assert (reply_accelerated.amount, reply_accelerated.unit) == (2, "working_days")

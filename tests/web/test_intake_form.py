@@ -1,0 +1,95 @@
+"""The readmission application form on a readmission agreement's page."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from readmit.audit.models import AuditEvent
+from readmit.cases.models import Case, EvidenceItem
+from tests.exchange.test_applications import TERMS, td3
+from tests.factories import make_agreement
+
+
+def form(**changes: Any) -> dict[str, Any]:
+    data = {
+        "external_id": "DHS-ME-WEB-1",
+        "procedure": "normal",
+        "given_names": "Јована",
+        "family_name": "Вуковић",
+        "given_names_latin": "Jovana",
+        "family_name_latin": "Vuković",
+        "aliases": "former; Petrović; Jovana",
+        "birth_date": "1988-02-03",
+        "place_of_birth": "Cetinje",
+        "sex": "F",
+        "nationalities": "ME",
+        "father": "Milan Vuković",
+        "civil_status": "married",
+        "languages": "Montenegrin",
+        "last_address": "Bajova 5, Cetinje",
+        "medical_needs": "insulin daily",
+        "escort_needs": "none",
+        "evidence_kind": "valid_passport",
+        "document_type": "passport",
+        "document_number": "ME7654321",
+        "document_country": "ME",
+        "mrz": td3("ME7654321"),
+    }
+    data.update(changes)
+    return data
+
+
+@pytest.fixture
+def montenegro(world):
+    return make_agreement(world.us, world.me, kind="readmission", terms=TERMS)
+
+
+def test_a_requesting_caseworker_submits_an_application_and_the_case_shows_its_evidence(
+    login, world, montenegro
+):
+    client = login("us_caseworker")
+    page = client.get(f"/agreements/{montenegro.id}/")
+    assert f"/agreements/{montenegro.id}/applications/new/" in page.content.decode()
+    sent = client.post(f"/agreements/{montenegro.id}/applications/new/", form())
+    case = Case.objects.get(agreement=montenegro, external_id="DHS-ME-WEB-1")
+    assert sent.status_code == 302 and sent["Location"] == f"/cases/{case.id}/"
+    assert case.person.family_name == "Вуковић"
+    assert case.person.other_names.get().kind == "former"
+    assert case.application.particulars["medical_needs"] == "insulin daily"
+    assert case.application.source == "web"
+    shown = client.get(f"/cases/{case.id}/").content.decode()
+    assert "Nationality is established by the valid passport ME7654321" in shown
+    assert "MRZ verified" in shown
+
+
+def test_an_incomplete_form_names_each_missing_field_next_to_it_and_writes_nothing(
+    login, world, montenegro
+):
+    client = login("us_caseworker")
+    before = (Case.objects.count(), AuditEvent.objects.count())
+    zone = td3("ME7654321")
+    bad_zone = zone[:-1] + str((int(zone[-1]) + 1) % 10)
+    sent = client.post(
+        f"/agreements/{montenegro.id}/applications/new/",
+        form(place_of_birth="", escort_needs="", family_name_latin="", mrz=bad_zone),
+    )
+    assert sent.status_code == 422
+    errors = sent.context["form"].errors
+    assert set(errors) == {"place_of_birth", "escort_needs", "family_name_latin"}
+    assert (Case.objects.count(), AuditEvent.objects.count()) == before
+    # The shape is right now; the check digit is what the service refuses, next to the MRZ.
+    sent = client.post(f"/agreements/{montenegro.id}/applications/new/", form(mrz=bad_zone))
+    assert sent.status_code == 422
+    assert sent.context["form"].errors["mrz"][0].startswith("composite: check digit")
+    assert not EvidenceItem.objects.exists()
+
+
+def test_the_form_refuses_the_other_side_403_and_a_non_party_404(login, world, montenegro):
+    url = f"/agreements/{montenegro.id}/applications/new/"
+    assert login("me_caseworker").post(url, form()).status_code == 403
+    assert login("us_auditor").post(url, form()).status_code == 403
+    assert login("xk_caseworker").get(url).status_code == 404
+    assert not Case.objects.filter(agreement=montenegro).exists()
+    assert login("us_supervisor").post(url, form()).status_code == 302
