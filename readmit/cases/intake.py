@@ -30,7 +30,7 @@ from typing import Any
 
 from django.db import IntegrityError, transaction
 
-from readmit.accounts.access import access_agreement, standing
+from readmit.accounts.access import access_agreement, access_case, standing
 from readmit.accounts.models import Organisation, User
 from readmit.agreements.models import Agreement, AgreementKind, AgreementStatus
 from readmit.agreements.selectors import terms_at
@@ -72,9 +72,14 @@ __all__ = [
     "ApplicationResult",
     "IdempotencyConflict",
     "case_weighing",
+    "evidence_add",
     "evidence_rules",
     "readmission_application_submit",
 ]
+
+
+# The states in which the requested state's reply is awaited: evidence may still be added.
+READMISSION_PENDING = ("submitted", "acknowledged", "interview_requested")
 
 
 class IdempotencyConflict(ApplicationError):
@@ -149,7 +154,7 @@ def _refresh_weighing(case: Case, *, acting_user: User | None) -> Weighing:
         "explanation_shared": shared.explanation,
         "deciding": weighing.deciding.kind.value if weighing.deciding else None,
     }
-    case.save(update_fields=["data", "updated_at"])
+    case.save(update_fields=["data", "version", "updated_at"])
     if weighing.effect is Effect.INTERVIEW_DUE and weighing.interview_due is not None:
         running = case.deadlines.filter(
             kind="interview", met_at__isnull=True, cancelled_at__isnull=True
@@ -286,8 +291,17 @@ def _check(
             )
         if application.apprehended_on is not None and application.apprehended_on > today:
             errors.append({"loc": ["apprehended_on"], "msg": "is in the future"})
+    errors.extend(_evidence_errors(terms, application.evidence))
+    if Case.objects.filter(agreement=agreement, external_id=application.external_id).exists():
+        errors.append({"loc": ["external_id"], "msg": "already has a case under this agreement"})
+    return errors
+
+
+def _evidence_errors(terms: AgreementTerms, items: Sequence[EvidenceIn]) -> list[dict[str, Any]]:
+    errors: list[dict[str, Any]] = []
+    today = clock.today()
     rules = evidence_rules(terms)
-    for n, item in enumerate(application.evidence):
+    for n, item in enumerate(items):
         klass = rules.class_of(item.kind)
         if item.class_ is not None and item.class_ != klass:
             errors.append(
@@ -313,8 +327,6 @@ def _check(
                         f"machine-readable zone ({zone.document_number})",
                     }
                 )
-    if Case.objects.filter(agreement=agreement, external_id=application.external_id).exists():
-        errors.append({"loc": ["external_id"], "msg": "already has a case under this agreement"})
     return errors
 
 
@@ -490,5 +502,64 @@ def readmission_application_submit(
     return ApplicationResult(case=case, created=True, duplicates=duplicates)
 
 
-def evidence_for(case: Case) -> Sequence[EvidenceItem]:
-    return list(case.evidence_items.all())
+def evidence_add(
+    *, case_id: uuid.UUID | str, item: EvidenceIn, acting_user: User
+) -> tuple[EvidenceItem, Weighing]:
+    """Add one item of evidence to an application still awaiting its reply, and weigh the
+    case's evidence again. Only the requesting party's caseworkers and supervisors add
+    evidence; a bad MRZ or a class the annexes do not give the kind is a ``ValidationFailed``
+    naming the field, and nothing is written."""
+    with transaction.atomic():
+        case = access_case(acting_user, case_id, for_update=True)
+        position = standing(acting_user, case.agreement)
+        if case.kind != AgreementKind.READMISSION:
+            raise TransitionRefused(
+                "Evidence of nationality is added only to readmission cases.",
+                rule="agreement-kind",
+            )
+        if position.side != Side.SENDING:
+            raise Forbidden(
+                "Only the requesting (sending) party adds evidence to its application.",
+                type="wrong-party",
+            )
+        if not position.roles & WORKERS:
+            raise Forbidden(
+                "Adding evidence needs the role caseworker or supervisor.", type="wrong-role"
+            )
+        if case.state not in READMISSION_PENDING:
+            raise TransitionRefused(
+                f"The application was answered (state '{case.state}'): evidence is added "
+                "only while the reply is awaited.",
+                rule="workflow",
+            )
+        errors = [
+            {**e, "loc": [*e["loc"][2:]] or ["evidence"]}
+            for e in _evidence_errors(terms_at(case.agreement, clock.now()), [item])
+        ]
+        if errors:
+            raise ValidationFailed(
+                "The evidence is invalid; nothing was added: "
+                + "; ".join(f"{'.'.join(map(str, e['loc']))} {e['msg']}" for e in errors),
+                errors=errors,
+            )
+        assert position.organisation_id is not None
+        organisation = Organisation.objects.get(id=position.organisation_id)
+        added = _evidence_item(case, item, organisation=organisation, acting_user=acting_user)
+        case.version += 1
+        weighing = _refresh_weighing(case, acting_user=acting_user)
+        audit_record(
+            event_type=AuditEventType.EVIDENCE_ADDED,
+            acting_user=acting_user,
+            organisation_id=organisation.id,
+            agreement_id=case.agreement_id,
+            case_id=case.id,
+            object_type="evidence_item",
+            object_id=str(added.id),
+            data={
+                "kind": added.kind,
+                "false_document": added.false_document,
+                "mrz": bool(added.mrz),
+                "evidence": weighing.effect.value,
+            },
+        )
+    return added, weighing

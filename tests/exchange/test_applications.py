@@ -278,3 +278,70 @@ def test_the_other_party_reads_document_references_only_where_the_agreement_shar
     assert seen["evidence"]["effect"] == "nationality_established"
     assert seen["evidence"]["items"][0]["reference"] == ""
     assert "ME1234567" not in seen["evidence"]["explanation"]
+
+
+def add_evidence(api, user, case_id: str, item: dict[str, Any]):  # type: ignore[no-untyped-def]
+    return api.client.post(
+        f"/api/v1/cases/{case_id}/evidence",
+        data=json.dumps(item),
+        content_type="application/json",
+        HTTP_AUTHORIZATION=f"Bearer {api.token(user)}",
+    )
+
+
+def test_evidence_added_while_the_reply_is_awaited_is_weighed_again(api, world, montenegro):
+    sent = submit(api, world.user("us_caseworker"), montenegro, application(evidence=[])).json()
+    assert sent["evidence"]["effect"] == "interview_due"
+    passport = {
+        "kind": "expired_passport",
+        "document": {"type": "passport", "number": "ME1111111", "issuing_country": "ME"},
+        "mrz": td3("ME1111111", expiry="200101"),
+    }
+    audit_rows = AuditEvent.objects.count()
+    added = add_evidence(api, world.user("us_caseworker"), sent["id"], passport)
+    assert added.status_code == 201, added.content
+    assert added.json()["evidence"]["effect"] == "nationality_established"
+    assert added.json()["version"] == sent["version"] + 1
+    assert AuditEvent.objects.filter(event_type=601, case_id=sent["id"]).count() == 1
+    assert AuditEvent.objects.count() > audit_rows
+
+
+def test_evidence_with_a_bad_check_digit_is_refused_naming_mrz_and_adds_nothing(
+    api, world, montenegro
+):
+    sent = submit(api, world.user("us_caseworker"), montenegro, application(evidence=[])).json()
+    zone = td3("ME1111111")
+    item = {"kind": "valid_passport", "mrz": zone[:-1] + str((int(zone[-1]) + 1) % 10)}
+    problem = assert_problem(
+        add_evidence(api, world.user("us_caseworker"), sent["id"], item), 422, "validation-failed"
+    )
+    assert problem["errors"][0]["loc"] == ["body", "payload", "mrz"]
+    assert not EvidenceItem.objects.filter(case_id=sent["id"]).exists()
+
+
+def test_evidence_is_added_only_by_the_requesting_sides_workers(api, world, montenegro):
+    sent = submit(api, world.user("us_caseworker"), montenegro, application(evidence=[])).json()
+    item = {"kind": "birth_certificate", "reference": "Nikšić register 12/1990"}
+    assert_problem(
+        add_evidence(api, world.user("xk_caseworker"), sent["id"], item), 404, "not-found"
+    )
+    assert_problem(
+        add_evidence(api, world.user("me_caseworker"), sent["id"], item), 403, "wrong-party"
+    )
+    assert_problem(add_evidence(api, world.user("us_liaison"), sent["id"], item), 403, "wrong-role")
+    assert not EvidenceItem.objects.filter(case_id=sent["id"]).exists()
+    added = add_evidence(api, world.user("us_supervisor"), sent["id"], item)
+    assert added.status_code == 201
+    assert added.json()["evidence"]["effect"] == "presumed"
+
+
+def test_no_evidence_is_added_once_the_application_was_answered(api, world, montenegro):
+    sent = submit(api, world.user("us_caseworker"), montenegro, application()).json()
+    case = Case.objects.get(id=sent["id"])
+    assert (
+        api.transition(case, world.user("me_supervisor"), {"action": "accept"}).status_code == 200
+    )
+    item = {"kind": "birth_certificate"}
+    assert_problem(
+        add_evidence(api, world.user("us_caseworker"), sent["id"], item), 409, "workflow"
+    )

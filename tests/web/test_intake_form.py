@@ -93,3 +93,17 @@ def test_the_form_refuses_the_other_side_403_and_a_non_party_404(login, world, m
     assert login("xk_caseworker").get(url).status_code == 404
     assert not Case.objects.filter(agreement=montenegro).exists()
     assert login("us_supervisor").post(url, form()).status_code == 302
+
+
+def test_the_reject_form_asks_for_the_rebuttal_while_proof_stands(login, world, montenegro):
+    login("us_caseworker").post(f"/agreements/{montenegro.id}/applications/new/", form())
+    case = Case.objects.get(agreement=montenegro, external_id="DHS-ME-WEB-1")
+    client = login("me_supervisor")
+    url = f"/cases/{case.id}/transitions/"
+    base = {"action": "reject", "version": case.version, "reason": "not in our register"}
+    refused = client.post(url, base)
+    assert "rebut" in refused.content.decode()
+    assert Case.objects.get(id=case.id).state == "submitted"
+    client.post(url, {**base, "payload-rebuttal": "The register shows another holder."})
+    assert Case.objects.get(id=case.id).state == "rejected"
+    assert "another holder" in client.get(f"/cases/{case.id}/").content.decode()

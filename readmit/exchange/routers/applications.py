@@ -7,6 +7,8 @@ answers 422 naming every missing or bad part, and creates nothing.
 
 from __future__ import annotations
 
+import uuid
+
 from django.db.models import Prefetch, Q
 from django.http import HttpRequest
 from ninja import Field, Router, Schema
@@ -14,8 +16,9 @@ from ninja.params.functions import Header, Path
 from ninja.responses import Status
 
 from readmit.accounts.access import access_agreement, access_case
-from readmit.cases.applications import ApplicationIn
-from readmit.cases.intake import ApplicationResult, readmission_application_submit
+from readmit.accounts.models import User
+from readmit.cases.applications import ApplicationIn, EvidenceIn
+from readmit.cases.intake import ApplicationResult, evidence_add, readmission_application_submit
 from readmit.cases.models import ApplicationSource, Case, Deadline
 from readmit.core.errors import ValidationFailed
 from readmit.exchange.auth import caller
@@ -50,12 +53,10 @@ class ApplicationOut(CaseOut):
     )
 
 
-def application_out(request: HttpRequest, result: ApplicationResult) -> ApplicationOut:
-    """The case as ``GET /cases/{id}`` shows it, with the duplicates flagged at intake (read
-    back from the records, so a repeat with the same Idempotency-Key answers the same)."""
-    user = caller(request)
-    case = access_case(user, result.case.id)
-    case = (
+def _case(user: User, case_id: uuid.UUID | str) -> Case:
+    """The case with everything ``case_out`` reads."""
+    case = access_case(user, case_id)
+    return (
         Case.objects.select_related("agreement", "person")
         .prefetch_related(
             "person__nationalities",
@@ -68,6 +69,13 @@ def application_out(request: HttpRequest, result: ApplicationResult) -> Applicat
         )
         .get(id=case.id)
     )
+
+
+def application_out(request: HttpRequest, result: ApplicationResult) -> ApplicationOut:
+    """The case as ``GET /cases/{id}`` shows it, with the duplicates flagged at intake (read
+    back from the records, so a repeat with the same Idempotency-Key answers the same)."""
+    user = caller(request)
+    case = _case(user, result.case.id)
     person = case.person_id
     duplicates = DuplicateCandidate.objects.filter(
         Q(person_a_id=person) | Q(person_b_id=person)
@@ -122,3 +130,37 @@ def readmission_application_create(
         ]
         raise
     return Status(201, application_out(request, result))
+
+
+# Evidence added to a case after intake ------------------------------------------------------
+
+evidence_router = Router(tags=["applications"])
+
+CASE_PATH = Path(
+    ..., description="The case's UUID. A malformed id answers 404, like an unknown one."
+)
+
+
+@evidence_router.post(
+    "/{id}/evidence",
+    operation_id="case_evidence_add",
+    response={201: CaseOut, 401: Problem, 403: Problem, 404: Problem, 409: Problem, 422: Problem},
+    summary="Add one item of evidence of nationality to a readmission application",
+    description="Only the requesting (sending) party's caseworkers and supervisors, while the "
+    "reply is awaited (submitted, acknowledged, interview_requested). The evidence is weighed "
+    "again; `201` with the case. A bad MRZ check digit answers 422 naming `mrz`.",
+)
+def case_evidence_add(
+    request: HttpRequest, payload: EvidenceIn, id: UuidStr = CASE_PATH
+) -> Status[CaseOut]:
+    user = caller(request)
+    try:
+        evidence_add(case_id=id, item=payload, acting_user=user)
+    except ValidationFailed as exc:
+        exc.errors = [
+            {"loc": ["body", "payload", *e.get("loc", ())], "msg": e.get("msg", "")}
+            for e in exc.errors
+        ]
+        raise
+    case = _case(user, id)
+    return Status(201, case_out(user, case))
