@@ -24,7 +24,7 @@ from __future__ import annotations
 import hashlib
 import json
 import uuid
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -500,6 +500,69 @@ def readmission_application_submit(
             },
         )
     return ApplicationResult(case=case, created=True, duplicates=duplicates)
+
+
+def readmission_applications_import(
+    *,
+    agreement: Agreement,
+    rows: Sequence[tuple[int, Mapping[str, str]]],
+    acting_user: User,
+    source: str,
+) -> list[ApplicationResult]:
+    """A batch (CSV / XLSX rows, ``readmit.cases.batch``): every application becomes a case,
+    or none does. Each problem is named by its row (the file's line) and column."""
+    from pydantic import ValidationError
+
+    from readmit.cases.applications import application_errors
+    from readmit.cases.batch import column_of, flat_to_application
+
+    agreement, _ = _requesting_worker(acting_user, agreement)
+    errors: list[dict[str, Any]] = []
+
+    def bad(line: int, loc: list[Any], message: str) -> None:
+        column = column_of(loc) or ".".join(map(str, loc))
+        errors.append(
+            {
+                "row": line,
+                "field": column,
+                "message": message,
+                "loc": [line, column],
+                "msg": message,
+            }
+        )
+
+    parsed: list[tuple[int, ApplicationIn]] = []
+    seen: dict[str, int] = {}
+    for line, row in rows:
+        try:
+            application = ApplicationIn.model_validate(flat_to_application(row))
+        except ValidationError as exc:
+            for error in application_errors(exc):
+                bad(line, error["loc"], error["msg"])
+            continue
+        if application.external_id in seen:
+            bad(line, ["external_id"], f"already used in row {seen[application.external_id]}")
+            continue
+        seen[application.external_id] = line
+        parsed.append((line, application))
+    terms = terms_at(agreement, clock.now())
+    for line, application in parsed:
+        for error in _check(agreement, terms, application):
+            bad(line, error["loc"], error["msg"])
+    if errors:
+        rows_at_fault = len({e["row"] for e in errors})
+        raise ValidationFailed(
+            f"{rows_at_fault} of {len(rows)} applications are incomplete or invalid; nothing "
+            "was imported. Correct them and upload the file again.",
+            errors=errors,
+        )
+    with transaction.atomic():
+        return [
+            readmission_application_submit(
+                agreement=agreement, application=application, acting_user=acting_user, source=source
+            )
+            for _, application in parsed
+        ]
 
 
 def evidence_add(

@@ -215,6 +215,8 @@ class Case(BaseModel):
 class ApplicationSource(models.TextChoices):
     API = "api", "API"
     WEB = "web", "Web form"
+    CSV = "csv", "CSV batch"
+    XLSX = "xlsx", "XLSX batch"
 
 
 class ReadmissionApplication(BaseModel):

@@ -15,7 +15,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import path
+from django.urls import path, reverse
 from django.views.decorators.http import require_http_methods
 from pydantic import ValidationError
 
@@ -24,8 +24,12 @@ from readmit.accounts.models import User
 from readmit.agreements.models import Agreement, AgreementKind, AgreementStatus
 from readmit.agreements.vocabularies import DOCUMENT_TYPES
 from readmit.cases.applications import ApplicationIn, CivilStatus, application_errors
+from readmit.cases.batch import BatchFormatError, column_of, flat_to_application, read_rows
 from readmit.cases.evidence import LABELS, EvidenceKind
-from readmit.cases.intake import readmission_application_submit
+from readmit.cases.intake import (
+    readmission_application_submit,
+    readmission_applications_import,
+)
 from readmit.cases.models import ApplicationSource
 from readmit.cases.workflow import WORKERS
 from readmit.core.errors import ValidationFailed
@@ -95,117 +99,6 @@ class ApplicationForm(forms.Form):
     false_document = forms.BooleanField(required=False, label="Flagged as a false document")
 
 
-# Where an error of the application model is shown on the form.
-FIELD_OF: dict[tuple[str | int, ...], str] = {
-    ("person", "given_names"): "given_names",
-    ("person", "family_name"): "family_name",
-    ("person", "given_names_latin"): "given_names_latin",
-    ("person", "family_name_latin"): "family_name_latin",
-    ("person", "other_names"): "aliases",
-    ("person", "birth_date"): "birth_date",
-    ("person", "place_of_birth"): "place_of_birth",
-    ("person", "sex"): "sex",
-    ("person", "nationalities"): "nationalities",
-    ("person", "parents"): "father",
-    ("person", "civil_status"): "civil_status",
-    ("person", "languages"): "languages",
-    ("evidence", 0, "kind"): "evidence_kind",
-    ("evidence", 0, "class"): "evidence_kind",
-    ("evidence", 0, "reference"): "evidence_reference",
-    ("evidence", 0, "mrz"): "mrz",
-    ("evidence", 0, "document", "type"): "document_type",
-    ("evidence", 0, "document", "number"): "document_number",
-    ("evidence", 0, "document", "issuing_country"): "document_country",
-    ("evidence", 0, "document", "expires_on"): "document_expires_on",
-}
-
-
-def _field_for(loc: list[Any], form: ApplicationForm) -> str | None:
-    for size in range(len(loc), 0, -1):
-        name = FIELD_OF.get(tuple(loc[:size]))
-        if name:
-            return name
-    return str(loc[0]) if loc and str(loc[0]) in form.fields else None
-
-
-def _split(text: str) -> list[str]:
-    return [part.strip() for part in text.split(",") if part.strip()]
-
-
-def _parent(relation: str, text: str) -> dict[str, str]:
-    *given, family = text.split()
-    return {"relation": relation, "given_names": " ".join(given), "family_name": family}
-
-
-def form_to_application(data: dict[str, Any]) -> dict[str, Any]:
-    """The form's text as the API's application; empty fields are left out (so missing)."""
-    person: dict[str, Any] = {
-        key: data[key]
-        for key in (
-            "given_names",
-            "family_name",
-            "given_names_latin",
-            "family_name_latin",
-            "birth_date",
-            "place_of_birth",
-            "sex",
-            "civil_status",
-        )
-        if data.get(key)
-    }
-    if data.get("nationalities"):
-        person["nationalities"] = _split(data["nationalities"])
-    if data.get("languages"):
-        person["languages"] = _split(data["languages"])
-    person["parents"] = [
-        _parent(relation, data[relation]) for relation in ("father", "mother") if data.get(relation)
-    ]
-    other_names = []
-    for line in (data.get("aliases") or "").splitlines():
-        if line.strip():
-            kind, _, rest = line.partition(";")
-            family, _, given = rest.partition(";")
-            other_names.append(
-                {"kind": kind.strip(), "family_name": family.strip(), "given_names": given.strip()}
-            )
-    person["other_names"] = other_names
-    body: dict[str, Any] = {
-        key: data[key]
-        for key in (
-            "external_id",
-            "procedure",
-            "apprehended_on",
-            "last_address",
-            "medical_needs",
-            "escort_needs",
-        )
-        if data.get(key)
-    }
-    body["person"] = person
-    evidence: list[dict[str, Any]] = []
-    if data.get("evidence_kind"):
-        item: dict[str, Any] = {
-            "kind": data["evidence_kind"],
-            "reference": data.get("evidence_reference", ""),
-            "mrz": data.get("mrz", ""),
-            "false_document": bool(data.get("false_document")),
-        }
-        if data.get("document_type") or data.get("document_number"):
-            item["document"] = {
-                "type": data.get("document_type", ""),
-                "number": data.get("document_number", ""),
-                "issuing_country": data.get("document_country", ""),
-                **(
-                    {"expires_on": data["document_expires_on"]}
-                    if data.get("document_expires_on")
-                    else {}
-                ),
-            }
-        evidence.append(item)
-    body["evidence"] = evidence
-    return body
-
-
 def may_submit_application(user: User, agreement: Agreement) -> bool:
     """The service refuses other kinds, sides, roles and agreements not in force: no dead link."""
     position = standing(user, agreement)
@@ -233,7 +126,7 @@ def application_new(request: HttpRequest, agreement_id: uuid.UUID) -> HttpRespon
     if request.method != "POST" or not form.is_valid():
         return render(request, "web/intake/new.html", context)
     try:
-        application = ApplicationIn.model_validate(form_to_application(form.cleaned_data))
+        application = ApplicationIn.model_validate(flat_to_application(form.cleaned_data))
         result = readmission_application_submit(
             agreement=agreement,
             application=application,
@@ -243,7 +136,7 @@ def application_new(request: HttpRequest, agreement_id: uuid.UUID) -> HttpRespon
     except (ValidationError, ValidationFailed) as exc:
         errors = application_errors(exc) if isinstance(exc, ValidationError) else list(exc.errors)
         for error in errors:
-            name = _field_for(list(error.get("loc", ())), form)
+            name = column_of(list(error.get("loc", ())))
             message = str(error.get("msg", ""))
             if name is None:
                 form.add_error(None, f"{'.'.join(map(str, error.get('loc', ())))}: {message}")
@@ -257,7 +150,76 @@ def application_new(request: HttpRequest, agreement_id: uuid.UUID) -> HttpRespon
     return redirect("web:case", case_id=result.case.id)
 
 
+class BatchForm(forms.Form):
+    file = forms.FileField(
+        label="Applications (CSV or XLSX)",
+        help_text="One application per row; the columns are the fields of the form above "
+        "(docs/readmission.md). In a cell, separate the lines of an MRZ and the other names "
+        "with |.",
+    )
+
+    def clean_file(self) -> Any:
+        upload = self.cleaned_data["file"]
+        if upload.size > MAX_UPLOAD_BYTES:
+            raise forms.ValidationError("The file is larger than 5 MB.")
+        if not upload.name.lower().endswith((".csv", ".xlsx")):
+            raise forms.ValidationError("Upload a .csv or .xlsx file.")
+        return upload
+
+
+MAX_UPLOAD_BYTES = 5 * 1024 * 1024
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+@page_errors
+def application_batch(request: HttpRequest, agreement_id: uuid.UUID) -> HttpResponse:
+    user: User = request.user  # type: ignore[assignment]
+    agreement = access_agreement(user, agreement_id)
+    form = BatchForm(request.POST or None, request.FILES or None)
+    context: dict[str, Any] = {
+        "agreement": agreement,
+        "form": form,
+        "may_submit": may_submit_application(user, agreement),
+        "errors": [],
+        "message": "",
+    }
+    if request.method != "POST" or not form.is_valid():
+        return render(
+            request,
+            "web/intake/batch.html",
+            context,
+            status=422 if request.method == "POST" else 200,
+        )
+    upload = form.cleaned_data["file"]
+    try:
+        rows = read_rows(upload.name, upload.read())
+    except BatchFormatError as exc:
+        context["message"] = f"{upload.name}: {exc}"
+        return render(request, "web/intake/batch.html", context, status=422)
+    source = (
+        ApplicationSource.XLSX if upload.name.lower().endswith(".xlsx") else ApplicationSource.CSV
+    )
+    try:
+        results = readmission_applications_import(
+            agreement=agreement, rows=rows, acting_user=user, source=source
+        )
+    except ValidationFailed as exc:
+        context["message"] = exc.message
+        context["errors"] = exc.errors
+        return render(request, "web/intake/batch.html", context, status=422)
+    flagged = sum(len(r.duplicates) for r in results)
+    note = f" {flagged} possible duplicate(s) flagged for review." if flagged else ""
+    messages.success(request, f"{len(results)} application(s) submitted.{note}")
+    return redirect(f"{reverse('web:cases')}?agreement={agreement.id}")
+
+
 urlpatterns = [
+    path(
+        "agreements/<uuid:agreement_id>/applications/batch/",
+        application_batch,
+        name="application_batch",
+    ),
     path(
         "agreements/<uuid:agreement_id>/applications/new/",
         application_new,

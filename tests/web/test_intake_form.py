@@ -107,3 +107,55 @@ def test_the_reject_form_asks_for_the_rebuttal_while_proof_stands(login, world, 
     client.post(url, {**base, "payload-rebuttal": "The register shows another holder."})
     assert Case.objects.get(id=case.id).state == "rejected"
     assert "another holder" in client.get(f"/cases/{case.id}/").content.decode()
+
+
+def csv_file(rows: list[dict[str, Any]], name: str = "applications.csv") -> Any:
+    import csv
+    import io
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=list(rows[0]))
+    writer.writeheader()
+    writer.writerows(rows)
+    return SimpleUploadedFile(name, out.getvalue().encode(), content_type="text/csv")
+
+
+def batch_row(external_id: str, number: str, **changes: Any) -> dict[str, Any]:
+    row = form(external_id=external_id, document_number=number, mrz=td3(number).replace("\n", "|"))
+    row.update(changes)
+    return row
+
+
+def test_a_batch_file_opens_every_application_or_none_naming_each_row_and_column(
+    login, world, montenegro
+):
+    client = login("us_caseworker")
+    url = f"/agreements/{montenegro.id}/applications/batch/"
+    bad = [
+        batch_row("B-1", "ME2000001"),
+        batch_row("B-2", "ME2000002", place_of_birth="", medical_needs=""),
+        batch_row("B-3", "ME2000003", procedure="fast"),
+    ]
+    refused = client.post(url, {"file": csv_file(bad)})
+    assert refused.status_code == 422
+    named = {(e["row"], e["field"]) for e in refused.context["errors"]}
+    assert named == {(3, "place_of_birth"), (3, "medical_needs"), (4, "procedure")}
+    assert not Case.objects.filter(agreement=montenegro).exists()
+
+    good = [batch_row("B-1", "ME2000001"), batch_row("B-2", "ME2000002", procedure="normal")]
+    sent = client.post(url, {"file": csv_file(good)})
+    assert sent.status_code == 302
+    cases = Case.objects.filter(agreement=montenegro).order_by("external_id")
+    assert [c.external_id for c in cases] == ["B-1", "B-2"]
+    assert {c.application.source for c in cases} == {"csv"}
+    assert all(c.data["evidence"]["effect"] == "nationality_established" for c in cases)
+
+
+def test_the_batch_refuses_the_other_side_403_and_a_non_party_404(login, world, montenegro):
+    url = f"/agreements/{montenegro.id}/applications/batch/"
+    rows = [batch_row("B-1", "ME2000001")]
+    assert login("me_caseworker").post(url, {"file": csv_file(rows)}).status_code == 403
+    assert login("xk_caseworker").get(url).status_code == 404
+    assert not Case.objects.filter(agreement=montenegro).exists()
