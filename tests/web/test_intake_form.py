@@ -159,3 +159,35 @@ def test_the_batch_refuses_the_other_side_403_and_a_non_party_404(login, world, 
     assert login("me_caseworker").post(url, {"file": csv_file(rows)}).status_code == 403
     assert login("xk_caseworker").get(url).status_code == 404
     assert not Case.objects.filter(agreement=montenegro).exists()
+
+
+def test_the_case_page_shows_the_particulars_and_the_needs_only_where_shared(login, world):
+    terms = {**TERMS, "data_sharing": {"categories": ["identity", "nationality", "documents"]}}
+    agreement = make_agreement(world.us, world.me, kind="readmission", terms=terms)
+    login("us_caseworker").post(f"/agreements/{agreement.id}/applications/new/", form())
+    case = Case.objects.get(agreement=agreement)
+    own = login("us_caseworker").get(f"/cases/{case.id}/").content.decode()
+    assert "Bajova 5, Cetinje" in own and "insulin daily" in own
+    other = login("me_caseworker").get(f"/cases/{case.id}/").content.decode()
+    assert "Bajova 5, Cetinje" in other and "Milan" in other
+    assert "insulin daily" not in other and 'id="needs-not-shared"' in other
+
+
+def test_an_xlsx_batch_is_read_like_a_csv_one(login, world, montenegro):
+    import io
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from openpyxl import Workbook
+
+    row = batch_row("X-1", "ME3000001")
+    workbook = Workbook()
+    sheet = workbook.active
+    assert sheet is not None
+    sheet.append(list(row))
+    sheet.append(list(row.values()))
+    data = io.BytesIO()
+    workbook.save(data)
+    upload = SimpleUploadedFile("applications.xlsx", data.getvalue())
+    url = f"/agreements/{montenegro.id}/applications/batch/"
+    assert login("us_caseworker").post(url, {"file": upload}).status_code == 302
+    assert Case.objects.get(agreement=montenegro, external_id="X-1").application.source == "xlsx"
