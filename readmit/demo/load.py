@@ -831,6 +831,8 @@ class _Loader:
         for n, spec in enumerate(people.readmission_people(self.today), start=1):
             spec = replace(spec, external_id=f"DHS-ME-{self.today.year}-{n:03d}")
             case = self.open_case(agreement, spec, sender="us-dhs", by=dhs)
+            self.readmission_evidence(case, spec, by=dhs)
+            case = Case.objects.get(id=case.id)
             case = self.act(
                 case,
                 plans[spec.story],
@@ -853,6 +855,27 @@ class _Loader:
         deemed = deemed_acceptance_sweep()
         self.states["readmission:submitted"] -= deemed
         self.states["readmission:deemed_accepted"] += deemed
+
+    def readmission_evidence(self, case: Case, spec: DemoPerson, *, by: User) -> None:
+        """The evidence of nationality each demo application carried, weighed on the case:
+        the passport (proof) where the person has one; the person's own statement (prima
+        facie) for the rejected application, which proof would oblige Montenegro to accept;
+        none for the interview story (an interview falls due)."""
+        from readmit.cases.applications import EvidenceIn
+        from readmit.cases.evidence import EvidenceKind
+        from readmit.cases.intake import evidence_add
+
+        if spec.story == "interview_requested":
+            return
+        passports = [d for d in spec.documents if d.type == "passport" and not d.flagged_false]
+        if spec.story == "rejected" or not passports:
+            item = EvidenceIn(
+                kind=EvidenceKind.OWN_STATEMENT, reference="statement to the requesting officer"
+            )
+        else:
+            kind = EvidenceKind.PHOTOCOPY if passports[0].is_copy else EvidenceKind.VALID_PASSPORT
+            item = EvidenceIn(kind=kind, reference=passports[0].number)
+        evidence_add(case_id=case.id, item=item, acting_user=by)
 
     def montenegro_record(self, agreement: Agreement) -> None:
         day = self.article_day
