@@ -262,6 +262,11 @@ class AgreementTerms(_Strict):
         "only with the requested state's prior consent, recorded with the document.",
     )
     costs: Costs = Field(default_factory=Costs)
+    evidence_classes: dict[str, Literal["proof", "prima_facie", "none"]] = Field(
+        default_factory=dict,
+        description="The agreement's annexes: the class of each evidence kind that differs "
+        "from the default of readmit.cases.evidence (proof, prima_facie or none).",
+    )
     termination_notice_days: int = Field(
         default=180,
         gt=0,
@@ -272,6 +277,20 @@ class AgreementTerms(_Strict):
         default_factory=list,
         description="Grounds on which a party may suspend the agreement, besides a court order.",
     )
+
+    @field_validator("evidence_classes")
+    @classmethod
+    def _known_evidence_kinds(cls, value: dict[str, str]) -> dict[str, str]:
+        from readmit.cases.evidence import EvidenceKind
+
+        known = [kind.value for kind in EvidenceKind]
+        unknown = sorted(set(value) - set(known))
+        if unknown:
+            raise ValueError(
+                f"unknown evidence kind(s) {', '.join(map(repr, unknown))}; known: "
+                + ", ".join(known)
+            )
+        return value
 
     @field_validator("suspension_grounds")
     @classmethod

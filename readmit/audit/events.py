@@ -76,6 +76,9 @@ class AuditEventType(IntEnum):
     LIST_IMPORT_QUEUED = 540
     LIST_IMPORT_FINISHED = 541
     LIST_IMPORT_FAILED = 542
+    # 600-619: readmission intake and evidence
+    READMISSION_APPLICATION_SUBMITTED = 600
+    EVIDENCE_ADDED = 601
     # 900-999: system
     DEMO_LOADED = 900
 

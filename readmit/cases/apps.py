@@ -9,8 +9,9 @@ class CasesConfig(AppConfig):
     verbose_name = "People and cases"
 
     def ready(self) -> None:
-        from readmit.cases import rules, silence, travel
+        from readmit.cases import intake, rules, silence, travel
 
         rules.register()
         silence.register()
         travel.register()
+        intake.register()

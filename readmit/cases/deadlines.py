@@ -15,10 +15,12 @@ Calendars count the weekends and public holidays of both parties' countries.
 from __future__ import annotations
 
 import datetime as dt
+import zoneinfo
 
 from django.db.models import QuerySet
 
 from readmit.accounts.models import User
+from readmit.accounts.selectors import organisation_zone
 from readmit.agreements.models import Agreement
 from readmit.agreements.selectors import terms_at
 from readmit.agreements.terms import TimeLimitTerm
@@ -27,6 +29,7 @@ from readmit.audit.services import audit_record
 from readmit.cases.models import Case, Deadline
 from readmit.core import clock
 from readmit.deadlines import TimeLimit, Unit, WorkingCalendar, due, extend
+from readmit.deadlines.calendar import local_date
 
 LABELS = {
     "reply": "Reply to the application",
@@ -61,18 +64,54 @@ def _limit(term: TimeLimitTerm) -> TimeLimit:
     return TimeLimit(amount=term.amount, unit=Unit(term.unit), roll_forward=term.roll_forward)
 
 
+def _due_on_day(start: dt.date, term: TimeLimitTerm, calendar: WorkingCalendar) -> dt.date:
+    result = due(start, _limit(term), calendar)
+    return result.date() if isinstance(result, dt.datetime) else result
+
+
 def _due_on(start: dt.datetime, term: TimeLimitTerm, calendar: WorkingCalendar) -> dt.date:
     result = due(start, _limit(term), calendar)
     return result.date() if isinstance(result, dt.datetime) else result
 
 
-def start_limit(case: Case, kind: str, at: dt.datetime, acting_user: User | None) -> None:
-    term = terms_at(case.agreement, at).time_limits.get(kind)
+def reply_term_key(case: Case) -> str:
+    """The terms' reply limit for the case's procedure: ``reply`` or ``reply_accelerated``."""
+    return "reply_accelerated" if case.data.get("procedure") == "accelerated" else "reply"
+
+
+def requested_zone(case: Case) -> zoneinfo.ZoneInfo:
+    """The requested (receiving) state's time zone: a receipt counts from its date there."""
+    party = case.agreement.receiving_party
+    return organisation_zone(party.organisation) if party is not None else zoneinfo.ZoneInfo("UTC")
+
+
+def start_limit(
+    case: Case,
+    kind: str,
+    at: dt.datetime,
+    acting_user: User | None,
+    *,
+    term_key: str | None = None,
+    zone: zoneinfo.ZoneInfo | None = None,
+) -> None:
+    """Start the limit ``term_key`` (default: ``kind``) of the terms as a deadline ``kind``.
+
+    With ``zone`` the limit counts from the date of ``at`` in that zone (a receipt in the
+    requested state); else from its UTC date.
+    """
+    term = terms_at(case.agreement, at).time_limits.get(term_key or kind)
     if term is None:
         return
+    if kind == "interview" and open_deadlines(case.deadlines.filter(kind=kind)).exists():
+        return  # one interview limit at a time (the evidence may already have set one)
     calendar = calendar_for(case.agreement)
-    due_on = _due_on(at, term, calendar)
-    explanation = f"{term.amount} {term.unit.replace('_', ' ')} from {at.date().isoformat()}"
+    start = at.date() if zone is None else local_date(at, zone)
+    due_on = _due_on_day(start, term, calendar) if zone is not None else _due_on(at, term, calendar)
+    explanation = f"{term.amount} {term.unit.replace('_', ' ')} from {start.isoformat()}"
+    if zone is not None:
+        explanation += f" (the date in {zone.key})"
+    if term_key and term_key != kind:
+        explanation += f" ({term_key.replace('_', ' ')})"
     deadline = Deadline.objects.create(
         case=case, kind=kind, label=LABELS.get(kind, kind), due_on=due_on, explanation=explanation
     )
@@ -89,7 +128,14 @@ def start_limit(case: Case, kind: str, at: dt.datetime, acting_user: User | None
 
 def deadlines_on_open(case: Case, *, acting_user: User | None) -> None:
     if case.kind == "readmission":
-        start_limit(case, "reply", clock.now(), acting_user)
+        start_limit(
+            case,
+            "reply",
+            clock.now(),
+            acting_user,
+            term_key=reply_term_key(case),
+            zone=requested_zone(case),
+        )
 
 
 def deadlines_on_transition(

@@ -212,6 +212,82 @@ class Case(BaseModel):
         return f'"{self.id}-{self.version}"'
 
 
+class ApplicationSource(models.TextChoices):
+    API = "api", "API"
+    WEB = "web", "Web form"
+    CSV = "csv", "CSV batch"
+    XLSX = "xlsx", "XLSX batch"
+
+
+class ReadmissionApplication(BaseModel):
+    """The application that opened a readmission case: its procedure and particulars.
+
+    The person's names, birth, sex, nationalities and languages are on ``Person``; the rest
+    of what the application carried (parents, civil status, last address in the requested
+    state, medical and escort needs, where "none" is an answer) is kept here as sent.
+    ``received_on`` is the receipt date in the requested state's time zone, which starts
+    the reply limit.
+    """
+
+    case = models.OneToOneField(Case, on_delete=models.CASCADE, related_name="application")
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    submitted_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    submitted_at = models.DateTimeField()
+    received_on = models.DateField(help_text="The receipt date in the requested state's zone.")
+    procedure = models.CharField(max_length=12)
+    apprehended_on = models.DateField(null=True, blank=True)
+    particulars = models.JSONField(default=dict, blank=True)
+    source = models.CharField(max_length=10, choices=ApplicationSource.choices)
+    idempotency_key = models.CharField(max_length=200, null=True, blank=True)  # noqa: DJ001
+    request_digest = models.CharField(max_length=64)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "idempotency_key"],
+                condition=models.Q(idempotency_key__isnull=False),
+                name="readmission_application_idempotency_key_unique",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(procedure__in=["normal", "accelerated"]),
+                name="readmission_application_procedure_valid",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(procedure="accelerated")
+                | models.Q(apprehended_on__isnull=False),
+                name="readmission_application_accelerated_has_apprehension",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"application of {self.case_id} ({self.procedure})"
+
+
+class EvidenceItem(BaseModel):
+    """One item of evidence of nationality on a readmission case (``readmit.cases.evidence``
+    weighs it with the agreement's annexes). A machine-readable zone is stored only after
+    its check digits were verified; a false document counts for nothing."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="evidence_items")
+    kind = models.CharField(max_length=30)
+    reference = models.CharField(max_length=200, blank=True)
+    document = models.ForeignKey(
+        IdentityDocument, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    mrz = models.TextField(blank=True, help_text="As sent; its check digits were verified.")
+    mrz_fields = models.JSONField(default=dict, blank=True)
+    false_document = models.BooleanField(default=False)
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    added_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    added_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["added_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.kind} on {self.case_id}"
+
+
 class VulnerabilityAssessment(BaseModel):
     """Who assessed a person's vulnerabilities, when, and what they found (possibly none).
 

@@ -770,6 +770,12 @@ class _Loader:
                         "unit": "calendar_days",
                         "start_event": "application received",
                     },
+                    # Apprehended in the border region: the accelerated procedure's reply.
+                    "reply_accelerated": {
+                        "amount": 2,
+                        "unit": "working_days",
+                        "start_event": "application received (accelerated procedure)",
+                    },
                     "extension": {"amount": 6, "unit": "calendar_days"},
                     "transfer": {"amount": 3, "unit": "months", "start_event": "acceptance"},
                     "interview": {
@@ -839,6 +845,8 @@ class _Loader:
             case = self.open_case(agreement, spec, sender="us-dhs", by=dhs)
             # A mission sees a case only once a consular request routes it there.
             self.ask_consulate(case, spec.story, dhs)
+            self.readmission_evidence(case, spec, by=dhs)
+            case = Case.objects.get(id=case.id)
             case = self.act(
                 case,
                 plans[spec.story],
@@ -947,6 +955,27 @@ class _Loader:
         ).request
         consular_request_transition(request_id=created.id, action="take", acting_user=embassy)
         self.consular["me-embassy-dc"] += 1
+
+    def readmission_evidence(self, case: Case, spec: DemoPerson, *, by: User) -> None:
+        """The evidence of nationality each demo application carried, weighed on the case:
+        the passport (proof) where the person has one; the person's own statement (prima
+        facie) for the rejected application, which proof would oblige Montenegro to accept;
+        none for the interview story (an interview falls due)."""
+        from readmit.cases.applications import EvidenceIn
+        from readmit.cases.evidence import EvidenceKind
+        from readmit.cases.intake import evidence_add
+
+        if spec.story == "interview_requested":
+            return
+        passports = [d for d in spec.documents if d.type == "passport" and not d.flagged_false]
+        if spec.story == "rejected" or not passports:
+            item = EvidenceIn(
+                kind=EvidenceKind.OWN_STATEMENT, reference="statement to the requesting officer"
+            )
+        else:
+            kind = EvidenceKind.PHOTOCOPY if passports[0].is_copy else EvidenceKind.VALID_PASSPORT
+            item = EvidenceIn(kind=kind, reference=passports[0].number)
+        evidence_add(case_id=case.id, item=item, acting_user=by)
 
     def montenegro_record(self, agreement: Agreement) -> None:
         day = self.article_day

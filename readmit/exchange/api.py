@@ -22,6 +22,8 @@ from readmit.exchange import errors
 from readmit.exchange.auth import TokenAuth
 from readmit.exchange.routers.agreement_admin import router as agreement_admin_router
 from readmit.exchange.routers.agreements import router as agreements_router
+from readmit.exchange.routers.applications import evidence_router
+from readmit.exchange.routers.applications import router as applications_router
 from readmit.exchange.routers.assessments import router as assessments_router
 from readmit.exchange.routers.cases import router as cases_router
 from readmit.exchange.routers.consular import router as consular_router
@@ -86,6 +88,8 @@ api.add_router("/agreements", agreements_router)
 api.add_router("/agreements", agreement_admin_router)
 api.add_router("/cases", cases_router)
 api.add_router("/agreements", lists_router)
+api.add_router("/agreements", applications_router)
+api.add_router("/cases", evidence_router)
 api.add_router("/cases", stays_router)
 api.add_router("/cases", criteria_router)
 api.add_router("/cases", assessments_router)

@@ -16,6 +16,7 @@ from pydantic import ConfigDict, WithJsonSchema
 from readmit.accounts.models import User
 from readmit.agreements.models import Agreement
 from readmit.agreements.selectors import quota_status
+from readmit.cases.evidence import EvidenceKind
 from readmit.cases.models import Case, Person
 from readmit.cases.reasons import REASON_CODES
 from readmit.cases.selectors import case_allowed_actions
@@ -171,6 +172,25 @@ class DeadlineOut(Schema):
     late: bool = Field(description="True when met after the due date, or lapsed unmet.")
 
 
+class EvidenceItemOut(Schema):
+    kind: str
+    evidence_class: Literal["proof", "prima_facie", "none"] = Field(
+        description="The class the agreement's annexes give this kind."
+    )
+    reference: str = Field(description='Empty when the agreement does not share "documents".')
+    false_document: bool = Field(description="A false document counts for nothing.")
+    added_at: dt.datetime
+
+
+class EvidenceOut(Schema):
+    effect: str = Field(
+        description="nationality_established, presumed, verification, interview_due or "
+        "insufficient (see docs/readmission.md)."
+    )
+    explanation: str = Field(description="The weighing in one sentence.")
+    items: list[EvidenceItemOut]
+
+
 class CaseOut(Schema):
     id: uuid.UUID
     reference: str
@@ -182,6 +202,12 @@ class CaseOut(Schema):
     person: PersonOut
     deadlines: list[DeadlineOut]
     allowed_actions: list[str] = Field(description="The actions the caller may take now.")
+    procedure: Literal["normal", "accelerated"] | None = Field(
+        default=None, description="Readmission only: the application's procedure."
+    )
+    evidence: EvidenceOut | None = Field(
+        default=None, description="Readmission only: the evidence of nationality, weighed."
+    )
     version: int
     created_at: dt.datetime
     updated_at: dt.datetime
@@ -196,6 +222,31 @@ class CasePage(Schema):
 
 def _birth_date(person: Person) -> str | None:
     return None if person.birth_year is None else person.birth_date_display
+
+
+def _evidence_out(user: User, case: Case) -> EvidenceOut | None:
+    weighed = case.data.get("evidence")
+    if case.kind != "readmission" or not weighed:
+        return None
+    from readmit.cases.intake import evidence_rules
+    from readmit.cases.selectors import case_sharing
+
+    documents = case_sharing(user, case).shows("documents")
+    rules = evidence_rules(case.agreement.parsed_terms)
+    return EvidenceOut(
+        effect=weighed["effect"],
+        explanation=weighed["explanation" if documents else "explanation_shared"],
+        items=[
+            EvidenceItemOut(
+                kind=item.kind,
+                evidence_class=rules.class_of(EvidenceKind(item.kind)).value,
+                reference=item.reference if documents else "",
+                false_document=item.false_document,
+                added_at=item.added_at,
+            )
+            for item in case.evidence_items.all()
+        ],
+    )
 
 
 def case_out(user: User, case: Case) -> CaseOut:
@@ -230,6 +281,8 @@ def case_out(user: User, case: Case) -> CaseOut:
             if d.cancelled_at is None
         ],
         allowed_actions=case_allowed_actions(user, case),
+        procedure=case.data.get("procedure") if case.kind == "readmission" else None,
+        evidence=_evidence_out(user, case),
         version=case.version,
         created_at=case.created_at,
         updated_at=case.updated_at,

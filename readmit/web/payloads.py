@@ -94,6 +94,14 @@ def _specs() -> dict[str, tuple[PayloadField, ...]]:
             ),
         ),
         "schedule_transfer": transfer,
+        "reject": (
+            PayloadField(
+                "rebuttal",
+                "Rebuttal of the proof of nationality",
+                "text",
+                hint="Required while proof stands: the reasons that rebut it",
+            ),
+        ),
         "record_arrival": (PayloadField("site", "Site", "select", required=True),),
         "record_departure": (
             PayloadField(
@@ -160,13 +168,17 @@ def _readmission_specs() -> dict[str, tuple[PayloadField, ...]]:
 # Relocation and reception take these inputs; readmission its own and the holds'.
 PAYLOAD_KINDS = frozenset({"relocation", "reception"})
 HOLD_ACTIONS = frozenset({"place_legal_hold", "lift_legal_hold"})
+# Readmission actions that take inputs: a rejection's rebuttal of proof (cases.intake).
+READMISSION_INPUTS = frozenset({"reject"})
 
 
 def payload_fields(
     case: Case, action: str, values: Mapping[str, Any] | None = None
 ) -> list[BoundField]:
     if case.kind == "readmission" and action not in HOLD_ACTIONS:
-        specs = _readmission_specs().get(action, ())
+        specs = _readmission_specs().get(action) or (
+            _specs().get(action, ()) if action in READMISSION_INPUTS else ()
+        )
     elif case.kind not in PAYLOAD_KINDS and action not in HOLD_ACTIONS:
         return []
     else:

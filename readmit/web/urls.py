@@ -10,6 +10,7 @@ from readmit.web import (
     views_audit,
     views_consular,
     views_export,
+    views_intake,
     views_lists,
     views_profile,
     views_screening,
@@ -87,6 +88,7 @@ urlpatterns = [
 ]
 urlpatterns += views_screening.urlpatterns
 urlpatterns += views_lists.urlpatterns
+urlpatterns += views_intake.urlpatterns
 urlpatterns += views_profile.urlpatterns
 urlpatterns += views_consular.urlpatterns
 urlpatterns += views_webhooks.urlpatterns

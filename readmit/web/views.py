@@ -44,7 +44,7 @@ from readmit.cases.workflow import workflow_for
 from readmit.core.errors import ApplicationError, NotFound, PreconditionFailed
 from readmit.relocation.selectors import case_relocation_summary, open_holds, proposal_lists
 from readmit.relocation.services import LIST_KINDS, WORKERS, case_evaluate
-from readmit.web import presenters
+from readmit.web import presenters, views_intake
 from readmit.web.errors import application_errors, is_htmx
 from readmit.web.forms import CaseFilterForm, TransitionForm
 from readmit.web.payloads import BoundField, PayloadRefused, payload_fields, payload_from_post
@@ -399,5 +399,6 @@ def agreement_detail(request: HttpRequest, agreement_id: uuid.UUID) -> HttpRespo
             "takes_lists": takes_lists,
             "proposal_lists": lists,
             **readmission_agreement_context(agreement),
+            "may_submit_application": views_intake.may_submit_application(user, agreement),
         },
     )

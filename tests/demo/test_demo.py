@@ -384,3 +384,19 @@ def test_the_montenegro_demo_cases_carry_travel_documents_a_plan_a_handover_and_
     assert (
         TravelDocument.objects.filter(case__agreement__reference="us-me-readmission").count() == 2
     )
+
+
+def test_the_montenegro_agreement_has_the_normal_and_the_accelerated_reply_limit(loaded):
+    limits = Agreement.objects.get(reference="us-me-readmission").parsed_terms.time_limits
+    assert (limits["reply"].amount, limits["reply"].unit) == (12, "calendar_days")
+    reply_accelerated = limits["reply_accelerated"]
+    assert (reply_accelerated.amount, reply_accelerated.unit) == (2, "working_days")
+
+
+def test_the_montenegro_applications_carry_evidence_weighed_and_the_rejection_no_proof(loaded):
+    cases = _cases("us-me-readmission")
+    effects = Counter(c.data.get("evidence", {}).get("effect") for c in cases)
+    assert effects["nationality_established"] >= 5 and effects["presumed"] >= 1
+    rejected = cases.get(state="rejected")
+    assert rejected.data["evidence"]["effect"] == "presumed"
+    assert rejected.evidence_items.get().kind == "own_statement"

@@ -64,6 +64,7 @@ def _with_details(cases: QuerySet[Case]) -> QuerySet[Case]:
     return cases.select_related("agreement", "person").prefetch_related(
         "agreement__parties",
         "person__nationalities",
+        "evidence_items",
         Prefetch(
             "deadlines",
             queryset=Deadline.objects.filter(cancelled_at__isnull=True).order_by("due_on"),

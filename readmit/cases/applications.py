@@ -1,0 +1,280 @@
+"""A readmission application as one validated input (pydantic, no Django).
+
+The web form, the API (``POST /api/v1/agreements/{id}/applications``) and partner systems
+send the same shape (DESIGN §2 and §7). Every part an application must carry is a required
+field, so an incomplete application is refused naming each missing part at once; the
+conditional ones (the apprehension date of the accelerated procedure, the Latin form of a
+name written in another script) are checked in the same pass. "None" is a real answer for
+the medical and escort needs: the field must be sent, and ``"none"`` says there are none.
+
+What needs the database or the agreement (the class the agreement gives an evidence kind,
+MRZ check digits against today's date, an external id already used) is checked by
+``readmit.cases.intake``; nothing here is trusted beyond its shape.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import unicodedata
+from enum import StrEnum
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, ValidationInfo, field_validator
+
+from readmit.agreements import vocabularies
+from readmit.cases.evidence import EvidenceClass, EvidenceKind
+from readmit.core.countries import normalise_code
+
+__all__ = [
+    "ApplicationIn",
+    "CivilStatus",
+    "EvidenceIn",
+    "Procedure",
+    "application_errors",
+    "is_latin",
+]
+
+MAX_TEXT = 200
+MAX_NOTE = 1000
+_DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
+
+
+class Procedure(StrEnum):
+    NORMAL = "normal"
+    ACCELERATED = "accelerated"  # apprehended in the border region
+
+
+class CivilStatus(StrEnum):
+    SINGLE = "single"
+    MARRIED = "married"
+    PARTNERSHIP = "partnership"
+    DIVORCED = "divorced"
+    WIDOWED = "widowed"
+    UNKNOWN = "unknown"
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+
+
+def is_latin(text: str) -> bool:
+    """Whether every letter of ``text`` is a Latin letter (diacritics allowed: Ibrahimović)."""
+    return all(unicodedata.name(char, "").startswith("LATIN") for char in text if char.isalpha())
+
+
+def _required_text(value: str, what: str) -> str:
+    if not value:
+        raise ValueError(f"{what} is required")
+    return value
+
+
+class OtherName(_Strict):
+    kind: Literal["alias", "former", "birth"] = Field(
+        description="alias, former (e.g. before marriage) or birth (name at birth)."
+    )
+    given_names: str = Field(default="", max_length=MAX_TEXT)
+    family_name: str = Field(max_length=MAX_TEXT, min_length=1)
+
+
+class Parent(_Strict):
+    relation: Literal["father", "mother", "parent"]
+    given_names: str = Field(default="", max_length=MAX_TEXT)
+    family_name: str = Field(default="", max_length=MAX_TEXT)
+
+    @field_validator("family_name")
+    @classmethod
+    def _a_name(cls, value: str, info: ValidationInfo) -> str:
+        if not value and not info.data.get("given_names"):
+            raise ValueError("a parent needs a given name or a family name")
+        return value
+
+
+class PersonIn(_Strict):
+    """The person as the requesting state recorded them; names as written, any script."""
+
+    given_names: str = Field(max_length=MAX_TEXT, description="As written, in any script.")
+    family_name: str = Field(max_length=MAX_TEXT, min_length=1)
+    given_names_latin: str = Field(
+        default="",
+        max_length=MAX_TEXT,
+        validate_default=True,
+        description="Latin form; required when the name is written in another script.",
+    )
+    family_name_latin: str = Field(default="", max_length=MAX_TEXT, validate_default=True)
+    other_names: list[OtherName] = Field(
+        default_factory=list, description="Aliases and former names; [] when there are none."
+    )
+    birth_date: str = Field(description="YYYY, YYYY-MM or YYYY-MM-DD (partial dates allowed).")
+    place_of_birth: str = Field(max_length=MAX_TEXT, min_length=1)
+    sex: Literal["F", "M", "X", "U"]
+    nationalities: list[str] = Field(min_length=1, description="Country codes (alpha-2 or -3).")
+    parents: list[Parent] = Field(
+        default_factory=list, description="Parents' names where known; [] when not known."
+    )
+    civil_status: CivilStatus
+    languages: list[str] = Field(min_length=1, description="Languages the person speaks.")
+
+    @field_validator("given_names_latin", "family_name_latin")
+    @classmethod
+    def _latin_form_of_a_foreign_script(cls, value: str, info: ValidationInfo) -> str:
+        written = info.data.get(str(info.field_name).removesuffix("_latin"), "")
+        if value and not is_latin(value):
+            raise ValueError("the Latin form must be written in Latin letters")
+        if not value and written and not is_latin(written):
+            raise ValueError(
+                "is required: the name is not written in Latin script, so its Latin form "
+                "must be given"
+            )
+        return value
+
+    @field_validator("birth_date")
+    @classmethod
+    def _partial_date(cls, value: str) -> str:
+        match = _DATE.match(value)
+        if not match:
+            raise ValueError(f"'{value}' is not YYYY, YYYY-MM or YYYY-MM-DD")
+        year, month, day = (int(g) if g else None for g in match.groups())
+        assert year is not None
+        if year < 1900:
+            raise ValueError(f"year {year} is before 1900")
+        if month is not None and not 1 <= month <= 12:
+            raise ValueError(f"month {month} does not exist")
+        if day is not None:
+            assert month is not None
+            try:
+                dt.date(year, month, day)
+            except ValueError:
+                raise ValueError(f"'{value}' is not a date") from None
+        return value
+
+    @field_validator("nationalities")
+    @classmethod
+    def _country_codes(cls, value: list[str]) -> list[str]:
+        codes = []
+        for code in value:
+            try:
+                codes.append(normalise_code(code))
+            except LookupError:
+                raise ValueError(f"'{code}' is not a country code") from None
+        return list(dict.fromkeys(codes))
+
+    @field_validator("languages")
+    @classmethod
+    def _named_languages(cls, value: list[str]) -> list[str]:
+        cleaned = [v.strip() for v in value]
+        if any(not v or len(v) > 80 for v in cleaned):
+            raise ValueError("each language is a name of 1 to 80 characters")
+        return cleaned
+
+    @property
+    def birth_parts(self) -> tuple[int, int | None, int | None]:
+        match = _DATE.match(self.birth_date)
+        assert match is not None
+        year, month, day = (int(g) if g else None for g in match.groups())
+        assert year is not None
+        return year, month, day
+
+
+class DocumentIn(_Strict):
+    type: str = Field(description="One of " + ", ".join(vocabularies.DOCUMENT_TYPES) + ".")
+    number: str = Field(min_length=1, max_length=40)
+    issuing_country: str
+    expires_on: dt.date | None = None
+
+    @field_validator("type")
+    @classmethod
+    def _known_type(cls, value: str) -> str:
+        if value not in vocabularies.DOCUMENT_TYPES:
+            raise ValueError(
+                f"'{value}' is not one of {', '.join(sorted(vocabularies.DOCUMENT_TYPES))}"
+            )
+        return value
+
+    @field_validator("issuing_country")
+    @classmethod
+    def _country(cls, value: str) -> str:
+        try:
+            return normalise_code(value)
+        except LookupError:
+            raise ValueError(f"'{value}' is not a country code") from None
+
+
+class EvidenceIn(_Strict):
+    """One item of evidence of nationality; the agreement's annexes give its class."""
+
+    kind: EvidenceKind
+    class_: EvidenceClass | None = Field(
+        default=None,
+        alias="class",
+        description="Optional: the class the sender reads in the agreement's annexes; a "
+        "class that differs from the agreement's is refused, naming it.",
+    )
+    reference: str = Field(default="", max_length=MAX_TEXT)
+    document: DocumentIn | None = None
+    mrz: str = Field(
+        default="",
+        max_length=200,
+        description="The machine-readable zone (TD1, TD2 or TD3), lines separated by line "
+        "breaks; every check digit is verified.",
+    )
+    false_document: bool = False
+
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+
+class ApplicationIn(_Strict):
+    """A readmission application (DESIGN §2): every part is required unless marked optional."""
+
+    external_id: str = Field(
+        min_length=1,
+        max_length=80,
+        description="The requesting state's id, unique in the agreement.",
+    )
+    procedure: Procedure
+    apprehended_on: dt.date | None = Field(
+        default=None,
+        validate_default=True,
+        description="Required for the accelerated procedure: the day of apprehension in the "
+        "border region.",
+    )
+    person: PersonIn
+    last_address: str = Field(
+        min_length=1,
+        max_length=MAX_NOTE,
+        description="The person's last address in the requested state ('unknown' if so).",
+    )
+    medical_needs: str = Field(
+        min_length=1, max_length=MAX_NOTE, description='"none" is an answer; required.'
+    )
+    escort_needs: str = Field(
+        min_length=1, max_length=MAX_NOTE, description='"none" is an answer; required.'
+    )
+    evidence: list[EvidenceIn] = Field(
+        description="Evidence of nationality; [] when there is none (an interview follows "
+        "where the agreement provides one)."
+    )
+
+    @field_validator("apprehended_on")
+    @classmethod
+    def _apprehension_for_accelerated(
+        cls, value: dt.date | None, info: ValidationInfo
+    ) -> dt.date | None:
+        if info.data.get("procedure") == Procedure.ACCELERATED and value is None:
+            raise ValueError("is required for the accelerated procedure")
+        return value
+
+
+def _message(error: Any) -> str:
+    if error.get("type") == "missing":
+        return "is missing: an application must carry it"
+    message = str(error.get("msg", ""))
+    return message.removeprefix("Value error, ")
+
+
+def application_errors(exc: ValidationError) -> list[dict[str, Any]]:
+    """Each problem as ``{"loc": [...], "msg": ...}``, naming the part at fault."""
+    return [
+        {"loc": [p if isinstance(p, int) else str(p) for p in e["loc"]], "msg": _message(e)}
+        for e in exc.errors()
+    ]

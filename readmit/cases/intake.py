@@ -1,0 +1,628 @@
+"""Readmission intake: an application becomes a case; its evidence is recorded and weighed.
+
+- ``readmission_application_submit`` takes one validated ``ApplicationIn`` from the web, the
+  API or a partner system. Only the requesting (sending) side's caseworkers and supervisors
+  submit, under a readmission agreement in force. Checks that need the agreement or the
+  database (the class the annexes give each evidence kind, MRZ check digits, the
+  accelerated procedure's limit, an external id already used) are all made before anything
+  is written, and every problem is named at once. The same ``Idempotency-Key`` with the
+  same body answers the case already created; with another body it is refused (409).
+- Evidence items are records on the case (``EvidenceItem``), weighed by the pure
+  ``readmit.cases.evidence`` under the agreement's annexes (``evidence_classes``). The
+  weighing sentence is stored on the case twice: in full for those who read the documents,
+  and without document references for a party the agreement does not share them with.
+- Effects enforced: proof obliges acceptance, so a ``reject`` while proof stands needs a
+  ``rebuttal`` in its payload (rule ``evidence-proof``); with neither proof nor prima facie
+  evidence an interview deadline is set where the agreement provides interviews.
+- The reply limit is the procedure's (``time_limits.reply`` or ``reply_accelerated``),
+  counted from the receipt date in the requested state's zone (``cases.deadlines``).
+- A person who may already be known is flagged with the screening duplicate finder.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import uuid
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db import IntegrityError, transaction
+
+from readmit.accounts.access import access_agreement, access_case, standing
+from readmit.accounts.models import Organisation, User
+from readmit.agreements.models import Agreement, AgreementKind, AgreementStatus
+from readmit.agreements.selectors import terms_at
+from readmit.agreements.terms import AgreementTerms
+from readmit.audit.events import AuditEventType
+from readmit.audit.services import audit_record
+from readmit.cases.applications import ApplicationIn, EvidenceIn, Procedure
+from readmit.cases.deadlines import LABELS, calendar_for, requested_zone
+from readmit.cases.evidence import (
+    Effect,
+    EvidenceClass,
+    EvidenceKind,
+    EvidenceRules,
+    Weighing,
+    weigh_evidence,
+)
+from readmit.cases.evidence import (
+    EvidenceItem as WeighedItem,
+)
+from readmit.cases.models import (
+    ApplicationSource,
+    Case,
+    Deadline,
+    EvidenceItem,
+    IdentityDocument,
+    Person,
+    PersonName,
+    ReadmissionApplication,
+)
+from readmit.cases.mrz import MRZError, parse_mrz
+from readmit.cases.services import PersonInput, TransitionContext, case_open, person_create
+from readmit.cases.workflow import WORKERS, Side
+from readmit.core import clock
+from readmit.core.errors import ApplicationError, Forbidden, TransitionRefused, ValidationFailed
+from readmit.deadlines import TimeLimit, Unit
+from readmit.deadlines.calendar import local_date
+
+__all__ = [
+    "ApplicationResult",
+    "IdempotencyConflict",
+    "case_weighing",
+    "evidence_add",
+    "evidence_rules",
+    "readmission_application_submit",
+]
+
+
+# The states in which the requested state's reply is awaited: evidence may still be added.
+READMISSION_PENDING = ("submitted", "acknowledged", "interview_requested")
+
+
+class IdempotencyConflict(ApplicationError):
+    """An ``Idempotency-Key`` came back with a different application."""
+
+    status = 409
+    default_type = "idempotency-key-reused"
+    title = "Idempotency key reused"
+
+
+@dataclass
+class DuplicateFlag:
+    id: uuid.UUID
+    kind: str
+    score: float
+    evidence: str
+
+
+@dataclass
+class ApplicationResult:
+    case: Case
+    created: bool
+    duplicates: list[DuplicateFlag] = field(default_factory=list)
+
+
+# Weighing ----------------------------------------------------------------------------------
+
+
+def evidence_rules(terms: AgreementTerms) -> EvidenceRules:
+    """The agreement's annexes: its classes, and its interview limit where it provides one."""
+    interview = terms.time_limits.get("interview") if terms.interview_provided else None
+    limit = None
+    if interview is not None and interview.unit != "hours":
+        limit = TimeLimit(interview.amount, Unit(interview.unit), interview.roll_forward)
+    return EvidenceRules(
+        classes={EvidenceKind(k): EvidenceClass(v) for k, v in terms.evidence_classes.items()},
+        interview=limit,
+    )
+
+
+def _items(case: Case, *, with_references: bool) -> list[WeighedItem]:
+    return [
+        WeighedItem(
+            EvidenceKind(item.kind),
+            item.reference if with_references else "",
+            item.false_document,
+        )
+        for item in case.evidence_items.all()
+    ]
+
+
+def case_weighing(case: Case, *, with_references: bool = True) -> Weighing:
+    """The case's evidence weighed now under the terms in force."""
+    application = ReadmissionApplication.objects.filter(case=case).first()
+    received = application.received_on if application else case.created_at.date()
+    return weigh_evidence(
+        _items(case, with_references=with_references),
+        evidence_rules(terms_at(case.agreement, clock.now())),
+        requested_on=received,
+        calendar=calendar_for(case.agreement),
+    )
+
+
+def _refresh_weighing(case: Case, *, acting_user: User | None) -> Weighing:
+    """Store the weighing sentence on the case (in full, and without document references for
+    a party that does not read documents) and set the interview deadline it calls for."""
+    weighing = case_weighing(case)
+    shared = case_weighing(case, with_references=False)
+    case.data["evidence"] = {
+        "effect": weighing.effect.value,
+        "explanation": weighing.explanation,
+        "explanation_shared": shared.explanation,
+        "deciding": weighing.deciding.kind.value if weighing.deciding else None,
+    }
+    case.save(update_fields=["data", "version", "updated_at"])
+    if weighing.effect is Effect.INTERVIEW_DUE and weighing.interview_due is not None:
+        running = case.deadlines.filter(
+            kind="interview", met_at__isnull=True, cancelled_at__isnull=True
+        )
+        if not running.exists():
+            deadline = Deadline.objects.create(
+                case=case,
+                kind="interview",
+                label=LABELS["interview"],
+                due_on=weighing.interview_due,
+                explanation="No evidence of nationality: an interview within the agreement's "
+                "interview limit",
+            )
+            audit_record(
+                event_type=AuditEventType.DEADLINE_SET,
+                acting_user=acting_user,
+                agreement_id=case.agreement_id,
+                case_id=case.id,
+                object_type="deadline",
+                object_id=str(deadline.id),
+                data={
+                    "kind": "interview",
+                    "due_on": weighing.interview_due.isoformat(),
+                    "evidence": weighing.effect.value,
+                },
+            )
+    return weighing
+
+
+def proof_needs_rebuttal(context: TransitionContext) -> None:
+    """Proof obliges acceptance: a rejection while it stands must rebut it with reasons."""
+    weighing = case_weighing(context.case)
+    if not weighing.obliges_acceptance:
+        return
+    rebuttal = context.payload.get("rebuttal")
+    if not isinstance(rebuttal, str) or not rebuttal.strip():
+        raise TransitionRefused(
+            f"{weighing.explanation} Give the reasons that rebut it in the payload's "
+            "'rebuttal' to reject.",
+            rule="evidence-proof",
+        )
+    if len(rebuttal) > 2000:
+        raise ValidationFailed(
+            "The rebuttal is longer than 2000 characters.",
+            errors=[{"loc": ["rebuttal"], "msg": "at most 2000 characters"}],
+        )
+    context.case.data["rebuttal"] = rebuttal.strip()
+    context.audit_data["rebuttal"] = rebuttal.strip()
+
+
+def register() -> None:
+    from readmit.cases.services import register_transition_hook
+
+    register_transition_hook(AgreementKind.READMISSION, "reject", proof_needs_rebuttal)
+
+
+# Intake ------------------------------------------------------------------------------------
+
+
+def _requesting_worker(user: User, agreement: Agreement) -> tuple[Agreement, Organisation]:
+    agreement = access_agreement(user, agreement.id)
+    position = standing(user, agreement)
+    if position.side != Side.SENDING:
+        raise Forbidden(
+            "Only the requesting (sending) party submits readmission applications.",
+            type="wrong-party",
+        )
+    if not position.roles & WORKERS:
+        raise Forbidden(
+            "Submitting an application needs the role caseworker or supervisor.",
+            type="wrong-role",
+        )
+    if agreement.kind != AgreementKind.READMISSION:
+        raise TransitionRefused(
+            f"Agreement '{agreement.reference}' is a {agreement.get_kind_display().lower()} "
+            "agreement: applications are submitted only under readmission agreements.",
+            rule="agreement-kind",
+        )
+    if agreement.status != AgreementStatus.IN_FORCE:
+        raise TransitionRefused(
+            f"Agreement '{agreement.reference}' is {agreement.get_status_display().lower()}, "
+            "not in force: no application can be submitted under it.",
+            rule="agreement-not-in-force",
+        )
+    assert position.organisation_id is not None
+    return agreement, Organisation.objects.get(id=position.organisation_id)
+
+
+def application_digest(agreement: Agreement, application: ApplicationIn) -> str:
+    body = json.dumps(
+        {
+            "agreement": str(agreement.id),
+            "application": application.model_dump(mode="json", by_alias=True),
+        },
+        sort_keys=True,
+        ensure_ascii=False,
+        separators=(",", ":"),
+    )
+    return hashlib.sha256(body.encode()).hexdigest()
+
+
+def _replay(organisation: Organisation, key: str | None, digest: str) -> ApplicationResult | None:
+    if not key:
+        return None
+    existing = (
+        ReadmissionApplication.objects.filter(organisation=organisation, idempotency_key=key)
+        .select_related("case")
+        .first()
+    )
+    if existing is None:
+        return None
+    if existing.request_digest != digest:
+        raise IdempotencyConflict(
+            f"The Idempotency-Key was already used for application '{existing.case.external_id}' "
+            "with a different request: idempotency key reused with a different request."
+        )
+    return ApplicationResult(case=existing.case, created=False)
+
+
+def _check(
+    agreement: Agreement, terms: AgreementTerms, application: ApplicationIn
+) -> list[dict[str, Any]]:
+    """What only the agreement or the database can tell is wrong, each part named."""
+    errors: list[dict[str, Any]] = []
+    today = clock.today()
+    if application.procedure == Procedure.ACCELERATED:
+        if "reply_accelerated" not in terms.time_limits:
+            errors.append(
+                {
+                    "loc": ["procedure"],
+                    "msg": "this agreement has no accelerated procedure "
+                    "(no time_limits.reply_accelerated)",
+                }
+            )
+        if application.apprehended_on is not None and application.apprehended_on > today:
+            errors.append({"loc": ["apprehended_on"], "msg": "is in the future"})
+    errors.extend(_evidence_errors(terms, application.evidence))
+    if Case.objects.filter(agreement=agreement, external_id=application.external_id).exists():
+        errors.append({"loc": ["external_id"], "msg": "already has a case under this agreement"})
+    return errors
+
+
+def _evidence_errors(terms: AgreementTerms, items: Sequence[EvidenceIn]) -> list[dict[str, Any]]:
+    errors: list[dict[str, Any]] = []
+    today = clock.today()
+    rules = evidence_rules(terms)
+    for n, item in enumerate(items):
+        klass = rules.class_of(item.kind)
+        if item.class_ is not None and item.class_ != klass:
+            errors.append(
+                {
+                    "loc": ["evidence", n, "class"],
+                    "msg": f"the agreement's annexes class {item.kind.value} as "
+                    f"{klass.value}, not {item.class_.value}",
+                }
+            )
+        if item.mrz:
+            try:
+                zone = parse_mrz(item.mrz, today=today)
+            except MRZError as exc:
+                errors.append({"loc": ["evidence", n, "mrz"], "msg": str(exc)})
+                continue
+            if item.document is not None and _plain(item.document.number) != _plain(
+                zone.document_number
+            ):
+                errors.append(
+                    {
+                        "loc": ["evidence", n, "document", "number"],
+                        "msg": f"'{item.document.number}' is not the number in the "
+                        f"machine-readable zone ({zone.document_number})",
+                    }
+                )
+    return errors
+
+
+def _plain(number: str) -> str:
+    return "".join(ch for ch in number.upper() if ch.isalnum())
+
+
+def _person(application: ApplicationIn, owner: Organisation, acting_user: User) -> Person:
+    data = application.person
+    year, month, day = data.birth_parts
+    person = person_create(
+        data=PersonInput(
+            family_name=data.family_name,
+            given_names=data.given_names,
+            family_name_latin=data.family_name_latin,
+            given_names_latin=data.given_names_latin,
+            birth_year=year,
+            birth_month=month,
+            birth_day=day,
+            place_of_birth=data.place_of_birth,
+            sex=data.sex,
+            nationalities=data.nationalities,
+            languages=data.languages,
+        ),
+        owner=owner,
+        acting_user=acting_user,
+    )
+    PersonName.objects.bulk_create(
+        PersonName(person=person, kind=n.kind, given_names=n.given_names, family_name=n.family_name)
+        for n in data.other_names
+    )
+    return person
+
+
+def _evidence_item(
+    case: Case, item: EvidenceIn, *, organisation: Organisation, acting_user: User
+) -> EvidenceItem:
+    document = None
+    if item.document is not None:
+        document = IdentityDocument.objects.create(
+            person=case.person,
+            type=item.document.type,
+            number=item.document.number,
+            issuing_country_id=item.document.issuing_country,
+            expires_on=item.document.expires_on,
+            is_copy=item.kind == EvidenceKind.PHOTOCOPY,
+            flagged_false=item.false_document,
+        )
+    fields: dict[str, str] = {}
+    if item.mrz:
+        fields = parse_mrz(item.mrz, today=clock.today()).as_dict()
+    reference = item.reference or (
+        item.document.number if item.document else fields.get("document_number", "")
+    )
+    return EvidenceItem.objects.create(
+        case=case,
+        kind=item.kind.value,
+        reference=reference,
+        document=document,
+        mrz=item.mrz,
+        mrz_fields=fields,
+        false_document=item.false_document,
+        organisation=organisation,
+        added_by=acting_user,
+        added_at=clock.now(),
+    )
+
+
+def _flag_duplicates(person: Person, owner: Organisation, acting_user: User) -> list[DuplicateFlag]:
+    from readmit.screening.duplicates import duplicates_find
+
+    found = duplicates_find(acting_user=acting_user, organisation=owner)
+    return [
+        DuplicateFlag(id=c.id, kind=c.kind, score=c.score, evidence=c.evidence)
+        for c in found
+        if person.id in (c.person_a_id, c.person_b_id)
+    ]
+
+
+def readmission_application_submit(
+    *,
+    agreement: Agreement,
+    application: ApplicationIn,
+    acting_user: User,
+    source: str = ApplicationSource.API,
+    idempotency_key: str | None = None,
+) -> ApplicationResult:
+    """Open a readmission case from one application, or refuse it and write nothing."""
+    if source not in ApplicationSource.values:
+        raise ValidationFailed(
+            f"'{source}' is not an application source.",
+            errors=[{"loc": ["source"], "msg": "unknown source"}],
+        )
+    key = (idempotency_key or "").strip() or None
+    if key is not None and len(key) > 200:
+        raise ValidationFailed(
+            "The Idempotency-Key is longer than 200 characters.",
+            errors=[{"loc": ["Idempotency-Key"], "msg": "too long"}],
+        )
+    agreement, organisation = _requesting_worker(acting_user, agreement)
+    digest = application_digest(agreement, application)
+    with transaction.atomic():
+        replay = _replay(organisation, key, digest)
+        if replay is not None:
+            return replay
+        now = clock.now()
+        terms = terms_at(agreement, now)
+        errors = _check(agreement, terms, application)
+        if errors:
+            raise ValidationFailed(
+                f"The application is incomplete or invalid in {len(errors)} part(s); nothing "
+                "was created: "
+                + "; ".join(f"{'.'.join(map(str, e['loc']))} {e['msg']}" for e in errors),
+                errors=errors,
+            )
+        person = _person(application, organisation, acting_user)
+        case = case_open(
+            agreement=agreement,
+            person=person,
+            acting_user=acting_user,
+            organisation=organisation,
+            external_id=application.external_id,
+            data={"procedure": application.procedure.value, "source": source},
+        )
+        try:
+            with transaction.atomic():
+                ReadmissionApplication.objects.create(
+                    case=case,
+                    organisation=organisation,
+                    submitted_by=acting_user,
+                    submitted_at=now,
+                    received_on=local_date(now, requested_zone(case)),
+                    procedure=application.procedure.value,
+                    apprehended_on=application.apprehended_on,
+                    particulars={
+                        "parents": [p.model_dump() for p in application.person.parents],
+                        "civil_status": application.person.civil_status.value,
+                        "last_address": application.last_address,
+                        "medical_needs": application.medical_needs,
+                        "escort_needs": application.escort_needs,
+                    },
+                    source=source,
+                    idempotency_key=key,
+                    request_digest=digest,
+                )
+        except IntegrityError:
+            # The same key arrived at the same time on another connection and won the race.
+            raise IdempotencyConflict(
+                "The same Idempotency-Key is being used by another request; repeat it."
+            ) from None
+        for item in application.evidence:
+            _evidence_item(case, item, organisation=organisation, acting_user=acting_user)
+        weighing = _refresh_weighing(case, acting_user=acting_user)
+        duplicates = _flag_duplicates(person, organisation, acting_user)
+        audit_record(
+            event_type=AuditEventType.READMISSION_APPLICATION_SUBMITTED,
+            acting_user=acting_user,
+            organisation_id=organisation.id,
+            agreement_id=agreement.id,
+            case_id=case.id,
+            object_type="case",
+            object_id=str(case.id),
+            # Ids, counts and classes only: the audit log outlives the retention purge.
+            data={
+                "procedure": application.procedure.value,
+                "source": source,
+                "evidence_items": len(application.evidence),
+                "evidence": weighing.effect.value,
+                "possible_duplicates": len(duplicates),
+                "idempotency_key": bool(key),
+            },
+        )
+    return ApplicationResult(case=case, created=True, duplicates=duplicates)
+
+
+def readmission_applications_import(
+    *,
+    agreement: Agreement,
+    rows: Sequence[tuple[int, Mapping[str, str]]],
+    acting_user: User,
+    source: str,
+) -> list[ApplicationResult]:
+    """A batch (CSV / XLSX rows, ``readmit.cases.batch``): every application becomes a case,
+    or none does. Each problem is named by its row (the file's line) and column."""
+    from pydantic import ValidationError
+
+    from readmit.cases.applications import application_errors
+    from readmit.cases.batch import column_of, flat_to_application
+
+    agreement, _ = _requesting_worker(acting_user, agreement)
+    errors: list[dict[str, Any]] = []
+
+    def bad(line: int, loc: list[Any], message: str) -> None:
+        column = column_of(loc) or ".".join(map(str, loc))
+        errors.append(
+            {
+                "row": line,
+                "field": column,
+                "message": message,
+                "loc": [line, column],
+                "msg": message,
+            }
+        )
+
+    parsed: list[tuple[int, ApplicationIn]] = []
+    seen: dict[str, int] = {}
+    for line, row in rows:
+        try:
+            application = ApplicationIn.model_validate(flat_to_application(row))
+        except ValidationError as exc:
+            for error in application_errors(exc):
+                bad(line, error["loc"], error["msg"])
+            continue
+        if application.external_id in seen:
+            bad(line, ["external_id"], f"already used in row {seen[application.external_id]}")
+            continue
+        seen[application.external_id] = line
+        parsed.append((line, application))
+    terms = terms_at(agreement, clock.now())
+    for line, application in parsed:
+        for error in _check(agreement, terms, application):
+            bad(line, error["loc"], error["msg"])
+    if errors:
+        rows_at_fault = len({e["row"] for e in errors})
+        raise ValidationFailed(
+            f"{rows_at_fault} of {len(rows)} applications are incomplete or invalid; nothing "
+            "was imported. Correct them and upload the file again.",
+            errors=errors,
+        )
+    with transaction.atomic():
+        return [
+            readmission_application_submit(
+                agreement=agreement, application=application, acting_user=acting_user, source=source
+            )
+            for _, application in parsed
+        ]
+
+
+def evidence_add(
+    *, case_id: uuid.UUID | str, item: EvidenceIn, acting_user: User
+) -> tuple[EvidenceItem, Weighing]:
+    """Add one item of evidence to an application still awaiting its reply, and weigh the
+    case's evidence again. Only the requesting party's caseworkers and supervisors add
+    evidence; a bad MRZ or a class the annexes do not give the kind is a ``ValidationFailed``
+    naming the field, and nothing is written."""
+    with transaction.atomic():
+        case = access_case(acting_user, case_id, for_update=True)
+        position = standing(acting_user, case.agreement)
+        if case.kind != AgreementKind.READMISSION:
+            raise TransitionRefused(
+                "Evidence of nationality is added only to readmission cases.",
+                rule="agreement-kind",
+            )
+        if position.side != Side.SENDING:
+            raise Forbidden(
+                "Only the requesting (sending) party adds evidence to its application.",
+                type="wrong-party",
+            )
+        if not position.roles & WORKERS:
+            raise Forbidden(
+                "Adding evidence needs the role caseworker or supervisor.", type="wrong-role"
+            )
+        if case.state not in READMISSION_PENDING:
+            raise TransitionRefused(
+                f"The application was answered (state '{case.state}'): evidence is added "
+                "only while the reply is awaited.",
+                rule="workflow",
+            )
+        errors = [
+            {**e, "loc": [*e["loc"][2:]] or ["evidence"]}
+            for e in _evidence_errors(terms_at(case.agreement, clock.now()), [item])
+        ]
+        if errors:
+            raise ValidationFailed(
+                "The evidence is invalid; nothing was added: "
+                + "; ".join(f"{'.'.join(map(str, e['loc']))} {e['msg']}" for e in errors),
+                errors=errors,
+            )
+        assert position.organisation_id is not None
+        organisation = Organisation.objects.get(id=position.organisation_id)
+        added = _evidence_item(case, item, organisation=organisation, acting_user=acting_user)
+        case.version += 1
+        weighing = _refresh_weighing(case, acting_user=acting_user)
+        audit_record(
+            event_type=AuditEventType.EVIDENCE_ADDED,
+            acting_user=acting_user,
+            organisation_id=organisation.id,
+            agreement_id=case.agreement_id,
+            case_id=case.id,
+            object_type="evidence_item",
+            object_id=str(added.id),
+            data={
+                "kind": added.kind,
+                "false_document": added.false_document,
+                "mrz": bool(added.mrz),
+                "evidence": weighing.effect.value,
+            },
+        )
+    return added, weighing

@@ -1,0 +1,228 @@
+"""The readmission application form on a readmission agreement.
+
+Thin: the form only collects text; ``readmit.cases.applications.ApplicationIn`` validates it
+(the same model as the API) and ``readmission_application_submit`` opens the case. Every
+problem is shown next to the field it names; nothing is written while one stands.
+"""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import path, reverse
+from django.views.decorators.http import require_http_methods
+from pydantic import ValidationError
+
+from readmit.accounts.access import access_agreement, standing
+from readmit.accounts.models import User
+from readmit.agreements.models import Agreement, AgreementKind, AgreementStatus
+from readmit.agreements.vocabularies import DOCUMENT_TYPES
+from readmit.cases.applications import ApplicationIn, CivilStatus, application_errors
+from readmit.cases.batch import BatchFormatError, column_of, flat_to_application, read_rows
+from readmit.cases.evidence import LABELS, EvidenceKind
+from readmit.cases.intake import (
+    readmission_application_submit,
+    readmission_applications_import,
+)
+from readmit.cases.models import ApplicationSource
+from readmit.cases.workflow import WORKERS
+from readmit.core.errors import ValidationFailed
+from readmit.web.errors import application_errors as page_errors
+
+
+def _choices(pairs: list[tuple[str, str]], blank: str) -> list[tuple[str, str]]:
+    return [("", blank), *pairs]
+
+
+class ApplicationForm(forms.Form):
+    """Every field is optional here: the application model says what is missing, by name."""
+
+    external_id = forms.CharField(required=False, label="Your reference (external id)")
+    procedure = forms.ChoiceField(
+        required=False,
+        choices=_choices([("normal", "Normal"), ("accelerated", "Accelerated (border)")], "…"),
+    )
+    apprehended_on = forms.CharField(
+        required=False, label="Apprehended on (accelerated procedure, YYYY-MM-DD)"
+    )
+    given_names = forms.CharField(required=False, label="Given names as written")
+    family_name = forms.CharField(required=False, label="Family name as written")
+    given_names_latin = forms.CharField(required=False, label="Given names, Latin form")
+    family_name_latin = forms.CharField(required=False, label="Family name, Latin form")
+    aliases = forms.CharField(
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        label="Aliases and former names",
+        help_text="One per line: alias|former|birth; family name; given names",
+    )
+    birth_date = forms.CharField(
+        required=False, label="Date of birth (YYYY, YYYY-MM or YYYY-MM-DD)"
+    )
+    place_of_birth = forms.CharField(required=False)
+    sex = forms.ChoiceField(
+        required=False, choices=_choices([("F", "F"), ("M", "M"), ("X", "X"), ("U", "U")], "…")
+    )
+    nationalities = forms.CharField(required=False, help_text="Country codes, comma-separated")
+    father = forms.CharField(required=False, label="Father's name, where known")
+    mother = forms.CharField(required=False, label="Mother's name, where known")
+    civil_status = forms.ChoiceField(
+        required=False, choices=_choices([(c.value, c.value) for c in CivilStatus], "…")
+    )
+    languages = forms.CharField(required=False, help_text="Comma-separated")
+    last_address = forms.CharField(required=False, label="Last address in the requested state")
+    medical_needs = forms.CharField(required=False, help_text='Write "none" if there are none')
+    escort_needs = forms.CharField(required=False, help_text='Write "none" if there are none')
+    evidence_kind = forms.ChoiceField(
+        required=False,
+        label="Evidence of nationality",
+        choices=_choices([(k.value, LABELS[k]) for k in EvidenceKind], "No evidence"),
+    )
+    evidence_reference = forms.CharField(required=False, label="Evidence reference")
+    document_type = forms.ChoiceField(
+        required=False, choices=_choices([(t, t) for t in DOCUMENT_TYPES], "No document")
+    )
+    document_number = forms.CharField(required=False)
+    document_country = forms.CharField(required=False, label="Document issued by (country code)")
+    document_expires_on = forms.CharField(required=False, label="Document valid until")
+    mrz = forms.CharField(
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3, "class": "mono"}),
+        label="Machine-readable zone",
+        help_text="The 2 or 3 lines as printed; every check digit is verified",
+    )
+    false_document = forms.BooleanField(required=False, label="Flagged as a false document")
+
+
+def may_submit_application(user: User, agreement: Agreement) -> bool:
+    """The service refuses other kinds, sides, roles and agreements not in force: no dead link."""
+    position = standing(user, agreement)
+    return (
+        agreement.kind == AgreementKind.READMISSION
+        and agreement.status == AgreementStatus.IN_FORCE
+        and position.side == "sending"
+        and bool(position.roles & WORKERS)
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+@page_errors
+def application_new(request: HttpRequest, agreement_id: uuid.UUID) -> HttpResponse:
+    user: User = request.user  # type: ignore[assignment]
+    agreement = access_agreement(user, agreement_id)
+    form = ApplicationForm(request.POST or None)
+    context: dict[str, Any] = {
+        "agreement": agreement,
+        "form": form,
+        "may_submit": may_submit_application(user, agreement),
+        "message": "",
+    }
+    if request.method != "POST" or not form.is_valid():
+        return render(request, "web/intake/new.html", context)
+    try:
+        application = ApplicationIn.model_validate(flat_to_application(form.cleaned_data))
+        result = readmission_application_submit(
+            agreement=agreement,
+            application=application,
+            acting_user=user,
+            source=ApplicationSource.WEB,
+        )
+    except (ValidationError, ValidationFailed) as exc:
+        errors = application_errors(exc) if isinstance(exc, ValidationError) else list(exc.errors)
+        for error in errors:
+            name = column_of(list(error.get("loc", ())))
+            message = str(error.get("msg", ""))
+            if name is None:
+                form.add_error(None, f"{'.'.join(map(str, error.get('loc', ())))}: {message}")
+            else:
+                form.add_error(name, message)
+        context["message"] = "The application is incomplete or invalid; nothing was created."
+        return render(request, "web/intake/new.html", context, status=422)
+    flagged = len(result.duplicates)
+    note = f" {flagged} possible duplicate(s) flagged for review." if flagged else ""
+    messages.success(request, f"Application {result.case.reference} submitted.{note}")
+    return redirect("web:case", case_id=result.case.id)
+
+
+class BatchForm(forms.Form):
+    file = forms.FileField(
+        label="Applications (CSV or XLSX)",
+        help_text="One application per row; the columns are the fields of the form above "
+        "(docs/readmission.md). In a cell, separate the lines of an MRZ and the other names "
+        "with |.",
+    )
+
+    def clean_file(self) -> Any:
+        upload = self.cleaned_data["file"]
+        if upload.size > MAX_UPLOAD_BYTES:
+            raise forms.ValidationError("The file is larger than 5 MB.")
+        if not upload.name.lower().endswith((".csv", ".xlsx")):
+            raise forms.ValidationError("Upload a .csv or .xlsx file.")
+        return upload
+
+
+MAX_UPLOAD_BYTES = 5 * 1024 * 1024
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+@page_errors
+def application_batch(request: HttpRequest, agreement_id: uuid.UUID) -> HttpResponse:
+    user: User = request.user  # type: ignore[assignment]
+    agreement = access_agreement(user, agreement_id)
+    form = BatchForm(request.POST or None, request.FILES or None)
+    context: dict[str, Any] = {
+        "agreement": agreement,
+        "form": form,
+        "may_submit": may_submit_application(user, agreement),
+        "errors": [],
+        "message": "",
+    }
+    if request.method != "POST" or not form.is_valid():
+        return render(
+            request,
+            "web/intake/batch.html",
+            context,
+            status=422 if request.method == "POST" else 200,
+        )
+    upload = form.cleaned_data["file"]
+    try:
+        rows = read_rows(upload.name, upload.read())
+    except BatchFormatError as exc:
+        context["message"] = f"{upload.name}: {exc}"
+        return render(request, "web/intake/batch.html", context, status=422)
+    source = (
+        ApplicationSource.XLSX if upload.name.lower().endswith(".xlsx") else ApplicationSource.CSV
+    )
+    try:
+        results = readmission_applications_import(
+            agreement=agreement, rows=rows, acting_user=user, source=source
+        )
+    except ValidationFailed as exc:
+        context["message"] = exc.message
+        context["errors"] = exc.errors
+        return render(request, "web/intake/batch.html", context, status=422)
+    flagged = sum(len(r.duplicates) for r in results)
+    note = f" {flagged} possible duplicate(s) flagged for review." if flagged else ""
+    messages.success(request, f"{len(results)} application(s) submitted.{note}")
+    return redirect(f"{reverse('web:cases')}?agreement={agreement.id}")
+
+
+urlpatterns = [
+    path(
+        "agreements/<uuid:agreement_id>/applications/batch/",
+        application_batch,
+        name="application_batch",
+    ),
+    path(
+        "agreements/<uuid:agreement_id>/applications/new/",
+        application_new,
+        name="application_new",
+    ),
+]
