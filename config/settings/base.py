@@ -144,3 +144,8 @@ LOGGING = {
 # Readmit's own settings.
 READMIT_API_PAGE_SIZE = 50
 READMIT_DUE_SOON_DAYS = 3
+# API tokens: how long a new token lives unless asked otherwise, and the longest it may.
+READMIT_TOKEN_DEFAULT_DAYS = int(os.environ.get("READMIT_TOKEN_DEFAULT_DAYS", "90"))
+READMIT_TOKEN_MAX_DAYS = int(os.environ.get("READMIT_TOKEN_MAX_DAYS", "365"))
+# Ed25519 seed (64 hex digits) that signs audit checkpoints; see docs/security.md.
+READMIT_AUDIT_SIGNING_KEY = os.environ.get("READMIT_AUDIT_SIGNING_KEY", "")

@@ -18,6 +18,7 @@ class AuditEventType(IntEnum):
     API_TOKEN_REVOKED = 121
     ORGANISATION_CREATED = 130
     ORGANISATION_TIME_ZONE_CHANGED = 131
+    API_TOKEN_ROTATED = 170
     # 200-299: agreements
     AGREEMENT_CREATED = 200
     AGREEMENT_STATUS_CHANGED = 201
@@ -63,6 +64,7 @@ class AuditEventType(IntEnum):
     VULNERABILITY_ASSESSED = 530
     # 900-999: system
     DEMO_LOADED = 900
+    AUDIT_CHECKPOINT_SIGNED = 910
 
     @property
     def label(self) -> str:

@@ -12,6 +12,7 @@ from readmit.web import (
     views_lists,
     views_profile,
     views_screening,
+    views_tokens,
 )
 
 app_name = "web"
@@ -26,6 +27,11 @@ urlpatterns = [
     path("cases/<uuid:case_id>/criteria/", views.case_criteria_check, name="case_criteria_check"),
     path("agreements/<uuid:agreement_id>/", views.agreement_detail, name="agreement"),
     path("audit/", views_audit.audit_log, name="audit_log"),
+    path(
+        "audit/checkpoints.json",
+        views_audit.audit_checkpoints_download,
+        name="audit_checkpoints",
+    ),
     path(
         "agreements/<uuid:agreement_id>/status/",
         views_agreements.agreement_status,
@@ -75,3 +81,4 @@ urlpatterns = [
 urlpatterns += views_screening.urlpatterns
 urlpatterns += views_lists.urlpatterns
 urlpatterns += views_profile.urlpatterns
+urlpatterns += views_tokens.urlpatterns
