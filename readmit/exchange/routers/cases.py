@@ -42,7 +42,9 @@ KNOWN_STATES = sorted({state for w in WORKFLOWS.values() for state in w.states})
 UUID_PATH = Path(
     ..., description="The case's UUID. A malformed id answers 404, like an unknown one."
 )
-AGREEMENT_QUERY = Query(None, description="Only cases of this agreement.")
+AGREEMENT_QUERY = Query(
+    None, description="Only cases of this agreement; one you cannot see answers 404."
+)
 STATE_QUERY = Query(None, description="Only cases in this state, e.g. proposed.")
 CURSOR_QUERY = Query(None, description="The next_cursor of the previous page.")
 LIMIT_QUERY = Query(
@@ -133,7 +135,7 @@ def _with_etag(response: HttpResponse, case: Case) -> None:
 
 @router.get(
     "",
-    response={200: CasePage, 401: Problem, 422: Problem},
+    response={200: CasePage, 401: Problem, 404: Problem, 422: Problem},
     operation_id="case_list",
     summary="Your cases, newest first, one page at a time",
 )
