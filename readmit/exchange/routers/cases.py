@@ -18,6 +18,7 @@ from ninja import Router
 from ninja.params.functions import Header, Path, Query
 
 from readmit.accounts.access import access_case
+from readmit.audit.reads import personal_data_read
 from readmit.cases.models import Case, Deadline
 from readmit.cases.selectors import case_list
 from readmit.cases.services import case_transition
@@ -155,6 +156,7 @@ def case_page(
     items, next_cursor = paginate(
         cases, cursor=cursor, limit=limit or settings.READMIT_API_PAGE_SIZE
     )
+    personal_data_read(user=caller(request), cases=items, channel="api-list")
     return CasePage(items=[case_out(caller(request), c) for c in items], next_cursor=next_cursor)
 
 
@@ -176,6 +178,7 @@ def case_detail(
         _with_etag(not_modified, case)
         return not_modified
     _with_etag(response, case)
+    personal_data_read(user=caller(request), cases=[case], channel="api")
     return case_out(caller(request), case)
 
 
