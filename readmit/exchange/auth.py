@@ -34,7 +34,7 @@ class TokenAuth(HttpBearer):
         found = token_resolve(token.strip())
         if found is None:
             return None
-        path = request.path
+        path = request.path_info  # without a deployment's script prefix
         api_path = path[len(API_ROOT) :] if path.startswith(API_ROOT) else path
         needed = required_scope(request.method or "GET", api_path)
         if not allows(found.scopes, needed):
