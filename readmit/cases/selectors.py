@@ -16,6 +16,7 @@ from readmit.accounts.access import (
 )
 from readmit.accounts.models import User
 from readmit.agreements.sharing import SharingPolicy, sharing_policy
+from readmit.audit.events import AuditEventType
 from readmit.audit.models import AuditEvent
 from readmit.cases.models import Case, Deadline
 from readmit.cases.workflow import workflow_for
@@ -81,8 +82,13 @@ def case_sharing(user: User, case: Case) -> SharingPolicy:
 
 
 def case_history(case: Case) -> QuerySet[AuditEvent]:
-    """The case's audit events, oldest first: its history is its audit trail."""
-    return AuditEvent.objects.filter(case_id=case.id).order_by("seq")
+    """The case's audit events, oldest first: its history is its audit trail. Who read it
+    (``PERSONAL_DATA_READ``) is for auditors, not part of what happened to the case."""
+    return (
+        AuditEvent.objects.filter(case_id=case.id)
+        .exclude(event_type=AuditEventType.PERSONAL_DATA_READ)
+        .order_by("seq")
+    )
 
 
 def case_open_deadlines(case: Case) -> QuerySet[Deadline]:

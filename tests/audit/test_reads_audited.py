@@ -84,3 +84,13 @@ def test_the_other_party_downloading_an_attachment_is_audited_and_the_uploader_i
         str(attachment.id),
         "attachment",
     )
+
+
+def test_reads_stay_out_of_the_case_history(world, login):
+    from readmit.cases.selectors import case_history
+
+    case = make_case(world.agreement, by=world.user("us_caseworker"))
+    before = list(case_history(case))
+    login("xk_caseworker").get(f"/cases/{case.id}/")
+    assert len(_reads()) == 1
+    assert list(case_history(case)) == before
