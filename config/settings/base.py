@@ -50,6 +50,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "readmit.web.middleware.security_headers",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -133,6 +134,17 @@ CSRF_COOKIE_SAMESITE = "Lax"
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+# Everything from our own origin, nothing inline, no eval, no framing (docs/security.md).
+READMIT_CONTENT_SECURITY_POLICY = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'none'; "
+    "form-action 'self'; frame-ancestors 'none'"
+)
+READMIT_PERMISSIONS_POLICY = (
+    "camera=(), microphone=(), geolocation=(), payment=(), usb=(), "
+    "accelerometer=(), gyroscope=(), magnetometer=()"
+)
 
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
@@ -163,3 +175,8 @@ READMIT_DUE_SOON_DAYS = 3
 READMIT_PDF_FONT_DIR = Path(
     os.environ.get("READMIT_PDF_FONT_DIR", "/usr/share/fonts/truetype/dejavu")
 )
+# API tokens: how long a new token lives unless asked otherwise, and the longest it may.
+READMIT_TOKEN_DEFAULT_DAYS = int(os.environ.get("READMIT_TOKEN_DEFAULT_DAYS", "90"))
+READMIT_TOKEN_MAX_DAYS = int(os.environ.get("READMIT_TOKEN_MAX_DAYS", "365"))
+# Ed25519 seed (64 hex digits) that signs audit checkpoints; see docs/security.md.
+READMIT_AUDIT_SIGNING_KEY = os.environ.get("READMIT_AUDIT_SIGNING_KEY", "")

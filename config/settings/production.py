@@ -18,7 +18,9 @@ if "DATABASE_URL" not in os.environ:
 SESSION_COOKIE_SECURE = env_bool("READMIT_SECURE_COOKIES", True)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SECURE_SSL_REDIRECT = env_bool("READMIT_SSL_REDIRECT", False)
-SECURE_HSTS_SECONDS = int(os.environ.get("READMIT_HSTS_SECONDS", "0"))
+# HSTS on by default (one year); READMIT_HSTS_SECONDS=0 turns it off (e.g. while testing TLS).
+SECURE_HSTS_SECONDS = int(os.environ.get("READMIT_HSTS_SECONDS", "31536000"))
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("READMIT_HSTS_INCLUDE_SUBDOMAINS", False)
 CSRF_TRUSTED_ORIGINS = [o for o in os.environ.get("READMIT_CSRF_ORIGINS", "").split(",") if o]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},

@@ -28,6 +28,8 @@ else:
 # Fast hashing in tests only; production keeps Argon2.
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 MEDIA_ROOT = Path(tempfile.gettempdir()) / "readmit-test-media"
+# A fixed, public test key for audit checkpoints: never use it anywhere else.
+READMIT_AUDIT_SIGNING_KEY = "9d61b19deffd5a60ba844af492ec2cc44449c5697b326919703bac031cae7f60"
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 LOGGING = {"version": 1, "disable_existing_loggers": False}
 # The test receiver listens on 127.0.0.1.

@@ -83,14 +83,28 @@ class Membership(BaseModel):
 
 
 class ApiToken(BaseModel):
-    """A bearer token. Only its SHA-256 is stored; the token itself is shown once."""
+    """A bearer token. Only its SHA-256 is stored; the token itself is shown once.
+
+    ``scopes`` lists what it may do (see ``readmit.accounts.scopes``); it stops at
+    ``expires_at``, when revoked, or as soon as its user is deactivated.
+    """
 
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
     name = models.CharField(max_length=100, blank=True)
     prefix = models.CharField(max_length=12, db_index=True)
     digest = models.CharField(max_length=64, unique=True)
+    scopes = models.JSONField(default=list)
+    expires_at = models.DateTimeField()
     last_used_at = models.DateTimeField(null=True, blank=True)
     revoked_at = models.DateTimeField(null=True, blank=True)
+    replaces = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="The token this one rotated (which lives on until it expires or is revoked).",
+    )
 
     def __str__(self) -> str:
         return f"{self.prefix}… ({self.user})"

@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import secrets
+from collections.abc import Iterable
 
+from django.conf import settings
 from django.db import transaction
 
 from readmit.accounts.access import roles_in
 from readmit.accounts.models import ApiToken, Membership, Organisation, User
 from readmit.accounts.roles import Role
+from readmit.accounts.scopes import DEFAULT_SCOPES, UnknownScope, parse_scopes
 from readmit.audit.events import AuditEventType
 from readmit.audit.services import audit_record
 from readmit.core import clock
@@ -155,47 +159,172 @@ def _digest(token: str) -> str:
     return hashlib.sha256(token.encode("utf-8")).hexdigest()
 
 
-def token_create(*, user: User, name: str = "", acting_user: User | None) -> tuple[ApiToken, str]:
-    """A new bearer token: answers the row and the token itself, which is never stored."""
+def _token_lifetime(expires_days: int | None) -> dt.timedelta:
+    days = settings.READMIT_TOKEN_DEFAULT_DAYS if expires_days is None else expires_days
+    longest = settings.READMIT_TOKEN_MAX_DAYS
+    if not 1 <= days <= longest:
+        raise ValidationFailed(
+            f"expires_days: a token lives from 1 to {longest} days, not {days}.",
+            errors=[{"loc": ["expires_days"], "msg": f"must be from 1 to {longest}"}],
+        )
+    return dt.timedelta(days=days)
+
+
+def _token_scopes(scopes: Iterable[str] | None) -> list[str]:
+    if scopes is None:
+        return list(DEFAULT_SCOPES)
+    try:
+        parsed = parse_scopes(scopes)
+    except UnknownScope as exc:
+        raise ValidationFailed(
+            f"scopes: {exc}.", errors=[{"loc": ["scopes"], "msg": str(exc)}]
+        ) from None
+    if not parsed:
+        raise ValidationFailed(
+            "scopes: a token needs at least one scope.",
+            errors=[{"loc": ["scopes"], "msg": "at least one scope"}],
+        )
+    return list(parsed)
+
+
+def token_create(
+    *,
+    user: User,
+    name: str = "",
+    scopes: Iterable[str] | None = None,
+    expires_days: int | None = None,
+    acting_user: User | None,
+    replaces: ApiToken | None = None,
+) -> tuple[ApiToken, str]:
+    """A new bearer token: answers the row and the token itself, which is never stored.
+
+    ``scopes`` None: every scope (``read write``); ``expires_days`` None: the default
+    lifetime (``READMIT_TOKEN_DEFAULT_DAYS``), never longer than ``READMIT_TOKEN_MAX_DAYS``.
+    """
+    granted = _token_scopes(scopes)
+    lifetime = _token_lifetime(expires_days)
+    if not user.is_active:
+        raise ValidationFailed(
+            "user: a deactivated user gets no token.",
+            errors=[{"loc": ["user"], "msg": "deactivated"}],
+        )
     secret = TOKEN_PREFIX + secrets.token_urlsafe(32)
     with transaction.atomic():
         token = ApiToken.objects.create(
-            user=user, name=name, prefix=secret[:12], digest=_digest(secret)
+            user=user,
+            name=name,
+            prefix=secret[:12],
+            digest=_digest(secret),
+            scopes=granted,
+            expires_at=clock.now() + lifetime,
+            replaces=replaces,
         )
         audit_record(
             event_type=AuditEventType.API_TOKEN_CREATED,
             acting_user=acting_user,
             object_type="api_token",
             object_id=str(token.id),
-            data={"username": user.username, "prefix": token.prefix, "name": name},
+            data={
+                "username": user.username,
+                "prefix": token.prefix,
+                "name": name,
+                "scopes": granted,
+                "expires_at": token.expires_at.isoformat(),
+            },
         )
     return token, secret
 
 
+def _token_gate(token: ApiToken, acting_user: User | None, verb: str) -> None:
+    """The token's own user, or an administrator of one of its user's organisations; the
+    command line (``acting_user`` None) may too. Others of those organisations get 403,
+    everybody else 404 (as if it did not exist)."""
+    if acting_user is None or acting_user.pk == token.user_id:
+        return
+    shared = set(
+        Membership.objects.filter(user_id=token.user_id).values_list("organisation_id", flat=True)
+    ) & set(Membership.objects.filter(user=acting_user).values_list("organisation_id", flat=True))
+    if not shared:
+        raise NotFound("No such token.")
+    if not any(Role.ADMINISTRATOR in roles_in(acting_user, org) for org in shared):
+        raise Forbidden(
+            f"Only the token's user or an administrator of their organisation {verb}s it.",
+            type="wrong-role",
+        )
+
+
 def token_revoke(*, token: ApiToken, acting_user: User | None) -> None:
+    """Stops the token at once (audited). Its user, their organisation's administrator, or
+    the command line (``readmit token revoke PREFIX``)."""
+    _token_gate(token, acting_user, "revoke")
     with transaction.atomic():
-        ApiToken.objects.filter(id=token.id).update(revoked_at=clock.now())
+        ApiToken.objects.filter(id=token.id, revoked_at__isnull=True).update(revoked_at=clock.now())
         audit_record(
             event_type=AuditEventType.API_TOKEN_REVOKED,
             acting_user=acting_user,
             object_type="api_token",
             object_id=str(token.id),
-            data={"prefix": token.prefix},
+            data={"prefix": token.prefix, "username": token.user.username},
         )
 
 
-def token_authenticate(secret: str) -> User | None:
-    """The active user a bearer token belongs to, or None. Compares digests only."""
+def token_rotate(
+    *, token: ApiToken, acting_user: User | None, expires_days: int | None = None
+) -> tuple[ApiToken, str]:
+    """Rotation without downtime: a new token with the same name and scopes, while the old
+    one keeps working until it expires or is revoked. Only the token's user (or the command
+    line) rotates it: the new secret is shown to whoever rotates."""
+    if acting_user is not None and acting_user.pk != token.user_id:
+        _token_gate(token, acting_user, "rotate")
+        raise Forbidden("Only the token's own user rotates it.", type="wrong-role")
+    if not token_is_live(token):
+        raise ValidationFailed(
+            "token: a revoked or expired token is not rotated; create a new one.",
+            errors=[{"loc": ["token"], "msg": "revoked or expired"}],
+        )
+    with transaction.atomic():
+        new, secret = token_create(
+            user=token.user,
+            name=token.name,
+            scopes=token.scopes,
+            expires_days=expires_days,
+            acting_user=acting_user,
+            replaces=token,
+        )
+        audit_record(
+            event_type=AuditEventType.API_TOKEN_ROTATED,
+            acting_user=acting_user,
+            object_type="api_token",
+            object_id=str(token.id),
+            data={"prefix": token.prefix, "new_prefix": new.prefix},
+        )
+    return new, secret
+
+
+def token_is_live(token: ApiToken) -> bool:
+    return token.revoked_at is None and token.expires_at > clock.now() and token.user.is_active
+
+
+def token_resolve(secret: str) -> ApiToken | None:
+    """The live token a bearer secret names (not revoked, not expired, its user active), or
+    None. Compares digests only; records the last use (at most once a minute)."""
     if not secret.startswith(TOKEN_PREFIX):
         return None
+    now = clock.now()
     token = (
         ApiToken.objects.select_related("user")
-        .filter(digest=_digest(secret), revoked_at__isnull=True)
+        .filter(digest=_digest(secret), revoked_at__isnull=True, expires_at__gt=now)
         .first()
     )
     if token is None or not token.user.is_active:
         return None
-    now = clock.now()
     if token.last_used_at is None or (now - token.last_used_at).total_seconds() > 60:
         ApiToken.objects.filter(id=token.id).update(last_used_at=now)
-    return token.user
+        token.last_used_at = now
+    return token
+
+
+def token_authenticate(secret: str) -> User | None:
+    """The active user a live bearer token belongs to, or None."""
+    token = token_resolve(secret)
+    return token.user if token is not None else None

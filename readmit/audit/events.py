@@ -18,6 +18,8 @@ class AuditEventType(IntEnum):
     API_TOKEN_REVOKED = 121
     ORGANISATION_CREATED = 130
     ORGANISATION_TIME_ZONE_CHANGED = 131
+    API_TOKEN_ROTATED = 170
+    PERSONAL_DATA_READ = 171
     # 200-299: agreements
     AGREEMENT_CREATED = 200
     AGREEMENT_STATUS_CHANGED = 201
@@ -81,6 +83,7 @@ class AuditEventType(IntEnum):
     EVIDENCE_ADDED = 601
     # 900-999: system
     DEMO_LOADED = 900
+    AUDIT_CHECKPOINT_SIGNED = 910
 
     @property
     def label(self) -> str:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.db.models import Q, QuerySet
 
 from readmit.accounts.access import organisation_ids, visible_agreements
@@ -49,3 +51,13 @@ def audit_events_for_auditor(
     if case_id:
         events = events.filter(case_id=case_id)
     return events.order_by("-seq")
+
+
+def audit_checkpoints_for_auditor(user: User) -> dict[str, Any]:
+    """The signed checkpoints, for an auditor of any organisation: every party keeps its
+    own copy. They hold hashes and signatures only, nothing any party may not see."""
+    from readmit.audit.services import audit_checkpoints_export
+
+    if not organisation_ids(user, roles=AUDITORS):
+        raise Forbidden("Only auditors download the audit checkpoints.", type="wrong-role")
+    return audit_checkpoints_export()

@@ -4,15 +4,26 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import TYPE_CHECKING, Any
 
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from django.db import connection, transaction
 
+from readmit.audit.anchor import FORMAT as ANCHOR_FORMAT
+from readmit.audit.anchor import (
+    Mismatch,
+    SigningKeyError,
+    check_checkpoints,
+    load_private_key,
+    public_hex,
+    sign,
+)
 from readmit.audit.chain import GENESIS, Break, find_break, row_hash
 from readmit.audit.events import AuditEventType
-from readmit.audit.models import AuditEvent, AuditHead
+from readmit.audit.models import AuditCheckpoint, AuditEvent, AuditHead
 from readmit.core import clock
+from readmit.core.errors import ValidationFailed
 
 if TYPE_CHECKING:
     from readmit.accounts.models import User
@@ -129,3 +140,71 @@ def audit_verify() -> tuple[int, Break | None]:
 
         broken = find_break(counted(), head_seq, head_hash)
     return count, broken
+
+
+def _signing_key() -> Ed25519PrivateKey:
+    from django.conf import settings
+
+    try:
+        return load_private_key(getattr(settings, "READMIT_AUDIT_SIGNING_KEY", ""))
+    except SigningKeyError as exc:
+        raise ValidationFailed(
+            f"READMIT_AUDIT_SIGNING_KEY: {exc}.",
+            errors=[{"loc": ["READMIT_AUDIT_SIGNING_KEY"], "msg": str(exc)}],
+        ) from None
+
+
+def _checkpoint_dict(checkpoint: AuditCheckpoint) -> dict[str, Any]:
+    return {
+        "seq": checkpoint.seq,
+        "hash": checkpoint.hash,
+        "signed_at": _iso(checkpoint.signed_at),
+        "public_key": checkpoint.public_key,
+        "signature": checkpoint.signature,
+    }
+
+
+def audit_checkpoint() -> AuditCheckpoint:
+    """Sign the chain's head now (from cron or the task; see docs/operations.md) and record
+    that it was signed, in the chain itself."""
+    key = _signing_key()
+    with transaction.atomic():
+        head, _ = AuditHead.objects.select_for_update().get_or_create(
+            id=1, defaults={"seq": 0, "hash": GENESIS}
+        )
+        signed_at = clock.now()
+        checkpoint = AuditCheckpoint.objects.create(
+            seq=head.seq,
+            hash=head.hash,
+            signed_at=signed_at,
+            public_key=public_hex(key),
+            signature=sign(key, head.seq, head.hash, _iso(signed_at)),
+        )
+        audit_record(
+            event_type=AuditEventType.AUDIT_CHECKPOINT_SIGNED,
+            acting_user=None,
+            object_type="audit_checkpoint",
+            object_id=str(checkpoint.id),
+            data={"seq": head.seq, "hash": head.hash, "public_key": checkpoint.public_key},
+        )
+    return checkpoint
+
+
+def audit_checkpoints_export() -> dict[str, Any]:
+    """Every checkpoint, as the file a party downloads and keeps (hashes and signatures
+    only: no personal data, nothing about any organisation)."""
+    return {
+        "format": ANCHOR_FORMAT,
+        "checkpoints": [_checkpoint_dict(c) for c in AuditCheckpoint.objects.order_by("id")],
+    }
+
+
+def audit_verify_checkpoints(
+    checkpoints: Iterable[Mapping[str, Any]], *, trusted_keys: frozenset[str] | None = None
+) -> tuple[int, Mismatch | None]:
+    """Check checkpoints a party kept against the log as it is now."""
+
+    def hash_at(seq: int) -> str | None:
+        return AuditEvent.objects.filter(seq=seq).values_list("hash", flat=True).first()
+
+    return check_checkpoints(checkpoints, hash_at, trusted_keys=trusted_keys)

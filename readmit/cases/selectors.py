@@ -8,13 +8,20 @@ from dataclasses import dataclass
 
 from django.db.models import Count, Q, QuerySet
 
-from readmit.accounts.access import organisation_ids, standing, visible_cases
+from readmit.accounts.access import (
+    organisation_ids,
+    standing,
+    visible_agreements,
+    visible_cases,
+)
 from readmit.accounts.models import User
 from readmit.agreements.sharing import SharingPolicy, sharing_policy
+from readmit.audit.events import AuditEventType
 from readmit.audit.models import AuditEvent
 from readmit.cases.models import Case, Deadline
 from readmit.cases.workflow import workflow_for
 from readmit.core import clock
+from readmit.core.errors import NotFound
 
 
 def case_list(
@@ -26,9 +33,20 @@ def case_list(
     query: str = "",
     open_only: bool = False,
 ) -> QuerySet[Case]:
+    """The cases the user sees, filtered. A filter naming an agreement the user cannot see
+    (or a malformed id) is refused with ``NotFound``, as if it did not exist, never silently
+    dropped."""
     cases = visible_cases(user).select_related("agreement", "person")
     if agreement_id:
-        cases = cases.filter(agreement_id=agreement_id)
+        try:
+            parsed = (
+                agreement_id if isinstance(agreement_id, uuid.UUID) else uuid.UUID(agreement_id)
+            )
+        except ValueError:
+            raise NotFound("No such agreement.") from None
+        if not visible_agreements(user).filter(id=parsed).exists():
+            raise NotFound("No such agreement.")
+        cases = cases.filter(agreement_id=parsed)
     if state:
         cases = cases.filter(state=state)
     if kind:
@@ -64,8 +82,13 @@ def case_sharing(user: User, case: Case) -> SharingPolicy:
 
 
 def case_history(case: Case) -> QuerySet[AuditEvent]:
-    """The case's audit events, oldest first: its history is its audit trail."""
-    return AuditEvent.objects.filter(case_id=case.id).order_by("seq")
+    """The case's audit events, oldest first: its history is its audit trail. Who read it
+    (``PERSONAL_DATA_READ``) is for auditors, not part of what happened to the case."""
+    return (
+        AuditEvent.objects.filter(case_id=case.id)
+        .exclude(event_type=AuditEventType.PERSONAL_DATA_READ)
+        .order_by("seq")
+    )
 
 
 def case_open_deadlines(case: Case) -> QuerySet[Deadline]:

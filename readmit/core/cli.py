@@ -27,7 +27,36 @@ def register(sub: Any, *, setup_django: Callable[[], None]) -> None:
     token = sub.add_parser("createtoken", help="create an API token for a user; printed once")
     token.add_argument("username")
     token.add_argument("--name", default="", help="a label for the token")
+    token.add_argument(
+        "--scope",
+        action="append",
+        dest="scopes",
+        help="read, write, write:cases, write:lists, write:agreements, write:screening "
+        "(repeat or separate by commas; default: read and write)",
+    )
+    token.add_argument(
+        "--expires-days",
+        type=int,
+        default=None,
+        help="days the token lives (default READMIT_TOKEN_DEFAULT_DAYS, at most "
+        "READMIT_TOKEN_MAX_DAYS)",
+    )
     token.set_defaults(func=needs_django(cmd_createtoken))
+
+    tokens = sub.add_parser("token", help="API token tools")
+    tokens_sub = tokens.add_subparsers(dest="token_command", required=True)
+    revoke = tokens_sub.add_parser("revoke", help="revoke the token(s) with this prefix")
+    revoke.add_argument("prefix", help="the token's first 12 characters (rdm_…)")
+    revoke.set_defaults(func=needs_django(cmd_token_revoke))
+    rotate = tokens_sub.add_parser(
+        "rotate", help="print a new token with the same scopes; the old one lives on"
+    )
+    rotate.add_argument("prefix")
+    rotate.add_argument("--expires-days", type=int, default=None)
+    rotate.set_defaults(func=needs_django(cmd_token_rotate))
+    listing = tokens_sub.add_parser("list", help="a user's tokens (never the secrets)")
+    listing.add_argument("username")
+    listing.set_defaults(func=needs_django(cmd_token_list))
 
     sweep = sub.add_parser(
         "sweep",
@@ -39,7 +68,25 @@ def register(sub: Any, *, setup_django: Callable[[], None]) -> None:
     audit = sub.add_parser("audit", help="audit log tools")
     audit_sub = audit.add_subparsers(dest="audit_command", required=True)
     verify = audit_sub.add_parser("verify", help="recompute the hash chain; exit 1 if broken")
+    verify.add_argument(
+        "--checkpoints",
+        metavar="FILE",
+        help="also check signed checkpoints a party kept (the export of `audit checkpoint`)",
+    )
+    verify.add_argument(
+        "--public-key",
+        action="append",
+        dest="public_keys",
+        metavar="HEX",
+        help="accept only checkpoints signed by this key (repeat for rotated keys)",
+    )
     verify.set_defaults(func=needs_django(cmd_audit_verify))
+    checkpoint = audit_sub.add_parser(
+        "checkpoint", help="sign the chain's head with READMIT_AUDIT_SIGNING_KEY (cron)"
+    )
+    checkpoint.set_defaults(func=needs_django(cmd_audit_checkpoint))
+    export = audit_sub.add_parser("export-checkpoints", help="print every checkpoint as JSON")
+    export.set_defaults(func=needs_django(cmd_audit_export_checkpoints))
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
@@ -58,14 +105,85 @@ def cmd_demo(args: argparse.Namespace) -> int:
 def cmd_createtoken(args: argparse.Namespace) -> int:
     from readmit.accounts.models import User
     from readmit.accounts.services import token_create
+    from readmit.core.errors import ApplicationError
 
     user = User.objects.filter(username=args.username).first()
     if user is None or not user.is_active:
         print(f"readmit createtoken: no active user '{args.username}'", file=sys.stderr)
         return 2
-    _, secret = token_create(user=user, name=args.name, acting_user=None)
+    try:
+        token, secret = token_create(
+            user=user,
+            name=args.name,
+            scopes=args.scopes,
+            expires_days=args.expires_days,
+            acting_user=None,
+        )
+    except ApplicationError as exc:
+        print(f"readmit createtoken: {exc.message}", file=sys.stderr)
+        return 2
     print(secret)
-    print("Store this token now: it is shown only once.", file=sys.stderr)
+    print(
+        f"Store this token now: it is shown only once. Scopes: {' '.join(token.scopes)}; "
+        f"expires {token.expires_at:%Y-%m-%d %H:%M} UTC.",
+        file=sys.stderr,
+    )
+    return 0
+
+
+def _live_token_by_prefix(prefix: str, command: str) -> Any:
+    from readmit.accounts.models import ApiToken
+
+    found = list(
+        ApiToken.objects.select_related("user").filter(prefix=prefix, revoked_at__isnull=True)
+    )
+    if len(found) != 1:
+        what = "no unrevoked token" if not found else f"{len(found)} unrevoked tokens"
+        print(f"readmit token {command}: {what} with prefix '{prefix}'", file=sys.stderr)
+        return None
+    return found[0]
+
+
+def cmd_token_revoke(args: argparse.Namespace) -> int:
+    from readmit.accounts.services import token_revoke
+
+    token = _live_token_by_prefix(args.prefix, "revoke")
+    if token is None:
+        return 2
+    token_revoke(token=token, acting_user=None)
+    print(f"revoked {token.prefix}… of {token.user.username}")
+    return 0
+
+
+def cmd_token_rotate(args: argparse.Namespace) -> int:
+    from readmit.accounts.services import token_rotate
+    from readmit.core.errors import ApplicationError
+
+    token = _live_token_by_prefix(args.prefix, "rotate")
+    if token is None:
+        return 2
+    try:
+        _, secret = token_rotate(token=token, acting_user=None, expires_days=args.expires_days)
+    except ApplicationError as exc:
+        print(f"readmit token rotate: {exc.message}", file=sys.stderr)
+        return 2
+    print(secret)
+    print(
+        f"Store this token now. {token.prefix}… keeps working until "
+        f"{token.expires_at:%Y-%m-%d} or `readmit token revoke {token.prefix}`.",
+        file=sys.stderr,
+    )
+    return 0
+
+
+def cmd_token_list(args: argparse.Namespace) -> int:
+    from readmit.accounts.models import ApiToken
+
+    for token in ApiToken.objects.filter(user__username=args.username).order_by("created_at"):
+        state = "revoked" if token.revoked_at else f"expires {token.expires_at:%Y-%m-%d}"
+        used = f"{token.last_used_at:%Y-%m-%d %H:%M}" if token.last_used_at else "never"
+        scopes = " ".join(token.scopes)
+        print(f"{token.prefix}  {scopes:<30} {state:<20} last used {used}  {token.name}")
     return 0
 
 
@@ -99,4 +217,54 @@ def cmd_audit_verify(args: argparse.Namespace) -> int:
         print(f"BROKEN at row #{broken.seq}: {broken.reason} ({count} rows read)")
         return 1
     print(f"OK: {count} audit rows, hash chain intact")
+    if args.checkpoints:
+        return _verify_checkpoints(args.checkpoints, args.public_keys)
+    return 0
+
+
+def _verify_checkpoints(path: str, public_keys: list[str] | None) -> int:
+    import json
+
+    from readmit.audit.anchor import FORMAT
+    from readmit.audit.services import audit_verify_checkpoints
+
+    try:
+        with open(path, encoding="utf-8") as handle:
+            document = json.load(handle)
+    except (OSError, ValueError) as exc:
+        print(f"readmit audit verify: cannot read {path}: {exc}", file=sys.stderr)
+        return 2
+    if not isinstance(document, dict) or document.get("format") != FORMAT:
+        print(f"readmit audit verify: {path} is not a {FORMAT} file", file=sys.stderr)
+        return 2
+    trusted = frozenset(k.lower() for k in public_keys) if public_keys else None
+    count, mismatch = audit_verify_checkpoints(
+        document.get("checkpoints", []), trusted_keys=trusted
+    )
+    if mismatch is not None:
+        print(f"BROKEN: {mismatch.describe()} ({count} checkpoint(s) read)")
+        return 1
+    print(f"OK: {count} signed checkpoint(s) match the log")
+    return 0
+
+
+def cmd_audit_checkpoint(args: argparse.Namespace) -> int:
+    from readmit.audit.services import audit_checkpoint
+    from readmit.core.errors import ApplicationError
+
+    try:
+        checkpoint = audit_checkpoint()
+    except ApplicationError as exc:
+        print(f"readmit audit checkpoint: {exc.message}", file=sys.stderr)
+        return 2
+    print(f"signed row #{checkpoint.seq} ({checkpoint.hash}) with key {checkpoint.public_key}")
+    return 0
+
+
+def cmd_audit_export_checkpoints(args: argparse.Namespace) -> int:
+    import json
+
+    from readmit.audit.services import audit_checkpoints_export
+
+    print(json.dumps(audit_checkpoints_export(), indent=2))
     return 0

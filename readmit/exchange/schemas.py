@@ -11,7 +11,8 @@ import uuid
 from typing import Annotated, Any, Literal
 
 from ninja import Field, Schema
-from pydantic import ConfigDict, WithJsonSchema
+from pydantic import ConfigDict, ValidationInfo, WithJsonSchema, field_validator
+from pydantic_core import PydanticCustomError
 
 from readmit.accounts.models import User
 from readmit.agreements.models import Agreement
@@ -20,11 +21,51 @@ from readmit.cases.evidence import EvidenceKind
 from readmit.cases.models import Case, Person
 from readmit.cases.reasons import REASON_CODES
 from readmit.cases.selectors import case_allowed_actions
+from readmit.core import clock
+from readmit.core.strict import TEXT_MESSAGE, TEXT_PATTERN, bad_text, date_problem
 
 AgreementKindName = Literal["relocation", "readmission", "reception"]
 # Ids in paths are read as text so that a malformed one answers 404 like an unknown one
 # (the gates parse it), while the document still tells clients they are UUIDs.
 UuidStr = Annotated[str, WithJsonSchema({"type": "string", "format": "uuid"})]
+
+
+# Strict input ------------------------------------------------------------------------------
+
+
+def declare_text_pattern(schema: dict[str, Any]) -> None:
+    """Declare the text rule on every free-text string of an input schema's document."""
+    for prop in schema.get("properties", {}).values():
+        for variant in [prop, *prop.get("anyOf", [])]:
+            if variant.get("type") == "string" and not (
+                {"format", "enum", "const", "pattern"} & variant.keys()
+            ):
+                variant["pattern"] = TEXT_PATTERN
+
+
+class StrictIn(Schema):
+    """Base of every input body: text without control characters (NUL included) anywhere,
+    also inside free-form objects, and dates from 1900 to ten years ahead
+    (``readmit.core.strict``). The OpenAPI document declares the text rule as a pattern."""
+
+    model_config = ConfigDict(json_schema_extra=declare_text_pattern)
+
+    @field_validator("*", mode="after")
+    @classmethod
+    def _strict_input(cls, value: Any, info: ValidationInfo) -> Any:
+        for path in bad_text(value):
+            where = ".".join(str(p) for p in path)
+            raise PydanticCustomError(
+                "control_character",
+                "{where}" + TEXT_MESSAGE,
+                {"where": f"at {where}: " if where else ""},
+            )
+        for item in value if isinstance(value, list) else [value]:
+            if isinstance(item, dt.date):
+                problem = date_problem(item, clock.today())
+                if problem:
+                    raise PydanticCustomError("date_out_of_range", problem)
+        return value
 
 
 # Errors ------------------------------------------------------------------------------------
@@ -289,7 +330,7 @@ def case_out(user: User, case: Case) -> CaseOut:
     )
 
 
-class TransitionIn(Schema):
+class TransitionIn(StrictIn):
     """One workflow action; unknown members are refused so typos cannot pass silently."""
 
     model_config = ConfigDict(extra="forbid")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from collections.abc import Iterable
 from typing import Any
@@ -11,6 +12,8 @@ from django.utils import timezone
 
 from readmit.agreements.models import Agreement, AgreementKind
 from readmit.cases.workflow import WORKFLOWS
+from readmit.core import clock
+from readmit.core.strict import TEXT_MESSAGE, bad_text, date_problem
 
 
 def _all_states() -> list[str]:
@@ -25,7 +28,26 @@ def _label(value: str) -> str:
     return value.replace("_", " ").capitalize()
 
 
-class CaseFilterForm(forms.Form):
+class StrictForm(forms.Form):
+    """Base of every form: text without control characters (also inside parsed JSON) and
+    dates from 1900 to ten years ahead, the same rules as the API (``readmit.core.strict``).
+    A refusal is shown next to its field."""
+
+    def full_clean(self) -> None:
+        super().full_clean()
+        if not hasattr(self, "cleaned_data"):
+            return
+        today = clock.today()
+        for name, value in list(self.cleaned_data.items()):
+            if any(True for _ in bad_text(value)):
+                self.add_error(name, TEXT_MESSAGE[0].upper() + TEXT_MESSAGE[1:] + ".")
+            elif isinstance(value, dt.date):
+                problem = date_problem(value, today)
+                if problem:
+                    self.add_error(name, f"The date {problem}.")
+
+
+class CaseFilterForm(StrictForm):
     """The case list's filters, read from GET so a URL is a saved search."""
 
     q = forms.CharField(
@@ -60,8 +82,10 @@ class CaseFilterForm(forms.Form):
         """Keyword arguments for ``case_list``, from the fields that are valid."""
         self.is_valid()
         data = getattr(self, "cleaned_data", {})
+        # An agreement the user cannot see is not dropped: case_list refuses it with 404.
+        named = self.data.get("agreement") if self.is_bound else None
         return {
-            "agreement_id": data.get("agreement") or None,
+            "agreement_id": data.get("agreement") or named or None,
             "state": data.get("state") or None,
             "kind": data.get("kind") or None,
             "query": data.get("q") or "",
@@ -69,7 +93,7 @@ class CaseFilterForm(forms.Form):
         }
 
 
-class TransitionForm(forms.Form):
+class TransitionForm(StrictForm):
     action = forms.CharField(max_length=40)
     version = forms.IntegerField(min_value=1)
     reason = forms.CharField(required=False, max_length=2000, widget=forms.Textarea)
@@ -86,7 +110,7 @@ def _date_input() -> forms.DateInput:
     return forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
-class AgreementStatusForm(forms.Form):
+class AgreementStatusForm(StrictForm):
     status = forms.ChoiceField(label="New status")
     on = forms.DateField(label="Took effect on", widget=_date_input())
     source = forms.CharField(
@@ -124,7 +148,7 @@ class AgreementStatusForm(forms.Form):
         status.choices = list(next_statuses)
 
 
-class TerminationNoticeForm(forms.Form):
+class TerminationNoticeForm(StrictForm):
     reason = forms.CharField(
         label="Reason", max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
     )
@@ -136,7 +160,7 @@ class TerminationNoticeForm(forms.Form):
     )
 
 
-class DecisionReasonForm(forms.Form):
+class DecisionReasonForm(StrictForm):
     reason = forms.CharField(
         label="Reason (the other party reads it)",
         required=False,
@@ -145,7 +169,7 @@ class DecisionReasonForm(forms.Form):
     )
 
 
-class AmendTermsForm(forms.Form):
+class AmendTermsForm(StrictForm):
     """The settings most amendments change; everything else is kept from the latest version.
 
     Number fields carry no bounds of their own: ``AgreementTerms`` holds them, and its errors
@@ -201,7 +225,7 @@ class AmendTermsForm(forms.Form):
         self.fields["valid_from"].label = f"Valid from (in {timezone.get_current_timezone_name()})"
 
 
-class CriterionForm(forms.Form):
+class CriterionForm(StrictForm):
     """One criterion row: the rule, its parameters as a JSON object, and a label."""
 
     rule = forms.ChoiceField(label="Rule", required=False)
@@ -241,7 +265,7 @@ CriterionFormSet = forms.formset_factory(
 )
 
 
-class ContactForm(forms.Form):
+class ContactForm(StrictForm):
     occurred_on = forms.DateField(label="Date", widget=_date_input())
     from_country = forms.ChoiceField(label="From")
     to_country = forms.ChoiceField(label="To")
@@ -273,7 +297,7 @@ class ContactForm(forms.Form):
         channel.choices = list(channels)
 
 
-class PositionForm(forms.Form):
+class PositionForm(StrictForm):
     country = forms.ChoiceField(label="State")
     stated_on = forms.DateField(label="Date", widget=_date_input())
     stance = forms.ChoiceField(label="Stance")
@@ -304,7 +328,7 @@ class PositionForm(forms.Form):
 # Time zones ---------------------------------------------------------------------------------
 
 
-class TimeZoneForm(forms.Form):
+class TimeZoneForm(StrictForm):
     """An IANA zone name; whether it is one is decided by the service (``time_zone`` error)."""
 
     time_zone = forms.CharField(

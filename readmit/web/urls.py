@@ -14,6 +14,7 @@ from readmit.web import (
     views_lists,
     views_profile,
     views_screening,
+    views_tokens,
     views_travel,
     views_webhooks,
 )
@@ -40,6 +41,11 @@ urlpatterns = [
     ),
     path("agreements/<uuid:agreement_id>/", views.agreement_detail, name="agreement"),
     path("audit/", views_audit.audit_log, name="audit_log"),
+    path(
+        "audit/checkpoints.json",
+        views_audit.audit_checkpoints_download,
+        name="audit_checkpoints",
+    ),
     path(
         "agreements/<uuid:agreement_id>/status/",
         views_agreements.agreement_status,
@@ -92,3 +98,4 @@ urlpatterns += views_intake.urlpatterns
 urlpatterns += views_profile.urlpatterns
 urlpatterns += views_consular.urlpatterns
 urlpatterns += views_webhooks.urlpatterns
+urlpatterns += views_tokens.urlpatterns

@@ -28,6 +28,7 @@ from readmit.accounts.models import User
 from readmit.accounts.roles import CASE_READERS, CASE_WRITERS
 from readmit.agreements.models import Agreement, AgreementParty, AgreementStatus
 from readmit.agreements.selectors import partner_names, quota_status
+from readmit.audit.reads import personal_data_read
 from readmit.audit.selectors import internal_note_for
 from readmit.cases.models import AttachmentKind, Case, IdentityDocument
 from readmit.cases.reasons import REASON_CODES
@@ -123,6 +124,7 @@ def cases(request: HttpRequest) -> HttpResponse:
         .order_by("-created_at", "reference")
     )
     page = Paginator(results, CASES_PER_PAGE).get_page(request.GET.get("page"))
+    personal_data_read(user=user, cases=page.object_list, channel="page-list")
     params = request.GET.copy()
     params.pop("page", None)
     context = {
@@ -250,6 +252,7 @@ def case_detail(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
     user = _user(request)
     case = _load_case(user, case_id)
     context = _case_context(user, case)
+    personal_data_read(user=user, cases=[case], channel="page")
     position = standing(user, case.agreement)
     context["can_attach"] = position.is_party and bool(position.roles & CASE_WRITERS)
     context["attachment_kinds"] = AttachmentKind.choices

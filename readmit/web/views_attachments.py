@@ -12,6 +12,7 @@ from django.shortcuts import redirect
 from django.views.decorators.http import require_GET, require_POST
 
 from readmit.accounts.models import User
+from readmit.audit.reads import attachment_read
 from readmit.cases.attachments import access_attachment, attachment_add
 from readmit.core.errors import ValidationFailed
 from readmit.web.errors import application_errors
@@ -50,6 +51,7 @@ def attachment_download(
 ) -> HttpResponseBase:
     user: User = request.user  # type: ignore[assignment]
     attachment = access_attachment(user, case_id, attachment_id)
+    attachment_read(user=user, attachment=attachment)
     response = FileResponse(
         attachment.file.open("rb"),
         as_attachment=True,

@@ -4,12 +4,16 @@ from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from readmit.accounts.models import User
-from readmit.audit.selectors import audit_details_for, audit_events_for_auditor
+from readmit.audit.selectors import (
+    audit_checkpoints_for_auditor,
+    audit_details_for,
+    audit_events_for_auditor,
+)
 from readmit.audit.services import audit_verify
 from readmit.web.errors import application_errors
 
@@ -30,3 +34,15 @@ def audit_log(request: HttpRequest) -> HttpResponse:
         _, broken = audit_verify()
         context["chain_intact"] = broken is None
     return render(request, "web/audit_log.html", context)
+
+
+@require_GET
+@login_required
+@application_errors
+def audit_checkpoints_download(request: HttpRequest) -> HttpResponse:
+    """The signed checkpoints as a file to keep outside Readmit (``readmit audit verify
+    --checkpoints FILE`` checks the log against it)."""
+    user: User = request.user  # type: ignore[assignment]
+    response = JsonResponse(audit_checkpoints_for_auditor(user), json_dumps_params={"indent": 2})
+    response["Content-Disposition"] = 'attachment; filename="readmit-audit-checkpoints.json"'
+    return response

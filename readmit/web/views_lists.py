@@ -44,11 +44,12 @@ from readmit.relocation.services import (
     vulnerability_assess,
 )
 from readmit.web.errors import application_errors
+from readmit.web.forms import StrictForm
 
 MAX_UPLOAD_BYTES = 5 * 1024 * 1024
 
 
-class ListUploadForm(forms.Form):
+class ListUploadForm(StrictForm):
     reference = forms.CharField(
         max_length=80,
         label="List reference",

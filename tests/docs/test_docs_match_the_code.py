@@ -47,6 +47,8 @@ PURE_MODULES = [
     "readmit/agreements/quota.py",
     "readmit/agreements/terms.py",
     "readmit/audit/chain.py",
+    "readmit/audit/anchor.py",
+    "readmit/accounts/scopes.py",
     "readmit/core/errors.py",
     "readmit/deadlines",
     "readmit/agreements/criteria.py",

@@ -99,8 +99,9 @@ def test_the_wrong_role_is_forbidden_and_the_right_one_allowed(api, world, case)
 
 
 def test_an_auditor_reads_but_may_not_act(api, world, case):
-    before = snapshot(case)
+    # The read itself is audited (the other party's person); the refused action writes nothing.
     assert api.get(f"/api/v1/cases/{case.id}", world.user("xk_auditor")).status_code == 200
+    before = snapshot(case)
     refused = api.transition(case, world.user("xk_auditor"), {"action": "recommend"})
     assert_problem(refused, 403, "wrong-role")
     assert snapshot(case) == before

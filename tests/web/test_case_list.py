@@ -45,11 +45,11 @@ def test_open_only_leaves_out_closed_cases(world, login):
     assert _refs(client.get("/cases/?open=on")) == {open_case.reference}
 
 
-def test_an_unknown_agreement_filter_shows_nothing_of_another_organisation(world, login):
+def test_an_agreement_filter_of_another_organisation_is_refused_as_not_found(world, login):
     theirs = make_agreement(world.me, world.us, kind="readmission")
     hidden = make_case(theirs)
     response = login("xk_caseworker").get(f"/cases/?agreement={theirs.id}")
-    assert response.status_code == 200
+    assert response.status_code == 404
     assert hidden.reference not in response.content.decode()
 
 

@@ -56,7 +56,7 @@ from readmit.agreements.services import (
 from readmit.core.errors import Forbidden, NotFound, ValidationFailed
 from readmit.core.models import Country
 from readmit.exchange.auth import caller
-from readmit.exchange.schemas import Problem, UuidStr
+from readmit.exchange.schemas import Problem, StrictIn, UuidStr
 
 router = Router(tags=["agreement administration"])
 
@@ -82,7 +82,7 @@ WRITE = {401: Problem, 403: Problem, 404: Problem, 409: Problem, 422: Problem}
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
 
 
-class _In(Schema):
+class _In(StrictIn):
     model_config = ConfigDict(extra="forbid")
 
 

@@ -20,7 +20,7 @@ from readmit.accounts.access import access_case
 from readmit.agreements.vocabularies import VULNERABILITIES
 from readmit.core.errors import ValidationFailed
 from readmit.exchange.auth import caller
-from readmit.exchange.schemas import Problem, UuidStr
+from readmit.exchange.schemas import Problem, StrictIn, UuidStr
 from readmit.relocation.services import vulnerability_assess
 
 router = Router(tags=["cases"])
@@ -43,7 +43,7 @@ Vulnerability = Literal[
 assert set(get_args(Vulnerability)) == set(VULNERABILITIES)  # one vocabulary
 
 
-class AssessmentIn(Schema):
+class AssessmentIn(StrictIn):
     vulnerabilities: list[Vulnerability] = Field(
         ..., description="What the assessment found; an empty list: none."
     )

@@ -18,6 +18,7 @@ from ninja import Router
 from ninja.params.functions import Header, Path, Query
 
 from readmit.accounts.access import access_case
+from readmit.audit.reads import personal_data_read
 from readmit.cases.models import Case, Deadline
 from readmit.cases.selectors import case_list
 from readmit.cases.services import case_transition
@@ -42,7 +43,9 @@ KNOWN_STATES = sorted({state for w in WORKFLOWS.values() for state in w.states})
 UUID_PATH = Path(
     ..., description="The case's UUID. A malformed id answers 404, like an unknown one."
 )
-AGREEMENT_QUERY = Query(None, description="Only cases of this agreement.")
+AGREEMENT_QUERY = Query(
+    None, description="Only cases of this agreement; one you cannot see answers 404."
+)
 STATE_QUERY = Query(None, description="Only cases in this state, e.g. proposed.")
 CURSOR_QUERY = Query(None, description="The next_cursor of the previous page.")
 LIMIT_QUERY = Query(
@@ -134,7 +137,7 @@ def _with_etag(response: HttpResponse, case: Case) -> None:
 
 @router.get(
     "",
-    response={200: CasePage, 401: Problem, 422: Problem},
+    response={200: CasePage, 401: Problem, 404: Problem, 422: Problem},
     operation_id="case_list",
     summary="Your cases, newest first, one page at a time",
 )
@@ -154,6 +157,7 @@ def case_page(
     items, next_cursor = paginate(
         cases, cursor=cursor, limit=limit or settings.READMIT_API_PAGE_SIZE
     )
+    personal_data_read(user=caller(request), cases=items, channel="api-list")
     return CasePage(items=[case_out(caller(request), c) for c in items], next_cursor=next_cursor)
 
 
@@ -175,6 +179,7 @@ def case_detail(
         _with_etag(not_modified, case)
         return not_modified
     _with_etag(response, case)
+    personal_data_read(user=caller(request), cases=[case], channel="api")
     return case_out(caller(request), case)
 
 

@@ -19,7 +19,7 @@ from readmit.accounts.access import access_agreement
 from readmit.agreements import vocabularies
 from readmit.core.errors import ValidationFailed
 from readmit.exchange.auth import caller
-from readmit.exchange.schemas import Problem, UuidStr
+from readmit.exchange.schemas import Problem, StrictIn, UuidStr, declare_text_pattern
 from readmit.relocation.imports import access_list_import, list_import_queue, sync_max_rows
 from readmit.relocation.models import ListImport, ListSource
 from readmit.relocation.services import ListResult, proposal_list_submit
@@ -105,7 +105,10 @@ PERSON_SCHEMA: dict[str, Any] = {
 }
 
 
-class ListIn(Schema):
+declare_text_pattern(PERSON_SCHEMA)
+
+
+class ListIn(StrictIn):
     reference: str = Field(..., description="The sending state's reference for the list.")
     people: list[dict[str, Any]] = Field(..., json_schema_extra={"items": PERSON_SCHEMA})
     only_valid_rows: bool = Field(

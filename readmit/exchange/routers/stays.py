@@ -12,7 +12,7 @@ from ninja.params.functions import Path
 from readmit.accounts.access import access_case
 from readmit.core.errors import ValidationFailed
 from readmit.exchange.auth import caller
-from readmit.exchange.schemas import Problem, UuidStr
+from readmit.exchange.schemas import Problem, StrictIn, UuidStr
 from readmit.relocation.services import stay_record_return_plan
 
 router = Router(tags=["cases"])
@@ -22,7 +22,7 @@ UUID_PATH = Path(
 )
 
 
-class ReturnPlanIn(Schema):
+class ReturnPlanIn(StrictIn):
     plan: str = Field(..., description="How the person returns to the country of origin.")
 
 
