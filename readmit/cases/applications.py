@@ -25,6 +25,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, ValidationIn
 from readmit.agreements import vocabularies
 from readmit.cases.evidence import EvidenceClass, EvidenceKind
 from readmit.core.countries import normalise_code
+from readmit.core.strict import TEXT_MESSAGE, bad_text, declare_text_pattern
 
 __all__ = [
     "ApplicationIn",
@@ -55,7 +56,23 @@ class CivilStatus(StrEnum):
 
 
 class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+    """Text without control characters (NUL included), as every input (readmit.core.strict);
+    the OpenAPI document declares the rule as a pattern."""
+
+    model_config = ConfigDict(
+        extra="forbid",
+        frozen=True,
+        str_strip_whitespace=True,
+        json_schema_extra=declare_text_pattern,
+    )
+
+    @field_validator("*", mode="after")
+    @classmethod
+    def _no_control_characters(cls, value: Any) -> Any:
+        for path in bad_text(value):
+            where = ".".join(str(p) for p in path)
+            raise ValueError((f"at {where}: " if where else "") + TEXT_MESSAGE)
+        return value
 
 
 def is_latin(text: str) -> bool:

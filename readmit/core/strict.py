@@ -22,6 +22,16 @@ EARLIEST = dt.date(1900, 1, 1)
 YEARS_AHEAD = 10
 
 
+def declare_text_pattern(schema: dict[str, Any]) -> None:
+    """Declare the text rule on every free-text string of an input schema's document."""
+    for prop in schema.get("properties", {}).values():
+        for variant in [prop, *prop.get("anyOf", [])]:
+            if variant.get("type") == "string" and not (
+                {"format", "enum", "const", "pattern"} & variant.keys()
+            ):
+                variant["pattern"] = TEXT_PATTERN
+
+
 def has_control(text: str) -> bool:
     return _CONTROL.search(text) is not None
 

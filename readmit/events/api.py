@@ -35,7 +35,7 @@ from readmit.events.services import (
     subscription_update,
 )
 from readmit.exchange.auth import caller
-from readmit.exchange.schemas import Problem, UuidStr
+from readmit.exchange.schemas import Problem, StrictIn, UuidStr
 
 router = Router(tags=["events"])
 
@@ -61,7 +61,7 @@ EventTypeName = Literal[
 DeliveryStatusName = Literal["pending", "sending", "delivered", "failed"]
 
 
-class _In(Schema):
+class _In(StrictIn):
     model_config = ConfigDict(extra="forbid")
 
 

@@ -22,7 +22,12 @@ from readmit.cases.models import Case, Person
 from readmit.cases.reasons import REASON_CODES
 from readmit.cases.selectors import case_allowed_actions
 from readmit.core import clock
-from readmit.core.strict import TEXT_MESSAGE, TEXT_PATTERN, bad_text, date_problem
+from readmit.core.strict import (
+    TEXT_MESSAGE,
+    bad_text,
+    date_problem,
+    declare_text_pattern,
+)
 
 AgreementKindName = Literal["relocation", "readmission", "reception"]
 # Ids in paths are read as text so that a malformed one answers 404 like an unknown one
@@ -31,16 +36,6 @@ UuidStr = Annotated[str, WithJsonSchema({"type": "string", "format": "uuid"})]
 
 
 # Strict input ------------------------------------------------------------------------------
-
-
-def declare_text_pattern(schema: dict[str, Any]) -> None:
-    """Declare the text rule on every free-text string of an input schema's document."""
-    for prop in schema.get("properties", {}).values():
-        for variant in [prop, *prop.get("anyOf", [])]:
-            if variant.get("type") == "string" and not (
-                {"format", "enum", "const", "pattern"} & variant.keys()
-            ):
-                variant["pattern"] = TEXT_PATTERN
 
 
 class StrictIn(Schema):

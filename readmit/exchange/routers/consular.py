@@ -28,7 +28,7 @@ from readmit.consular.services import (
 from readmit.core.errors import ValidationFailed
 from readmit.exchange.auth import caller
 from readmit.exchange.pagination import paginate
-from readmit.exchange.schemas import Problem, UuidStr
+from readmit.exchange.schemas import Problem, StrictIn, UuidStr
 from readmit.relocation.lists import parse_birth_date
 
 router = Router(tags=["consular"])
@@ -45,7 +45,7 @@ IDEMPOTENCY_KEY = Header(
 )
 
 
-class ConsularPersonIn(Schema):
+class ConsularPersonIn(StrictIn):
     family_name: str = Field(..., description="As written, any script.")
     given_names: str = ""
     family_name_latin: str = ""
@@ -53,7 +53,7 @@ class ConsularPersonIn(Schema):
     birth_date: str | None = Field(None, description="YYYY, YYYY-MM or YYYY-MM-DD")
 
 
-class ConsularRequestIn(Schema):
+class ConsularRequestIn(StrictIn):
     kind: str = Field(..., description=", ".join(k.value for k in RequestKind))
     requester: str = Field(
         ..., description="citizen (the citizen abroad) or sending_state (needs a case)"
@@ -70,7 +70,7 @@ class ConsularRequestIn(Schema):
     details: str = ""
 
 
-class TransitionIn(Schema):
+class ConsularTransitionIn(StrictIn):
     action: str = Field(..., description="take, complete (by the owner) or decline")
     outcome: str = Field("", description="Required to complete.")
     reason: str = Field("", description="Required to decline.")
@@ -265,7 +265,7 @@ def consular_request_detail(request: HttpRequest, id: UuidStr = UUID_PATH) -> Co
     "reason.",
 )
 def consular_request_transition_view(
-    request: HttpRequest, payload: TransitionIn, id: UuidStr = UUID_PATH
+    request: HttpRequest, payload: ConsularTransitionIn, id: UuidStr = UUID_PATH
 ) -> ConsularRequestOut:
     user = caller(request)
     try:

@@ -18,8 +18,9 @@ from ninja.responses import Status
 from readmit.accounts.access import access_agreement
 from readmit.agreements import vocabularies
 from readmit.core.errors import ValidationFailed
+from readmit.core.strict import declare_text_pattern
 from readmit.exchange.auth import caller
-from readmit.exchange.schemas import Problem, StrictIn, UuidStr, declare_text_pattern
+from readmit.exchange.schemas import Problem, StrictIn, UuidStr
 from readmit.relocation.imports import access_list_import, list_import_queue, sync_max_rows
 from readmit.relocation.models import ListImport, ListSource
 from readmit.relocation.services import ListResult, proposal_list_submit

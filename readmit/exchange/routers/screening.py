@@ -21,7 +21,7 @@ from pydantic import ConfigDict
 from readmit.accounts.access import access_agreement, access_case
 from readmit.core.errors import ValidationFailed
 from readmit.exchange.auth import caller
-from readmit.exchange.schemas import Problem, UuidStr
+from readmit.exchange.schemas import Problem, StrictIn, UuidStr
 from readmit.screening import selectors
 from readmit.screening.models import MatchStatus, ScreeningMatch, ScreeningRun
 from readmit.screening.services import screening_match_review, screening_run_start
@@ -45,7 +45,7 @@ def _body_errors(exc: ValidationFailed) -> ValidationFailed:
 # Runs -----------------------------------------------------------------------------------------
 
 
-class RunIn(Schema):
+class RunIn(StrictIn):
     model_config = ConfigDict(extra="forbid")
 
     reference: str = Field("", max_length=120, description="Your note on why, e.g. a list.")
@@ -222,7 +222,7 @@ def case_matches(request: HttpRequest, id: UuidStr = ID_PATH) -> list[MatchOut]:
     return [match_out(m, readable) for m in selectors.case_matches(case)]
 
 
-class ReviewIn(Schema):
+class ReviewIn(StrictIn):
     model_config = ConfigDict(extra="forbid")
 
     decision: Literal["confirm", "dismiss"] = Field(

@@ -26,7 +26,7 @@ from readmit.cases.travel import (
     travel_document_download,
 )
 from readmit.exchange.auth import caller
-from readmit.exchange.schemas import Problem, UuidStr
+from readmit.exchange.schemas import Problem, StrictIn, UuidStr
 
 router = Router(tags=["readmission"])
 agreements_router = Router(tags=["readmission"])
@@ -118,7 +118,7 @@ def case_travel_document_pdf(request: HttpRequest, id: UuidStr = UUID_PATH) -> H
     return response
 
 
-class TransferCostIn(Schema):
+class TransferCostIn(StrictIn):
     leg: Literal["transport_to_border", "onward"]
     amount: Decimal = Field(gt=0, max_digits=12, decimal_places=2)
     currency: str = Field(min_length=3, max_length=3, description="ISO 4217, e.g. EUR, USD.")
