@@ -55,6 +55,7 @@ PURE_MODULES = [
     "readmit/relocation/lists.py",
     "readmit/core/zones.py",
     "readmit/cases/mrz.py",
+    "readmit/accounts/lockout.py",
     "readmit/cases/evidence.py",
     "readmit/cases/cli.py",
 ]
