@@ -41,9 +41,11 @@ def user_time_zone(
 
 
 # Names of the pages a session may reach before its second factor is verified.
-UNVERIFIED_ALLOWED = frozenset({"web:login", "web:logout", "web:login_verify", "web:login_enrol"})
+UNVERIFIED_ALLOWED = frozenset(
+    {"web:login", "web:logout", "web:login_verify", "web:login_enrol", "admin_login_redirect"}
+)
 # Pages anyone may reach (the login itself). Everything else needs a verified login.
-ANONYMOUS_ALLOWED = frozenset({"web:login"})
+ANONYMOUS_ALLOWED = frozenset({"web:login", "admin_login_redirect"})
 # The API authenticates every request with its own credential (a bearer token), never a
 # session, and answers 401 itself; static files carry no data.
 OWN_CREDENTIAL_PREFIXES = ("/api/", "/static/")

@@ -12,6 +12,7 @@ from readmit.web import (
     views_lists,
     views_profile,
     views_screening,
+    views_users,
 )
 
 app_name = "web"
@@ -77,3 +78,4 @@ urlpatterns = [
 urlpatterns += views_screening.urlpatterns
 urlpatterns += views_lists.urlpatterns
 urlpatterns += views_profile.urlpatterns
+urlpatterns += views_users.urlpatterns
