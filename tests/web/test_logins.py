@@ -20,6 +20,7 @@ from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from readmit.accounts.hashers import BoundedArgon2PasswordHasher, check_gate
+from readmit.accounts.lockout import locked_until
 from readmit.accounts.logins import BUSY_MESSAGE, LOCKED_MESSAGE
 from readmit.accounts.models import LoginFailure
 from readmit.accounts.roles import Role
@@ -163,6 +164,27 @@ def test_a_login_finding_every_check_slot_taken_is_refused_as_busy_and_counts_no
     assert _events(AuditEventType.LOGIN_REFUSED_BUSY).count() == 1
     assert not LoginFailure.objects.exists()
     assert _password(client, "xk_caseworker").status_code == 302
+
+
+def test_new_password_hashes_use_the_configured_argon2id_cost(settings):
+    settings.PASSWORD_HASHERS = ["readmit.accounts.hashers.BoundedArgon2PasswordHasher"]
+    settings.READMIT_ARGON2 = {"memory_cost": 4096, "time_cost": 3, "parallelism": 1}
+    hasher = BoundedArgon2PasswordHasher()
+    encoded = hasher.encode("a-long-enough-password", hasher.salt())
+    assert "$argon2id$" in encoded and "m=4096,t=3,p=1" in encoded
+    assert hasher.verify("a-long-enough-password", encoded)
+    settings.READMIT_ARGON2 = {"memory_cost": 8192, "time_cost": 3, "parallelism": 1}
+    assert hasher.must_update(encoded)
+
+
+def test_the_lock_rule_counts_only_failures_inside_the_window():
+    now = dt.datetime(2026, 12, 2, 12, 0, tzinfo=dt.UTC)
+    window = dt.timedelta(minutes=15)
+    minutes = [dt.timedelta(minutes=m) for m in (20, 10, 5, 1)]
+    failures = [now - m for m in minutes]
+    assert locked_until(failures, now=now, limit=4, window=window) is None
+    assert locked_until(failures, now=now, limit=3, window=window) == now - minutes[1] + window
+    assert locked_until(failures, now=now + dt.timedelta(minutes=6), limit=3, window=window) is None
 
 
 def test_32_parallel_password_checks_never_run_more_than_the_bound_at_once(cheap_argon2):
