@@ -423,3 +423,10 @@ def test_the_admin_login_is_ours_throttled_and_audited(client, world):
     assert response["Location"] == "/admin/"
     event = _events(AuditEventType.USER_LOGGED_IN).get()
     assert event.data["next"] == "/admin/" and event.data["staff"] is True
+
+
+def test_a_signed_in_user_without_the_staff_flag_is_refused_by_the_admin_not_looped(login):
+    client = login("xk_caseworker")
+    response = client.get("/admin/", follow=True)
+    assert response.status_code == 403
+    assert len(response.redirect_chain) <= 2
