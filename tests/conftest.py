@@ -11,13 +11,12 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 @pytest.fixture
 def login(client, world):  # type: ignore[no-untyped-def]
-    """Log the test client in as one of the world's users, e.g. ``login("xk_caseworker")``."""
-    from tests.factories import PASSWORD
+    """Log the test client in as one of the world's users, e.g. ``login("xk_caseworker")``:
+    through the real login pages, password then a code of the user's TOTP device."""
+    from tests.factories import log_in
 
     def _login(key: str):  # type: ignore[no-untyped-def]
-        client.logout()
-        assert client.login(username=world.user(key).username, password=PASSWORD)
-        return client
+        return log_in(client, world.user(key))
 
     return _login
 

@@ -7,15 +7,24 @@ test can show both the refusal and the permission.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import itertools
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.test import Client
+from django_otp.oath import TOTP
+from django_otp.plugins.otp_static.models import StaticToken
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from readmit.accounts.logins import second_factor_install
 from readmit.accounts.models import Organisation, User
 from readmit.accounts.roles import Role
 from readmit.accounts.services import organisation_create, user_create
 from readmit.agreements.models import Agreement, AgreementStatus
 from readmit.agreements.services import agreement_create
+from readmit.audit.events import AuditEventType
+from readmit.audit.models import AuditEvent
 from readmit.cases.models import Case
 from readmit.cases.services import DocumentInput, PersonInput, case_open, person_create
 
@@ -33,15 +42,73 @@ def make_org(country: str, name: str | None = None) -> Organisation:
     )
 
 
-def make_user(org: Organisation, *roles: Role, username: str | None = None) -> User:
+def make_user(
+    org: Organisation, *roles: Role, username: str | None = None, second_factor: bool = True
+) -> User:
+    """A user with the test password and, unless told not to, an enrolled TOTP device (its
+    key derived from the username, see :func:`world_totp_key`) and recovery codes."""
     n = next(_counter)
-    return user_create(
+    user = user_create(
         username=username or f"user{n}",
         password=PASSWORD,
         organisation=org,
         roles=list(roles) or [Role.CASEWORKER],
         acting_user=None,
     )
+    if second_factor:
+        second_factor_install(user=user, key=world_totp_key(user.username), recovery_codes=5)
+    return user
+
+
+def world_totp_key(username: str) -> bytes:
+    return hashlib.sha256(f"readmit-test-totp:{username}".encode()).digest()[:20]
+
+
+def current_totp(user: User) -> str:
+    """A code the user's TOTP device accepts now: the first step, within the device's
+    tolerance, after the last one it accepted (a device takes each step only once)."""
+    device = TOTPDevice.objects.get(user=user, confirmed=True)
+    oath = TOTP(device.bin_key, device.step, device.t0, device.digits, 0)
+    now = oath.t() + device.drift
+    for step in range(now - device.tolerance, now + device.tolerance + 1):
+        if step > device.last_t:
+            oath.time = device.t0 + step * device.step
+            return f"{oath.token():0{device.digits}d}"
+    raise AssertionError(
+        f"{user.username}: every TOTP step in tolerance is used; use a recovery code"
+    )
+
+
+def recovery_code(user: User) -> str:
+    return str(
+        StaticToken.objects.filter(device__user=user).values_list("token", flat=True).first()
+    )
+
+
+def _csrf(client: Client, url: str) -> dict[str, str]:
+    """The form's CSRF token, so this works with ``Client(enforce_csrf_checks=True)`` too."""
+    client.get(url)
+    cookie = client.cookies.get("csrftoken")
+    return {"csrfmiddlewaretoken": cookie.value} if cookie else {}
+
+
+def log_in(client: Client, user: User, password: str = PASSWORD) -> Client:
+    """Log in through the real pages: password, then a TOTP code (a recovery code once this
+    test has used up the TOTP steps the device accepts right now)."""
+    client.logout()
+    response = client.post(
+        "/login/",
+        {"username": user.username, "password": password, **_csrf(client, "/login/")},
+    )
+    assert response.status_code == 302, response.content.decode()[:500]
+    assert response["Location"].startswith("/login/verify/"), response["Location"]
+    try:
+        token = current_totp(user)
+    except AssertionError:
+        token = recovery_code(user)
+    response = client.post("/login/verify/", {"token": token, **_csrf(client, "/login/verify/")})
+    assert response.status_code == 302, response.content.decode()[:500]
+    return client
 
 
 def make_agreement(
@@ -128,3 +195,18 @@ def make_world() -> World:
             )
     world.agreement = make_agreement(world.us, world.xk)
     return world
+
+
+LOGIN_EVENTS = frozenset(
+    {
+        AuditEventType.USER_LOGGED_IN,
+        AuditEventType.USER_LOGGED_OUT,
+        AuditEventType.LOGIN_PASSWORD_ACCEPTED,
+    }
+)
+
+
+def audit_rows() -> int:
+    """Audit rows written so far, apart from the logins a test makes through the real pages
+    (``log_in`` writes those; a test that counts what an action wrote does not count them)."""
+    return AuditEvent.objects.exclude(event_type__in=LOGIN_EVENTS).count()

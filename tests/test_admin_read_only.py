@@ -28,3 +28,11 @@ def test_every_registered_admin_refuses_add_change_and_delete(rf, django_user_mo
         assert not model_admin.has_add_permission(request), model
         assert not model_admin.has_change_permission(request), model
         assert not model_admin.has_delete_permission(request), model
+
+
+def test_second_factor_devices_have_no_admin_that_shows_or_edits_them():
+    from django_otp.plugins.otp_static.models import StaticDevice
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    assert not admin.site.is_registered(TOTPDevice)
+    assert not admin.site.is_registered(StaticDevice)

@@ -33,6 +33,9 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "django_tasks",
     "django_tasks_db",
     "readmit.core",
@@ -55,6 +58,9 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "readmit.web.middleware.session_timeouts",
+    "readmit.web.middleware.second_factor_required",
     "readmit.web.middleware.user_time_zone",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -100,6 +106,7 @@ LOGIN_REDIRECT_URL = "web:home"
 LOGOUT_REDIRECT_URL = "web:login"
 
 PASSWORD_HASHERS = [
+    "readmit.accounts.hashers.BoundedArgon2PasswordHasher",
     "django.contrib.auth.hashers.Argon2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
 ]
@@ -180,3 +187,20 @@ READMIT_TOKEN_DEFAULT_DAYS = int(os.environ.get("READMIT_TOKEN_DEFAULT_DAYS", "9
 READMIT_TOKEN_MAX_DAYS = int(os.environ.get("READMIT_TOKEN_MAX_DAYS", "365"))
 # Ed25519 seed (64 hex digits) that signs audit checkpoints; see docs/security.md.
 READMIT_AUDIT_SIGNING_KEY = os.environ.get("READMIT_AUDIT_SIGNING_KEY", "")
+
+# Logins (docs/security.md "Logins"). Argon2id at OWASP's first recommended setting
+# (19 MiB, 2 passes, 1 lane); at most READMIT_PASSWORD_CHECKS_CONCURRENT checks per process.
+READMIT_ARGON2 = {
+    "memory_cost": int(os.environ.get("READMIT_ARGON2_MEMORY_KIB", "19456")),
+    "time_cost": int(os.environ.get("READMIT_ARGON2_TIME_COST", "2")),
+    "parallelism": 1,
+}
+READMIT_PASSWORD_CHECKS_CONCURRENT = int(os.environ.get("READMIT_PASSWORD_CHECKS", "4"))
+READMIT_PASSWORD_CHECK_WAIT_SECONDS = 5.0
+READMIT_LOGIN_ACCOUNT_FAILURE_LIMIT = int(os.environ.get("READMIT_LOGIN_ACCOUNT_FAILURES", "5"))
+READMIT_LOGIN_ADDRESS_FAILURE_LIMIT = int(os.environ.get("READMIT_LOGIN_ADDRESS_FAILURES", "20"))
+READMIT_LOGIN_FAILURE_WINDOW_SECONDS = int(os.environ.get("READMIT_LOGIN_WINDOW_SECONDS", "900"))
+READMIT_SESSION_IDLE_SECONDS = int(os.environ.get("READMIT_SESSION_IDLE_SECONDS", "1800"))
+READMIT_SESSION_ABSOLUTE_SECONDS = int(os.environ.get("READMIT_SESSION_ABSOLUTE_SECONDS", "43200"))
+SESSION_COOKIE_AGE = READMIT_SESSION_ABSOLUTE_SECONDS
+OTP_TOTP_ISSUER = "Readmit"

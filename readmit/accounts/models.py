@@ -108,3 +108,27 @@ class ApiToken(BaseModel):
 
     def __str__(self) -> str:
         return f"{self.prefix}… ({self.user})"
+
+
+class LoginFailure(models.Model):
+    """One failed password check (or unknown username): what throttling counts.
+
+    ``username`` is the name as typed, folded to lower case, whether or not such a user
+    exists, so a lock says nothing about existence. An administrator's unlock sets
+    ``account_cleared_at`` on the account's rows; the address keeps counting them until they
+    leave the window.
+    """
+
+    username = models.CharField(max_length=150)
+    address = models.CharField(max_length=45, blank=True)
+    at = models.DateTimeField()
+    account_cleared_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["username", "at"], name="loginfailure_username_at"),
+            models.Index(fields=["address", "at"], name="loginfailure_address_at"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.username} from {self.address or '?'} at {self.at:%Y-%m-%d %H:%M}"

@@ -91,7 +91,7 @@ def register(sub: Any, *, setup_django: Callable[[], None]) -> None:
 
 def cmd_demo(args: argparse.Namespace) -> int:
     from readmit.core.errors import ApplicationError
-    from readmit.demo.load import demo_load, format_logins
+    from readmit.demo.load import SECOND_FACTOR_HELP, demo_load, format_logins
 
     try:
         logins = demo_load(reset=args.reset)
@@ -99,6 +99,8 @@ def cmd_demo(args: argparse.Namespace) -> int:
         print(f"readmit demo: {exc.message}", file=sys.stderr)
         return 2
     print(format_logins(logins))
+    print()
+    print(SECOND_FACTOR_HELP)
     return 0
 
 

@@ -43,7 +43,9 @@ its statements are placed on the demo's timeline relative to today and each sour
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
+import hashlib
 import io
 import os
 import random
@@ -59,6 +61,7 @@ from django.contrib.auth.hashers import make_password
 from django.core.management import call_command
 from django.db import transaction
 
+from readmit.accounts.logins import second_factor_install
 from readmit.accounts.models import Organisation, User
 from readmit.accounts.roles import Role
 from readmit.accounts.services import organisation_create, user_create
@@ -133,6 +136,23 @@ class DemoLogin:
     organisation: str
     country: str
     role: str
+    totp_secret: str = ""
+
+
+SECOND_FACTOR_HELP = (
+    "Second factor: every login also asks for a 6-digit code. Get it with "
+    "`oathtool --totp -b TOTP_SECRET`, or add TOTP_SECRET to any authenticator app "
+    "(FreeOTP, Aegis, Google Authenticator, ...)."
+)
+
+
+def demo_totp_key(username: str) -> bytes:
+    """The demo login's fixed TOTP key (published with the demo, like its password)."""
+    return hashlib.sha256(f"readmit-demo-totp:{username}".encode()).digest()[:20]
+
+
+def demo_totp_secret(username: str) -> str:
+    return base64.b32encode(demo_totp_key(username)).decode("ascii")
 
 
 @dataclass(frozen=True)
@@ -197,6 +217,7 @@ def demo_logins() -> list[DemoLogin]:
             organisation=org.name,
             country=org.country,
             role=role.value,
+            totp_secret=demo_totp_secret(f"{org.slug}-{role.value}"),
         )
         for org in ORGANISATIONS
         for role in org.roles
@@ -205,8 +226,10 @@ def demo_logins() -> list[DemoLogin]:
 
 def format_logins(logins: Sequence[DemoLogin]) -> str:
     """A plain-text table: one header line, then one aligned line per login."""
-    header = ("USERNAME", "PASSWORD", "ORGANISATION", "COUNTRY", "ROLE")
-    rows = [header] + [(x.username, x.password, x.organisation, x.country, x.role) for x in logins]
+    header = ("USERNAME", "PASSWORD", "TOTP_SECRET", "ORGANISATION", "COUNTRY", "ROLE")
+    rows = [header] + [
+        (x.username, x.password, x.totp_secret, x.organisation, x.country, x.role) for x in logins
+    ]
     widths = [max(len(row[i]) for row in rows) for i in range(len(header))]
     return "\n".join(
         "  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip()
@@ -345,6 +368,7 @@ class _Loader:
                 )
                 user.password = hashed
                 user.save(update_fields=["password"])
+                second_factor_install(user=user, key=demo_totp_key(username))
                 self.users[username] = user
 
     # Cases: shared helpers -------------------------------------------------------------

@@ -1,25 +1,60 @@
-"""Login and logout with our templates, each written to the audit log explicitly.
+"""Login in two steps (password, then the second factor), logout, and enrolment.
 
-A failed login is recorded without saying whether the username exists: no actor, only the
-name that was typed, and the page shows the same generic message in both cases.
+The password step is throttled (``readmit.accounts.logins``): a locked account or address is
+refused before any password check, with one message that does not say whether the account
+exists. A right password logs the session in *unverified*: until a TOTP code or a recovery
+code is verified, ``second_factor_required`` lets it reach only these pages. A user without a
+second factor enrols one here at first login. Every step is audited; a failed login records
+the name that was typed, never whether it existed.
 """
 
 from __future__ import annotations
 
+import base64
 from typing import Any
+from urllib.parse import urlencode
 
+from django import forms
+from django.contrib.auth import login as auth_login
 from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import AuthenticationForm
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_http_methods
+from django_otp import login as otp_login
 
 from readmit.accounts.access import memberships
+from readmit.accounts.hashers import PasswordChecksBusy
+from readmit.accounts.logins import (
+    BUSY_MESSAGE,
+    LOCKED_MESSAGE,
+    enrolment_device,
+    has_second_factor,
+    login_failure_record,
+    login_lock,
+    login_refused_audit,
+    second_factor_enrol,
+    second_factor_verify,
+)
 from readmit.accounts.models import User
 from readmit.audit.events import AuditEventType
 from readmit.audit.services import audit_record
+from readmit.core import clock
+from readmit.core.errors import ValidationFailed
 
 # Only what an operator needs to spot guessing; never the password, never whether it existed.
 _MAX_RECORDED_USERNAME = 150
+SESSION_STARTED = "readmit_session_started"
+SESSION_SEEN = "readmit_session_seen"
+EXPIRED_MESSAGES = {
+    "idle": "Your session ended because it was idle too long. Log in again.",
+    "absolute": "Your session reached its maximum length. Log in again.",
+}
 
 
 def _client(request: HttpRequest) -> dict[str, str]:
@@ -34,28 +69,39 @@ def _home_organisation_id(user: User) -> Any:
     return rows[0].organisation_id if rows else None
 
 
-def login_audit(*, user: User, request: HttpRequest) -> None:
+def _user_event(
+    event_type: AuditEventType, *, user: User, request: HttpRequest, **data: Any
+) -> None:
     with transaction.atomic():
         audit_record(
-            event_type=AuditEventType.USER_LOGGED_IN,
+            event_type=event_type,
             acting_user=user,
             organisation_id=_home_organisation_id(user),
             object_type="user",
             object_id=str(user.pk),
-            data=_client(request),
+            data={**data, **_client(request)},
         )
+
+
+def login_audit(*, user: User, request: HttpRequest, factor: str, next_url: str = "") -> None:
+    """A complete login (password and second factor). A login bound for the admin site
+    says so (``next``) and whether the user is staff: admin logins are audited like any."""
+    _user_event(
+        AuditEventType.USER_LOGGED_IN,
+        user=user,
+        request=request,
+        factor=factor,
+        next=next_url[:200],
+        staff=user.is_staff,
+    )
 
 
 def logout_audit(*, user: User, request: HttpRequest) -> None:
-    with transaction.atomic():
-        audit_record(
-            event_type=AuditEventType.USER_LOGGED_OUT,
-            acting_user=user,
-            organisation_id=_home_organisation_id(user),
-            object_type="user",
-            object_id=str(user.pk),
-            data=_client(request),
-        )
+    _user_event(AuditEventType.USER_LOGGED_OUT, user=user, request=request)
+
+
+def session_expired_audit(*, user: User, request: HttpRequest, reason: str) -> None:
+    _user_event(AuditEventType.SESSION_EXPIRED, user=user, request=request, reason=reason)
 
 
 def login_failed_audit(*, username: str, request: HttpRequest) -> None:
@@ -68,18 +114,90 @@ def login_failed_audit(*, username: str, request: HttpRequest) -> None:
         )
 
 
+def _safe_next(request: HttpRequest, value: str) -> str:
+    if value and url_has_allowed_host_and_scheme(
+        value, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return value
+    return ""
+
+
+class LoginForm(AuthenticationForm):
+    """Django's form, behind the throttle and the bound on password checks."""
+
+    error_messages = {
+        **AuthenticationForm.error_messages,
+        "locked": LOCKED_MESSAGE,
+        "busy": BUSY_MESSAGE,
+    }
+    refusal = ""
+
+    def clean(self) -> dict[str, Any]:
+        username = self.cleaned_data.get("username") or ""
+        address = self.request.META.get("REMOTE_ADDR", "") if self.request else ""
+        lock = login_lock(username=username, address=address)
+        if lock is not None:
+            self.refusal = f"locked:{lock.scope}"
+            raise ValidationError(self.error_messages["locked"], code="locked")
+        try:
+            return super().clean()
+        except PasswordChecksBusy:
+            self.refusal = "busy"
+            raise ValidationError(self.error_messages["busy"], code="busy") from None
+        except ValidationError:
+            self.refusal = "password"
+            if username:
+                login_failure_record(username=username, address=address)
+            raise
+
+
 class LoginView(auth_views.LoginView):
     template_name = "web/login.html"
     redirect_authenticated_user = True
+    form_class = LoginForm
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        context["expired"] = EXPIRED_MESSAGES.get(self.request.GET.get("expired", ""), "")
+        return context
 
     def form_valid(self, form: AuthenticationForm) -> HttpResponse:
-        response = super().form_valid(form)
-        login_audit(user=form.get_user(), request=self.request)
-        return response
+        user = form.get_user()
+        auth_login(self.request, user)
+        now = clock.now().timestamp()
+        self.request.session[SESSION_STARTED] = now
+        self.request.session[SESSION_SEEN] = now
+        _user_event(AuditEventType.LOGIN_PASSWORD_ACCEPTED, user=user, request=self.request)
+        step = "web:login_verify" if has_second_factor(user) else "web:login_enrol"
+        query = urlencode({"next": self.get_redirect_url()})
+        return redirect(f"{reverse(step)}?{query}")
 
     def form_invalid(self, form: AuthenticationForm) -> HttpResponse:
-        login_failed_audit(username=self.request.POST.get("username", ""), request=self.request)
-        return super().form_invalid(form)
+        username = self.request.POST.get("username", "")
+        refusal = getattr(form, "refusal", "")
+        if refusal.startswith("locked:"):
+            login_refused_audit(
+                event_type=AuditEventType.LOGIN_REFUSED_LOCKED,
+                username=username,
+                client=_client(self.request),
+                scope=refusal.split(":", 1)[1],
+            )
+            status = 429
+        elif refusal == "busy":
+            login_refused_audit(
+                event_type=AuditEventType.LOGIN_REFUSED_BUSY,
+                username=username,
+                client=_client(self.request),
+            )
+            status = 503
+        else:
+            login_failed_audit(username=username, request=self.request)
+            status = 200
+        response = super().form_invalid(form)
+        response.status_code = status
+        if status in (429, 503):
+            response["Retry-After"] = "60"
+        return response
 
 
 class LogoutView(auth_views.LogoutView):
@@ -89,3 +207,94 @@ class LogoutView(auth_views.LogoutView):
         if request.user.is_authenticated:
             logout_audit(user=request.user, request=request)
         return super().post(request, *args, **kwargs)
+
+
+# Second factor ---------------------------------------------------------------------------
+
+
+class TokenForm(forms.Form):
+    token = forms.CharField(
+        label="Code",
+        max_length=32,
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "autofocus": True}),
+    )
+
+
+def _finish(request: HttpRequest, user: User, device: Any, *, factor: str) -> str:
+    """Mark the session verified, give it a new key, audit the login; answers where to go."""
+    otp_login(request, device)
+    request.session.cycle_key()
+    next_url = _safe_next(request, request.POST.get("next") or request.GET.get("next", ""))
+    login_audit(user=user, request=request, factor=factor, next_url=next_url)
+    return next_url or reverse("web:home")
+
+
+def _refuse(form: TokenForm, exc: ValidationFailed) -> None:
+    for error in exc.errors:
+        form.add_error("token", str(error.get("msg", "")))
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def login_verify(request: HttpRequest) -> HttpResponse:
+    user: User = request.user  # type: ignore[assignment]
+    next_url = _safe_next(request, request.POST.get("next") or request.GET.get("next", ""))
+    if user.is_verified():  # type: ignore[attr-defined]
+        return redirect(next_url or reverse("web:home"))
+    if not has_second_factor(user):
+        return redirect(f"{reverse('web:login_enrol')}?{urlencode({'next': next_url})}")
+    form = TokenForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            device = second_factor_verify(
+                user=user, token=form.cleaned_data["token"], client=_client(request)
+            )
+        except ValidationFailed as exc:
+            _refuse(form, exc)
+        else:
+            factor = "recovery_code" if device.__class__.__name__ == "StaticDevice" else "totp"
+            return redirect(_finish(request, user, device, factor=factor))
+    status = 422 if request.method == "POST" else 200
+    return render(request, "web/login_verify.html", {"form": form, "next": next_url}, status=status)
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def login_enrol(request: HttpRequest) -> HttpResponse:
+    user: User = request.user  # type: ignore[assignment]
+    next_url = _safe_next(request, request.POST.get("next") or request.GET.get("next", ""))
+    if has_second_factor(user):
+        return redirect(f"{reverse('web:login_verify')}?{urlencode({'next': next_url})}")
+    form = TokenForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            device, codes = second_factor_enrol(
+                user=user, token=form.cleaned_data["token"], client=_client(request)
+            )
+        except ValidationFailed as exc:
+            _refuse(form, exc)
+        else:
+            target = _finish(request, user, device, factor="enrolment")
+            return render(
+                request, "web/recovery_codes.html", {"codes": codes, "continue_url": target}
+            )
+    device = enrolment_device(user)
+    context = {
+        "form": form,
+        "next": next_url,
+        "secret": base64.b32encode(device.bin_key).decode("ascii"),
+        "uri": device.config_url,
+    }
+    status = 422 if request.method == "POST" else 200
+    return render(request, "web/login_enrol.html", context, status=status)
+
+
+def admin_login(request: HttpRequest) -> HttpResponse:
+    """The admin site's login is ours (throttled, two factors, audited). A signed-in user
+    whom the admin sent here lacks the staff flag: refused, not sent round in a loop."""
+    if request.user.is_authenticated:
+        if not request.user.is_verified():  # type: ignore[attr-defined]
+            return redirect(f"{reverse('web:login_verify')}?{urlencode({'next': '/admin/'})}")
+        raise PermissionDenied("Your account may not use the admin site.")
+    query = request.META.get("QUERY_STRING", "")
+    return redirect(f"{reverse('web:login')}{'?' + query if query else ''}")

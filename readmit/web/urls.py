@@ -16,6 +16,7 @@ from readmit.web import (
     views_screening,
     views_tokens,
     views_travel,
+    views_users,
     views_webhooks,
 )
 
@@ -24,6 +25,8 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("login/", auth.LoginView.as_view(), name="login"),
     path("logout/", auth.LogoutView.as_view(), name="logout"),
+    path("login/verify/", auth.login_verify, name="login_verify"),
+    path("login/enrol/", auth.login_enrol, name="login_enrol"),
     path("cases/", views.cases, name="cases"),
     path("cases/export.csv", views_export.cases_csv, name="cases_csv"),
     path("cases/<uuid:case_id>/", views.case_detail, name="case"),
@@ -99,3 +102,4 @@ urlpatterns += views_profile.urlpatterns
 urlpatterns += views_consular.urlpatterns
 urlpatterns += views_webhooks.urlpatterns
 urlpatterns += views_tokens.urlpatterns
+urlpatterns += views_users.urlpatterns

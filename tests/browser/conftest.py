@@ -122,8 +122,12 @@ class BrowserSession:
         self.page.on("pageerror", lambda exc: self.errors.append(str(exc)))
 
     def log_in(self, username: str, password: str) -> None:
-        """Log in on the login page and wait for the overview."""
+        """Log in on the login page, pass the second factor with a code of the user's TOTP
+        device (as an authenticator app would show it), and wait for the overview."""
         from playwright.sync_api import expect
+
+        from readmit.accounts.models import User
+        from tests.factories import current_totp
 
         page = self.page
         if "/login/" not in page.url:
@@ -131,6 +135,9 @@ class BrowserSession:
         page.get_by_label("Username").fill(username)
         page.get_by_label("Password").fill(password)
         page.get_by_role("button", name="Log in").click()
+        expect(page.get_by_role("heading", name="Second factor", level=1)).to_be_visible()
+        page.get_by_label("Code").fill(current_totp(User.objects.get(username=username)))
+        page.get_by_role("button", name="Verify").click()
         expect(page.get_by_role("heading", name="Overview", level=1)).to_be_visible()
 
     def log_out(self) -> None:

@@ -15,7 +15,7 @@ from readmit.audit.services import audit_verify
 from readmit.cases.models import Case, IdentityDocument, Person
 from readmit.cases.retention import ANONYMISED_NAME, retention_purge
 from readmit.cli import main
-from tests.factories import PASSWORD
+from tests.factories import log_in
 from tests.relocation.conftest import act, kosovo, person, submit
 
 RETENTION = 30
@@ -111,6 +111,6 @@ def test_readmit_sweep_runs_the_purge_and_says_how_many(world, capsys):
     assert "1 person(s) anonymised after the retention period" in capsys.readouterr().out
     assert Person.objects.get(id=case.person_id).family_name == ANONYMISED_NAME
     client = Client()
-    assert client.login(username=world.user("us_caseworker").username, password=PASSWORD)
+    log_in(client, world.user("us_caseworker"))
     page = client.get(f"/cases/{case.id}/").content.decode()
     assert "Swept" not in page and ANONYMISED_NAME in page

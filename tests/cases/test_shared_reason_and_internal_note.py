@@ -12,7 +12,7 @@ from readmit.audit.events import AuditEventType
 from readmit.audit.models import AuditEvent
 from readmit.cases.models import Case
 from tests.exchange.conftest import Api
-from tests.factories import PASSWORD
+from tests.factories import log_in
 from tests.relocation.conftest import kosovo, person, submit
 
 NOTE = "Entry 4471 of our national list matches his alias, do not tell them."
@@ -21,7 +21,7 @@ REASON = "Fits the criteria of the agreement."
 
 def login(world: Any, who: str) -> Client:
     client = Client()
-    assert client.login(username=world.user(who).username, password=PASSWORD)
+    log_in(client, world.user(who))
     return client
 
 

@@ -6,13 +6,15 @@ test runs in its own savepoint on top of it.
 
 from __future__ import annotations
 
+import base64
 from collections import Counter
 from dataclasses import dataclass
 
 import pytest
 from django.contrib.auth import authenticate
 from django.db import transaction
-from django.test import override_settings
+from django.test import Client, override_settings
+from django_otp.oath import TOTP
 
 from readmit.accounts.models import Membership, Organisation, User
 from readmit.agreements.models import Agreement, DiplomaticContact, PublicPosition, Site
@@ -305,6 +307,17 @@ def test_every_organisation_has_its_logins_and_each_login_authenticates(loaded):
         assert user.memberships.get().role == login.role
 
 
+def test_each_demo_login_passes_its_second_factor_with_the_printed_secret(loaded):
+    """The secret in the login table is what an authenticator app or oathtool is given."""
+    for login in loaded.logins[:3]:
+        client = Client()
+        client.post("/login/", {"username": login.username, "password": login.password})
+        code = TOTP(base64.b32decode(login.totp_secret)).token()
+        response = client.post("/login/verify/", {"token": f"{code:06d}"})
+        assert response.status_code == 302, login.username
+        assert client.get("/cases/").status_code in (200, 403), login.username
+
+
 def test_loading_twice_creates_nothing_twice(loaded):
     models = (
         Organisation,
@@ -342,9 +355,21 @@ def test_the_audit_chain_verifies_and_records_the_load_once(loaded):
 def test_the_login_table_has_a_header_and_one_line_per_login(loaded):
     lines = format_logins(loaded.logins).splitlines()
     assert len(lines) == len(loaded.logins) + 1
-    assert lines[0].split() == ["USERNAME", "PASSWORD", "ORGANISATION", "COUNTRY", "ROLE"]
+    assert lines[0].split() == [
+        "USERNAME",
+        "PASSWORD",
+        "TOTP_SECRET",
+        "ORGANISATION",
+        "COUNTRY",
+        "ROLE",
+    ]
     column = lines[0].index("PASSWORD")
     assert all(line[column:].startswith(DEMO_PASSWORD) for line in lines[1:])
+    secrets = lines[0].index("TOTP_SECRET")
+    assert all(
+        line[secrets:].startswith(login.totp_secret)
+        for line, login in zip(lines[1:], loaded.logins, strict=True)
+    )
     assert (
         "xk-mia-caseworker"
         in lines[1 + [x.username for x in loaded.logins].index("xk-mia-caseworker")]

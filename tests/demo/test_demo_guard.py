@@ -24,8 +24,9 @@ def test_without_debug_the_demo_refuses_unless_explicitly_allowed(db, monkeypatc
     monkeypatch.setenv(ALLOW_ENV, "1")
     assert main(["demo"]) == 0
     lines = capsys.readouterr().out.splitlines()
-    assert len(lines) == len(demo_logins()) + 1
+    assert len(lines) == len(demo_logins()) + 3  # the table, a blank line, the second factor
     assert lines[0].startswith("USERNAME")
+    assert "oathtool --totp -b TOTP_SECRET" in lines[-1]
     assert Case.objects.count() == 120 + 15 + 20
 
 

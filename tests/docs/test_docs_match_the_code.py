@@ -58,6 +58,7 @@ PURE_MODULES = [
     "readmit/core/zones.py",
     "readmit/cases/mrz.py",
     "readmit/consular/districts.py",
+    "readmit/accounts/lockout.py",
     "readmit/cases/evidence.py",
     "readmit/cases/cli.py",
 ]

@@ -18,7 +18,7 @@ from readmit.cases.models import Case
 from readmit.core.errors import TransitionRefused
 from readmit.relocation.models import CriteriaEvaluation
 from tests.exchange.conftest import Api
-from tests.factories import PASSWORD, make_case
+from tests.factories import log_in, make_case
 from tests.relocation.conftest import KOSOVO_TERMS, act, kosovo, person, submit
 
 OFFENCE = "armed robbery"
@@ -30,7 +30,7 @@ CONVICTION = {"offence": OFFENCE, "category": CATEGORY, "date": DATE, "country":
 
 def page(world: Any, who: str, case: Case) -> str:
     client = Client()
-    assert client.login(username=world.user(who).username, password=PASSWORD)
+    log_in(client, world.user(who))
     response = client.get(f"/cases/{case.id}/")
     assert response.status_code == 200
     return response.content.decode()
@@ -91,7 +91,7 @@ def test_the_list_page_redacts_criminal_explanations_for_the_other_party(world):
     agreement = kosovo(world, data_sharing={"criminal_data_allowed": False})
     result = submit(world, agreement, [person(convictions=[CONVICTION])])
     client = Client()
-    assert client.login(username=world.user("xk_caseworker").username, password=PASSWORD)
+    log_in(client, world.user("xk_caseworker"))
     html = client.get(f"/lists/{result.proposal_list.id}/").content.decode()
     assert_no_conviction_detail(html)
     assert NOT_SHARED in html

@@ -12,7 +12,7 @@ from openpyxl import Workbook
 from readmit.cases.models import Case
 from readmit.relocation.lists import CSV_COLUMNS
 from readmit.relocation.models import ProposalList
-from tests.factories import PASSWORD
+from tests.factories import log_in
 from tests.relocation.conftest import SAMPLE_PATH
 
 BAD_LINE = "US-2026-0099,Bad,Row,1990,W,VE,,,,,no,,\n"
@@ -20,7 +20,7 @@ BAD_LINE = "US-2026-0099,Bad,Row,1990,W,VE,,,,,no,,\n"
 
 def login(world, key: str) -> Client:
     client = Client()
-    assert client.login(username=world.user(key).username, password=PASSWORD)
+    log_in(client, world.user(key))
     return client
 
 

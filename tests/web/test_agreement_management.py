@@ -23,6 +23,7 @@ from readmit.agreements.services import amendment_confirm, amendment_propose
 from readmit.audit.events import AuditEventType
 from readmit.audit.models import AuditEvent
 from readmit.core import clock
+from tests.factories import audit_rows
 
 
 def url(name: str, agreement: Agreement) -> str:
@@ -32,7 +33,7 @@ def url(name: str, agreement: Agreement) -> str:
 def written() -> tuple[int, ...]:
     """Everything these pages can write."""
     return (
-        AuditEvent.objects.count(),
+        audit_rows(),
         AgreementStatusChange.objects.count(),
         AgreementVersion.objects.count(),
         DiplomaticContact.objects.count(),
@@ -134,7 +135,7 @@ def test_a_status_change_by_a_caseworker_of_a_party_is_refused_and_writes_nothin
 
 
 def test_a_status_change_by_a_supervisor_writes_history_and_an_audit_row(login, world):
-    audit_before = AuditEvent.objects.count()
+    audit_before = audit_rows()
     client = login("us_supervisor")
     response = client.post(url("agreement_status", world.agreement), status_post())
     assert response.status_code == 302
@@ -146,7 +147,7 @@ def test_a_status_change_by_a_supervisor_writes_history_and_an_audit_row(login, 
         "Note verbale 12/2026",
     )
     assert change.changed_by == world.user("us_supervisor")
-    assert AuditEvent.objects.count() == audit_before + 1
+    assert audit_rows() == audit_before + 1
     assert AuditEvent.objects.latest("seq").event_type == AuditEventType.AGREEMENT_STATUS_CHANGED
     panel = client.get(url("agreement_status", world.agreement)).content.decode()
     assert "Note verbale 12/2026" in panel and "Review of reception conditions" in panel
@@ -431,13 +432,13 @@ def test_recording_by_a_non_party_or_a_caseworker_writes_nothing(login, world, n
 
 
 def test_a_liaison_officer_records_a_contact_shown_on_the_agreement_page(login, world):
-    before = AuditEvent.objects.count()
+    before = audit_rows()
     client = login("us_liaison")
     response = client.post(url("agreement_contact_new", world.agreement), contact_post())
     assert response.status_code == 302
     contact = DiplomaticContact.objects.get(agreement=world.agreement)
     assert (contact.from_country_id, contact.to_country_id, contact.channel) == ("US", "XK", "note")
-    assert AuditEvent.objects.count() == before + 1
+    assert audit_rows() == before + 1
     assert (
         "Proposal for a second list"
         in client.get(url("agreement", world.agreement)).content.decode()

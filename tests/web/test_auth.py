@@ -4,19 +4,23 @@ from __future__ import annotations
 
 from readmit.audit.events import AuditEventType
 from readmit.audit.models import AuditEvent
-from tests.factories import PASSWORD
+from tests.factories import PASSWORD, log_in
 
 
 def _events(event_type: AuditEventType):
     return AuditEvent.objects.filter(event_type=event_type)
 
 
-def test_a_login_is_recorded_in_the_audit_log(client, world):
+def test_a_login_is_recorded_in_the_audit_log_once_the_second_factor_passes(client, world):
     response = client.post("/login/", {"username": "xk_caseworker", "password": PASSWORD})
     assert response.status_code == 302
+    assert _events(AuditEventType.LOGIN_PASSWORD_ACCEPTED).get().actor_username == "xk_caseworker"
+    assert not _events(AuditEventType.USER_LOGGED_IN).exists()
+    log_in(client, world.user("xk_caseworker"))
     event = _events(AuditEventType.USER_LOGGED_IN).get()
     assert event.actor_username == "xk_caseworker"
     assert event.organisation_id == world.xk.id
+    assert event.data["factor"] == "totp"
 
 
 def test_a_logout_is_recorded_and_ends_the_session(client, world):

@@ -9,13 +9,13 @@ from django.test.utils import CaptureQueriesContext
 
 from readmit.agreements.services import site_create
 from readmit.relocation.services import case_evaluate
-from tests.factories import PASSWORD, make_agreement
+from tests.factories import log_in, make_agreement
 from tests.relocation.conftest import act, kosovo, person, submit, to_reception
 
 
 def login(world, key: str) -> Client:  # type: ignore[no-untyped-def]
     client = Client()
-    assert client.login(username=world.user(key).username, password=PASSWORD)
+    log_in(client, world.user(key))
     return client
 
 

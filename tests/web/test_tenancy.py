@@ -7,9 +7,8 @@ from __future__ import annotations
 
 import uuid
 
-from readmit.audit.models import AuditEvent
 from readmit.cases.models import Case
-from tests.factories import make_agreement, make_case
+from tests.factories import audit_rows, make_agreement, make_case
 
 
 def test_home_lists_only_the_agreements_of_the_users_own_organisation(world, login):
@@ -58,12 +57,12 @@ def test_case_list_shows_only_cases_of_the_users_agreements(world, login, case):
 
 
 def test_transition_post_by_a_non_party_is_not_found_and_writes_nothing(world, login, case):
-    before = AuditEvent.objects.count()
+    before = audit_rows()
     data = {"action": "recommend", "version": case.version, "reason": ""}
 
     response = login("me_caseworker").post(f"/cases/{case.id}/transitions/", data)
     assert response.status_code == 404
-    assert AuditEvent.objects.count() == before
+    assert audit_rows() == before
     assert Case.objects.get(id=case.id).state == "proposed"
 
     response = login("xk_caseworker").post(f"/cases/{case.id}/transitions/", data)
@@ -95,14 +94,14 @@ def test_auditor_reads_a_case_but_is_offered_no_actions(world, login, case):
 
 
 def test_auditor_transition_post_is_refused_and_nothing_is_written(world, login, case):
-    before = AuditEvent.objects.count()
+    before = audit_rows()
     data = {"action": "recommend", "version": case.version, "reason": "auditing"}
 
     response = login("xk_auditor").post(f"/cases/{case.id}/transitions/", data)
     assert response.status_code == 403
     assert "needs the role" in response.content.decode()
     assert Case.objects.get(id=case.id).version == case.version
-    assert AuditEvent.objects.count() == before
+    assert audit_rows() == before
 
     response = login("xk_caseworker").post(f"/cases/{case.id}/transitions/", data)
     assert response.status_code == 302

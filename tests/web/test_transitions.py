@@ -6,7 +6,7 @@ from readmit.audit.events import AuditEventType
 from readmit.audit.models import AuditEvent
 from readmit.cases.models import Case
 from readmit.cases.services import case_transition
-from tests.factories import make_agreement, make_case
+from tests.factories import audit_rows, make_agreement, make_case
 
 HTMX = {"HTTP_HX_REQUEST": "true"}
 
@@ -26,13 +26,13 @@ HOLD = {
 
 
 def test_a_transition_through_the_page_writes_one_audit_row_and_changes_state(login, case):
-    before = AuditEvent.objects.count()
+    before = audit_rows()
     response = _post(login("xk_caseworker"), case, "recommend")
     assert response.status_code == 302
     assert response["Location"] == f"/cases/{case.id}/"
     case.refresh_from_db()
     assert (case.state, case.version) == ("recommended", 2)
-    assert AuditEvent.objects.count() == before + 1
+    assert audit_rows() == before + 1
     event = AuditEvent.objects.latest("seq")
     assert event.event_type == AuditEventType.CASE_TRANSITIONED
     assert event.actor_username == "xk_caseworker"
@@ -61,7 +61,7 @@ def test_with_htmx_a_transition_answers_the_case_panel_not_a_page(login, case):
 def test_a_stale_version_is_refused_and_nothing_is_written(world, login, case):
     loaded_version = case.version
     case_transition(case_id=case.id, action="recommend", acting_user=world.user("xk_supervisor"))
-    before = AuditEvent.objects.count()
+    before = audit_rows()
 
     response = _post(
         login("xk_caseworker"),
@@ -75,7 +75,7 @@ def test_a_stale_version_is_refused_and_nothing_is_written(world, login, case):
     body = response.content.decode()
     assert "changed since you loaded it" in body
     assert "Court order 12/2026" in body  # the typed reason is still in the form
-    assert AuditEvent.objects.count() == before
+    assert audit_rows() == before
     assert Case.objects.get(id=case.id).legal_hold is False
 
     current = Case.objects.get(id=case.id).version
@@ -96,7 +96,7 @@ def test_a_refused_transition_shows_why_and_keeps_the_typed_reason(world, login)
     case = make_case(full)
     case_transition(case_id=case.id, action="recommend", acting_user=world.user("xk_supervisor"))
     case.refresh_from_db()
-    before = AuditEvent.objects.count()
+    before = audit_rows()
 
     for extra in ({}, HTMX):
         response = _post(
@@ -106,16 +106,16 @@ def test_a_refused_transition_shows_why_and_keeps_the_typed_reason(world, login)
         body = response.content.decode()
         assert "quota of 0" in body
         assert ">Meets every criterion</textarea>" in body
-    assert AuditEvent.objects.count() == before
+    assert audit_rows() == before
     assert Case.objects.get(id=case.id).state == "recommended"
 
 
 def test_a_transition_that_needs_a_reason_is_refused_without_one(login, case):
-    before = AuditEvent.objects.count()
+    before = audit_rows()
     response = _post(login("us_caseworker"), case, "withdraw", reason="   ")
     assert response.status_code == 422
     assert "needs a reason" in response.content.decode()
-    assert AuditEvent.objects.count() == before
+    assert audit_rows() == before
     assert Case.objects.get(id=case.id).state == "proposed"
 
 
@@ -138,17 +138,17 @@ def test_an_action_the_user_may_not_take_is_refused_with_its_message(login, case
 def test_the_transition_form_is_protected_against_cross_site_requests(world, case):
     from django.test import Client
 
-    from tests.factories import PASSWORD
+    from tests.factories import log_in
 
     client = Client(enforce_csrf_checks=True)
-    assert client.login(username="xk_caseworker", password=PASSWORD)
+    log_in(client, world.user("xk_caseworker"))
     response = _post(client, case, "recommend")
     assert response.status_code == 403
     assert Case.objects.get(id=case.id).state == "proposed"
 
 
 def test_an_action_input_the_rules_refuse_is_named_and_kept_in_the_form(login, case):
-    before = AuditEvent.objects.count()
+    before = audit_rows()
     response = _post(
         login("us_caseworker"),
         case,
@@ -165,7 +165,7 @@ def test_an_action_input_the_rules_refuse_is_named_and_kept_in_the_form(login, c
     body = response.content.decode()
     assert "kind: is required" in body
     assert 'value="AB-12/2026"' in body and ">Appeal lodged</textarea>" in body
-    assert AuditEvent.objects.count() == before
+    assert audit_rows() == before
 
     response = _post(
         login("us_caseworker"), case, "place_legal_hold", reason="Appeal lodged", payload=HOLD
@@ -192,9 +192,9 @@ def test_the_other_party_lifting_a_hold_on_the_page_is_refused_and_nothing_is_wr
     case = make_case(make_agreement(world.us, world.me, kind="readmission"))
     _post(login("us_caseworker"), case, "place_legal_hold", reason="Fear claim", payload=HOLD)
     case.refresh_from_db()
-    before = AuditEvent.objects.count()
+    before = audit_rows()
     response = _post(login("me_supervisor"), case, "lift_legal_hold", reason="not ours")
     assert response.status_code == 403
     assert "placed by the sending party" in response.content.decode()
-    assert AuditEvent.objects.count() == before
+    assert audit_rows() == before
     assert Case.objects.get(id=case.id).legal_hold is True
