@@ -53,6 +53,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Before the login gates, so their redirects carry the headers too.
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "readmit.web.middleware.security_headers",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -63,7 +65,6 @@ MIDDLEWARE = [
     "readmit.web.middleware.second_factor_required",
     "readmit.web.middleware.user_time_zone",
     "django.contrib.messages.middleware.MessageMiddleware",
-    "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"

@@ -7,15 +7,13 @@ from django.test import Client
 
 from readmit.consular.models import ConsularRequest
 from readmit.consular.services import consular_request_create
-from tests.factories import PASSWORD
+from tests.factories import log_in
 
 
 @pytest.fixture
 def as_user(client: Client, consular):  # type: ignore[no-untyped-def]
     def _as(key: str) -> Client:
-        client.logout()
-        assert client.login(username=consular.user(key).username, password=PASSWORD)
-        return client
+        return log_in(client, consular.user(key))
 
     return _as
 
