@@ -70,7 +70,9 @@ def current_totp(user: User) -> str:
     device = TOTPDevice.objects.get(user=user, confirmed=True)
     oath = TOTP(device.bin_key, device.step, device.t0, device.digits, 0)
     now = oath.t() + device.drift
-    for step in range(now - device.tolerance, now + device.tolerance + 1):
+    # The current step first, then later ones within tolerance: never an earlier step, which
+    # the server may already count as outside its window by the time the code arrives.
+    for step in range(now, now + device.tolerance + 1):
         if step > device.last_t:
             oath.time = device.t0 + step * device.step
             return f"{oath.token():0{device.digits}d}"

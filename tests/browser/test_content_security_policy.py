@@ -24,11 +24,14 @@ document.addEventListener('securitypolicyviolation', (e) => {
 
 
 def _sign_in(session: BrowserSession, user) -> None:  # type: ignore[no-untyped-def]
-    """A session cookie from Django's own login, so this test is about headers only."""
+    """A verified session cookie from the real login pages (password and second factor), so
+    this test is about headers only."""
     from django.test import Client
 
+    from tests.factories import log_in
+
     client = Client()
-    client.force_login(user)
+    log_in(client, user)
     cookie = client.cookies["sessionid"]
     session.context.add_cookies(
         [
