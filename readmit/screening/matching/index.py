@@ -24,6 +24,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 from readmit.screening.matching.normalise import Token, normalise
+from readmit.screening.matching.scripts import ABJAD_MARK, consonant_key
 from readmit.screening.matching.records import DateEvidence, Record, compare_dates
 from readmit.screening.matching.scoring import (
     DATE_CONFLICT_FACTOR,
@@ -74,6 +75,19 @@ def blocking_keys(token: Token) -> set[str]:
     if "dj" in token.folded:  # "Dorde" for "Đorđe" (see scoring._lossy_dj)
         keys.add("f:" + token.folded.replace("dj", "d"))
     return keys
+
+
+def consonant_keys(token: Token, *, query: bool) -> tuple[str, ...]:
+    """Keys that let a part in Arabic, Hebrew or Thai script meet its Latin renderings.
+
+    Indexed: a Latin part under ``c:`` and its consonant key, an abjad part under ``a:``.
+    A Latin query looks only in ``a:`` (nearly always empty, so it costs nothing); an
+    abjad query looks in both. Latin parts never meet each other through these keys.
+    """
+    if token.skeleton[:1] == ABJAD_MARK:
+        key = token.skeleton[1:]
+        return ("a:" + key, "c:" + key) if query else ("a:" + key,)
+    return (("a:" if query else "c:") + consonant_key(token.folded),)
 
 
 @dataclass(frozen=True, slots=True)
@@ -168,6 +182,8 @@ class Index:
                 continue
             for key in blocking_keys(token):
                 self._keys.setdefault(key, []).append(vocab_id)
+            for key in consonant_keys(token, query=False):
+                self._keys.setdefault(key, []).append(vocab_id)
 
     def _entries_needing_one_hit(self) -> frozenset[int]:
         """Entries with fewer than two full tokens, or with an initial that may pair up."""
@@ -223,6 +239,8 @@ class Index:
         else:
             ids: set[int] = set()
             for key in blocking_keys(token):
+                ids.update(self._keys.get(key, ()))
+            for key in consonant_keys(token, query=True):
                 ids.update(self._keys.get(key, ()))
             found = [(v, sim) for v in ids if (sim := self._similarity(token, v)) > 0.0]
             for prefix in {token.folded[:1], token.folded[:2]}:

@@ -9,7 +9,8 @@ from datetime import date
 from functools import lru_cache
 
 from readmit.core.countries import normalise_code
-from readmit.screening.matching.normalise import PARTICLES
+from readmit.screening.matching.normalise import PARTICLES, normalise
+from readmit.screening.matching.scripts import unread_scripts
 
 _DATE_RE = re.compile(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?")
 DATE_FORMATS_HINT = "YYYY, YYYY-MM or YYYY-MM-DD"
@@ -190,6 +191,23 @@ class Record:
     def written(self, spelling: str) -> str:
         """The name or alias as the list wrote it, for one of :attr:`names`."""
         return self._written.get(spelling, spelling) if self._written else spelling
+
+    def unscreenable_reason(self) -> str | None:
+        """Why none of the record's names can be screened, or ``None`` if one can.
+
+        A name is read only if every letter is in a script the matcher reads and at least
+        one identifying part is left. A record none of whose names can be read is *not
+        screenable*: it must be reported, never counted as clean.
+        """
+        reasons: list[str] = []
+        for spelling in (self.name, *self.aliases):
+            unread = unread_scripts(spelling)
+            if not unread and normalise(spelling):
+                return None
+            reasons.append(
+                f"script not read: {', '.join(unread)}" if unread else "no name part left"
+            )
+        return "; ".join(dict.fromkeys(reasons)) or "no name"
 
     @property
     def document_key(self) -> str | None:

@@ -19,10 +19,12 @@ from readmit.screening.matching.normalise import (
     fold,
     make_token,
     normalise,
+    read_name,
     skeleton,
     split_raw,
     token_fields,
 )
+from readmit.screening.matching.scripts import ABJAD_MARK, consonant_key
 from readmit.screening.matching.records import DateEvidence, PartialDate, Record, compare_dates
 
 Weigher = Callable[[Token], float]
@@ -41,6 +43,10 @@ def never_common(token: Token) -> bool:
 SIM_SKELETON = 0.92
 SIM_INITIAL = 0.8
 SIM_LOSSY_DJ = 0.97
+# A part in Arabic, Hebrew or Thai script against a Latin one: consonants only agree.
+SIM_ABJAD = 0.9
+SIM_ABJAD_SHORT = 0.8  # one consonant (Ali, علي): many names share it
+SIM_ABJAD_SLIP = 0.75
 COMMON_NAMES_FACTOR = 0.5
 FUZZY_CUTOFF = 0.72
 MIN_TYPO_LENGTH = 4
@@ -150,10 +156,14 @@ def _compare_forms(
         if longer.startswith(shorter):
             return SIM_INITIAL, "initial"
         return 0.0, ""
+    if a_skeleton == b_skeleton:
+        if is_gender_pair(a, b):
+            return 0.0, "gender"
+        return SIM_SKELETON, "phonetic"
+    if a_skeleton[:1] == ABJAD_MARK or b_skeleton[:1] == ABJAD_MARK:
+        return _abjad_similarity(a, a_skeleton, b, b_skeleton)
     if is_gender_pair(a, b):
         return 0.0, "gender"
-    if a_skeleton == b_skeleton:
-        return SIM_SKELETON, "phonetic"
     if ("dj" in a or "dj" in b) and _lossy_dj(a) == _lossy_dj(b):
         return SIM_LOSSY_DJ, "translit"
     fuzzy = _one_slip(a, b) if _may_be_one_slip(a, b) else 0.0
@@ -169,6 +179,26 @@ def _compare_forms(
         if both_common:
             return fuzzy * FUZZY_FACTOR * COMMON_NAMES_FACTOR, "distinct names"
         return fuzzy * FUZZY_FACTOR, "typo"
+    return 0.0, ""
+
+
+def _abjad_similarity(a: str, a_key: str, b: str, b_key: str) -> tuple[float, str]:
+    """A part written without short vowels (Arabic, Hebrew, Thai) against another part.
+
+    The consonant keys must agree (``محمد`` ~mhmd = Muhammad). Both in an abjad means the
+    keys differ, and so do the names. One consonant apart is a likely misreading only
+    when both keys have three consonants or more (Abdullah ``bdlh`` / ``bdl``).
+    """
+    if a_key[:1] == ABJAD_MARK and b_key[:1] == ABJAD_MARK:
+        return 0.0, ""
+    mine, other = (a_key[1:], b) if a_key[:1] == ABJAD_MARK else (b_key[1:], a)
+    theirs = consonant_key(other)
+    if not mine or not theirs:
+        return 0.0, ""
+    if mine == theirs:
+        return (SIM_ABJAD if len(mine) >= 2 else SIM_ABJAD_SHORT), "script"
+    if min(len(mine), len(theirs)) >= 3 and OSA.distance(mine, theirs, score_cutoff=1) <= 1:
+        return SIM_ABJAD_SLIP, "script"
     return 0.0, ""
 
 
@@ -581,7 +611,7 @@ def _intern_raw(raw: str) -> int:
     _TOK_FOLDED.append(folded)
     _TOK_SKELETON.append(key)
     _TOK_INITIAL.append(is_initial)
-    _TOK_SPECIAL.append(is_initial or "dj" in folded)
+    _TOK_SPECIAL.append(is_initial or "dj" in folded or key[:1] == ABJAD_MARK)
     _TOK_CASEFOLD.append(raw.casefold())
     _TOK_WEIGHT.append(1.0 * INITIAL_WEIGHT if is_initial else 1.0)
     _TOK_SIM.append({})
@@ -597,11 +627,12 @@ def _name_ids(name: str) -> tuple[tuple[int, ...], float] | None:
     """Token ids of ``normalise(name)``, in order, and the sum of their uniform weights."""
     # Letters and separators only (spaces, commas, dots, hyphens): str.split() on spaces
     # gives what split_raw gives.
-    if name.replace(" ", "").isalpha():
-        raws = name.split()
+    read = name if name.isascii() else read_name(name)
+    if read.replace(" ", "").isalpha():
+        raws = read.split()
     else:
-        spaced = name.replace(",", " ").replace(".", " ").replace("-", " ")
-        raws = spaced.split() if spaced.replace(" ", "").isalpha() else split_raw(name)
+        spaced = read.replace(",", " ").replace(".", " ").replace("-", " ")
+        raws = spaced.split() if spaced.replace(" ", "").isalpha() else split_raw(read)
     get = _TOK_ID.get
     found = tuple(map(get, raws))
     ids: tuple[int, ...]
