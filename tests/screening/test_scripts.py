@@ -101,9 +101,7 @@ def test_the_index_finds_an_arabic_script_name_from_its_latin_listing_and_back()
     assert hits == latin.query_reference(Record("Q", "سهيل خالد"), threshold=0.8)
 
 
-def test_screen_reports_unscreenable_records_on_stderr_and_in_the_summary(
-    tmp_path: Path, capsys
-):
+def test_screen_reports_unscreenable_records_on_stderr_and_in_the_summary(tmp_path: Path, capsys):
     people = tmp_path / "list.csv"
     people.write_text("id,name\nL1,ጌታቸው ረዳ\nL2,سهيل خالد\n", encoding="utf-8")
     watch = tmp_path / "watch.csv"

@@ -24,7 +24,6 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 from readmit.screening.matching.normalise import Token, normalise
-from readmit.screening.matching.scripts import ABJAD_MARK, consonant_key
 from readmit.screening.matching.records import DateEvidence, Record, compare_dates
 from readmit.screening.matching.scoring import (
     DATE_CONFLICT_FACTOR,
@@ -43,6 +42,7 @@ from readmit.screening.matching.scoring import (
     finish_match,
     token_similarity,
 )
+from readmit.screening.matching.scripts import ABJAD_MARK, VARIANTS, consonant_key
 
 _CACHE_LIMIT = 500_000
 _MIN_DELETION_LENGTH = 4
@@ -74,6 +74,9 @@ def blocking_keys(token: Token) -> set[str]:
     keys.update("f:" + key for key in deletion_keys(token.folded))
     if "dj" in token.folded:  # "Dorde" for "Đorđe" (see scoring._lossy_dj)
         keys.add("f:" + token.folded.replace("dj", "d"))
+    family = VARIANTS.get(token.folded)
+    if family is not None:  # Aleksandr / Oleksandr / Alexander (scripts.VARIANTS)
+        keys.add("v:" + family)
     return keys
 
 

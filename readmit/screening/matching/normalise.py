@@ -66,7 +66,7 @@ _NOT_PARTS = frozenset(("", "'", "’", "ʼ", "`", "´"))
 PARTICLES: frozenset[str] = frozenset(
     {"de", "del", "dela", "la", "las", "los", "y", "e", "da", "das", "do", "dos", "di", "du",
      "van", "von", "der", "den", "le", "st", "ben", "bin", "al", "el", "ibn", "bn"}
-)  # fmt: skip
+) | scripts.TITLES  # fmt: skip
 
 
 @lru_cache(maxsize=50_000)
@@ -290,6 +290,8 @@ def token_fields(raw: str) -> tuple[str, str, bool] | None:
     folded = _NOT_ALNUM.sub("", fold(raw))
     if not folded:
         return None
+    if folded.startswith("abd"):
+        folded = scripts.reduce_abd(folded)
     letters = len(raw) if raw.isalpha() else sum(1 for ch in raw if ch.isalpha())
     return folded, skeleton(raw), letters == 1
 
@@ -302,10 +304,20 @@ def split_raw(name: str) -> list[str]:
 def read_name(name: str) -> str:
     """Name-level readings before the name is split into parts.
 
+    Annotations (``(alias …)``, ``born 1963``) are dropped and ``abd`` / ``abu`` join the
+    name they govern (:func:`scripts.join_compounds`). Russian and Ukrainian Cyrillic (by
+    the letters present) is read BGN/PCGN style (:func:`scripts.east_slavic_reading`).
     Chinese characters and Hangul are romanised with the family name apart
-    (:func:`scripts.read_syllables`). ASCII names are returned as they are, at no cost.
+    (:func:`scripts.read_syllables`).
     """
-    if name.isascii() or not scripts.needs_reading(name):
+    name = scripts.strip_annotations(name)
+    name = scripts.join_compounds(name)
+    if name.isascii():
+        return name
+    east_slavic = scripts.east_slavic_reading(name)
+    if east_slavic is not None:
+        name = east_slavic
+    if not scripts.needs_reading(name):
         return name
     found = {scripts.char_script(ch) for ch in name if not ch.isascii()}
     if found & scripts.SYLLABLES:
@@ -322,7 +334,7 @@ def _read_marked(ch: str) -> str:
     script = scripts.char_script(ch)
     if script == "DEVANAGARI":
         return anyascii(ch)
-    if script in scripts.ABJADS and unicodedata.combining(ch) or unicodedata.category(ch) == "Mn":
+    if (script in scripts.ABJADS and unicodedata.combining(ch)) or unicodedata.category(ch) == "Mn":
         return "" if script in scripts.ABJADS else ch
     return ch
 

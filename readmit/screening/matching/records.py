@@ -10,7 +10,7 @@ from functools import lru_cache
 
 from readmit.core.countries import normalise_code
 from readmit.screening.matching.normalise import PARTICLES, normalise
-from readmit.screening.matching.scripts import unread_scripts
+from readmit.screening.matching.scripts import TITLES, second_cyrillic_reading, unread_scripts
 
 _DATE_RE = re.compile(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?")
 DATE_FORMATS_HINT = "YYYY, YYYY-MM or YYYY-MM-DD"
@@ -119,7 +119,7 @@ def _canonical_country(code: str) -> str:
 
 
 # "y" and "e" join two surnames (García y Márquez); nobody writes them onto the next one.
-_GLUED_PARTICLES = PARTICLES - {"y", "e"}
+_GLUED_PARTICLES = PARTICLES - {"y", "e"} - TITLES
 _HYPHENS = ("-", "\u2010", "\u2011")
 
 
@@ -179,6 +179,9 @@ class Record:
             together = written_together(spelling)
             if together is not None and together not in spellings:
                 written.setdefault(together, spelling)
+            second = second_cyrillic_reading(spelling)
+            if second is not None and second not in spellings:
+                written.setdefault(second, spelling)
         object.__setattr__(self, "_names", spellings + tuple(written))
         object.__setattr__(self, "_written", written or None)
 

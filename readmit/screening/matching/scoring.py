@@ -24,8 +24,8 @@ from readmit.screening.matching.normalise import (
     split_raw,
     token_fields,
 )
-from readmit.screening.matching.scripts import ABJAD_MARK, consonant_key
 from readmit.screening.matching.records import DateEvidence, PartialDate, Record, compare_dates
+from readmit.screening.matching.scripts import ABJAD_MARK, VARIANTS, consonant_key
 
 Weigher = Callable[[Token], float]
 """Weight of a token by its rarity; the index supplies IDF, stand-alone scoring uses 1."""
@@ -156,6 +156,9 @@ def _compare_forms(
         if longer.startswith(shorter):
             return SIM_INITIAL, "initial"
         return 0.0, ""
+    family = VARIANTS.get(a)
+    if family is not None and family == VARIANTS.get(b):
+        return SIM_SKELETON, "variant"
     if a_skeleton == b_skeleton:
         if is_gender_pair(a, b):
             return 0.0, "gender"
@@ -627,7 +630,7 @@ def _name_ids(name: str) -> tuple[tuple[int, ...], float] | None:
     """Token ids of ``normalise(name)``, in order, and the sum of their uniform weights."""
     # Letters and separators only (spaces, commas, dots, hyphens): str.split() on spaces
     # gives what split_raw gives.
-    read = name if name.isascii() else read_name(name)
+    read = read_name(name)
     if read.replace(" ", "").isalpha():
         raws = read.split()
     else:

@@ -22,9 +22,11 @@ instead of letting it look clean.
 
 from __future__ import annotations
 
+import csv
 import re
 import unicodedata
 from functools import lru_cache
+from pathlib import Path
 
 from anyascii import anyascii
 
@@ -125,7 +127,7 @@ _LATIN_DIGRAPHS = (
 _LATIN_SINGLE = str.maketrans({"q": "k", "c": "k", "v": "b", "w": "", "y": "", "'": ""})
 _VOWELS = re.compile(r"[aeiou]")
 _DOUBLE = re.compile(r"(.)\1+")
-_FINAL_VOWEL_H = re.compile(r"(?<=[aeiou])h$")
+_FINAL_VOWEL_H = re.compile(r"(?<=a)h$")  # tāʾ marbūṭa: Fatimah, Abdullah
 _ABD_FORMS = re.compile(r"^(?:abdu?l|abdel|abdal|abdoul|abdol|abdou|abd)(?=.{3}|$)")
 
 
@@ -143,12 +145,17 @@ def consonant_key(folded: str) -> str:
     (``abdul``, ``abdel``, ``abd al``) keep only ``bd``, so ``Abdulhakim`` → ``bdhkm``.
     """
     text = _FINAL_VOWEL_H.sub("", folded)
-    text = _ABD_FORMS.sub("abd", text)
+    text = _ABD_FORMS.sub("abd", reduce_abd(text))
+    if text.startswith("abd") and len(text) > 3:  # abd + hakim: not the digraph dh
+        return _DOUBLE.sub(r"\1", "bd" + _consonants(text[3:]))
+    return _DOUBLE.sub(r"\1", _consonants(text))
+
+
+def _consonants(text: str) -> str:
     for digraph, cls in _LATIN_DIGRAPHS:
         if digraph in text:
             text = text.replace(digraph, cls)
-    text = _VOWELS.sub("", text.translate(_LATIN_SINGLE))
-    return _DOUBLE.sub(r"\1", text)
+    return _VOWELS.sub("", text.translate(_LATIN_SINGLE))
 
 
 def abjad_key(part: str) -> str | None:
@@ -161,6 +168,8 @@ def abjad_key(part: str) -> str | None:
     # A final h-letter is mostly a vowel (Moshe משה, Fatima فاطمه); the Latin key drops
     # a final vowel + h the same way (Abdullah / عبدالله).
     part = part.rstrip("هةہה")
+    if part.startswith(("عبدال", "ابوال", "أبوال")):
+        part = part[: part.index("ال")] + part[part.index("ال") + 2 :]
     out: list[str] = []
     for ch in part:
         cls = _ARABIC_CONSONANTS.get(ch)
@@ -177,3 +186,147 @@ def read_part(part: str) -> str:
     if "ARABIC" in _letters_scripts(part):
         part = strip_article(part)
     return anyascii(part)
+
+
+# East Slavic Cyrillic, BGN/PCGN style as English-language lists write it. Serbian and
+# Montenegrin Cyrillic keep Vuk's reading in normalise's tables.
+_RUSSIAN_BGN = {
+    "а": "a", "б": "b", "в": "v", "г": "g", "д": "d", "е": "e", "ё": "e", "ж": "zh",
+    "з": "z", "и": "i", "й": "y", "к": "k", "л": "l", "м": "m", "н": "n", "о": "o",
+    "п": "p", "р": "r", "с": "s", "т": "t", "у": "u", "ф": "f", "х": "kh", "ц": "ts",
+    "ч": "ch", "ш": "sh", "щ": "shch", "ъ": "", "ы": "y", "ь": "", "э": "e", "ю": "yu",
+    "я": "ya",
+}  # fmt: skip
+_UKRAINIAN_BGN = _RUSSIAN_BGN | {
+    "г": "h",
+    "ґ": "g",
+    "и": "y",
+    "і": "i",
+    "ї": "yi",
+    "є": "ye",
+    "'": "",
+    "’": "",
+}
+_SERBIAN_ONLY = frozenset("ђјљњћџЂЈЉЊЋЏ")
+_EAST_SLAVIC = frozenset("ыэщъёйюяіїєґўЫЭЩЪЁЙЮЯІЇЄҐЎ")
+_UKRAINIAN = frozenset("іїєґІЇЄҐ")
+_BGN_DIFFERS = frozenset("хцХЦ")  # where BGN and Vuk's reading disagree beyond the skeleton
+
+
+_CYRILLIC_VOWELS = frozenset("аеёиоуыэюяіїєъь")
+
+
+def _to_bgn(name: str) -> str:
+    ukrainian = not _UKRAINIAN.isdisjoint(name)
+    table = _UKRAINIAN_BGN if ukrainian else _RUSSIAN_BGN
+    out: list[str] = []
+    previous = ""
+    for ch in name:
+        low = ch.lower()
+        latin = table.get(low)
+        if (
+            low == "е"
+            and not ukrainian
+            and (not previous.isalpha() or previous in _CYRILLIC_VOWELS)
+        ):
+            latin = "ye"  # Russian е at the start and after a vowel (Sergeyevich, Yelena)
+        previous = low
+        if latin is None:
+            out.append(ch)
+        else:
+            out.append(latin.capitalize() if ch != low else latin)
+    return "".join(out)
+
+
+def east_slavic_reading(name: str) -> str | None:
+    """``name`` read as Russian or Ukrainian (BGN/PCGN), if its letters say it is one.
+
+    ы э щ ъ ё й ю я mark Russian (and Ukrainian, Belarusian); і ї є ґ mark Ukrainian;
+    Serbian has none of them. ``None`` if the name has none of these letters.
+    """
+    if name.isascii() or _EAST_SLAVIC.isdisjoint(name) or not _SERBIAN_ONLY.isdisjoint(name):
+        return None
+    return _to_bgn(name)
+
+
+def second_cyrillic_reading(name: str) -> str | None:
+    """The BGN/PCGN reading of a Cyrillic name that could be Serbian or Russian.
+
+    Names without marking letters (``Михаил Петров``) are read the Serbian way first; the
+    BGN reading (``Mikhail Petrov``) is a second spelling where the two differ beyond
+    what the skeleton absorbs (х → kh, ц → ts). ``None`` otherwise.
+    """
+    if name.isascii() or _BGN_DIFFERS.isdisjoint(name):
+        return None
+    if not _SERBIAN_ONLY.isdisjoint(name) or not _EAST_SLAVIC.isdisjoint(name):
+        return None
+    return _to_bgn(name)
+
+
+def _load_variants() -> dict[str, str]:
+    """Folded form -> family, from ``name_variants.csv`` (one family of forms a line)."""
+    found: dict[str, str] = {}
+    with (Path(__file__).parent / "name_variants.csv").open(encoding="utf-8") as handle:
+        for row in csv.DictReader(handle):
+            for form in row["forms"].split():
+                found[form] = row["family"]
+    return found
+
+
+VARIANTS: dict[str, str] = _load_variants()
+"""Given names that are one name in several languages' spellings (Aleksandr, Oleksandr,
+Alexander; Muhammad, Mohamed). Their forms are too far apart for a typo or the skeleton."""
+
+# "Abd al-Hakim", "Abdul Hakim", "Abdel Hakim" -> "Abdhakim"; "Abu Bakr" -> "Abubakr".
+# The prefix of a written-together "Abdulhakim" is reduced in normalise.token_fields.
+_LATIN_COMPOUND = re.compile(
+    r"\b(abd|abdul|abdel|abdal|abdoul|abdou|abu|abou)(?:[\s\-]+(?:al|el|ul|ur|ar|as|ad|an|at|az|ash|ud)\b)?[\s\-]+(?=\w)",
+    re.IGNORECASE,
+)
+_ARABIC_COMPOUND = re.compile(r"(عبد|أبو|ابو)\s+")
+
+
+def _join_compound(match: re.Match[str]) -> str:
+    text = match.group(0)
+    return "".join(ch for ch in text if ch.isalpha())
+
+
+_MAY_BE_COMPOUND = re.compile(r"ab[deou]", re.IGNORECASE)
+
+
+def join_compounds(name: str) -> str:
+    """``abd`` and ``abu`` with the name they govern as one part, the article dropped."""
+    if _MAY_BE_COMPOUND.search(name) is not None:
+        name = _LATIN_COMPOUND.sub(_join_compound, name)
+    if "عبد" in name or "بو" in name:
+        name = _ARABIC_COMPOUND.sub(r"\1", name)
+    return name
+
+
+# abd + the article: its vowel and l (Abdulhakim), or its vowel and one letter of an
+# assimilated sun letter (Abdurrahman, Abdussalam).
+_ABD_PREFIX = re.compile(r"^abd[aeiou]{1,2}(?:l(?=.{3})|(?=([rsdntz])\1))")
+
+
+def reduce_abd(folded: str) -> str:
+    """``abdulhakim`` / ``abdelhakim`` / ``abdalhakim`` -> ``abdhakim``."""
+    return _ABD_PREFIX.sub("abd", folded) if folded.startswith("abd") else folded
+
+
+# Titles and annotations that lists add to names: not part of anyone's name.
+TITLES = frozenset({"haji", "hajji", "hadji", "hajj", "mullah", "mulla", "molla", "sheikh",
+                    "shaikh", "sheik", "shaykh", "shaik"})  # fmt: skip
+_ANNOTATION = re.compile(
+    r"\([^)]*\)?|\[[^\]]*\]?|\b(?:born|b\.|n[ée]e?|dob|d\.o\.b\.)\s*[\d./-]+|\b\d{4}\b",
+    re.IGNORECASE,
+)
+
+
+_MAY_BE_ANNOTATED = re.compile(r"[(\[\d]")
+
+
+def strip_annotations(name: str) -> str:
+    """``name`` without text in parentheses or brackets and without ``born 1963``."""
+    if _MAY_BE_ANNOTATED.search(name) is None:
+        return name
+    return _ANNOTATION.sub(" ", name)
