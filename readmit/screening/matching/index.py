@@ -42,7 +42,13 @@ from readmit.screening.matching.scoring import (
     finish_match,
     token_similarity,
 )
-from readmit.screening.matching.scripts import ABJAD_MARK, VARIANTS, consonant_key
+from readmit.screening.matching.scripts import (
+    ABJAD_MARK,
+    TRANSLATABLE,
+    VARIANTS,
+    consonant_key,
+    translation_keys,
+)
 
 _CACHE_LIMIT = 500_000
 _MIN_DELETION_LENGTH = 4
@@ -77,6 +83,8 @@ def blocking_keys(token: Token) -> set[str]:
     family = VARIANTS.get(token.folded)
     if family is not None:  # Aleksandr / Oleksandr / Alexander (scripts.VARIANTS)
         keys.add("v:" + family)
+    if token.folded in TRANSLATABLE:  # Rubio / Blond (scripts.TRANSLATIONS)
+        keys.update("t:" + meaning for meaning in translation_keys(token.folded))
     return keys
 
 

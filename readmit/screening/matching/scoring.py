@@ -25,7 +25,13 @@ from readmit.screening.matching.normalise import (
     token_fields,
 )
 from readmit.screening.matching.records import DateEvidence, PartialDate, Record, compare_dates
-from readmit.screening.matching.scripts import ABJAD_MARK, VARIANTS, consonant_key
+from readmit.screening.matching.scripts import (
+    ABJAD_MARK,
+    TRANSLATABLE,
+    VARIANTS,
+    consonant_key,
+    translated,
+)
 
 Weigher = Callable[[Token], float]
 """Weight of a token by its rarity; the index supplies IDF, stand-alone scoring uses 1."""
@@ -47,6 +53,8 @@ SIM_LOSSY_DJ = 0.97
 SIM_ABJAD = 0.9
 SIM_ABJAD_SHORT = 0.8  # one consonant (Ali, علي): many names share it
 SIM_ABJAD_SLIP = 0.75
+# A name against its translation (Rubio / Blond): a possible match only with another part.
+SIM_TRANSLATED = 0.75
 COMMON_NAMES_FACTOR = 0.5
 FUZZY_CUTOFF = 0.72
 MIN_TYPO_LENGTH = 4
@@ -182,6 +190,8 @@ def _compare_forms(
         if both_common:
             return fuzzy * FUZZY_FACTOR * COMMON_NAMES_FACTOR, "distinct names"
         return fuzzy * FUZZY_FACTOR, "typo"
+    if a in TRANSLATABLE and translated(a, b):
+        return SIM_TRANSLATED, "translated"
     return 0.0, ""
 
 
@@ -328,6 +338,8 @@ def align_names(
         full_pairs,
         len(pairs),
     )
+    if pairs and all(pair.kind == "translated" for pair in pairs):
+        score = min(score, SINGLE_PART_CAP)  # a translation alone is never a match
     unmatched_left = tuple(t for i, t in enumerate(left) if i not in used_left)
     unmatched_right = tuple(t for j, t in enumerate(right) if j not in used_right)
     unmatched_gender = tuple(
@@ -614,7 +626,9 @@ def _intern_raw(raw: str) -> int:
     _TOK_FOLDED.append(folded)
     _TOK_SKELETON.append(key)
     _TOK_INITIAL.append(is_initial)
-    _TOK_SPECIAL.append(is_initial or "dj" in folded or key[:1] == ABJAD_MARK)
+    _TOK_SPECIAL.append(
+        is_initial or "dj" in folded or key[:1] == ABJAD_MARK or folded in TRANSLATABLE
+    )
     _TOK_CASEFOLD.append(raw.casefold())
     _TOK_WEIGHT.append(1.0 * INITIAL_WEIGHT if is_initial else 1.0)
     _TOK_SIM.append({})
@@ -744,7 +758,7 @@ def _align_ids(
     used_l = used_r = 0
     pairs: list[tuple[float, int, int, _Sim]] = []
     got_l = got_r = 0.0
-    full_pairs = 0
+    full_pairs = translated_pairs = 0
     for candidate in candidates:
         sim, i, j, found = candidate
         bit_l, bit_r = 1 << -i, 1 << -j
@@ -757,6 +771,8 @@ def _align_ids(
         got_r += sim * w_r[ids_r[-j]]
         if found[1] != "initial":
             full_pairs += 1
+            if found[1] == "translated":
+                translated_pairs += 1
     n_l, n_r = len(ids_l), len(ids_r)
     # combine_name_score, inlined with the same arithmetic
     cover_l, cover_r = got_l / total_l, got_r / total_r
@@ -770,6 +786,8 @@ def _align_ids(
     if full_pairs < 2 and (n_l >= 2 or n_r >= 2):
         value = min(value, INITIAL_CAP if len(pairs) >= 2 else SINGLE_PART_CAP)
     value = 1.0 if value >= 1.0 else value if value > 0.0 else 0.0
+    if translated_pairs and translated_pairs == len(pairs):
+        value = min(value, SINGLE_PART_CAP)  # align_names: a translation alone
     if gender:
         gender = [g for g in gender if not (used_l >> -g[0] & 1 or used_r >> -g[1] & 1)]
         if gender:

@@ -330,3 +330,37 @@ def strip_annotations(name: str) -> str:
     if _MAY_BE_ANNOTATED.search(name) is None:
         return name
     return _ANNOTATION.sub(" ", name)
+
+
+def _load_translations() -> dict[str, frozenset[str]]:
+    """Folded name -> its meanings, from ``translated_names.csv``."""
+    found: dict[str, frozenset[str]] = {}
+    with (Path(__file__).parent / "translated_names.csv").open(encoding="utf-8") as handle:
+        for row in csv.DictReader(handle):
+            found[row["name"]] = found.get(row["name"], frozenset()) | frozenset(
+                row["meanings"].split()
+            )
+    return found
+
+
+TRANSLATIONS: dict[str, frozenset[str]] = _load_translations()
+"""Surnames and given names that are common words (Rubio = blond, Pierre = stone), with
+their English and Serbian translations: a machine translation can turn one into the other."""
+MEANING_WORDS: frozenset[str] = frozenset().union(*TRANSLATIONS.values())
+TRANSLATABLE: frozenset[str] = frozenset(TRANSLATIONS) | MEANING_WORDS
+
+
+def translation_keys(folded: str) -> tuple[str, ...]:
+    """The meanings a part may stand for: its translations, or itself as a translation."""
+    meanings = TRANSLATIONS.get(folded, frozenset())
+    if folded in MEANING_WORDS:
+        meanings = meanings | {folded}
+    return tuple(sorted(meanings))
+
+
+def translated(a: str, b: str) -> bool:
+    """Whether folded ``a`` and ``b`` may be one name and its translation (Rubio / Blond),
+    or two names with one meaning (Blanco / Leblanc / Bardhi)."""
+    if a not in TRANSLATABLE or b not in TRANSLATABLE:
+        return False
+    return not set(translation_keys(a)).isdisjoint(translation_keys(b))
