@@ -30,6 +30,7 @@ from readmit.screening.matching.scoring import (
     DATE_PULL,
     FAMILY_WEIGHT,
     INITIAL_WEIGHT,
+    MIN_TYPO_LENGTH,
     NATIONALITY_PULL,
     SIM_INITIAL,
     SINGLE_PART_CAP,
@@ -48,6 +49,7 @@ from readmit.screening.matching.scripts import (
     VARIANTS,
     consonant_key,
     translation_keys,
+    vowel_class_key,
 )
 
 _CACHE_LIMIT = 500_000
@@ -83,6 +85,8 @@ def blocking_keys(token: Token) -> set[str]:
     family = VARIANTS.get(token.folded)
     if family is not None:  # Aleksandr / Oleksandr / Alexander (scripts.VARIANTS)
         keys.add("v:" + family)
+    if len(token.folded) >= MIN_TYPO_LENGTH:  # Rasheed / Rashid (scripts.vowel_class_key)
+        keys.add("w:" + vowel_class_key(token.folded))
     if token.folded in TRANSLATABLE:  # Rubio / Blond (scripts.TRANSLATIONS)
         keys.update("t:" + meaning for meaning in translation_keys(token.folded))
     return keys

@@ -31,6 +31,7 @@ from readmit.screening.matching.scripts import (
     VARIANTS,
     consonant_key,
     translated,
+    vowel_class_key,
 )
 
 Weigher = Callable[[Token], float]
@@ -55,6 +56,8 @@ SIM_ABJAD_SHORT = 0.8  # one consonant (Ali, علي): many names share it
 SIM_ABJAD_SLIP = 0.75
 # A name against its translation (Rubio / Blond): a possible match only with another part.
 SIM_TRANSLATED = 0.75
+# Vowels of one class (Rasheed/Rashid, Suleiman/Soliman, Zaynab/Zeinab): transliteration.
+SIM_VOWELS = 0.9
 COMMON_NAMES_FACTOR = 0.5
 FUZZY_CUTOFF = 0.72
 MIN_TYPO_LENGTH = 4
@@ -192,6 +195,13 @@ def _compare_forms(
         return fuzzy * FUZZY_FACTOR, "typo"
     if a in TRANSLATABLE and translated(a, b):
         return SIM_TRANSLATED, "translated"
+    if (
+        min(len(a), len(b)) >= MIN_TYPO_LENGTH
+        and -1 <= len(a) - len(b) <= 1  # what _new_similarity's cheap filter lets through
+        and (a[0] == b[0] or a[-1] == b[-1])
+        and vowel_class_key(a) == vowel_class_key(b)
+    ):
+        return SIM_VOWELS, "vowels"
     return 0.0, ""
 
 
@@ -208,6 +218,10 @@ def _abjad_similarity(a: str, a_key: str, b: str, b_key: str) -> tuple[float, st
     theirs = consonant_key(other)
     if not mine or not theirs:
         return 0.0, ""
+    if "D" in mine:  # ض ذ ظ: d in Arabic renderings, z in Persian ones (Ramadan, Rezaei)
+        mine = (
+            mine.replace("D", "d") if mine.replace("D", "d") == theirs else mine.replace("D", "z")
+        )
     if mine == theirs:
         return (SIM_ABJAD if len(mine) >= 2 else SIM_ABJAD_SHORT), "script"
     if min(len(mine), len(theirs)) >= 3 and OSA.distance(mine, theirs, score_cutoff=1) <= 1:

@@ -108,8 +108,8 @@ def read_syllables(name: str) -> str:
 # Long vowels, the glides و and ي, alif, hamza, ʿayn and tāʾ marbūṭa are not written as
 # consonants in the key: Latin spellings render them as vowels, "'", or nothing.
 _ARABIC_CONSONANTS = {
-    "ب": "b", "ت": "t", "ث": "t", "ج": "j", "ح": "h", "خ": "x", "د": "d", "ذ": "d",
-    "ر": "r", "ز": "z", "س": "s", "ش": "S", "ص": "s", "ض": "d", "ط": "t", "ظ": "z",
+    "ب": "b", "ت": "t", "ث": "t", "ج": "j", "ح": "h", "خ": "x", "د": "d", "ذ": "D",
+    "ر": "r", "ز": "z", "س": "s", "ش": "S", "ص": "s", "ض": "D", "ط": "t", "ظ": "D",
     "غ": "g", "ف": "f", "ق": "k", "ك": "k", "ل": "l", "م": "m", "ن": "n", "ه": "h",
     "پ": "p", "چ": "C", "ژ": "z", "گ": "g", "ک": "k", "ڤ": "b", "ٹ": "t", "ڈ": "d",
     "ڑ": "r", "ں": "n", "ہ": "h", "ھ": "h",
@@ -124,7 +124,8 @@ _LATIN_DIGRAPHS = (
     ("kh", "x"), ("sh", "S"), ("ch", "C"), ("gh", "g"), ("th", "t"), ("dh", "d"),
     ("zh", "z"), ("ph", "f"), ("ou", "u"), ("dj", "j"), ("ts", "ts"), ("tz", "ts"),
 )  # fmt: skip
-_LATIN_SINGLE = str.maketrans({"q": "k", "c": "k", "v": "b", "w": "", "y": "", "'": ""})
+# v is a glide like w: Persian و is v (Musavi), Arabic و is w or a vowel.
+_LATIN_SINGLE = str.maketrans({"q": "k", "c": "k", "v": "", "w": "", "y": "", "'": ""})
 _VOWELS = re.compile(r"[aeiou]")
 _DOUBLE = re.compile(r"(.)\1+")
 _FINAL_VOWEL_H = re.compile(r"(?<=a)h$")  # tāʾ marbūṭa: Fatimah, Abdullah
@@ -364,3 +365,24 @@ def translated(a: str, b: str) -> bool:
     if a not in TRANSLATABLE or b not in TRANSLATABLE:
         return False
     return not set(translation_keys(a)).isdisjoint(translation_keys(b))
+
+
+# Vowel classes of Latin transliterations (Arabic, Persian, Turkic names; also Luis/Louis):
+# e i y ee ei ai ay are one front class, o u ou oo one back class, a stays a.
+_VOWEL_CLASSES = (("ee", "I"), ("ei", "I"), ("ai", "I"), ("ay", "I"), ("ey", "I"),
+                  ("ou", "U"), ("oo", "U"))  # fmt: skip
+_VOWEL_SINGLE = str.maketrans({"e": "I", "i": "I", "y": "I", "o": "U", "u": "U"})
+
+
+@lru_cache(maxsize=200_000)
+def vowel_class_key(folded: str) -> str:
+    """``rasheed`` / ``rashid`` -> ``raSId``; ``suleiman`` / ``soliman`` -> ``sUlIman``.
+
+    Consonants are as written (sh as one letter), doubled letters collapse. Only ``a``
+    keeps its own class, so Marko / Mirko and Milan / Milena stay apart.
+    """
+    text = folded.replace("sh", "S").replace("kh", "x").replace("th", "T")
+    for pair, cls in _VOWEL_CLASSES:
+        if pair in text:
+            text = text.replace(pair, cls)
+    return _DOUBLE.sub(r"\1", text.translate(_VOWEL_SINGLE))
