@@ -195,9 +195,10 @@ def watchlist_status(case: Case) -> str | None:
 
     ``confirmed_match`` if any match was confirmed; else ``pending_review`` if one awaits
     review; else ``not_screenable`` if the latest run could not read any of the person's
-    names (a script the matcher does not read); else ``no_match`` if the case was screened against the current version of every
-    list the agreement uses; else ``None`` (never screened, no lists chosen, or a list was
-    updated since and the new screening has not finished).
+    names (a script the matcher does not read); else ``no_match`` if the case was screened
+    against the current version of every list the agreement uses; else ``None`` (never
+    screened, no lists chosen, or a list was updated since and the new screening has not
+    finished).
     """
     return watchlist_statuses([case])[case.id]
 
