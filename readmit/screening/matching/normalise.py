@@ -237,7 +237,7 @@ def skeleton(text: str) -> str:
     and Dzhevat (English) agree, and so that French and Haitian Creole respellings
     (Jean/Jan, Baptiste/Batis, Pierre/Pyè) agree. It is not a general phonetic algorithm.
     """
-    if not text.isascii():
+    if not text.isascii() and scripts.MAYBE_FOREIGN.search(text) is not None:
         abjad = scripts.abjad_key(text)
         if abjad is not None:
             return abjad
@@ -301,6 +301,15 @@ def split_raw(name: str) -> list[str]:
     return [part for part in _TOKEN_SPLIT.split(name) if part not in _NOT_PARTS]
 
 
+# What an ASCII name needs read_name for: an annotation, a year, or abd/abu.
+_ASCII_READINGS = re.compile(r"[(\[\d]|ab[deou]", re.IGNORECASE)
+# ... and a name with other letters: those, East Slavic letters, or another script.
+_OTHER_READINGS = re.compile(
+    r"[(\[\d]|ab[deou]|[ыэщъёйюяіїєґўЫЭЩЪЁЙЮЯІЇЄҐЎ]|" + scripts.MAYBE_FOREIGN.pattern,
+    re.IGNORECASE,
+)
+
+
 def read_name(name: str) -> str:
     """Name-level readings before the name is split into parts.
 
@@ -310,10 +319,13 @@ def read_name(name: str) -> str:
     Chinese characters and Hangul are romanised with the family name apart
     (:func:`scripts.read_syllables`).
     """
-    name = scripts.strip_annotations(name)
-    name = scripts.join_compounds(name)
     if name.isascii():
+        if _ASCII_READINGS.search(name) is None:  # the common case: nothing to do
+            return name
+        return scripts.join_compounds(scripts.strip_annotations(name))
+    if _OTHER_READINGS.search(name) is None:  # Serbian, Albanian, Spanish, French...
         return name
+    name = scripts.join_compounds(scripts.strip_annotations(name))
     east_slavic = scripts.east_slavic_reading(name)
     if east_slavic is not None:
         name = east_slavic

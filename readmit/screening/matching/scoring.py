@@ -560,6 +560,8 @@ def clear_caches() -> None:
     make_token.cache_clear()
     normalise.cache_clear()
     _form_similarity.cache_clear()
+    consonant_key.cache_clear()
+    vowel_class_key.cache_clear()
     _clear_fast_tables()
 
 

@@ -71,11 +71,19 @@ def unread_scripts(name: str) -> tuple[str, ...]:
     return tuple(sorted(unread))
 
 
+# Anything outside the Latin, Cyrillic, combining-mark and punctuation blocks: only a name
+# with one of these needs the per-letter check below (a regex search is far cheaper).
+MAYBE_FOREIGN = re.compile(
+    "[^\x00-\u036f\u0400-\u052f\u1c80-\u1c8f\u1e00-\u1eff\u2000-\u206f"
+    "\u2de0-\u2dff\ua640-\ua69f\ua720-\ua7ff]"
+)
+
+
 def needs_reading(name: str) -> bool:
     """True if ``name`` has letters outside Latin and Cyrillic (cheap for ASCII names)."""
-    return not name.isascii() and any(
-        ch.isalpha() and char_script(ch) not in (LATIN, CYRILLIC) for ch in name
-    )
+    if name.isascii() or MAYBE_FOREIGN.search(name) is None:
+        return False
+    return any(ch.isalpha() and char_script(ch) not in (LATIN, CYRILLIC) for ch in name)
 
 
 def read_syllables(name: str) -> str:
