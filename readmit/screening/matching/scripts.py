@@ -145,7 +145,7 @@ def strip_article(part: str) -> str:
     return _ARABIC_ARTICLE.sub("", part)
 
 
-@lru_cache(maxsize=100_000)
+@lru_cache(maxsize=1 << 15)
 def consonant_key(folded: str) -> str:
     """The consonants of a Latin-script name part, as the abjad keys write them.
 
@@ -382,7 +382,7 @@ _VOWEL_CLASSES = (("ee", "I"), ("ei", "I"), ("ai", "I"), ("ay", "I"), ("ey", "I"
 _VOWEL_SINGLE = str.maketrans({"e": "I", "i": "I", "y": "I", "o": "U", "u": "U"})
 
 
-@lru_cache(maxsize=200_000)
+@lru_cache(maxsize=1 << 15)
 def vowel_class_key(folded: str) -> str:
     """``rasheed`` / ``rashid`` -> ``raSId``; ``suleiman`` / ``soliman`` -> ``sUlIman``.
 
