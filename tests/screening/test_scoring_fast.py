@@ -180,7 +180,8 @@ def _plain_skeleton(text: str) -> str:
     return key or N._fold_any(text)
 
 
-@settings(max_examples=500)
+# No deadline: any text may hit a Unicode block whose anyascii table is read on first use.
+@settings(max_examples=500, deadline=None)
 @given(st.one_of(st.sampled_from(PARTS), st.text(max_size=12), keys))
 def test_skeleton_shortcuts_give_the_plain_skeleton(text):
     assert skeleton(text) == _plain_skeleton(text)
