@@ -247,7 +247,7 @@ def _no_conviction_within_years(
     return Outcome.PASS, f"no conviction{listed} within {years} years (since {cutoff.isoformat()})"
 
 
-WATCHLIST_STATUSES = frozenset({"confirmed_match", "no_match", "pending_review"})
+WATCHLIST_STATUSES = frozenset({"confirmed_match", "no_match", "pending_review", "not_screenable"})
 
 
 def _no_watchlist_match(
@@ -260,6 +260,11 @@ def _no_watchlist_match(
         return Outcome.PASS, "screened against the watchlists: no match"
     if status == "pending_review":
         return Outcome.UNKNOWN, "screening pending: a possible match awaits review"
+    if status == "not_screenable":
+        return Outcome.UNKNOWN, (
+            "not screenable: the person's names are in a script the matcher cannot read;"
+            " add a Latin-script name and screen again"
+        )
     if status is None:
         return Outcome.UNKNOWN, "screening pending: not screened against the watchlists yet"
     return Outcome.UNKNOWN, f"screening status '{status}' is not recognised"

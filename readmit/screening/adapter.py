@@ -44,6 +44,7 @@ __all__ = [
     "person_birth_date",
     "person_records",
     "query",
+    "unscreenable_reason",
 ]
 
 # A person with three passports and two nationalities is six records; more would only slow
@@ -123,6 +124,17 @@ def person_records(person: Person) -> list[Record]:
     nationalities = [c.code for c in person.nationalities.all()]
     documents = [d.number for d in person.documents.all() if not d.flagged_false]
     return _variants(base, nationalities, documents, [person_birth_date(person)])
+
+
+def unscreenable_reason(records: Sequence[Record]) -> str | None:
+    """Why a person's names cannot be screened (every script unread, or no name), or None.
+
+    Such a person is *not screenable*: a run that finds nothing for them has not cleared
+    them, and the criterion must read ``unknown``.
+    """
+    if not records:
+        return "no name"
+    return records[0].unscreenable_reason()  # every variant carries the same names
 
 
 def entry_records(entry: WatchlistEntry) -> list[Record]:

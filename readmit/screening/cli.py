@@ -207,6 +207,24 @@ def _progress_printer(total: int) -> Callable[[int, int], None] | None:
     return report
 
 
+def _report_unscreenable(path: Path, records: Sequence[Record]) -> int:
+    """One stderr line per record the matcher cannot read; their number.
+
+    Such a record is neither an error nor a clean result: it was not screened, and the
+    operator must see that (a name in a script we do not read, or no name part left).
+    """
+    count = 0
+    for record in records:
+        reason = record.unscreenable_reason()
+        if reason is not None:
+            count += 1
+            print(
+                f"readmit screen: {path}: id {record.id}: NOT SCREENABLE ({reason})",
+                file=sys.stderr,
+            )
+    return count
+
+
 def cmd_screen(args: argparse.Namespace) -> int:
     """``readmit screen LIST.csv --against WATCHLIST.csv``."""
     started = time.perf_counter()
@@ -219,6 +237,8 @@ def cmd_screen(args: argparse.Namespace) -> int:
     except InputError as exc:
         print(f"readmit screen: {exc}", file=sys.stderr)
         return EXIT_INPUT_ERROR
+    unscreenable = _report_unscreenable(Path(args.list), people)
+    unscreenable_watchlist = _report_unscreenable(Path(args.against), watchlist)
     index = Index(watchlist)
     results = screen_all(
         index, people, args.threshold, jobs=args.jobs, progress=_progress_printer(len(people))
@@ -238,7 +258,8 @@ def cmd_screen(args: argparse.Namespace) -> int:
     print(
         f"readmit screen: {len(people)} records against {len(watchlist)} watchlist records:"
         f" {matches} matches at or above {args.threshold:.2f}"
-        f" in {time.perf_counter() - started:.1f} s",
+        f" in {time.perf_counter() - started:.1f} s;"
+        f" NOT SCREENABLE: {unscreenable} records, {unscreenable_watchlist} watchlist records",
         file=sys.stderr,
     )
     return 0

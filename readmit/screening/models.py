@@ -185,6 +185,11 @@ class ScreeningRun(BaseModel):
     case_count = models.PositiveIntegerField(default=0)
     entry_count = models.PositiveIntegerField(default=0)
     match_count = models.PositiveIntegerField(default=0)
+    not_screenable = models.JSONField(
+        default=dict,
+        blank=True,
+        help_text="{case id: reason} for people none of whose names the matcher can read.",
+    )
     error = models.TextField(blank=True)
 
     class Meta:

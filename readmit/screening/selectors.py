@@ -44,6 +44,7 @@ if TYPE_CHECKING:
 CONFIRMED_MATCH = "confirmed_match"
 PENDING_REVIEW = "pending_review"
 NO_MATCH = "no_match"
+NOT_SCREENABLE = "not_screenable"
 
 
 # Watchlists -------------------------------------------------------------------------------
@@ -193,9 +194,11 @@ def watchlist_status(case: Case) -> str | None:
     """The case's standing against its agreement's watchlists, for the criterion.
 
     ``confirmed_match`` if any match was confirmed; else ``pending_review`` if one awaits
-    review; else ``no_match`` if the case was screened against the current version of every
-    list the agreement uses; else ``None`` (never screened, no lists chosen, or a list was
-    updated since and the new screening has not finished).
+    review; else ``not_screenable`` if the latest run could not read any of the person's
+    names (a script the matcher does not read); else ``no_match`` if the case was screened
+    against the current version of every list the agreement uses; else ``None`` (never
+    screened, no lists chosen, or a list was updated since and the new screening has not
+    finished).
     """
     return watchlist_statuses([case])[case.id]
 
@@ -215,10 +218,16 @@ def watchlist_statuses(cases: Iterable[Case]) -> dict[uuid.UUID, str | None]:
     }
     run_cases = ScreeningRun.cases.through.objects.filter(
         case_id__in=ids, screeningrun__status=RunStatus.DONE
-    ).values_list("case_id", "screeningrun_id")
+    ).values_list(
+        "case_id", "screeningrun_id", "screeningrun__finished_at", "screeningrun__not_screenable"
+    )
     runs_of: dict[uuid.UUID, set[uuid.UUID]] = defaultdict(set)
-    for case_id, run_id in run_cases:
+    latest: dict[uuid.UUID, tuple[float, bool]] = {}  # case -> (finished, not screenable)
+    for case_id, run_id, finished, unreadable in run_cases:
         runs_of[case_id].add(run_id)
+        seen = (finished.timestamp() if finished else 0.0, str(case_id) in (unreadable or {}))
+        if case_id not in latest or seen > latest[case_id]:
+            latest[case_id] = seen
     versions_of: dict[uuid.UUID, set[uuid.UUID]] = defaultdict(set)
     all_runs = set().union(*runs_of.values()) if runs_of else set()
     for run_id, version_id in ScreeningRun.versions.through.objects.filter(
@@ -237,7 +246,11 @@ def watchlist_statuses(cases: Iterable[Case]) -> dict[uuid.UUID, str | None]:
             screened: set[uuid.UUID] = set()
             for run_id in runs_of.get(case.id, ()):
                 screened |= versions_of[run_id]
-            result[case.id] = NO_MATCH if needed and needed <= screened else None
+            cleared = bool(needed) and needed <= screened
+            if cleared and latest.get(case.id, (None, False))[1]:
+                result[case.id] = NOT_SCREENABLE  # the last run could not read the name
+            else:
+                result[case.id] = NO_MATCH if cleared else None
     return result
 
 

@@ -573,11 +573,18 @@ def _execute(run: ScreeningRun) -> ScreeningRun:
         )
     )
     floor = min(thresholds.values(), default=run.threshold)
+    records = {case.id: adapter.person_records(case.person) for case in cases}
     hits = [
         (case, hit)
         for case in cases
-        for hit in adapter.query(index, adapter.person_records(case.person), threshold=floor)
+        for hit in adapter.query(index, records[case.id], threshold=floor)
     ]
+    # People none of whose names the matcher can read: not cleared, reported (issue #11).
+    not_screenable = {
+        str(case.id): reason
+        for case in cases
+        if (reason := adapter.unscreenable_reason(records[case.id])) is not None
+    }
     # Only the entries that were hit are loaded: a national list stays in the index.
     entries = WatchlistEntry.objects.select_related("version").in_bulk(
         [uuid.UUID(hit.target_id) for _, hit in hits]
@@ -617,6 +624,7 @@ def _execute(run: ScreeningRun) -> ScreeningRun:
         run.entry_count = sum(v.entry_count for v in versions)
         run.case_count = len(cases)
         run.match_count = len(found)
+        run.not_screenable = not_screenable
         run.status = RunStatus.DONE
         run.finished_at = clock.now()
         run.save()
@@ -631,6 +639,7 @@ def _execute(run: ScreeningRun) -> ScreeningRun:
                 "cases": run.case_count,
                 "entries": run.entry_count,
                 "matches": run.match_count,
+                "not_screenable": len(not_screenable),
             },
         )
         # What the no_watchlist_match criterion reads may have changed for these cases:

@@ -140,6 +140,7 @@ def test_no_conviction_at_all_passes():
         ("confirmed_match", Outcome.FAIL, "confirmed"),
         ("no_match", Outcome.PASS, "no match"),
         ("pending_review", Outcome.UNKNOWN, "screening pending"),
+        ("not_screenable", Outcome.UNKNOWN, "not screenable"),
         (None, Outcome.UNKNOWN, "screening pending"),
         ("maybe", Outcome.UNKNOWN, "not recognised"),
     ],

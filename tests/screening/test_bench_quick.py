@@ -31,9 +31,15 @@ def test_quick_bench_prints_quality_pairs_and_speed_figures():
         "namesakes_birth_date",
         "all",
         "written_together",
+        "arabic_script",
+        "east_slavic",
+        "arabic_latin_variants",
+        "compounds",
+        "translated_names",
     ):
         assert f"\n{slice_name} " in out
     assert "thresholds tuned on the tuning split" in out
+    assert "unscreenable scripts:" in out and "silent 0;" in out
     assert "pairs/s" in out
     assert "q/s" in out and "blocking recall" in out and "peak RSS" in out
 

@@ -363,3 +363,31 @@ def test_statuses_for_a_whole_list_come_in_a_fixed_number_of_queries(
     assert statuses[listed.id] == "pending_review"
     assert {statuses[c.id] for c in others} == {"no_match"}
     assert statuses[unscreened.id] is None
+
+
+def test_a_person_whose_name_the_matcher_cannot_read_is_not_screenable_never_cleared(
+    world, imported, django_capture_on_commit_callbacks
+):
+    import datetime as dt
+
+    from readmit.agreements.criteria import Outcome, evaluate_one
+    from readmit.agreements.terms import Criterion
+    from readmit.relocation.services import person_facts
+
+    unread = make_case(world.agreement, given_names="ጌታቸው", family_name="ረዳ", nationality="ET")
+    arabic = make_case(world.agreement, given_names="سهيل", family_name="خالد", nationality="SY")
+    run = run_now(world, django_capture_on_commit_callbacks)
+    assert run.status == RunStatus.DONE, run.error
+    assert run.not_screenable == {str(unread.id): "script not read: Ethiopic"}
+    assert watchlist_status(unread) == "not_screenable"
+    assert watchlist_status(arabic) == "no_match"  # read, and not on the list
+    finished = AuditEvent.objects.filter(
+        event_type=AuditEventType.SCREENING_RUN_FINISHED, object_id=str(run.id)
+    ).get()
+    assert finished.data["not_screenable"] == 1
+    result = evaluate_one(
+        Criterion(rule="no_watchlist_match", params={}),  # type: ignore[arg-type]
+        person_facts(unread),
+        on=dt.date(2026, 12, 2),
+    )
+    assert result.outcome == Outcome.UNKNOWN and "not screenable" in result.explanation.lower()

@@ -30,6 +30,7 @@ from readmit.screening.matching.scoring import (
     DATE_PULL,
     FAMILY_WEIGHT,
     INITIAL_WEIGHT,
+    MIN_TYPO_LENGTH,
     NATIONALITY_PULL,
     SIM_INITIAL,
     SINGLE_PART_CAP,
@@ -41,6 +42,14 @@ from readmit.screening.matching.scoring import (
     family_tokens,
     finish_match,
     token_similarity,
+)
+from readmit.screening.matching.scripts import (
+    ABJAD_MARK,
+    TRANSLATABLE,
+    VARIANTS,
+    consonant_key,
+    translation_keys,
+    vowel_class_key,
 )
 
 _CACHE_LIMIT = 500_000
@@ -73,7 +82,27 @@ def blocking_keys(token: Token) -> set[str]:
     keys.update("f:" + key for key in deletion_keys(token.folded))
     if "dj" in token.folded:  # "Dorde" for "Đorđe" (see scoring._lossy_dj)
         keys.add("f:" + token.folded.replace("dj", "d"))
+    family = VARIANTS.get(token.folded)
+    if family is not None:  # Aleksandr / Oleksandr / Alexander (scripts.VARIANTS)
+        keys.add("v:" + family)
+    if len(token.folded) >= MIN_TYPO_LENGTH:  # Rasheed / Rashid (scripts.vowel_class_key)
+        keys.add("w:" + vowel_class_key(token.folded))
+    if token.folded in TRANSLATABLE:  # Rubio / Blond (scripts.TRANSLATIONS)
+        keys.update("t:" + meaning for meaning in translation_keys(token.folded))
     return keys
+
+
+def consonant_keys(token: Token, *, query: bool) -> tuple[str, ...]:
+    """Keys that let a part in Arabic, Hebrew or Thai script meet its Latin renderings.
+
+    Indexed: a Latin part under ``c:`` and its consonant key, an abjad part under ``a:``.
+    A Latin query looks only in ``a:`` (nearly always empty, so it costs nothing); an
+    abjad query looks in both. Latin parts never meet each other through these keys.
+    """
+    if token.skeleton[:1] == ABJAD_MARK:
+        key = token.skeleton[1:]
+        return ("a:" + key, "c:" + key) if query else ("a:" + key,)
+    return (("a:" if query else "c:") + consonant_key(token.folded),)
 
 
 @dataclass(frozen=True, slots=True)
@@ -168,6 +197,8 @@ class Index:
                 continue
             for key in blocking_keys(token):
                 self._keys.setdefault(key, []).append(vocab_id)
+            for key in consonant_keys(token, query=False):
+                self._keys.setdefault(key, []).append(vocab_id)
 
     def _entries_needing_one_hit(self) -> frozenset[int]:
         """Entries with fewer than two full tokens, or with an initial that may pair up."""
@@ -223,6 +254,8 @@ class Index:
         else:
             ids: set[int] = set()
             for key in blocking_keys(token):
+                ids.update(self._keys.get(key, ()))
+            for key in consonant_keys(token, query=True):
                 ids.update(self._keys.get(key, ()))
             found = [(v, sim) for v in ids if (sim := self._similarity(token, v)) > 0.0]
             for prefix in {token.folded[:1], token.folded[:2]}:

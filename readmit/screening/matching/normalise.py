@@ -18,6 +18,10 @@ import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 
+from anyascii import anyascii
+
+from readmit.screening.matching import scripts
+
 # Letters that NFKD cannot reduce to ASCII, or that it reduces wrongly for our purpose.
 # Serbian/Montenegrin Cyrillic follows the official Latin alphabet (Vuk's correspondence);
 # the rest of Cyrillic gets a simple, consistent Latin letter so that it at least folds.
@@ -61,8 +65,38 @@ _NOT_PARTS = frozenset(("", "'", "’", "ʼ", "`", "´"))
 # "Maria Cruz" are the same name; "García y Márquez" is "García Márquez".
 PARTICLES: frozenset[str] = frozenset(
     {"de", "del", "dela", "la", "las", "los", "y", "e", "da", "das", "do", "dos", "di", "du",
-     "van", "von", "der", "den", "le", "st", "ben", "bin", "al", "el"}
-)  # fmt: skip
+     "van", "von", "der", "den", "le", "st", "ben", "bin", "al", "el", "ibn", "bn"}
+) | scripts.TITLES  # fmt: skip
+
+
+@lru_cache(maxsize=50_000)
+def _read_char(ch: str) -> str:
+    if ch.isalpha() or unicodedata.combining(ch):
+        script = scripts.char_script(ch)
+        if script in (scripts.LATIN, scripts.CYRILLIC) or script not in scripts.READ_SCRIPTS:
+            return ch  # our own tables, or a script we do not read (reported, not guessed)
+        return anyascii(ch)
+    return ch
+
+
+def read_foreign(text: str) -> str:
+    """``text`` with letters of the other scripts we read written in Latin (anyascii).
+
+    Latin and Cyrillic letters are left to the fold's own tables; letters of scripts we
+    do not read are left as they are, so they fold to nothing and the name is reported
+    as not screenable (:func:`scripts.unread_scripts`).
+    """
+    if not scripts.needs_reading(text):
+        return text
+    if "\u0627\u0644" in text:  # the Arabic article al- on a part
+        text = scripts.strip_article(text)
+    if "\u03bf\u03c5" in text.lower():  # Greek ου is ou, not anyascii's oy
+        text = (
+            text.replace("\u03bf\u03c5", "ou")
+            .replace("\u039f\u03a5", "OU")
+            .replace("\u039f\u03c5", "Ou")
+        )
+    return "".join(map(_read_char, text))
 
 
 @lru_cache(maxsize=200_000)
@@ -80,6 +114,7 @@ def fold(text: str) -> str:
 
 def _fold_any(text: str) -> str:
     """:func:`fold` for any text, ASCII included."""
+    text = read_foreign(text)
     lowered = unicodedata.normalize("NFC", text).casefold()
     decomposed = unicodedata.normalize("NFKD", lowered.translate(_CHAR_FOLD_TABLE))
     return _APOSTROPHES.sub("", decomposed.translate(_DROP_COMBINING))
@@ -179,6 +214,7 @@ def phonetic_fold(text: str) -> str:
 
 def _phonetic_fold_any(text: str) -> str:
     """:func:`phonetic_fold` for any text, ASCII included."""
+    text = read_foreign(text)
     lowered = unicodedata.normalize("NFC", text).casefold()
     lowered = _FRENCH_C_CEDILLA.sub("s", _DZ_CARON.sub("J", lowered)).replace("ç", "C")
     if "ï" in lowered or "ë" in lowered:
@@ -201,6 +237,10 @@ def skeleton(text: str) -> str:
     and Dzhevat (English) agree, and so that French and Haitian Creole respellings
     (Jean/Jan, Baptiste/Batis, Pierre/Pyè) agree. It is not a general phonetic algorithm.
     """
+    if not text.isascii() and scripts.MAYBE_FOREIGN.search(text) is not None:
+        abjad = scripts.abjad_key(text)
+        if abjad is not None:
+            return abjad
     key = phonetic_fold(text)
     for pattern, replacement, needs in _SKELETON_RULES:
         for part in needs:
@@ -250,6 +290,8 @@ def token_fields(raw: str) -> tuple[str, str, bool] | None:
     folded = _NOT_ALNUM.sub("", fold(raw))
     if not folded:
         return None
+    if folded.startswith("abd"):
+        folded = scripts.reduce_abd(folded)
     letters = len(raw) if raw.isalpha() else sum(1 for ch in raw if ch.isalpha())
     return folded, skeleton(raw), letters == 1
 
@@ -259,6 +301,62 @@ def split_raw(name: str) -> list[str]:
     return [part for part in _TOKEN_SPLIT.split(name) if part not in _NOT_PARTS]
 
 
+# What an ASCII name needs read_name for: an annotation, a year, or abd/abu.
+_ASCII_READINGS = re.compile(r"[(\[\d]|ab[deou]", re.IGNORECASE)
+# ... and a name with other letters: those, East Slavic letters, or another script.
+_OTHER_READINGS = re.compile(
+    r"[(\[\d]|ab[deou]|[ыэщъёйюяіїєґўЫЭЩЪЁЙЮЯІЇЄҐЎ]|" + scripts.MAYBE_FOREIGN.pattern,
+    re.IGNORECASE,
+)
+
+
+def read_name(name: str) -> str:
+    """Name-level readings before the name is split into parts.
+
+    Annotations (``(alias …)``, ``born 1963``) are dropped and ``abd`` / ``abu`` join the
+    name they govern (:func:`scripts.join_compounds`). Russian and Ukrainian Cyrillic (by
+    the letters present) is read BGN/PCGN style (:func:`scripts.east_slavic_reading`).
+    Chinese characters and Hangul are romanised with the family name apart
+    (:func:`scripts.read_syllables`).
+    """
+    if name.isascii():
+        if _ASCII_READINGS.search(name) is None:  # the common case: nothing to do
+            return name
+        return scripts.join_compounds(scripts.strip_annotations(name))
+    if _OTHER_READINGS.search(name) is None:  # Serbian, Albanian, Spanish, French...
+        return name
+    name = scripts.join_compounds(scripts.strip_annotations(name))
+    east_slavic = scripts.east_slavic_reading(name)
+    if east_slavic is not None:
+        name = east_slavic
+    if not scripts.needs_reading(name):
+        return name
+    found = {scripts.char_script(ch) for ch in name if not ch.isascii()}
+    if found & scripts.SYLLABLES:
+        name = scripts.read_syllables(name)
+    if found & scripts.MARKED:
+        name = "".join(map(_read_marked, name))
+    return name
+
+
+@lru_cache(maxsize=10_000)
+def _read_marked(ch: str) -> str:
+    """Devanagari is read whole here (its vowel signs would split a part); the vowel
+    marks of abjads (harakat, niqqud, Thai signs) are dropped, as their keys ignore them."""
+    script = scripts.char_script(ch)
+    if script == "DEVANAGARI":
+        return anyascii(ch)
+    if (script in scripts.ABJADS and unicodedata.combining(ch)) or unicodedata.category(ch) == "Mn":
+        return "" if script in scripts.ABJADS else ch
+    return ch
+
+
+def screenable(name: str) -> bool:
+    """Whether the matcher can read ``name``: every letter in a script we read, and at
+    least one identifying part. A name it cannot read is reported, never passed."""
+    return not scripts.unread_scripts(name) and bool(normalise(name))
+
+
 @lru_cache(maxsize=400_000)
 def normalise(name: str) -> tuple[Token, ...]:
     """The identifying tokens of ``name`` in written order, particles removed.
@@ -266,7 +364,7 @@ def normalise(name: str) -> tuple[Token, ...]:
     Order is kept for display only: matching never depends on it ("PETROVIĆ Jovan").
     A name made only of particles keeps them rather than becoming empty.
     """
-    tokens = [tok for raw in split_raw(name) if (tok := make_token(raw)) is not None]
+    tokens = [tok for raw in split_raw(read_name(name)) if (tok := make_token(raw)) is not None]
     kept = [tok for tok in tokens if tok.folded not in PARTICLES]
     return tuple(kept or tokens)
 

@@ -9,7 +9,8 @@ from datetime import date
 from functools import lru_cache
 
 from readmit.core.countries import normalise_code
-from readmit.screening.matching.normalise import PARTICLES
+from readmit.screening.matching.normalise import PARTICLES, normalise
+from readmit.screening.matching.scripts import TITLES, second_cyrillic_reading, unread_scripts
 
 _DATE_RE = re.compile(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?")
 DATE_FORMATS_HINT = "YYYY, YYYY-MM or YYYY-MM-DD"
@@ -118,7 +119,7 @@ def _canonical_country(code: str) -> str:
 
 
 # "y" and "e" join two surnames (García y Márquez); nobody writes them onto the next one.
-_GLUED_PARTICLES = PARTICLES - {"y", "e"}
+_GLUED_PARTICLES = PARTICLES - {"y", "e"} - TITLES
 _HYPHENS = ("-", "\u2010", "\u2011")
 
 
@@ -178,6 +179,9 @@ class Record:
             together = written_together(spelling)
             if together is not None and together not in spellings:
                 written.setdefault(together, spelling)
+            second = second_cyrillic_reading(spelling)
+            if second is not None and second not in spellings:
+                written.setdefault(second, spelling)
         object.__setattr__(self, "_names", spellings + tuple(written))
         object.__setattr__(self, "_written", written or None)
 
@@ -190,6 +194,23 @@ class Record:
     def written(self, spelling: str) -> str:
         """The name or alias as the list wrote it, for one of :attr:`names`."""
         return self._written.get(spelling, spelling) if self._written else spelling
+
+    def unscreenable_reason(self) -> str | None:
+        """Why none of the record's names can be screened, or ``None`` if one can.
+
+        A name is read only if every letter is in a script the matcher reads and at least
+        one identifying part is left. A record none of whose names can be read is *not
+        screenable*: it must be reported, never counted as clean.
+        """
+        reasons: list[str] = []
+        for spelling in (self.name, *self.aliases):
+            unread = unread_scripts(spelling)
+            if not unread and normalise(spelling):
+                return None
+            reasons.append(
+                f"script not read: {', '.join(unread)}" if unread else "no name part left"
+            )
+        return "; ".join(dict.fromkeys(reasons)) or "no name"
 
     @property
     def document_key(self) -> str | None:

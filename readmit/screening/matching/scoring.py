@@ -19,11 +19,20 @@ from readmit.screening.matching.normalise import (
     fold,
     make_token,
     normalise,
+    read_name,
     skeleton,
     split_raw,
     token_fields,
 )
 from readmit.screening.matching.records import DateEvidence, PartialDate, Record, compare_dates
+from readmit.screening.matching.scripts import (
+    ABJAD_MARK,
+    TRANSLATABLE,
+    VARIANTS,
+    consonant_key,
+    translated,
+    vowel_class_key,
+)
 
 Weigher = Callable[[Token], float]
 """Weight of a token by its rarity; the index supplies IDF, stand-alone scoring uses 1."""
@@ -41,6 +50,14 @@ def never_common(token: Token) -> bool:
 SIM_SKELETON = 0.92
 SIM_INITIAL = 0.8
 SIM_LOSSY_DJ = 0.97
+# A part in Arabic, Hebrew or Thai script against a Latin one: consonants only agree.
+SIM_ABJAD = 0.9
+SIM_ABJAD_SHORT = 0.8  # one consonant (Ali, علي): many names share it
+SIM_ABJAD_SLIP = 0.75
+# A name against its translation (Rubio / Blond): a possible match only with another part.
+SIM_TRANSLATED = 0.75
+# Vowels of one class (Rasheed/Rashid, Suleiman/Soliman, Zaynab/Zeinab): transliteration.
+SIM_VOWELS = 0.9
 COMMON_NAMES_FACTOR = 0.5
 FUZZY_CUTOFF = 0.72
 MIN_TYPO_LENGTH = 4
@@ -150,10 +167,17 @@ def _compare_forms(
         if longer.startswith(shorter):
             return SIM_INITIAL, "initial"
         return 0.0, ""
+    family = VARIANTS.get(a)
+    if family is not None and family == VARIANTS.get(b):
+        return SIM_SKELETON, "variant"
+    if a_skeleton == b_skeleton:
+        if is_gender_pair(a, b):
+            return 0.0, "gender"
+        return SIM_SKELETON, "phonetic"
+    if a_skeleton[:1] == ABJAD_MARK or b_skeleton[:1] == ABJAD_MARK:
+        return _abjad_similarity(a, a_skeleton, b, b_skeleton)
     if is_gender_pair(a, b):
         return 0.0, "gender"
-    if a_skeleton == b_skeleton:
-        return SIM_SKELETON, "phonetic"
     if ("dj" in a or "dj" in b) and _lossy_dj(a) == _lossy_dj(b):
         return SIM_LOSSY_DJ, "translit"
     fuzzy = _one_slip(a, b) if _may_be_one_slip(a, b) else 0.0
@@ -169,6 +193,39 @@ def _compare_forms(
         if both_common:
             return fuzzy * FUZZY_FACTOR * COMMON_NAMES_FACTOR, "distinct names"
         return fuzzy * FUZZY_FACTOR, "typo"
+    if a in TRANSLATABLE and translated(a, b):
+        return SIM_TRANSLATED, "translated"
+    if (
+        min(len(a), len(b)) >= MIN_TYPO_LENGTH
+        and -1 <= len(a) - len(b) <= 1  # what _new_similarity's cheap filter lets through
+        and (a[0] == b[0] or a[-1] == b[-1])
+        and vowel_class_key(a) == vowel_class_key(b)
+    ):
+        return SIM_VOWELS, "vowels"
+    return 0.0, ""
+
+
+def _abjad_similarity(a: str, a_key: str, b: str, b_key: str) -> tuple[float, str]:
+    """A part written without short vowels (Arabic, Hebrew, Thai) against another part.
+
+    The consonant keys must agree (``محمد`` ~mhmd = Muhammad). Both in an abjad means the
+    keys differ, and so do the names. One consonant apart is a likely misreading only
+    when both keys have three consonants or more (Abdullah ``bdlh`` / ``bdl``).
+    """
+    if a_key[:1] == ABJAD_MARK and b_key[:1] == ABJAD_MARK:
+        return 0.0, ""
+    mine, other = (a_key[1:], b) if a_key[:1] == ABJAD_MARK else (b_key[1:], a)
+    theirs = consonant_key(other)
+    if not mine or not theirs:
+        return 0.0, ""
+    if "D" in mine:  # ض ذ ظ: d in Arabic renderings, z in Persian ones (Ramadan, Rezaei)
+        mine = (
+            mine.replace("D", "d") if mine.replace("D", "d") == theirs else mine.replace("D", "z")
+        )
+    if mine == theirs:
+        return (SIM_ABJAD if len(mine) >= 2 else SIM_ABJAD_SHORT), "script"
+    if min(len(mine), len(theirs)) >= 3 and OSA.distance(mine, theirs, score_cutoff=1) <= 1:
+        return SIM_ABJAD_SLIP, "script"
     return 0.0, ""
 
 
@@ -295,6 +352,8 @@ def align_names(
         full_pairs,
         len(pairs),
     )
+    if pairs and all(pair.kind == "translated" for pair in pairs):
+        score = min(score, SINGLE_PART_CAP)  # a translation alone is never a match
     unmatched_left = tuple(t for i, t in enumerate(left) if i not in used_left)
     unmatched_right = tuple(t for j, t in enumerate(right) if j not in used_right)
     unmatched_gender = tuple(
@@ -501,6 +560,8 @@ def clear_caches() -> None:
     make_token.cache_clear()
     normalise.cache_clear()
     _form_similarity.cache_clear()
+    consonant_key.cache_clear()
+    vowel_class_key.cache_clear()
     _clear_fast_tables()
 
 
@@ -581,7 +642,9 @@ def _intern_raw(raw: str) -> int:
     _TOK_FOLDED.append(folded)
     _TOK_SKELETON.append(key)
     _TOK_INITIAL.append(is_initial)
-    _TOK_SPECIAL.append(is_initial or "dj" in folded)
+    _TOK_SPECIAL.append(
+        is_initial or "dj" in folded or key[:1] == ABJAD_MARK or folded in TRANSLATABLE
+    )
     _TOK_CASEFOLD.append(raw.casefold())
     _TOK_WEIGHT.append(1.0 * INITIAL_WEIGHT if is_initial else 1.0)
     _TOK_SIM.append({})
@@ -597,11 +660,12 @@ def _name_ids(name: str) -> tuple[tuple[int, ...], float] | None:
     """Token ids of ``normalise(name)``, in order, and the sum of their uniform weights."""
     # Letters and separators only (spaces, commas, dots, hyphens): str.split() on spaces
     # gives what split_raw gives.
-    if name.replace(" ", "").isalpha():
-        raws = name.split()
+    read = read_name(name)
+    if read.replace(" ", "").isalpha():
+        raws = read.split()
     else:
-        spaced = name.replace(",", " ").replace(".", " ").replace("-", " ")
-        raws = spaced.split() if spaced.replace(" ", "").isalpha() else split_raw(name)
+        spaced = read.replace(",", " ").replace(".", " ").replace("-", " ")
+        raws = spaced.split() if spaced.replace(" ", "").isalpha() else split_raw(read)
     get = _TOK_ID.get
     found = tuple(map(get, raws))
     ids: tuple[int, ...]
@@ -710,7 +774,7 @@ def _align_ids(
     used_l = used_r = 0
     pairs: list[tuple[float, int, int, _Sim]] = []
     got_l = got_r = 0.0
-    full_pairs = 0
+    full_pairs = translated_pairs = 0
     for candidate in candidates:
         sim, i, j, found = candidate
         bit_l, bit_r = 1 << -i, 1 << -j
@@ -723,6 +787,8 @@ def _align_ids(
         got_r += sim * w_r[ids_r[-j]]
         if found[1] != "initial":
             full_pairs += 1
+            if found[1] == "translated":
+                translated_pairs += 1
     n_l, n_r = len(ids_l), len(ids_r)
     # combine_name_score, inlined with the same arithmetic
     cover_l, cover_r = got_l / total_l, got_r / total_r
@@ -736,6 +802,8 @@ def _align_ids(
     if full_pairs < 2 and (n_l >= 2 or n_r >= 2):
         value = min(value, INITIAL_CAP if len(pairs) >= 2 else SINGLE_PART_CAP)
     value = 1.0 if value >= 1.0 else value if value > 0.0 else 0.0
+    if translated_pairs and translated_pairs == len(pairs):
+        value = min(value, SINGLE_PART_CAP)  # align_names: a translation alone
     if gender:
         gender = [g for g in gender if not (used_l >> -g[0] & 1 or used_r >> -g[1] & 1)]
         if gender:
