@@ -17,10 +17,19 @@ from __future__ import annotations
 import datetime as dt
 import re
 import unicodedata
+import uuid
 from enum import StrEnum
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, ValidationInfo, field_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
 
 from readmit.agreements import vocabularies
 from readmit.cases.evidence import EvidenceClass, EvidenceKind
@@ -32,6 +41,8 @@ __all__ = [
     "CivilStatus",
     "EvidenceIn",
     "Procedure",
+    "TransitIn",
+    "Variant",
     "application_errors",
     "is_latin",
 ]
@@ -44,6 +55,14 @@ _DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
 class Procedure(StrEnum):
     NORMAL = "normal"
     ACCELERATED = "accelerated"  # apprehended in the border region
+
+
+class Variant(StrEnum):
+    """The readmission variants (DESIGN §2, docs/readmission.md)."""
+
+    READMISSION = "readmission"
+    TRANSIT = "transit"  # a third-country national escorted through the requested state
+    TAKE_BACK = "take_back"  # erroneous readmission: the earlier transfer is undone
 
 
 class CivilStatus(StrEnum):
@@ -240,6 +259,25 @@ class EvidenceIn(_Strict):
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
 
 
+class TransitIn(_Strict):
+    """What a transit application adds: where the person goes and who escorts them."""
+
+    destination_state: str = Field(description="The final destination (country code).")
+    escort: str = Field(
+        min_length=1,
+        max_length=MAX_NOTE,
+        description='The escorts (names, service); "none" is an answer; required.',
+    )
+
+    @field_validator("destination_state")
+    @classmethod
+    def _country(cls, value: str) -> str:
+        try:
+            return normalise_code(value)
+        except LookupError:
+            raise ValueError(f"'{value}' is not a country code") from None
+
+
 class ApplicationIn(_Strict):
     """A readmission application (DESIGN §2): every part is required unless marked optional."""
 
@@ -247,6 +285,19 @@ class ApplicationIn(_Strict):
         min_length=1,
         max_length=80,
         description="The requesting state's id, unique in the agreement.",
+    )
+    variant: Variant = Field(
+        default=Variant.READMISSION,
+        description="readmission (default), transit (needs 'transit') or take_back "
+        "(erroneous readmission; needs 'take_back_of').",
+    )
+    transit: TransitIn | None = Field(
+        default=None, description="Transit only: the destination state and the escort."
+    )
+    take_back_of: uuid.UUID | None = Field(
+        default=None,
+        description="Take-back only: the id of the earlier transferred case under the same "
+        "agreement.",
     )
     procedure: Procedure
     apprehended_on: dt.date | None = Field(
@@ -280,6 +331,21 @@ class ApplicationIn(_Strict):
         if info.data.get("procedure") == Procedure.ACCELERATED and value is None:
             raise ValueError("is required for the accelerated procedure")
         return value
+
+    @model_validator(mode="after")
+    def _variant_parts(self) -> ApplicationIn:
+        problems = []
+        if self.variant == Variant.TRANSIT and self.transit is None:
+            problems.append("transit: is required for a transit application")
+        if self.variant != Variant.TRANSIT and self.transit is not None:
+            problems.append("transit: is only for a transit application")
+        if self.variant == Variant.TAKE_BACK and self.take_back_of is None:
+            problems.append("take_back_of: is required for a take-back application")
+        if self.variant != Variant.TAKE_BACK and self.take_back_of is not None:
+            problems.append("take_back_of: is only for a take-back application")
+        if problems:
+            raise ValueError("; ".join(problems))
+        return self
 
 
 def _message(error: Any) -> str:
