@@ -220,14 +220,23 @@ def test_a_take_back_after_the_window_is_refused_at_intake_naming_the_rule(
 
 
 def test_the_take_back_windows_are_the_agreements_terms(world, monkeypatch):
-    limits = {**TERMS["time_limits"], "take_back_nationals": {"amount": 9, "unit": "months"}}
+    limits = {
+        **TERMS["time_limits"],
+        "take_back_nationals": {"amount": 9, "unit": "months"},
+        "take_back_others": {"amount": 3, "unit": "months"},
+    }
     agreement = make_agreement(
         world.us, world.me, kind="readmission", terms={**TERMS, "time_limits": limits}
     )
     national = _transferred(world, agreement, "DHS-E-3", "ME")
+    other = _transferred(world, agreement, "DHS-E-4", "RS")
     move_clock(monkeypatch, clock.today() + dt.timedelta(days=200))
     case = submit(world, agreement, _take_back("DHS-TB-4", national))
     assert case.data["take_back_of"]["window"] == "take_back_nationals"
+    with pytest.raises(TransitionRefused) as refused:
+        submit(world, agreement, _take_back("DHS-TB-7", other))
+    assert refused.value.rule == "take-back-window"
+    assert "take_back_others: 3 months" in str(refused.value)
 
 
 def test_a_take_back_must_name_a_transferred_case_of_the_same_agreement(world, montenegro):
