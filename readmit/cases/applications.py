@@ -28,7 +28,6 @@ from pydantic import (
     ValidationError,
     ValidationInfo,
     field_validator,
-    model_validator,
 )
 
 from readmit.agreements import vocabularies
@@ -292,13 +291,28 @@ class ApplicationIn(_Strict):
         "(erroneous readmission; needs 'take_back_of').",
     )
     transit: TransitIn | None = Field(
-        default=None, description="Transit only: the destination state and the escort."
+        default=None,
+        validate_default=True,
+        description="Transit only: the destination state and the escort.",
     )
     take_back_of: uuid.UUID | None = Field(
         default=None,
+        validate_default=True,
         description="Take-back only: the id of the earlier transferred case under the same "
         "agreement.",
     )
+
+    @field_validator("transit", "take_back_of")
+    @classmethod
+    def _only_with_its_variant(cls, value: Any, info: ValidationInfo) -> Any:
+        needed_by = Variant.TRANSIT if info.field_name == "transit" else Variant.TAKE_BACK
+        variant = info.data.get("variant")
+        if variant == needed_by and value is None:
+            raise ValueError(f"is required for a {needed_by.value.replace('_', '-')} application")
+        if variant != needed_by and value is not None:
+            raise ValueError(f"is only for a {needed_by.value.replace('_', '-')} application")
+        return value
+
     procedure: Procedure
     apprehended_on: dt.date | None = Field(
         default=None,
@@ -331,21 +345,6 @@ class ApplicationIn(_Strict):
         if info.data.get("procedure") == Procedure.ACCELERATED and value is None:
             raise ValueError("is required for the accelerated procedure")
         return value
-
-    @model_validator(mode="after")
-    def _variant_parts(self) -> ApplicationIn:
-        problems = []
-        if self.variant == Variant.TRANSIT and self.transit is None:
-            problems.append("transit: is required for a transit application")
-        if self.variant != Variant.TRANSIT and self.transit is not None:
-            problems.append("transit: is only for a transit application")
-        if self.variant == Variant.TAKE_BACK and self.take_back_of is None:
-            problems.append("take_back_of: is required for a take-back application")
-        if self.variant != Variant.TAKE_BACK and self.take_back_of is not None:
-            problems.append("take_back_of: is only for a take-back application")
-        if problems:
-            raise ValueError("; ".join(problems))
-        return self
 
 
 def _message(error: Any) -> str:

@@ -6,9 +6,10 @@ import datetime as dt
 from typing import Any
 
 import pytest
+from pydantic import ValidationError
 
 from readmit.audit.models import AuditEvent
-from readmit.cases.applications import ApplicationIn
+from readmit.cases.applications import ApplicationIn, application_errors
 from readmit.cases.intake import readmission_application_submit
 from readmit.cases.models import Case, Deadline, ReadmissionApplication
 from readmit.cases.selectors import case_allowed_actions
@@ -87,12 +88,23 @@ def test_a_transit_names_its_destination_and_escort_and_its_reply_is_due_in_tran
 
 
 def test_a_transit_without_its_destination_and_escort_is_refused_naming_the_part():
-    with pytest.raises(ValueError, match="transit: is required for a transit application"):
+    with pytest.raises(ValidationError) as refused:
         ApplicationIn.model_validate(application(variant="transit"))
-    with pytest.raises(ValueError, match="take_back_of: is only for a take-back"):
+    assert application_errors(refused.value) == [
+        {"loc": ["transit"], "msg": "is required for a transit application"}
+    ]
+    with pytest.raises(ValidationError) as refused:
         ApplicationIn.model_validate(
             application(take_back_of="8f1c2a56-1c5e-4a4e-9d2c-000000000001")
         )
+    assert application_errors(refused.value) == [
+        {"loc": ["take_back_of"], "msg": "is only for a take-back application"}
+    ]
+    with pytest.raises(ValidationError) as refused:
+        ApplicationIn.model_validate(
+            application(variant="transit", transit={**TRANSIT, "destination_state": "XX"})
+        )
+    assert application_errors(refused.value)[0]["loc"] == ["transit", "destination_state"]
 
 
 def test_only_the_requesting_party_submits_a_transit_and_a_stranger_sees_no_agreement(

@@ -48,7 +48,8 @@ def test_a_transit_without_destination_is_a_422_naming_it(api, world, montenegro
     problem = assert_problem(
         submit(api, world.user("us_caseworker"), montenegro, body), 422, "validation-failed"
     )
-    assert "transit: is required for a transit application" in str(problem["errors"])
+    assert [e["loc"][-1] for e in problem["errors"]] == ["transit"]
+    assert problem["errors"][0]["msg"].endswith("is required for a transit application")
     assert not Case.objects.exists()
 
 
