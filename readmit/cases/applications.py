@@ -17,10 +17,18 @@ from __future__ import annotations
 import datetime as dt
 import re
 import unicodedata
+import uuid
 from enum import StrEnum
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, ValidationInfo, field_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    ValidationInfo,
+    field_validator,
+)
 
 from readmit.agreements import vocabularies
 from readmit.cases.evidence import EvidenceClass, EvidenceKind
@@ -32,6 +40,8 @@ __all__ = [
     "CivilStatus",
     "EvidenceIn",
     "Procedure",
+    "TransitIn",
+    "Variant",
     "application_errors",
     "is_latin",
 ]
@@ -44,6 +54,14 @@ _DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
 class Procedure(StrEnum):
     NORMAL = "normal"
     ACCELERATED = "accelerated"  # apprehended in the border region
+
+
+class Variant(StrEnum):
+    """The readmission variants (DESIGN §2, docs/readmission.md)."""
+
+    READMISSION = "readmission"
+    TRANSIT = "transit"  # a third-country national escorted through the requested state
+    TAKE_BACK = "take_back"  # erroneous readmission: the earlier transfer is undone
 
 
 class CivilStatus(StrEnum):
@@ -240,6 +258,25 @@ class EvidenceIn(_Strict):
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
 
 
+class TransitIn(_Strict):
+    """What a transit application adds: where the person goes and who escorts them."""
+
+    destination_state: str = Field(description="The final destination (country code).")
+    escort: str = Field(
+        min_length=1,
+        max_length=MAX_NOTE,
+        description='The escorts (names, service); "none" is an answer; required.',
+    )
+
+    @field_validator("destination_state")
+    @classmethod
+    def _country(cls, value: str) -> str:
+        try:
+            return normalise_code(value)
+        except LookupError:
+            raise ValueError(f"'{value}' is not a country code") from None
+
+
 class ApplicationIn(_Strict):
     """A readmission application (DESIGN §2): every part is required unless marked optional."""
 
@@ -248,6 +285,34 @@ class ApplicationIn(_Strict):
         max_length=80,
         description="The requesting state's id, unique in the agreement.",
     )
+    variant: Variant = Field(
+        default=Variant.READMISSION,
+        description="readmission (default), transit (needs 'transit') or take_back "
+        "(erroneous readmission; needs 'take_back_of').",
+    )
+    transit: TransitIn | None = Field(
+        default=None,
+        validate_default=True,
+        description="Transit only: the destination state and the escort.",
+    )
+    take_back_of: uuid.UUID | None = Field(
+        default=None,
+        validate_default=True,
+        description="Take-back only: the id of the earlier transferred case under the same "
+        "agreement.",
+    )
+
+    @field_validator("transit", "take_back_of")
+    @classmethod
+    def _only_with_its_variant(cls, value: Any, info: ValidationInfo) -> Any:
+        needed_by = Variant.TRANSIT if info.field_name == "transit" else Variant.TAKE_BACK
+        variant = info.data.get("variant")
+        if variant == needed_by and value is None:
+            raise ValueError(f"is required for a {needed_by.value.replace('_', '-')} application")
+        if variant != needed_by and value is not None:
+            raise ValueError(f"is only for a {needed_by.value.replace('_', '-')} application")
+        return value
+
     procedure: Procedure
     apprehended_on: dt.date | None = Field(
         default=None,

@@ -9,9 +9,10 @@ class CasesConfig(AppConfig):
     verbose_name = "People and cases"
 
     def ready(self) -> None:
-        from readmit.cases import intake, rules, silence, travel
+        from readmit.cases import intake, rules, silence, transit, travel
 
         rules.register()
         silence.register()
         travel.register()
         intake.register()
+        transit.register()

@@ -7,7 +7,15 @@ which event. Time-limit keys in an agreement's terms:
 - ``extension``: one reasoned extension of ``reply`` (action ``extend``);
 - ``transfer``: the transfer takes place after acceptance (start: ``accept``, or the deemed
   acceptance when the reply limit ran out and silence means acceptance);
-- ``interview``: the interview takes place (start: ``request_interview``).
+- ``interview``: the interview takes place (start: ``request_interview``);
+- ``transit_reply``: the reply to a transit application (start: case opened; default 5
+  calendar days), in place of ``reply``;
+- ``transit_window``: the transit is carried out (start: ``accept``; default 30 calendar
+  days), in place of ``transfer``;
+- ``transit_take_back``: the requesting state takes the person back after ``revoke_transit``
+  or ``record_transit_failed`` (default 3 calendar days: the clause says "without delay");
+- ``take_back_nationals`` / ``take_back_others``: the window after a transfer in which an
+  erroneous readmission is taken back (defaults 6 and 12 months; ``readmit.cases.transit``).
 
 Calendars count the weekends and public holidays of both parties' countries.
 """
@@ -23,7 +31,7 @@ from readmit.accounts.models import User
 from readmit.accounts.selectors import organisation_zone
 from readmit.agreements.models import Agreement
 from readmit.agreements.selectors import terms_at
-from readmit.agreements.terms import TimeLimitTerm
+from readmit.agreements.terms import AgreementTerms, TimeLimitTerm
 from readmit.audit.events import AuditEventType
 from readmit.audit.services import audit_record
 from readmit.cases.models import Case, Deadline
@@ -35,7 +43,24 @@ LABELS = {
     "reply": "Reply to the application",
     "transfer": "Transfer after acceptance",
     "interview": "Interview",
+    "transit": "Transit within the window after consent",
+    "take_back": "Take back after the transit ended",
 }
+# The limits that apply when an agreement's terms do not set them (DESIGN §2).
+DEFAULT_LIMITS: dict[str, TimeLimitTerm] = {
+    "transit_reply": TimeLimitTerm(amount=5, unit="calendar_days"),
+    "transit_window": TimeLimitTerm(amount=30, unit="calendar_days"),
+    "transit_take_back": TimeLimitTerm(amount=3, unit="calendar_days"),
+    "take_back_nationals": TimeLimitTerm(amount=6, unit="months"),
+    "take_back_others": TimeLimitTerm(amount=12, unit="months"),
+}
+
+
+def limit_term(terms: AgreementTerms, key: str) -> TimeLimitTerm | None:
+    """The terms' limit ``key``, or its default where the terms do not set it."""
+    return terms.time_limits.get(key) or DEFAULT_LIMITS.get(key)
+
+
 # What each action does to running deadlines: (deadline kinds it meets, limit it starts).
 ON_ACTION: dict[str, tuple[tuple[str, ...], str | None]] = {
     "accept": (("reply", "interview"), "transfer"),
@@ -44,6 +69,17 @@ ON_ACTION: dict[str, tuple[tuple[str, ...], str | None]] = {
     "record_transfer": (("transfer",), None),
     "withdraw": (("reply", "interview", "transfer"), None),
 }
+# A transit: consent opens the transit window (not the transfer limit); its end, a
+# revocation or a failure meets it; the last two start the take-back.
+TRANSIT_ON_ACTION: dict[str, tuple[tuple[str, ...], str | None]] = {
+    "accept": (("reply", "interview"), "transit"),
+    "record_transfer": (("transit",), None),
+    "withdraw": (("reply", "interview", "transit"), None),
+    "revoke_transit": (("transit",), "take_back"),
+    "record_transit_failed": (("transit",), "take_back"),
+    "record_take_back": (("take_back",), None),
+}
+TERM_OF = {"transit": "transit_window", "take_back": "transit_take_back"}
 
 
 def calendar_for(agreement: Agreement) -> WorkingCalendar:
@@ -75,7 +111,10 @@ def _due_on(start: dt.datetime, term: TimeLimitTerm, calendar: WorkingCalendar) 
 
 
 def reply_term_key(case: Case) -> str:
-    """The terms' reply limit for the case's procedure: ``reply`` or ``reply_accelerated``."""
+    """The terms' reply limit for the case: ``transit_reply`` for a transit, else the
+    procedure's ``reply`` or ``reply_accelerated``."""
+    if case.data.get("variant") == "transit":
+        return "transit_reply"
     return "reply_accelerated" if case.data.get("procedure") == "accelerated" else "reply"
 
 
@@ -99,7 +138,7 @@ def start_limit(
     With ``zone`` the limit counts from the date of ``at`` in that zone (a receipt in the
     requested state); else from its UTC date.
     """
-    term = terms_at(case.agreement, at).time_limits.get(term_key or kind)
+    term = limit_term(terms_at(case.agreement, at), term_key or kind)
     if term is None:
         return
     if kind == "interview" and open_deadlines(case.deadlines.filter(kind=kind)).exists():
@@ -144,11 +183,14 @@ def deadlines_on_transition(
     if action == "extend":
         _extend_reply(case, at=at, acting_user=acting_user)
         return
-    meets, starts = ON_ACTION.get(action, ((), None))
+    if case.data.get("variant") == "transit" and action in TRANSIT_ON_ACTION:
+        meets, starts = TRANSIT_ON_ACTION[action]
+    else:
+        meets, starts = ON_ACTION.get(action, ((), None))
     if meets:
         deadlines_meet(case.deadlines.filter(kind__in=meets), at)
     if starts:
-        start_limit(case, starts, at, acting_user)
+        start_limit(case, starts, at, acting_user, term_key=TERM_OF.get(starts))
 
 
 def open_deadlines(deadlines: QuerySet[Deadline]) -> QuerySet[Deadline]:

@@ -62,6 +62,7 @@ from readmit.cases.models import (
 )
 from readmit.cases.mrz import MRZError, parse_mrz
 from readmit.cases.services import PersonInput, TransitionContext, case_open, person_create
+from readmit.cases.transit import earlier_case_errors, take_back_window_check
 from readmit.cases.workflow import WORKERS, Side
 from readmit.core import clock
 from readmit.core.errors import ApplicationError, Forbidden, TransitionRefused, ValidationFailed
@@ -292,6 +293,7 @@ def _check(
         if application.apprehended_on is not None and application.apprehended_on > today:
             errors.append({"loc": ["apprehended_on"], "msg": "is in the future"})
     errors.extend(_evidence_errors(terms, application.evidence))
+    errors.extend(earlier_case_errors(agreement, application.take_back_of))
     if Case.objects.filter(agreement=agreement, external_id=application.external_id).exists():
         errors.append({"loc": ["external_id"], "msg": "already has a case under this agreement"})
     return errors
@@ -442,6 +444,14 @@ def readmission_application_submit(
                 + "; ".join(f"{'.'.join(map(str, e['loc']))} {e['msg']}" for e in errors),
                 errors=errors,
             )
+        variant: dict[str, Any] = {"variant": application.variant.value}
+        if application.transit is not None:
+            variant["transit"] = application.transit.model_dump(mode="json")
+        if application.take_back_of is not None:
+            window = take_back_window_check(
+                agreement, terms, application.take_back_of, clock.today()
+            )
+            variant["take_back_of"] = {**window, "ends": window["ends"].isoformat()}
         person = _person(application, organisation, acting_user)
         case = case_open(
             agreement=agreement,
@@ -449,7 +459,7 @@ def readmission_application_submit(
             acting_user=acting_user,
             organisation=organisation,
             external_id=application.external_id,
-            data={"procedure": application.procedure.value, "source": source},
+            data={"procedure": application.procedure.value, "source": source, **variant},
         )
         try:
             with transaction.atomic():
@@ -492,6 +502,7 @@ def readmission_application_submit(
             # Ids, counts and classes only: the audit log outlives the retention purge.
             data={
                 "procedure": application.procedure.value,
+                "variant": application.variant.value,
                 "source": source,
                 "evidence_items": len(application.evidence),
                 "evidence": weighing.effect.value,

@@ -19,7 +19,7 @@ from readmit.agreements.sharing import SharingPolicy, sharing_policy
 from readmit.audit.events import AuditEventType
 from readmit.audit.models import AuditEvent
 from readmit.cases.models import Case, Deadline
-from readmit.cases.workflow import workflow_for
+from readmit.cases.workflow import offered_to_variant, workflow_for
 from readmit.core import clock
 from readmit.core.errors import NotFound
 
@@ -69,9 +69,11 @@ def case_list(
 def case_allowed_actions(user: User, case: Case) -> list[str]:
     """The actions this caller may take on this case now (table, side, role, legal hold)."""
     position = standing(user, case.agreement)
-    return workflow_for(case.kind).allowed_actions(
+    allowed = workflow_for(case.kind).allowed_actions(
         state=case.state, side=position.side, roles=position.roles, on_hold=case.legal_hold
     )
+    variant = str(case.data.get("variant", "readmission"))
+    return [action for action in allowed if offered_to_variant(action, variant)]
 
 
 def case_sharing(user: User, case: Case) -> SharingPolicy:

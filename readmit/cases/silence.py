@@ -131,7 +131,10 @@ def _deem_accepted(case: Case, deadline: Deadline, *, now: dt.datetime) -> None:
             "swept_at": now.isoformat(),
         },
     )
-    start_limit(case, "transfer", effective, acting_user=None)
+    if case.data.get("variant") == "transit":  # consent opens the transit window
+        start_limit(case, "transit", effective, acting_user=None, term_key="transit_window")
+    else:
+        start_limit(case, "transfer", effective, acting_user=None)
 
 
 def register() -> None:

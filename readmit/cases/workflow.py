@@ -282,6 +282,8 @@ READMISSION = Workflow(
         "travel_document_issued",
         "transfer_scheduled",
         "transferred",
+        "take_back_due",
+        "taken_back",
         "withdrawn",
         "closed",
     ),
@@ -353,9 +355,49 @@ READMISSION = Workflow(
             WORKERS,
             transfer_related=True,
         ),
-        _t("close", ["rejected", "transferred", "withdrawn"], "closed", ANY_SIDE, WORKERS),
+        # Transit only (``VARIANT_ACTIONS``): the requested state revokes its authorisation, or
+        # either side records that the transit failed; the requesting state then owes a
+        # take-back (a "take_back" deadline) and records it done.
+        _t(
+            "revoke_transit",
+            [*_READMISSION_ACCEPTED, "travel_document_issued", "transfer_scheduled"],
+            "take_back_due",
+            [R],
+            WORKERS,
+            needs_reason=True,
+        ),
+        _t(
+            "record_transit_failed",
+            ["transfer_scheduled", "transferred"],
+            "take_back_due",
+            ANY_SIDE,
+            WORKERS,
+            needs_reason=True,
+        ),
+        _t("record_take_back", ["take_back_due"], "taken_back", [S], WORKERS),
+        _t(
+            "close",
+            ["rejected", "transferred", "taken_back", "withdrawn"],
+            "closed",
+            ANY_SIDE,
+            WORKERS,
+        ),
     ),
 )
+
+# Actions a case of another readmission variant never offers (``case.data["variant"]``).
+VARIANT_ACTIONS: dict[str, str] = {
+    "revoke_transit": "transit",
+    "record_transit_failed": "transit",
+    "record_take_back": "transit",
+}
+
+
+def offered_to_variant(action: str, variant: str) -> bool:
+    """Whether a case of ``variant`` offers ``action`` at all (a readmission has no transit
+    to revoke)."""
+    return VARIANT_ACTIONS.get(action, variant) == variant
+
 
 # Actions that commit a person to the partner state: refused while the agreement is not in
 # force (suspended by a court, say, or ended). Withdrawals, declines, holds, departures and

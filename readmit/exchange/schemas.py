@@ -244,6 +244,11 @@ class CaseOut(Schema):
     evidence: EvidenceOut | None = Field(
         default=None, description="Readmission only: the evidence of nationality, weighed."
     )
+    variant: Literal["readmission", "transit", "take_back"] | None = Field(
+        default=None,
+        description="Readmission only: a readmission, a transit or a take-back (erroneous "
+        "readmission); docs/readmission.md.",
+    )
     version: int
     created_at: dt.datetime
     updated_at: dt.datetime
@@ -319,6 +324,7 @@ def case_out(user: User, case: Case) -> CaseOut:
         allowed_actions=case_allowed_actions(user, case),
         procedure=case.data.get("procedure") if case.kind == "readmission" else None,
         evidence=_evidence_out(user, case),
+        variant=case.data.get("variant", "readmission") if case.kind == "readmission" else None,
         version=case.version,
         created_at=case.created_at,
         updated_at=case.updated_at,

@@ -20,6 +20,7 @@ import pytest
 from pydantic import BaseModel
 
 from readmit.agreements.terms import CRITERION_PARAMS, AgreementTerms
+from readmit.cases.deadlines import DEFAULT_LIMITS
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -101,6 +102,20 @@ ENFORCED: dict[str, str] = {
     "test_personal_data_is_anonymised_after_the_retention_period_and_the_audit_chain_verifies",
 }
 
+_TRANSIT = "tests/cases/test_transit.py"
+# The named limits under ``time_limits`` that have a default (``cases.deadlines.DEFAULT_LIMITS``):
+# each with the test that fails if the limit is not applied.
+TIME_LIMIT_KEYS: dict[str, str] = {
+    "transit_reply": f"{_TRANSIT}::"
+    "test_a_transit_names_its_destination_and_escort_and_its_reply_is_due_in_transit_reply",
+    "transit_window": f"{_TRANSIT}::"
+    "test_consent_opens_the_transit_window_and_a_transit_after_it_is_refused",
+    "transit_take_back": f"{_TRANSIT}::"
+    "test_a_revoked_transit_leaves_a_take_back_deadline_the_requesting_side_meets",
+    "take_back_nationals": f"{_TRANSIT}::test_the_take_back_windows_are_the_agreements_terms",
+    "take_back_others": f"{_TRANSIT}::test_the_take_back_windows_are_the_agreements_terms",
+}
+
 # key -> why it is shown but decides nothing.
 INFORMATIONAL: dict[str, str] = {
     "time_limits.*.start_event": "a label for people in the deadline's explanation; the "
@@ -164,3 +179,10 @@ def test_every_terms_key_is_enforced_by_a_named_test_or_declared_informational()
 def test_each_enforcing_test_exists(key):
     path, name = ENFORCED[key].split("::")
     assert f"def {name}(" in (ROOT / path).read_text(encoding="utf-8"), ENFORCED[key]
+
+
+def test_every_time_limit_with_a_default_is_enforced_by_a_named_test():
+    assert set(TIME_LIMIT_KEYS) == set(DEFAULT_LIMITS)
+    for key, test in TIME_LIMIT_KEYS.items():
+        path, name = test.split("::")
+        assert f"def {name}(" in (ROOT / path).read_text(encoding="utf-8"), key

@@ -78,7 +78,22 @@ SPEC = {
             W,
         ),
         "record_transfer": ({"transfer_scheduled"}, "transferred", {R}, W),
-        "close": ({"rejected", "transferred", "withdrawn"}, "closed", {S, R}, W),
+        # Transit only (a plain readmission neither offers nor takes them: tests/cases/
+        # test_transit.py).
+        "revoke_transit": (
+            RDM_ACCEPTED | {"travel_document_issued", "transfer_scheduled"},
+            "take_back_due",
+            {R},
+            W,
+        ),
+        "record_transit_failed": (
+            {"transfer_scheduled", "transferred"},
+            "take_back_due",
+            {S, R},
+            W,
+        ),
+        "record_take_back": ({"take_back_due"}, "taken_back", {S}, W),
+        "close": ({"rejected", "transferred", "taken_back", "withdrawn"}, "closed", {S, R}, W),
     },
 }
 TABLES: dict[str, Workflow] = {

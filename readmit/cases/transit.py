@@ -1,0 +1,108 @@
+"""Transit and erroneous readmission: the readmission variants (DESIGN §2, docs/readmission.md).
+
+- A **transit** application (``variant="transit"``) names the final destination and the
+  escort. Its reply limit is ``time_limits.transit_reply`` (default 5 calendar days); consent
+  (``accept``, or a deemed acceptance) opens ``transit_window`` (default 30 days), and a
+  transit scheduled or handed over after the window ran out is refused (rule
+  ``transit-window``). ``revoke_transit`` (the requested side, with a reason) or
+  ``record_transit_failed`` (either side) moves the case to ``take_back_due`` with a
+  "take_back" deadline (``transit_take_back``, default 3 calendar days) on the same case;
+  the requesting side meets it with ``record_take_back``. One case, one deadline: no second
+  case is opened for a take-back the requesting state owes by the agreement.
+- A **take-back** application (``variant="take_back"``, erroneous readmission) names the
+  earlier case: same agreement, handed over, and still within the window after the
+  handover: ``take_back_nationals`` (default 6 months) when the earlier case readmitted the
+  person as a national of the requested state, else ``take_back_others`` (default 12
+  months). After the window intake refuses it (409, rule ``take-back-window``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from typing import Any
+
+from readmit.agreements.models import Agreement
+from readmit.agreements.terms import AgreementTerms
+from readmit.cases.deadlines import calendar_for, limit_term, open_deadlines, ran_out
+from readmit.cases.models import Case
+from readmit.cases.services import TransitionContext, register_transition_hook
+from readmit.cases.workflow import VARIANT_ACTIONS
+from readmit.core.errors import TransitionRefused
+from readmit.deadlines import TimeLimit, Unit, due
+
+__all__ = ["earlier_case_errors", "register", "take_back_window_check"]
+
+
+def earlier_case_errors(agreement: Agreement, earlier_id: uuid.UUID | None) -> list[dict[str, Any]]:
+    """What is wrong with the case a take-back names, as field errors (422)."""
+    if earlier_id is None:
+        return []
+    earlier = Case.objects.filter(id=earlier_id, agreement=agreement, kind="readmission").first()
+    if earlier is None:
+        return [{"loc": ["take_back_of"], "msg": "is not a readmission case under this agreement"}]
+    if "handover" not in earlier.data:
+        return [
+            {
+                "loc": ["take_back_of"],
+                "msg": f"case {earlier.reference} was never transferred (no handover recorded)",
+            }
+        ]
+    return []
+
+
+def take_back_window_check(
+    agreement: Agreement, terms: AgreementTerms, earlier_id: uuid.UUID, today: dt.date
+) -> dict[str, Any]:
+    """Refuse (409, ``take-back-window``) a take-back after the agreement's window; else the
+    window as a record for the case."""
+    earlier = Case.objects.select_related("person").get(id=earlier_id)
+    handed_over = dt.datetime.fromisoformat(earlier.data["handover"]["handed_over_at"]).date()
+    receiving = agreement.receiving_party
+    requested_country = receiving.organisation.country_id if receiving else None
+    national = earlier.person.nationalities.filter(code=requested_country).exists()
+    key = "take_back_nationals" if national else "take_back_others"
+    term = limit_term(terms, key)
+    assert term is not None
+    limit = TimeLimit(amount=term.amount, unit=Unit(term.unit), roll_forward=term.roll_forward)
+    result = due(handed_over, limit, calendar_for(agreement))
+    ends = result.date() if isinstance(result, dt.datetime) else result
+    window = f"{term.amount} {term.unit.replace('_', ' ')} from the handover on {handed_over}"
+    if today > ends:
+        raise TransitionRefused(
+            f"The take-back window of case {earlier.reference} ({key}: {window}) ended on "
+            f"{ends.isoformat()}: the take-back can no longer be asked under the agreement.",
+            rule="take-back-window",
+        )
+    return {"case": str(earlier.id), "reference": earlier.reference, "window": key, "ends": ends}
+
+
+def only_its_variant(context: TransitionContext) -> None:
+    action = context.transition.action
+    variant = context.case.data.get("variant", "readmission")
+    if VARIANT_ACTIONS.get(action, variant) != variant:
+        raise TransitionRefused(
+            f"'{action}' is only for a {VARIANT_ACTIONS[action]} case; this is a {variant}.",
+            rule="variant",
+        )
+
+
+def within_transit_window(context: TransitionContext) -> None:
+    """A transit is scheduled and handed over within the window consent opened."""
+    case = context.case
+    if case.data.get("variant") != "transit":
+        return
+    window = open_deadlines(case.deadlines.filter(kind="transit")).first()
+    if window is not None and ran_out(window.due_on, context.at):
+        raise TransitionRefused(
+            f"The transit window ({window.explanation}) ended on {window.due_on.isoformat()}: "
+            "the transit can no longer be carried out; revoke it or record it failed.",
+            rule="transit-window",
+        )
+
+
+def register() -> None:
+    for action in VARIANT_ACTIONS:
+        register_transition_hook("readmission", action, only_its_variant, order=0)
+    for action in ("schedule_transfer", "record_transfer"):
+        register_transition_hook("readmission", action, within_transit_window, order=0)
