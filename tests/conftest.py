@@ -3,6 +3,12 @@ from __future__ import annotations
 import os
 
 import pytest
+from hypothesis import settings
+
+# Property tests check rules, not speed: no per-example deadline, which a busy 2-core CI
+# machine would trip on (speed is measured by the benchmarks under bench/).
+settings.register_profile("readmit", deadline=None)
+settings.load_profile("readmit")
 
 # Playwright's sync API runs an event loop in the test thread; Django must allow ORM calls
 # from it in browser tests (the live server runs in its own thread regardless).
