@@ -172,7 +172,6 @@ def test_a_montenegro_readmission_runs_from_the_application_form_to_closure(
     act(
         "schedule_transfer",
         planned_for=planned.strftime("%Y-%m-%dT%H:%M"),
-        route="Flight New York – Podgorica",
         flight="JU 501",
         escort="Two escort officers",
         notice_language="sr",
@@ -202,6 +201,13 @@ def test_a_montenegro_readmission_runs_from_the_application_form_to_closure(
     expect(page.locator("#case-state")).to_have_text("Closed")
     shot("closed")
 
+    # 8. Kosovo, party to nothing here, finds no such case nor its travel document.
+    as_user("xk_caseworker")
+    for path in (f"/cases/{case.id}/", f"/cases/{case.id}/travel-document.pdf"):
+        response = page.goto(f"{live_server.url}{path}")
+        assert response is not None and response.status == 404, path
+    shot("third-state-404")
+
     case.refresh_from_db()
     assert case.state == "closed"
     assert not case.deadlines.filter(met_late=True).exists()
@@ -211,5 +217,5 @@ def test_a_montenegro_readmission_runs_from_the_application_form_to_closure(
         ).count()
         == 2
     )
-    assert len(list(screenshot_dir.glob("*.png"))) >= 9
+    assert len(list(screenshot_dir.glob("*.png"))) >= 10
     session.close()
