@@ -129,3 +129,30 @@ def test_the_plan_handover_and_costs_are_taken_in_the_web_and_totalled_on_the_ag
     agreement_page = client.get(f"/agreements/{accepted.agreement_id}/").content.decode()
     assert "980.40 USD" in agreement_page
     assert "Transport to the border paid by" in agreement_page
+
+
+@pytest.mark.parametrize(
+    ("route", "expected"),
+    [
+        ("", "Flight JU 501"),
+        ("Escorted flight via Vienna", "Escorted flight via Vienna · flight JU 501"),
+    ],
+)
+def test_the_plans_route_names_the_flight_once(login, world, accepted, route, expected):
+    client = login("us_caseworker")
+    planned = (clock.now() + dt.timedelta(days=3)).astimezone(dt.UTC)
+    _post(
+        client,
+        accepted,
+        "schedule_transfer",
+        planned_for=planned.strftime("%Y-%m-%dT%H:%M"),
+        route=route,
+        flight="JU 501",
+        notice_language="sr",
+        medical_needs="none",
+    )
+    assert Case.objects.get(id=accepted.id).state == "transfer_scheduled"
+    page = client.get(f"/cases/{accepted.id}/").content.decode()
+    plan = page.split('id="transfer-plan"', 1)[1].split("</dl>", 1)[0]
+    shown = plan.split("<dt>Route</dt><dd>", 1)[1].split("</dd>", 1)[0]
+    assert shown == expected
