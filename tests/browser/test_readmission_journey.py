@@ -143,8 +143,11 @@ def test_a_montenegro_readmission_runs_from_the_application_form_to_closure(
     expect(page.locator("#case-state")).to_have_text("Accepted")
     shot("accepted")
 
-    # 4. The New York consulate issues the travel document and prints it.
+    # 4. The New York consulate takes the request, issues the travel document and prints it.
     as_user("ny_liaison")
+    page.goto(f"{live_server.url}/consular/{routed.id}/")
+    page.get_by_role("button", name="Take it").click()
+    expect(page.get_by_role("button", name="Complete")).to_be_visible()
     open_case(case)
     valid_until = (dt.date.today() + dt.timedelta(days=60)).isoformat()
     act(
@@ -161,6 +164,13 @@ def test_a_montenegro_readmission_runs_from_the_application_form_to_closure(
     text = pdf_text(info.value.path())
     for part in ("Јована", "Радуловић", "Jovana", "Radulović", "ME-NY-ETD-WEB-1"):
         assert part in text, f"{part!r} not in the PDF text: {text!r}"
+    page.goto(f"{live_server.url}/consular/{routed.id}/")
+    page.locator("#consular-outcome").fill("Emergency travel document ME-NY-ETD-WEB-1 issued.")
+    page.get_by_role("button", name="Complete").click()
+    expect(page.get_by_text("Emergency travel document ME-NY-ETD-WEB-1 issued.")).to_be_visible()
+    routed.refresh_from_db()
+    assert routed.state == "done" and routed.owner is not None
+    shot("consular-request-done")
 
     # 5. The US downloads it too and schedules the transfer: a flight, the medical needs.
     as_user("us_caseworker")
@@ -217,5 +227,5 @@ def test_a_montenegro_readmission_runs_from_the_application_form_to_closure(
         ).count()
         == 2
     )
-    assert len(list(screenshot_dir.glob("*.png"))) >= 10
+    assert len(list(screenshot_dir.glob("*.png"))) >= 11
     session.close()
