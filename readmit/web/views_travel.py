@@ -10,6 +10,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
+from django.utils.dateparse import parse_datetime
 from django.views.decorators.http import require_GET, require_POST
 
 from readmit.accounts.access import standing
@@ -40,6 +41,16 @@ def route_line(route: str, flight: str, crossing_point: str) -> str:
     return " · ".join(p for p in parts if p)
 
 
+def handover_shown(handover: dict[str, Any] | None) -> dict[str, Any] | None:
+    """The stored handover, its moment as an instant (ISO 8601 in the case data), so the page
+    shows it in the viewer's zone like every other time."""
+    if not handover:
+        return None
+    moment = handover.get("handed_over_at")
+    parsed = parse_datetime(moment) if isinstance(moment, str) else None
+    return {**handover, "moment": parsed}
+
+
 def readmission_case_context(user: User, case: Case) -> dict[str, Any]:
     """What the case page shows of a readmission's travel document, plan, handover, costs."""
     if case.kind != "readmission":
@@ -57,7 +68,7 @@ def readmission_case_context(user: User, case: Case) -> dict[str, Any]:
             "may_download": bool(position.roles & CASE_WRITERS),
             "plan": plan,
             "route": route_line(plan.route, plan.flight, plan.crossing_point) if plan else "",
-            "handover": case.data.get("handover"),
+            "handover": handover_shown(case.data.get("handover")),
             "costs": list(case.transfer_costs.all()),
             "cost_legs": legs
             if case.state in COST_STATES and position.roles & {Role.CASEWORKER, Role.SUPERVISOR}
