@@ -10,6 +10,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
+from django.utils.dateparse import parse_datetime
 from django.views.decorators.http import require_GET, require_POST
 
 from readmit.accounts.access import standing
@@ -29,6 +30,27 @@ from readmit.core.errors import ValidationFailed
 from readmit.web.errors import application_errors
 
 
+def route_line(route: str, flight: str, crossing_point: str) -> str:
+    """The route as the page shows it: the route, then the flight and crossing point unless
+    the route is only their default wording (``Flight JU 501``), so nothing is said twice."""
+    parts = [route]
+    if flight and route != f"Flight {flight}":
+        parts.append(f"flight {flight}")
+    if crossing_point and route != f"Crossing point {crossing_point}":
+        parts.append(f"crossing point {crossing_point}")
+    return " · ".join(p for p in parts if p)
+
+
+def handover_shown(handover: dict[str, Any] | None) -> dict[str, Any] | None:
+    """The stored handover, its moment as an instant (ISO 8601 in the case data), so the page
+    shows it in the viewer's zone like every other time."""
+    if not handover:
+        return None
+    moment = handover.get("handed_over_at")
+    parsed = parse_datetime(moment) if isinstance(moment, str) else None
+    return {**handover, "moment": parsed}
+
+
 def readmission_case_context(user: User, case: Case) -> dict[str, Any]:
     """What the case page shows of a readmission's travel document, plan, handover, costs."""
     if case.kind != "readmission":
@@ -39,12 +61,14 @@ def readmission_case_context(user: User, case: Case) -> dict[str, Any]:
     terms = case.agreement.parsed_terms
     side = SIDE_NAMES.get(str(position.side), "")
     legs = [leg for leg in CostLeg if getattr(terms.costs, leg.value) == side]
+    plan = TransferPlan.objects.filter(case=case).first()
     return {
         "readmission": {
             "travel_document": latest_document(case),
             "may_download": bool(position.roles & CASE_WRITERS),
-            "plan": TransferPlan.objects.filter(case=case).first(),
-            "handover": case.data.get("handover"),
+            "plan": plan,
+            "route": route_line(plan.route, plan.flight, plan.crossing_point) if plan else "",
+            "handover": handover_shown(case.data.get("handover")),
             "costs": list(case.transfer_costs.all()),
             "cost_legs": legs
             if case.state in COST_STATES and position.roles & {Role.CASEWORKER, Role.SUPERVISOR}

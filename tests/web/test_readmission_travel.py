@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+from zoneinfo import ZoneInfo
 
 import pytest
 from pypdf import PdfReader
@@ -13,6 +14,7 @@ from readmit.audit.models import AuditEvent
 from readmit.cases.models import Case, TransferCost, TravelDocument
 from readmit.cases.services import case_transition
 from readmit.core import clock
+from readmit.core.zones import wall_clock
 from tests.factories import make_agreement, make_case
 
 TERMS = {"time_limits": {"transfer": {"amount": 3, "unit": "months"}}}
@@ -129,3 +131,62 @@ def test_the_plan_handover_and_costs_are_taken_in_the_web_and_totalled_on_the_ag
     agreement_page = client.get(f"/agreements/{accepted.agreement_id}/").content.decode()
     assert "980.40 USD" in agreement_page
     assert "Transport to the border paid by" in agreement_page
+
+
+@pytest.mark.parametrize(
+    ("route", "expected"),
+    [
+        ("", "Flight JU 501"),
+        ("Escorted flight via Vienna", "Escorted flight via Vienna · flight JU 501"),
+    ],
+)
+def test_the_plans_route_names_the_flight_once(login, world, accepted, route, expected):
+    client = login("us_caseworker")
+    planned = (clock.now() + dt.timedelta(days=3)).astimezone(dt.UTC)
+    _post(
+        client,
+        accepted,
+        "schedule_transfer",
+        planned_for=planned.strftime("%Y-%m-%dT%H:%M"),
+        route=route,
+        flight="JU 501",
+        notice_language="sr",
+        medical_needs="none",
+    )
+    assert Case.objects.get(id=accepted.id).state == "transfer_scheduled"
+    page = client.get(f"/cases/{accepted.id}/").content.decode()
+    plan = page.split('id="transfer-plan"', 1)[1].split("</dl>", 1)[0]
+    shown = plan.split("<dt>Route</dt><dd>", 1)[1].split("</dd>", 1)[0]
+    assert shown == expected
+
+
+def test_the_handover_time_is_shown_in_the_viewers_zone(login, world, accepted):
+    planned = (clock.now() + dt.timedelta(hours=1)).astimezone(dt.UTC)
+    case_transition(
+        case_id=accepted.id,
+        action="schedule_transfer",
+        acting_user=world.user("us_caseworker"),
+        payload={
+            "planned_for": planned.isoformat(),
+            "flight": "JU 501",
+            "notice_language": "sr",
+            "medical_needs": "none",
+            "urgent": True,
+        },
+    )
+    handed_over_at = (clock.now() - dt.timedelta(minutes=5)).replace(microsecond=0)
+    case_transition(
+        case_id=accepted.id,
+        action="record_transfer",
+        acting_user=world.user("me_caseworker"),
+        payload={
+            "received_by": "Officer Lakić",
+            "place": "Podgorica Airport",
+            "handed_over_at": handed_over_at.astimezone(dt.UTC).isoformat(),
+        },
+    )
+    page = login("me_caseworker").get(f"/cases/{accepted.id}/").content.decode()
+    handover = page.split('id="handover"', 1)[1].split("</dl>", 1)[0]
+    shown = handover.split("<dt>When</dt><dd>", 1)[1].split("</dd>", 1)[0]
+    assert shown == wall_clock(handed_over_at, ZoneInfo("Europe/Podgorica"))
+    assert shown.endswith("Europe/Podgorica")
