@@ -44,6 +44,7 @@ from readmit.relocation.services import (
     _screen_on_arrival,
     _sending_worker,
     case_evaluate,
+    list_reference_and_key,
     list_rows_check,
     list_rows_import,
     list_submitted_audit,
@@ -86,18 +87,7 @@ def list_import_queue(
     another body: ``IdempotencyConflict``); a list already imported under the same key or
     reference answers that list (a :class:`ListResult`).
     """
-    reference = (reference or "").strip()
-    if not reference or len(reference) > 80:
-        raise ValidationFailed(
-            "A list needs a reference of at most 80 characters.",
-            errors=[{"loc": ["reference"], "msg": "1 to 80 characters"}],
-        )
-    idempotency_key = (idempotency_key or "").strip() or None
-    if idempotency_key is not None and len(idempotency_key) > 200:
-        raise ValidationFailed(
-            "The Idempotency-Key is longer than 200 characters.",
-            errors=[{"loc": ["Idempotency-Key"], "msg": "too long"}],
-        )
+    reference, idempotency_key = list_reference_and_key(reference, idempotency_key)
     agreement, position = _sending_worker(acting_user, agreement)
     digest = request_digest(agreement, reference, people)
     with transaction.atomic():

@@ -615,6 +615,26 @@ def list_submitted_audit(
     )
 
 
+def list_reference_and_key(
+    reference: str | None, idempotency_key: str | None
+) -> tuple[str, str | None]:
+    """A list's reference (1 to 80 characters) and its Idempotency-Key (at most 200, or
+    none), trimmed; refused naming the field. Lists sent at once and import jobs share it."""
+    reference = (reference or "").strip()
+    if not reference or len(reference) > 80:
+        raise ValidationFailed(
+            "A list needs a reference of at most 80 characters.",
+            errors=[{"loc": ["reference"], "msg": "1 to 80 characters"}],
+        )
+    key = (idempotency_key or "").strip() or None
+    if key is not None and len(key) > 200:
+        raise ValidationFailed(
+            "The Idempotency-Key is longer than 200 characters.",
+            errors=[{"loc": ["Idempotency-Key"], "msg": "too long"}],
+        )
+    return reference, key
+
+
 def proposal_list_submit(
     *,
     agreement: Agreement,
@@ -642,18 +662,7 @@ def proposal_list_submit(
             f"'{source}' is not a list source.",
             errors=[{"loc": ["source"], "msg": "unknown source"}],
         )
-    reference = (reference or "").strip()
-    if not reference or len(reference) > 80:
-        raise ValidationFailed(
-            "A list needs a reference of at most 80 characters.",
-            errors=[{"loc": ["reference"], "msg": "1 to 80 characters"}],
-        )
-    idempotency_key = (idempotency_key or "").strip() or None
-    if idempotency_key is not None and len(idempotency_key) > 200:
-        raise ValidationFailed(
-            "The Idempotency-Key is longer than 200 characters.",
-            errors=[{"loc": ["Idempotency-Key"], "msg": "too long"}],
-        )
+    reference, idempotency_key = list_reference_and_key(reference, idempotency_key)
     agreement, position = _sending_worker(acting_user, agreement)
     digest = request_digest(agreement, reference, people)
     with transaction.atomic():
