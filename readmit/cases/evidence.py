@@ -1,7 +1,7 @@
 """Evidence of nationality weighed as an agreement's annexes say, in plain Python (no Django).
 
 The EU readmission agreements sort the evidence of a person's nationality into two annexes
-(the sources are listed in ../shared/reviews/domain-rules.md, section 1.3):
+(the sources are listed in docs/domain-sources.md, section 1.3):
 
 * **Annex 1 -- proof.** Passports of any kind (national, diplomatic, service, collective,
   surrogate, children's; valid or expired) and identity cards of any kind, including

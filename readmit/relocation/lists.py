@@ -1,7 +1,7 @@
 """Proposal lists as data: parse CSV / XLSX, map rows to the API's JSON shape, validate.
 
 Pure Python (no Django): the web upload, the API and the CLI share one validator. A CSV or
-XLSX row is first mapped into the JSON person of the exchange contract (DESIGN.md §7), then
+XLSX row is first mapped into the JSON person of the exchange contract (docs/design.md §7), then
 ``validate_people`` checks every person and answers typed rows plus one error per bad field:
 ``{"row", "field", "message", "loc", "msg"}``. ``row`` is the line number in the file (the
 header is line 1, so the first person is row 2, as a spreadsheet shows it) for uploads, and

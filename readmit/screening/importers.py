@@ -30,7 +30,7 @@ FORMATS = ("csv", "ftm", "un_xml")
 FORMAT_ALIASES = {"un-xml": "un_xml", "un": "un_xml", "xml": "un_xml", "jsonl": "ftm"}
 CSV_REQUIRED = ("id", "name")
 CSV_OPTIONAL = ("aliases", "birth_date", "nationality", "document_number")
-# Codes ISO 3166-1 does not assign but lists use (see DESIGN.md section 4).
+# Codes ISO 3166-1 does not assign but lists use (see docs/design.md section 4).
 USER_ASSIGNED = {"kosovo": "XK"}
 _BRACKETS = re.compile(r"(.+?)\s*\((.+)\)")
 
@@ -167,7 +167,7 @@ def country_code(text: str) -> str:
 
 
 def parse_csv(data: bytes, filename: str) -> ParsedList:
-    """DESIGN.md section 6 WATCHLIST.csv: ``id,name`` required; aliases split on ``;``."""
+    """docs/design.md section 6 WATCHLIST.csv: ``id,name`` required; aliases split on ``;``."""
     text = _decode(data, filename)
     reader = csv.reader(io.StringIO(text, newline=""))
     try:

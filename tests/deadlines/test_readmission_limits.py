@@ -1,6 +1,6 @@
 """Reply limits of the readmission agreements, counted on both parties' calendars.
 
-The numbers are the agreements' (../shared/reviews/domain-rules.md, section 1.2): EU--Serbia
+The numbers are the agreements' (docs/domain-sources.md, section 1.2): EU--Serbia
 10 calendar days + one extension of 6, EU--Montenegro 12, EU--Albania 14, EU--Pakistan 30
 (there silence means acceptance -- the workflow's business; this is only the date), and
 2 working days in the accelerated (border) procedure. Each expected date is worked out

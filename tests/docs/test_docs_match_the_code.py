@@ -96,3 +96,25 @@ def test_the_workflow_core_runs_without_django_installed_in_the_process():
     )
     assert out.returncode == 0, out.stderr
     assert out.stdout.strip() == "pure"
+
+
+def test_the_repository_stands_on_its_own_and_cites_nothing_outside_it():
+    """Docs, code and tests cite docs/design.md and docs/domain-sources.md, never a file
+    outside the repository (a reader of a clone has nothing else)."""
+    outside = re.compile(r"\.\./shared/|(?<![\w/])DESIGN\.md|reviews/domain-rules\.md")
+    offenders = []
+    for folder in ("readmit", "tests", "docs", "bench", "config"):
+        for path in (ROOT / folder).rglob("*"):
+            if path.suffix not in {".py", ".md", ".html", ".txt", ".toml"} or path == Path(
+                __file__
+            ):
+                continue
+            for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+                if outside.search(line):
+                    offenders.append(f"{path.relative_to(ROOT)}:{number}: {line.strip()}")
+    for path in (ROOT / "README.md", ROOT / "Makefile"):
+        if outside.search(path.read_text(encoding="utf-8")):
+            offenders.append(str(path.relative_to(ROOT)))
+    assert (ROOT / "docs" / "design.md").exists()
+    assert (ROOT / "docs" / "domain-sources.md").exists()
+    assert offenders == []
