@@ -32,7 +32,7 @@ from readmit.cases.intake import (
 )
 from readmit.cases.models import ApplicationSource
 from readmit.cases.workflow import WORKERS
-from readmit.core.errors import ValidationFailed
+from readmit.core.errors import TransitionRefused, ValidationFailed
 from readmit.web.errors import application_errors as page_errors
 
 
@@ -44,6 +44,29 @@ class ApplicationForm(forms.Form):
     """Every field is optional here: the application model says what is missing, by name."""
 
     external_id = forms.CharField(required=False, label="Your reference (external id)")
+    variant = forms.ChoiceField(
+        required=False,
+        label="Variant",
+        choices=[
+            ("readmission", "Readmission"),
+            ("transit", "Transit (a third-country national escorted through)"),
+            ("take_back", "Take-back (erroneous readmission)"),
+        ],
+        initial="readmission",
+    )
+    transit_destination_state = forms.CharField(
+        required=False,
+        label="Transit: destination state (country code)",
+        help_text="Transit only",
+    )
+    transit_escort = forms.CharField(
+        required=False, label="Transit: escort", help_text='Transit only; write "none" if none'
+    )
+    take_back_of = forms.CharField(
+        required=False,
+        label="Take-back of case (its id)",
+        help_text="Take-back only: the earlier transferred case under this agreement",
+    )
     procedure = forms.ChoiceField(
         required=False,
         choices=_choices([("normal", "Normal"), ("accelerated", "Accelerated (border)")], "…"),
@@ -133,6 +156,12 @@ def application_new(request: HttpRequest, agreement_id: uuid.UUID) -> HttpRespon
             acting_user=user,
             source=ApplicationSource.WEB,
         )
+    except TransitionRefused as exc:
+        if exc.rule != "take-back-window":
+            raise
+        form.add_error("take_back_of", exc.message)
+        context["message"] = "The application is refused; nothing was created."
+        return render(request, "web/intake/new.html", context, status=exc.status)
     except (ValidationError, ValidationFailed) as exc:
         errors = application_errors(exc) if isinstance(exc, ValidationError) else list(exc.errors)
         for error in errors:
@@ -153,9 +182,10 @@ def application_new(request: HttpRequest, agreement_id: uuid.UUID) -> HttpRespon
 class BatchForm(forms.Form):
     file = forms.FileField(
         label="Applications (CSV or XLSX)",
-        help_text="One application per row; the columns are the fields of the form above "
-        "(docs/readmission.md). In a cell, separate the lines of an MRZ and the other names "
-        "with |.",
+        help_text="One application per row; the columns are the fields of the application "
+        "form (docs/readmission.md), with variant, transit_destination_state, transit_escort "
+        "and take_back_of for transits and take-backs. In a cell, separate the lines of an MRZ "
+        "and the other names with |.",
     )
 
     def clean_file(self) -> Any:
