@@ -75,6 +75,7 @@ __all__ = [
     "case_weighing",
     "evidence_add",
     "evidence_rules",
+    "may_add_evidence",
     "readmission_application_submit",
 ]
 
@@ -607,6 +608,15 @@ def readmission_applications_import(
             )
             for _, application in parsed
         ]
+
+
+def may_add_evidence(user: User, case: Case) -> bool:
+    """Whether ``evidence_add`` would take evidence from this user now (the page offers the
+    form only then; the service checks again)."""
+    if case.kind != AgreementKind.READMISSION or case.state not in READMISSION_PENDING:
+        return False
+    position = standing(user, case.agreement)
+    return position.side == Side.SENDING and bool(position.roles & WORKERS)
 
 
 def evidence_add(

@@ -49,6 +49,7 @@ from readmit.web import presenters, views_intake
 from readmit.web.errors import application_errors, is_htmx
 from readmit.web.forms import CaseFilterForm, TransitionForm
 from readmit.web.payloads import BoundField, PayloadRefused, payload_fields, payload_from_post
+from readmit.web.views_intake import intake_case_context
 from readmit.web.views_lists import vulnerability_context
 from readmit.web.views_travel import readmission_agreement_context, readmission_case_context
 
@@ -224,6 +225,7 @@ def _case_context(
         ),
         **vulnerability_context(case, position),
         **readmission_case_context(user, case),
+        **intake_case_context(user, case),
         # What this viewer reads of the person: readmit.agreements.sharing decides.
         "shared": sharing.shown,
         "criteria_results": sharing.results(relocation.evaluation.results)

@@ -16,24 +16,32 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_POST
 from pydantic import ValidationError
 
 from readmit.accounts.access import access_agreement, standing
 from readmit.accounts.models import User
 from readmit.agreements.models import Agreement, AgreementKind, AgreementStatus
 from readmit.agreements.vocabularies import DOCUMENT_TYPES
-from readmit.cases.applications import ApplicationIn, CivilStatus, application_errors
+from readmit.cases.applications import (
+    ApplicationIn,
+    CivilStatus,
+    EvidenceIn,
+    application_errors,
+)
 from readmit.cases.batch import BatchFormatError, column_of, flat_to_application, read_rows
 from readmit.cases.evidence import LABELS, EvidenceKind
 from readmit.cases.intake import (
+    evidence_add,
+    may_add_evidence,
     readmission_application_submit,
     readmission_applications_import,
 )
-from readmit.cases.models import ApplicationSource
+from readmit.cases.models import ApplicationSource, Case
 from readmit.cases.workflow import WORKERS
 from readmit.core.errors import TransitionRefused, ValidationFailed
 from readmit.web.errors import application_errors as page_errors
+from readmit.web.forms import StrictForm
 
 
 def _choices(pairs: list[tuple[str, str]], blank: str) -> list[tuple[str, str]]:
@@ -120,6 +128,69 @@ class ApplicationForm(forms.Form):
         help_text="The 2 or 3 lines as printed; every check digit is verified",
     )
     false_document = forms.BooleanField(required=False, label="Flagged as a false document")
+
+
+EVIDENCE_FIELDS = (
+    "evidence_kind",
+    "evidence_reference",
+    "document_type",
+    "document_number",
+    "document_country",
+    "document_expires_on",
+    "mrz",
+    "false_document",
+)
+
+
+class EvidenceForm(StrictForm):
+    """One more item of evidence on a case: the application form's evidence fields."""
+
+
+EvidenceForm.base_fields = {name: ApplicationForm.base_fields[name] for name in EVIDENCE_FIELDS}
+
+
+def intake_case_context(user: User, case: Case) -> dict[str, Any]:
+    """What the case page shows of intake: the form to add evidence, to those who may."""
+    if case.kind != AgreementKind.READMISSION:
+        return {}
+    return {
+        "evidence_form": EvidenceForm(prefix="evidence") if may_add_evidence(user, case) else None
+    }
+
+
+@require_POST
+@login_required
+@page_errors
+def evidence_new(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
+    """Add one item of evidence (``cases.intake.evidence_add``); each problem is named by its
+    field in the message, and nothing is written while one stands."""
+    user: User = request.user  # type: ignore[assignment]
+    form = EvidenceForm(request.POST, prefix="evidence")
+    problems: list[str] = []
+    if not form.is_valid():
+        problems = [f"{name}: {' '.join(map(str, errors))}" for name, errors in form.errors.items()]
+    else:
+        items = flat_to_application(form.cleaned_data)["evidence"]
+        if not items:
+            problems = ["evidence_kind: choose the kind of evidence"]
+        else:
+            try:
+                item = EvidenceIn.model_validate(items[0])
+                added, weighing = evidence_add(case_id=case_id, item=item, acting_user=user)
+            except (ValidationError, ValidationFailed) as exc:
+                errors = application_errors(exc) if isinstance(exc, ValidationError) else exc.errors
+                for error in errors:
+                    loc = ["evidence", 0, *error.get("loc", ())]
+                    name = column_of(loc) or ".".join(map(str, error.get("loc", ())))
+                    problems.append(f"{name}: {error.get('msg', '')}")
+            else:
+                messages.success(
+                    request,
+                    f"Added the {LABELS[EvidenceKind(added.kind)].lower()}. {weighing.explanation}",
+                )
+    if problems:
+        messages.error(request, "The evidence was not added: " + "; ".join(problems))
+    return redirect("web:case", case_id=case_id)
 
 
 def may_submit_application(user: User, agreement: Agreement) -> bool:
@@ -245,6 +316,7 @@ def application_batch(request: HttpRequest, agreement_id: uuid.UUID) -> HttpResp
 
 
 urlpatterns = [
+    path("cases/<uuid:case_id>/evidence/", evidence_new, name="evidence_new"),
     path(
         "agreements/<uuid:agreement_id>/applications/batch/",
         application_batch,
