@@ -189,6 +189,7 @@ class DataSharing(_Strict):
             "documents",
             "languages",
             "vulnerabilities",
+            "photo",
         ],
         description="Personal data the other party reads: "
         + ", ".join(SHARING_CATEGORIES)

@@ -55,6 +55,7 @@ MAX_ROWS = 500
 
 # Where an error of the application model is shown: the form field, or the file's column.
 COLUMN_OF: dict[tuple[str | int, ...], str] = {
+    ("photo",): "photo",
     ("transit", "destination_state"): "transit_destination_state",
     ("transit", "escort"): "transit_escort",
     ("transit",): "transit_destination_state",

@@ -515,6 +515,13 @@ def readmission_application_submit(
             ) from None
         for item in application.evidence:
             _evidence_item(case, item, organisation=organisation, acting_user=acting_user)
+        photo = application.photo_data
+        if photo is not None:
+            from readmit.cases.photos import photo_store
+
+            photo_store(
+                case=case, data=photo, organisation_id=organisation.id, acting_user=acting_user
+            )
         weighing = _refresh_weighing(case, acting_user=acting_user)
         duplicates = _flag_duplicates(person, organisation, acting_user)
         audit_record(
@@ -533,6 +540,7 @@ def readmission_application_submit(
                 "evidence_items": len(application.evidence),
                 "evidence": weighing.effect.value,
                 "possible_duplicates": len(duplicates),
+                "photo": "received" if photo is not None else "to follow",
                 "idempotency_key": bool(key),
             },
         )

@@ -7,23 +7,27 @@ problem is shown next to the field it names; nothing is written while one stands
 
 from __future__ import annotations
 
+import base64
 import uuid
 from typing import Any
 
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import FileResponse, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from pydantic import ValidationError
 
 from readmit.accounts.access import access_agreement, standing
 from readmit.accounts.models import User
+from readmit.accounts.roles import CASE_WRITERS
 from readmit.agreements.models import Agreement, AgreementKind, AgreementStatus
 from readmit.agreements.vocabularies import DOCUMENT_TYPES
 from readmit.cases.applications import (
+    PHOTO_MAX_BYTES,
     ApplicationIn,
     CivilStatus,
     EvidenceIn,
@@ -38,6 +42,8 @@ from readmit.cases.intake import (
     readmission_applications_import,
 )
 from readmit.cases.models import ApplicationSource, Case
+from readmit.cases.photos import latest_photo, outstanding_particulars, photo_add, photo_for
+from readmit.cases.selectors import case_sharing
 from readmit.cases.workflow import WORKERS
 from readmit.core.errors import TransitionRefused, ValidationFailed
 from readmit.web.errors import application_errors as page_errors
@@ -128,6 +134,12 @@ class ApplicationForm(forms.Form):
         help_text="The 2 or 3 lines as printed; every check digit is verified",
     )
     false_document = forms.BooleanField(required=False, label="Flagged as a false document")
+    photo = forms.FileField(
+        required=False,
+        label="Photo of the person",
+        help_text="JPEG or PNG, at most 1 MB. Without one the photo is to follow: the case "
+        "lists it as outstanding until it is sent on the case page.",
+    )
 
 
 EVIDENCE_FIELDS = (
@@ -150,12 +162,58 @@ EvidenceForm.base_fields = {name: ApplicationForm.base_fields[name] for name in 
 
 
 def intake_case_context(user: User, case: Case) -> dict[str, Any]:
-    """What the case page shows of intake: the form to add evidence, to those who may."""
+    """What the case page shows of intake: the form to add evidence, to those who may; the
+    photo (as the data-sharing policy allows), the outstanding particulars."""
     if case.kind != AgreementKind.READMISSION:
         return {}
+    position = standing(user, case.agreement)
     return {
-        "evidence_form": EvidenceForm(prefix="evidence") if may_add_evidence(user, case) else None
+        "evidence_form": EvidenceForm(prefix="evidence") if may_add_evidence(user, case) else None,
+        "photo": {
+            "present": latest_photo(case) is not None,
+            "shown": case_sharing(user, case).shows("photo")
+            and bool(position.roles & CASE_WRITERS),
+            "may_add": position.side == "sending"
+            and bool(position.roles & WORKERS)
+            and case.closed_at is None,
+            "outstanding": outstanding_particulars(case),
+        },
     }
+
+
+@require_GET
+@login_required
+@page_errors
+def case_photo(request: HttpRequest, case_id: uuid.UUID) -> HttpResponseBase:
+    user: User = request.user  # type: ignore[assignment]
+    photo = photo_for(user, case_id)
+    response = FileResponse(photo.file.open("rb"), content_type=photo.content_type)
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@require_POST
+@login_required
+@page_errors
+def case_photo_upload(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
+    user: User = request.user  # type: ignore[assignment]
+    upload = request.FILES.get("photo")
+    if upload is None:
+        messages.error(request, "The photo was not added: photo: choose a JPEG or PNG file.")
+        return redirect("web:case", case_id=case_id)
+    try:
+        photo_add(
+            case_id=case_id,
+            data=upload.read(PHOTO_MAX_BYTES + 1),
+            acting_user=user,
+            filename=upload.name or "",
+        )
+    except ValidationFailed as exc:
+        messages.error(request, f"The photo was not added: {exc.message}")
+    else:
+        messages.success(request, "The photo was added.")
+    return redirect("web:case", case_id=case_id)
 
 
 @require_POST
@@ -210,7 +268,7 @@ def may_submit_application(user: User, agreement: Agreement) -> bool:
 def application_new(request: HttpRequest, agreement_id: uuid.UUID) -> HttpResponse:
     user: User = request.user  # type: ignore[assignment]
     agreement = access_agreement(user, agreement_id)
-    form = ApplicationForm(request.POST or None)
+    form = ApplicationForm(request.POST or None, request.FILES or None)
     context: dict[str, Any] = {
         "agreement": agreement,
         "form": form,
@@ -220,7 +278,12 @@ def application_new(request: HttpRequest, agreement_id: uuid.UUID) -> HttpRespon
     if request.method != "POST" or not form.is_valid():
         return render(request, "web/intake/new.html", context)
     try:
-        application = ApplicationIn.model_validate(flat_to_application(form.cleaned_data))
+        body = flat_to_application(form.cleaned_data)
+        upload = form.cleaned_data.get("photo")
+        if upload:
+            # The file as the API's base64: the application model checks it (type, size).
+            body["photo"] = base64.b64encode(upload.read(PHOTO_MAX_BYTES + 1)).decode()
+        application = ApplicationIn.model_validate(body)
         result = readmission_application_submit(
             agreement=agreement,
             application=application,
@@ -317,6 +380,8 @@ def application_batch(request: HttpRequest, agreement_id: uuid.UUID) -> HttpResp
 
 urlpatterns = [
     path("cases/<uuid:case_id>/evidence/", evidence_new, name="evidence_new"),
+    path("cases/<uuid:case_id>/photo/", case_photo, name="case_photo"),
+    path("cases/<uuid:case_id>/photo/upload/", case_photo_upload, name="case_photo_upload"),
     path(
         "agreements/<uuid:agreement_id>/applications/batch/",
         application_batch,
