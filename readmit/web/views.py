@@ -30,7 +30,8 @@ from readmit.agreements.models import Agreement, AgreementParty, AgreementStatus
 from readmit.agreements.selectors import partner_names, quota_status
 from readmit.audit.reads import personal_data_read
 from readmit.audit.selectors import internal_note_for
-from readmit.cases.models import AttachmentKind, Case, IdentityDocument
+from readmit.cases.attachments import FILE_KINDS, case_files
+from readmit.cases.models import Case, IdentityDocument
 from readmit.cases.reasons import REASON_CODES
 from readmit.cases.selectors import (
     case_allowed_actions,
@@ -226,6 +227,8 @@ def _case_context(
         **vulnerability_context(case, position),
         **readmission_case_context(user, case),
         **intake_case_context(user, case),
+        # The case's general files; the person's photo has its own gate (cases.photos).
+        "files": list(case_files(case).select_related("uploaded_by")),
         # What this viewer reads of the person: readmit.agreements.sharing decides.
         "shared": sharing.shown,
         "criteria_results": sharing.results(relocation.evaluation.results)
@@ -257,7 +260,7 @@ def case_detail(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
     personal_data_read(user=user, cases=[case], channel="page")
     position = standing(user, case.agreement)
     context["can_attach"] = position.is_party and bool(position.roles & CASE_WRITERS)
-    context["attachment_kinds"] = AttachmentKind.choices
+    context["attachment_kinds"] = FILE_KINDS
     return render(request, "web/case_detail.html", context)
 
 

@@ -111,3 +111,24 @@ def test_a_batch_says_it_carries_no_photos_and_each_case_lists_the_photo_as_outs
     )
     assert refused.status_code == 422
     assert "unknown column(s): photo" in refused.context["message"]
+
+
+def test_the_photo_is_neither_added_nor_listed_nor_downloaded_as_a_general_file(login, world):
+    terms = {**TERMS, "data_sharing": {"categories": ["identity", "nationality", "documents"]}}
+    agreement = make_agreement(world.us, world.me, kind="readmission", terms=terms)
+    login("us_caseworker").post(
+        f"/agreements/{agreement.id}/applications/new/", {**form(), "photo": upload(image())}
+    )
+    case = Case.objects.get(agreement=agreement)
+    photo = Attachment.objects.get(case=case, kind="photo")
+    other = login("me_caseworker")
+    page = other.get(f"/cases/{case.id}/").content.decode()
+    assert f"/attachments/{photo.id}/" not in page and 'value="photo"' not in page
+    assert other.get(f"/cases/{case.id}/attachments/{photo.id}/").status_code == 404
+    sent = login("us_caseworker").post(
+        f"/cases/{case.id}/attachments/",
+        {"kind": "photo", "file": upload(image("PNG"), "p.png")},
+        follow=True,
+    )
+    assert "the person&#x27;s photo is sent with the application" in sent.content.decode()
+    assert Attachment.objects.filter(case=case).count() == 1
