@@ -33,6 +33,7 @@ CATEGORIES: Mapping[str, str] = {
     "documents": "identity and travel documents",
     "languages": "languages spoken",
     "vulnerabilities": "vulnerabilities (pregnancy, unaccompanied minor, medical, ...)",
+    "photo": "the person's photograph (a facial image)",
 }
 ALWAYS_SHARED = frozenset({"identity", "nationality"})
 # The criminal-data switch, not a category: convictions and pending criminal cases.

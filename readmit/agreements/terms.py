@@ -189,6 +189,7 @@ class DataSharing(_Strict):
             "documents",
             "languages",
             "vulnerabilities",
+            "photo",
         ],
         description="Personal data the other party reads: "
         + ", ".join(SHARING_CATEGORIES)
@@ -266,6 +267,12 @@ class AgreementTerms(_Strict):
         default_factory=dict,
         description="The agreement's annexes: the class of each evidence kind that differs "
         "from the default of readmit.cases.evidence (proof, prima_facie or none).",
+    )
+    prima_facie_evidence: Literal["presumption", "verification"] = Field(
+        default="presumption",
+        description="What prima facie evidence alone does: 'presumption' (nationality is "
+        "presumed, rebuttably) or 'verification' (it only opens a verification of nationality, "
+        "as EU-Pakistan: an acceptance must then record the verification's outcome).",
     )
     termination_notice_days: int = Field(
         default=180,

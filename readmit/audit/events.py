@@ -91,6 +91,8 @@ class AuditEventType(IntEnum):
     # 600-619: readmission intake and evidence
     READMISSION_APPLICATION_SUBMITTED = 600
     EVIDENCE_ADDED = 601
+    # 680-699: the person's photo on a readmission application
+    PHOTO_ADDED = 680
     # 900-999: system
     DEMO_LOADED = 900
     AUDIT_CHECKPOINT_SIGNED = 910

@@ -14,6 +14,8 @@ MRZ check digits against today's date, an external id already used) is checked b
 
 from __future__ import annotations
 
+import base64
+import binascii
 import datetime as dt
 import re
 import unicodedata
@@ -36,6 +38,9 @@ from readmit.core.countries import normalise_code
 from readmit.core.strict import TEXT_MESSAGE, bad_text, declare_text_pattern
 
 __all__ = [
+    "PHOTO_MAX_BYTES",
+    "PHOTO_MAX_LENGTH",
+    "PHOTO_TO_FOLLOW",
     "ApplicationIn",
     "CivilStatus",
     "EvidenceIn",
@@ -43,11 +48,56 @@ __all__ = [
     "TransitIn",
     "Variant",
     "application_errors",
+    "decode_photo",
     "is_latin",
+    "photo_content_type",
 ]
 
 MAX_TEXT = 200
 MAX_NOTE = 1000
+
+# The person's photo (a particular of the application): JPEG or PNG, told by its first bytes
+# (never by a name or a declared type), at most 1 MB; base64 in the API's JSON.
+PHOTO_MAX_BYTES = 1024 * 1024
+PHOTO_MAX_LENGTH = 4 * ((PHOTO_MAX_BYTES + 2) // 3)
+PHOTO_TO_FOLLOW = "to follow"
+PHOTO_SIGNATURES: tuple[tuple[bytes, str], ...] = (
+    (b"\xff\xd8\xff", "image/jpeg"),
+    (b"\x89PNG\r\n\x1a\n", "image/png"),
+)
+
+
+def photo_content_type(data: bytes) -> str:
+    """The photo's type from its first bytes; ``ValueError`` naming what is wrong."""
+    if not data:
+        raise ValueError("is empty")
+    if len(data) > PHOTO_MAX_BYTES:
+        raise ValueError(
+            f"is {len(data):,} bytes: a photo is at most 1 MB ({PHOTO_MAX_BYTES:,} bytes)"
+        )
+    for magic, content_type in PHOTO_SIGNATURES:
+        if data.startswith(magic):
+            return content_type
+    raise ValueError("is not a JPEG or PNG image (its content says so, whatever its name)")
+
+
+def decode_photo(text: str) -> bytes:
+    """A photo sent as base64 text, checked: ``ValueError`` naming what is wrong."""
+    if len(text) > PHOTO_MAX_LENGTH:
+        raise ValueError(
+            f"is {len(text):,} characters of base64: a photo is at most 1 MB "
+            f"({PHOTO_MAX_BYTES:,} bytes, {PHOTO_MAX_LENGTH:,} characters)"
+        )
+    try:
+        data = base64.b64decode(text, validate=True)
+    except (binascii.Error, ValueError):
+        raise ValueError(
+            f"is neither base64 data of a JPEG or PNG image nor '{PHOTO_TO_FOLLOW}'"
+        ) from None
+    photo_content_type(data)
+    return data
+
+
 _DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
 
 
@@ -336,6 +386,26 @@ class ApplicationIn(_Strict):
         description="Evidence of nationality; [] when there is none (an interview follows "
         "where the agreement provides one)."
     )
+    photo: str = Field(
+        default=PHOTO_TO_FOLLOW,
+        description=f"The person's photo: base64 of a JPEG or PNG image of at most "
+        f"{PHOTO_MAX_BYTES:,} bytes (1 MB), or '{PHOTO_TO_FOLLOW}' (the default): the photo is "
+        "then an outstanding particular of the case until it is sent with "
+        "POST /api/v1/cases/{id}/photo.",
+        json_schema_extra={"maxLength": PHOTO_MAX_LENGTH},
+    )
+
+    @field_validator("photo")
+    @classmethod
+    def _a_photo_or_to_follow(cls, value: str) -> str:
+        if value != PHOTO_TO_FOLLOW:
+            decode_photo(value)
+        return value
+
+    @property
+    def photo_data(self) -> bytes | None:
+        """The photo's bytes, or None when it is to follow."""
+        return None if self.photo == PHOTO_TO_FOLLOW else base64.b64decode(self.photo)
 
     @field_validator("apprehended_on")
     @classmethod

@@ -12,13 +12,14 @@ import uuid
 from typing import IO
 
 from django.db import transaction
+from django.db.models import QuerySet
 
 from readmit.accounts.access import access_case, standing
 from readmit.accounts.models import User
 from readmit.accounts.roles import CASE_WRITERS
 from readmit.audit.events import AuditEventType
 from readmit.audit.services import audit_record
-from readmit.cases.models import Attachment, AttachmentKind
+from readmit.cases.models import Attachment, AttachmentKind, Case
 from readmit.core.errors import Forbidden, NotFound, ValidationFailed
 
 MAX_BYTES = 10 * 1024 * 1024
@@ -30,6 +31,18 @@ SIGNATURES: tuple[tuple[bytes, str], ...] = (
     (b"II*\x00", "image/tiff"),
     (b"MM\x00*", "image/tiff"),
 )
+
+
+# The person's photo is an attachment with its own rules and gate (``cases.photos``): it is
+# neither added nor listed nor downloaded as a general file.
+FILE_KINDS: tuple[tuple[str, str], ...] = tuple(
+    (value, label) for value, label in AttachmentKind.choices if value != AttachmentKind.PHOTO
+)
+
+
+def case_files(case: Case) -> QuerySet[Attachment]:
+    """The case's general files (not the person's photo), oldest first."""
+    return case.attachments.exclude(kind=AttachmentKind.PHOTO).order_by("created_at")
 
 
 def sniff(head: bytes) -> str | None:
@@ -54,8 +67,14 @@ def attachment_add(
             "add files to a case.",
             type="wrong-role",
         )
+    if kind == AttachmentKind.PHOTO:
+        raise _invalid(
+            "kind",
+            "the person's photo is sent with the application or with 'Send the photo' on the "
+            "case page, not as a file",
+        )
     if kind not in AttachmentKind.values:
-        raise _invalid("kind", f"must be one of {', '.join(AttachmentKind.values)}")
+        raise _invalid("kind", f"must be one of {', '.join(v for v, _ in FILE_KINDS)}")
     data = file.read(MAX_BYTES + 1)
     if not data:
         raise _invalid("file", "is empty")
@@ -103,9 +122,10 @@ def attachment_add(
 def access_attachment(
     user: User, case_id: uuid.UUID | str, attachment_id: uuid.UUID | str
 ) -> Attachment:
-    """An attachment of a case the user can see; anything else is the same NotFound."""
+    """An attachment of a case the user can see; anything else (the person's photo too, which
+    has its own gate) is the same NotFound."""
     case = access_case(user, case_id)
     try:
-        return case.attachments.get(id=uuid.UUID(str(attachment_id)))
+        return case_files(case).get(id=uuid.UUID(str(attachment_id)))
     except (ValueError, Attachment.DoesNotExist):
         raise NotFound("No such attachment.") from None

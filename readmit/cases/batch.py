@@ -19,6 +19,10 @@ __all__ = ["COLUMNS", "BatchFormatError", "column_of", "flat_to_application", "r
 
 COLUMNS: tuple[str, ...] = (
     "external_id",
+    "variant",
+    "transit_destination_state",
+    "transit_escort",
+    "take_back_of",
     "procedure",
     "apprehended_on",
     "given_names",
@@ -51,6 +55,10 @@ MAX_ROWS = 500
 
 # Where an error of the application model is shown: the form field, or the file's column.
 COLUMN_OF: dict[tuple[str | int, ...], str] = {
+    ("photo",): "photo",
+    ("transit", "destination_state"): "transit_destination_state",
+    ("transit", "escort"): "transit_escort",
+    ("transit",): "transit_destination_state",
     ("person", "given_names"): "given_names",
     ("person", "family_name"): "family_name",
     ("person", "given_names_latin"): "given_names_latin",
@@ -143,6 +151,8 @@ def flat_to_application(data: Mapping[str, Any]) -> dict[str, Any]:
         key: data[key]
         for key in (
             "external_id",
+            "variant",
+            "take_back_of",
             "procedure",
             "apprehended_on",
             "last_address",
@@ -152,6 +162,13 @@ def flat_to_application(data: Mapping[str, Any]) -> dict[str, Any]:
         if data.get(key)
     }
     body["person"] = person
+    transit = {
+        field: data[f"transit_{field}"]
+        for field in ("destination_state", "escort")
+        if data.get(f"transit_{field}")
+    }
+    if transit:
+        body["transit"] = transit
     evidence: list[dict[str, Any]] = []
     if data.get("evidence_kind"):
         item: dict[str, Any] = {

@@ -75,6 +75,7 @@ __all__ = [
     "case_weighing",
     "evidence_add",
     "evidence_rules",
+    "may_add_evidence",
     "readmission_application_submit",
 ]
 
@@ -117,6 +118,7 @@ def evidence_rules(terms: AgreementTerms) -> EvidenceRules:
         limit = TimeLimit(interview.amount, Unit(interview.unit), interview.roll_forward)
     return EvidenceRules(
         classes={EvidenceKind(k): EvidenceClass(v) for k, v in terms.evidence_classes.items()},
+        prima_facie_opens_verification=terms.prima_facie_evidence == "verification",
         interview=limit,
     )
 
@@ -206,10 +208,34 @@ def proof_needs_rebuttal(context: TransitionContext) -> None:
     context.audit_data["rebuttal"] = rebuttal.strip()
 
 
+def verification_before_acceptance(context: TransitionContext) -> None:
+    """Where the agreement has prima facie evidence only open a verification (EU-Pakistan),
+    nationality is not presumed: an acceptance on such evidence records the verification's
+    outcome, and without it is refused."""
+    weighing = case_weighing(context.case)
+    if weighing.effect is not Effect.VERIFICATION:
+        return
+    outcome = context.payload.get("verification")
+    if not isinstance(outcome, str) or not outcome.strip():
+        raise TransitionRefused(
+            f"{weighing.explanation} Nationality is not presumed under this agreement: give "
+            "the outcome of the verification in the payload's 'verification' to accept.",
+            rule="evidence-verification",
+        )
+    if len(outcome) > 2000:
+        raise ValidationFailed(
+            "The verification's outcome is longer than 2000 characters.",
+            errors=[{"loc": ["verification"], "msg": "at most 2000 characters"}],
+        )
+    context.case.data["verification"] = outcome.strip()
+    context.audit_data["verification"] = outcome.strip()
+
+
 def register() -> None:
     from readmit.cases.services import register_transition_hook
 
     register_transition_hook(AgreementKind.READMISSION, "reject", proof_needs_rebuttal)
+    register_transition_hook(AgreementKind.READMISSION, "accept", verification_before_acceptance)
 
 
 # Intake ------------------------------------------------------------------------------------
@@ -489,6 +515,13 @@ def readmission_application_submit(
             ) from None
         for item in application.evidence:
             _evidence_item(case, item, organisation=organisation, acting_user=acting_user)
+        photo = application.photo_data
+        if photo is not None:
+            from readmit.cases.photos import photo_store
+
+            photo_store(
+                case=case, data=photo, organisation_id=organisation.id, acting_user=acting_user
+            )
         weighing = _refresh_weighing(case, acting_user=acting_user)
         duplicates = _flag_duplicates(person, organisation, acting_user)
         audit_record(
@@ -507,6 +540,7 @@ def readmission_application_submit(
                 "evidence_items": len(application.evidence),
                 "evidence": weighing.effect.value,
                 "possible_duplicates": len(duplicates),
+                "photo": "received" if photo is not None else "to follow",
                 "idempotency_key": bool(key),
             },
         )
@@ -558,8 +592,16 @@ def readmission_applications_import(
         parsed.append((line, application))
     terms = terms_at(agreement, clock.now())
     for line, application in parsed:
-        for error in _check(agreement, terms, application):
+        found = _check(agreement, terms, application)
+        for error in found:
             bad(line, error["loc"], error["msg"])
+        if application.take_back_of is not None and not any(
+            e["loc"][0] == "take_back_of" for e in found
+        ):
+            try:
+                take_back_window_check(agreement, terms, application.take_back_of, clock.today())
+            except TransitionRefused as exc:
+                bad(line, ["take_back_of"], exc.message)
     if errors:
         rows_at_fault = len({e["row"] for e in errors})
         raise ValidationFailed(
@@ -574,6 +616,15 @@ def readmission_applications_import(
             )
             for _, application in parsed
         ]
+
+
+def may_add_evidence(user: User, case: Case) -> bool:
+    """Whether ``evidence_add`` would take evidence from this user now (the page offers the
+    form only then; the service checks again)."""
+    if case.kind != AgreementKind.READMISSION or case.state not in READMISSION_PENDING:
+        return False
+    position = standing(user, case.agreement)
+    return position.side == Side.SENDING and bool(position.roles & WORKERS)
 
 
 def evidence_add(

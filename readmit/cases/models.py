@@ -357,6 +357,7 @@ class AttachmentKind(models.TextChoices):
     TRAVEL_DOCUMENT = "travel_document", "Travel document"
     NOTICE = "notice", "Notice to the person"
     COURT_DECISION = "court_decision", "Court decision"
+    PHOTO = "photo", "Photo of the person"
     OTHER = "other", "Other"
 
 

@@ -811,9 +811,9 @@ class _Loader:
                 # EU–Montenegro, Art. 11(2): no reply in time is agreement to the transfer.
                 "silence_means_acceptance": True,
                 "interview_provided": True,
-                # Identity and documents to verify nationality; nothing criminal.
+                # Identity, photo and documents to verify nationality; nothing criminal.
                 "data_sharing": {
-                    "categories": ["identity", "nationality", "documents", "languages"],
+                    "categories": ["identity", "nationality", "documents", "languages", "photo"],
                     "criminal_data_allowed": False,
                     "onward_sharing_needs_consent": True,
                     "retention_days": 1095,

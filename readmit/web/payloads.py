@@ -156,6 +156,14 @@ def _readmission_specs() -> dict[str, tuple[PayloadField, ...]]:
                 "medical_needs", "Medical needs", "text", required=True, hint='"none" is an answer'
             ),
         ),
+        "accept": (
+            PayloadField(
+                "verification",
+                "Outcome of the verification of nationality",
+                "text",
+                hint="Required where prima facie evidence only opens a verification",
+            ),
+        ),
         "record_transfer": (
             PayloadField("received_by", "Received by (officer)", "text", required=True),
             PayloadField("place", "Place of the handover", "text", required=True),

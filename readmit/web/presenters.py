@@ -178,6 +178,14 @@ def other_term_rows(terms: AgreementTerms) -> list[TermRow]:
         rows.append(TermRow("Urgent notice", f"{terms.urgent_notice_hours} hours"))
     rows.append(TermRow("Silence means acceptance", _yes_no(terms.silence_means_acceptance)))
     rows.append(TermRow("Interview provided", _yes_no(terms.interview_provided)))
+    rows.append(
+        TermRow(
+            "Prima facie evidence alone",
+            "opens a verification of nationality (no presumption)"
+            if terms.prima_facie_evidence == "verification"
+            else "presumes nationality (rebuttable)",
+        )
+    )
     rows.append(TermRow("Notice of termination", f"{terms.termination_notice_days} days"))
     if terms.suspension_grounds:
         rows.append(TermRow("Grounds for suspension", ", ".join(terms.suspension_grounds)))

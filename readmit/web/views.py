@@ -30,7 +30,8 @@ from readmit.agreements.models import Agreement, AgreementParty, AgreementStatus
 from readmit.agreements.selectors import partner_names, quota_status
 from readmit.audit.reads import personal_data_read
 from readmit.audit.selectors import internal_note_for
-from readmit.cases.models import AttachmentKind, Case, IdentityDocument
+from readmit.cases.attachments import FILE_KINDS, case_files
+from readmit.cases.models import Case, IdentityDocument
 from readmit.cases.reasons import REASON_CODES
 from readmit.cases.selectors import (
     case_allowed_actions,
@@ -49,6 +50,7 @@ from readmit.web import presenters, views_intake
 from readmit.web.errors import application_errors, is_htmx
 from readmit.web.forms import CaseFilterForm, TransitionForm
 from readmit.web.payloads import BoundField, PayloadRefused, payload_fields, payload_from_post
+from readmit.web.views_intake import intake_case_context
 from readmit.web.views_lists import vulnerability_context
 from readmit.web.views_travel import readmission_agreement_context, readmission_case_context
 
@@ -224,6 +226,9 @@ def _case_context(
         ),
         **vulnerability_context(case, position),
         **readmission_case_context(user, case),
+        **intake_case_context(user, case),
+        # The case's general files; the person's photo has its own gate (cases.photos).
+        "files": list(case_files(case).select_related("uploaded_by")),
         # What this viewer reads of the person: readmit.agreements.sharing decides.
         "shared": sharing.shown,
         "criteria_results": sharing.results(relocation.evaluation.results)
@@ -255,7 +260,7 @@ def case_detail(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
     personal_data_read(user=user, cases=[case], channel="page")
     position = standing(user, case.agreement)
     context["can_attach"] = position.is_party and bool(position.roles & CASE_WRITERS)
-    context["attachment_kinds"] = AttachmentKind.choices
+    context["attachment_kinds"] = FILE_KINDS
     return render(request, "web/case_detail.html", context)
 
 

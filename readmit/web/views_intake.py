@@ -7,33 +7,47 @@ problem is shown next to the field it names; nothing is written while one stands
 
 from __future__ import annotations
 
+import base64
 import uuid
 from typing import Any
 
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import FileResponse, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from pydantic import ValidationError
 
 from readmit.accounts.access import access_agreement, standing
 from readmit.accounts.models import User
+from readmit.accounts.roles import CASE_WRITERS
 from readmit.agreements.models import Agreement, AgreementKind, AgreementStatus
 from readmit.agreements.vocabularies import DOCUMENT_TYPES
-from readmit.cases.applications import ApplicationIn, CivilStatus, application_errors
+from readmit.cases.applications import (
+    PHOTO_MAX_BYTES,
+    ApplicationIn,
+    CivilStatus,
+    EvidenceIn,
+    application_errors,
+)
 from readmit.cases.batch import BatchFormatError, column_of, flat_to_application, read_rows
 from readmit.cases.evidence import LABELS, EvidenceKind
 from readmit.cases.intake import (
+    evidence_add,
+    may_add_evidence,
     readmission_application_submit,
     readmission_applications_import,
 )
-from readmit.cases.models import ApplicationSource
+from readmit.cases.models import ApplicationSource, Case
+from readmit.cases.photos import latest_photo, outstanding_particulars, photo_add, photo_for
+from readmit.cases.selectors import case_sharing
 from readmit.cases.workflow import WORKERS
-from readmit.core.errors import ValidationFailed
+from readmit.core.errors import TransitionRefused, ValidationFailed
 from readmit.web.errors import application_errors as page_errors
+from readmit.web.forms import StrictForm
 
 
 def _choices(pairs: list[tuple[str, str]], blank: str) -> list[tuple[str, str]]:
@@ -44,6 +58,29 @@ class ApplicationForm(forms.Form):
     """Every field is optional here: the application model says what is missing, by name."""
 
     external_id = forms.CharField(required=False, label="Your reference (external id)")
+    variant = forms.ChoiceField(
+        required=False,
+        label="Variant",
+        choices=[
+            ("readmission", "Readmission"),
+            ("transit", "Transit (a third-country national escorted through)"),
+            ("take_back", "Take-back (erroneous readmission)"),
+        ],
+        initial="readmission",
+    )
+    transit_destination_state = forms.CharField(
+        required=False,
+        label="Transit: destination state (country code)",
+        help_text="Transit only",
+    )
+    transit_escort = forms.CharField(
+        required=False, label="Transit: escort", help_text='Transit only; write "none" if none'
+    )
+    take_back_of = forms.CharField(
+        required=False,
+        label="Take-back of case (its id)",
+        help_text="Take-back only: the earlier transferred case under this agreement",
+    )
     procedure = forms.ChoiceField(
         required=False,
         choices=_choices([("normal", "Normal"), ("accelerated", "Accelerated (border)")], "…"),
@@ -97,6 +134,121 @@ class ApplicationForm(forms.Form):
         help_text="The 2 or 3 lines as printed; every check digit is verified",
     )
     false_document = forms.BooleanField(required=False, label="Flagged as a false document")
+    photo = forms.FileField(
+        required=False,
+        label="Photo of the person",
+        help_text="JPEG or PNG, at most 1 MB. Without one the photo is to follow: the case "
+        "lists it as outstanding until it is sent on the case page.",
+    )
+
+
+EVIDENCE_FIELDS = (
+    "evidence_kind",
+    "evidence_reference",
+    "document_type",
+    "document_number",
+    "document_country",
+    "document_expires_on",
+    "mrz",
+    "false_document",
+)
+
+
+class EvidenceForm(StrictForm):
+    """One more item of evidence on a case: the application form's evidence fields."""
+
+
+EvidenceForm.base_fields = {name: ApplicationForm.base_fields[name] for name in EVIDENCE_FIELDS}
+
+
+def intake_case_context(user: User, case: Case) -> dict[str, Any]:
+    """What the case page shows of intake: the form to add evidence, to those who may; the
+    photo (as the data-sharing policy allows), the outstanding particulars."""
+    if case.kind != AgreementKind.READMISSION:
+        return {}
+    position = standing(user, case.agreement)
+    return {
+        "evidence_form": EvidenceForm(prefix="evidence") if may_add_evidence(user, case) else None,
+        "photo": {
+            "present": latest_photo(case) is not None,
+            "shown": case_sharing(user, case).shows("photo")
+            and bool(position.roles & CASE_WRITERS),
+            "may_add": position.side == "sending"
+            and bool(position.roles & WORKERS)
+            and case.closed_at is None,
+            "outstanding": outstanding_particulars(case),
+        },
+    }
+
+
+@require_GET
+@login_required
+@page_errors
+def case_photo(request: HttpRequest, case_id: uuid.UUID) -> HttpResponseBase:
+    user: User = request.user  # type: ignore[assignment]
+    photo = photo_for(user, case_id)
+    response = FileResponse(photo.file.open("rb"), content_type=photo.content_type)
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@require_POST
+@login_required
+@page_errors
+def case_photo_upload(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
+    user: User = request.user  # type: ignore[assignment]
+    upload = request.FILES.get("photo")
+    if upload is None:
+        messages.error(request, "The photo was not added: photo: choose a JPEG or PNG file.")
+        return redirect("web:case", case_id=case_id)
+    try:
+        photo_add(
+            case_id=case_id,
+            data=upload.read(PHOTO_MAX_BYTES + 1),
+            acting_user=user,
+            filename=upload.name or "",
+        )
+    except ValidationFailed as exc:
+        messages.error(request, f"The photo was not added: {exc.message}")
+    else:
+        messages.success(request, "The photo was added.")
+    return redirect("web:case", case_id=case_id)
+
+
+@require_POST
+@login_required
+@page_errors
+def evidence_new(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
+    """Add one item of evidence (``cases.intake.evidence_add``); each problem is named by its
+    field in the message, and nothing is written while one stands."""
+    user: User = request.user  # type: ignore[assignment]
+    form = EvidenceForm(request.POST, prefix="evidence")
+    problems: list[str] = []
+    if not form.is_valid():
+        problems = [f"{name}: {' '.join(map(str, errors))}" for name, errors in form.errors.items()]
+    else:
+        items = flat_to_application(form.cleaned_data)["evidence"]
+        if not items:
+            problems = ["evidence_kind: choose the kind of evidence"]
+        else:
+            try:
+                item = EvidenceIn.model_validate(items[0])
+                added, weighing = evidence_add(case_id=case_id, item=item, acting_user=user)
+            except (ValidationError, ValidationFailed) as exc:
+                errors = application_errors(exc) if isinstance(exc, ValidationError) else exc.errors
+                for error in errors:
+                    loc = ["evidence", 0, *error.get("loc", ())]
+                    name = column_of(loc) or ".".join(map(str, error.get("loc", ())))
+                    problems.append(f"{name}: {error.get('msg', '')}")
+            else:
+                messages.success(
+                    request,
+                    f"Added the {LABELS[EvidenceKind(added.kind)].lower()}. {weighing.explanation}",
+                )
+    if problems:
+        messages.error(request, "The evidence was not added: " + "; ".join(problems))
+    return redirect("web:case", case_id=case_id)
 
 
 def may_submit_application(user: User, agreement: Agreement) -> bool:
@@ -116,7 +268,7 @@ def may_submit_application(user: User, agreement: Agreement) -> bool:
 def application_new(request: HttpRequest, agreement_id: uuid.UUID) -> HttpResponse:
     user: User = request.user  # type: ignore[assignment]
     agreement = access_agreement(user, agreement_id)
-    form = ApplicationForm(request.POST or None)
+    form = ApplicationForm(request.POST or None, request.FILES or None)
     context: dict[str, Any] = {
         "agreement": agreement,
         "form": form,
@@ -126,13 +278,24 @@ def application_new(request: HttpRequest, agreement_id: uuid.UUID) -> HttpRespon
     if request.method != "POST" or not form.is_valid():
         return render(request, "web/intake/new.html", context)
     try:
-        application = ApplicationIn.model_validate(flat_to_application(form.cleaned_data))
+        body = flat_to_application(form.cleaned_data)
+        upload = form.cleaned_data.get("photo")
+        if upload:
+            # The file as the API's base64: the application model checks it (type, size).
+            body["photo"] = base64.b64encode(upload.read(PHOTO_MAX_BYTES + 1)).decode()
+        application = ApplicationIn.model_validate(body)
         result = readmission_application_submit(
             agreement=agreement,
             application=application,
             acting_user=user,
             source=ApplicationSource.WEB,
         )
+    except TransitionRefused as exc:
+        if exc.rule != "take-back-window":
+            raise
+        form.add_error("take_back_of", exc.message)
+        context["message"] = "The application is refused; nothing was created."
+        return render(request, "web/intake/new.html", context, status=exc.status)
     except (ValidationError, ValidationFailed) as exc:
         errors = application_errors(exc) if isinstance(exc, ValidationError) else list(exc.errors)
         for error in errors:
@@ -153,9 +316,10 @@ def application_new(request: HttpRequest, agreement_id: uuid.UUID) -> HttpRespon
 class BatchForm(forms.Form):
     file = forms.FileField(
         label="Applications (CSV or XLSX)",
-        help_text="One application per row; the columns are the fields of the form above "
-        "(docs/readmission.md). In a cell, separate the lines of an MRZ and the other names "
-        "with |.",
+        help_text="One application per row; the columns are the fields of the application "
+        "form (docs/readmission.md), with variant, transit_destination_state, transit_escort "
+        "and take_back_of for transits and take-backs. In a cell, separate the lines of an MRZ "
+        "and the other names with |.",
     )
 
     def clean_file(self) -> Any:
@@ -215,6 +379,9 @@ def application_batch(request: HttpRequest, agreement_id: uuid.UUID) -> HttpResp
 
 
 urlpatterns = [
+    path("cases/<uuid:case_id>/evidence/", evidence_new, name="evidence_new"),
+    path("cases/<uuid:case_id>/photo/", case_photo, name="case_photo"),
+    path("cases/<uuid:case_id>/photo/upload/", case_photo_upload, name="case_photo_upload"),
     path(
         "agreements/<uuid:agreement_id>/applications/batch/",
         application_batch,

@@ -98,6 +98,9 @@ ENFORCED: dict[str, str] = {
     "test_only_the_party_the_agreement_names_records_a_legs_cost",
     "evidence_classes": "tests/cases/test_intake.py::"
     "test_the_agreements_annexes_can_class_a_kind_as_none_so_an_interview_falls_due",
+    "prima_facie_evidence": "tests/exchange/test_prima_facie_verification.py::"
+    "test_under_a_verification_agreement_prima_facie_evidence_is_no_presumption_and_acceptance"
+    "_needs_the_outcome",
     "data_sharing.retention_days": "tests/cases/test_retention.py::"
     "test_personal_data_is_anonymised_after_the_retention_period_and_the_audit_chain_verifies",
 }

@@ -21,6 +21,7 @@ from readmit.consular.models import ConsularRequest
 from readmit.consular.services import district_set
 from tests.browser.conftest import BrowserSession, ensure_countries, htmx_ready
 from tests.consular.conftest import make_mission
+from tests.exchange.test_photo import image
 from tests.exchange.test_readmission_journey import MONTENEGRO_TERMS, td3
 from tests.factories import PASSWORD, make_agreement, make_org, make_user, make_world
 
@@ -113,12 +114,19 @@ def test_a_montenegro_readmission_runs_from_the_application_form_to_closure(
     form.locator("#id_document_country").fill("ME")
     form.locator("#id_document_expires_on").fill("2031-01-01")
     form.locator("#id_mrz").fill(td3("ME7654321"))
+    form.locator("#id_photo").set_input_files(
+        {"name": "jovana.png", "mimeType": "image/png", "buffer": image("PNG")}
+    )
     shot("application-form")
     form.get_by_role("button", name="Submit the application").click()
     expect(page.locator("#case-state")).to_have_text("Submitted")
     case = Case.objects.get(agreement=agreement, external_id="DHS-ME-WEB-1")
     assert case.person.family_name == "Радуловић"
     assert case.evidence_items.count() == 1
+    # The photo is shown from its gated URL (the CSP allows 'self' images): it loads.
+    photo = page.locator("#person-photo img")
+    expect(photo).to_be_visible()
+    assert photo.evaluate("img => img.complete && img.naturalWidth") > 0
     shot("application-submitted")
 
     # 2. The US asks the consulate for a travel document: routed to New York.
@@ -134,6 +142,7 @@ def test_a_montenegro_readmission_runs_from_the_application_form_to_closure(
     # 3. Montenegro acknowledges, and its supervisor accepts.
     as_user("me_caseworker")
     open_case(case)
+    assert page.locator("#person-photo img").evaluate("img => img.naturalWidth") > 0
     act("acknowledge")
     expect(page.locator("#case-state")).to_have_text("Acknowledged")
     shot("acknowledged")
@@ -213,7 +222,11 @@ def test_a_montenegro_readmission_runs_from_the_application_form_to_closure(
 
     # 8. Kosovo, party to nothing here, finds no such case nor its travel document.
     as_user("xk_caseworker")
-    for path in (f"/cases/{case.id}/", f"/cases/{case.id}/travel-document.pdf"):
+    for path in (
+        f"/cases/{case.id}/",
+        f"/cases/{case.id}/travel-document.pdf",
+        f"/cases/{case.id}/photo/",
+    ):
         response = page.goto(f"{live_server.url}{path}")
         assert response is not None and response.status == 404, path
     shot("third-state-404")

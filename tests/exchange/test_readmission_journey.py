@@ -32,6 +32,7 @@ from readmit.consular.services import district_set
 from readmit.core import clock
 from tests.consular.conftest import make_mission
 from tests.exchange.conftest import Api, assert_problem
+from tests.exchange.test_photo import b64, image
 from tests.factories import World, make_agreement, make_org, make_user
 
 # As in readmit/demo/load.py load_montenegro.
@@ -46,7 +47,7 @@ MONTENEGRO_TERMS: dict[str, Any] = {
     "silence_means_acceptance": True,
     "interview_provided": True,
     "data_sharing": {
-        "categories": ["identity", "nationality", "documents", "languages"],
+        "categories": ["identity", "nationality", "documents", "languages", "photo"],
         "criminal_data_allowed": False,
         "onward_sharing_needs_consent": True,
         "retention_days": 1095,
@@ -219,6 +220,17 @@ def test_a_montenegro_readmission_runs_from_application_to_closure_through_the_a
     assert reply["due_on"] == "2026-03-16"
     assert reply["status"] == "open"
     journey.outsider_refused(case_path, action="acknowledge")
+
+    # The photo follows the application: outstanding until the US sends it, then Montenegro
+    # reads it through the case gate (the agreement shares it).
+    assert sent.json()["outstanding"] == ["photo"]
+    photo = image("PNG")
+    added = journey.post("us_caseworker", f"{case_path}/photo", {"photo": b64(photo)})
+    assert added.status_code == 201, added.content
+    assert added.json()["outstanding"] == []
+    shown = journey.get("me_caseworker", f"{case_path}/photo")
+    assert shown.status_code == 200 and shown.content == photo
+    journey.outsider_refused(f"{case_path}/photo")
 
     # 2. Montenegro acknowledges the next day, and its supervisor accepts.
     moment.advance(days=1)

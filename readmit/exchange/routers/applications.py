@@ -10,19 +10,26 @@ from __future__ import annotations
 import uuid
 
 from django.db.models import Prefetch, Q
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from ninja import Field, Router, Schema
 from ninja.params.functions import Header, Path
 from ninja.responses import Status
 
 from readmit.accounts.access import access_agreement, access_case
 from readmit.accounts.models import User
-from readmit.cases.applications import ApplicationIn, EvidenceIn
+from readmit.cases.applications import (
+    PHOTO_MAX_BYTES,
+    PHOTO_MAX_LENGTH,
+    ApplicationIn,
+    EvidenceIn,
+    decode_photo,
+)
 from readmit.cases.intake import ApplicationResult, evidence_add, readmission_application_submit
 from readmit.cases.models import ApplicationSource, Case, Deadline
+from readmit.cases.photos import outstanding_particulars, photo_add, photo_for
 from readmit.core.errors import ValidationFailed
 from readmit.exchange.auth import caller
-from readmit.exchange.schemas import CaseOut, Problem, UuidStr, case_out
+from readmit.exchange.schemas import CaseOut, Problem, StrictIn, UuidStr, case_out
 from readmit.screening.models import DuplicateCandidate
 
 router = Router(tags=["applications"])
@@ -50,6 +57,10 @@ class ApplicationOut(CaseOut):
     duplicates: list[DuplicateOut] = Field(
         description="Known people this person may be (the screening duplicate finder); a "
         "reviewer decides, nothing is merged."
+    )
+    outstanding: list[str] = Field(
+        description="Particulars the application still owes: 'photo' until the person's photo "
+        "is sent (with the application or with POST /api/v1/cases/{id}/photo)."
     )
 
 
@@ -86,6 +97,7 @@ def application_out(request: HttpRequest, result: ApplicationResult) -> Applicat
             DuplicateOut(id=str(d.id), kind=d.kind, score=d.score, evidence=d.evidence)
             for d in duplicates
         ],
+        outstanding=outstanding_particulars(case),
     )
 
 
@@ -164,3 +176,74 @@ def case_evidence_add(
         raise
     case = _case(user, id)
     return Status(201, case_out(user, case))
+
+
+# The person's photo -------------------------------------------------------------------------
+
+
+class PhotoIn(StrictIn):
+    photo: str = Field(
+        description=f"base64 of a JPEG or PNG image of at most {PHOTO_MAX_BYTES:,} bytes (1 MB); "
+        "the type is told by the image's first bytes.",
+        json_schema_extra={"maxLength": PHOTO_MAX_LENGTH},
+    )
+
+
+class PhotoOut(Schema):
+    case: UuidStr
+    content_type: str = Field(description="image/jpeg or image/png")
+    size: int
+    sha256: str
+    outstanding: list[str] = Field(description="Particulars the application still owes.")
+
+
+@evidence_router.post(
+    "/{id}/photo",
+    operation_id="case_photo_add",
+    response={201: PhotoOut, 401: Problem, 403: Problem, 404: Problem, 409: Problem, 422: Problem},
+    summary="Send the person's photo for a readmission application (it replaces an earlier one)",
+    description="Only the requesting (sending) party's caseworkers and supervisors, on a "
+    "readmission case that is not closed. A photo that is not a JPEG or PNG (by its content) "
+    "or is larger than 1 MB answers 422 naming `photo`, and nothing is written.",
+)
+def case_photo_add(
+    request: HttpRequest, payload: PhotoIn, id: UuidStr = CASE_PATH
+) -> Status[PhotoOut]:
+    user = caller(request)
+    try:
+        data = decode_photo(payload.photo)
+    except ValueError as exc:
+        access_case(user, id)  # a case that is not yours answers 404 before the body is judged
+        raise ValidationFailed(
+            f"photo {exc}", errors=[{"loc": ["body", "payload", "photo"], "msg": str(exc)}]
+        ) from None
+    photo = photo_add(case_id=id, data=data, acting_user=user)
+    return Status(
+        201,
+        PhotoOut(
+            case=str(photo.case_id),
+            content_type=photo.content_type,
+            size=photo.size,
+            sha256=photo.sha256,
+            outstanding=outstanding_particulars(photo.case),
+        ),
+    )
+
+
+@evidence_router.get(
+    "/{id}/photo",
+    operation_id="case_photo",
+    response={200: None, 401: Problem, 403: Problem, 404: Problem},
+    summary="The person's photo (JPEG or PNG)",
+    description="The parties' caseworkers, supervisors and liaison officers (other roles "
+    "403); the other party only where the agreement shares the category `photo` (403 "
+    "`not-shared`). 404 for a non-party, or while the photo is outstanding. Reads by the "
+    "other party are audited.",
+)
+def case_photo(request: HttpRequest, id: UuidStr = CASE_PATH) -> HttpResponse:
+    photo = photo_for(caller(request), id)
+    with photo.file.open("rb") as handle:
+        response = HttpResponse(handle.read(), content_type=photo.content_type)
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response
