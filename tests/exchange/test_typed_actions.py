@@ -179,3 +179,12 @@ def test_every_payload_models_example_passes_the_services_own_validation():
             assert payload_validate(model, model.example) is not None, (action, model)
             checked += 1
     assert checked >= len({a for w in WORKFLOWS.values() for a in w.actions})
+
+
+def test_docs_api_names_every_payload_model_and_each_of_its_fields():
+    text = (ROOT / "docs/api.md").read_text(encoding="utf-8")
+    section = text[text.index("### Typed actions") :]
+    for model in set(payload_models().values()):
+        assert f"`{model.__name__}`" in section, model.__name__
+        for name in model.model_fields:
+            assert f"`{name}`" in section, (model.__name__, name)
