@@ -29,6 +29,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import IntegrityError, transaction
+from pydantic import Field
 
 from readmit.accounts.access import access_agreement, access_case, standing
 from readmit.accounts.models import Organisation, User
@@ -66,6 +67,7 @@ from readmit.cases.transit import earlier_case_errors, take_back_window_check
 from readmit.cases.workflow import WORKERS, Side
 from readmit.core import clock
 from readmit.core.errors import ApplicationError, Forbidden, TransitionRefused, ValidationFailed
+from readmit.core.payloads import ActionPayload
 from readmit.deadlines import TimeLimit, Unit
 from readmit.deadlines.calendar import local_date
 
@@ -187,25 +189,43 @@ def _refresh_weighing(case: Case, *, acting_user: User | None) -> Weighing:
     return weighing
 
 
+class RejectIn(ActionPayload):
+    rebuttal: str = Field(
+        default="",
+        max_length=2000,
+        title="Rebuttal of the proof of nationality",
+        description="Required while proof stands: the reasons that rebut it",
+    )
+    example = {"rebuttal": "The passport number belongs to another citizen in our register."}
+
+
+class AcceptIn(ActionPayload):
+    verification: str = Field(
+        default="",
+        max_length=2000,
+        title="Outcome of the verification of nationality",
+        description=(
+            "Required where the agreement has prima facie evidence only open a verification "
+            "and no proof stands"
+        ),
+    )
+    example = {"verification": "Confirmed by the civil register of Podgorica on 2026-11-30."}
+
+
 def proof_needs_rebuttal(context: TransitionContext) -> None:
     """Proof obliges acceptance: a rejection while it stands must rebut it with reasons."""
     weighing = case_weighing(context.case)
     if not weighing.obliges_acceptance:
         return
-    rebuttal = context.payload.get("rebuttal")
-    if not isinstance(rebuttal, str) or not rebuttal.strip():
+    rebuttal = context.payload_as(RejectIn).rebuttal
+    if not rebuttal:
         raise TransitionRefused(
             f"{weighing.explanation} Give the reasons that rebut it in the payload's "
             "'rebuttal' to reject.",
             rule="evidence-proof",
         )
-    if len(rebuttal) > 2000:
-        raise ValidationFailed(
-            "The rebuttal is longer than 2000 characters.",
-            errors=[{"loc": ["rebuttal"], "msg": "at most 2000 characters"}],
-        )
-    context.case.data["rebuttal"] = rebuttal.strip()
-    context.audit_data["rebuttal"] = rebuttal.strip()
+    context.case.data["rebuttal"] = rebuttal
+    context.audit_data["rebuttal"] = rebuttal
 
 
 def verification_before_acceptance(context: TransitionContext) -> None:
@@ -215,27 +235,26 @@ def verification_before_acceptance(context: TransitionContext) -> None:
     weighing = case_weighing(context.case)
     if weighing.effect is not Effect.VERIFICATION:
         return
-    outcome = context.payload.get("verification")
-    if not isinstance(outcome, str) or not outcome.strip():
+    outcome = context.payload_as(AcceptIn).verification
+    if not outcome:
         raise TransitionRefused(
             f"{weighing.explanation} Nationality is not presumed under this agreement: give "
             "the outcome of the verification in the payload's 'verification' to accept.",
             rule="evidence-verification",
         )
-    if len(outcome) > 2000:
-        raise ValidationFailed(
-            "The verification's outcome is longer than 2000 characters.",
-            errors=[{"loc": ["verification"], "msg": "at most 2000 characters"}],
-        )
-    context.case.data["verification"] = outcome.strip()
-    context.audit_data["verification"] = outcome.strip()
+    context.case.data["verification"] = outcome
+    context.audit_data["verification"] = outcome
 
 
 def register() -> None:
     from readmit.cases.services import register_transition_hook
 
-    register_transition_hook(AgreementKind.READMISSION, "reject", proof_needs_rebuttal)
-    register_transition_hook(AgreementKind.READMISSION, "accept", verification_before_acceptance)
+    register_transition_hook(
+        AgreementKind.READMISSION, "reject", proof_needs_rebuttal, payload=RejectIn
+    )
+    register_transition_hook(
+        AgreementKind.READMISSION, "accept", verification_before_acceptance, payload=AcceptIn
+    )
 
 
 # Intake ------------------------------------------------------------------------------------

@@ -6,7 +6,7 @@ import datetime as dt
 import uuid
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 from django.db import IntegrityError, transaction
 
@@ -22,6 +22,7 @@ from readmit.cases.workflow import NEED_AGREEMENT_IN_FORCE, Transition, workflow
 from readmit.core import clock
 from readmit.core.errors import PreconditionFailed, TransitionRefused, ValidationFailed
 from readmit.core.models import Country
+from readmit.core.payloads import ActionPayload, NoPayload, payload_validate
 
 
 @dataclass(frozen=True)
@@ -169,17 +170,47 @@ def case_open(
 # it raises ``TransitionRefused`` to refuse, or records what the transition changes.
 TransitionHook = Callable[["TransitionContext"], None]
 _HOOKS: dict[tuple[str, str], list[tuple[int, TransitionHook]]] = {}
+# What each action takes (``readmit.core.payloads``); an action nobody declared takes none.
+_PAYLOADS: dict[tuple[str, str], type[ActionPayload]] = {}
 # Rules that judge the person run first; rules that take something (a quota place) run last,
 # so a refusal names the rule that really stands in the way and nothing is taken in vain.
 CHECK, TAKE = 100, 900
+P = TypeVar("P", bound=ActionPayload)
 
 
 def register_transition_hook(
-    kind: str, action: str, hook: TransitionHook, *, order: int = CHECK
+    kind: str,
+    action: str,
+    hook: TransitionHook,
+    *,
+    order: int = CHECK,
+    payload: type[ActionPayload] | None = None,
 ) -> None:
+    """Run ``hook`` on ``action`` for cases of ``kind``; ``payload`` declares what the action
+    takes. Two hooks of one action may declare the same model, or one a subclass of the
+    other's (readmission's transfer plan adds to relocation's): the narrower one is used."""
+    if payload is not None:
+        known = _PAYLOADS.get((kind, action))
+        if known is None or issubclass(payload, known):
+            _PAYLOADS[(kind, action)] = payload
+        elif not issubclass(known, payload):
+            raise TypeError(
+                f"{kind} '{action}' already takes {known.__name__}; {payload.__name__} is "
+                "neither it nor a subclass of it."
+            )
     hooks = _HOOKS.setdefault((kind, action), [])
     hooks.append((order, hook))
     hooks.sort(key=lambda item: item[0])  # stable: same order keeps registration order
+
+
+def payload_model(kind: str, action: str) -> type[ActionPayload]:
+    """The payload ``action`` takes on a case of ``kind`` (``NoPayload`` when none)."""
+    return _PAYLOADS.get((kind, action), NoPayload)
+
+
+def payload_models() -> dict[tuple[str, str], type[ActionPayload]]:
+    """Every declared payload, by (kind, action): the OpenAPI document lists them."""
+    return dict(_PAYLOADS)
 
 
 @dataclass
@@ -189,11 +220,20 @@ class TransitionContext:
     acting_user: User
     organisation_id: uuid.UUID | None
     reason: str
-    payload: dict[str, Any]
+    payload: ActionPayload  # validated against ``payload_model(kind, action)``
     from_state: str
     at: dt.datetime
     audit_data: dict[str, Any] = field(default_factory=dict)
     hold_remains: bool = False  # set by the lift hook: another hold still stands
+
+    def payload_as(self, model: type[P]) -> P:
+        """The validated payload as the model the hook declared."""
+        if not isinstance(self.payload, model):
+            raise TypeError(
+                f"'{self.transition.action}' takes {type(self.payload).__name__}, "
+                f"not {model.__name__}: declare it with register_transition_hook(payload=...)."
+            )
+        return self.payload
 
 
 INTERNAL_NOTE_MAX = 2000
@@ -254,13 +294,14 @@ def case_transition(
                 f"'{action}' needs a reason.",
                 errors=[{"loc": ["reason"], "msg": "a reason is required"}],
             )
+        validated = payload_validate(payload_model(case.kind, action), payload)
         context = TransitionContext(
             case=case,
             transition=transition,
             acting_user=acting_user,
             organisation_id=position.organisation_id,
             reason=reason,
-            payload=dict(payload or {}),
+            payload=validated,
             from_state=case.state,
             at=clock.now(),
         )

@@ -27,12 +27,12 @@ import datetime as dt
 import uuid
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
-from typing import Any
+from typing import Annotated, Any
 
 import pycountry
 from django.db import transaction
 from django.db.models import Count, Sum
-from django.utils.dateparse import parse_date
+from pydantic import Field
 
 from readmit.accounts.access import access_case, standing
 from readmit.accounts.models import Organisation, User
@@ -52,12 +52,12 @@ from readmit.cases.models import (
 from readmit.cases.services import CHECK, TransitionContext, register_transition_hook
 from readmit.core import clock
 from readmit.core.errors import Forbidden, NotFound, TransitionRefused, ValidationFailed
+from readmit.core.payloads import ActionPayload, Choices, Day, Flag, Moment
 from readmit.core.zones import country_zone, zone
-from readmit.relocation.hooks import _invalid, _moment, _text
+from readmit.relocation.hooks import TransferPlanIn, _invalid
 
-# Around relocation's ``schedule_transfer`` hook (order CHECK), which validates and stores
-# the plan.
-BEFORE_PLAN, AFTER_PLAN = CHECK - 10, CHECK + 10
+# After relocation's ``schedule_transfer`` hook (order CHECK), which stores the plan.
+AFTER_PLAN = CHECK + 10
 # Where a cost may be recorded: the transfer is planned or done.
 COST_STATES = frozenset({"transfer_scheduled", "transferred", "closed"})
 SIDE_NAMES = {"sending": "sending", "receiving": "requested"}
@@ -80,19 +80,86 @@ def latest_document(case: Case) -> TravelDocument | None:
     return case.travel_documents.select_related("issuing_mission").order_by("-issued_at").first()
 
 
-def _date(payload: dict[str, Any], field: str, *, default: dt.date | None = None) -> dt.date:
-    value = payload.get(field)
-    if value in (None, "") and default is not None:
-        return default
-    parsed = None
-    if isinstance(value, str):
-        try:
-            parsed = parse_date(value.strip())
-        except ValueError:
-            parsed = None
-    if parsed is None:
-        raise _invalid(field, "is required, as an ISO 8601 date (YYYY-MM-DD)")
-    return parsed
+# What the actions take ------------------------------------------------------------------
+
+
+class IssueTravelDocumentIn(ActionPayload):
+    type: TravelDocumentType = Field(title="Type")
+    number: str = Field(min_length=1, max_length=40, title="Number")
+    issuing_mission: Annotated[uuid.UUID, Choices("missions")] | None = Field(
+        default=None,
+        title="Issuing mission",
+        description="An organisation of the requested state; empty: your own",
+    )
+    valid_from: Day | None = Field(
+        default=None, title="Valid from", description="Leave empty for today"
+    )
+    valid_until: Day = Field(title="Valid until")
+    single_journey: Flag = Field(default=True, title="Single journey")
+    prior_consent_reference: str = Field(
+        default="",
+        max_length=120,
+        title="Prior consent of the requested state (reference)",
+        description="EU travel document, where the agreement needs it",
+    )
+    prior_consent_given_on: Day | None = Field(default=None, title="Consent given on")
+    example = {
+        "type": "emergency_travel_document",
+        "number": "ETD-2026-0042",
+        "valid_from": "2026-12-01",
+        "valid_until": "2027-01-31",
+    }
+
+    def problems(self) -> list[tuple[str, str]]:
+        problems = []
+        if self.valid_from is not None and self.valid_until < self.valid_from:
+            problems.append(("valid_until", "cannot be before valid_from"))
+        if self.prior_consent_reference and self.prior_consent_given_on is None:
+            problems.append(
+                ("prior_consent_given_on", "is required, as an ISO 8601 date (YYYY-MM-DD)")
+            )
+        return problems
+
+
+class ReadmissionTransferPlanIn(TransferPlanIn):
+    """Readmission's plan names a border crossing point or a flight (the route may then be
+    left out), and the person's medical needs ("none" is an answer)."""
+
+    route: str = Field(
+        default="",
+        max_length=300,
+        title="Route",
+        description="e.g. flight, via; or a crossing point / flight below",
+    )
+    medical_needs: str = Field(
+        min_length=1, max_length=1000, title="Medical needs", description='"none" is an answer'
+    )
+    example = {
+        "planned_for": "2027-03-01T09:00:00-05:00",
+        "flight": "JFK-TGD via VIE",
+        "escort": "Two officers",
+        "notice_language": "sr",
+        "medical_needs": "none",
+    }
+
+    def problems(self) -> list[tuple[str, str]]:
+        if not self.crossing_point and not self.flight:
+            return [("crossing_point", "is required, or a flight")]
+        return []
+
+
+class RecordTransferIn(ActionPayload):
+    received_by: str = Field(min_length=1, max_length=200, title="Received by (officer)")
+    place: str = Field(min_length=1, max_length=200, title="Place of the handover")
+    handed_over_at: Moment | None = Field(
+        default=None, title="Handed over at", description="Empty for now"
+    )
+    handed_over_by: str = Field(default="", max_length=200, title="Handed over by (escort)")
+    example = {
+        "received_by": "Officer M. Example",
+        "place": "Podgorica airport",
+        "handed_over_at": "2027-03-01T16:10:00+01:00",
+    }
 
 
 # Issue and revoke ------------------------------------------------------------------------
@@ -104,10 +171,10 @@ def _issuing_mission(context: TransitionContext) -> Organisation:
     case = context.case
     receiving = case.agreement.receiving_party
     assert receiving is not None  # an agreement has its two parties
-    raw = context.payload.get("issuing_mission") or context.organisation_id
+    raw = context.payload_as(IssueTravelDocumentIn).issuing_mission or context.organisation_id
     try:
-        org = Organisation.objects.get(id=uuid.UUID(str(raw)))
-    except (ValueError, Organisation.DoesNotExist):
+        org = Organisation.objects.get(id=raw or uuid.UUID(int=0))
+    except Organisation.DoesNotExist:
         raise _invalid("issuing_mission", "is not a known organisation") from None
     if org.country_id != receiving.organisation.country_id:
         raise _invalid(
@@ -121,26 +188,22 @@ def issue_travel_document(context: TransitionContext) -> None:
     """Record the travel document as a structured, validated record; refuse a second one
     while a valid one stands, and the EU document without the prior consent the agreement
     needs."""
-    case, payload = context.case, context.payload
-    doc_type = payload.get("type")
-    if doc_type not in TravelDocumentType.values:
-        raise _invalid("type", f"must be one of {', '.join(TravelDocumentType.values)}")
-    number = _text(payload, "number", required=True, limit=40)
+    case, payload = context.case, context.payload_as(IssueTravelDocumentIn)
+    doc_type, number = TravelDocumentType(payload.type), payload.number
     mission = _issuing_mission(context)
     today = local_day(context.at, case.agreement)
-    valid_from = _date(payload, "valid_from", default=today)
-    valid_until = _date(payload, "valid_until")
+    valid_from = payload.valid_from or today
+    valid_until = payload.valid_until
     if valid_until < valid_from:
         raise _invalid("valid_until", "cannot be before valid_from")
     if valid_until < today:
         raise _invalid("valid_until", "is already past: the document would be expired")
-    single_journey = payload.get("single_journey", True)
-    if not isinstance(single_journey, bool):
-        raise _invalid("single_journey", "must be true or false")
-    consent_reference = _text(payload, "prior_consent_reference", required=False, limit=120)
+    single_journey = payload.single_journey
+    consent_reference = payload.prior_consent_reference
     consent_given_on = None
     if consent_reference:
-        consent_given_on = _date(payload, "prior_consent_given_on")
+        consent_given_on = payload.prior_consent_given_on
+        assert consent_given_on is not None  # problems() requires it with a reference
         if consent_given_on > today:
             raise _invalid("prior_consent_given_on", "cannot be in the future")
     terms = terms_at(case.agreement, context.at)
@@ -224,22 +287,11 @@ def _usable_on(case: Case, day: dt.date, *, when: str) -> None:
         )
 
 
-def readmission_plan_complete(context: TransitionContext) -> None:
-    """Before the plan is stored: a readmission plan names a border crossing point or a
-    flight, and the person's medical needs ("none" is an answer)."""
-    payload = context.payload
-    crossing_point = _text(payload, "crossing_point", required=False, limit=200)
-    flight = _text(payload, "flight", required=False, limit=80)
-    if not crossing_point and not flight:
-        raise _invalid("crossing_point", "is required, or a flight")
-    _text(payload, "medical_needs", required=True, limit=1000)
-
-
 def schedule_readmission_transfer(context: TransitionContext) -> None:
     """After the plan is validated: the travel document valid on the planned day (in the
     requested state's zone); the planned day within the transfer time limit."""
-    case, payload = context.case, context.payload
-    planned_for = _moment(payload, "planned_for")
+    case = context.case
+    planned_for = context.payload_as(ReadmissionTransferPlanIn).planned_for
     day = local_day(planned_for, case.agreement)
     _usable_on(case, day, when="planned")
     limit = open_deadlines(case.deadlines.filter(kind="transfer")).first()
@@ -254,11 +306,10 @@ def schedule_readmission_transfer(context: TransitionContext) -> None:
 def record_transfer(context: TransitionContext) -> None:
     """The receiving side records the handover: who received the person, when and where;
     a revoked or expired travel document blocks it."""
-    case, payload = context.case, context.payload
-    received_by = _text(payload, "received_by", required=True, limit=200)
-    place = _text(payload, "place", required=True, limit=200)
-    handed_over_by = _text(payload, "handed_over_by", required=False, limit=200)
-    handed_over_at = _moment(payload, "handed_over_at", default=context.at)
+    case, payload = context.case, context.payload_as(RecordTransferIn)
+    received_by, place = payload.received_by, payload.place
+    handed_over_by = payload.handed_over_by
+    handed_over_at = payload.handed_over_at or context.at
     if handed_over_at > context.at:
         raise _invalid("handed_over_at", "cannot be in the future")
     _usable_on(case, local_day(handed_over_at, case.agreement), when="handover")
@@ -275,15 +326,24 @@ def record_transfer(context: TransitionContext) -> None:
 
 
 def register() -> None:
-    register_transition_hook("readmission", "issue_travel_document", issue_travel_document)
+    register_transition_hook(
+        "readmission",
+        "issue_travel_document",
+        issue_travel_document,
+        payload=IssueTravelDocumentIn,
+    )
     register_transition_hook("readmission", "revoke_travel_document", revoke_travel_document)
+    # The plan's completeness (a crossing point or flight, medical needs) is the payload's.
     register_transition_hook(
-        "readmission", "schedule_transfer", readmission_plan_complete, order=BEFORE_PLAN
+        "readmission",
+        "schedule_transfer",
+        schedule_readmission_transfer,
+        order=AFTER_PLAN,
+        payload=ReadmissionTransferPlanIn,
     )
     register_transition_hook(
-        "readmission", "schedule_transfer", schedule_readmission_transfer, order=AFTER_PLAN
+        "readmission", "record_transfer", record_transfer, payload=RecordTransferIn
     )
-    register_transition_hook("readmission", "record_transfer", record_transfer)
 
 
 # Reading and downloading -------------------------------------------------------------------

@@ -11,8 +11,16 @@ import uuid
 from typing import Annotated, Any, Literal
 
 from ninja import Field, Schema
-from pydantic import ConfigDict, ValidationInfo, WithJsonSchema, field_validator
-from pydantic_core import PydanticCustomError
+from pydantic import (
+    ConfigDict,
+    GetJsonSchemaHandler,
+    TypeAdapter,
+    ValidationInfo,
+    WithJsonSchema,
+    field_validator,
+)
+from pydantic.json_schema import JsonSchemaValue
+from pydantic_core import CoreSchema, PydanticCustomError
 
 from readmit.accounts.models import User
 from readmit.agreements.models import Agreement
@@ -331,12 +339,11 @@ def case_out(user: User, case: Case) -> CaseOut:
     )
 
 
-class TransitionIn(StrictIn):
-    """One workflow action; unknown members are refused so typos cannot pass silently."""
+class TransitionCommon(StrictIn):
+    """What every workflow action takes besides its name and payload."""
 
     model_config = ConfigDict(extra="forbid")
 
-    action: str = Field(min_length=1, description="A stable action name, e.g. recommend.")
     reason: str = Field(
         default="",
         max_length=2000,
@@ -356,4 +363,36 @@ class TransitionIn(StrictIn):
         description="Optional; read only by your own organisation (case history, audit "
         "log), never by the other party nor returned by this API.",
     )
+
+
+class TransitionIn(TransitionCommon):
+    """One workflow action; unknown members are refused so typos cannot pass silently.
+
+    Read as ``{action, reason, payload}``; the payload is validated by the case service
+    against the model the action's hooks declared. The OpenAPI document publishes the body
+    as a union discriminated by ``action``, one member per action with its typed payload
+    and an example (``readmit.exchange.actions``)."""
+
+    action: str = Field(min_length=1, description="A stable action name, e.g. recommend.")
     payload: dict[str, Any] = Field(default_factory=dict, description="Action-specific details.")
+
+    @field_validator("action", mode="after")
+    @classmethod
+    def _known_action(cls, value: str) -> str:
+        from readmit.exchange.actions import known_actions
+
+        if value not in known_actions():
+            raise PydanticCustomError(
+                "unknown_action",
+                "is not an action of any workflow; known actions: {known}",
+                {"known": ", ".join(sorted(known_actions()))},
+            )
+        return value
+
+    @classmethod
+    def __get_pydantic_json_schema__(
+        cls, core_schema: CoreSchema, handler: GetJsonSchemaHandler
+    ) -> JsonSchemaValue:
+        from readmit.exchange.actions import transition_union
+
+        return handler(TypeAdapter(transition_union()).core_schema)

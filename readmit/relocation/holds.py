@@ -22,35 +22,53 @@ Registered for every case kind (relocation, reception, readmission).
 
 from __future__ import annotations
 
-import datetime as dt
 import uuid
-from typing import Any
+from typing import Annotated, Any
+
+from pydantic import Field
 
 from readmit.accounts.access import standing
 from readmit.accounts.roles import Role
 from readmit.cases.services import TransitionContext, register_transition_hook
 from readmit.core.errors import Forbidden, TransitionRefused
-from readmit.relocation.hooks import _invalid, _text
+from readmit.core.payloads import ActionPayload, Choices, Day
+from readmit.relocation.hooks import _invalid
 from readmit.relocation.models import HoldKind, LegalHold
 
 KINDS = ("relocation", "reception", "readmission")
 
 
-def _date(payload: dict[str, Any], field: str, *, today: dt.date) -> dt.date:
-    value = payload.get(field)
-    parsed = None
-    if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
-        parsed = value
-    elif isinstance(value, str):
-        try:
-            parsed = dt.date.fromisoformat(value.strip())
-        except ValueError:
-            parsed = None
-    if parsed is None:
-        raise _invalid(field, "is required, as a date (YYYY-MM-DD)")
-    if parsed > today:
-        raise _invalid(field, "cannot be in the future")
-    return parsed
+class PlaceLegalHoldIn(ActionPayload):
+    kind: HoldKind = Field(title="Kind of hold")
+    authority: str = Field(
+        min_length=1,
+        max_length=200,
+        title="Authority (court or body)",
+        description="e.g. Court of Rome, European Court of Human Rights, asylum office",
+    )
+    reference: str = Field(min_length=1, max_length=120, title="Its reference")
+    decided_on: Day = Field(title="Decided on")
+    example = {
+        "kind": "court_challenge",
+        "authority": "Court of Rome",
+        "reference": "RG 1234/2026",
+        "decided_on": "2026-11-20",
+    }
+
+
+class LiftLegalHoldIn(ActionPayload):
+    hold: Annotated[uuid.UUID, Choices("open_holds")] | None = Field(
+        default=None,
+        title="Hold to lift",
+        description="Required when more than one hold is open",
+    )
+    court_reference: str = Field(
+        default="",
+        max_length=120,
+        title="Court decision lifting it (reference)",
+        description="Without one, only a supervisor of the side that placed the hold lifts it",
+    )
+    example = {"court_reference": "RG 1234/2026, order of 1 December"}
 
 
 def hold_summary(hold: LegalHold) -> dict[str, Any]:
@@ -68,13 +86,11 @@ def hold_summary(hold: LegalHold) -> dict[str, Any]:
 
 def place_legal_hold(context: TransitionContext) -> None:
     """Record the hold with its authority. Several holds may stand on one case."""
-    payload = context.payload
-    kind = payload.get("kind")
-    if kind not in HoldKind.values:
-        raise _invalid("kind", f"is required, one of {', '.join(HoldKind.values)}")
-    authority = _text(payload, "authority", required=True, limit=200)
-    reference = _text(payload, "reference", required=True, limit=120)
-    decided_on = _date(payload, "decided_on", today=context.at.date())
+    payload = context.payload_as(PlaceLegalHoldIn)
+    kind, authority, reference = HoldKind(payload.kind), payload.authority, payload.reference
+    decided_on = payload.decided_on
+    if decided_on > context.at.date():
+        raise _invalid("decided_on", "cannot be in the future")
     same = LegalHold.objects.filter(
         case=context.case, lifted_at__isnull=True, kind=kind, authority=authority
     ).filter(reference=reference)
@@ -102,15 +118,12 @@ def _hold_to_lift(context: TransitionContext) -> LegalHold | None:
     open_holds = LegalHold.objects.filter(case=context.case, lifted_at__isnull=True).select_related(
         "organisation"
     )
-    chosen = context.payload.get("hold")
-    if chosen in (None, ""):
+    chosen = context.payload_as(LiftLegalHoldIn).hold
+    if chosen is None:
         if open_holds.count() > 1:
             raise _invalid("hold", "is required: name which of the open holds is lifted")
         return open_holds.first()
-    try:
-        hold = open_holds.filter(id=uuid.UUID(str(chosen))).first()
-    except ValueError:
-        hold = None
+    hold = open_holds.filter(id=chosen).first()
     if hold is None:
         raise _invalid("hold", "is not an open hold of this case")
     return hold
@@ -120,7 +133,7 @@ def lift_legal_hold(context: TransitionContext) -> None:
     """Lift one open hold: the placing side's supervisor, or anyone recording the court
     decision that lifts it (``court_reference``)."""
     hold = _hold_to_lift(context)
-    court_reference = _text(context.payload, "court_reference", required=False, limit=120)
+    court_reference = context.payload_as(LiftLegalHoldIn).court_reference
     position = standing(context.acting_user, context.case.agreement)
     placed_by_side = hold.side if hold is not None else ""
     if not court_reference:
@@ -165,5 +178,7 @@ def lift_legal_hold(context: TransitionContext) -> None:
 
 def register() -> None:
     for kind in KINDS:
-        register_transition_hook(kind, "place_legal_hold", place_legal_hold)
-        register_transition_hook(kind, "lift_legal_hold", lift_legal_hold)
+        register_transition_hook(
+            kind, "place_legal_hold", place_legal_hold, payload=PlaceLegalHoldIn
+        )
+        register_transition_hook(kind, "lift_legal_hold", lift_legal_hold, payload=LiftLegalHoldIn)

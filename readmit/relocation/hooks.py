@@ -27,9 +27,9 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 from dataclasses import replace
-from typing import Any
+from typing import Annotated, Literal
 
-from django.utils.dateparse import parse_datetime
+from pydantic import Field
 
 from readmit.agreements.criteria import Outcome, excluded_group_check, excluded_group_reason
 from readmit.agreements.models import Agreement, Site
@@ -38,6 +38,7 @@ from readmit.cases.models import Case, QuotaAllocation
 from readmit.cases.selectors import case_sharing
 from readmit.cases.services import TransitionContext, register_transition_hook
 from readmit.core.errors import TransitionRefused, ValidationFailed
+from readmit.core.payloads import ActionPayload, Choices, Flag, Moment
 from readmit.relocation.models import (
     REMOVAL_OUTCOMES,
     EvaluationTrigger,
@@ -53,7 +54,6 @@ from readmit.relocation.services import (
     terms_in_force,
 )
 
-RECOMMENDATIONS = ("select", "decline")
 # What a court may order at the end of a stay: never blocked by a hold, no return plan needed.
 COURT_REMEDIES = frozenset({StayOutcome.TRANSFERRED_BACK, StayOutcome.RELEASED})
 # Where the other members of a family group must be for one of them to be scheduled.
@@ -72,50 +72,73 @@ def _invalid(field: str, message: str) -> ValidationFailed:
     )
 
 
-def _text(payload: dict[str, Any], field: str, *, required: bool, limit: int) -> str:
-    value = payload.get(field)
-    if value is None:
-        value = ""
-    if not isinstance(value, str):
-        raise _invalid(field, "must be text")
-    value = value.strip()
-    if required and not value:
-        raise _invalid(field, "is required")
-    if len(value) > limit:
-        raise _invalid(field, f"is longer than {limit} characters")
-    return value
+# What the actions take ------------------------------------------------------------------
 
 
-def _moment(
-    payload: dict[str, Any], field: str, *, default: dt.datetime | None = None
-) -> dt.datetime:
-    value = payload.get(field)
-    if value in (None, "") and default is not None:
-        return default
-    if isinstance(value, str):
-        try:
-            parsed = parse_datetime(value.strip())
-        except ValueError:  # well formed but impossible, e.g. month 13
-            parsed = None
-    elif isinstance(value, dt.datetime):
-        parsed = value
-    else:
-        parsed = None
-    if parsed is None:
-        raise _invalid(field, "is required, as an ISO 8601 date and time with its offset")
-    if parsed.tzinfo is None:
-        # Never guessed: the same wall-clock time is hours apart in the two parties' zones.
-        raise _invalid(
-            field, "has no UTC offset: give one (e.g. 2026-03-01T09:00:00-05:00 or ...T14:00:00Z)"
-        )
-    return parsed
+class RecommendIn(ActionPayload):
+    recommendation: Literal["select", "decline"] | None = Field(
+        default=None,
+        title="Recommendation",
+        description="What the host's caseworker recommends; the supervisor decides.",
+    )
+    example = {"recommendation": "select"}
 
 
-def _flag(payload: dict[str, Any], field: str) -> bool:
-    value = payload.get(field, False)
-    if not isinstance(value, bool):
-        raise _invalid(field, "must be true or false")
-    return value
+class TransferPlanIn(ActionPayload):
+    """The transfer plan (relocation and reception; readmission adds to it)."""
+
+    planned_for: Moment = Field(title="Planned for")
+    route: str = Field(
+        default="",
+        max_length=300,
+        title="Route",
+        description="e.g. flight, via; required unless a crossing point or flight is given",
+    )
+    escort: str = Field(default="", max_length=300, title="Escort")
+    notice_language: str = Field(min_length=1, max_length=35, title="Notice given in language")
+    notice_given_at: Moment | None = Field(
+        default=None, title="Notice given at", description="Leave empty for now"
+    )
+    urgent: Flag = Field(default=False, title="Urgent case (shorter notice)")
+    crossing_point: str = Field(default="", max_length=200, title="Border crossing point")
+    flight: str = Field(
+        default="", max_length=80, title="Flight", description="e.g. JFK-TGD via VIE"
+    )
+    medical_needs: str = Field(default="", max_length=1000, title="Medical needs")
+    example = {
+        "planned_for": "2027-03-01T09:00:00-05:00",
+        "route": "Washington Dulles → Prishtina, charter",
+        "escort": "Two officers",
+        "notice_language": "es",
+        "notice_given_at": "2027-02-20T10:00:00-05:00",
+    }
+
+    def problems(self) -> list[tuple[str, str]]:
+        if not (self.route or self.crossing_point or self.flight):
+            return [("route", "is required, or a crossing point or a flight")]
+        return []
+
+
+class RecordArrivalIn(ActionPayload):
+    site: Annotated[uuid.UUID, Choices("sites")] = Field(title="Site")
+    arrived_at: Moment | None = Field(
+        default=None, title="Arrived at", description="Leave empty for now"
+    )
+    return_plan: str = Field(
+        default="",
+        max_length=5000,
+        title="Return-to-origin plan",
+        description="May be recorded later",
+    )
+    example = {"site": "0b5f8a0e-3f0c-4a8e-9a57-6a1d2f4c9e10"}
+
+
+class RecordDepartureIn(ActionPayload):
+    outcome: StayOutcome = Field(title="Outcome")
+    court_ordered: Flag = Field(
+        default=False, title="Transferred back or released on a court order"
+    )
+    example = {"outcome": "returned_to_origin"}
 
 
 def _stamp(context: TransitionContext) -> dict[str, str]:
@@ -188,11 +211,9 @@ def _criteria_must_pass(context: TransitionContext, what: str) -> None:
 
 def recommend_record(context: TransitionContext) -> None:
     """The host's caseworker may say what they recommend; the supervisor decides."""
-    value = context.payload.get("recommendation")
+    value = context.payload_as(RecommendIn).recommendation
     if value is None:
         return
-    if value not in RECOMMENDATIONS:
-        raise _invalid("recommendation", "must be 'select' or 'decline'")
     context.case.data["recommendation"] = {
         "recommendation": value,
         "reason": context.reason,
@@ -217,17 +238,16 @@ def schedule_transfer(context: TransitionContext) -> None:
     escort, medical needs, and the notice given to the person in a language they understand,
     at least the agreement's notice period before. Readmission adds its own checks
     (``readmit.cases.travel``)."""
-    payload = context.payload
-    planned_for = _moment(payload, "planned_for")
-    crossing_point = _text(payload, "crossing_point", required=False, limit=200)
-    flight = _text(payload, "flight", required=False, limit=80)
-    medical_needs = _text(payload, "medical_needs", required=False, limit=1000)
-    route = _text(payload, "route", required=not (crossing_point or flight), limit=300)
-    route = route or (f"Flight {flight}" if flight else f"Crossing point {crossing_point}")
-    escort = _text(payload, "escort", required=False, limit=300)
-    language = _text(payload, "notice_language", required=True, limit=35)
-    urgent = _flag(payload, "urgent")
-    notice_given_at = _moment(payload, "notice_given_at", default=context.at)
+    plan_in = context.payload_as(TransferPlanIn)
+    planned_for, crossing_point, flight = (
+        plan_in.planned_for,
+        plan_in.crossing_point,
+        plan_in.flight,
+    )
+    medical_needs, escort, urgent = plan_in.medical_needs, plan_in.escort, plan_in.urgent
+    route = plan_in.route or (f"Flight {flight}" if flight else f"Crossing point {crossing_point}")
+    language = plan_in.notice_language
+    notice_given_at = plan_in.notice_given_at or context.at
     if notice_given_at > context.at:
         raise _invalid("notice_given_at", "cannot be in the future")
     if planned_for <= context.at:
@@ -304,21 +324,13 @@ def record_arrival(context: TransitionContext) -> None:
     calendar year of ``arrived_at``); the payload may already carry the ``return_plan``.
     The agreement and the site rows are locked (in that order), so concurrent arrivals queue
     and none can exceed a capacity."""
-    case = context.case
-    site_id = context.payload.get("site")
-    if not site_id:
-        raise _invalid("site", "is required")
-    site = (
-        Site.objects.filter(id=str(site_id), agreement_id=case.agreement_id).first()
-        if _is_uuid(site_id)
-        else None
-    )
+    case, arrival = context.case, context.payload_as(RecordArrivalIn)
+    site = Site.objects.filter(id=arrival.site, agreement_id=case.agreement_id).first()
     if site is None:
         raise _invalid("site", "is not a site of this agreement")
-    arrived_at = _moment(context.payload, "arrived_at", default=context.at)
+    arrived_at = arrival.arrived_at or context.at
     if arrived_at > context.at:
         raise _invalid("arrived_at", "cannot be in the future")
-    _text(context.payload, "return_plan", required=False, limit=5000)
     terms, _ = terms_in_force(case.agreement, context.at)
     max_present = terms.capacity.max_present if terms.capacity else None
     max_per_year = terms.capacity.max_per_year if terms.capacity else None
@@ -354,7 +366,7 @@ def record_arrival(context: TransitionContext) -> None:
     max_end = (
         arrived_at.date() + dt.timedelta(days=terms.max_stay_days) if terms.max_stay_days else None
     )
-    return_plan = _text(context.payload, "return_plan", required=False, limit=5000)
+    return_plan = arrival.return_plan
     stay = ReceptionStay.objects.create(
         case=case,
         site=site,
@@ -372,25 +384,14 @@ def record_arrival(context: TransitionContext) -> None:
     }
 
 
-def _is_uuid(value: Any) -> bool:
-    try:
-        uuid.UUID(str(value))
-    except ValueError:
-        return False
-    return True
-
-
 def record_departure(context: TransitionContext) -> None:
     """Close the stay with its outcome. A legal hold blocks the departures that remove the
     person (``REMOVAL_OUTCOMES``), never the transfer back, a release or protection granted:
     a hold stops removal, not the remedy a court ordered. A removal needs a return-to-origin
     plan first. A transfer back or release on a court order also frees the quota place the
     case took."""
-    case = context.case
-    outcome = context.payload.get("outcome")
-    if outcome not in StayOutcome.values:
-        raise _invalid("outcome", f"must be one of {', '.join(StayOutcome.values)}")
-    court_ordered = _flag(context.payload, "court_ordered")
+    case, departure = context.case, context.payload_as(RecordDepartureIn)
+    outcome, court_ordered = StayOutcome(departure.outcome), departure.court_ordered
     if court_ordered and outcome not in COURT_REMEDIES:
         raise _invalid("court_ordered", "applies only to the outcomes transferred_back, released")
     if case.legal_hold and outcome in REMOVAL_OUTCOMES:
@@ -424,13 +425,20 @@ def record_departure(context: TransitionContext) -> None:
 
 
 def register() -> None:
-    register_transition_hook("relocation", "recommend", recommend_record)
+    register_transition_hook("relocation", "recommend", recommend_record, payload=RecommendIn)
     register_transition_hook("relocation", "select", refuse_excluded)
     register_transition_hook("relocation", "select", select_requires_criteria)
     for kind in ("relocation", "reception"):
         register_transition_hook(kind, "decline", decline_record)
-        register_transition_hook(kind, "schedule_transfer", schedule_transfer)
-        register_transition_hook(kind, "record_arrival", record_arrival)
-        register_transition_hook(kind, "record_departure", record_departure)
-    # Readmission plans its transfer the same way; ``readmit.cases.travel`` adds its checks.
-    register_transition_hook("readmission", "schedule_transfer", schedule_transfer)
+        register_transition_hook(
+            kind, "schedule_transfer", schedule_transfer, payload=TransferPlanIn
+        )
+        register_transition_hook(kind, "record_arrival", record_arrival, payload=RecordArrivalIn)
+        register_transition_hook(
+            kind, "record_departure", record_departure, payload=RecordDepartureIn
+        )
+    # Readmission plans its transfer the same way; ``readmit.cases.travel`` adds its checks
+    # (and its narrower ``ReadmissionTransferPlanIn``).
+    register_transition_hook(
+        "readmission", "schedule_transfer", schedule_transfer, payload=TransferPlanIn
+    )

@@ -1,7 +1,12 @@
-"""The extra inputs some actions take, as the transition hooks read them from ``payload``.
+"""The web form of an action's payload, derived from the payload model the hooks declared
+(``readmit.core.payloads``, ``register_transition_hook(..., payload=Model)``).
 
-Only how to ask for them lives here (label, widget, choices); whether a value is acceptable
-is decided by the hooks, whose ``ValidationFailed`` names the field and is shown on the form.
+Nothing about the fields is written here: the model's field types say the widget (a flag is
+a checkbox, a ``Moment`` a local date and time, a ``Day`` a date, a ``Literal`` or an enum a
+select), ``Field(title=, description=)`` the label and the hint, and whether it is required.
+Fields marked ``Choices(source)`` list what the case offers (its agreement's sites, its open
+holds, the requested state's missions). Whether a value is acceptable is decided by the
+model and the hooks, whose ``ValidationFailed`` names the field and is shown on the form.
 Times are typed as a wall-clock date and time in the user's zone (the zone the middleware
 activated, named next to the field) and passed on as ISO 8601 in UTC; a time that does not
 exist or happens twice in that zone is refused here, naming the field.
@@ -10,25 +15,37 @@ exist or happens twice in that zone is refused here, naming the field.
 from __future__ import annotations
 
 import datetime as dt
+import enum
+import types
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Annotated, Any, Literal, Union, get_args, get_origin
 
 from django.utils import timezone
+from pydantic.fields import FieldInfo
+from pydantic_core import PydanticUndefined
 
+from readmit.accounts.models import Organisation
 from readmit.cases.models import Case
+from readmit.cases.services import payload_model
 from readmit.core.errors import ValidationFailed
+from readmit.core.payloads import ActionPayload, Choices
 from readmit.core.zones import ZoneError, to_utc
+from readmit.web.presenters import humanize
 
 
 @dataclass(frozen=True)
 class PayloadField:
+    """One input of an action form, as derived from a payload model's field."""
+
     name: str
     label: str
     widget: str  # "text", "select", "checkbox", "datetime", "date"
     required: bool = False
     choices: tuple[tuple[str, str], ...] = ()
     hint: str = ""
+    source: str = ""  # the case's choices to list (``Choices``), for a select
+    default: Any = ""
 
 
 @dataclass
@@ -42,168 +59,98 @@ class BoundField:
         return f"payload-{self.spec.name}"
 
 
-def _choices(model_choices: Any) -> tuple[tuple[str, str], ...]:
-    return tuple((str(v), str(label)) for v, label in model_choices)
+def _unwrap(info: FieldInfo) -> tuple[Any, list[Any]]:
+    """The field's type without ``None`` and ``Annotated``, and its metadata."""
+    annotation: Any = info.annotation
+    metadata = list(info.metadata)
+    if get_origin(annotation) in (Union, types.UnionType):
+        annotation = next(a for a in get_args(annotation) if a is not type(None))
+    if get_origin(annotation) is Annotated:
+        metadata.extend(annotation.__metadata__)
+        annotation = get_args(annotation)[0]
+    return annotation, metadata
 
 
-def _specs() -> dict[str, tuple[PayloadField, ...]]:
-    from readmit.relocation.models import HoldKind, StayOutcome
-
-    transfer = (
-        PayloadField("planned_for", "Planned for", "datetime", required=True),
-        PayloadField("route", "Route", "text", required=True, hint="e.g. flight, via"),
-        PayloadField("escort", "Escort", "text"),
-        PayloadField("notice_language", "Notice given in language", "text", required=True),
-        PayloadField("notice_given_at", "Notice given at", "datetime", hint="Leave empty for now"),
-        PayloadField("urgent", "Urgent case (shorter notice)", "checkbox"),
+def _spec(name: str, info: FieldInfo) -> PayloadField:
+    annotation, metadata = _unwrap(info)
+    required = info.is_required()
+    default = info.default if info.default not in (PydanticUndefined, None) else ""
+    blank = ("", "Choose …" if required else "—")
+    choices: tuple[tuple[str, str], ...] = ()
+    source = next((m.source for m in metadata if isinstance(m, Choices)), "")
+    if source:
+        widget = "select"
+    elif annotation is bool:
+        widget = "checkbox"
+    elif annotation is dt.datetime:
+        widget = "datetime"
+    elif annotation is dt.date:
+        widget = "date"
+    elif get_origin(annotation) is Literal:
+        widget = "select"
+        choices = (blank, *((str(v), humanize(v)) for v in get_args(annotation)))
+    elif isinstance(annotation, type) and issubclass(annotation, enum.Enum):
+        widget = "select"
+        choices = (
+            blank,
+            *((str(m.value), str(getattr(m, "label", humanize(m.value)))) for m in annotation),
+        )
+    else:
+        widget = "text"
+    if isinstance(default, enum.Enum):
+        default = default.value
+    return PayloadField(
+        name=name,
+        label=info.title or humanize(name),
+        widget=widget,
+        required=required,
+        choices=choices,
+        hint=info.description or "",
+        source=source,
+        default=default,
     )
-    return {
-        "recommend": (
-            PayloadField(
-                "recommendation",
-                "Recommendation",
-                "select",
-                choices=(("", "No recommendation"), ("select", "Select"), ("decline", "Decline")),
-            ),
-        ),
-        "place_legal_hold": (
-            PayloadField(
-                "kind",
-                "Kind of hold",
-                "select",
-                required=True,
-                choices=(("", "Choose …"), *_choices(HoldKind.choices)),
-            ),
-            PayloadField(
-                "authority",
-                "Authority (court or body)",
-                "text",
-                required=True,
-                hint="e.g. Court of Rome, European Court of Human Rights, asylum office",
-            ),
-            PayloadField("reference", "Its reference", "text", required=True),
-            PayloadField("decided_on", "Decided on", "date", required=True),
-        ),
-        "lift_legal_hold": (
-            PayloadField("hold", "Hold to lift", "select"),
-            PayloadField(
-                "court_reference",
-                "Court decision lifting it (reference)",
-                "text",
-                hint="Without one, only a supervisor of the side that placed the hold lifts it",
-            ),
-        ),
-        "schedule_transfer": transfer,
-        "reject": (
-            PayloadField(
-                "rebuttal",
-                "Rebuttal of the proof of nationality",
-                "text",
-                hint="Required while proof stands: the reasons that rebut it",
-            ),
-        ),
-        "record_arrival": (PayloadField("site", "Site", "select", required=True),),
-        "record_departure": (
-            PayloadField(
-                "outcome",
-                "Outcome",
-                "select",
-                required=True,
-                choices=(("", "Choose …"), *_choices(StayOutcome.choices)),
-            ),
-            PayloadField(
-                "court_ordered", "Transferred back or released on a court order", "checkbox"
-            ),
-        ),
-    }
 
 
-def _readmission_specs() -> dict[str, tuple[PayloadField, ...]]:
-    """Readmission's travel document, transfer plan and handover (``cases.travel``)."""
-    from readmit.cases.models import TravelDocumentType
-
-    plan = tuple(
-        PayloadField(f.name, f.label, f.widget, hint="or a crossing point / flight below")
-        if f.name == "route"
-        else f
-        for f in _specs()["schedule_transfer"]
-    )
-    return {
-        "issue_travel_document": (
-            PayloadField(
-                "type",
-                "Type",
-                "select",
-                required=True,
-                choices=(("", "Choose …"), *_choices(TravelDocumentType.choices)),
-            ),
-            PayloadField("number", "Number", "text", required=True),
-            PayloadField("valid_from", "Valid from", "date", hint="Leave empty for today"),
-            PayloadField("valid_until", "Valid until", "date", required=True),
-            PayloadField(
-                "prior_consent_reference",
-                "Prior consent of the requested state (reference)",
-                "text",
-                hint="EU travel document, where the agreement needs it",
-            ),
-            PayloadField("prior_consent_given_on", "Consent given on", "date"),
-        ),
-        "schedule_transfer": (
-            *plan,
-            PayloadField("crossing_point", "Border crossing point", "text"),
-            PayloadField("flight", "Flight", "text", hint="e.g. JFK-TGD via VIE"),
-            PayloadField(
-                "medical_needs", "Medical needs", "text", required=True, hint='"none" is an answer'
-            ),
-        ),
-        "accept": (
-            PayloadField(
-                "verification",
-                "Outcome of the verification of nationality",
-                "text",
-                hint="Required where prima facie evidence only opens a verification",
-            ),
-        ),
-        "record_transfer": (
-            PayloadField("received_by", "Received by (officer)", "text", required=True),
-            PayloadField("place", "Place of the handover", "text", required=True),
-            PayloadField("handed_over_at", "Handed over at", "datetime", hint="Empty for now"),
-            PayloadField("handed_over_by", "Handed over by (escort)", "text"),
-        ),
-    }
+def payload_specs(model: type[ActionPayload]) -> tuple[PayloadField, ...]:
+    """The form inputs of a payload model, in the model's field order."""
+    return tuple(_spec(name, info) for name, info in model.model_fields.items())
 
 
-# Relocation and reception take these inputs; readmission its own and the holds'.
-PAYLOAD_KINDS = frozenset({"relocation", "reception"})
-HOLD_ACTIONS = frozenset({"place_legal_hold", "lift_legal_hold"})
-# Readmission actions that take inputs: a rejection's rebuttal of proof (cases.intake).
-READMISSION_INPUTS = frozenset({"reject"})
+def _case_choices(case: Case, source: str, required: bool) -> list[tuple[str, str]]:
+    if source == "sites":
+        found = [(str(s.id), f"{s.name} ({s.capacity} places)") for s in case.agreement.sites.all()]
+    elif source == "open_holds":
+        found = [
+            (str(h.id), f"{h.get_kind_display()}, {h.authority} {h.reference} ({h.side})")
+            for h in case.legal_holds.filter(lifted_at__isnull=True)
+        ]
+    elif source == "missions":
+        receiving = case.agreement.receiving_party
+        found = (
+            [
+                (str(o.id), o.name)
+                for o in Organisation.objects.filter(
+                    country_id=receiving.organisation.country_id
+                ).order_by("name")
+            ]
+            if receiving is not None
+            else []
+        )
+    else:
+        raise LookupError(f"No choices named '{source}' for a payload field.")
+    return [("", "Choose …" if required else "—"), *found]
 
 
 def payload_fields(
     case: Case, action: str, values: Mapping[str, Any] | None = None
 ) -> list[BoundField]:
-    if case.kind == "readmission" and action not in HOLD_ACTIONS:
-        specs = _readmission_specs().get(action) or (
-            _specs().get(action, ()) if action in READMISSION_INPUTS else ()
-        )
-    elif case.kind not in PAYLOAD_KINDS and action not in HOLD_ACTIONS:
-        return []
-    else:
-        specs = _specs().get(action, ())
     bound = []
-    for spec in specs:
-        choices = list(spec.choices)
-        if spec.name == "site" and spec.widget == "select":
-            choices = [("", "Choose …")] + [
-                (str(s.id), f"{s.name} ({s.capacity} places)") for s in case.agreement.sites.all()
-            ]
-        if spec.name == "hold":
-            choices = [
-                (str(h.id), f"{h.get_kind_display()}, {h.authority} {h.reference} ({h.side})")
-                for h in case.legal_holds.filter(lifted_at__isnull=True)
-            ]
-        bound.append(BoundField(spec, (values or {}).get(spec.name, ""), choices))
+    for spec in payload_specs(payload_model(case.kind, action)):
+        choices = (
+            _case_choices(case, spec.source, spec.required) if spec.source else list(spec.choices)
+        )
+        value = (values or {}).get(spec.name, spec.default if values is None else "")
+        bound.append(BoundField(spec, value, choices))
     return bound
 
 
@@ -220,7 +167,7 @@ def _aware(name: str, value: str) -> str:
     try:
         moment = dt.datetime.fromisoformat(value)
     except ValueError:
-        return value  # the hook names the field as malformed
+        return value  # the payload model names the field as malformed
     try:
         return to_utc(moment, timezone.get_current_timezone()).isoformat()
     except ZoneError as exc:
@@ -239,13 +186,13 @@ def payload_from_post(
     payload: dict[str, Any] = {}
     shown: dict[str, Any] = {}
     refused: list[ValidationFailed] = []
-    for bound in payload_fields(case, action):
-        name, raw = bound.spec.name, post.get(bound.input_name, "")
-        if bound.spec.widget == "checkbox":
+    for spec in payload_specs(payload_model(case.kind, action)):
+        name, raw = spec.name, post.get(f"payload-{spec.name}", "")
+        if spec.widget == "checkbox":
             payload[name] = shown[name] = raw in ("on", "true", "1")
             continue
         shown[name] = raw = str(raw).strip()
-        if raw and bound.spec.widget == "datetime":
+        if raw and spec.widget == "datetime":
             try:
                 payload[name] = _aware(name, raw)
             except ValidationFailed as exc:

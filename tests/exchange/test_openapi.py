@@ -111,3 +111,61 @@ def test_the_agreement_and_case_schemas_carry_the_contract_fields(document):
         schemas["CaseOut"]["properties"]
     )
     assert {"items", "next_cursor"} <= set(schemas["CasePage"]["properties"])
+
+
+# Typed actions: the transition body is a union discriminated by ``action`` ------------------
+
+
+def transition_members(document):
+    body = document["paths"]["/api/v1/cases/{id}/transitions"]["post"]["requestBody"]
+    ref = body["content"]["application/json"]["schema"]["$ref"]
+    union = document["components"]["schemas"][ref.rsplit("/", 1)[1]]
+    assert union["discriminator"]["propertyName"] == "action"
+    assert len(union["oneOf"]) == len(union["discriminator"]["mapping"])
+    return union["discriminator"]["mapping"]
+
+
+def resolve(document, ref):
+    return document["components"]["schemas"][ref.rsplit("/", 1)[1]]
+
+
+def test_every_action_of_the_workflow_tables_has_a_member_of_the_transition_union(document):
+    from readmit.cases.workflow import WORKFLOWS
+
+    mapping = transition_members(document)
+    actions = {a for w in WORKFLOWS.values() for a in w.actions}
+    assert {"recommend", "select", "schedule_transfer", "record_transfer", "extend"} <= actions
+    assert set(mapping) == actions
+    for action, ref in mapping.items():
+        member = resolve(document, ref)
+        assert member["properties"]["action"]["const"] == action
+        assert "payload" in member["properties"], action
+        assert member["additionalProperties"] is False, action
+
+
+def test_every_member_has_an_example_that_validates_against_its_own_schema(document):
+    import jsonschema_rs
+
+    for action, ref in transition_members(document).items():
+        member = resolve(document, ref)
+        examples = member["examples"]
+        assert examples, action
+        schema = {**member, "components": document["components"]}
+        validator = jsonschema_rs.validator_for(schema)
+        for example in examples:
+            assert example["action"] == action
+            errors = [str(e) for e in validator.iter_errors(example)]
+            assert errors == [], (action, errors)
+            # and the wrong action's name does not pass as this member
+            assert not validator.is_valid({**example, "action": "not_" + action})
+
+
+def test_a_payload_with_an_unknown_field_does_not_validate_against_its_member(document):
+    import jsonschema_rs
+
+    member = resolve(document, transition_members(document)["record_departure"])
+    validator = jsonschema_rs.validator_for({**member, "components": document["components"]})
+    example = member["examples"][0]
+    assert validator.is_valid(example)
+    assert not validator.is_valid({**example, "payload": {**example["payload"], "x": 1}})
+    assert not validator.is_valid({**example, "payload": {"outcome": "vanished"}})

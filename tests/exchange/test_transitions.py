@@ -45,16 +45,37 @@ def test_a_transition_answers_the_updated_case_with_its_new_etag(api, world, cas
 def test_a_transition_records_the_reason_and_the_payload_reaches_the_service(api, world, case):
     response = api.transition(
         case,
-        world.user("us_caseworker"),
+        world.user("xk_caseworker"),
         {
-            "action": "withdraw",
-            "reason": "Person left the country",
-            "payload": {"note": "self-departed"},
+            "action": "recommend",
+            "reason": "Meets the criteria",
+            "payload": {"recommendation": "select"},
         },
     )
     assert response.status_code == 200, response.content
     row = AuditEvent.objects.filter(event_type=AuditEventType.CASE_TRANSITIONED).last()
-    assert row.data["reason"] == "Person left the country"
+    assert row.data["reason"] == "Meets the criteria"
+    assert row.data["recommendation"] == "select"
+
+
+@pytest.mark.parametrize(
+    ("action", "user", "payload", "loc"),
+    [
+        ("withdraw", "us_caseworker", {"note": "self-departed"}, ["note"]),
+        ("recommend", "xk_caseworker", {"recommendation": "maybe"}, ["recommendation"]),
+        ("recommend", "xk_caseworker", {"recommendation": "select", "extra": 1}, ["extra"]),
+    ],
+)
+def test_a_payload_the_action_does_not_take_is_refused_naming_the_field_and_writes_nothing(
+    api, world, case, action, user, payload, loc
+):
+    before = snapshot(case)
+    response = api.transition(
+        case, world.user(user), {"action": action, "reason": "r", "payload": payload}
+    )
+    problem = assert_problem(response, 422, "validation-failed")
+    assert [e["loc"] for e in problem["errors"]] == [["body", "payload", "payload", *loc]]
+    assert snapshot(case) == before
 
 
 def test_if_match_star_accepts_any_current_version(api, world, case):
@@ -176,10 +197,22 @@ def test_a_legal_hold_blocks_a_transfer_until_lifted(api, world, case):
     assert "schedule_transfer" in lifted.json()["allowed_actions"]
 
 
-def test_an_unknown_action_is_refused_naming_the_known_ones(api, world, case):
+def test_an_unknown_action_is_refused_naming_action_and_the_known_ones(api, world, case):
     before = snapshot(case)
     body = assert_problem(
         api.transition(case, world.user("xk_caseworker"), {"action": "teleport"}),
+        422,
+        "validation-failed",
+    )
+    assert [e["loc"] for e in body["errors"]] == [["body", "payload", "action"]]
+    assert "recommend" in body["errors"][0]["msg"]
+    assert snapshot(case) == before
+
+
+def test_an_action_of_another_kind_of_case_is_refused_by_the_workflow(api, world, case):
+    before = snapshot(case)
+    body = assert_problem(
+        api.transition(case, world.user("xk_caseworker"), {"action": "acknowledge"}),
         409,
         "unknown-action",
     )
