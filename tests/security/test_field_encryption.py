@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import json
 import os
 import re
 import subprocess
@@ -287,3 +288,17 @@ def test_the_blind_index_depends_on_its_own_key(world, settings):
     before = DocumentNumberIndexField.index_of("AB123456")
     settings.READMIT_BLIND_INDEX_KEY = "77" * 32
     assert DocumentNumberIndexField.index_of("AB123456") != before
+
+
+def test_a_dump_of_the_database_holds_the_sealed_text_and_loads_back(world):
+    from django.core import serializers
+
+    person = _criminal_case(world).person
+    dumped = serializers.serialize("json", Person.objects.filter(id=person.id))
+    fields = json.loads(dumped)[0]["fields"]
+    for name in ("convictions", "pending_criminal_case", "vulnerabilities"):
+        assert str(fields[name]).startswith("rdm1:"), name
+    assert "bakery" not in dumped and "medical" not in dumped
+    (loaded,) = serializers.deserialize("json", dumped)
+    assert loaded.object.convictions[0]["offence"] == OFFENCE
+    assert loaded.object.vulnerabilities == ["medical"]
