@@ -188,6 +188,10 @@ READMIT_TOKEN_DEFAULT_DAYS = int(os.environ.get("READMIT_TOKEN_DEFAULT_DAYS", "9
 READMIT_TOKEN_MAX_DAYS = int(os.environ.get("READMIT_TOKEN_MAX_DAYS", "365"))
 # Ed25519 seed (64 hex digits) that signs audit checkpoints; see docs/security.md.
 READMIT_AUDIT_SIGNING_KEY = os.environ.get("READMIT_AUDIT_SIGNING_KEY", "")
+# Field encryption (ADR 0012): key-encryption keys "id:64hex,..." (the current one first) and
+# a separate key for blind indexes. Production refuses to start without them.
+READMIT_DATA_KEYS = os.environ.get("READMIT_DATA_KEYS", "")
+READMIT_BLIND_INDEX_KEY = os.environ.get("READMIT_BLIND_INDEX_KEY", "")
 
 # Logins (docs/security.md "Logins"). Argon2id at OWASP's first recommended setting
 # (19 MiB, 2 passes, 1 lane); at most READMIT_PASSWORD_CHECKS_CONCURRENT checks per process.

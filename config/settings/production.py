@@ -6,6 +6,8 @@ import os
 
 from django.core.exceptions import ImproperlyConfigured
 
+from readmit.core.crypto import KeyConfigError, parse_keyring
+
 from .base import *  # noqa: F403
 from .base import env_bool
 
@@ -15,6 +17,13 @@ if len(SECRET_KEY) < 32:
     raise ImproperlyConfigured("READMIT_SECRET_KEY must be set to at least 32 random characters.")
 if "DATABASE_URL" not in os.environ:
     raise ImproperlyConfigured("DATABASE_URL must be set in production (PostgreSQL).")
+# Field encryption keys (ADR 0012): refuse to start without them, or with malformed ones.
+READMIT_DATA_KEYS = os.environ.get("READMIT_DATA_KEYS", "")
+READMIT_BLIND_INDEX_KEY = os.environ.get("READMIT_BLIND_INDEX_KEY", "")
+try:
+    parse_keyring(READMIT_DATA_KEYS, READMIT_BLIND_INDEX_KEY)
+except KeyConfigError as error:
+    raise ImproperlyConfigured(f"{error} (see docs/security.md, Key management)") from None
 SESSION_COOKIE_SECURE = env_bool("READMIT_SECURE_COOKIES", True)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SECURE_SSL_REDIRECT = env_bool("READMIT_SSL_REDIRECT", False)

@@ -30,6 +30,8 @@ class AuditEventType(IntEnum):
     SESSION_EXPIRED = 156
     LOGIN_REFUSED_BUSY = 157
     LOGIN_PASSWORD_ACCEPTED = 158
+    # 180-199: keys of the encrypted fields
+    DATA_KEYS_REWRAPPED = 180
     # 200-299: agreements
     AGREEMENT_CREATED = 200
     AGREEMENT_STATUS_CHANGED = 201

@@ -10,6 +10,7 @@ from readmit.accounts.models import Organisation, User
 from readmit.agreements.models import Agreement, AgreementKind
 from readmit.cases.workflow import WORKFLOWS
 from readmit.core.models import BaseModel, Country
+from readmit.core.sealed import DocumentNumberIndexField, SealedField
 
 
 class Sex(models.TextChoices):
@@ -39,13 +40,16 @@ class Person(BaseModel):
     sex = models.CharField(max_length=1, choices=Sex.choices, default=Sex.UNKNOWN)
     nationalities = models.ManyToManyField(Country, related_name="nationals", blank=True)
     languages = models.JSONField(default=list, blank=True)
-    convictions = models.JSONField(
+    # Criminal data and vulnerabilities are encrypted at rest (readmit.core.sealed, ADR 0012).
+    convictions = SealedField(
         default=list,
         blank=True,
         help_text="[{offence, category, date, country}] as the sending state reported them.",
     )
-    pending_criminal_case = models.BooleanField(null=True, blank=True, help_text="None: not known.")
-    vulnerabilities = models.JSONField(
+    pending_criminal_case = SealedField(
+        default=None, blank=True, help_text="true, false, or null: not known."
+    )
+    vulnerabilities = SealedField(
         default=list,
         blank=True,
         help_text="e.g. pregnant, unaccompanied_minor, medical, disability, trafficking_victim.",
@@ -149,7 +153,9 @@ class DocumentType(models.TextChoices):
 class IdentityDocument(BaseModel):
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="documents")
     type = models.CharField(max_length=30, choices=DocumentType.choices)
-    number = models.CharField(max_length=40)
+    # Encrypted at rest; found and compared by its blind index (ADR 0012).
+    number = SealedField(help_text="As written on the document (at most 40 characters).")
+    number_index = DocumentNumberIndexField(source="number")
     issuing_country = models.ForeignKey(Country, on_delete=models.PROTECT, related_name="+")
     issued_on = models.DateField(null=True, blank=True)
     expires_on = models.DateField(null=True, blank=True)
@@ -159,7 +165,11 @@ class IdentityDocument(BaseModel):
     )
 
     class Meta:
-        indexes = [models.Index(fields=["type", "number", "issuing_country"])]
+        indexes = [
+            models.Index(
+                fields=["type", "number_index", "issuing_country"], name="cases_document_blind"
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_type_display()} {self.number} ({self.issuing_country_id})"
@@ -236,7 +246,8 @@ class ReadmissionApplication(BaseModel):
     received_on = models.DateField(help_text="The receipt date in the requested state's zone.")
     procedure = models.CharField(max_length=12)
     apprehended_on = models.DateField(null=True, blank=True)
-    particulars = models.JSONField(default=dict, blank=True)
+    # Parents, civil status, last address, medical and escort needs: encrypted at rest.
+    particulars = SealedField(default=dict, blank=True)
     source = models.CharField(max_length=10, choices=ApplicationSource.choices)
     idempotency_key = models.CharField(max_length=200, null=True, blank=True)  # noqa: DJ001
     request_digest = models.CharField(max_length=64)
@@ -303,10 +314,10 @@ class VulnerabilityAssessment(BaseModel):
     organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
     assessed_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
     assessed_at = models.DateTimeField()
-    vulnerabilities = models.JSONField(
+    vulnerabilities = SealedField(
         default=list, blank=True, help_text="Codes of agreements.vocabularies; empty: none."
     )
-    note = models.TextField(blank=True)
+    note = SealedField(default="", blank=True)
 
     class Meta:
         ordering = ["-assessed_at"]

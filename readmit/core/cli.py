@@ -1,4 +1,4 @@
-"""``readmit demo``, ``readmit createtoken``, ``readmit audit verify``: thin over services."""
+"""``readmit demo``, ``createtoken``, ``audit verify``, ``keys rotate``: thin over services."""
 
 from __future__ import annotations
 
@@ -87,6 +87,54 @@ def register(sub: Any, *, setup_django: Callable[[], None]) -> None:
     checkpoint.set_defaults(func=needs_django(cmd_audit_checkpoint))
     export = audit_sub.add_parser("export-checkpoints", help="print every checkpoint as JSON")
     export.set_defaults(func=needs_django(cmd_audit_export_checkpoints))
+
+    keys = sub.add_parser("keys", help="keys of the encrypted fields (READMIT_DATA_KEYS)")
+    keys_sub = keys.add_subparsers(dest="keys_command", required=True)
+    rotate_keys = keys_sub.add_parser(
+        "rotate",
+        help="re-wrap every data key under the current (first) key; idempotent, resumable",
+    )
+    rotate_keys.set_defaults(func=needs_django(cmd_keys_rotate))
+    status = keys_sub.add_parser(
+        "status", help="how many values each key wraps; exit 1 if a key in use is missing"
+    )
+    status.set_defaults(func=needs_django(cmd_keys_status))
+
+
+def cmd_keys_rotate(args: argparse.Namespace) -> int:
+    from readmit.core.crypto import DecryptionFailed
+    from readmit.core.keys import keys_rotate
+
+    try:
+        result = keys_rotate()
+    except DecryptionFailed as exc:
+        print(f"readmit keys rotate: {exc}", file=sys.stderr)
+        return 1
+    for label, count in sorted(result.rewrapped.items()):
+        print(f"{label}: {count} re-wrapped")
+    print(
+        f"{result.total} data keys re-wrapped under {result.current!r}; "
+        f"{result.already_current} were under it already."
+    )
+    return 0
+
+
+def cmd_keys_status(args: argparse.Namespace) -> int:
+    from readmit.core.keys import keys_status
+
+    current, fields, missing = keys_status()
+    print(f"current key: {current}")
+    for f in fields:
+        counts = ", ".join(f"{k}: {n}" for k, n in f.by_key.items()) or "no values"
+        print(f"{f.label}: {counts}" + (f"; {f.empty} empty" if f.empty else ""))
+    if missing:
+        print(
+            f"readmit keys status: values wrapped under {', '.join(sorted(missing))}, "
+            "which READMIT_DATA_KEYS does not hold",
+            file=sys.stderr,
+        )
+        return 1
+    return 0
 
 
 def cmd_demo(args: argparse.Namespace) -> int:

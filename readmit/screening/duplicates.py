@@ -66,16 +66,27 @@ def _scope(
 
 
 def _certain_pairs(people: QuerySet[Person]) -> dict[tuple[uuid.UUID, uuid.UUID], str]:
+    """Pairs holding the same document (type, number, issuing country), grouped by the
+    numbers' blind index: only the numbers of documents found twice are decrypted."""
     groups: dict[tuple[str, str, str], set[uuid.UUID]] = defaultdict(set)
-    documents = IdentityDocument.objects.filter(person__in=people, flagged_false=False).values_list(
-        "person_id", "type", "number", "issuing_country_id"
+    first: dict[tuple[str, str, str], uuid.UUID] = {}
+    documents = (
+        IdentityDocument.objects.filter(person__in=people, flagged_false=False)
+        .exclude(number_index="")
+        .values_list("id", "person_id", "type", "number_index", "issuing_country_id")
     )
-    for person_id, kind, number, country in documents:
-        normalised = adapter.normalise_document(number)
-        if normalised:
-            groups[(kind, normalised, country)].add(person_id)
+    for doc_id, person_id, kind, index, country in documents:
+        groups[(kind, index, country)].add(person_id)
+        first.setdefault((kind, index, country), doc_id)
+    shared = {key: members for key, members in groups.items() if len(members) > 1}
+    numbers = {
+        d.id: adapter.normalise_document(d.number)
+        for d in IdentityDocument.objects.filter(id__in=[first[k] for k in shared])
+    }
     found: dict[tuple[uuid.UUID, uuid.UUID], str] = {}
-    for (kind, number, country), members in groups.items():
+    for key, members in shared.items():
+        kind, _, country = key
+        number = numbers[first[key]]
         for a, b in itertools.combinations(sorted(members, key=str), 2):
             found.setdefault(_pair(a, b), f"same {kind.replace('_', ' ')} {number} ({country})")
     return found

@@ -11,8 +11,8 @@ from django.views.decorators.http import require_GET
 from readmit.accounts.models import User
 from readmit.audit.selectors import (
     audit_checkpoints_for_auditor,
-    audit_details_for,
     audit_events_for_auditor,
+    audit_rows_for,
 )
 from readmit.audit.services import audit_verify
 from readmit.web.errors import application_errors
@@ -27,7 +27,7 @@ def audit_log(request: HttpRequest) -> HttpResponse:
     user: User = request.user  # type: ignore[assignment]
     events = audit_events_for_auditor(user)
     page = Paginator(events, EVENTS_PER_PAGE).get_page(request.GET.get("page"))
-    rows = [(event, audit_details_for(user, event)) for event in page]
+    rows = audit_rows_for(user, page)
     context: dict[str, object] = {"page": page, "rows": rows}
     if request.GET.get("verify") == "1":
         # The chain spans every organisation: say whether it holds, not where or how long.

@@ -61,6 +61,7 @@ PURE_MODULES = [
     "readmit/accounts/lockout.py",
     "readmit/cases/evidence.py",
     "readmit/cases/cli.py",
+    "readmit/core/crypto.py",
 ]
 
 

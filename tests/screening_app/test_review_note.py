@@ -42,4 +42,9 @@ def test_a_match_review_note_is_read_only_by_the_reviewing_organisation(
     assert NOTE in own and REASON in own
     other = login("us_caseworker").get(reverse("web:case", args=[case.id])).content.decode()
     assert REASON in other and NOTE not in other
-    assert NOTE not in login("us_auditor").get("/audit/").content.decode()
+    foreign_audit = login("us_auditor").get("/audit/").content.decode()
+    assert NOTE not in foreign_audit
+    # The watchlist entry stays with the list's owner (ADR 0003), on the audit log too.
+    entry = event.data["entry"]
+    assert entry and f"entry={entry}" not in foreign_audit
+    assert f"entry={entry}" in login("xk_auditor").get("/audit/").content.decode()

@@ -108,6 +108,8 @@ def _production_setting(name: str, **env: str) -> str:
         "DJANGO_SETTINGS_MODULE": "config.settings.production",
         "READMIT_SECRET_KEY": "p" * 40,
         "DATABASE_URL": "postgres://nobody@localhost/none",
+        "READMIT_DATA_KEYS": "p1:" + "ab" * 32,
+        "READMIT_BLIND_INDEX_KEY": "cd" * 32,
         **env,
     }
     environment.pop("READMIT_HSTS_SECONDS", None) if "READMIT_HSTS_SECONDS" not in env else None
