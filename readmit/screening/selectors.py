@@ -254,6 +254,48 @@ def watchlist_statuses(cases: Iterable[Case]) -> dict[uuid.UUID, str | None]:
     return result
 
 
+def unscreenable_cases(user: User, agreement: Agreement) -> list[tuple[Case, str]]:
+    """Cases of ``agreement`` the caller sees whose latest screening could not read the name.
+
+    Each comes with the reason the run recorded (``script not read: Ethiopic``). They stay
+    in the review queue, as needing a manual check, until a run reads a name of theirs:
+    an unscreenable person is never shown as cleared (issue #11).
+    """
+    reasons: dict[str, str] = {}
+    for unreadable in (
+        agreement_runs(user, agreement)
+        .filter(status=RunStatus.DONE)
+        .order_by("finished_at")
+        .values_list("not_screenable", flat=True)
+    ):
+        reasons.update(unreadable or {})
+    if not reasons:
+        return []
+    cases = list(
+        visible_cases(user)
+        .filter(agreement=agreement, id__in=[uuid.UUID(k) for k in reasons])
+        .select_related("person")
+        .order_by("reference")
+    )
+    statuses = watchlist_statuses(cases)
+    return [(c, reasons[str(c.id)]) for c in cases if statuses[c.id] == NOT_SCREENABLE]
+
+
+def case_screening(case: Case) -> tuple[str | None, str]:
+    """The case's watchlist status and, when not screenable, why (for the case page)."""
+    status = watchlist_status(case)
+    reason = ""
+    if status == NOT_SCREENABLE:
+        latest = (
+            case.screening_runs.filter(status=RunStatus.DONE)
+            .order_by("-finished_at")
+            .values_list("not_screenable", flat=True)
+            .first()
+        )
+        reason = (latest or {}).get(str(case.id), "")
+    return status, reason
+
+
 # Duplicates --------------------------------------------------------------------------------
 
 

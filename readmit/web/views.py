@@ -45,6 +45,7 @@ from readmit.cases.workflow import workflow_for
 from readmit.core.errors import ApplicationError, NotFound, PreconditionFailed
 from readmit.relocation.selectors import case_relocation_summary, open_holds, proposal_lists
 from readmit.relocation.services import LIST_KINDS, WORKERS, case_evaluate
+from readmit.screening.selectors import case_screening
 from readmit.web import presenters, views_intake
 from readmit.web.errors import application_errors, is_htmx
 from readmit.web.forms import CaseFilterForm, TransitionForm
@@ -209,6 +210,7 @@ def _case_context(
     position = standing(user, case.agreement)
     relocation = case_relocation_summary(case) if case.kind in LIST_KINDS else None
     stay = relocation.stay if relocation else None
+    screening_status, screening_reason = case_screening(case)
     return {
         "case": case,
         "person": case.person,
@@ -242,6 +244,8 @@ def _case_context(
         "kept_reason": kept_reason,
         "notice": notice,
         "final": case.state in workflow.final,
+        "screening_status": screening_status,
+        "screening_reason": screening_reason,
     }
 
 

@@ -239,6 +239,7 @@ def _screening_context(user: User, agreement_id: uuid.UUID, **extra: Any) -> dic
             selectors.agreement_runs(user, agreement).select_related("started_by")[:RUNS_SHOWN]
         ),
         "queue": list(selectors.review_queue(user, agreement=agreement)),
+        "unscreenable": selectors.unscreenable_cases(user, agreement),
         "reviewed": list(
             selectors.review_queue(user, agreement=agreement, status=MatchStatus.CONFIRMED)
         )

@@ -19,6 +19,7 @@ from readmit.audit.models import AuditEvent
 from readmit.screening.models import MatchStatus, RunStatus, ScreeningMatch, ScreeningRun
 from readmit.screening.services import watchlist_import, watchlist_set_sharing
 from tests.exchange.conftest import Api, assert_problem
+from tests.factories import make_case
 from tests.screening_app.conftest import make_dzevat
 from tests.screening_lists import SAMPLES, fictional_list
 
@@ -79,6 +80,19 @@ def test_a_party_worker_starts_a_run_that_answers_202_and_its_progress_can_be_re
     assert body["status"] == RunStatus.DONE
     assert body["case_count"] == 1 and body["match_count"] == 1
     assert body["versions_used"] == {"fictional-list": 1}
+
+
+def test_a_run_reports_the_people_it_could_not_screen_by_count_and_case_id(
+    world, api, listed, django_capture_on_commit_callbacks
+):
+    unread = make_case(world.agreement, given_names="ጌታቸው", family_name="ረዳ", nationality="ET")
+    response = start(api, world, "xk_caseworker", django_capture_on_commit_callbacks)
+    assert response.status_code == 202, response.content
+    body = api.get(response["Location"], world.user("us_caseworker")).json()
+    assert body["status"] == RunStatus.DONE
+    assert body["case_count"] == 2 and body["match_count"] == 1
+    assert body["not_screenable_count"] == 1
+    assert body["not_screenable_case_ids"] == [str(unread.id)]
 
 
 def test_starting_a_run_is_refused_to_a_non_party_404_and_to_an_auditor_403(

@@ -127,3 +127,38 @@ def test_the_screening_page_offers_only_the_callers_own_lists_and_refuses_anothe
     response = login("us_supervisor").post(url, {"watchlist": str(watchlist.id)})
     assert response.status_code == 403
     assert (audit_rows(), AgreementWatchlist.objects.count()) == before
+
+
+def test_a_person_the_matcher_cannot_read_is_listed_for_a_manual_check_on_the_queue_and_the_case(
+    world, watchlist, samples, login, django_capture_on_commit_callbacks
+):
+    from readmit.screening.services import watchlist_import
+
+    unread = make_case(world.agreement, given_names="ጌታቸው", family_name="ረዳ", nationality="ET")
+    read = make_case(world.agreement, given_names="Marisol", family_name="Ocampo")
+    with django_capture_on_commit_callbacks(execute=True):
+        watchlist_import(
+            watchlist=watchlist,
+            path_or_file=samples / "watchlist.csv",
+            acting_user=world.user("xk_caseworker"),
+        )
+    client = login("us_caseworker")
+    body = client.get(reverse("web:agreement_screening", args=[world.agreement.id])).content
+    page = body.decode()
+    assert f'data-not-screenable="{unread.id}"' in page
+    assert f'data-not-screenable="{read.id}"' not in page
+    assert "NOT SCREENABLE</strong>: script not read: Ethiopic" in page
+    assert "No match awaits review." not in page  # never an empty-looking queue
+    assert "<strong>1</strong></td></tr>" in page  # the run's not-screenable count
+    case_page = client.get(reverse("web:case", args=[unread.id])).content.decode()
+    assert 'data-screening="not_screenable"' in case_page
+    assert "script not read: Ethiopic" in case_page
+    other = client.get(reverse("web:case", args=[read.id])).content.decode()
+    assert 'data-screening="no_match"' in other
+    # A non-party sees neither the queue nor the case.
+    outsider = login("me_supervisor")
+    assert (
+        outsider.get(reverse("web:agreement_screening", args=[world.agreement.id])).status_code
+        == 404
+    )
+    assert outsider.get(reverse("web:case", args=[unread.id])).status_code == 404

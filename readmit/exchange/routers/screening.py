@@ -65,6 +65,13 @@ class RunOut(Schema):
     case_count: int
     entry_count: int
     match_count: int
+    not_screenable_count: int = Field(
+        description="People none of whose names the matcher can read: not cleared, to be"
+        " checked by hand (their criterion reads unknown)."
+    )
+    not_screenable_case_ids: list[UuidStr] = Field(
+        description="The cases of those people, in the order of their ids."
+    )
     versions_used: dict[str, int] = Field(description="{watchlist slug: version number}.")
     created_at: dt.datetime
     started_at: dt.datetime | None
@@ -82,6 +89,8 @@ def run_out(run: ScreeningRun) -> RunOut:
         case_count=run.case_count,
         entry_count=run.entry_count,
         match_count=run.match_count,
+        not_screenable_count=len(run.not_screenable),
+        not_screenable_case_ids=sorted(run.not_screenable),
         versions_used=dict(run.versions_used),
         created_at=run.created_at,
         started_at=run.started_at,
