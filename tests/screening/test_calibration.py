@@ -19,7 +19,7 @@ def _list_with_many(name: str, count: int, others: int = 200) -> list[Record]:
 
 def test_a_name_common_on_the_list_is_worth_less_than_a_unique_one_and_the_explanation_says_so():
     records = [*_list_with_many("Mohamed Ali", 40), Record("X", "Xhevat Ukshini")]
-    index = Index(records)
+    index = Index(records, calibration=True)
     common = index.query(Record("q1", "Muhammad Ali"), threshold=0.01)
     rare = index.query(Record("q2", "Xhevat Ukšini"), threshold=0.5)
     raw = Index(records, calibration=None)
@@ -39,7 +39,7 @@ def test_a_name_common_on_the_list_is_worth_less_than_a_unique_one_and_the_expla
 def test_the_same_birth_date_keeps_a_common_name_an_alert():
     born = PartialDate(1980, 5, 17)
     records = [*_list_with_many("Mohamed Ali", 40), Record("D", "Mohamed Ali", birth_date=born)]
-    index = Index(records)
+    index = Index(records, calibration=True)
     hits = index.query(Record("q", "Mohamed Ali", birth_date=born), threshold=0.8)
     assert [hit.record.id for hit in hits] == ["D"]
 
@@ -49,7 +49,7 @@ def test_calibration_never_raises_a_score_and_the_blocked_query_equals_the_exhau
     given = ["Marko", "Jovan", "Ana", "Mohamed", "Ali", "Petar", "Mirela"]
     family = ["Petrović", "Krasniqi", "Ali", "Hasani", "Jovanović", "Gashi"]
     records = [Record(f"W{i}", f"{rng.choice(given)} {rng.choice(family)}") for i in range(300)]
-    calibrated, raw = Index(records), Index(records, calibration=None)
+    calibrated, raw = Index(records, calibration=True), Index(records, calibration=None)
     for name in ("Marko Petrovic", "Mohamed Ali", "Ana Gashi", "Jovan Hasani"):
         query = Record("q", name)
         raw_scores = {h.record.id: h.score for h in raw.query_exhaustive(query, 0.75)}
@@ -68,10 +68,17 @@ def test_a_name_no_other_entry_carries_is_not_common_however_small_the_list():
     assert calib.chance_of(1001, [101, 51]) == math.log10(1 + 1000 * 0.1 * 0.05)
     # Sharing the birth date too: one day in some sixty years.
     assert (
-        calib.chance_of(1001, [101, 51], 1.0)
-        < calib.chance_of(1001, [101, 51], 0.5)
-        < (calib.chance_of(1001, [101, 51]))
+        calib.chance_of(100_001, [10_001, 5_001], 1.0)
+        < calib.chance_of(100_001, [10_001, 5_001], 0.5)
+        < (calib.chance_of(100_001, [10_001, 5_001]))
     )
+
+
+def test_fewer_than_one_expected_namesake_is_no_evidence_that_a_name_is_common():
+    # Two other carriers of each part on a list of 1,001: 0.004 namesakes expected.
+    assert calib.chance_of(1001, [3, 3]) == 0.0
+    assert calib.chance_of(1001, [101, 51], 1.0) == 0.0  # 5 namesakes, none born that day
+    assert calib.chance_of(1001, [2002 // 2, 11]) > 0.0  # 10 × 0.999 ≈ 10 namesakes
 
 
 def test_the_fit_recovers_the_weight_of_namesakes_from_labelled_rows():

@@ -134,9 +134,11 @@ class Index:
     """Blocking index and IDF table over a list of records (typically a watchlist)."""
 
     def __init__(
-        self, records: Iterable[Record], *, calibration: calib.Calibration | bool | None = True
+        self, records: Iterable[Record], *, calibration: calib.Calibration | bool | None = None
     ) -> None:
-        """``calibration``: the fitted model (True: the repository's), or None for raw scores."""
+        """``calibration``: None or False (the default) for raw scores; True for the model
+        fitted in the repository (calibration.py), or a fitted model. Off by default: it
+        evens out false alerts across lists but costs recall (docs/screening.md)."""
         self.calibration: calib.Calibration | None = (
             calib.load() if calibration is True else calibration or None
         )
