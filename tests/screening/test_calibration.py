@@ -120,3 +120,15 @@ def test_the_fitted_parameters_are_data_in_the_repository_with_the_command_that_
     model = calib.load()
     assert model.chance < 0.0 and model.corroborated > 0.0
     assert model.chance == data["chance"]
+
+
+def test_a_translated_part_narrows_the_namesakes_to_the_entries_that_carry_it():
+    # Many Juans on the list, one Juan Blanco: "Juan White" has no namesake on it, the
+    # translated surname included; leaving Blanco out would count every Juan.
+    records = [*_list_with_many("Juan Garcia", 60), Record("B", "Juan Blanco")]
+    index = Index(records, calibration=True)
+    raw = Index(records, calibration=None)
+    query = Record("q", "Juan White")
+    calibrated = index.score(query, Record("B", "Juan Blanco"))
+    assert "(translated)" in calibrated.explanation
+    assert calibrated.score == raw.score(query, Record("B", "Juan Blanco")).score >= 0.8

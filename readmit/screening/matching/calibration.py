@@ -9,9 +9,10 @@ though both have a raw score of 1. Three features are read off an alignment and 
 
 - **chance**: ``log10(1 + (N-1) · Π (df_i-1)/(N-1) · s)``, from the expected number of
   *other* entries of a list of ``N`` that carry the aligned parts (``df_i``: entries with
-  part *i*; initials and parts that met only as a translation are left out) and, when the
-  pair shares a birth date, that date too (``s``: one day in 60 years, or one year in 60
-  for a compatible partial date; 1 otherwise);
+  part *i*, as the list writes it, a translated part too; initials are left out) and,
+  when the pair shares a birth date, that date too (``s``: one day in 60 years, or one
+  year in 60 for a compatible partial date; 1 otherwise); 0 when fewer than one other
+  entry is expected (``MIN_EXPECTED``);
 - **conflict**: 1 when both names keep a full part the other lacks;
 - **corroborated**: 1 for the same birth date or document number, 0.5 for a compatible
   partial date.

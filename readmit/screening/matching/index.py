@@ -271,7 +271,9 @@ class Index:
         frequencies: list[int] = []
         written: list[str] = []
         for pair in match.pairs:
-            if pair.kind in ("initial", "translated"):
+            # A part met as a translation (Ivan = John) still narrows the namesakes to the
+            # entries carrying the listed form: leaving it out counted every Petrov as one.
+            if pair.kind == "initial":
                 continue
             token = pair.right if list_side == "right" else pair.left
             frequencies.append(self._skeleton_df.get(token.skeleton, 0))
