@@ -297,8 +297,8 @@ class Index:
         return self.calibration.apply(raw, self.evidence(match, a, b))[0]
 
     def score(self, a: Record, b: Record) -> Match:
-        """``scoring.score`` with this list's rarity weights, then calibrated against it:
-        ``b`` is taken as the listed record."""
+        """``scoring.score`` with this list's rarity weights, then, when calibration is
+        on, calibrated against it: ``b`` is taken as the listed record."""
         first, second, swapped = _orient(a, b)
         match, name_first, name_second = best_name_match(
             first, second, weigh=self.weight, common=self.is_common
