@@ -73,7 +73,9 @@ def print_speed(f: dict[str, float]) -> None:
         f" peak RSS parent {f['peak_rss_parent_mb']:,.0f} MB, worker"
         f" {f['peak_rss_worker_mb']:,.0f} MB, PSS total {f['peak_pss_total_mb']:,.0f} MB;"
         f" blocking recall {f['blocking_recall']:.4f} on {int(f['recall_sample'])} queries"
-        f" ({int(f['recall_reference_hits'])} reference hits)"
+        f" ({int(f['recall_reference_hits'])} reference hits);"
+        f" load average {f.get('load_before', 0):.1f} / {f.get('load_after', 0):.1f}"
+        f" on {int(f.get('cpus', 0))} CPUs"
     )
 
 

@@ -111,6 +111,7 @@ def run(
     seed: int,
     threshold: float = 0.8,
 ) -> dict[str, float | int]:
+    load_before = os.getloadavg()[0]
     started = time.perf_counter()
     records = watchlist(seed, size)
     generated = time.perf_counter()
@@ -128,6 +129,7 @@ def run(
     recall, reference_hits, recall_seconds = blocking_recall(index, sample, threshold)
     base_sample = sample[: max(1, baseline_sample)]
     base_qps = baseline_qps([r.name for r in records], base_sample, threshold)
+    load_after = os.getloadavg()[0]
     self_peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     child_peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     return {
@@ -150,6 +152,11 @@ def run(
         "recall_s": round(recall_seconds, 1),
         "baseline_qps": round(base_qps, 2),
         "baseline_sample": len(base_sample),
+        # The machine's 1-minute load average before and after: figures taken on a busy
+        # machine are not comparable with a quiet one's.
+        "load_before": round(load_before, 2),
+        "load_after": round(load_after, 2),
+        "cpus": os.cpu_count() or 0,
     }
 
 

@@ -239,7 +239,7 @@ def cmd_screen(args: argparse.Namespace) -> int:
         return EXIT_INPUT_ERROR
     unscreenable = _report_unscreenable(Path(args.list), people)
     unscreenable_watchlist = _report_unscreenable(Path(args.against), watchlist)
-    index = Index(watchlist)
+    index = Index(watchlist, calibration=args.calibrated)
     results = screen_all(
         index, people, args.threshold, jobs=args.jobs, progress=_progress_printer(len(people))
     )
@@ -346,6 +346,12 @@ def register(sub: Any) -> None:
         help="report pairs scoring at least T (default 0.80)",
     )
     screen.add_argument("--out", metavar="FILE", help="write the CSV here instead of stdout")
+    screen.add_argument(
+        "--calibrated",
+        action="store_true",
+        help="calibrate scores against the watchlist: fewer alerts on common names, less"
+        " recall (off by default; see docs/screening.md)",
+    )
     screen.add_argument(
         "--jobs", type=_jobs, default=1, metavar="N", help="query with N processes (default 1)"
     )

@@ -248,3 +248,19 @@ def test_out_file_in_a_missing_directory_fails_before_any_work(files, tmp_path, 
     assert captured.out == ""
     assert "cannot write" in captured.err
     assert not target.parent.exists()
+
+
+def test_screen_scores_are_raw_by_default_and_calibrated_on_request(tmp_path, capsys):
+    # Twenty entries called Mohamed Ali: calibrated, sharing that name is weak evidence.
+    watch = "id,name,aliases,birth_date,nationality,document_number\n" + "".join(
+        f"W{i},Mohamed Ali,,,,\n" for i in range(20)
+    )
+    people = write(tmp_path, "list.csv", "id,name\nL1,Mohamed Ali\n")
+    against = write(tmp_path, "watchlist.csv", watch)
+    assert main(["screen", str(people), "--against", str(against)]) == 0
+    raw = parse(capsys.readouterr().out)
+    assert len(raw) == 20
+    assert all("calibrated" not in r["explanation"] for r in raw)
+    assert main(["screen", str(people), "--against", str(against), "--calibrated"]) == 0
+    calibrated = parse(capsys.readouterr().out)
+    assert len(calibrated) < len(raw)

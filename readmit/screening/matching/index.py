@@ -23,6 +23,7 @@ from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
+from readmit.screening.matching import calibration as calib
 from readmit.screening.matching.normalise import Token, normalise
 from readmit.screening.matching.records import DateEvidence, Record, compare_dates
 from readmit.screening.matching.scoring import (
@@ -34,10 +35,14 @@ from readmit.screening.matching.scoring import (
     NATIONALITY_PULL,
     SIM_INITIAL,
     SINGLE_PART_CAP,
+    Match,
+    NameMatch,
     SimCache,
+    _orient,
     _pull,
     align_names,
     apply_evidence,
+    best_name_match,
     combine_name_score,
     family_tokens,
     finish_match,
@@ -128,7 +133,15 @@ class _Query:
 class Index:
     """Blocking index and IDF table over a list of records (typically a watchlist)."""
 
-    def __init__(self, records: Iterable[Record]) -> None:
+    def __init__(
+        self, records: Iterable[Record], *, calibration: calib.Calibration | bool | None = None
+    ) -> None:
+        """``calibration``: None or False (the default) for raw scores; True for the model
+        fitted in the repository (calibration.py), or a fitted model. Off by default: it
+        evens out false alerts across lists but costs recall (docs/screening.md)."""
+        self.calibration: calib.Calibration | None = (
+            calib.load() if calibration is True else calibration or None
+        )
         self.records: list[Record] = []
         self._entry_record = array("I")
         self._entry_name = array("H")
@@ -241,6 +254,65 @@ class Index:
     def is_common(self, token: Token) -> bool:
         """Whether the token is a frequent name in this list (not an initial)."""
         return not token.is_initial and self._folded_df.get(token.folded, 0) >= self._common_df
+
+    # -- calibration (calibration.py) -------------------------------------------------
+    def evidence(
+        self,
+        match: NameMatch,
+        a: Record | None = None,
+        b: Record | None = None,
+        *,
+        list_side: str = "right",
+    ) -> calib.Evidence:
+        """What this list says of an alignment: how common the aligned parts are on it and
+        whether both names keep a part the other lacks. ``list_side``: which side of the
+        alignment is the listed name (its parts' frequencies are read)."""
+        total = len(self.records)
+        frequencies: list[int] = []
+        written: list[str] = []
+        for pair in match.pairs:
+            # A part met as a translation (Ivan = John) still narrows the namesakes to the
+            # entries carrying the listed form: leaving it out counted every Petrov as one.
+            if pair.kind == "initial":
+                continue
+            token = pair.right if list_side == "right" else pair.left
+            frequencies.append(self._skeleton_df.get(token.skeleton, 0))
+            written.append(token.raw)
+        corroborated = calib.corroboration(a, b) if a is not None and b is not None else 0.0
+        chance = calib.chance_of(total, frequencies, corroborated)
+        left = [t.raw for t in match.unmatched_left if not t.is_initial]
+        right = [t.raw for t in match.unmatched_right if not t.is_initial]
+        conflict = bool(left and right)
+        return calib.Evidence(
+            chance=chance,
+            conflict=conflict,
+            corroborated=corroborated,
+            common_parts=tuple(written),
+            conflicting_parts=(" ".join(left), " ".join(right)) if conflict else (),
+        )
+
+    def _calibrated(self, raw: float, match: NameMatch, a: Record, b: Record) -> float:
+        if self.calibration is None:
+            return raw
+        return self.calibration.apply(raw, self.evidence(match, a, b))[0]
+
+    def score(self, a: Record, b: Record) -> Match:
+        """``scoring.score`` with this list's rarity weights, then, when calibration is
+        on, calibrated against it: ``b`` is taken as the listed record."""
+        first, second, swapped = _orient(a, b)
+        match, name_first, name_second = best_name_match(
+            first, second, weigh=self.weight, common=self.is_common
+        )
+        result = finish_match(
+            a, b, match, b.written(name_first if swapped else name_second), swapped=swapped
+        )
+        if self.calibration is None:
+            return result
+        evidence = self.evidence(match, a, b, list_side="left" if swapped else "right")
+        value, note = self.calibration.apply(result.score, evidence)
+        if not note:
+            return result
+        return Match(value, f"{result.explanation}; {note}".lstrip("; "), result.matched_name)
 
     # -- querying ---------------------------------------------------------------------
     def _similar_vocab(self, token: Token) -> list[tuple[int, float]]:
@@ -368,6 +440,7 @@ class Index:
                 value, _ = apply_evidence(
                     match.score, record, self.records[record_idx], explain=False
                 )
+                value = self._calibrated(value, match, record, self.records[record_idx])
                 previous = best.get(record_idx)
                 if value >= threshold and (previous is None or value > previous[0]):
                     best[record_idx] = (value, entry, name_idx)
@@ -487,7 +560,8 @@ class Index:
             common=self.is_common,
             cache=self._sim_cache,
         )
-        return apply_evidence(match.score, record, other, explain=False)[0]
+        raw = apply_evidence(match.score, record, other, explain=False)[0]
+        return self._calibrated(raw, match, record, other)
 
     def _hit(self, record: Record, name_idx: int, entry: int) -> Hit:
         """Build the explanation only for hits: most candidates never need one."""
@@ -502,7 +576,11 @@ class Index:
             cache=self._sim_cache,
         )
         result = finish_match(record, other, match, matched_name)
-        return Hit(other, result.score, result.explanation, matched_name)
+        if self.calibration is None:
+            return Hit(other, result.score, result.explanation, matched_name)
+        value, note = self.calibration.apply(result.score, self.evidence(match, record, other))
+        explanation = f"{result.explanation}; {note}" if note and result.explanation else note
+        return Hit(other, value, explanation or result.explanation, matched_name)
 
     @staticmethod
     def _sorted(hits: list[Hit], threshold: float, limit: int | None) -> list[Hit]:
