@@ -30,6 +30,8 @@ from readmit.exchange.routers.consular import router as consular_router
 from readmit.exchange.routers.criteria import router as criteria_router
 from readmit.exchange.routers.lists import imports_router
 from readmit.exchange.routers.lists import router as lists_router
+from readmit.exchange.routers.records import add_evidence_list, attachments_router
+from readmit.exchange.routers.records import router as records_router
 from readmit.exchange.routers.screening import (
     agreement_router as screening_agreement_router,
 )
@@ -89,6 +91,7 @@ api.add_router("/agreements", agreement_admin_router)
 api.add_router("/cases", cases_router)
 api.add_router("/agreements", lists_router)
 api.add_router("/agreements", applications_router)
+add_evidence_list(evidence_router)
 api.add_router("/cases", evidence_router)
 api.add_router("/cases", stays_router)
 api.add_router("/cases", criteria_router)
@@ -102,6 +105,8 @@ api.add_router("/screening-runs", screening_run_router)
 api.add_router("/cases", screening_case_router)
 api.add_router("/matches", screening_match_router)
 api.add_router("/imports", imports_router)
+api.add_router("/cases", records_router)
+api.add_router("/attachments", attachments_router)
 errors.register(api)
 
 
