@@ -18,7 +18,7 @@ from ninja.openapi.schema import OpenAPISchema
 
 from readmit.core.errors import NotFound
 from readmit.events.api import router as events_router
-from readmit.exchange import errors
+from readmit.exchange import errors, idempotency
 from readmit.exchange.auth import TokenAuth
 from readmit.exchange.routers.agreement_admin import router as agreement_admin_router
 from readmit.exchange.routers.agreements import router as agreements_router
@@ -65,7 +65,8 @@ class ExchangeAPI(NinjaAPI):
         and the ``ETag`` header declared where it is sent."""
         schema = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
         for operations in schema.get("paths", {}).values():
-            for operation in operations.values():
+            for method, operation in operations.items():
+                _declare_idempotency_key(method, operation)
                 for status, response in operation.get("responses", {}).items():
                     content = response.get("content")
                     if int(status) >= 400 and content and "application/json" in content:
@@ -76,6 +77,28 @@ class ExchangeAPI(NinjaAPI):
                     ):
                         response.setdefault("headers", {})["ETag"] = ETAG_HEADER
         return schema
+
+
+def _declare_idempotency_key(method: str, operation: dict[str, Any]) -> None:
+    """Every creating operation takes ``Idempotency-Key`` (``readmit.exchange.idempotency``)."""
+    if not idempotency.creates(method, operation.get("responses", {})):
+        return
+    parameters = operation.setdefault("parameters", [])
+    if not any(p.get("in") == "header" and p.get("name") == idempotency.HEADER for p in parameters):
+        parameters.append(dict(idempotency.PARAMETER))
+    responses = operation.setdefault("responses", {})
+    for status, description in (("409", "Idempotency key reused"), ("422", "Invalid request")):
+        responses.setdefault(
+            status,
+            {
+                "description": description,
+                "content": {
+                    errors.PROBLEM_CONTENT_TYPE: {
+                        "schema": {"$ref": "#/components/schemas/Problem"}
+                    }
+                },
+            },
+        )
 
 
 api = ExchangeAPI(
@@ -108,6 +131,10 @@ api.add_router("/imports", imports_router)
 api.add_router("/cases", records_router)
 api.add_router("/attachments", attachments_router)
 errors.register(api)
+_replay: Callable[..., HttpResponse] = idempotency.replay_response
+api.add_exception_handler(idempotency.Replay, _replay)
+api.add_decorator(idempotency.idempotent, mode="view")
+api.add_decorator(idempotency.claim, mode="operation")
 
 
 View = Callable[..., HttpResponse]

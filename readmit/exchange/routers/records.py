@@ -28,6 +28,7 @@ from readmit.cases.models import Attachment, AttachmentKind, Case, IdentityDocum
 from readmit.cases.selectors import case_sharing
 from readmit.core.errors import ValidationFailed
 from readmit.exchange.auth import caller
+from readmit.exchange.preconditions import etag_of
 from readmit.exchange.schemas import EvidenceOut, Problem, UuidStr, _evidence_out
 from readmit.relocation.models import ReceptionStay
 from readmit.screening.selectors import visible_duplicates
@@ -353,6 +354,7 @@ class StayDetailOut(Schema):
     return_plan_recorded_at: dt.datetime | None
     ended_at: dt.datetime | None
     outcome: str = Field(description="How the stay ended; empty while it is open.")
+    etag: str = Field(description="Send it as If-Match to PUT /cases/{id}/return-plan.")
 
 
 @router.get(
@@ -376,6 +378,7 @@ def case_stays(request: HttpRequest, id: UuidStr = CASE_PATH) -> list[StayDetail
             return_plan_recorded_at=s.return_plan_recorded_at,
             ended_at=s.ended_at,
             outcome=s.outcome,
+            etag=etag_of(s),
         )
         for s in stays
     ]
