@@ -70,7 +70,8 @@ def upload(
 
 
 @pytest.mark.parametrize(
-    "record", ["person", "evidence", "attachments", "deadlines", "stays", "duplicates"]
+    "record",
+    ["person", "evidence", "attachments", "deadlines", "transfer-plans", "stays", "duplicates"],
 )
 def test_a_non_party_gets_404_for_every_record_of_a_case_as_if_it_did_not_exist(
     api, world, case, record
@@ -286,4 +287,28 @@ def test_the_evidence_of_a_readmission_application_is_listed_for_both_parties(ap
     ]
     assert_problem(
         api.get(f"/api/v1/cases/{case_id}/evidence", world.user("xk_caseworker")), 404, "not-found"
+    )
+
+
+def test_the_transfer_plans_show_the_route_and_medical_needs_only_where_shared(api, world):
+    from tests.relocation.conftest import act, select, transfer_payload
+
+    agreement = kosovo(world, data_sharing={"categories": ["identity", "nationality"]})
+    case = submit(world, agreement, [person()]).cases[0]
+    select(world, case)
+    act(
+        case,
+        "schedule_transfer",
+        world.user("us_caseworker"),
+        payload=transfer_payload(medical_needs="Insulin (fictional)"),
+    )
+    owner = api.get(f"/api/v1/cases/{case.id}/transfer-plans", world.user("us_caseworker"))
+    other = api.get(f"/api/v1/cases/{case.id}/transfer-plans", world.user("xk_caseworker"))
+    assert [p["route"] for p in other.json()] == ["Washington Dulles → Prishtina, charter"]
+    assert owner.json()[0]["medical_needs"] == "Insulin (fictional)"
+    assert other.json()[0]["medical_needs"] is None
+    assert_problem(
+        api.get(f"/api/v1/cases/{case.id}/transfer-plans", world.user("me_caseworker")),
+        404,
+        "not-found",
     )

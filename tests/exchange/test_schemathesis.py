@@ -89,7 +89,8 @@ def test_generated_requests_for_a_real_record_conform_and_never_fail_on_the_serv
 
 
 @pytest.mark.parametrize(
-    "record", ["person", "evidence", "attachments", "deadlines", "stays", "duplicates"]
+    "record",
+    ["person", "evidence", "attachments", "deadlines", "transfer-plans", "stays", "duplicates"],
 )
 def test_generated_requests_for_a_cases_records_conform_and_never_fail_on_the_server(
     schema, api, world, record

@@ -1,5 +1,6 @@
 """What the case page shows besides the workflow, as the API: the person (names in every
-script, other names, documents), evidence, files, deadlines, stays and duplicates.
+script, other names, documents), evidence, files, deadlines, transfer plans, stays and
+duplicates.
 
 Every read goes through the case gate (``access_case``: a case you cannot see answers 404)
 and shows the person only as the agreement's data-sharing terms allow
@@ -30,7 +31,7 @@ from readmit.core.errors import ValidationFailed
 from readmit.exchange.auth import caller
 from readmit.exchange.preconditions import etag_of
 from readmit.exchange.schemas import EvidenceOut, Problem, UuidStr, _evidence_out
-from readmit.relocation.models import ReceptionStay
+from readmit.relocation.models import ReceptionStay, TransferPlan
 from readmit.screening.selectors import visible_duplicates
 
 router = Router(tags=["case records"])
@@ -381,6 +382,54 @@ def case_stays(request: HttpRequest, id: UuidStr = CASE_PATH) -> list[StayDetail
             etag=etag_of(s),
         )
         for s in stays
+    ]
+
+
+# Transfer plans ----------------------------------------------------------------------------
+
+
+class TransferPlanOut(Schema):
+    id: uuid.UUID
+    planned_for: dt.datetime
+    urgent: bool
+    route: str
+    flight: str
+    crossing_point: str
+    escort: str
+    medical_needs: str | None = Field(
+        description="Null when the agreement does not share vulnerabilities with you."
+    )
+    notice_language: str
+    notice_given_at: dt.datetime
+    created_at: dt.datetime
+
+
+@router.get(
+    "/{id}/transfer-plans",
+    response={200: list[TransferPlanOut], **READ},
+    operation_id="case_transfer_plans",
+    summary="The case's transfer plans (set by `schedule_transfer`), newest first",
+)
+def case_transfer_plans(request: HttpRequest, id: UuidStr = CASE_PATH) -> list[TransferPlanOut]:
+    user, case = _gate(request, id)
+    medical = case_sharing(user, case).shows("vulnerabilities")
+    plans = TransferPlan.objects.filter(case=case).order_by("-created_at", "-id")
+    personal_data_read(user=user, cases=[case], channel="api")
+    return [
+        TransferPlanOut(
+            id=p.id,
+            planned_for=p.planned_for,
+            urgent=p.urgent,
+            route=p.route,
+            flight=p.flight,
+            crossing_point=p.crossing_point,
+            escort=p.escort,
+            medical_needs=p.medical_needs if medical else None,
+            notice_language=p.notice_language,
+            notice_given_at=p.notice_given_at,
+            created_at=p.created_at,
+        )
+        for p in plans
     ]
 
 
