@@ -30,7 +30,11 @@ from readmit.exchange.routers.consular import router as consular_router
 from readmit.exchange.routers.criteria import router as criteria_router
 from readmit.exchange.routers.lists import imports_router
 from readmit.exchange.routers.lists import router as lists_router
-from readmit.exchange.routers.records import add_evidence_list, attachments_router
+from readmit.exchange.routers.records import (
+    add_evidence_list,
+    attachments_router,
+    duplicates_router,
+)
 from readmit.exchange.routers.records import router as records_router
 from readmit.exchange.routers.screening import (
     agreement_router as screening_agreement_router,
@@ -130,6 +134,7 @@ api.add_router("/matches", screening_match_router)
 api.add_router("/imports", imports_router)
 api.add_router("/cases", records_router)
 api.add_router("/attachments", attachments_router)
+api.add_router("/duplicates", duplicates_router)
 errors.register(api)
 _replay: Callable[..., HttpResponse] = idempotency.replay_response
 api.add_exception_handler(idempotency.Replay, _replay)

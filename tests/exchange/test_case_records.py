@@ -312,3 +312,71 @@ def test_the_transfer_plans_show_the_route_and_medical_needs_only_where_shared(a
         404,
         "not-found",
     )
+
+
+def decide(api, candidate_id, body, user=None, token=None):
+    import json
+
+    return api.client.post(
+        f"/api/v1/duplicates/{candidate_id}/decision",
+        data=json.dumps(body),
+        content_type="application/json",
+        HTTP_AUTHORIZATION=f"Bearer {token or api.token(user)}",
+    )
+
+
+@pytest.fixture
+def candidate(world):
+    make_case(world.agreement, documents=[DocumentInput("passport", "K573120", "CU")])
+    make_case(
+        world.agreement,
+        family_name="Albañil",
+        documents=[DocumentInput("passport", "K573120", "CU")],
+    )
+    (found,) = duplicates_find(acting_user=world.user("us_caseworker"))
+    return found
+
+
+def test_the_recording_party_marks_a_duplicate_distinct_once_and_it_is_audited(
+    api, world, candidate
+):
+    body = {"decision": "distinct", "reason": "Different birth places (fictional)."}
+    _, screening_only = token_create(
+        user=world.user("us_caseworker"), scopes=["read", "write:screening"], acting_user=None
+    )
+    response = decide(api, candidate.id, body, token=screening_only)
+    assert response.status_code == 200, response.content
+    assert response.json()["status"] == "distinct"
+    assert AuditEvent.objects.filter(
+        event_type=AuditEventType.DUPLICATE_DISTINCT, object_id=str(candidate.id)
+    ).exists()
+    again = decide(api, candidate.id, body, world.user("us_caseworker"))
+    assert assert_problem(again, 409, "already-decided")["rule"] == "already-decided"
+
+
+def test_a_merge_through_the_api_keeps_both_records(api, world, candidate):
+    response = decide(
+        api,
+        candidate.id,
+        {"decision": "merge", "reason": "Same passport."},
+        world.user("us_supervisor"),
+    )
+    assert response.status_code == 200, response.content
+    assert response.json()["status"] == "merged"
+
+
+def test_a_duplicate_decision_is_refused_to_a_non_party_the_wrong_role_and_a_read_token(
+    api, world, candidate
+):
+    body = {"decision": "distinct", "reason": "x"}
+    assert_problem(decide(api, candidate.id, body, world.user("me_caseworker")), 404, "not-found")
+    assert_problem(decide(api, candidate.id, body, world.user("us_auditor")), 403, "forbidden")
+    _, read_only = token_create(user=world.user("us_caseworker"), scopes=["read"], acting_user=None)
+    assert_problem(decide(api, candidate.id, body, token=read_only), 403, "insufficient-scope")
+    bad = decide(
+        api, candidate.id, {"decision": "maybe", "reason": ""}, world.user("us_caseworker")
+    )
+    problem = assert_problem(bad, 422, "validation-failed")
+    assert {tuple(e["loc"][-1:]) for e in problem["errors"]} >= {("decision",), ("reason",)}
+    candidate.refresh_from_db()
+    assert candidate.status == "open"

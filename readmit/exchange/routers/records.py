@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
+from typing import Literal
 
 from django.db.models import Q
 from django.http import FileResponse, HttpRequest
@@ -20,6 +21,7 @@ from ninja import Field, Router, Schema
 from ninja.files import UploadedFile
 from ninja.params.functions import File, Form, Path
 from ninja.responses import Status
+from pydantic import ConfigDict
 
 from readmit.accounts.access import access_case, visible_cases
 from readmit.accounts.models import User
@@ -30,15 +32,20 @@ from readmit.cases.selectors import case_sharing
 from readmit.core.errors import ValidationFailed
 from readmit.exchange.auth import caller
 from readmit.exchange.preconditions import etag_of
-from readmit.exchange.schemas import EvidenceOut, Problem, UuidStr, _evidence_out
+from readmit.exchange.schemas import EvidenceOut, Problem, StrictIn, UuidStr, _evidence_out
 from readmit.relocation.models import ReceptionStay, TransferPlan
-from readmit.screening.selectors import visible_duplicates
+from readmit.screening.duplicates import duplicate_mark_distinct, person_merge
+from readmit.screening.selectors import access_duplicate, visible_duplicates
 
 router = Router(tags=["case records"])
 attachments_router = Router(tags=["case records"])
+duplicates_router = Router(tags=["screening"])
 
 CASE_PATH = Path(
     ..., description="The case's UUID. A malformed id answers 404, like an unknown one."
+)
+DUPLICATE_PATH = Path(
+    ..., description="The duplicate candidate's UUID; one you cannot see answers 404."
 )
 ATTACHMENT_PATH = Path(
     ..., description="The file's UUID. A file of a case you cannot see answers 404."
@@ -487,3 +494,66 @@ def case_duplicates(request: HttpRequest, id: UuidStr = CASE_PATH) -> list[Dupli
         )
         for c in candidates
     ]
+
+
+class DuplicateDecisionIn(StrictIn):
+    model_config = ConfigDict(extra="forbid")
+
+    decision: Literal["merge", "distinct"] = Field(
+        description="merge: one person (both records and their cases are kept); distinct: "
+        "two people, not proposed again."
+    )
+    reason: str = Field(min_length=1, max_length=2000, description="Why; required.")
+
+
+class DuplicateDecisionOut(Schema):
+    id: uuid.UUID
+    kind: str
+    score: float
+    status: str = Field(description="merged or distinct.")
+    decided_at: dt.datetime | None
+    reason: str
+
+
+@duplicates_router.post(
+    "/{id}/decision",
+    response={
+        200: DuplicateDecisionOut,
+        401: Problem,
+        403: Problem,
+        404: Problem,
+        409: Problem,
+        422: Problem,
+    },
+    operation_id="duplicate_decide",
+    summary="Decide a duplicate candidate: merge the two records or mark them distinct",
+    description="As on the duplicates page: caseworkers and supervisors of the organisation "
+    "that recorded both people merge (records of two organisations are never merged: 409 "
+    "`cross-organisation-merge`); of either organisation mark them distinct. A candidate "
+    "already decided answers 409 `already-decided`. Audited.",
+)
+def duplicate_decide(
+    request: HttpRequest, payload: DuplicateDecisionIn, id: UuidStr = DUPLICATE_PATH
+) -> DuplicateDecisionOut:
+    user = caller(request)
+    candidate = access_duplicate(user, id)
+    try:
+        if payload.decision == "merge":
+            person_merge(candidate=candidate, acting_user=user, reason=payload.reason)
+        else:
+            duplicate_mark_distinct(candidate=candidate, acting_user=user, reason=payload.reason)
+    except ValidationFailed as exc:
+        exc.errors = [
+            {"loc": ["body", "payload", *e.get("loc", ())], "msg": e.get("msg", "")}
+            for e in exc.errors
+        ]
+        raise
+    decided = access_duplicate(user, id)
+    return DuplicateDecisionOut(
+        id=decided.id,
+        kind=decided.kind,
+        score=decided.score,
+        status=decided.status,
+        decided_at=decided.decided_at,
+        reason=decided.reason,
+    )
