@@ -78,6 +78,9 @@ def test_a_non_party_gets_404_for_every_record_of_a_case_as_if_it_did_not_exist(
 ):
     refused = api.get(f"/api/v1/cases/{case.id}/{record}", world.user("me_supervisor"))
     assert_problem(refused, 404, "not-found")
+    # administrators manage users, not cases: they see none
+    admin = api.get(f"/api/v1/cases/{case.id}/{record}", world.user("us_administrator"))
+    assert_problem(admin, 404, "not-found")
     missing = api.get(
         f"/api/v1/cases/00000000-0000-4000-8000-000000000000/{record}", world.user("us_caseworker")
     )
