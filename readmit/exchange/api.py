@@ -91,7 +91,10 @@ def _declare_idempotency_key(method: str, operation: dict[str, Any]) -> None:
     if not any(p.get("in") == "header" and p.get("name") == idempotency.HEADER for p in parameters):
         parameters.append(dict(idempotency.PARAMETER))
     responses = operation.setdefault("responses", {})
-    for status, description in (("409", "Idempotency key reused"), ("422", "Invalid request")):
+    declared = {int(status) for status in responses}
+    for status, description in ((409, "Idempotency key reused"), (422, "Invalid request")):
+        if status in declared:
+            continue
         responses.setdefault(
             status,
             {

@@ -177,14 +177,14 @@ def idempotent(run: Callable[..., HttpResponseBase]) -> Callable[..., HttpRespon
     COVERED.add(str(getattr(operation, "operation_id", "") or ""))
 
     @functools.wraps(run)
-    def wrapper(request: HttpRequest, **kwargs: Any) -> HttpResponseBase:
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         key = request.headers.get(HEADER, "").strip()
         if not key:
-            return run(request, **kwargs)
+            return run(request, *args, **kwargs)
         state = _State(key=key)
         request._readmit_idempotency = state  # type: ignore[attr-defined]
         try:
-            response = run(request, **kwargs)
+            response = run(request, *args, **kwargs)
         finally:
             del request._readmit_idempotency  # type: ignore[attr-defined]
         if state.claimed is not None:

@@ -287,7 +287,17 @@ def case_attachment_create(
 
 @attachments_router.get(
     "/{id}",
-    response={200: bytes, **READ},
+    response={200: None, **READ},
+    openapi_extra={
+        "responses": {
+            "200": {
+                "description": "The file, with the content type read from its content.",
+                "content": {
+                    t: {"schema": {"type": "string", "format": "binary"}} for t in ACCEPTED_TYPES
+                },
+            }
+        }
+    },
     operation_id="attachment_download",
     summary="Download a file, through the gate of its case",
     description="Answers the file as stored, with the content type read from its content. A "
