@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 
-import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from readmit.agreements.models import DiplomaticContact
@@ -111,8 +110,7 @@ def test_an_attachment_uploaded_twice_with_one_key_is_stored_once(api, world):
     assert Attachment.objects.count() == 1
 
 
-@pytest.mark.parametrize("key", ["k-1"])
-def test_a_non_party_cannot_read_another_users_answer_by_its_key(api, world, key):
-    assert contact(api, world, key=key).status_code == 201
-    outsider = contact(api, world, key=key, user="me_liaison")
+def test_a_non_party_cannot_read_another_users_answer_by_its_key(api, world):
+    assert contact(api, world, key="k-1").status_code == 201
+    outsider = contact(api, world, key="k-1", user="me_liaison")
     assert_problem(outsider, 404, "not-found")
