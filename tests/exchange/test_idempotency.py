@@ -114,3 +114,11 @@ def test_a_non_party_cannot_read_another_users_answer_by_its_key(api, world):
     assert contact(api, world, key="k-1").status_code == 201
     outsider = contact(api, world, key="k-1", user="me_liaison")
     assert_problem(outsider, 404, "not-found")
+
+
+def test_a_repeat_while_the_first_request_still_runs_is_refused_and_creates_nothing(api, world):
+    assert contact(api, world, key="contact-4").status_code == 201
+    IdempotentRequest.objects.update(status=None)  # as if the first had not answered yet
+    running = contact(api, world, key="contact-4")
+    assert "still running" in assert_problem(running, 409, "idempotency-key-reused")["detail"]
+    assert DiplomaticContact.objects.count() == 1
