@@ -24,7 +24,7 @@ _AREA_RULES = (
     (re.compile(r"^agreements/[^/]+/lists(/|$)"), "lists"),
     (re.compile(r"^agreements(/|$)"), "agreements"),
     (re.compile(r"^cases(/|$)"), "cases"),
-    (re.compile(r"^(screening|watchlists)(/|$)"), "screening"),
+    (re.compile(r"^(screening|watchlists|duplicates)(/|$)"), "screening"),
 )
 
 

@@ -129,3 +129,19 @@ def access_attachment(
         return case_files(case).get(id=uuid.UUID(str(attachment_id)))
     except (ValueError, Attachment.DoesNotExist):
         raise NotFound("No such attachment.") from None
+
+
+def access_attachment_by_id(user: User, attachment_id: uuid.UUID | str) -> Attachment:
+    """An attachment by its own id, through the gate of its case: an attachment of a case the
+    user cannot see answers the same NotFound as one that does not exist."""
+    try:
+        pk = uuid.UUID(str(attachment_id))
+    except ValueError:
+        raise NotFound("No such attachment.") from None
+    case_id = Attachment.objects.filter(id=pk).values_list("case_id", flat=True).first()
+    if case_id is None:
+        raise NotFound("No such attachment.")
+    try:
+        return access_attachment(user, case_id, pk)
+    except NotFound:
+        raise NotFound("No such attachment.") from None

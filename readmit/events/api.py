@@ -13,7 +13,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any, Literal
 
-from django.http import HttpRequest
+from django.db import transaction
+from django.http import HttpRequest, HttpResponse
 from ninja import Field, Router, Schema
 from ninja.params.functions import Path, Query
 from ninja.responses import Status
@@ -35,6 +36,7 @@ from readmit.events.services import (
     subscription_update,
 )
 from readmit.exchange.auth import caller
+from readmit.exchange.preconditions import IF_MATCH, etag_of, require_if_match, with_etag
 from readmit.exchange.schemas import Problem, StrictIn, UuidStr
 
 router = Router(tags=["events"])
@@ -199,30 +201,44 @@ def webhook_create(
     "/webhooks/{id}",
     response={200: SubscriptionOut, **READ},
     operation_id="webhook_detail",
-    summary="One webhook subscription (administrators of its organisation)",
+    summary="One webhook subscription (administrators of its organisation), with an ETag",
 )
-def webhook_detail(request: HttpRequest, id: UuidStr = ID_PATH) -> dict[str, Any]:
-    return _subscription_out(subscription_for_admin(caller(request), id))
+def webhook_detail(
+    request: HttpRequest, response: HttpResponse, id: UuidStr = ID_PATH
+) -> dict[str, Any]:
+    subscription = subscription_for_admin(caller(request), id)
+    with_etag(response, subscription)
+    return _subscription_out(subscription)
 
 
 @router.patch(
     "/webhooks/{id}",
-    response={200: SubscriptionOut, **WRITE},
+    response={200: SubscriptionOut, **WRITE, 412: Problem, 428: Problem},
     operation_id="webhook_update",
     summary="Change a subscription's URL, event types, description or active flag",
+    description="Requires `If-Match` with the subscription's ETag (from `GET "
+    "/webhooks/{id}`): missing → 428, stale → 412. Answers the new `ETag`.",
 )
 def webhook_update(
-    request: HttpRequest, payload: SubscriptionPatch, id: UuidStr = ID_PATH
+    request: HttpRequest,
+    response: HttpResponse,
+    payload: SubscriptionPatch,
+    id: UuidStr = ID_PATH,
+    if_match: str | None = IF_MATCH,
 ) -> dict[str, Any]:
-    with _fields_in_body():
+    user = caller(request)
+    with transaction.atomic(), _fields_in_body():
+        current = subscription_for_admin(user, id, for_update=True)
+        require_if_match(if_match, etag_of(current), what="subscription")
         subscription = subscription_update(
             subscription_id=id,
-            acting_user=caller(request),
+            acting_user=user,
             url=payload.url,
             event_types=payload.event_types,
             description=payload.description,
             active=payload.active,
         )
+    with_etag(response, subscription)
     return _subscription_out(subscription)
 
 

@@ -18,7 +18,7 @@ from ninja.openapi.schema import OpenAPISchema
 
 from readmit.core.errors import NotFound
 from readmit.events.api import router as events_router
-from readmit.exchange import errors
+from readmit.exchange import errors, idempotency
 from readmit.exchange.auth import TokenAuth
 from readmit.exchange.routers.agreement_admin import router as agreement_admin_router
 from readmit.exchange.routers.agreements import router as agreements_router
@@ -30,6 +30,12 @@ from readmit.exchange.routers.consular import router as consular_router
 from readmit.exchange.routers.criteria import router as criteria_router
 from readmit.exchange.routers.lists import imports_router
 from readmit.exchange.routers.lists import router as lists_router
+from readmit.exchange.routers.records import (
+    add_evidence_list,
+    attachments_router,
+    duplicates_router,
+)
+from readmit.exchange.routers.records import router as records_router
 from readmit.exchange.routers.screening import (
     agreement_router as screening_agreement_router,
 )
@@ -63,7 +69,8 @@ class ExchangeAPI(NinjaAPI):
         and the ``ETag`` header declared where it is sent."""
         schema = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
         for operations in schema.get("paths", {}).values():
-            for operation in operations.values():
+            for method, operation in operations.items():
+                _declare_idempotency_key(method, operation)
                 for status, response in operation.get("responses", {}).items():
                     content = response.get("content")
                     if int(status) >= 400 and content and "application/json" in content:
@@ -74,6 +81,31 @@ class ExchangeAPI(NinjaAPI):
                     ):
                         response.setdefault("headers", {})["ETag"] = ETAG_HEADER
         return schema
+
+
+def _declare_idempotency_key(method: str, operation: dict[str, Any]) -> None:
+    """Every creating operation takes ``Idempotency-Key`` (``readmit.exchange.idempotency``)."""
+    if not idempotency.creates(method, operation.get("responses", {})):
+        return
+    parameters = operation.setdefault("parameters", [])
+    if not any(p.get("in") == "header" and p.get("name") == idempotency.HEADER for p in parameters):
+        parameters.append(dict(idempotency.PARAMETER))
+    responses = operation.setdefault("responses", {})
+    declared = {int(status) for status in responses}
+    for status, description in ((409, "Idempotency key reused"), (422, "Invalid request")):
+        if status in declared:
+            continue
+        responses.setdefault(
+            status,
+            {
+                "description": description,
+                "content": {
+                    errors.PROBLEM_CONTENT_TYPE: {
+                        "schema": {"$ref": "#/components/schemas/Problem"}
+                    }
+                },
+            },
+        )
 
 
 api = ExchangeAPI(
@@ -89,6 +121,7 @@ api.add_router("/agreements", agreement_admin_router)
 api.add_router("/cases", cases_router)
 api.add_router("/agreements", lists_router)
 api.add_router("/agreements", applications_router)
+add_evidence_list(evidence_router)
 api.add_router("/cases", evidence_router)
 api.add_router("/cases", stays_router)
 api.add_router("/cases", criteria_router)
@@ -102,7 +135,14 @@ api.add_router("/screening-runs", screening_run_router)
 api.add_router("/cases", screening_case_router)
 api.add_router("/matches", screening_match_router)
 api.add_router("/imports", imports_router)
+api.add_router("/cases", records_router)
+api.add_router("/attachments", attachments_router)
+api.add_router("/duplicates", duplicates_router)
 errors.register(api)
+_replay: Callable[..., HttpResponse] = idempotency.replay_response
+api.add_exception_handler(idempotency.Replay, _replay)
+api.add_decorator(idempotency.idempotent, mode="view")
+api.add_decorator(idempotency.claim, mode="operation")
 
 
 View = Callable[..., HttpResponse]

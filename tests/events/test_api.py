@@ -137,14 +137,16 @@ def test_with_an_allow_list_only_its_hosts_are_accepted(world, api):
 def test_an_administrator_changes_and_removes_a_subscription(world, api):
     admin = world.user("us_administrator")
     sub_id = _create(api, world).json()["id"]
-    response = _post(
-        api,
+    etag = api.get(f"/api/v1/webhooks/{sub_id}", admin)["ETag"]
+    response = api.client.patch(
         f"/api/v1/webhooks/{sub_id}",
-        admin,
-        {"active": False, "event_types": ["case.created", "list.received"]},
-        "patch",
+        data=json.dumps({"active": False, "event_types": ["case.created", "list.received"]}),
+        content_type="application/json",
+        HTTP_AUTHORIZATION=f"Bearer {api.token(admin)}",
+        HTTP_IF_MATCH=etag,
     )
     assert response.status_code == 200, response.content
+    assert response["ETag"] != etag
     assert response.json()["active"] is False
     assert response.json()["event_types"] == ["case.created", "list.received"]
     response = api.client.delete(

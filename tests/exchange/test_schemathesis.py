@@ -86,3 +86,17 @@ def test_generated_requests_for_a_real_record_conform_and_never_fail_on_the_serv
     record_id = world.agreement.id if target == "agreement" else case.id
     strategy = schema[path]["GET"].as_strategy(path_parameters={"id": str(record_id)})
     assert run(strategy, api.token(world.user("xk_caseworker"))) > 0
+
+
+@pytest.mark.parametrize(
+    "record",
+    ["person", "evidence", "attachments", "deadlines", "transfer-plans", "stays", "duplicates"],
+)
+def test_generated_requests_for_a_cases_records_conform_and_never_fail_on_the_server(
+    schema, api, world, record
+):
+    case = make_case(world.agreement)
+    strategy = schema[f"/api/v1/cases/{{id}}/{record}"]["GET"].as_strategy(
+        path_parameters={"id": str(case.id)}
+    )
+    assert run(strategy, api.token(world.user("xk_caseworker"))) > 0

@@ -33,12 +33,13 @@ class Caller:
             **headers,
         )
 
-    def put(self, path: str, body: Any) -> Any:
+    def put(self, path: str, body: Any, **headers: str) -> Any:
         return self.client.put(
             path,
             data=json.dumps(body),
             content_type="application/json",
             HTTP_AUTHORIZATION=f"Bearer {self.token}",
+            **headers,
         )
 
     def get(self, path: str) -> Any:
@@ -142,11 +143,14 @@ def test_the_kosovo_arrangement_runs_from_list_to_closure_through_the_api(world,
     )
     assert refused.status_code == 409
     assert refused.json()["type"] == "urn:readmit:problem:return-plan"
+    stay_etag = xk_worker.get(f"/api/v1/cases/{case_id}/stays").json()[0]["etag"]
     plan = xk_worker.put(
         f"/api/v1/cases/{case_id}/return-plan",
         {"plan": "Return to Caracas with IOM, flight booked"},
+        HTTP_IF_MATCH=stay_etag,
     )
     assert plan.status_code == 200, plan.content
+    assert plan["ETag"] == plan.json()["etag"] != stay_etag
     assert plan.json()["return_plan"].startswith("Return to Caracas")
     step(xk_worker, "record_departure", payload={"outcome": "returned_to_origin"})
     assert step(xk_worker, "close")["state"] == "closed"
@@ -156,10 +160,10 @@ def test_the_kosovo_arrangement_runs_from_list_to_closure_through_the_api(world,
 def test_a_return_plan_needs_an_open_stay_text_and_a_party(world, agreement):
     case = agreement_case(world, agreement)
     worker = Caller(world.user("xk_caseworker"))
-    no_stay = worker.put(f"/api/v1/cases/{case.id}/return-plan", {"plan": "x"})
+    no_stay = worker.put(f"/api/v1/cases/{case.id}/return-plan", {"plan": "x"}, HTTP_IF_MATCH="*")
     assert no_stay.status_code == 409
     assert no_stay.json()["type"] == "urn:readmit:problem:no-open-stay"
-    empty = worker.put(f"/api/v1/cases/{case.id}/return-plan", {"plan": " "})
+    empty = worker.put(f"/api/v1/cases/{case.id}/return-plan", {"plan": " "}, HTTP_IF_MATCH="*")
     assert empty.status_code == 422
     assert empty.json()["errors"][0]["loc"] == ["body", "payload", "plan"]
     outsider = Caller(world.user("me_caseworker")).put(

@@ -16,9 +16,10 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Annotated, Any, Literal
 
-from django.http import HttpRequest
+from django.db import transaction
+from django.http import HttpRequest, HttpResponse
 from ninja import Field, Router, Schema
-from ninja.params.functions import Path
+from ninja.params.functions import Header, Path
 from ninja.responses import Status
 from pydantic import ConfigDict, StringConstraints
 
@@ -56,12 +57,18 @@ from readmit.agreements.services import (
 from readmit.core.errors import Forbidden, NotFound, ValidationFailed
 from readmit.core.models import Country
 from readmit.exchange.auth import caller
+from readmit.exchange.preconditions import etag_of, require_if_match, with_etag
 from readmit.exchange.schemas import Problem, StrictIn, UuidStr
 
 router = Router(tags=["agreement administration"])
 
 UUID_PATH = Path(
     ..., description="The agreement's UUID. A malformed id answers 404, like an unknown one."
+)
+OPTIONAL_IF_MATCH = Header(
+    None,
+    alias="If-Match",
+    description="Optional: the ETag of `GET .../status`; a stale one answers 412.",
 )
 # Who records contacts and public positions: liaison officers keep the record with the other
 # party; supervisors and administrators of a party may too (as on the web pages).
@@ -394,13 +401,17 @@ def _known_countries(**codes: str) -> dict[str, str]:
     operation_id="agreement_status",
     summary="The agreement's status and its history",
 )
-def status_detail(request: HttpRequest, id: UuidStr = UUID_PATH) -> StatusOut:
-    return _status_out(access_agreement(caller(request), id))
+def status_detail(
+    request: HttpRequest, response: HttpResponse, id: UuidStr = UUID_PATH
+) -> StatusOut:
+    agreement = access_agreement(caller(request), id)
+    with_etag(response, agreement)
+    return _status_out(agreement)
 
 
 @router.post(
     "/{id}/status",
-    response={200: StatusOut, **WRITE},
+    response={200: StatusOut, **WRITE, 412: Problem},
     operation_id="agreement_status_change",
     summary="Move the agreement along its lifecycle",
     description="Supervisors and administrators of a party. A move the lifecycle table does "
@@ -408,12 +419,21 @@ def status_detail(request: HttpRequest, id: UuidStr = UUID_PATH) -> StatusOut:
     "`reason`; suspending names its `ground` (`court_order` with `ground_reference`, or a "
     "ground the terms list). An agreement in force or suspended is not ended here (409 "
     "`termination-notice`): give notice with `POST .../termination`. Answers the status "
-    "with its history.",
+    "with its history and the agreement's new `ETag`. Send `If-Match` with the `ETag` of "
+    "`GET .../status` to refuse the move (412) if the agreement changed since you read it.",
 )
 def status_change(
-    request: HttpRequest, payload: StatusChangeIn, id: UuidStr = UUID_PATH
+    request: HttpRequest,
+    response: HttpResponse,
+    payload: StatusChangeIn,
+    id: UuidStr = UUID_PATH,
+    if_match: str | None = OPTIONAL_IF_MATCH,
 ) -> StatusOut:
-    with _fields_in_body():
+    user = caller(request)
+    with transaction.atomic(), _fields_in_body():
+        if if_match is not None and if_match.strip():
+            current = Agreement.objects.select_for_update().get(id=access_agreement(user, id).id)
+            require_if_match(if_match, etag_of(current), what="agreement")
         agreement = agreement_set_status(
             agreement=id,
             status=payload.status,
@@ -422,8 +442,9 @@ def status_change(
             reason=payload.reason,
             ground=payload.ground,
             ground_reference=payload.ground_reference,
-            acting_user=caller(request),
+            acting_user=user,
         )
+    with_etag(response, agreement)
     return _status_out(agreement)
 
 
