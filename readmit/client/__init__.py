@@ -6,8 +6,9 @@ It needs nothing but the standard library: a partner system can copy this packag
 - sends a fresh ``Idempotency-Key`` with every create that takes one (or the caller's own, to
   retry a create safely after a lost answer);
 - remembers the ``ETag`` of every case it has read or changed, and sends it as ``If-Match``
-  with the next transition of that case (reading the case first if it never saw it); a stale
-  one answers :class:`PreconditionFailed`, never a silent overwrite;
+  with the next transition of that case (reading the case first if it never saw it, or if it
+  wrote something else to the case since); when another party changed the case in between,
+  the API answers :class:`PreconditionFailed`, never a silent overwrite: read, decide again;
 - raises every ``application/problem+json`` answer as :class:`ProblemError` (or a subclass by
   status), carrying ``type``, ``title``, ``detail``, ``rule`` and the field ``errors``.
 
@@ -211,9 +212,17 @@ class ReadmitClient:
             sent["Content-Type"] = "application/json"
         sent.update(headers or {})
         response = self.transport(method, url, sent, body, self.timeout)
+        self._forget_if_changed(method, path)
         if response.status >= 400:
             raise problem(response)
         return response
+
+    def _forget_if_changed(self, method: str, path: str) -> None:
+        """Any other write under ``/cases/{id}/`` (a return plan, evidence, ...) may change
+        the case's version: forget its ETag, so the next transition reads the case first."""
+        parts = path.split("/")
+        if method != "GET" and len(parts) > 3 and parts[1] == "cases" and parts[3] != "transitions":
+            self.etags.pop(parts[2], None)
 
     def _get(self, path: str, **query: str | None) -> Any:
         return self.request("GET", path, query=query).json()
