@@ -14,6 +14,7 @@ from __future__ import annotations
 import json
 import keyword
 import sys
+import textwrap
 import urllib.request
 from typing import Any
 
@@ -21,8 +22,6 @@ HEADER = '''"""The exchange API's schemas as TypedDicts, generated from /api/v1/
 
 Do not edit: ``python -m readmit.client.generate > readmit/client/types.py``.
 """
-
-# ruff: noqa: E501
 
 from __future__ import annotations
 
@@ -119,6 +118,7 @@ def blocks(document: dict[str, Any]) -> dict[str, str]:
         doc = (schema.get("description") or schema.get("title") or name).strip().splitlines()[0]
         if all(key.isidentifier() and not keyword.iskeyword(key) for key, _ in fields):
             body = "".join(f"    {key}: {annotation}\n" for key, annotation in fields)
+            doc = textwrap.fill(doc, width=90, subsequent_indent="    ")
             out[name] = f'class {name}(TypedDict):\n    """{doc}"""\n\n{body}'
         else:
             items = "".join(f"        {key!r}: {annotation},\n" for key, annotation in fields)

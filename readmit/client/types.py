@@ -720,8 +720,14 @@ class ConsularPersonIn(TypedDict):
 class ConsularRequestIn(TypedDict):
     """ConsularRequestIn"""
 
-    kind: str
-    requester: str
+    kind: Literal[
+        "travel_document",
+        "identity_verification",
+        "interview",
+        "return_assistance",
+        "legal_information",
+    ]
+    requester: Literal["citizen", "sending_state"]
     residence_region: str
     case: NotRequired[str | None]
     person: NotRequired[ConsularPersonIn | None]
@@ -731,7 +737,7 @@ class ConsularRequestIn(TypedDict):
 class ConsularTransitionIn(TypedDict):
     """ConsularTransitionIn"""
 
-    action: str
+    action: Literal["take", "complete", "decline"]
     outcome: NotRequired[str]
     reason: NotRequired[str]
 
