@@ -43,6 +43,7 @@ from readmit.client.types import (
     ConsularRequestIn,
     ConsularRequestOut,
     CriteriaOut,
+    DeliveryOut,
     EvaluationOut,
     FieldError,
     ImportOut,
@@ -50,6 +51,7 @@ from readmit.client.types import (
     MatchOut,
     RunOut,
     StayOut,
+    SubscriptionCreatedOut,
     TransferCostIn,
     TransferCostOut,
     TravelDocumentOut,
@@ -395,3 +397,18 @@ class ReadmitClient:
 
     def transfer_costs(self, agreement_id: str) -> list[dict[str, Any]]:
         return cast(list[dict[str, Any]], self._get(f"/agreements/{agreement_id}/transfer-costs"))
+
+    # Events -------------------------------------------------------------------------------
+
+    def webhook_create(
+        self, organisation_id: str, *, url: str, event_types: list[str], description: str = ""
+    ) -> SubscriptionCreatedOut:
+        """Subscribe the organisation (as its administrator); the answer carries the signing
+        ``secret``, shown this once."""
+        body = {"url": url, "event_types": event_types, "description": description}
+        return cast(
+            SubscriptionCreatedOut, self._post(f"/organisations/{organisation_id}/webhooks", body)
+        )
+
+    def webhook_deliveries(self, subscription_id: str) -> list[DeliveryOut]:
+        return cast(list[DeliveryOut], self._get(f"/webhooks/{subscription_id}/deliveries"))

@@ -7,6 +7,7 @@ ORM. At the key steps the other party is asked what it sees, and a third state i
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import pytest
@@ -14,7 +15,9 @@ import pytest
 from readmit.accounts.roles import Role
 from readmit.agreements.services import site_create
 from readmit.client import Conflict, NotFound, ReadmitClient
+from readmit.events.outbox import EVENT_TYPES
 from readmit.screening.services import agreement_watchlist_add, watchlist_create, watchlist_import
+from tests.events.conftest import receiver  # noqa: F401
 from tests.factories import make_agreement, make_org, make_user
 from tests.relocation.conftest import KOSOVO_TERMS, kosovo, person, transfer_payload
 from tests.screening_lists import SAMPLES
@@ -32,7 +35,11 @@ def refused_to_outsider(outsider: ReadmitClient, case_id: str, action: str) -> N
         outsider.transition(case_id, action, if_match='"1"')
 
 
-def test_the_kosovo_arrangement_runs_from_the_list_to_departure_through_the_client(world, partner):
+def test_the_kosovo_arrangement_runs_from_the_list_to_departure_through_the_client(
+    world,
+    partner,
+    receiver,  # noqa: F811
+):
     agreement = kosovo(world, criteria=[*KOSOVO_TERMS["criteria"], {"rule": "no_watchlist_match"}])
     site = site_create(
         agreement=agreement,
@@ -61,6 +68,11 @@ def test_the_kosovo_arrangement_runs_from_the_list_to_departure_through_the_clie
     xk_supervisor = partner(world.user("xk_supervisor"))
     outsider = partner(world.user("me_caseworker"))
     agreement_id = str(agreement.id)
+    # Kosovo's system subscribes to events; they reach its receiver signed, with ids only.
+    subscription = partner(world.user("xk_administrator")).webhook_create(
+        str(world.xk.id), url=receiver.url, event_types=list(EVENT_TYPES)
+    )
+    receiver.secret = subscription["secret"]
     assert us.agreement(agreement_id)["quota"] == xk.agreement(agreement_id)["quota"]
     used_before = us.agreement(agreement_id)["quota"]["used"]  # type: ignore[index]
 
@@ -140,6 +152,21 @@ def test_the_kosovo_arrangement_runs_from_the_list_to_departure_through_the_clie
     assert departed["state"] == "departed"
     assert us.case(listed_id)["state"] == "departed"
     refused_to_outsider(outsider, listed_id, "close")
+
+    # 7. Kosovo's receiver heard of each step, in order per case, signed, with no names.
+    assert receiver.bad_signatures == 0
+    heard = {e["type"] for e in receiver.processed.values()}
+    assert {"list.received", "case.created", "screening.finished", "case.transitioned"} <= heard
+    steps = [receiver.processed[e]["data"].get("action") for e in receiver.case_order(listed_id)]
+    assert [s for s in steps if s] == [
+        "recommend",
+        "select",
+        "schedule_transfer",
+        "record_arrival",
+        "record_departure",
+    ]
+    everything = json.dumps(list(receiver.processed.values()))
+    assert "Ukšini" not in everything and "Ocampo" not in everything
 
 
 ITALY_ALBANIA_TERMS: dict[str, Any] = {
