@@ -58,6 +58,17 @@ def test_the_walk_covers_every_operation_of_the_document(client):
     published = {(p, m.upper()) for p, ops in document["paths"].items() for m in ops}
     assert published == set(OPERATIONS)
     assert len(OPERATIONS) > 40
+    assert {
+        "not_a_server_error",
+        "status_code_conformance",
+        "content_type_conformance",
+        "response_schema_conformance",
+        "response_headers_conformance",
+        "negative_data_rejection",
+        "use_after_free",
+        "ensure_resource_availability",
+        "ignored_auth",
+    } <= {check.__name__ for check in ALL_CHECKS}
 
 
 @pytest.fixture
