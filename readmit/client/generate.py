@@ -134,8 +134,11 @@ def render(document: dict[str, Any]) -> str:
 
 def load(source: str | None) -> dict[str, Any]:
     if source is None:
+        import os
+
         import django
 
+        os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.dev")
         django.setup()
         from readmit.exchange.api import api
 
