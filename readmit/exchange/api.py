@@ -53,6 +53,7 @@ The inter-state exchange API of Readmit. Authenticate with `Authorization: Beare
 """
 
 
+PROBLEM_REF = {"$ref": "#/components/schemas/Problem"}
 # Operations that answer the case's version as an ``ETag`` header.
 ETAG_OPERATIONS = frozenset({"case_detail", "case_transition"})
 ETAG_HEADER = {
@@ -65,12 +66,22 @@ class ExchangeAPI(NinjaAPI):
     def get_openapi_schema(
         self, *, path_prefix: str | None = None, path_params: dict[str, Any] | None = None
     ) -> OpenAPISchema:
-        """Ninja's document, with error responses declared as ``application/problem+json``
-        and the ``ETag`` header declared where it is sent."""
+        """Ninja's document, with error responses declared as ``application/problem+json``,
+        the ``ETag`` header declared where it is sent, and ``422`` declared wherever a query
+        parameter or a body can be invalid (Ninja answers it there whether declared or not)."""
         schema = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
         for operations in schema.get("paths", {}).values():
             for method, operation in operations.items():
                 _declare_idempotency_key(method, operation)
+                responses = operation.setdefault("responses", {})
+                takes_input = "requestBody" in operation or any(
+                    p.get("in") == "query" for p in operation.get("parameters", [])
+                )
+                if takes_input and "422" not in responses and 422 not in responses:
+                    responses[422] = {
+                        "description": "Unprocessable Entity",
+                        "content": {"application/json": {"schema": PROBLEM_REF}},
+                    }
                 for status, response in operation.get("responses", {}).items():
                     content = response.get("content")
                     if int(status) >= 400 and content and "application/json" in content:

@@ -47,11 +47,12 @@ UuidStr = Annotated[str, WithJsonSchema({"type": "string", "format": "uuid"})]
 
 
 class StrictIn(Schema):
-    """Base of every input body: text without control characters (NUL included) anywhere,
-    also inside free-form objects, and dates from 1900 to ten years ahead
-    (``readmit.core.strict``). The OpenAPI document declares the text rule as a pattern."""
+    """Base of every input body: unknown members refused (a typo never passes silently), text
+    without control characters (NUL included) anywhere, also inside free-form objects, and
+    dates from 1900 to ten years ahead (``readmit.core.strict``). The OpenAPI document
+    declares both (``additionalProperties: false``, the text rule as a pattern)."""
 
-    model_config = ConfigDict(json_schema_extra=declare_text_pattern)
+    model_config = ConfigDict(extra="forbid", json_schema_extra=declare_text_pattern)
 
     @field_validator("*", mode="after")
     @classmethod

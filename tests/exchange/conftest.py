@@ -111,3 +111,21 @@ def snapshot(case: Case) -> Snapshot:
         fresh.legal_hold,
         QuotaAllocation.objects.filter(case=case).count(),
     )
+
+
+@pytest.fixture
+def partner(live_server, api):  # type: ignore[no-untyped-def]
+    """``partner(user)``: a ``readmit.client.ReadmitClient`` holding only that user's API token,
+    talking HTTP to the live server, as a partner state's system would. Tests using it are
+    transactional (``django_db(transaction=True, serialized_rollback=True)``): the server
+    thread sees only what is committed, and background tasks run when a request commits."""
+    from readmit.client import ReadmitClient
+
+    clients: dict[int, ReadmitClient] = {}
+
+    def _partner(user: User) -> ReadmitClient:
+        if user.pk not in clients:
+            clients[user.pk] = ReadmitClient(live_server.url, api.token(user))
+        return clients[user.pk]
+
+    return _partner

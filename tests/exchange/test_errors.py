@@ -59,9 +59,22 @@ _REFUSALS = "|".join(
 )
 # The packages whose refusals can reach a client of this API (services the routers call and
 # the transition hooks they run). Add a package here when the API starts calling into it.
-BEHIND_THE_API = {"core", "accounts", "agreements", "cases", "relocation", "exchange"}
+BEHIND_THE_API = {
+    "core",
+    "accounts",
+    "agreements",
+    "cases",
+    "relocation",
+    "exchange",
+    "consular",
+    "screening",
+    "events",
+}
 PATTERNS = [
     re.compile(r'\brule="([a-z][a-z-]+)"'),  # TransitionRefused(..., rule=...)
+    # rule = "one" if ... else "other"
+    re.compile(r'\brule = "([a-z][a-z-]+)" if '),
+    re.compile(r'\brule = "[a-z][a-z-]+" if [^\n]* else "([a-z][a-z-]+)"'),
     re.compile(rf'(?:{_REFUSALS}){_ARGS}(?<![\w.])type="([a-z][a-z-]+)"'),
     re.compile(r'\bdefault_type\b[^=\n]*=\s*"([a-z][a-z-]+)"'),
     re.compile(r'\bslug="([a-z][a-z-]+)"'),  # problems the API answers itself
@@ -92,6 +105,22 @@ def test_the_problem_type_scan_finds_rules_roles_and_the_apis_own_types():
         "unauthenticated",
         "internal-error",
     } <= _problem_types_in_code()
+
+
+def _documented_table() -> set[str]:
+    """The types of the error table of docs/api.md: rows ``| status | `type` | meaning |``."""
+    text = (ROOT / "docs" / "api.md").read_text(encoding="utf-8")
+    return set(re.findall(r"^\| \d{3} \| `([a-z][a-z-]+)` \|", text, re.MULTILINE))
+
+
+def test_every_type_in_the_error_table_is_one_the_code_can_answer():
+    stale = _documented_table() - _problem_types_in_code()
+    assert not stale, f"docs/api.md lists problem types no code answers: {sorted(stale)}"
+
+
+def test_every_problem_type_is_in_the_error_table():
+    missing = _problem_types_in_code() - _documented_table()
+    assert not missing, f"add these problem types to the table in docs/api.md: {sorted(missing)}"
 
 
 def test_every_problem_type_is_documented_in_the_api_guide():

@@ -1,23 +1,23 @@
 """A Montenegro readmission from application to closure, through the API alone.
 
-Every step is taken with a bearer token of the party whose step it is, as a partner system
-would; after each step a third state (Kosovo's caseworker, party to nothing here) is shown
-404 for what was just written, as if it did not exist. The agreement's terms are the Montenegro
-demo agreement's (readmit/demo/load.py): reply 12 calendar days, accelerated 2 working days,
-transfer within 3 months of acceptance, silence means acceptance.
+Every step is taken through ``readmit.client`` over HTTP with a bearer token of the party
+whose step it is, as a partner system would; after each step a third state (Kosovo's
+caseworker, party to nothing here) is shown 404 for what was just written, as if it did not
+exist. The agreement's terms are the Montenegro demo agreement's (readmit/demo/load.py): reply
+12 calendar days, accelerated 2 working days, transfer within 3 months of acceptance, silence
+means acceptance.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import io
-import json
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 import pytest
-from django.test import Client
 from pypdf import PdfReader
 
 from readmit.accounts.models import Organisation, User
@@ -26,13 +26,13 @@ from readmit.agreements.models import Agreement
 from readmit.agreements.services import agreement_party_add
 from readmit.audit.events import AuditEventType
 from readmit.audit.models import AuditEvent
-from readmit.cases.models import Case
 from readmit.cases.mrz import check_digit
+from readmit.client import NotFound, ReadmitClient
+from readmit.client.types import CaseOut
 from readmit.consular.services import district_set
 from readmit.core import clock
 from tests.consular.conftest import make_mission
-from tests.exchange.conftest import Api, assert_problem
-from tests.exchange.test_photo import b64, image
+from tests.exchange.test_photo import image
 from tests.factories import World, make_agreement, make_org, make_user
 
 # As in readmit/demo/load.py load_montenegro.
@@ -54,6 +54,9 @@ MONTENEGRO_TERMS: dict[str, Any] = {
     },
 }
 START = dt.datetime(2026, 3, 2, 9, 0, tzinfo=dt.UTC)  # a Monday
+
+# A live server over HTTP: the test's writes must be committed for the server to see them.
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 
 def td3(number: str, *, birth: str = "880915", expiry: str = "310101") -> str:
@@ -115,64 +118,44 @@ class Clock:
 
 @dataclass
 class Journey:
-    """A small typed client: one bearer token per user, JSON in and out."""
+    """One ``readmit.client`` per user, each holding only that user's API token."""
 
-    api: Api
+    partner: Callable[[User], ReadmitClient]
     agreement: Agreement
     ny: Organisation
     clock: Clock
     users: dict[str, User] = field(default_factory=dict)
     case_id: str = ""
 
-    def post(self, user: str, path: str, body: dict[str, Any], **headers: Any) -> Any:
-        return self.api.client.post(
-            path,
-            data=json.dumps(body),
-            content_type="application/json",
-            HTTP_AUTHORIZATION=f"Bearer {self.api.token(self.users[user])}",
-            **headers,
-        )
+    def as_(self, user: str) -> ReadmitClient:
+        return self.partner(self.users[user])
 
-    def get(self, user: str, path: str) -> Any:
-        return self.api.get(path, self.users[user])
+    def case(self, user: str = "us_caseworker") -> CaseOut:
+        return self.as_(user).case(self.case_id)
 
-    def case(self, user: str = "us_caseworker") -> dict[str, Any]:
-        response = self.get(user, f"/api/v1/cases/{self.case_id}")
-        assert response.status_code == 200, response.content
-        body: dict[str, Any] = response.json()
-        return body
-
-    def act(self, user: str, action: str, **payload: Any) -> dict[str, Any]:
-        etag = Case.objects.get(id=self.case_id).etag
-        response = self.post(
-            user,
-            f"/api/v1/cases/{self.case_id}/transitions",
-            {"action": action, "payload": payload},
-            HTTP_IF_MATCH=etag,
-        )
-        assert response.status_code == 200, response.content
-        body: dict[str, Any] = response.json()
-        return body
+    def act(self, user: str, action: str, **payload: Any) -> CaseOut:
+        """Read the case as a partner system would, check the action is offered, take it."""
+        client = self.as_(user)
+        assert action in client.case(self.case_id)["allowed_actions"]
+        return client.transition(self.case_id, action, payload=payload)
 
     def outsider_refused(self, *paths: str, action: str | None = None) -> None:
         """Kosovo, party to nothing here, is answered 404 as if the case did not exist."""
+        outsider = self.as_("xk_caseworker")
         for path in paths:
-            assert_problem(self.get("xk_caseworker", path), 404, "not-found")
+            with pytest.raises(NotFound) as refused:
+                outsider.request("GET", path.removeprefix("/api/v1"))
+            assert refused.value.slug == "not-found"
         if action is not None:
-            refused = self.post(
-                "xk_caseworker",
-                f"/api/v1/cases/{self.case_id}/transitions",
-                {"action": action, "payload": {}},
-                HTTP_IF_MATCH=Case.objects.get(id=self.case_id).etag,
-            )
-            assert_problem(refused, 404, "not-found")
+            with pytest.raises(NotFound):
+                outsider.transition(self.case_id, action, if_match='"1"')
 
     def events(self, event_type: AuditEventType) -> list[AuditEvent]:
         return list(AuditEvent.objects.filter(case_id=self.case_id, event_type=event_type))
 
 
 @pytest.fixture
-def journey(world: World, monkeypatch: pytest.MonkeyPatch) -> Journey:
+def journey(world: World, partner: Any, monkeypatch: pytest.MonkeyPatch) -> Journey:
     moment = Clock(START)
     monkeypatch.setattr(clock, "now", lambda: moment.now)
     monkeypatch.setattr(clock, "today", lambda: moment.now.date())
@@ -189,10 +172,9 @@ def journey(world: World, monkeypatch: pytest.MonkeyPatch) -> Journey:
     users = dict(world.users)
     users["ny_liaison"] = make_user(ny, Role.LIAISON, username="ny_liaison")
     users["dc_liaison"] = make_user(dc, Role.LIAISON, username="dc_liaison")
-    api = Api(Client())
     for user in users.values():
-        api.token(user)
-    return Journey(api, agreement, ny, moment, users)
+        partner(user)
+    return Journey(partner, agreement, ny, moment, users)
 
 
 def pdf_text(content: bytes) -> str:
@@ -204,18 +186,20 @@ def test_a_montenegro_readmission_runs_from_application_to_closure_through_the_a
     journey: Journey,
 ) -> None:
     moment = journey.clock
-    applications = f"/api/v1/agreements/{journey.agreement.id}/applications"
+    agreement_id = str(journey.agreement.id)
+    us = journey.as_("us_caseworker")
 
     # 1. The US submits the application with a passport's machine-readable zone.
-    assert_problem(journey.post("xk_caseworker", applications, APPLICATION), 404, "not-found")
-    sent = journey.post("us_caseworker", applications, APPLICATION, HTTP_IDEMPOTENCY_KEY="j-1")
-    assert sent.status_code == 201, sent.content
-    journey.case_id = sent.json()["id"]
-    case_path = f"/api/v1/cases/{journey.case_id}"
-    assert sent.json()["state"] == "submitted"
-    assert sent.json()["evidence"]["effect"] == "nationality_established"
-    assert sent.json()["evidence"]["items"][0]["evidence_class"] == "proof"
-    reply = next(d for d in sent.json()["deadlines"] if d["kind"] == "reply")
+    with pytest.raises(NotFound):
+        journey.as_("xk_caseworker").application_submit(agreement_id, APPLICATION)  # type: ignore[arg-type]
+    sent = us.application_submit(agreement_id, APPLICATION)  # type: ignore[arg-type]
+    journey.case_id = sent["id"]
+    case_path = f"/cases/{journey.case_id}"
+    assert sent["state"] == "submitted"
+    evidence = sent["evidence"]
+    assert evidence is not None and evidence["effect"] == "nationality_established"
+    assert evidence["items"][0]["evidence_class"] == "proof"
+    reply = next(d for d in sent["deadlines"] if d["kind"] == "reply")
     # 12 calendar days from Monday 2 March end on Saturday 14 March: the next working day.
     assert reply["due_on"] == "2026-03-16"
     assert reply["status"] == "open"
@@ -223,20 +207,18 @@ def test_a_montenegro_readmission_runs_from_application_to_closure_through_the_a
 
     # The photo follows the application: outstanding until the US sends it, then Montenegro
     # reads it through the case gate (the agreement shares it).
-    assert sent.json()["outstanding"] == ["photo"]
+    assert sent["outstanding"] == ["photo"]
     photo = image("PNG")
-    added = journey.post("us_caseworker", f"{case_path}/photo", {"photo": b64(photo)})
-    assert added.status_code == 201, added.content
-    assert added.json()["outstanding"] == []
-    shown = journey.get("me_caseworker", f"{case_path}/photo")
-    assert shown.status_code == 200 and shown.content == photo
+    added = us.photo_send(journey.case_id, photo)
+    assert added["outstanding"] == []
+    assert journey.as_("me_caseworker").photo(journey.case_id) == photo
     journey.outsider_refused(f"{case_path}/photo")
 
     # 2. Montenegro acknowledges the next day, and its supervisor accepts.
     moment.advance(days=1)
     assert journey.act("me_caseworker", "acknowledge")["state"] == "acknowledged"
     moment.advance(days=2)
-    journey.outsider_refused(case_path, action="accept")
+    journey.outsider_refused(action="accept")
     assert journey.act("me_supervisor", "accept")["state"] == "accepted"
     detail = journey.case("me_caseworker")
     reply = next(d for d in detail["deadlines"] if d["kind"] == "reply")
@@ -244,26 +226,26 @@ def test_a_montenegro_readmission_runs_from_application_to_closure_through_the_a
     transfer = next(d for d in detail["deadlines"] if d["kind"] == "transfer")
     assert transfer["status"] == "open"
     assert transfer["due_on"] == "2026-06-05"  # 3 months from the acceptance on 5 March
+    # The sending state sees the acceptance too.
+    assert journey.case("us_caseworker")["state"] == "accepted"
 
     # 3. The US asks for a travel document; New York's district covers the person's address.
-    consular = journey.post(
-        "us_caseworker",
-        "/api/v1/consular-requests",
+    consular = us.consular_request_create(
         {
             "kind": "travel_document",
             "requester": "sending_state",
             "residence_region": "US-NY",
             "case": journey.case_id,
             "details": "Emergency travel document for the transfer.",
-        },
+        }
     )
-    assert consular.status_code == 201, consular.content
-    request_path = f"/api/v1/consular-requests/{consular.json()['id']}"
-    assert consular.json()["routed_to_id"] == str(journey.ny.id)
-    assert_problem(journey.get("xk_caseworker", request_path), 404, "not-found")
-    assert_problem(journey.get("dc_liaison", request_path), 404, "not-found")
-    taken = journey.post("ny_liaison", f"{request_path}/transitions", {"action": "take"})
-    assert taken.status_code == 200, taken.content
+    request_id = consular["id"]
+    assert consular["routed_to_id"] == str(journey.ny.id)
+    for outsider in ("xk_caseworker", "dc_liaison"):
+        with pytest.raises(NotFound):
+            journey.as_(outsider).consular_request(request_id)
+    ny = journey.as_("ny_liaison")
+    assert ny.consular_request_transition(request_id, "take")["state"] != "done"
 
     # 4. The New York consulate issues the travel document and completes the request.
     valid_until = (moment.now + dt.timedelta(days=60)).date().isoformat()
@@ -275,26 +257,20 @@ def test_a_montenegro_readmission_runs_from_application_to_closure_through_the_a
         valid_until=valid_until,
     )
     assert issued["state"] == "travel_document_issued"
-    done = journey.post(
-        "ny_liaison",
-        f"{request_path}/transitions",
-        {"action": "complete", "outcome": "Emergency travel document ME-NY-ETD-0301 issued."},
+    done = ny.consular_request_transition(
+        request_id, "complete", outcome="Emergency travel document ME-NY-ETD-0301 issued."
     )
-    assert done.status_code == 200, done.content
-    assert done.json()["state"] == "done"
+    assert done["state"] == "done"
+    assert us.consular_request(request_id)["state"] == "done"
 
     # 5. Both parties read the travel document, as JSON and as a PDF; Kosovo cannot.
     for user in ("us_caseworker", "me_caseworker", "ny_liaison"):
-        document = journey.get(user, f"{case_path}/travel-document")
-        assert document.status_code == 200, document.content
-        assert document.json()["number"] == "ME-NY-ETD-0301"
-        assert document.json()["issuing_mission"] == str(journey.ny.id)
-        assert document.json()["person"]["name"] == "Јована Радуловић"
-        assert document.json()["person"]["name_latin"] == "Jovana Radulović"
-        printed = journey.get(user, f"{case_path}/travel-document.pdf")
-        assert printed.status_code == 200
-        assert printed["Content-Type"] == "application/pdf"
-        text = pdf_text(printed.content)
+        document = journey.as_(user).travel_document(journey.case_id)
+        assert document["number"] == "ME-NY-ETD-0301"
+        assert document["issuing_mission"] == str(journey.ny.id)
+        assert document["person"]["name"] == "Јована Радуловић"
+        assert document["person"]["name_latin"] == "Jovana Radulović"
+        text = pdf_text(journey.as_(user).travel_document_pdf(journey.case_id))
         for part in ("Јована", "Радуловић", "Jovana", "Radulović", "ME-NY-ETD-0301"):
             assert part in text, f"{part!r} not in the PDF text: {text!r}"
     journey.outsider_refused(f"{case_path}/travel-document", f"{case_path}/travel-document.pdf")
@@ -313,6 +289,7 @@ def test_a_montenegro_readmission_runs_from_application_to_closure_through_the_a
         notice_language="sr",
     )
     assert scheduled["state"] == "transfer_scheduled"
+    assert journey.case("me_caseworker")["state"] == "transfer_scheduled"
 
     # 7. After the flight, Montenegro records the handover at Podgorica airport.
     moment.now = planned_for + dt.timedelta(hours=3)
@@ -330,16 +307,14 @@ def test_a_montenegro_readmission_runs_from_application_to_closure_through_the_a
     assert transfer["status"] == "met" and transfer["late"] is False
 
     # 8. The US records the cost of the flight; Kosovo cannot, nor read the totals.
-    cost = {"leg": "transport_to_border", "amount": "2480.00", "currency": "USD"}
-    assert_problem(
-        journey.post("xk_caseworker", f"{case_path}/transfer-costs", cost), 404, "not-found"
-    )
-    recorded = journey.post("us_caseworker", f"{case_path}/transfer-costs", cost)
-    assert recorded.status_code == 201, recorded.content
-    assert recorded.json()["payer"] == "sending"
-    totals = f"/api/v1/agreements/{journey.agreement.id}/transfer-costs"
-    assert journey.get("me_caseworker", totals).json()[0]["amount"] == "2480.00"
-    assert_problem(journey.get("xk_caseworker", totals), 404, "not-found")
+    cost: Any = {"leg": "transport_to_border", "amount": "2480.00", "currency": "USD"}
+    with pytest.raises(NotFound):
+        journey.as_("xk_caseworker").transfer_cost_create(journey.case_id, cost)
+    recorded = us.transfer_cost_create(journey.case_id, cost)
+    assert recorded["payer"] == "sending"
+    assert journey.as_("me_caseworker").transfer_costs(agreement_id)[0]["amount"] == "2480.00"
+    with pytest.raises(NotFound):
+        journey.as_("xk_caseworker").transfer_costs(agreement_id)
 
     # 9. The US closes the case.
     journey.outsider_refused(action="close")

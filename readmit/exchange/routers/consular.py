@@ -7,6 +7,7 @@ is seen, the services decide routing, limits and who may act.
 from __future__ import annotations
 
 import datetime as dt
+from typing import Literal
 
 from django.conf import settings
 from django.http import HttpRequest
@@ -17,10 +18,11 @@ from ninja.responses import Status
 from readmit.accounts.access import access_consular_request
 from readmit.accounts.models import User
 from readmit.cases.services import PersonInput
-from readmit.consular.districts import RequestKind, RequestState
+from readmit.consular.districts import Requester, RequestKind, RequestState
 from readmit.consular.models import ConsularRequest
 from readmit.consular.selectors import consular_request_list
 from readmit.consular.services import (
+    OUTCOME_MAX,
     consular_request_create,
     consular_request_transition,
     request_allowed_actions,
@@ -54,12 +56,23 @@ class ConsularPersonIn(StrictIn):
 
 
 class ConsularRequestIn(StrictIn):
-    kind: str = Field(..., description=", ".join(k.value for k in RequestKind))
+    # Checked by the service (with residence_region, so that every bad field is named at
+    # once); the document declares the same values.
+    kind: str = Field(
+        ...,
+        max_length=40,
+        description="What the consulate is asked for.",
+        json_schema_extra={"enum": [k.value for k in RequestKind]},
+    )
     requester: str = Field(
-        ..., description="citizen (the citizen abroad) or sending_state (needs a case)"
+        ...,
+        max_length=40,
+        description="citizen (the citizen abroad) or sending_state (needs a case)",
+        json_schema_extra={"enum": [r.value for r in Requester]},
     )
     residence_region: str = Field(
         ...,
+        max_length=6,
         description="The person's last address in the host state as an ISO 3166-2 code "
         "(e.g. US-NY); routes the request to the mission whose district covers it.",
     )
@@ -67,13 +80,15 @@ class ConsularRequestIn(StrictIn):
     person: ConsularPersonIn | None = Field(
         None, description="Without a case: the citizen, recorded by the receiving state."
     )
-    details: str = ""
+    details: str = Field("", max_length=OUTCOME_MAX)
 
 
 class ConsularTransitionIn(StrictIn):
-    action: str = Field(..., description="take, complete (by the owner) or decline")
-    outcome: str = Field("", description="Required to complete.")
-    reason: str = Field("", description="Required to decline.")
+    action: Literal["take", "complete", "decline"] = Field(
+        ..., description="take, complete (by the owner) or decline"
+    )
+    outcome: str = Field("", max_length=OUTCOME_MAX, description="Required to complete.")
+    reason: str = Field("", max_length=OUTCOME_MAX, description="Required to decline.")
 
 
 class ConsularRequestOut(Schema):

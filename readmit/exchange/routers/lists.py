@@ -110,7 +110,9 @@ declare_text_pattern(PERSON_SCHEMA)
 
 
 class ListIn(StrictIn):
-    reference: str = Field(..., description="The sending state's reference for the list.")
+    reference: str = Field(
+        ..., min_length=1, max_length=80, description="The sending state's reference for the list."
+    )
     people: list[dict[str, Any]] = Field(..., json_schema_extra={"items": PERSON_SCHEMA})
     only_valid_rows: bool = Field(
         False,
