@@ -43,6 +43,15 @@ def request(
 @contextlib.contextmanager
 def serve(env: dict[str, str], *, workers: int, log: Path) -> Iterator[str]:
     """Start ``readmit serve`` with ``workers`` processes; yield its base URL; stop it."""
+    with serve_process(env, workers=workers, task_workers=0, log=log) as (base, _):
+        yield base
+
+
+@contextlib.contextmanager
+def serve_process(
+    env: dict[str, str], *, workers: int, task_workers: int, log: Path
+) -> Iterator[tuple[str, subprocess.Popen[bytes]]]:
+    """``readmit serve`` with background workers too; yields (base URL, the process)."""
     port = free_port()
     with log.open("w") as output:
         process = subprocess.Popen(
@@ -55,6 +64,8 @@ def serve(env: dict[str, str], *, workers: int, log: Path) -> Iterator[str]:
                 f"127.0.0.1:{port}",
                 "--workers",
                 str(workers),
+                "--task-workers",
+                str(task_workers),
             ],
             cwd=ROOT,
             env={**os.environ, **env},
@@ -75,7 +86,7 @@ def serve(env: dict[str, str], *, workers: int, log: Path) -> Iterator[str]:
                 if time.monotonic() > deadline:
                     raise AssertionError(f"the server did not start: {log.read_text()[-3000:]}")
                 time.sleep(0.3)
-            yield base
+            yield base, process
         finally:
             process.send_signal(signal.SIGTERM)
             try:

@@ -182,3 +182,57 @@ def test_arrivals_from_many_clients_across_three_workers_never_exceed_a_sites_ca
 
     assert outcomes == Counter({"200": 4, "409 capacity": 6})
     assert ReceptionStay.objects.filter(site=site, ended_at__isnull=True).count() == 4
+
+
+def _children_running(pid: int, needle: str) -> int:
+    """How many direct children of ``pid`` have ``needle`` in their command line."""
+    from pathlib import Path
+
+    found = 0
+    for proc in Path("/proc").iterdir():
+        if not proc.name.isdigit():
+            continue
+        try:
+            ppid = int((proc / "stat").read_text().rsplit(")", 1)[1].split()[1])
+            cmdline = (proc / "cmdline").read_bytes().replace(b"\0", b" ").decode()
+        except (OSError, IndexError, ValueError):
+            continue
+        if ppid == pid and needle in cmdline:
+            found += 1
+    return found
+
+
+@on_postgresql
+@pytest.mark.usefixtures("countries")
+def test_background_workers_run_as_processes_of_their_own_and_take_queued_tasks(tmp_path, settings):
+    import time
+
+    from django.test import override_settings
+
+    from readmit.audit.models import AuditCheckpoint, AuditHead
+    from readmit.audit.tasks import audit_checkpoint_task
+    from tests.ops.server import serve_process
+
+    make_world()
+    assert AuditHead.objects.get(id=1).seq > 0  # something for the checkpoint to sign
+    env = server_env(
+        tmp_path,
+        DJANGO_SETTINGS_MODULE="config.settings.production",
+        DATABASE_URL=_database_url(),
+        READMIT_SECRET_KEY="x" * 40,
+        READMIT_AUDIT_SIGNING_KEY=settings.READMIT_AUDIT_SIGNING_KEY,
+    )
+    with serve_process(env, workers=2, task_workers=2, log=tmp_path / "server.log") as (
+        base,
+        process,
+    ):
+        assert request(base + "/readyz")[0] == 200
+        assert _children_running(process.pid, "db_worker") == 2
+        with override_settings(TASKS={"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}):
+            result = audit_checkpoint_task.enqueue()
+            deadline = time.monotonic() + 120
+            while result.status not in ("SUCCESSFUL", "FAILED") and time.monotonic() < deadline:
+                time.sleep(0.5)
+                result.refresh()
+    assert result.status == "SUCCESSFUL", (tmp_path / "server.log").read_text()[-3000:]
+    assert AuditCheckpoint.objects.count() == 1
