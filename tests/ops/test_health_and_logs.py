@@ -69,6 +69,8 @@ def test_a_problem_document_carries_the_request_id_of_its_response(client, db):
     response = client.get("/api/v1/cases", HTTP_X_REQUEST_ID="trace-42")
     assert response.status_code == 401
     assert response.json()["request_id"] == "trace-42" == response["X-Request-ID"]
+    schema = client.get("/api/v1/openapi.json").json()["components"]["schemas"]["Problem"]
+    assert "request_id" in schema["properties"]
 
 
 @pytest.fixture
