@@ -90,6 +90,10 @@ def _pg_env(alias: str) -> dict[str, str]:
     ):
         if conf.get(key):
             env[var] = str(conf[key])
+    options = conf.get("OPTIONS") or {}
+    for key in ("sslmode", "sslrootcert", "sslcert", "sslkey"):
+        if options.get(key):
+            env[f"PG{key.upper()}"] = str(options[key])
     return env
 
 
