@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import io
 import json
 import os
 import platform
@@ -199,18 +200,12 @@ def backup(target: Path, *, alias: str = DEFAULT_DB_ALIAS) -> dict[str, Any]:
             info = tarfile.TarInfo(MANIFEST)
             info.size = len(body)
             info.mtime = int(dt.datetime.now(dt.UTC).timestamp())
-            archive.addfile(info, _bytes_reader(body))
+            archive.addfile(info, io.BytesIO(body))
             archive.add(dump, arcname=dump.name)
             for path in media:
                 archive.add(path, arcname=MEDIA_PREFIX + path.relative_to(media_root).as_posix())
         partial.replace(target)
     return manifest
-
-
-def _bytes_reader(body: bytes) -> Any:
-    import io
-
-    return io.BytesIO(body)
 
 
 def _readmit_version() -> str:
