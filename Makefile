@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: demo test lint bench venv lock clean
+.PHONY: demo test lint bench venv lock clean serve-prod
 
 venv: $(VENV)/.installed
 
@@ -21,6 +21,14 @@ demo: venv
 	$(BIN)/readmit demo
 	@echo "Serving Readmit on http://$(HOST):$(PORT)/ (Ctrl-C to stop)"
 	$(BIN)/readmit manage runserver --noreload $(HOST):$(PORT)
+
+# Production serving (docs/operations.md "Deploy"): gunicorn with READMIT_WEB_WORKERS workers
+# (default 2 per core + 1) and READMIT_TASK_WORKERS background workers (default 2), each a
+# process of its own. Needs the production environment (READMIT_SECRET_KEY, DATABASE_URL ...).
+serve-prod: venv
+	$(BIN)/readmit manage migrate --noinput
+	$(BIN)/readmit manage collectstatic --noinput
+	$(BIN)/readmit serve --bind $(HOST):$(PORT) --task-workers $${READMIT_TASK_WORKERS:-2}
 
 test: venv
 	$(BIN)/pytest $(PYTEST_ARGS)

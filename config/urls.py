@@ -12,5 +12,7 @@ urlpatterns = [
     path("admin/login/", admin_login, name="admin_login_redirect"),
     path("admin/", admin.site.urls),
     path("api/v1/", exchange_urls()),
+    # Probes and metrics (docs/operations.md "Monitor"): open without a login.
+    path("", include("readmit.ops.urls")),
     path("", include("readmit.web.urls")),
 ]

@@ -55,6 +55,10 @@ def build_parser() -> argparse.ArgumentParser:
     from readmit.events import cli as events_cli
 
     events_cli.register(sub, _setup_django)
+
+    from readmit.ops import cli as ops_cli
+
+    ops_cli.register(sub, _setup_django)
     return parser
 
 

@@ -7,6 +7,8 @@ from pathlib import Path
 
 import dj_database_url
 
+from readmit.ops.logs import logging_config
+
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 VAR_DIR = Path(os.environ.get("READMIT_VAR_DIR", BASE_DIR / "var"))
 
@@ -52,6 +54,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: the request id is on every log line, and the latency covers everything below.
+    "readmit.ops.requestid.request_id",
     "django.middleware.security.SecurityMiddleware",
     # Before the login gates, so their redirects carry the headers too.
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -169,12 +173,12 @@ READMIT_WEBHOOK_ALLOWED_HOSTS = [
 ]
 READMIT_WEBHOOK_ALLOW_PRIVATE = False
 
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": os.environ.get("READMIT_LOG_LEVEL", "INFO")},
-}
+# Logs (docs/operations.md "Logs"): text here, one JSON object a line in production; every
+# line written during a request carries its id.
+READMIT_LOG_FORMAT = os.environ.get("READMIT_LOG_FORMAT", "text")
+LOGGING = logging_config(READMIT_LOG_FORMAT, os.environ.get("READMIT_LOG_LEVEL", "INFO"))
+# /metrics answers only to "Authorization: Bearer <this>"; unset, /metrics does not exist.
+READMIT_METRICS_TOKEN = os.environ.get("READMIT_METRICS_TOKEN", "")
 
 # Readmit's own settings.
 READMIT_API_PAGE_SIZE = 50

@@ -7,6 +7,7 @@ import os
 from django.core.exceptions import ImproperlyConfigured
 
 from readmit.core.crypto import KeyConfigError, parse_keyring
+from readmit.ops.logs import logging_config
 
 from .base import *  # noqa: F403
 from .base import env_bool
@@ -35,3 +36,6 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.ManifestStaticFilesStorage"},
 }
+# One JSON object a line unless told otherwise (docs/operations.md "Logs").
+READMIT_LOG_FORMAT = os.environ.get("READMIT_LOG_FORMAT", "json")
+LOGGING = logging_config(READMIT_LOG_FORMAT, os.environ.get("READMIT_LOG_LEVEL", "INFO"))

@@ -26,6 +26,7 @@ from readmit.core.errors import (
     TransitionRefused,
     ValidationFailed,
 )
+from readmit.ops import requestid
 
 if TYPE_CHECKING:
     from ninja import NinjaAPI
@@ -73,6 +74,9 @@ def problem_response(
         "detail": detail,
         "instance": request.path,
     }
+    if rid := requestid.current():
+        # The id in the response header and on the server's log lines (docs/operations.md).
+        body["request_id"] = rid
     for key, value in (extra or {}).items():
         body.setdefault(key, value)
     response = HttpResponse(

@@ -92,6 +92,9 @@ class Problem(Schema):
     instance: str | None = None
     rule: str | None = Field(default=None, description="What refused a transition (409 only).")
     errors: list[FieldError] | None = Field(default=None, description="Each bad field (422 only).")
+    request_id: str | None = Field(
+        default=None, description="The request's id, as in the X-Request-ID response header."
+    )
 
 
 # Agreements --------------------------------------------------------------------------------

@@ -69,6 +69,9 @@ UNVERIFIED_ALLOWED = frozenset(
 )
 # Pages anyone may reach (the login itself). Everything else needs a verified login.
 ANONYMOUS_ALLOWED = frozenset({"web:login", "admin_login_redirect"})
+# Health probes (no data) and metrics (its own bearer token): answered before the session is
+# looked at, so a probe never touches the sessions table.
+OPERATIONS_OPEN = frozenset({"healthz", "readyz", "metrics"})
 # The API authenticates every request with its own credential (a bearer token), never a
 # session, and answers 401 itself; static files carry no data.
 OWN_CREDENTIAL_PREFIXES = ("/api/", "/static/")
@@ -99,7 +102,7 @@ def second_factor_required(
         if request.path_info.startswith(OWN_CREDENTIAL_PREFIXES):
             return get_response(request)
         name = _url_name(request)
-        if name is None:
+        if name is None or name in OPERATIONS_OPEN:
             return get_response(request)
         user = request.user
         if not user.is_authenticated:

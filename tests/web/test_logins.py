@@ -27,7 +27,7 @@ from readmit.accounts.roles import Role
 from readmit.audit.events import AuditEventType
 from readmit.audit.models import AuditEvent
 from readmit.core import clock
-from readmit.web.middleware import ANONYMOUS_ALLOWED, UNVERIFIED_ALLOWED
+from readmit.web.middleware import ANONYMOUS_ALLOWED, OPERATIONS_OPEN, UNVERIFIED_ALLOWED
 from tests.factories import PASSWORD, current_totp, log_in, make_user, recovery_code
 
 WRONG = "not-the-password-at-all"
@@ -389,10 +389,20 @@ def test_the_walk_covers_every_page_including_the_admin():
     assert len(pages) > 40
 
 
+# Open without a login, by name: the health probes (no data) and metrics (its own bearer
+# token, tests/ops/test_metrics.py). Adding a page here is a security decision.
+OPEN_WITHOUT_LOGIN = {"healthz", "readyz", "metrics"}
+
+
+def test_the_pages_open_without_a_login_are_exactly_the_listed_ones():
+    assert OPERATIONS_OPEN == OPEN_WITHOUT_LOGIN
+    assert {"web:login", "admin_login_redirect"} == ANONYMOUS_ALLOWED
+
+
 def test_every_page_refuses_an_anonymous_visitor_except_the_login(client, world):
     for pattern, name in _pages():
         path = "/" + _example(pattern)
-        if resolve(path).view_name in ANONYMOUS_ALLOWED:
+        if resolve(path).view_name in ANONYMOUS_ALLOWED | OPEN_WITHOUT_LOGIN:
             continue
         response = client.get(path)
         assert response.status_code == 302, (path, name, response.status_code)
@@ -405,7 +415,7 @@ def test_every_page_refuses_a_session_without_its_second_factor_except_the_login
     _password(client, "xk_caseworker")
     for pattern, name in _pages():
         path = "/" + _example(pattern)
-        if resolve(path).view_name in UNVERIFIED_ALLOWED:
+        if resolve(path).view_name in UNVERIFIED_ALLOWED | OPEN_WITHOUT_LOGIN:
             continue
         response = client.get(path)
         assert response.status_code == 302, (path, name, response.status_code)
