@@ -28,7 +28,8 @@ from readmit.audit.events import AuditEventType
 from readmit.audit.services import audit_record
 from readmit.cases.models import Case
 from readmit.core import clock
-from readmit.core.errors import Forbidden, NotFound, ValidationFailed
+from readmit.core.errors import ApplicationError, Forbidden, NotFound, ValidationFailed
+from readmit.relocation.bulk import criteria_evaluate_many, list_rows_write
 from readmit.relocation.models import (
     EvaluationTrigger,
     ImportState,
@@ -43,10 +44,8 @@ from readmit.relocation.services import (
     _existing,
     _screen_on_arrival,
     _sending_worker,
-    case_evaluate,
     list_reference_and_key,
     list_rows_check,
-    list_rows_import,
     list_submitted_audit,
     request_digest,
 )
@@ -160,6 +159,10 @@ def list_import_run(job_id: uuid.UUID | str) -> ListImport:
     except ValidationFailed as exc:
         _fail(job, errors=exc.errors, message=exc.message)
         return job
+    except ApplicationError as exc:  # the gate of a batch: the sender lost the role, the
+        # agreement left force (the batches already written stay; the job says how many)
+        _fail(job, errors=[], message=exc.message)
+        return job
     except Exception as exc:
         logger.exception("List import %s failed", job.id)
         _fail(job, errors=[], message=f"Internal error ({type(exc).__name__}); it was logged.")
@@ -226,9 +229,20 @@ def _run(job: ListImport) -> ListImport:
     for start in range(0, len(checked.valid), size):
         rows = checked.valid[start : start + size]
         with transaction.atomic():
-            cases = list_rows_import(proposal_list, rows, acting_user=user)
-            for case in cases:
-                case_evaluate(case=case, acting_user=user, trigger=EvaluationTrigger.LIST)
+            # The gate once per batch: the sender may have lost the role or been
+            # deactivated, or the agreement left force, since the previous one (the user is
+            # read again: memberships are cached on the instance).
+            user = User.objects.get(pk=job.submitted_by_id)
+            agreement, position = _sending_worker(user, agreement)
+            cases = list_rows_write(
+                proposal_list, rows, acting_user=user, organisation_id=position.organisation_id
+            )
+            criteria_evaluate_many(
+                cases,
+                acting_user=user,
+                organisation_id=position.organisation_id,
+                trigger=EvaluationTrigger.LIST,
+            )
             case_ids.extend(c.id for c in cases)
             job.rows_done += len(rows)
             job.save(update_fields=["rows_done", "updated_at"])
