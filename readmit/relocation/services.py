@@ -46,7 +46,13 @@ from readmit.core.errors import (
     TransitionRefused,
     ValidationFailed,
 )
-from readmit.relocation.lists import PersonRow, missing_columns, row_error, validate_people
+from readmit.relocation.lists import (
+    MAX_ROWS,
+    PersonRow,
+    missing_columns,
+    row_error,
+    validate_people,
+)
 from readmit.relocation.models import (
     CriteriaEvaluation,
     EvaluationTrigger,
@@ -521,6 +527,7 @@ def list_rows_check(
     only_valid_rows: bool,
     row_numbers: Sequence[int] | None = None,
     columns: frozenset[str] | None = None,
+    max_rows: int = MAX_ROWS,
 ) -> CheckedRows:
     """Validate every row (shape, vocabularies, external ids not yet used); writes nothing.
 
@@ -532,7 +539,10 @@ def list_rows_check(
     if columns is not None:
         _refuse_missing_columns(columns, read)
     validated = validate_people(
-        people, rows=row_numbers, free_text_categories=_free_text_categories(terms)
+        people,
+        rows=row_numbers,
+        free_text_categories=_free_text_categories(terms),
+        max_rows=max_rows,
     )
     errors = list(validated.errors)
     taken = set(

@@ -336,3 +336,39 @@ def test_an_import_stops_when_the_sender_loses_the_role_between_batches(
     assert (job.state, job.rows_done) == (ImportState.FAILED, 2)
     assert Case.objects.filter(agreement=agreement).count() == 2
     assert job.errors and "Internal error" not in job.errors[0]["msg"]
+
+
+def test_an_import_job_takes_more_people_than_a_list_sent_at_once(
+    world, settings, monkeypatch, django_capture_on_commit_callbacks
+):
+    """Lists sent at once or uploaded stop at ``lists.MAX_ROWS`` (10,000); an import job
+    at ``READMIT_LIST_IMPORT_MAX_ROWS`` (100,000). Both scaled down here."""
+    monkeypatch.setattr("readmit.relocation.lists.MAX_ROWS", 4)
+    settings.READMIT_LIST_SYNC_MAX_ROWS = 3
+    settings.READMIT_LIST_IMPORT_MAX_ROWS = 6
+    agreement = kosovo(world)
+    _, token = token_create(user=world.user("us_caseworker"), name="t", acting_user=None)
+
+    def post(reference: str, count: int) -> Any:
+        with django_capture_on_commit_callbacks(execute=True):
+            return Client().post(
+                f"/api/v1/agreements/{agreement.id}/lists",
+                data=json.dumps(
+                    {"reference": reference, "people": [person() for _ in range(count)]}
+                ),
+                content_type="application/json",
+                HTTP_AUTHORIZATION=f"Bearer {token}",
+            )
+
+    taken = post("SIX", 6)
+    assert taken.status_code == 202, taken.content
+    assert ListImport.objects.get(id=taken.json()["id"]).state == ImportState.DONE
+    assert Case.objects.filter(agreement=agreement).count() == 6
+
+    audit_rows = AuditEvent.objects.count()
+    refused = post("SEVEN", 7)
+    assert refused.status_code == 422, refused.content
+    problem = refused.json()
+    assert any(e["loc"][-1] == "people" and "more than 6" in e["msg"] for e in problem["errors"])
+    assert not ListImport.objects.filter(reference="SEVEN").exists()
+    assert AuditEvent.objects.count() == audit_rows
