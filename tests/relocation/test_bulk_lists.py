@@ -36,6 +36,7 @@ from readmit.relocation.models import (
     ProposalListEntry,
 )
 from readmit.relocation.services import case_evaluate, list_rows_check
+from tests.audit.test_audit_chain import _tamper
 from tests.relocation.conftest import kosovo, person, submit
 
 
@@ -260,12 +261,7 @@ def test_rows_written_in_bulk_are_chained_so_altering_one_is_found(world):
         )
     assert [e.prev_hash for e in events[1:]] == [e.hash for e in events[:-1]]
     assert audit_verify()[1] is None
-    from django.db import connection
-
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "UPDATE audit_auditevent SET object_id = 'forged' WHERE seq = %s", [events[2].seq]
-        )
+    _tamper("UPDATE audit_auditevent SET object_id = 'forged' WHERE seq = %s", [events[2].seq])
     broken = audit_verify()[1]
     assert broken is not None and broken.seq == events[2].seq
 
