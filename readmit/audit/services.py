@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
@@ -39,11 +40,109 @@ def _uuid_str(value: uuid.UUID | str | None) -> str | None:
 
 # Called with each audit row, inside its transaction (the events outbox registers one).
 _LISTENERS: list[Callable[[AuditEvent], None]] = []
+# A listener's form for many rows at once (``audit_record_many``), where it has one.
+_MANY: dict[Callable[[AuditEvent], None], Callable[[list[AuditEvent]], None]] = {}
 
 
-def register_audit_listener(listener: Callable[[AuditEvent], None]) -> None:
+def register_audit_listener(
+    listener: Callable[[AuditEvent], None],
+    *,
+    many: Callable[[list[AuditEvent]], None] | None = None,
+) -> None:
+    """``listener`` is called with each audit row; ``many``, if given, is called instead
+    with all the rows of one ``audit_record_many`` (same effect, fewer queries)."""
     if listener not in _LISTENERS:
         _LISTENERS.append(listener)
+    if many is not None:
+        _MANY[listener] = many
+
+
+@dataclass(frozen=True)
+class AuditEntry:
+    """One event for :func:`audit_record_many` (the arguments of :func:`audit_record`)."""
+
+    event_type: AuditEventType
+    organisation_id: uuid.UUID | None = None
+    agreement_id: uuid.UUID | None = None
+    case_id: uuid.UUID | None = None
+    object_type: str = ""
+    object_id: str = ""
+    data: Mapping[str, Any] = field(default_factory=dict)
+
+
+def _chained(
+    seq: int,
+    prev_hash: str,
+    occurred_at: dt.datetime,
+    acting_user: User | None,
+    entry: AuditEntry,
+) -> AuditEvent:
+    """The row ``seq`` after ``prev_hash``, its hash computed (nothing is written)."""
+    row: dict[str, Any] = {
+        "seq": seq,
+        "occurred_at": _iso(occurred_at),
+        "event_type": int(entry.event_type),
+        "actor_id": acting_user.pk if acting_user is not None else None,
+        "actor_username": acting_user.get_username() if acting_user is not None else "",
+        "organisation_id": _uuid_str(entry.organisation_id),
+        "agreement_id": _uuid_str(entry.agreement_id),
+        "case_id": _uuid_str(entry.case_id),
+        "object_type": entry.object_type,
+        "object_id": entry.object_id,
+        "data": dict(entry.data),
+        "prev_hash": prev_hash,
+    }
+    return AuditEvent(
+        seq=seq,
+        occurred_at=occurred_at,
+        event_type=row["event_type"],
+        actor_id=row["actor_id"],
+        actor_username=row["actor_username"],
+        organisation_id=entry.organisation_id,
+        agreement_id=entry.agreement_id,
+        case_id=entry.case_id,
+        object_type=entry.object_type,
+        object_id=entry.object_id,
+        data=row["data"],
+        prev_hash=prev_hash,
+        hash=row_hash(row),
+    )
+
+
+def audit_record_many(
+    entries: Sequence[AuditEntry], *, acting_user: User | None
+) -> list[AuditEvent]:
+    """Append many events at once, in order: the same rows, hashes and listeners as calling
+    :func:`audit_record` for each, with one lock of the head, one insert and one head update.
+
+    The chain is kept: the head is locked first, each row's hash is computed in sequence
+    from the one before, and the head ends at the last row (ADR 0002). Must run inside the
+    transaction that makes the changes the rows record.
+    """
+    if not connection.in_atomic_block:
+        raise RuntimeError("audit_record_many must be called inside the transaction it records")
+    if not entries:
+        return []
+    head, _ = AuditHead.objects.select_for_update().get_or_create(
+        id=1, defaults={"seq": 0, "hash": GENESIS}
+    )
+    seq, prev_hash = head.seq, head.hash
+    events: list[AuditEvent] = []
+    for entry in entries:
+        seq += 1
+        event = _chained(seq, prev_hash, clock.now(), acting_user, entry)
+        prev_hash = event.hash
+        events.append(event)
+    AuditEvent.objects.bulk_create(events, batch_size=500)
+    AuditHead.objects.filter(id=1).update(seq=seq, hash=prev_hash)
+    for listener in _LISTENERS:
+        many = _MANY.get(listener)
+        if many is not None:
+            many(events)
+        else:
+            for event in events:
+                listener(event)
+    return events
 
 
 def audit_record(
@@ -63,39 +162,18 @@ def audit_record(
     head, _ = AuditHead.objects.select_for_update().get_or_create(
         id=1, defaults={"seq": 0, "hash": GENESIS}
     )
-    occurred_at = clock.now()
-    row: dict[str, Any] = {
-        "seq": head.seq + 1,
-        "occurred_at": _iso(occurred_at),
-        "event_type": int(event_type),
-        "actor_id": acting_user.pk if acting_user is not None else None,
-        "actor_username": acting_user.get_username() if acting_user is not None else "",
-        "organisation_id": _uuid_str(organisation_id),
-        "agreement_id": _uuid_str(agreement_id),
-        "case_id": _uuid_str(case_id),
-        "object_type": object_type,
-        "object_id": object_id,
-        "data": dict(data or {}),
-        "prev_hash": head.hash,
-    }
-    row["hash"] = row_hash(row)
-    event = AuditEvent(
-        seq=row["seq"],
-        occurred_at=occurred_at,
-        event_type=row["event_type"],
-        actor_id=row["actor_id"],
-        actor_username=row["actor_username"],
+    entry = AuditEntry(
+        event_type=event_type,
         organisation_id=organisation_id,
         agreement_id=agreement_id,
         case_id=case_id,
         object_type=object_type,
         object_id=object_id,
-        data=row["data"],
-        prev_hash=row["prev_hash"],
-        hash=row["hash"],
+        data=dict(data or {}),
     )
+    event = _chained(head.seq + 1, head.hash, clock.now(), acting_user, entry)
     event.save()
-    AuditHead.objects.filter(id=1).update(seq=row["seq"], hash=row["hash"])
+    AuditHead.objects.filter(id=1).update(seq=event.seq, hash=event.hash)
     for listener in _LISTENERS:
         listener(event)
     return event

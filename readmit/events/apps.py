@@ -10,6 +10,6 @@ class EventsConfig(AppConfig):
 
     def ready(self) -> None:
         from readmit.audit.services import register_audit_listener
-        from readmit.events.outbox import outbox_on_audit
+        from readmit.events.outbox import outbox_on_audit, outbox_on_audit_many
 
-        register_audit_listener(outbox_on_audit)
+        register_audit_listener(outbox_on_audit, many=outbox_on_audit_many)

@@ -148,6 +148,67 @@ def outbox_on_audit(audit: AuditEvent) -> None:
     transaction.on_commit(lambda: _enqueue(ids))
 
 
+def outbox_on_audit_many(audits: list[AuditEvent]) -> None:
+    """The events of many audit rows (``audit_record_many``), in their order: the same
+    rows as ``outbox_on_audit`` for each, with the subscriptions read once per agreement
+    and every event and delivery written in one insert each."""
+    from readmit.agreements.models import AgreementParty
+    from readmit.events.models import OutboxEvent, WebhookDelivery, WebhookSubscription
+
+    wanted = [a for a in audits if a.event_type in MAPPERS and a.agreement_id is not None]
+    agreement_ids = {a.agreement_id for a in wanted}
+    if not agreement_ids:
+        return
+    parties: dict[uuid.UUID, set[uuid.UUID]] = {}
+    for agreement_id, organisation_id in AgreementParty.objects.filter(
+        agreement_id__in=agreement_ids
+    ).values_list("agreement_id", "organisation_id"):
+        parties.setdefault(agreement_id, set()).add(organisation_id)
+    every_org = set().union(*parties.values()) if parties else set()
+    active = list(
+        WebhookSubscription.objects.filter(active=True, organisation_id__in=every_org).order_by(
+            "created_at", "id"
+        )
+    )
+    if not active:
+        return
+    events: list[OutboxEvent] = []
+    deliveries: list[WebhookDelivery] = []
+    for audit in wanted:
+        event_type, state, data = MAPPERS[audit.event_type](audit)
+        orgs = parties.get(audit.agreement_id, set())  # type: ignore[arg-type]
+        by_org: dict[uuid.UUID, list[WebhookSubscription]] = {}
+        for subscription in active:
+            if subscription.organisation_id in orgs and event_type in subscription.event_types:
+                by_org.setdefault(subscription.organisation_id, []).append(subscription)
+        for organisation_id, subs in by_org.items():
+            event_id = uuid.uuid4()
+            event = OutboxEvent(
+                id=event_id,
+                organisation_id=organisation_id,
+                audit_seq=audit.seq,
+                event_type=event_type,
+                occurred_at=audit.occurred_at,
+                agreement_id=audit.agreement_id,
+                case_id=audit.case_id,
+                body=event_body(
+                    event_id=event_id, event_type=event_type, audit=audit, state=state, data=data
+                ),
+            )
+            events.append(event)
+            deliveries += [
+                WebhookDelivery(
+                    event=event, subscription=s, audit_seq=audit.seq, case_id=audit.case_id
+                )
+                for s in subs
+            ]
+    OutboxEvent.objects.bulk_create(events, batch_size=500)
+    WebhookDelivery.objects.bulk_create(deliveries, batch_size=500)
+    ids = [str(d.id) for d in deliveries]
+    if ids:
+        transaction.on_commit(lambda: _enqueue(ids))
+
+
 def _enqueue(delivery_ids: list[str]) -> None:
     from readmit.events.tasks import deliver_webhook_task
 

@@ -28,7 +28,8 @@ from readmit.audit.events import AuditEventType
 from readmit.audit.services import audit_record
 from readmit.cases.models import Case
 from readmit.core import clock
-from readmit.core.errors import Forbidden, NotFound, ValidationFailed
+from readmit.core.errors import ApplicationError, Forbidden, NotFound, ValidationFailed
+from readmit.relocation.bulk import criteria_evaluate_many, list_rows_write
 from readmit.relocation.models import (
     EvaluationTrigger,
     ImportState,
@@ -43,10 +44,8 @@ from readmit.relocation.services import (
     _existing,
     _screen_on_arrival,
     _sending_worker,
-    case_evaluate,
     list_reference_and_key,
     list_rows_check,
-    list_rows_import,
     list_submitted_audit,
     request_digest,
 )
@@ -55,6 +54,7 @@ logger = logging.getLogger(__name__)
 
 DEFAULT_SYNC_MAX_ROWS = 1000
 DEFAULT_BATCH = 200
+DEFAULT_IMPORT_MAX_ROWS = 100_000
 
 # Sent after each committed batch of an import job, with ``job`` (the ListImport, its
 # ``rows_done`` up to date). For progress displays and for the test that shows another
@@ -65,6 +65,11 @@ list_import_batch_committed = Signal()
 def sync_max_rows() -> int:
     """Lists with more people than this are imported as a background job (``202``)."""
     return int(getattr(settings, "READMIT_LIST_SYNC_MAX_ROWS", DEFAULT_SYNC_MAX_ROWS))
+
+
+def import_max_rows() -> int:
+    """The most people one import job takes (a list uploaded on the web page: 10,000)."""
+    return int(getattr(settings, "READMIT_LIST_IMPORT_MAX_ROWS", DEFAULT_IMPORT_MAX_ROWS))
 
 
 def batch_size() -> int:
@@ -89,6 +94,12 @@ def list_import_queue(
     """
     reference, idempotency_key = list_reference_and_key(reference, idempotency_key)
     agreement, position = _sending_worker(acting_user, agreement)
+    if len(people) > import_max_rows():
+        raise ValidationFailed(
+            f"A list of {len(people)} people is more than an import takes "
+            f"({import_max_rows()}); nothing was imported. Send it as several lists.",
+            errors=[{"loc": ["people"], "msg": f"more than {import_max_rows()} people"}],
+        )
     digest = request_digest(agreement, reference, people)
     with transaction.atomic():
         if idempotency_key:
@@ -160,6 +171,10 @@ def list_import_run(job_id: uuid.UUID | str) -> ListImport:
     except ValidationFailed as exc:
         _fail(job, errors=exc.errors, message=exc.message)
         return job
+    except ApplicationError as exc:  # the gate of a batch: the sender lost the role, the
+        # agreement left force (the batches already written stay; the job says how many)
+        _fail(job, errors=[], message=exc.message)
+        return job
     except Exception as exc:
         logger.exception("List import %s failed", job.id)
         _fail(job, errors=[], message=f"Internal error ({type(exc).__name__}); it was logged.")
@@ -202,7 +217,7 @@ def _run(job: ListImport) -> ListImport:
             errors=[{"loc": ["reference"], "msg": "already used under this agreement"}],
         )
     checked: CheckedRows = list_rows_check(
-        agreement, job.people, only_valid_rows=job.only_valid_rows
+        agreement, job.people, only_valid_rows=job.only_valid_rows, max_rows=import_max_rows()
     )
     with transaction.atomic():
         proposal_list = ProposalList.objects.create(
@@ -222,14 +237,23 @@ def _run(job: ListImport) -> ListImport:
         job.errors = [{"loc": list(e["loc"]), "msg": str(e["msg"])} for e in checked.errors]
         job.save(update_fields=["proposal_list", "rows_failed", "errors", "updated_at"])
     size = batch_size()
-    case_ids: list[uuid.UUID] = []
     for start in range(0, len(checked.valid), size):
         rows = checked.valid[start : start + size]
         with transaction.atomic():
-            cases = list_rows_import(proposal_list, rows, acting_user=user)
-            for case in cases:
-                case_evaluate(case=case, acting_user=user, trigger=EvaluationTrigger.LIST)
-            case_ids.extend(c.id for c in cases)
+            # The gate once per batch: the sender may have lost the role or been
+            # deactivated, or the agreement left force, since the previous one (the user is
+            # read again: memberships are cached on the instance).
+            user = User.objects.get(pk=job.submitted_by_id)
+            agreement, position = _sending_worker(user, agreement)
+            cases = list_rows_write(
+                proposal_list, rows, acting_user=user, organisation_id=position.organisation_id
+            )
+            criteria_evaluate_many(
+                cases,
+                acting_user=user,
+                organisation_id=position.organisation_id,
+                trigger=EvaluationTrigger.LIST,
+            )
             job.rows_done += len(rows)
             job.save(update_fields=["rows_done", "updated_at"])
         list_import_batch_committed.send(sender=ListImport, job=job)
@@ -253,7 +277,7 @@ def _run(job: ListImport) -> ListImport:
                 "rows_failed": job.rows_failed,
             },
         )
-        cases = list(Case.objects.filter(id__in=case_ids))
+        cases = list(Case.objects.filter(proposal_entry__proposal_list=proposal_list))
         _screen_on_arrival(agreement, cases, job.reference, job.organisation_id)
     return job
 

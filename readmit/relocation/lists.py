@@ -631,20 +631,25 @@ def _conviction(item: Any, free_text_categories: bool = False) -> ConvictionRow 
 
 
 def validate_people(
-    people: Any, *, rows: Sequence[int] | None = None, free_text_categories: bool = False
+    people: Any,
+    *,
+    rows: Sequence[int] | None = None,
+    free_text_categories: bool = False,
+    max_rows: int = MAX_ROWS,
 ) -> Validated:
     """Validate JSON people. ``rows`` gives each person's line in the uploaded file; without
     it an error's row is the person's index in ``people`` (the API). A conviction's category
     must be an ICCS code unless ``free_text_categories`` (the agreement allows a state's own
-    words; the criterion then answers unknown for them)."""
+    words; the criterion then answers unknown for them). ``max_rows``: an import job takes
+    more people than a list sent at once or uploaded (``READMIT_LIST_IMPORT_MAX_ROWS``)."""
     result = Validated()
     message = ""
     if not isinstance(people, list):
         message = "must be a list"
     elif not people:
         message = "the list is empty"
-    elif len(people) > MAX_ROWS:
-        message = f"more than {MAX_ROWS} people"
+    elif len(people) > max_rows:
+        message = f"more than {max_rows} people"
     elif rows is not None and len(rows) != len(people):
         raise ValueError("one row number per person is needed")
     if message:

@@ -36,9 +36,7 @@ from readmit.cases.models import Case, Deadline, VulnerabilityAssessment
 from readmit.cases.services import (
     DocumentInput,
     PersonInput,
-    case_open,
     case_transition,
-    person_create,
 )
 from readmit.cases.workflow import Side, workflow_for
 from readmit.core import clock
@@ -48,13 +46,18 @@ from readmit.core.errors import (
     TransitionRefused,
     ValidationFailed,
 )
-from readmit.relocation.lists import PersonRow, missing_columns, row_error, validate_people
+from readmit.relocation.lists import (
+    MAX_ROWS,
+    PersonRow,
+    missing_columns,
+    row_error,
+    validate_people,
+)
 from readmit.relocation.models import (
     CriteriaEvaluation,
     EvaluationTrigger,
     ListSource,
     ProposalList,
-    ProposalListEntry,
     ReceptionStay,
 )
 
@@ -116,6 +119,18 @@ def person_facts(case: Case) -> PersonFacts:
     A list can say a person's convictions or vulnerabilities are *not known*; the person
     record cannot hold that, so the case keeps it in ``data["facts_unknown"]``.
     """
+    return facts_of(
+        case,
+        nationalities=frozenset(case.person.nationalities.values_list("code", flat=True)),
+        watchlist_status=watchlist_status_for(case),
+    )
+
+
+def facts_of(
+    case: Case, *, nationalities: frozenset[str], watchlist_status: str | None
+) -> PersonFacts:
+    """:func:`person_facts` with the two facts that need queries given (read in bulk for
+    many cases at once: ``readmit.relocation.bulk``)."""
     person = case.person
     unknown = set(case.data.get("facts_unknown", ()))
     convictions = None if "convictions" in unknown else person.convictions
@@ -127,11 +142,11 @@ def person_facts(case: Case) -> PersonFacts:
         birth_month=person.birth_month,
         birth_day=person.birth_day,
         sex=person.sex,
-        nationalities=frozenset(person.nationalities.values_list("code", flat=True)),
+        nationalities=nationalities,
         convictions=convictions_from_records(convictions),
         pending_criminal_case=person.pending_criminal_case,
         vulnerabilities=vulnerabilities,
-        watchlist_status=watchlist_status_for(case),
+        watchlist_status=watchlist_status,
     )
 
 
@@ -158,9 +173,15 @@ def evaluation_store(
 def _evaluate(case: Case, at: dt.datetime) -> tuple[int | None, Evaluation, list[dict[str, str]]]:
     """The terms version, the evaluation and its stored form (one dict per rule)."""
     terms, version = terms_in_force(case.agreement, at)
-    evaluation = evaluate(
-        terms.criteria, person_facts(case), on=at.date(), exclusions=terms.exclusions
-    )
+    evaluation, results = evaluation_results(terms, person_facts(case), at)
+    return version, evaluation, results
+
+
+def evaluation_results(
+    terms: AgreementTerms, facts: PersonFacts, at: dt.datetime
+) -> tuple[Evaluation, list[dict[str, str]]]:
+    """The criteria of ``terms`` for ``facts`` on ``at``'s date, and their stored form."""
+    evaluation = evaluate(terms.criteria, facts, on=at.date(), exclusions=terms.exclusions)
     results = [
         {
             "rule": r.rule,
@@ -170,7 +191,7 @@ def _evaluate(case: Case, at: dt.datetime) -> tuple[int | None, Evaluation, list
         }
         for r in evaluation.results
     ]
-    return version, evaluation, results
+    return evaluation, results
 
 
 def criteria_refresh_after_screening(
@@ -191,38 +212,35 @@ def criteria_refresh_after_screening(
     already ran. Every kept evaluation is audited with the trigger ``screening``, so the
     case page always shows what the criterion reads now.
     """
+    from readmit.relocation.bulk import criteria_evaluate_many  # imports this module
+
+    ids = sorted(str(i) for i in case_ids)
     stored_all: list[CriteriaEvaluation] = []
     with transaction.atomic():  # a savepoint inside a review's transaction
-        cases = list(
-            Case.objects.filter(id__in=list(case_ids), agreement__kind=AgreementKind.RELOCATION)
-            .select_related("agreement", "person")
-            .order_by("id")
-        )
         at = clock.now()
-        from readmit.relocation.selectors import latest_evaluations  # imports this module
-
-        latest = latest_evaluations(cases)
-        for case in cases:
-            version, evaluation, results = _evaluate(case, at)
-            previous = latest.get(case.id)
-            if previous is not None and (previous.terms_version, previous.results) == (
-                version,
-                results,
-            ):
-                continue  # nothing the case page shows would change
-            stored = CriteriaEvaluation.objects.create(
-                case=case,
-                evaluated_at=at,
-                terms_version=version,
-                outcome=str(evaluation.outcome),
+        for start in range(0, len(ids), REFRESH_CHUNK):
+            cases = list(
+                Case.objects.filter(
+                    id__in=ids[start : start + REFRESH_CHUNK],
+                    agreement__kind=AgreementKind.RELOCATION,
+                )
+                .select_related("agreement", "person")
+                .order_by("id")
+            )
+            # Kept only where the case page would change; audited with the trigger screening.
+            stored_all += criteria_evaluate_many(
+                cases,
+                acting_user=acting_user,
+                organisation_id=organisation_id,
                 trigger=EvaluationTrigger.SCREENING,
-                results=results,
+                at=at,
+                only_changed=True,
             )
-            _audit_evaluation(
-                stored, case, acting_user=acting_user, organisation_id=organisation_id
-            )
-            stored_all.append(stored)
         return stored_all
+
+
+# Cases evaluated again per statement batch after a screening run (an ``IN`` of their ids).
+REFRESH_CHUNK = 2000
 
 
 def case_evaluate(
@@ -509,6 +527,7 @@ def list_rows_check(
     only_valid_rows: bool,
     row_numbers: Sequence[int] | None = None,
     columns: frozenset[str] | None = None,
+    max_rows: int = MAX_ROWS,
 ) -> CheckedRows:
     """Validate every row (shape, vocabularies, external ids not yet used); writes nothing.
 
@@ -520,7 +539,10 @@ def list_rows_check(
     if columns is not None:
         _refuse_missing_columns(columns, read)
     validated = validate_people(
-        people, rows=row_numbers, free_text_categories=_free_text_categories(terms)
+        people,
+        rows=row_numbers,
+        free_text_categories=_free_text_categories(terms),
+        max_rows=max_rows,
     )
     errors = list(validated.errors)
     taken = set(
@@ -551,47 +573,6 @@ def list_rows_check(
             )
         raise ValidationFailed(message, errors=errors)
     return CheckedRows(total=validated.total, valid=valid, errors=errors, bad_rows=bad_rows)
-
-
-def list_rows_import(
-    proposal_list: ProposalList, rows: Sequence[PersonRow], *, acting_user: User
-) -> list[Case]:
-    """Create a person and a case in state ``proposed`` for each checked row of the list.
-
-    Runs inside the caller's transaction: the whole list (a request) or one batch (an
-    import job); the caller evaluates the criteria and starts the screening.
-    """
-    agreement = proposal_list.agreement
-    sending = agreement.sending_party
-    assert sending is not None
-    cases: list[Case] = []
-    for row in rows:
-        person = person_create(
-            data=_person_input(row), owner=sending.organisation, acting_user=acting_user
-        )
-        data: dict[str, Any] = {"proposal_list": str(proposal_list.id), "proposal_row": row.row}
-        unknown = [
-            name
-            for name, value in (
-                ("convictions", row.convictions),
-                ("vulnerabilities", row.vulnerabilities),
-            )
-            if value is None
-        ]
-        if unknown:
-            data["facts_unknown"] = unknown
-        case = case_open(
-            agreement=agreement,
-            person=person,
-            acting_user=acting_user,
-            organisation=sending.organisation,
-            external_id=row.external_id,
-            family_group=row.family_group,
-            data=data,
-        )
-        ProposalListEntry.objects.create(proposal_list=proposal_list, case=case, row=row.row)
-        cases.append(case)
-    return cases
 
 
 def list_submitted_audit(
@@ -699,10 +680,21 @@ def proposal_list_submit(
             if replay is None:
                 raise
             return replay
-        cases = list_rows_import(proposal_list, checked.valid, acting_user=acting_user)
+        from readmit.relocation.bulk import criteria_evaluate_many, list_rows_write
+
+        cases = list_rows_write(
+            proposal_list,
+            checked.valid,
+            acting_user=acting_user,
+            organisation_id=position.organisation_id,
+        )
         list_submitted_audit(proposal_list, checked, acting_user=acting_user)
-        for case in cases:
-            case_evaluate(case=case, acting_user=acting_user, trigger=EvaluationTrigger.LIST)
+        criteria_evaluate_many(
+            cases,
+            acting_user=acting_user,
+            organisation_id=position.organisation_id,
+            trigger=EvaluationTrigger.LIST,
+        )
         _screen_on_arrival(agreement, cases, reference, position.organisation_id)
     return ListResult(proposal_list=proposal_list, cases=cases, created=True, skipped=errors)
 

@@ -591,9 +591,9 @@ def _execute(run: ScreeningRun) -> ScreeningRun:
     )
     known = {
         (case_id, key, fingerprint)
-        for case_id, key, fingerprint in ScreeningMatch.objects.filter(case__in=cases).values_list(
-            "case_id", "entry_key", "entry_fingerprint"
-        )
+        for case_id, key, fingerprint in ScreeningMatch.objects.filter(
+            case__in=run.cases.all()
+        ).values_list("case_id", "entry_key", "entry_fingerprint")
     }
     found: list[ScreeningMatch] = []
     for case, hit in hits:

@@ -1,0 +1,263 @@
+"""A proposal list's rows written in bulk: the same rows as one case at a time, far fewer
+statements (docs/adr/0011-large-lists-are-import-jobs.md, "The bulk path").
+
+``list_rows_write`` writes, for a batch of checked rows, what ``person_create`` and
+``case_open`` write for each (people, nationalities, documents, cases, list entries) with one
+insert per table, and the audit rows with ``audit_record_many`` (one lock of the chain's
+head, each row's hash computed in order). ``criteria_evaluate_many`` evaluates the criteria
+once per case in Python (the terms read once, the screening status of every case read in a
+handful of queries) and writes the evaluations and their audit rows the same way. The gate
+is checked once per call (one organisation, one agreement), not per row.
+
+Runs inside the caller's transaction: the whole list (a request) or one batch (a job).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from collections.abc import Sequence
+from typing import Any
+
+from django.db import IntegrityError, transaction
+
+from readmit.accounts.models import User
+from readmit.agreements.models import Agreement
+from readmit.audit.events import AuditEventType
+from readmit.audit.services import AuditEntry, audit_record_many
+from readmit.cases.models import Case, IdentityDocument, Person
+from readmit.cases.workflow import workflow_for
+from readmit.core import clock
+from readmit.core.errors import ValidationFailed
+from readmit.core.models import Country
+from readmit.relocation.lists import PersonRow
+from readmit.relocation.models import CriteriaEvaluation, ProposalList, ProposalListEntry
+
+# Rows per INSERT statement (SQLite allows 32,766 parameters; a case row has 13 columns).
+INSERT_BATCH = 500
+
+
+def _references(agreement: Agreement, count: int) -> list[str]:
+    """The next ``count`` references of the agreement, as ``count`` calls of
+    ``cases.services._next_reference`` would draw them: from the number of its cases
+    onwards, skipping any already taken. The agreement row is locked first."""
+    Agreement.objects.select_for_update().filter(id=agreement.id).first()
+    prefix = agreement.reference.upper()[:12]
+    number = Case.objects.filter(agreement=agreement).count() + 1
+    found: list[str] = []
+    while len(found) < count:
+        window = [f"{prefix}-{n:05d}" for n in range(number, number + 2 * (count - len(found)))]
+        taken = set(Case.objects.filter(reference__in=window).values_list("reference", flat=True))
+        for reference in window:
+            number += 1
+            if reference not in taken:
+                found.append(reference)
+                if len(found) == count:
+                    break
+    return found
+
+
+def list_rows_write(
+    proposal_list: ProposalList,
+    rows: Sequence[PersonRow],
+    *,
+    acting_user: User,
+    organisation_id: uuid.UUID,
+) -> list[Case]:
+    """A person and a case in the workflow's first state for each checked row, in bulk.
+
+    The caller has checked the gate (``_sending_worker``) for ``acting_user`` in this
+    transaction; the rows were checked by ``list_rows_check``. Audits ``person_created`` and
+    ``case_created`` for each row in row order, as the one-by-one services do.
+    """
+    if not rows:
+        return []
+    agreement = proposal_list.agreement
+    sending = agreement.sending_party
+    assert sending is not None
+    owner = sending.organisation
+    countries = set(Country.objects.values_list("code", flat=True))
+    people: list[Person] = []
+    nationalities: list[Any] = []
+    documents: list[IdentityDocument] = []
+    Nationality = Person.nationalities.through
+    for row in rows:
+        person = Person(
+            given_names=row.given_names,
+            family_name=row.family_name,
+            birth_year=row.birth_year,
+            birth_month=row.birth_month,
+            birth_day=row.birth_day,
+            sex=row.sex,
+            languages=[],
+            convictions=[c.as_json() for c in row.convictions or ()],
+            pending_criminal_case=row.pending_criminal_case,
+            vulnerabilities=list(row.vulnerabilities or ()),
+            owner=owner,
+        )
+        people.append(person)
+        nationalities += [
+            Nationality(person_id=person.id, country_id=code)
+            for code in row.nationalities
+            if code in countries
+        ]
+        documents += [
+            IdentityDocument(
+                person=person, type=d.type, number=d.number, issuing_country_id=d.issuing_country
+            )
+            for d in row.documents
+        ]
+    workflow = workflow_for(agreement.kind)
+    cases: list[Case] = []
+    for row, person, reference in zip(rows, people, _references(agreement, len(rows)), strict=True):
+        data: dict[str, Any] = {"proposal_list": str(proposal_list.id), "proposal_row": row.row}
+        unknown = [
+            name
+            for name, value in (
+                ("convictions", row.convictions),
+                ("vulnerabilities", row.vulnerabilities),
+            )
+            if value is None
+        ]
+        if unknown:
+            data["facts_unknown"] = unknown
+        cases.append(
+            Case(
+                agreement=agreement,
+                person=person,
+                kind=agreement.kind,
+                state=workflow.initial,
+                reference=reference,
+                external_id=row.external_id,
+                data=data,
+                family_group=row.family_group,
+            )
+        )
+    Person.objects.bulk_create(people, batch_size=INSERT_BATCH)
+    Nationality.objects.bulk_create(nationalities, batch_size=INSERT_BATCH)
+    IdentityDocument.objects.bulk_create(documents, batch_size=INSERT_BATCH)
+    try:
+        with transaction.atomic():
+            Case.objects.bulk_create(cases, batch_size=INSERT_BATCH)
+    except IntegrityError:
+        raise ValidationFailed(
+            "A case with one of the list's external ids was opened meanwhile under this "
+            "agreement; nothing of this batch was written.",
+            errors=[{"loc": ["external_id"], "msg": "already used in this agreement"}],
+        ) from None
+    ProposalListEntry.objects.bulk_create(
+        (
+            ProposalListEntry(proposal_list=proposal_list, case=c, row=r.row)
+            for c, r in zip(cases, rows, strict=True)
+        ),
+        batch_size=INSERT_BATCH,
+    )
+    entries: list[AuditEntry] = []
+    for row, person, case in zip(rows, people, cases, strict=True):
+        entries.append(
+            AuditEntry(
+                event_type=AuditEventType.PERSON_CREATED,
+                organisation_id=owner.id,
+                object_type="person",
+                object_id=str(person.id),
+                data={"documents": len(row.documents)},
+            )
+        )
+        entries.append(
+            AuditEntry(
+                event_type=AuditEventType.CASE_CREATED,
+                organisation_id=owner.id,
+                agreement_id=agreement.id,
+                case_id=case.id,
+                object_type="case",
+                object_id=str(case.id),
+                data={
+                    "reference": case.reference,
+                    "state": case.state,
+                    "external_id": case.external_id,
+                },
+            )
+        )
+    audit_record_many(entries, acting_user=acting_user)
+    return cases
+
+
+def criteria_evaluate_many(
+    cases: Sequence[Case],
+    *,
+    acting_user: User | None,
+    organisation_id: uuid.UUID | None,
+    trigger: str,
+    at: dt.datetime | None = None,
+    only_changed: bool = False,
+) -> list[CriteriaEvaluation]:
+    """Evaluate the agreement's criteria once for each case and keep the results, in bulk.
+
+    The same evaluation and audit row (``criteria_evaluated``) per case as ``case_evaluate``
+    (or, with ``only_changed``, as ``criteria_refresh_after_screening``: a case whose
+    latest evaluation would read the same is left alone). No gate: the caller's ran. The
+    cases' people must be loaded (``select_related("person")`` or just written).
+    """
+    from readmit.relocation.selectors import latest_evaluations
+    from readmit.relocation.services import evaluation_results, facts_of, terms_in_force
+    from readmit.screening.selectors import watchlist_statuses
+
+    if not cases:
+        return []
+    at = at or clock.now()
+    terms_of: dict[uuid.UUID, tuple[Any, int | None]] = {}
+    Nationality = Person.nationalities.through
+    codes: dict[uuid.UUID, set[str]] = {c.person_id: set() for c in cases}
+    for person_id, code in Nationality.objects.filter(person_id__in=list(codes)).values_list(
+        "person_id", "country_id"
+    ):
+        codes[person_id].add(code)
+    statuses = watchlist_statuses(cases)
+    latest = latest_evaluations(list(cases)) if only_changed else {}
+    stored: list[CriteriaEvaluation] = []
+    for case in cases:
+        if case.agreement_id not in terms_of:
+            terms_of[case.agreement_id] = terms_in_force(case.agreement, at)
+        terms, version = terms_of[case.agreement_id]
+        facts = facts_of(
+            case, nationalities=frozenset(codes[case.person_id]), watchlist_status=statuses[case.id]
+        )
+        evaluation, results = evaluation_results(terms, facts, at)
+        previous = latest.get(case.id)
+        if previous is not None and (previous.terms_version, previous.results) == (
+            version,
+            results,
+        ):
+            continue
+        stored.append(
+            CriteriaEvaluation(
+                case=case,
+                evaluated_at=at,
+                terms_version=version,
+                outcome=str(evaluation.outcome),
+                trigger=trigger,
+                results=results,
+            )
+        )
+    CriteriaEvaluation.objects.bulk_create(stored, batch_size=INSERT_BATCH)
+    audit_record_many(
+        [
+            AuditEntry(
+                event_type=AuditEventType.CRITERIA_EVALUATED,
+                organisation_id=organisation_id,
+                agreement_id=e.case.agreement_id,
+                case_id=e.case_id,
+                object_type="criteria_evaluation",
+                object_id=str(e.id),
+                data={
+                    "outcome": e.outcome,
+                    "trigger": e.trigger,
+                    "terms_version": e.terms_version,
+                    "not_passed": [r["rule"] for r in e.not_passed()],
+                },
+            )
+            for e in stored
+        ],
+        acting_user=acting_user,
+    )
+    return stored
