@@ -173,7 +173,10 @@ def snapshot(agreement: Agreement) -> dict[int, Any]:
                 p.languages,
                 p.owner_id,
                 sorted(p.nationalities.values_list("code", flat=True)),
-                sorted(p.documents.values_list("type", "number", "issuing_country_id")),
+                sorted(
+                    (d.type, d.number, d.number_index, d.issuing_country_id)
+                    for d in p.documents.all()
+                ),
                 list(p.other_names.values_list("kind", "family_name")),
             ),
             "criteria": [
