@@ -196,6 +196,9 @@ READMIT_AUDIT_SIGNING_KEY = os.environ.get("READMIT_AUDIT_SIGNING_KEY", "")
 # a separate key for blind indexes. Production refuses to start without them.
 READMIT_DATA_KEYS = os.environ.get("READMIT_DATA_KEYS", "")
 READMIT_BLIND_INDEX_KEY = os.environ.get("READMIT_BLIND_INDEX_KEY", "")
+# The blind-index keys READMIT_BLIND_INDEX_KEY replaces ("64hex,..."), kept until
+# `readmit keys rotate --blind-index` has finished; lookups try each.
+READMIT_BLIND_INDEX_PREVIOUS_KEYS = os.environ.get("READMIT_BLIND_INDEX_PREVIOUS_KEYS", "")
 
 # Logins (docs/security.md "Logins"). Argon2id at OWASP's first recommended setting
 # (19 MiB, 2 passes, 1 lane); at most READMIT_PASSWORD_CHECKS_CONCURRENT checks per process.

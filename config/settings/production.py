@@ -21,8 +21,9 @@ if "DATABASE_URL" not in os.environ:
 # Field encryption keys (ADR 0012): refuse to start without them, or with malformed ones.
 READMIT_DATA_KEYS = os.environ.get("READMIT_DATA_KEYS", "")
 READMIT_BLIND_INDEX_KEY = os.environ.get("READMIT_BLIND_INDEX_KEY", "")
+READMIT_BLIND_INDEX_PREVIOUS_KEYS = os.environ.get("READMIT_BLIND_INDEX_PREVIOUS_KEYS", "")
 try:
-    parse_keyring(READMIT_DATA_KEYS, READMIT_BLIND_INDEX_KEY)
+    parse_keyring(READMIT_DATA_KEYS, READMIT_BLIND_INDEX_KEY, READMIT_BLIND_INDEX_PREVIOUS_KEYS)
 except KeyConfigError as error:
     raise ImproperlyConfigured(f"{error} (see docs/security.md, Key management)") from None
 SESSION_COOKIE_SECURE = env_bool("READMIT_SECURE_COOKIES", True)

@@ -32,6 +32,7 @@ class AuditEventType(IntEnum):
     LOGIN_PASSWORD_ACCEPTED = 158
     # 180-199: keys of the encrypted fields
     DATA_KEYS_REWRAPPED = 180
+    BLIND_INDEX_RECOMPUTED = 181
     # 200-299: agreements
     AGREEMENT_CREATED = 200
     AGREEMENT_STATUS_CHANGED = 201

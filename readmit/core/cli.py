@@ -94,6 +94,12 @@ def register(sub: Any, *, setup_django: Callable[[], None]) -> None:
         "rotate",
         help="re-wrap every data key under the current (first) key; idempotent, resumable",
     )
+    rotate_keys.add_argument(
+        "--blind-index",
+        action="store_true",
+        help="instead, recompute every blind index under READMIT_BLIND_INDEX_KEY (the old "
+        "key still in READMIT_BLIND_INDEX_PREVIOUS_KEYS); idempotent, resumable",
+    )
     rotate_keys.set_defaults(func=needs_django(cmd_keys_rotate))
     status = keys_sub.add_parser(
         "status", help="how many values each key wraps; exit 1 if a key in use is missing"
@@ -103,8 +109,22 @@ def register(sub: Any, *, setup_django: Callable[[], None]) -> None:
 
 def cmd_keys_rotate(args: argparse.Namespace) -> int:
     from readmit.core.crypto import DecryptionFailed
-    from readmit.core.keys import keys_rotate
+    from readmit.core.keys import blind_index_rotate, keys_rotate
 
+    if args.blind_index:
+        try:
+            done = blind_index_rotate()
+        except DecryptionFailed as exc:
+            print(f"readmit keys rotate --blind-index: {exc}", file=sys.stderr)
+            return 1
+        for label, count in sorted(done.recomputed.items()):
+            print(f"{label}: {count} recomputed")
+        print(
+            f"{done.total} blind indexes recomputed under READMIT_BLIND_INDEX_KEY; "
+            f"{done.already_current} were under it already. READMIT_BLIND_INDEX_PREVIOUS_KEYS "
+            "may now be emptied."
+        )
+        return 0
     try:
         result = keys_rotate()
     except DecryptionFailed as exc:

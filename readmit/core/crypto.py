@@ -45,11 +45,14 @@ class DecryptionFailed(Exception):
 
 @dataclass(frozen=True)
 class Keyring:
-    """The KEKs by id (``current`` wraps new data keys) and the blind-index key."""
+    """The KEKs by id (``current`` wraps new data keys) and the blind-index key, with the
+    blind-index keys it replaces (still tried by lookups until ``readmit keys rotate
+    --blind-index`` has recomputed every index under ``index_key``)."""
 
     keys: Mapping[str, bytes]
     current: str
     index_key: bytes
+    previous_index_keys: tuple[bytes, ...] = ()
 
     def kek(self, key_id: str) -> bytes:
         try:
@@ -70,10 +73,12 @@ def _hex_key(text: str, what: str) -> bytes:
     return raw
 
 
-def parse_keyring(data_keys: str, index_key: str) -> Keyring:
-    """``data_keys``: ``id:hex[,id:hex...]``, the newest (current) first; ``index_key``: hex.
+def parse_keyring(data_keys: str, index_key: str, previous_index_keys: str = "") -> Keyring:
+    """``data_keys``: ``id:hex[,id:hex...]``, the newest (current) first; ``index_key``: hex;
+    ``previous_index_keys``: ``hex[,hex...]``, the blind-index keys ``index_key`` replaces.
 
-    Older keys stay listed until ``readmit keys rotate`` has re-wrapped every data key.
+    Older keys stay listed until ``readmit keys rotate`` (``--blind-index`` for the index
+    keys) has re-wrapped every data key (recomputed every index).
     """
     keys: dict[str, bytes] = {}
     order: list[str] = []
@@ -97,7 +102,18 @@ def parse_keyring(data_keys: str, index_key: str) -> Keyring:
     index = _hex_key(index_key, "READMIT_BLIND_INDEX_KEY")
     if index in keys.values():
         raise KeyConfigError("READMIT_BLIND_INDEX_KEY must differ from every data key")
-    return Keyring(keys=keys, current=order[0], index_key=index)
+    previous: list[bytes] = []
+    for n, item in enumerate(p for p in previous_index_keys.split(",") if p.strip()):
+        old = _hex_key(item, f"READMIT_BLIND_INDEX_PREVIOUS_KEYS #{n + 1}")
+        if old == index or old in keys.values() or old in previous:
+            raise KeyConfigError(
+                f"READMIT_BLIND_INDEX_PREVIOUS_KEYS #{n + 1} must differ from "
+                "READMIT_BLIND_INDEX_KEY, every data key and every other previous key"
+            )
+        previous.append(old)
+    return Keyring(
+        keys=keys, current=order[0], index_key=index, previous_index_keys=tuple(previous)
+    )
 
 
 def new_key_hex() -> str:
@@ -188,4 +204,14 @@ def rewrap(sealed: str, *, context: str, keyring: Keyring) -> str:
 def blind_index(value: str, *, purpose: str, keyring: Keyring) -> str:
     """HMAC-SHA256 (hex) of an already normalised ``value``; ``purpose`` separates the
     indexes of different fields, so equal text in two fields gives different tags."""
-    return hmac.new(keyring.index_key, f"{purpose}|{value}".encode(), sha256).hexdigest()
+    return _hmac(keyring.index_key, value, purpose)
+
+
+def blind_indexes(value: str, *, purpose: str, keyring: Keyring) -> list[str]:
+    """The blind index of ``value`` under the current key, then under each previous key:
+    what a lookup must try while ``readmit keys rotate --blind-index`` has not finished."""
+    return [_hmac(key, value, purpose) for key in (keyring.index_key, *keyring.previous_index_keys)]
+
+
+def _hmac(key: bytes, value: str, purpose: str) -> str:
+    return hmac.new(key, f"{purpose}|{value}".encode(), sha256).hexdigest()

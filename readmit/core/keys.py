@@ -5,6 +5,13 @@ of ``READMIT_DATA_KEYS``); the encrypted values themselves are not touched. It w
 batches, each in its own transaction with its audit row (``DATA_KEYS_REWRAPPED``), and
 skips what is already under the current key, so it is idempotent and an interrupted run is
 finished by running it again. Only then may an old key leave ``READMIT_DATA_KEYS``.
+
+Blind-index rotation (``readmit keys rotate --blind-index``) recomputes every blind index
+under ``READMIT_BLIND_INDEX_KEY`` while the key it replaces is still listed in
+``READMIT_BLIND_INDEX_PREVIOUS_KEYS`` (lookups try each key meanwhile). An index can only be
+recomputed from the value, so each number is decrypted; an index already under the current
+key is left alone (idempotent), and each batch commits with its audit row
+(``BLIND_INDEX_RECOMPUTED``), so an interrupted run is finished by running it again.
 """
 
 from __future__ import annotations
@@ -19,7 +26,13 @@ from django.db import models, transaction
 from readmit.audit.events import AuditEventType
 from readmit.audit.services import audit_record
 from readmit.core import crypto
-from readmit.core.sealed import Sealed, SealedField, context_of, keyring
+from readmit.core.sealed import (
+    DocumentNumberIndexField,
+    Sealed,
+    SealedField,
+    context_of,
+    keyring,
+)
 
 BATCH_SIZE = 500
 
@@ -37,7 +50,7 @@ def _label(model: type[models.Model], f: SealedField) -> str:
 
 
 def _rows(
-    model: type[models.Model], f: SealedField, *, batch_size: int
+    model: type[models.Model], f: SealedField | DocumentNumberIndexField, *, batch_size: int
 ) -> Iterator[list[tuple[object, str | None]]]:
     """(pk, sealed text) in pk order, one batch at a time (keyset pagination)."""
     last = None
@@ -129,3 +142,67 @@ def keys_status() -> tuple[str, list[FieldStatus], set[str]]:
         missing |= {k for k in counts if k not in keys.keys}
         report.append(FieldStatus(_label(model, f), dict(sorted(counts.items())), empty))
     return keys.current, report, missing
+
+
+def blind_index_fields() -> Iterator[tuple[type[models.Model], DocumentNumberIndexField]]:
+    """Every blind-index column, in a stable order."""
+    for model in sorted(apps.get_models(), key=lambda m: m._meta.label):
+        for f in model._meta.concrete_fields:
+            if isinstance(f, DocumentNumberIndexField):
+                yield model, f
+
+
+@dataclass
+class IndexRotationResult:
+    recomputed: Counter[str] = field(default_factory=Counter)
+    already_current: int = 0
+
+    @property
+    def total(self) -> int:
+        return sum(self.recomputed.values())
+
+
+def blind_index_rotate(*, batch_size: int = BATCH_SIZE) -> IndexRotationResult:
+    """Recompute every blind index not yet under the current ``READMIT_BLIND_INDEX_KEY``.
+    Idempotent and resumable; each batch is one transaction with its audit row."""
+    result = IndexRotationResult()
+    for model, f in blind_index_fields():
+        label = f"{model._meta.label_lower}.{f.name}"
+        source = model._meta.get_field(f.source)
+        assert isinstance(source, models.Field)
+        for batch in _rows(model, f, batch_size=batch_size):
+            pks = [pk for pk, _ in batch]
+            values = dict(model._base_manager.filter(pk__in=pks).values_list("pk", source.attname))
+            stale = []
+            for pk, stored in batch:
+                sealed = values.get(pk)
+                number = (
+                    crypto.open_sealed(
+                        sealed, context=context_of(model, source.column, pk), keyring=keyring()
+                    )
+                    if isinstance(sealed, str) and crypto.is_sealed(sealed)
+                    else sealed
+                )
+                index = f.index_of(str(number or ""))
+                if index != (stored or ""):
+                    stale.append((pk, stored, index))
+            result.already_current += len(batch) - len(stale)
+            if not stale:
+                continue
+            with transaction.atomic():
+                done = 0
+                for pk, stored, index in stale:
+                    # Only if nobody saved the row meanwhile (its index is then current).
+                    done += model._base_manager.filter(pk=pk, **{f.attname: stored}).update(
+                        **{f.attname: index}
+                    )
+                if done:
+                    audit_record(
+                        event_type=AuditEventType.BLIND_INDEX_RECOMPUTED,
+                        acting_user=None,
+                        object_type="blind_index",
+                        object_id=label,
+                        data={"field": label, "recomputed": done},
+                    )
+                result.recomputed[label] += done
+    return result

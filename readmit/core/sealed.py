@@ -6,8 +6,9 @@ particulars). In Python it is the plain value; in the database the column holds 
 loaded from the database stays sealed until the attribute is read, so listing cases costs
 no decryption; one that was never read is saved back as it was.
 
-The keys come from settings (``READMIT_DATA_KEYS``, ``READMIT_BLIND_INDEX_KEY``), read when
-first needed, never at import time. A sealed column cannot be filtered or compared by
+The keys come from settings (``READMIT_DATA_KEYS``, ``READMIT_BLIND_INDEX_KEY`` and, during a
+blind-index key rotation, ``READMIT_BLIND_INDEX_PREVIOUS_KEYS``), read when first needed,
+never at import time. A sealed column cannot be filtered or compared by
 value (a lookup raises ``TypeError``): find by a blind index instead.
 """
 
@@ -31,9 +32,9 @@ class Sealed(str):
 
 
 @functools.lru_cache(maxsize=8)
-def _keyring(data_keys: str, index_key: str) -> crypto.Keyring:
+def _keyring(data_keys: str, index_key: str, previous_index_keys: str) -> crypto.Keyring:
     try:
-        return crypto.parse_keyring(data_keys, index_key)
+        return crypto.parse_keyring(data_keys, index_key, previous_index_keys)
     except crypto.KeyConfigError as error:
         raise ImproperlyConfigured(str(error)) from None
 
@@ -41,7 +42,9 @@ def _keyring(data_keys: str, index_key: str) -> crypto.Keyring:
 def keyring() -> crypto.Keyring:
     """The configured keys (parsed once per distinct setting)."""
     return _keyring(
-        getattr(settings, "READMIT_DATA_KEYS", ""), getattr(settings, "READMIT_BLIND_INDEX_KEY", "")
+        getattr(settings, "READMIT_DATA_KEYS", ""),
+        getattr(settings, "READMIT_BLIND_INDEX_KEY", ""),
+        getattr(settings, "READMIT_BLIND_INDEX_PREVIOUS_KEYS", ""),
     )
 
 
@@ -165,6 +168,16 @@ class DocumentNumberIndexField(models.CharField):  # type: ignore[type-arg]
     def index_of(cls, number: str) -> str:
         normalised = _normalised_document(number)
         return blind_index(normalised, purpose=cls.PURPOSE) if normalised else ""
+
+    @classmethod
+    def lookup(cls, number: str, *, field: str = "number_index") -> models.Q:
+        """Documents whose number equals ``number`` (normalised), under the current
+        blind-index key or, while a rotation has not finished, a previous one."""
+        normalised = _normalised_document(number)
+        if not normalised:
+            return models.Q(pk__in=[])
+        indexes = crypto.blind_indexes(normalised, purpose=cls.PURPOSE, keyring=keyring())
+        return models.Q(**{f"{field}__in": indexes})
 
     def pre_save(self, model_instance: models.Model, add: bool) -> Any:
         value = self.index_of(str(getattr(model_instance, self.source) or ""))

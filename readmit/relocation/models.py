@@ -8,6 +8,7 @@ from readmit.accounts.models import Organisation, User
 from readmit.agreements.models import Agreement, Site
 from readmit.cases.models import Case
 from readmit.core.models import BaseModel
+from readmit.core.sealed import SealedField
 
 
 class ListSource(models.TextChoices):
@@ -108,8 +109,9 @@ class TransferPlan(BaseModel):
         max_length=200, blank=True, help_text="The agreed border crossing point, if by land."
     )
     flight = models.CharField(max_length=80, blank=True, help_text="Flight number and airports.")
-    medical_needs = models.CharField(
-        max_length=1000, blank=True, help_text='"none" is an answer; empty: not stated.'
+    # Health data: encrypted at rest (ADR 0012); at most 1000 characters (the payload's).
+    medical_needs = SealedField(
+        blank=True, default="", help_text='"none" is an answer; empty: not stated.'
     )
     notice_language = models.CharField(max_length=35)
     notice_given_at = models.DateTimeField()
