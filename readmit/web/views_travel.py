@@ -18,6 +18,7 @@ from readmit.accounts.models import User
 from readmit.accounts.roles import CASE_WRITERS, Role
 from readmit.agreements.models import Agreement
 from readmit.cases.models import Case, CostLeg
+from readmit.cases.selectors import case_sharing
 from readmit.cases.travel import (
     COST_STATES,
     SIDE_NAMES,
@@ -67,6 +68,9 @@ def readmission_case_context(user: User, case: Case) -> dict[str, Any]:
             "travel_document": latest_document(case),
             "may_download": bool(position.roles & CASE_WRITERS),
             "plan": plan,
+            # Health data: shown to the other party only where ``vulnerabilities`` is shared,
+            # as the API's transfer-plans answer does.
+            "medical_needs_shown": case_sharing(user, case).shows("vulnerabilities"),
             "route": route_line(plan.route, plan.flight, plan.crossing_point) if plan else "",
             "handover": handover_shown(case.data.get("handover")),
             "costs": list(case.transfer_costs.all()),

@@ -201,3 +201,54 @@ def test_a_malformed_previous_blind_index_key_is_refused_naming_the_setting(prev
         pytest.raises(ImproperlyConfigured, match=message),
     ):
         keyring()
+
+
+@pytest.mark.parametrize(
+    ("categories", "other_party_reads"),
+    [(["identity", "nationality"], False), (["identity", "nationality", "vulnerabilities"], True)],
+)
+def test_the_case_page_shows_the_medical_needs_to_the_other_party_only_where_shared(
+    login, world, categories, other_party_reads
+):
+    import datetime as dt
+
+    from readmit.cases.models import Case
+    from readmit.cases.services import case_transition
+    from readmit.core import clock
+    from tests.factories import make_agreement
+
+    terms = {
+        "time_limits": {"transfer": {"amount": 3, "unit": "months"}},
+        "data_sharing": {"categories": categories},
+    }
+    agreement = make_agreement(world.us, world.me, kind="readmission", terms=terms)
+    case = make_case(agreement, nationality="ME")
+    case_transition(case_id=case.id, action="accept", acting_user=world.user("me_supervisor"))
+    client = login("us_caseworker")
+    planned = (clock.now() + dt.timedelta(days=3)).astimezone(dt.UTC)
+    sent = client.post(
+        f"/cases/{case.id}/transitions/",
+        {
+            "action": "schedule_transfer",
+            "version": Case.objects.get(id=case.id).version,
+            "payload-planned_for": planned.strftime("%Y-%m-%dT%H:%M"),
+            "payload-flight": "JU 501",
+            "payload-notice_language": "sr",
+            "payload-medical_needs": NEEDS,
+        },
+    )
+    assert sent.status_code in (200, 302)
+    plan = TransferPlan.objects.get(case=case)
+    assert "Insulin" not in _raw("relocation_transferplan", "medical_needs", plan.id)
+
+    def shown(user: str) -> str:
+        page = login(user).get(f"/cases/{case.id}/").content.decode()
+        section = page.split('id="transfer-plan"', 1)[1].split("</dl>", 1)[0]
+        return section.split("<dt>Medical needs</dt><dd>", 1)[1].split("</dd>", 1)[0]
+
+    assert shown("us_caseworker") == NEEDS
+    if other_party_reads:
+        assert shown("me_caseworker") == NEEDS
+    else:
+        assert NEEDS not in shown("me_caseworker")
+        assert "Not shared under this agreement." in shown("me_caseworker")
