@@ -416,20 +416,19 @@ def vowel_class_key(folded: str) -> str:
     return _DOUBLE.sub(r"\1", text.translate(_VOWEL_SINGLE))
 
 
-_SHORT_VOWELS = frozenset("IU")
 _VOWEL_LETTERS = frozenset("aIU")
 
 
 def short_vowel_drops(key: str) -> tuple[str, ...]:
-    """Vowel-class ``key`` without one of its short vowels (i, u and their spellings)
-    between two consonants: Arabic does not write short vowels, so renderings keep or drop
-    them (Fatima / Fatma). Empty if it has none."""
+    """Vowel-class ``key`` without one of its short ``i`` (kasra: i, e, y and their
+    spellings) between two consonants after the first syllable: Arabic does not write
+    short vowels, so renderings keep or drop them (Fatima / Fatma). Empty if it has none.
+    Only ``i``, and not in the first syllable, keeps the index small (every drop is a
+    blocking key) and Milica / Mlica apart."""
     return tuple(
         key[:k] + key[k + 1 :]
-        for k in range(1, len(key) - 1)
-        if key[k] in _SHORT_VOWELS
-        and key[k - 1] not in _VOWEL_LETTERS
-        and key[k + 1] not in _VOWEL_LETTERS
+        for k in range(2, len(key) - 1)
+        if key[k] == "I" and key[k - 1] not in _VOWEL_LETTERS and key[k + 1] not in _VOWEL_LETTERS
     )
 
 
