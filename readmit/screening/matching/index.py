@@ -53,6 +53,7 @@ from readmit.screening.matching.scripts import (
     TRANSLATABLE,
     VARIANTS,
     consonant_key,
+    short_vowel_drops,
     translation_keys,
     vowel_class_key,
 )
@@ -90,8 +91,10 @@ def blocking_keys(token: Token) -> set[str]:
     family = VARIANTS.get(token.folded)
     if family is not None:  # Aleksandr / Oleksandr / Alexander (scripts.VARIANTS)
         keys.add("v:" + family)
-    if len(token.folded) >= MIN_TYPO_LENGTH:  # Rasheed / Rashid (scripts.vowel_class_key)
-        keys.add("w:" + vowel_class_key(token.folded))
+    if len(token.folded) >= MIN_TYPO_LENGTH - 1:  # Rasheed / Rashid, Nur / Noor
+        vowels = vowel_class_key(token.folded)  # (scripts.vowel_class_key)
+        keys.add("w:" + vowels)
+        keys.update("w:" + key for key in short_vowel_drops(vowels))  # Fatimah / Fatma
     if token.folded in TRANSLATABLE:  # Rubio / Blond (scripts.TRANSLATIONS)
         keys.update("t:" + meaning for meaning in translation_keys(token.folded))
     return keys

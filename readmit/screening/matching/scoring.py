@@ -30,6 +30,7 @@ from readmit.screening.matching.scripts import (
     TRANSLATABLE,
     VARIANTS,
     consonant_key,
+    drops_short_vowel,
     translated,
     vowel_class_key,
 )
@@ -180,6 +181,8 @@ def _compare_forms(
         return 0.0, "gender"
     if ("dj" in a or "dj" in b) and _lossy_dj(a) == _lossy_dj(b):
         return SIM_LOSSY_DJ, "translit"
+    if _vowel_variant(a, b):  # before typos: a transliteration is not a slip (Hoda/Huda)
+        return SIM_VOWELS, "vowels"
     fuzzy = _one_slip(a, b) if _may_be_one_slip(a, b) else 0.0
     if (
         not fuzzy
@@ -195,14 +198,26 @@ def _compare_forms(
         return fuzzy * FUZZY_FACTOR, "typo"
     if a in TRANSLATABLE and translated(a, b):
         return SIM_TRANSLATED, "translated"
-    if (
-        min(len(a), len(b)) >= MIN_TYPO_LENGTH
-        and -1 <= len(a) - len(b) <= 1  # what _new_similarity's cheap filter lets through
-        and (a[0] == b[0] or a[-1] == b[-1])
-        and vowel_class_key(a) == vowel_class_key(b)
-    ):
-        return SIM_VOWELS, "vowels"
     return 0.0, ""
+
+
+def _vowel_variant(a: str, b: str) -> bool:
+    """Two transliterations of one Arabic, Persian or Turkic name (``vowel_class_key``):
+    vowels of one class (Rasheed/Rashid, Hoda/Huda, Nur/Noor), consonants renderings
+    disagree on (Hisham/Hicham, Uthman/Osman, Gamal/Jamal), a short vowel kept or dropped
+    (Fatima/Fatma). Both at least three letters and one at least four, and the first,
+    the last or the second and third letters shared (Jasmin/Yasmine), which is also what
+    ``_new_similarity``'s cheap filter lets through.
+    """
+    if min(len(a), len(b)) < MIN_TYPO_LENGTH - 1 or max(len(a), len(b)) < MIN_TYPO_LENGTH:
+        return False
+    if a[0] != b[0] and a[-1] != b[-1] and a[1:3] != b[1:3]:
+        return False
+    key_a, key_b = vowel_class_key(a), vowel_class_key(b)
+    if key_a == key_b:
+        return True
+    longer, shorter = (key_a, key_b) if len(key_a) > len(key_b) else (key_b, key_a)
+    return drops_short_vowel(longer, shorter)
 
 
 def _abjad_similarity(a: str, a_key: str, b: str, b_key: str) -> tuple[float, str]:
@@ -699,8 +714,8 @@ def _new_similarity(ia: int, ib: int) -> _Sim:
             _TOK_SPECIAL[ia]
             or _TOK_SPECIAL[ib]
             or sa == sb
-            # what is_gender_pair and _may_be_one_slip need, loosened to be cheap
-            or (-1 <= len_diff <= 1 and (fa[0] == fb[0] or fa[-1] == fb[-1]))
+            # what is_gender_pair, _may_be_one_slip and _vowel_variant need, loosened
+            or (-2 <= len_diff <= 2 and (fa[0] == fb[0] or fa[-1] == fb[-1] or fa[1:3] == fb[1:3]))
             or (-1 <= skeleton_diff <= 1 and (sa[0] == sb[0] or sa[-1] == sb[-1]))
         ):
             sim, kind = _compare_forms(fa, sa, _TOK_INITIAL[ia], fb, sb, _TOK_INITIAL[ib], False)

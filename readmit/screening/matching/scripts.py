@@ -376,21 +376,62 @@ def translated(a: str, b: str) -> bool:
 
 
 # Vowel classes of Latin transliterations (Arabic, Persian, Turkic names; also Luis/Louis):
-# e i y ee ei ai ay are one front class, o u ou oo one back class, a stays a.
-_VOWEL_CLASSES = (("ee", "I"), ("ei", "I"), ("ai", "I"), ("ay", "I"), ("ey", "I"),
+# e i y ee ei ai ay (and Persian aei: Rezaei/Rezai) are one front class, o u ou oo one
+# back class, a stays a.
+_VOWEL_CLASSES = (("aei", "I"), ("ee", "I"), ("ei", "I"), ("ai", "I"), ("ay", "I"), ("ey", "I"),
                   ("ou", "U"), ("oo", "U"))  # fmt: skip
 _VOWEL_SINGLE = str.maketrans({"e": "I", "i": "I", "y": "I", "o": "U", "u": "U"})
+# Consonants that English, French and Egyptian renderings of one Arabic letter write
+# differently: sh/ch (Hisham/Hicham), th/s for ث (Uthman/Osman), dj/j (Khadija/Khadidja),
+# g/j for ج (Egyptian Gamal/Jamal, Naggar/Najjar), and j/y at the start (Jasmin/Yasmin).
+# q/k for ق (Qasim/Kasim, Tariq/Tarek).
+_JOIN_CONSONANTS = (("sh", "S"), ("ch", "S"), ("kh", "x"), ("th", "s"), ("dj", "j"),
+                    ("gh", "G"), ("q", "k"))  # fmt: skip
+# g as j only where it can be ج (before a, e, i or another g): Gordan / Jordan stay apart.
+_SOFT_G = re.compile(r"g(?=[aeiyg])")
+# French renderings end in a silent e (Yasmine/Yasmin, Amine/Amin).
+_FINAL_SILENT_E = re.compile(r"(?<=...[^aeiouy])e$")
 
 
 @lru_cache(maxsize=1 << 15)
 def vowel_class_key(folded: str) -> str:
     """``rasheed`` / ``rashid`` -> ``raSId``; ``suleiman`` / ``soliman`` -> ``sUlIman``.
 
-    Consonants are as written (sh as one letter), doubled letters collapse. Only ``a``
-    keeps its own class, so Marko / Mirko and Milan / Milena stay apart.
+    Consonants are as written but for the letters transliterations disagree on
+    (``_JOIN_CONSONANTS``: ``hicham`` / ``hisham`` -> ``hISam``), doubled letters collapse,
+    a final ``ah`` is ``a`` (Fatimah / Fatima). Only ``a`` keeps its own class, so
+    Marko / Mirko and Milan / Milena stay apart.
     """
-    text = folded.replace("sh", "S").replace("kh", "x").replace("th", "T")
+    text = _FINAL_SILENT_E.sub("", _FINAL_VOWEL_H.sub("", folded))
+    for pair, cls in _JOIN_CONSONANTS:
+        if pair in text:
+            text = text.replace(pair, cls)
+    if "g" in text:
+        text = _SOFT_G.sub("j", text)
+    if text[:1] == "j":
+        text = "y" + text[1:]
     for pair, cls in _VOWEL_CLASSES:
         if pair in text:
             text = text.replace(pair, cls)
     return _DOUBLE.sub(r"\1", text.translate(_VOWEL_SINGLE))
+
+
+_VOWEL_LETTERS = frozenset("aIU")
+
+
+def short_vowel_drops(key: str) -> tuple[str, ...]:
+    """Vowel-class ``key`` without one of its short ``i`` (kasra: i, e, y and their
+    spellings) between two consonants after the first syllable: Arabic does not write
+    short vowels, so renderings keep or drop them (Fatima / Fatma). Empty if it has none.
+    Only ``i``, and not in the first syllable, keeps the index small (every drop is a
+    blocking key) and Milica / Mlica apart."""
+    return tuple(
+        key[:k] + key[k + 1 :]
+        for k in range(2, len(key) - 1)
+        if key[k] == "I" and key[k - 1] not in _VOWEL_LETTERS and key[k + 1] not in _VOWEL_LETTERS
+    )
+
+
+def drops_short_vowel(longer: str, shorter: str) -> bool:
+    """Whether vowel-class key ``shorter`` is ``longer`` without one short vowel."""
+    return len(longer) == len(shorter) + 1 and shorter in short_vowel_drops(longer)
