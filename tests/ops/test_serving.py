@@ -221,6 +221,10 @@ def test_background_workers_run_as_processes_of_their_own_and_take_queued_tasks(
         DATABASE_URL=_database_url(),
         READMIT_SECRET_KEY="x" * 40,
         READMIT_AUDIT_SIGNING_KEY=settings.READMIT_AUDIT_SIGNING_KEY,
+        # Production refuses to start without the keys of the fields encrypted at rest: the
+        # test's own keys, so the server reads what the test wrote.
+        READMIT_DATA_KEYS=settings.READMIT_DATA_KEYS,
+        READMIT_BLIND_INDEX_KEY=settings.READMIT_BLIND_INDEX_KEY,
     )
     with serve_process(env, workers=2, task_workers=2, log=tmp_path / "server.log") as (
         base,
