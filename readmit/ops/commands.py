@@ -103,7 +103,7 @@ def register(sub: Any, *, setup_django: Callable[[], None]) -> None:
 
 def cmd_keys_rotate(args: argparse.Namespace) -> int:
     from readmit.core.crypto import DecryptionFailed
-    from readmit.core.keys import keys_rotate
+    from readmit.ops.keys import keys_rotate
 
     try:
         result = keys_rotate()
@@ -120,7 +120,7 @@ def cmd_keys_rotate(args: argparse.Namespace) -> int:
 
 
 def cmd_keys_status(args: argparse.Namespace) -> int:
-    from readmit.core.keys import keys_status
+    from readmit.ops.keys import keys_status
 
     current, fields, missing = keys_status()
     print(f"current key: {current}")
