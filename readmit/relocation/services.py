@@ -61,6 +61,7 @@ from readmit.relocation.models import (
     ReceptionStay,
 )
 from readmit.relocation.selectors import family_members, person_facts, proposal_list_cases
+from readmit.screening.services import cases_screen_on_arrival
 
 WORKERS = frozenset({Role.CASEWORKER, Role.SUPERVISOR})
 LIST_KINDS = frozenset({AgreementKind.RELOCATION, AgreementKind.RECEPTION})
@@ -627,8 +628,6 @@ def _screen_on_arrival(
     """A list that arrives is screened in the background without anyone asking: one run
     over its cases, enqueued once the list is committed (the criteria are evaluated again
     when the run finishes)."""
-    from readmit.screening.services import cases_screen_on_arrival  # imports this module
-
     cases_screen_on_arrival(
         agreement=agreement, cases=cases, reference=reference, organisation_id=organisation_id
     )
