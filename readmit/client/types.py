@@ -213,6 +213,7 @@ class Problem(TypedDict):
     instance: NotRequired[str | None]
     rule: NotRequired[str | None]
     errors: NotRequired[list[FieldError] | None]
+    request_id: NotRequired[str | None]
 
 
 class NoticeOut(TypedDict):
