@@ -37,6 +37,7 @@ lint: venv
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy readmit config
+	$(BIN)/lint-imports --no-cache
 
 bench: venv
 	$(BIN)/python -m bench

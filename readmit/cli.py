@@ -44,9 +44,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     cases_cli.register(sub)
 
-    from readmit.core import cli as core_cli
+    from readmit.ops import commands as ops_commands
 
-    core_cli.register(sub, setup_django=_setup_django)
+    ops_commands.register(sub, setup_django=_setup_django)
 
     from readmit.screening import commands as screening_commands
 

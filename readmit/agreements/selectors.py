@@ -55,6 +55,15 @@ def terms_at(agreement: Agreement, when: dt.datetime) -> AgreementTerms:
     return version.parsed_terms
 
 
+def terms_in_force(agreement: Agreement, at: dt.datetime) -> tuple[AgreementTerms, int | None]:
+    """The terms in force at ``at`` and the number of the version they come from (None for
+    an agreement without versions): a decision records which version it applied."""
+    version = version_at(agreement, at)
+    if version is None:
+        return agreement.parsed_terms, None
+    return version.parsed_terms, int(version.number)
+
+
 def current_terms(agreement: Agreement) -> AgreementTerms:
     return terms_at(agreement, clock.now())
 

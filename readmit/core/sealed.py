@@ -23,6 +23,7 @@ from django.db import models
 from django.db.models.query_utils import DeferredAttribute
 
 from readmit.core import crypto
+from readmit.core.documents import normalise_document
 
 
 class Sealed(str):
@@ -135,8 +136,6 @@ class SealedField(models.TextField):  # type: ignore[type-arg]
 
 
 def _normalised_document(value: str) -> str:
-    from readmit.screening.matching.records import normalise_document
-
     return normalise_document(value) or ""
 
 

@@ -17,7 +17,6 @@ from ninja import NinjaAPI
 from ninja.openapi.schema import OpenAPISchema
 
 from readmit.core.errors import NotFound
-from readmit.events.api import router as events_router
 from readmit.exchange import errors, idempotency
 from readmit.exchange.auth import TokenAuth
 from readmit.exchange.routers.agreement_admin import router as agreement_admin_router
@@ -45,6 +44,7 @@ from readmit.exchange.routers.screening import run_router as screening_run_route
 from readmit.exchange.routers.stays import router as stays_router
 from readmit.exchange.routers.travel import agreements_router as travel_agreements_router
 from readmit.exchange.routers.travel import router as travel_router
+from readmit.exchange.routers.webhooks import router as events_router
 
 DESCRIPTION = """\
 The inter-state exchange API of Readmit. Authenticate with `Authorization: Bearer <token>`

@@ -9,7 +9,8 @@ class RelocationConfig(AppConfig):
     verbose_name = "Relocation and reception"
 
     def ready(self) -> None:
-        from readmit.relocation import holds, hooks
+        from readmit.relocation import holds, hooks, listeners
 
         hooks.register()
         holds.register()
+        listeners.register()

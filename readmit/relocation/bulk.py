@@ -198,8 +198,9 @@ def criteria_evaluate_many(
     latest evaluation would read the same is left alone). No gate: the caller's ran. The
     cases' people must be loaded (``select_related("person")`` or just written).
     """
-    from readmit.relocation.selectors import latest_evaluations
-    from readmit.relocation.services import evaluation_results, facts_of, terms_in_force
+    from readmit.agreements.selectors import terms_in_force
+    from readmit.relocation.selectors import facts_of, latest_evaluations
+    from readmit.relocation.services import evaluation_results
     from readmit.screening.selectors import watchlist_statuses
 
     if not cases:

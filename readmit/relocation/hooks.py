@@ -33,6 +33,7 @@ from pydantic import Field
 
 from readmit.agreements.criteria import Outcome, excluded_group_check, excluded_group_reason
 from readmit.agreements.models import Agreement, Site
+from readmit.agreements.selectors import terms_in_force
 from readmit.cases.deadlines import deadlines_meet
 from readmit.cases.models import Case, QuotaAllocation
 from readmit.cases.selectors import case_sharing
@@ -46,13 +47,8 @@ from readmit.relocation.models import (
     StayOutcome,
     TransferPlan,
 )
-from readmit.relocation.services import (
-    STAY_END,
-    evaluation_store,
-    family_members,
-    person_facts,
-    terms_in_force,
-)
+from readmit.relocation.selectors import family_members, person_facts
+from readmit.relocation.services import STAY_END, evaluation_store
 
 # What a court may order at the end of a stay: never blocked by a hold, no return plan needed.
 COURT_REMEDIES = frozenset({StayOutcome.TRANSFERRED_BACK, StayOutcome.RELEASED})

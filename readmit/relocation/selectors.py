@@ -10,7 +10,9 @@ from django.db.models import F, QuerySet
 from readmit.accounts.access import organisation_ids, visible_cases
 from readmit.accounts.models import User
 from readmit.accounts.roles import CASE_READERS
+from readmit.agreements.criteria import PersonFacts, convictions_from_records
 from readmit.agreements.models import Agreement, Site
+from readmit.agreements.selectors import terms_in_force
 from readmit.cases.models import Case
 from readmit.core import clock
 from readmit.relocation.models import (
@@ -20,7 +22,7 @@ from readmit.relocation.models import (
     ReceptionStay,
     TransferPlan,
 )
-from readmit.relocation.services import terms_in_force
+from readmit.screening import selectors as screening_selectors
 
 
 def latest_evaluation(case: Case) -> CriteriaEvaluation | None:
@@ -135,3 +137,80 @@ def case_relocation_summary(case: Case) -> RelocationSummary:
         recommendation=case.data.get("recommendation"),
         decision=case.data.get("decision"),
     )
+
+
+# Criteria: what the engine may know about a person -----------------------------------
+
+
+def watchlist_status_for(case: Case) -> str | None:
+    """The person's screening status for the ``no_watchlist_match`` criterion.
+
+    ``confirmed_match``, ``no_match``, ``pending_review``, or
+    None when the person has not been screened against the current version of every list
+    the agreement uses. None evaluates to *unknown* (never a pass), so nobody can be
+    selected under a watchlist criterion before screening has answered.
+    """
+    status: str | None = screening_selectors.watchlist_status(case)
+    return status
+
+
+def person_facts(case: Case) -> PersonFacts:
+    """What the criteria engine may know about the case's person; missing facts stay None.
+
+    A list can say a person's convictions or vulnerabilities are *not known*; the person
+    record cannot hold that, so the case keeps it in ``data["facts_unknown"]``.
+    """
+    return facts_of(
+        case,
+        nationalities=frozenset(case.person.nationalities.values_list("code", flat=True)),
+        watchlist_status=watchlist_status_for(case),
+    )
+
+
+def facts_of(
+    case: Case, *, nationalities: frozenset[str], watchlist_status: str | None
+) -> PersonFacts:
+    """:func:`person_facts` with the two facts that need queries given (read in bulk for
+    many cases at once: ``readmit.relocation.bulk``)."""
+    person = case.person
+    unknown = set(case.data.get("facts_unknown", ()))
+    convictions = None if "convictions" in unknown else person.convictions
+    vulnerabilities = (
+        None if "vulnerabilities" in unknown else frozenset(str(v) for v in person.vulnerabilities)
+    )
+    return PersonFacts(
+        birth_year=person.birth_year,
+        birth_month=person.birth_month,
+        birth_day=person.birth_day,
+        sex=person.sex,
+        nationalities=nationalities,
+        convictions=convictions_from_records(convictions),
+        pending_criminal_case=person.pending_criminal_case,
+        vulnerabilities=vulnerabilities,
+        watchlist_status=watchlist_status,
+    )
+
+
+# Lists and families ------------------------------------------------------------------
+
+
+def proposal_list_cases(proposal_list: ProposalList) -> list[Case]:
+    return [
+        e.case for e in proposal_list.entries.select_related("case", "case__person").order_by("row")
+    ]
+
+
+def family_members(case: Case, *, lock: bool = False) -> list[Case]:
+    """The other cases of the same family group under the same agreement that still count:
+    a withdrawn or closed member no longer travels with the family."""
+    if not case.family_group:
+        return []
+    members = (
+        Case.objects.filter(agreement_id=case.agreement_id, family_group=case.family_group)
+        .exclude(id=case.id)
+        .exclude(state__in=("withdrawn", "closed"))
+        .order_by("id")
+    )
+    if lock:
+        members = members.select_for_update()
+    return list(members)

@@ -23,11 +23,11 @@ from readmit.accounts.roles import Role
 from readmit.agreements.criteria import (
     Evaluation,
     PersonFacts,
-    convictions_from_records,
     evaluate,
     facts_read,
 )
 from readmit.agreements.models import Agreement, AgreementKind, AgreementStatus
+from readmit.agreements.selectors import terms_in_force
 from readmit.agreements.terms import AgreementTerms
 from readmit.agreements.vocabularies import VULNERABILITIES
 from readmit.audit.events import AuditEventType
@@ -60,6 +60,8 @@ from readmit.relocation.models import (
     ProposalList,
     ReceptionStay,
 )
+from readmit.relocation.selectors import family_members, person_facts, proposal_list_cases
+from readmit.screening.services import cases_screen_on_arrival
 
 WORKERS = frozenset({Role.CASEWORKER, Role.SUPERVISOR})
 LIST_KINDS = frozenset({AgreementKind.RELOCATION, AgreementKind.RECEPTION})
@@ -73,81 +75,7 @@ class IdempotencyConflict(ApplicationError):
     title = "Idempotency key reused"
 
 
-# Terms in force --------------------------------------------------------------------------
-
-
-def terms_in_force(agreement: Agreement, at: dt.datetime) -> tuple[AgreementTerms, int | None]:
-    """The agreement's terms at ``at`` and the number of the version they come from.
-
-    Uses ``agreements.selectors.terms_at`` (amendments as versions) where it exists, else the
-    agreement's current terms; the version is None for an agreement without versions.
-    """
-    from readmit.agreements import selectors
-
-    version_at = getattr(selectors, "version_at", None)
-    if version_at is not None:
-        version = version_at(agreement, at)
-        if version is not None:
-            return version.parsed_terms, int(version.number)
-        return agreement.parsed_terms, None
-    terms_at = getattr(selectors, "terms_at", None)
-    return (terms_at(agreement, at) if terms_at is not None else agreement.parsed_terms), None
-
-
 # Criteria --------------------------------------------------------------------------------
-
-
-def watchlist_status_for(case: Case) -> str | None:
-    """The person's screening status for the ``no_watchlist_match`` criterion.
-
-    The hook for the screening app: ``confirmed_match``, ``no_match``, ``pending_review``, or
-    None when the person has not been screened against the current version of every list
-    the agreement uses. None evaluates to *unknown* (never a pass), so nobody can be
-    selected under a watchlist criterion before screening has answered.
-    """
-    try:
-        from readmit.screening.selectors import watchlist_status
-    except ImportError:  # screening not installed: not screened
-        return None
-    status: str | None = watchlist_status(case)
-    return status
-
-
-def person_facts(case: Case) -> PersonFacts:
-    """What the criteria engine may know about the case's person; missing facts stay None.
-
-    A list can say a person's convictions or vulnerabilities are *not known*; the person
-    record cannot hold that, so the case keeps it in ``data["facts_unknown"]``.
-    """
-    return facts_of(
-        case,
-        nationalities=frozenset(case.person.nationalities.values_list("code", flat=True)),
-        watchlist_status=watchlist_status_for(case),
-    )
-
-
-def facts_of(
-    case: Case, *, nationalities: frozenset[str], watchlist_status: str | None
-) -> PersonFacts:
-    """:func:`person_facts` with the two facts that need queries given (read in bulk for
-    many cases at once: ``readmit.relocation.bulk``)."""
-    person = case.person
-    unknown = set(case.data.get("facts_unknown", ()))
-    convictions = None if "convictions" in unknown else person.convictions
-    vulnerabilities = (
-        None if "vulnerabilities" in unknown else frozenset(str(v) for v in person.vulnerabilities)
-    )
-    return PersonFacts(
-        birth_year=person.birth_year,
-        birth_month=person.birth_month,
-        birth_day=person.birth_day,
-        sex=person.sex,
-        nationalities=nationalities,
-        convictions=convictions_from_records(convictions),
-        pending_criminal_case=person.pending_criminal_case,
-        vulnerabilities=vulnerabilities,
-        watchlist_status=watchlist_status,
-    )
 
 
 def evaluation_store(
@@ -206,11 +134,12 @@ def criteria_refresh_after_screening(
     outcome or explanation for any rule, or other terms), so re-screening a list every
     night does not fill the case history with copies.
 
-    Called by the screening app: through ``tasks.refresh_criteria_task`` once a run has
-    committed (``acting_user`` None: the system), and inside the transaction of a
-    reviewer's confirmation or dismissal of a match. No gate: the caller's own gate
-    already ran. Every kept evaluation is audited with the trigger ``screening``, so the
-    case page always shows what the criterion reads now.
+    Called when screening answers (``relocation.listeners``): through
+    ``tasks.refresh_criteria_task`` once a run has committed (``acting_user`` None: the
+    system), and inside the transaction of a reviewer's confirmation or dismissal of a
+    match. No gate: the caller's own gate already ran. Every kept evaluation is audited
+    with the trigger ``screening``, so the case page always shows what the criterion reads
+    now.
     """
     from readmit.relocation.bulk import criteria_evaluate_many  # imports this module
 
@@ -438,12 +367,6 @@ def _replay(existing: ProposalList, digest: str, what: str) -> ListResult:
             "request: idempotency key reused with a different request."
         )
     return ListResult(proposal_list=existing, cases=proposal_list_cases(existing), created=False)
-
-
-def proposal_list_cases(proposal_list: ProposalList) -> list[Case]:
-    return [
-        e.case for e in proposal_list.entries.select_related("case", "case__person").order_by("row")
-    ]
 
 
 def _existing(
@@ -705,30 +628,12 @@ def _screen_on_arrival(
     """A list that arrives is screened in the background without anyone asking: one run
     over its cases, enqueued once the list is committed (the criteria are evaluated again
     when the run finishes)."""
-    from readmit.screening.services import cases_screen_on_arrival  # imports this module
-
     cases_screen_on_arrival(
         agreement=agreement, cases=cases, reference=reference, organisation_id=organisation_id
     )
 
 
 # Transfer and reception --------------------------------------------------------------------
-
-
-def family_members(case: Case, *, lock: bool = False) -> list[Case]:
-    """The other cases of the same family group under the same agreement that still count:
-    a withdrawn or closed member no longer travels with the family."""
-    if not case.family_group:
-        return []
-    members = (
-        Case.objects.filter(agreement_id=case.agreement_id, family_group=case.family_group)
-        .exclude(id=case.id)
-        .exclude(state__in=("withdrawn", "closed"))
-        .order_by("id")
-    )
-    if lock:
-        members = members.select_for_update()
-    return list(members)
 
 
 def family_schedule_transfer(

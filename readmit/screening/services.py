@@ -33,9 +33,8 @@ from readmit.cases.services import INTERNAL_NOTE_MAX
 from readmit.cases.workflow import Side
 from readmit.core import clock
 from readmit.core.errors import Forbidden, TransitionRefused, ValidationFailed
-from readmit.relocation.services import criteria_refresh_after_screening
-from readmit.relocation.tasks import refresh_criteria_task
 from readmit.screening import adapter, importers
+from readmit.screening.listeners import ScreeningAnswered, screening_answered
 from readmit.screening.models import (
     AgreementWatchlist,
     MatchStatus,
@@ -642,10 +641,9 @@ def _execute(run: ScreeningRun) -> ScreeningRun:
                 "not_screenable": len(not_screenable),
             },
         )
-        # What the no_watchlist_match criterion reads may have changed for these cases:
-        # evaluate them again once the run is committed, as a task of its own.
-        case_ids = [str(c.id) for c in cases]
-        transaction.on_commit(lambda: refresh_criteria_task.enqueue(case_ids))
+        # What the rules that read screening (relocation's no_watchlist_match criterion)
+        # see may have changed for these cases: their listeners are told.
+        screening_answered(ScreeningAnswered(trigger="run", case_ids=[str(c.id) for c in cases]))
     return run
 
 
@@ -713,7 +711,12 @@ def screening_match_review(
                 "entry": locked.entry_key,
             },
         )
-        criteria_refresh_after_screening(
-            [locked.case_id], acting_user=acting_user, organisation_id=position.organisation_id
+        screening_answered(
+            ScreeningAnswered(
+                trigger="review",
+                case_ids=[locked.case_id],
+                acting_user=acting_user,
+                organisation_id=position.organisation_id,
+            )
         )
     return locked

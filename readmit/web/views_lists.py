@@ -34,11 +34,10 @@ from readmit.cases.models import Case
 from readmit.core.errors import ValidationFailed
 from readmit.relocation.lists import ListFormatError, read_upload, upload_columns, upload_people
 from readmit.relocation.models import ProposalList
-from readmit.relocation.selectors import latest_evaluations
+from readmit.relocation.selectors import latest_evaluations, proposal_list_cases
 from readmit.relocation.services import (
     LIST_KINDS,
     WORKERS,
-    proposal_list_cases,
     proposal_list_submit,
     stay_record_return_plan,
     vulnerability_assess,

@@ -472,17 +472,6 @@ def test_convictions_from_stored_records_keep_not_known_and_partial_dates_apart(
     )
 
 
-def test_the_criteria_engine_imports_no_django():
-    import subprocess
-    import sys
-
-    code = (
-        "import sys, readmit.agreements.criteria, readmit.agreements.lifecycle; "
-        "sys.exit(any(m == 'django' or m.startswith('django.') for m in sys.modules))"
-    )
-    assert subprocess.run([sys.executable, "-c", code], check=False).returncode == 0
-
-
 # Properties ----------------------------------------------------------------------------------
 
 maybe_date = st.none() | st.dates(min_value=D(1990, 1, 1), max_value=D(2026, 6, 15))

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import ast
 import re
 import subprocess
 import sys
+import tomllib
 from pathlib import Path
-
-import pytest
+from typing import Any
 
 from readmit.cases.workflow import WORKFLOWS
 from readmit.cli import build_parser
@@ -62,28 +61,53 @@ PURE_MODULES = [
     "readmit/cases/evidence.py",
     "readmit/cases/cli.py",
     "readmit/core/crypto.py",
+    "readmit/core/documents.py",
+    "readmit/agreements/lifecycle.py",
 ]
 
 
-def _imports(path: Path) -> set[str]:
-    names: set[str] = set()
-    for file in [path] if path.is_file() else sorted(path.rglob("*.py")):
-        tree = ast.parse(file.read_text(encoding="utf-8"))
-        for node in ast.walk(tree):
-            if isinstance(node, ast.Import):
-                names.update(a.name for a in node.names)
-            elif isinstance(node, ast.ImportFrom) and node.module:
-                names.add(node.module)
-    return names
+CONTRACTS = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["tool"][
+    "importlinter"
+]["contracts"]
 
 
-@pytest.mark.parametrize("module", PURE_MODULES)
-def test_pure_cores_import_no_django(module):
-    path = ROOT / module
-    if not path.exists():
-        pytest.skip(f"{module} not present")
-    imported = _imports(path)
-    assert not {n for n in imported if n == "django" or n.startswith("django.")}
+def _contract(contract_id: str) -> dict[str, Any]:
+    found: dict[str, Any] = next(c for c in CONTRACTS if c["id"] == contract_id)
+    return found
+
+
+def test_every_pure_core_is_in_the_import_contract_that_forbids_django():
+    pure = _contract("pure-cores")
+    assert pure["type"] == "forbidden"
+    assert pure["forbidden_modules"] == ["django"]
+    assert not pure.get("allow_indirect_imports")  # through another module counts too
+    dotted = {m.removesuffix(".py").replace("/", ".") for m in PURE_MODULES}
+    assert dotted <= set(pure["source_modules"])
+    for module in pure["source_modules"]:
+        path = ROOT / module.replace(".", "/")
+        assert path.is_dir() or path.with_suffix(".py").exists(), module
+
+
+def test_the_layer_contracts_hold():
+    """``lint-imports`` (also run by ``make lint``) finds no import going the wrong way."""
+    done = subprocess.run(
+        [str(Path(sys.executable).with_name("lint-imports")), "--no-cache"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert f"Contracts: {len(CONTRACTS)} kept, 0 broken." in done.stdout
+
+
+def test_the_architecture_doc_names_every_import_contract():
+    doc = (ROOT / "docs" / "architecture.md").read_text(encoding="utf-8")
+    assert CONTRACTS
+    missing = [c["id"] for c in CONTRACTS if f"| `{c['id']}` |" not in doc]
+    assert missing == []
+    for interface in _contract("layers")["layers"][0].split(":"):
+        assert interface.strip().removeprefix("readmit.") in doc
 
 
 def test_the_workflow_core_runs_without_django_installed_in_the_process():

@@ -207,8 +207,8 @@ def test_deliveries_show_their_status_and_a_failed_one_is_replayed(
 def test_the_documented_names_are_the_models_names():
     from typing import get_args
 
-    from readmit.events.api import DeliveryStatusName, EventTypeName
     from readmit.events.outbox import EVENT_TYPES
+    from readmit.exchange.routers.webhooks import DeliveryStatusName, EventTypeName
 
     assert set(get_args(EventTypeName)) == set(EVENT_TYPES)
     assert set(get_args(DeliveryStatusName)) == set(DeliveryStatus.values)

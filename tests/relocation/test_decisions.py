@@ -96,9 +96,9 @@ def test_a_watchlist_criterion_is_unknown_until_screening_supplies_a_status(worl
     [("no_match", True), ("confirmed_match", False), ("pending_review", False), (None, False)],
 )
 def test_the_watchlist_criterion_follows_the_screening_status(world, monkeypatch, status, allowed):
-    from readmit.relocation import services
+    from readmit.relocation import selectors
 
-    monkeypatch.setattr(services, "watchlist_status_for", lambda case: status)
+    monkeypatch.setattr(selectors, "watchlist_status_for", lambda case: status)
     agreement = kosovo(world, criteria=[{"rule": "no_watchlist_match"}])
     case = one(world, agreement)
     act(case, "recommend", world.user("xk_caseworker"))

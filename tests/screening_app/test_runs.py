@@ -372,7 +372,7 @@ def test_a_person_whose_name_the_matcher_cannot_read_is_not_screenable_never_cle
 
     from readmit.agreements.criteria import Outcome, evaluate_one
     from readmit.agreements.terms import Criterion
-    from readmit.relocation.services import person_facts
+    from readmit.relocation.selectors import person_facts
 
     unread = make_case(world.agreement, given_names="ጌታቸው", family_name="ረዳ", nationality="ET")
     arabic = make_case(world.agreement, given_names="سهيل", family_name="خالد", nationality="SY")

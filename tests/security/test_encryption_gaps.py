@@ -13,8 +13,8 @@ from readmit.audit.models import AuditEvent
 from readmit.cases.models import IdentityDocument
 from readmit.cases.services import DocumentInput
 from readmit.cli import main
-from readmit.core.keys import blind_index_rotate, keys_rotate, sealed_fields
 from readmit.core.sealed import DocumentNumberIndexField, keyring
+from readmit.ops.keys import blind_index_rotate, keys_rotate, sealed_fields
 from readmit.relocation.models import TransferPlan
 from tests.factories import make_case
 from tests.security.test_field_encryption import INDEX, NEW, OLD, _raw

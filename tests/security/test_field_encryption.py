@@ -22,8 +22,8 @@ from readmit.audit.models import AuditEvent
 from readmit.cases.models import Person, VulnerabilityAssessment
 from readmit.cli import main
 from readmit.core import crypto
-from readmit.core.keys import keys_rotate, keys_status, sealed_fields
 from readmit.core.sealed import keyring
+from readmit.ops.keys import keys_rotate, keys_status, sealed_fields
 from tests.factories import make_case
 
 OFFENCE = "burglary of a fictional bakery"

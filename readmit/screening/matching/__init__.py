@@ -8,6 +8,7 @@ Public API::
 
 from __future__ import annotations
 
+from readmit.core.documents import normalise_document
 from readmit.screening.matching.index import Hit, Index
 from readmit.screening.matching.normalise import Token, fold, folded_name, normalise, skeleton
 from readmit.screening.matching.records import (
@@ -15,7 +16,6 @@ from readmit.screening.matching.records import (
     PartialDate,
     Record,
     compare_dates,
-    normalise_document,
     parse_partial_date,
 )
 from readmit.screening.matching.scoring import Match, is_gender_pair, score, token_similarity

@@ -9,6 +9,7 @@ from datetime import date
 from functools import lru_cache
 
 from readmit.core.countries import normalise_code
+from readmit.core.documents import normalise_document
 from readmit.screening.matching.normalise import PARTICLES, normalise
 from readmit.screening.matching.scripts import TITLES, second_cyrillic_reading, unread_scripts
 
@@ -76,17 +77,6 @@ def compare_dates(a: PartialDate | None, b: PartialDate | None) -> DateEvidence:
     if a.month == b.day and a.day == b.month:
         return DateEvidence.SWAPPED
     return DateEvidence.CONFLICT
-
-
-_DOC_STRIP = re.compile(r"[^0-9A-Z]")
-
-
-def normalise_document(number: str | None) -> str | None:
-    """Upper-case letters and digits only: ``ab 123-456`` and ``AB123456`` are one document."""
-    if not number:
-        return None
-    cleaned = _DOC_STRIP.sub("", number.upper())
-    return cleaned or None
 
 
 # Codes seen in machine-readable zones that are not ISO 3166-1 alpha-3: Germany's "D"

@@ -109,7 +109,7 @@ def register(sub: Any, *, setup_django: Callable[[], None]) -> None:
 
 def cmd_keys_rotate(args: argparse.Namespace) -> int:
     from readmit.core.crypto import DecryptionFailed
-    from readmit.core.keys import blind_index_rotate, keys_rotate
+    from readmit.ops.keys import blind_index_rotate, keys_rotate
 
     if args.blind_index:
         try:
@@ -140,7 +140,7 @@ def cmd_keys_rotate(args: argparse.Namespace) -> int:
 
 
 def cmd_keys_status(args: argparse.Namespace) -> int:
-    from readmit.core.keys import keys_status
+    from readmit.ops.keys import keys_status
 
     current, fields, missing = keys_status()
     print(f"current key: {current}")
