@@ -231,7 +231,7 @@ class PersonPatchIn(StrictIn):
     languages: list[str] | None = Field(default=None, max_length=50)
 
 
-class DocumentIn(StrictIn):
+class PersonDocumentIn(StrictIn):
     type: str = Field(description="passport, id_card, emergency_travel_document ...")
     number: str = Field(min_length=1, max_length=40, description="As written on it.")
     issuing_country: str = Field(description="Country code (alpha-2 or -3).")
@@ -296,7 +296,7 @@ def case_person_update(
     "in the background. Send an `Idempotency-Key` to repeat the request safely.",
 )
 def case_person_document_add(
-    request: HttpRequest, payload: DocumentIn, id: UuidStr = CASE_PATH
+    request: HttpRequest, payload: PersonDocumentIn, id: UuidStr = CASE_PATH
 ) -> Status[DocumentOut]:
     user, case = _gate(request, id)
     try:
