@@ -255,9 +255,7 @@ def _other_names(person: Person) -> list[tuple[str, str, str]]:
     ]
 
 
-def person_update(
-    *, case: Case, changes: Mapping[str, Any], acting_user: User, expected: str | None = None
-) -> Person:
+def person_update(*, case: Case, changes: Mapping[str, Any], acting_user: User) -> Person:
     """Change the fields sent of the case's person; ``changes`` maps field names
     (``EDITABLE``) to raw values, validated here (``ValidationFailed`` naming the field,
     nothing written). Answers the person as saved. Fields sent with the value they have are

@@ -14,7 +14,7 @@ from readmit.accounts.models import User
 from readmit.accounts.services import token_create
 from readmit.audit.events import AuditEventType
 from readmit.audit.models import AuditEvent
-from readmit.cases.models import Case, IdentityDocument, Person
+from readmit.cases.models import Case, EvidenceItem, IdentityDocument, Person
 from readmit.cases.services import DocumentInput
 from readmit.core.sealed import DocumentNumberIndexField
 from readmit.screening.models import RunStatus, RunTrigger, ScreeningMatch, ScreeningRun
@@ -387,3 +387,22 @@ def test_a_change_of_what_screening_does_not_match_on_starts_no_run(
         response = patch(api, case, world.user("us_caseworker"), {"languages": ["sq"]})
     assert response.status_code == 200, response.content
     assert not ScreeningRun.objects.filter(trigger=RunTrigger.PERSON_CHANGED).exists()
+
+
+def test_a_document_that_is_evidence_of_nationality_is_kept_and_answers_409(api, world, case):
+    doc = IdentityDocument.objects.get(person_id=case.person_id)
+    EvidenceItem.objects.create(
+        case=case,
+        kind="passport",
+        reference="P7700123",
+        document=doc,
+        organisation=world.us,
+        added_by=world.user("us_caseworker"),
+        added_at=case.created_at,
+    )
+    response = api.client.delete(
+        f"{person_path(case)}/documents/{doc.id}",
+        HTTP_AUTHORIZATION=f"Bearer {api.token(world.user('us_caseworker'))}",
+    )
+    assert_problem(response, 409, "document-in-use")
+    assert IdentityDocument.objects.filter(id=doc.id).exists()
