@@ -232,9 +232,9 @@ class PersonPatchIn(StrictIn):
 
 
 class PersonDocumentIn(StrictIn):
-    type: str = Field(description="passport, id_card, emergency_travel_document ...")
+    type: str = Field(max_length=30, description="passport, id_card, emergency_travel_document ...")
     number: str = Field(min_length=1, max_length=40, description="As written on it.")
-    issuing_country: str = Field(description="Country code (alpha-2 or -3).")
+    issuing_country: str = Field(max_length=3, description="Country code (alpha-2 or -3).")
     issued_on: dt.date | None = None
     expires_on: dt.date | None = None
     is_copy: bool = False
