@@ -45,11 +45,15 @@ from readmit.client.types import (
     ConsularRequestOut,
     CriteriaOut,
     DeliveryOut,
+    DocumentOut,
     EvaluationOut,
     FieldError,
     ImportOut,
     ListOut,
     MatchOut,
+    PersonDetailOut,
+    PersonDocumentIn,
+    PersonPatchIn,
     RunOut,
     StayOut,
     SubscriptionCreatedOut,
@@ -318,6 +322,45 @@ class ReadmitClient:
             headers={"If-Match": if_match},
         )
         return cast(StayOut, response.json())
+
+    # The person ---------------------------------------------------------------------------
+
+    def person(self, case_id: str) -> PersonDetailOut:
+        """The case's person as your side may read it, with its ``etag``."""
+        return cast(PersonDetailOut, self._get(f"/cases/{case_id}/person"))
+
+    def person_update(
+        self, case_id: str, changes: PersonPatchIn, *, if_match: str | None = None
+    ) -> PersonDetailOut:
+        """Change the fields given of the case's person (the party that recorded it). Without
+        ``if_match`` the person is read first and its ETag sent; a person changed in between
+        answers ``412``."""
+        if if_match is None:
+            if_match = self.person(case_id)["etag"]
+        response = self.request(
+            "PATCH",
+            f"/cases/{case_id}/person",
+            json_body=changes,
+            headers={"If-Match": if_match},
+        )
+        return cast(PersonDetailOut, response.json())
+
+    def person_document_add(
+        self, case_id: str, document: PersonDocumentIn, *, idempotency_key: str | None = None
+    ) -> DocumentOut:
+        """Add an identity document to the case's person; repeat safely with the same key."""
+        return cast(
+            DocumentOut,
+            self._post(
+                f"/cases/{case_id}/person/documents",
+                document,
+                idempotency_key=idempotency_key or self.new_idempotency_key(),
+            ),
+        )
+
+    def person_document_remove(self, case_id: str, document_id: str) -> None:
+        """Remove an identity document of the case's person (one recorded in error)."""
+        self.request("DELETE", f"/cases/{case_id}/person/documents/{document_id}")
 
     # Lists and applications ---------------------------------------------------------------
 

@@ -61,12 +61,15 @@ __all__ = [
     "NoticeOut",
     "OrganisationOut",
     "OtherName",
+    "OtherNameIn",
     "OtherNameOut",
     "Parent",
     "PartyOut",
     "PersonDetailOut",
+    "PersonDocumentIn",
     "PersonIn",
     "PersonOut",
+    "PersonPatchIn",
     "PhotoIn",
     "PhotoOut",
     "PlaceLegalHoldIn",
@@ -1441,6 +1444,41 @@ class PersonDetailOut(TypedDict):
     pending_criminal_case: bool | None
     vulnerabilities: list[str] | None
     anonymised_at: str | None
+    etag: str
+
+
+class OtherNameIn(TypedDict):
+    """OtherNameIn"""
+
+    kind: Literal["alias", "former", "birth", "script"]
+    given_names: NotRequired[str]
+    family_name: str
+
+
+class PersonPatchIn(TypedDict):
+    """Only the fields sent change; a list sent replaces the list."""
+
+    given_names: NotRequired[str | None]
+    family_name: NotRequired[str | None]
+    given_names_latin: NotRequired[str | None]
+    family_name_latin: NotRequired[str | None]
+    other_names: NotRequired[list[OtherNameIn] | None]
+    birth_date: NotRequired[str | None]
+    place_of_birth: NotRequired[str | None]
+    sex: NotRequired[Literal["F", "M", "X", "U"] | None]
+    nationalities: NotRequired[list[str] | None]
+    languages: NotRequired[list[str] | None]
+
+
+class PersonDocumentIn(TypedDict):
+    """PersonDocumentIn"""
+
+    type: str
+    number: str
+    issuing_country: str
+    issued_on: NotRequired[str | None]
+    expires_on: NotRequired[str | None]
+    is_copy: NotRequired[bool]
 
 
 class AttachmentOut(TypedDict):

@@ -158,6 +158,7 @@ class RunTrigger(models.TextChoices):
     MANUAL = "manual", "Started by a user"
     WATCHLIST_UPDATE = "watchlist_update", "A watchlist was updated"
     LIST_ARRIVED = "list_arrived", "A proposal list arrived"
+    PERSON_CHANGED = "person_changed", "The person's names or documents changed"
 
 
 class ScreeningRun(BaseModel):

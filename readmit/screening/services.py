@@ -509,6 +509,28 @@ def cases_screen_on_arrival(
     )
 
 
+def case_screen_on_person_change(
+    *, case: Case, acting_user: User, organisation_id: uuid.UUID | None
+) -> ScreeningRun | None:
+    """Screen a case again because its person's names, birth date, nationalities or
+    documents changed (``readmit.cases.people``), in the background.
+
+    Called inside the transaction of the change: the run (``trigger = person_changed``,
+    started by who changed the person) is enqueued once it commits, and the criteria are
+    evaluated again when it finishes. No run under an agreement that uses no watchlist.
+    """
+    if not AgreementWatchlist.objects.filter(agreement_id=case.agreement_id).exists():
+        return None
+    return _run_create(
+        agreement=case.agreement,
+        cases=[case],
+        started_by=acting_user,
+        trigger=RunTrigger.PERSON_CHANGED,
+        reference=f"person changed on {case.reference}",
+        organisation_id=organisation_id,
+    )
+
+
 # Entries do not change once imported, so an index over a set of versions can be reused by
 # the next run over the same versions in this process (the common case: a worker screening
 # list after list against unchanged watchlists).

@@ -117,3 +117,27 @@ def test_an_outsider_gets_not_found_a_wrong_role_forbidden_and_a_bad_token_unaut
         )
     with pytest.raises(Unauthorized):
         ReadmitClient(live_server.url, "not-a-token").agreements()
+
+
+def test_the_client_edits_the_person_with_its_etag_and_adds_and_removes_a_document(world, partner):
+    agreement = kosovo(world)
+    us = partner(world.user("us_caseworker"))
+    sent = us.list_submit(str(agreement.id), reference="US-XK-P", people=[person()])
+    case_id = sent["cases"][0]["id"]
+    read = us.person(case_id)
+    changed = us.person_update(
+        case_id,
+        {"given_names": "Јелена", "given_names_latin": "Jelena", "languages": ["sr"]},
+    )
+    assert changed["given_names"] == "Јелена" and changed["etag"] != read["etag"]
+    with pytest.raises(PreconditionFailed):
+        us.person_update(case_id, {"family_name": "Stale"}, if_match=read["etag"])
+    added = us.person_document_add(
+        case_id, {"type": "id_card", "number": "ID 99 1", "issuing_country": "XK"}
+    )
+    assert [d["id"] for d in us.person(case_id)["documents"] or []][-1] == added["id"]
+    us.person_document_remove(case_id, added["id"])
+    assert added["id"] not in [d["id"] for d in us.person(case_id)["documents"] or []]
+    assert us.person(case_id)["family_name"] == read["family_name"]
+    with pytest.raises(Forbidden):
+        partner(world.user("xk_caseworker")).person_update(case_id, {"family_name": "X"})

@@ -15,8 +15,9 @@ import datetime as dt
 import uuid
 from typing import Literal
 
+from django.db import transaction
 from django.db.models import Q
-from django.http import FileResponse, HttpRequest
+from django.http import FileResponse, HttpRequest, HttpResponse
 from ninja import Field, Router, Schema
 from ninja.files import UploadedFile
 from ninja.params.functions import File, Form, Path
@@ -27,11 +28,18 @@ from readmit.accounts.access import access_case, visible_cases
 from readmit.accounts.models import User
 from readmit.audit.reads import attachment_read, personal_data_read
 from readmit.cases.attachments import MAX_BYTES, SIGNATURES, access_attachment_by_id, attachment_add
-from readmit.cases.models import Attachment, AttachmentKind, Case, IdentityDocument
+from readmit.cases.models import Attachment, AttachmentKind, Case, IdentityDocument, Person
+from readmit.cases.people import (
+    DocumentAdd,
+    person_document_add,
+    person_document_remove,
+    person_edit_gate,
+    person_update,
+)
 from readmit.cases.selectors import case_sharing
 from readmit.core.errors import ValidationFailed
 from readmit.exchange.auth import caller
-from readmit.exchange.preconditions import etag_of
+from readmit.exchange.preconditions import IF_MATCH, etag_of, require_if_match
 from readmit.exchange.schemas import EvidenceOut, Problem, StrictIn, UuidStr, _evidence_out
 from readmit.relocation.models import ReceptionStay, TransferPlan
 from readmit.screening.duplicates import duplicate_mark_distinct, person_merge
@@ -46,6 +54,9 @@ CASE_PATH = Path(
 )
 DUPLICATE_PATH = Path(
     ..., description="The duplicate candidate's UUID; one you cannot see answers 404."
+)
+DOCUMENT_PATH = Path(
+    ..., description="The identity document's UUID; one of another person answers 404."
 )
 ATTACHMENT_PATH = Path(
     ..., description="The file's UUID. A file of a case you cannot see answers 404."
@@ -109,6 +120,10 @@ class PersonDetailOut(Schema):
     anonymised_at: dt.datetime | None = Field(
         description="When the retention purge removed the personal data, if it did."
     )
+    etag: str = Field(
+        description="The person's ETag (also in the `ETag` header): send it as `If-Match` to "
+        "`PATCH /cases/{id}/person`."
+    )
 
 
 @router.get(
@@ -121,12 +136,18 @@ class PersonDetailOut(Schema):
     "agreement's `data_sharing` terms allow (a category it does not read is null and "
     "`shared` says so). A read of another party's person is audited.",
 )
-def case_person(request: HttpRequest, id: UuidStr = CASE_PATH) -> PersonDetailOut:
+def case_person(
+    request: HttpRequest, response: HttpResponse, id: UuidStr = CASE_PATH
+) -> PersonDetailOut:
     user, case = _gate(request, id)
-    person = case.person
+    personal_data_read(user=user, cases=[case], channel="api")
+    response["ETag"] = etag_of(case.person)
+    return _person_out(user, case, case.person)
+
+
+def _person_out(user: User, case: Case, person: Person) -> PersonDetailOut:
     sharing = case_sharing(user, case)
     documents = IdentityDocument.objects.filter(person=person).order_by("created_at", "id")
-    personal_data_read(user=user, cases=[case], channel="api")
     return PersonDetailOut(
         case=case.id,
         owner=person.owner.slug,
@@ -169,7 +190,151 @@ def case_person(request: HttpRequest, id: UuidStr = CASE_PATH) -> PersonDetailOu
         pending_criminal_case=person.pending_criminal_case if sharing.criminal else None,
         vulnerabilities=list(person.vulnerabilities) if sharing.shows("vulnerabilities") else None,
         anonymised_at=person.anonymised_at,
+        etag=etag_of(person),
     )
+
+
+class OtherNameIn(StrictIn):
+    kind: Literal["alias", "former", "birth", "script"] = Field(
+        description="alias, former, birth or script (the same name in another script)."
+    )
+    given_names: str = Field(default="", max_length=200)
+    family_name: str = Field(min_length=1, max_length=200)
+
+
+class PersonPatchIn(StrictIn):
+    """Only the fields sent change; a list sent replaces the list."""
+
+    given_names: str | None = Field(default=None, max_length=200, description="As written.")
+    family_name: str | None = Field(
+        default=None, max_length=200, description="As written; cannot be emptied."
+    )
+    given_names_latin: str | None = Field(
+        default=None,
+        max_length=200,
+        description="In Latin letters; required when the name is written in another script.",
+    )
+    family_name_latin: str | None = Field(default=None, max_length=200)
+    other_names: list[OtherNameIn] | None = Field(
+        default=None, max_length=50, description="Replaces every other name."
+    )
+    birth_date: str | None = Field(
+        default=None,
+        max_length=10,
+        description='Partial: "1990", "1990-04" or "1990-04-12"; null: not known.',
+    )
+    place_of_birth: str | None = Field(default=None, max_length=200)
+    sex: Literal["F", "M", "X", "U"] | None = None
+    nationalities: list[str] | None = Field(
+        default=None, max_length=50, description="Country codes (alpha-2 or -3)."
+    )
+    languages: list[str] | None = Field(default=None, max_length=50)
+
+
+class PersonDocumentIn(StrictIn):
+    type: str = Field(max_length=30, description="passport, id_card, emergency_travel_document ...")
+    number: str = Field(min_length=1, max_length=40, description="As written on it.")
+    issuing_country: str = Field(max_length=3, description="Country code (alpha-2 or -3).")
+    issued_on: dt.date | None = None
+    expires_on: dt.date | None = None
+    is_copy: bool = False
+
+
+def _in_body(exc: ValidationFailed) -> ValidationFailed:
+    exc.errors = [
+        {"loc": ["body", "payload", *e.get("loc", ())], "msg": e.get("msg", "")} for e in exc.errors
+    ]
+    return exc
+
+
+WRITE = {401: Problem, 403: Problem, 404: Problem, 409: Problem, 422: Problem}
+
+
+@router.patch(
+    "/{id}/person",
+    response={200: PersonDetailOut, **WRITE, 412: Problem, 428: Problem},
+    operation_id="case_person_update",
+    summary="Change the case's person: names, other names, birth, sex, nationalities, languages",
+    description="Only caseworkers and supervisors of the party that recorded the person "
+    "(`403 wrong-party` for the other party, `wrong-role` for other roles; `404` for an "
+    "organisation outside the agreement). Requires `If-Match` with the person's ETag (`GET "
+    "/cases/{id}/person`): missing → 428, stale → 412, and nothing is written. Only the "
+    "fields sent change. A closed case (`409 case-closed`) or a purged person (`409 "
+    "anonymised`) is not changed. A change of names, other names, birth date or "
+    "nationalities screens the case again in the background (`trigger: person_changed`). "
+    "Audited with the names of the fields changed. Answers the person with its new `ETag`.",
+)
+def case_person_update(
+    request: HttpRequest,
+    response: HttpResponse,
+    payload: PersonPatchIn,
+    id: UuidStr = CASE_PATH,
+    if_match: str | None = IF_MATCH,
+) -> PersonDetailOut:
+    user, case = _gate(request, id)
+    with transaction.atomic():
+        person_edit_gate(user, case)
+        locked = Person.objects.select_for_update().get(id=case.person_id)
+        require_if_match(if_match, etag_of(locked), what="person")
+        changes = payload.model_dump(exclude_unset=True)
+        try:
+            person = person_update(case=case, changes=changes, acting_user=user)
+        except ValidationFailed as exc:
+            raise _in_body(exc) from None
+    response["ETag"] = etag_of(person)
+    case.refresh_from_db()
+    return _person_out(user, case, person)
+
+
+@router.post(
+    "/{id}/person/documents",
+    response={201: DocumentOut, **WRITE},
+    operation_id="case_person_document_add",
+    summary="Add an identity document to the case's person",
+    description="As `PATCH /cases/{id}/person`: the party that recorded the person, its "
+    "caseworkers and supervisors. The number is encrypted at rest. Screens the case again "
+    "in the background. Send an `Idempotency-Key` to repeat the request safely.",
+)
+def case_person_document_add(
+    request: HttpRequest, payload: PersonDocumentIn, id: UuidStr = CASE_PATH
+) -> Status[DocumentOut]:
+    user, case = _gate(request, id)
+    try:
+        added = person_document_add(
+            case=case, document=DocumentAdd(**payload.model_dump()), acting_user=user
+        )
+    except ValidationFailed as exc:
+        raise _in_body(exc) from None
+    return Status(
+        201,
+        DocumentOut(
+            id=added.id,
+            type=added.type,
+            number=added.number,
+            issuing_country=added.issuing_country_id,
+            issued_on=added.issued_on,
+            expires_on=added.expires_on,
+            is_copy=added.is_copy,
+            flagged_false=added.flagged_false,
+        ),
+    )
+
+
+@router.delete(
+    "/{id}/person/documents/{doc_id}",
+    response={204: None, **WRITE},
+    operation_id="case_person_document_remove",
+    summary="Remove an identity document of the case's person (one recorded in error)",
+    description="As `PATCH /cases/{id}/person`: the party that recorded the person. A "
+    "document of another person answers 404; one that is evidence of nationality is kept "
+    "(`409 document-in-use`: flag it false instead). Screens the case again.",
+)
+def case_person_document_remove(
+    request: HttpRequest, id: UuidStr = CASE_PATH, doc_id: UuidStr = DOCUMENT_PATH
+) -> Status[None]:
+    user, case = _gate(request, id)
+    person_document_remove(case=case, document_id=doc_id, acting_user=user)
+    return Status(204, None)
 
 
 # Evidence ----------------------------------------------------------------------------------
