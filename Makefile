@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: demo test lint bench venv lock clean serve-prod
+.PHONY: demo test lint bench venv lock clean serve-prod messages
 
 venv: $(VENV)/.installed
 
@@ -41,6 +41,18 @@ lint: venv
 
 bench: venv
 	$(BIN)/python -m bench
+
+# Interface catalogues (docs/adr/0017-interface-languages.md, docs/user-guide.md "Languages and
+# time zones"): extract every marked string into the Latin catalogues, write the Cyrillic ones
+# from them, compile all. Needs GNU gettext (apt-get install gettext). The compiled .mo files
+# are committed, so a fresh clone and CI need no gettext.
+LATIN_LOCALES := -l cnr -l sq -l sr_Latn -l it
+messages: venv
+	$(BIN)/python manage.py makemessages $(LATIN_LOCALES) --no-location --no-obsolete \
+		--ignore "tests/*" --ignore "bench/*" --ignore "docs/*" --ignore "var/*"
+	$(BIN)/python -m readmit.web.i18n.catalogues cyrillic
+	$(BIN)/python manage.py compilemessages --ignore ".venv"
+	$(BIN)/python -m readmit.web.i18n.catalogues untranslated
 
 # Re-pin dependencies after editing pyproject.toml (needs network access to PyPI).
 lock: venv

@@ -61,6 +61,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "readmit.web.middleware.security_headers",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # The browser's language (or the login page's chooser); the user's own overrides it below.
+    "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -68,6 +70,7 @@ MIDDLEWARE = [
     "readmit.web.middleware.session_timeouts",
     "readmit.web.middleware.second_factor_required",
     "readmit.web.middleware.user_time_zone",
+    "readmit.web.middleware.user_language",
     "django.contrib.messages.middleware.MessageMiddleware",
 ]
 
@@ -125,6 +128,22 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 
 LANGUAGE_CODE = "en"
+# Interface languages (docs/adr/0017-interface-languages.md): Django's own codes where it has
+# them (``sr`` is Serbian in Cyrillic, ``sr-latn`` in Latin script), ISO 639-3 ``cnr`` for
+# Montenegrin (``cnr-cyrl`` in Cyrillic; ``readmit.web.i18n.languages`` adds both to Django's
+# LANG_INFO). The names are in each language's own words, so a reader finds their own.
+LANGUAGES = [
+    ("en", "English"),
+    ("cnr", "Crnogorski"),
+    ("cnr-cyrl", "Црногорски"),
+    ("sq", "Shqip"),
+    ("sr-latn", "Srpski (latinica)"),
+    ("sr", "Српски (ћирилица)"),
+    ("it", "Italiano"),
+]
+LOCALE_PATHS = [BASE_DIR / "locale"]
+# Montenegrin dates and numbers (Django has no ``cnr`` formats of its own).
+FORMAT_MODULE_PATH = ["readmit.web.formats"]
 TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True

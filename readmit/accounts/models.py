@@ -53,6 +53,9 @@ class User(AbstractUser):
     time_zone = models.CharField(
         max_length=64, blank=True, help_text="IANA name; empty: the organisation's."
     )
+    language = models.CharField(
+        max_length=16, blank=True, help_text="Interface language code; empty: the browser's."
+    )
 
     def __str__(self) -> str:
         return self.display_name or self.username

@@ -108,6 +108,30 @@ def user_set_time_zone(*, user: User, time_zone: str, acting_user: User) -> User
     return user
 
 
+def user_set_language(*, user: User, language: str, acting_user: User) -> User:
+    """A user chooses their own interface language (empty: the browser's), nobody else's
+    (audited). Only the languages the interface is offered in (``settings.LANGUAGES``)."""
+    if acting_user.pk != user.pk:
+        raise Forbidden("A user sets only their own language.")
+    code = language.strip().lower()
+    offered = {c for c, _name in settings.LANGUAGES}
+    if code and code not in offered:
+        msg = f"not a language of the interface (one of {', '.join(sorted(offered))})"
+        raise ValidationFailed(f"language: {msg}.", errors=[{"loc": ["language"], "msg": msg}])
+    with transaction.atomic():
+        old = user.language
+        user.language = code
+        user.save(update_fields=["language"])
+        audit_record(
+            event_type=AuditEventType.USER_LANGUAGE_CHANGED,
+            acting_user=acting_user,
+            object_type="user",
+            object_id=str(user.pk),
+            data={"from": old, "to": code},
+        )
+    return user
+
+
 def user_create(
     *,
     username: str,

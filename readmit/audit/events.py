@@ -20,6 +20,8 @@ class AuditEventType(IntEnum):
     ORGANISATION_TIME_ZONE_CHANGED = 131
     API_TOKEN_ROTATED = 170
     PERSONAL_DATA_READ = 171
+    # 1060-1079: interface languages
+    USER_LANGUAGE_CHANGED = 1060
     # 150-169: logins (throttling, second factor, sessions)
     LOGIN_REFUSED_LOCKED = 150
     LOGIN_UNLOCKED = 151

@@ -25,6 +25,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods
 from django_otp import login as otp_login
 
@@ -52,8 +53,8 @@ _MAX_RECORDED_USERNAME = 150
 SESSION_STARTED = "readmit_session_started"
 SESSION_SEEN = "readmit_session_seen"
 EXPIRED_MESSAGES = {
-    "idle": "Your session ended because it was idle too long. Log in again.",
-    "absolute": "Your session reached its maximum length. Log in again.",
+    "idle": _("Your session ended because it was idle too long. Log in again."),
+    "absolute": _("Your session reached its maximum length. Log in again."),
 }
 
 
@@ -214,7 +215,7 @@ class LogoutView(auth_views.LogoutView):
 
 class TokenForm(forms.Form):
     token = forms.CharField(
-        label="Code",
+        label=_("Code"),
         max_length=32,
         widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "autofocus": True}),
     )

@@ -8,7 +8,9 @@ from collections.abc import Iterable
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from readmit.agreements.models import Agreement, AgreementKind
 from readmit.cases.workflow import WORKFLOWS
@@ -39,7 +41,7 @@ class StrictForm(forms.Form):
             return
         today = clock.today()
         for name, value in list(self.cleaned_data.items()):
-            if any(True for _ in bad_text(value)):
+            if any(True for _bad in bad_text(value)):
                 self.add_error(name, TEXT_MESSAGE[0].upper() + TEXT_MESSAGE[1:] + ".")
             elif isinstance(value, dt.date):
                 problem = date_problem(value, today)
@@ -51,10 +53,10 @@ class CaseFilterForm(StrictForm):
     """The case list's filters, read from GET so a URL is a saved search."""
 
     q = forms.CharField(
-        label="Search",
+        label=_("Search"),
         required=False,
         max_length=100,
-        help_text="Name (as written or Latin), reference or external id",
+        help_text=_("Name (as written or Latin), reference or external id"),
         widget=forms.TextInput(
             attrs={
                 "type": "search",
@@ -63,12 +65,12 @@ class CaseFilterForm(StrictForm):
             }
         ),
     )
-    agreement = forms.ChoiceField(label="Agreement", required=False)
-    state = forms.ChoiceField(label="State", required=False)
+    agreement = forms.ChoiceField(label=_("Agreement"), required=False)
+    state = forms.ChoiceField(label=_("State"), required=False)
     kind = forms.ChoiceField(
-        label="Kind", required=False, choices=[("", "All kinds"), *AgreementKind.choices]
+        label=_("Kind"), required=False, choices=[("", "All kinds"), *AgreementKind.choices]
     )
-    open = forms.BooleanField(label="Open cases only", required=False)
+    open = forms.BooleanField(label=_("Open cases only"), required=False)
 
     def __init__(self, *args: Any, agreements: Iterable[Agreement] = (), **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -111,32 +113,32 @@ def _date_input() -> forms.DateInput:
 
 
 class AgreementStatusForm(StrictForm):
-    status = forms.ChoiceField(label="New status")
-    on = forms.DateField(label="Took effect on", widget=_date_input())
+    status = forms.ChoiceField(label=_("New status"))
+    on = forms.DateField(label=_("Took effect on"), widget=_date_input())
     source = forms.CharField(
-        label="Source",
+        label=_("Source"),
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 2}),
-        help_text="A note, a gazette, a press release: where this is known from.",
+        help_text=_("A note, a gazette, a press release: where this is known from."),
     )
     reason = forms.CharField(
-        label="Reason",
+        label=_("Reason"),
         required=False,
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 2}),
-        help_text="Required to suspend or end an agreement.",
+        help_text=_("Required to suspend or end an agreement."),
     )
     ground = forms.CharField(
-        label="Ground (to suspend)",
+        label=_("Ground (to suspend)"),
         required=False,
         max_length=80,
-        help_text="court_order, or a ground the agreement lists.",
+        help_text=_("court_order, or a ground the agreement lists."),
     )
     ground_reference = forms.CharField(
-        label="Court order reference",
+        label=_("Court order reference"),
         required=False,
         max_length=200,
-        help_text="Required for a suspension on a court order.",
+        help_text=_("Required for a suspension on a court order."),
     )
 
     def __init__(
@@ -150,19 +152,19 @@ class AgreementStatusForm(StrictForm):
 
 class TerminationNoticeForm(StrictForm):
     reason = forms.CharField(
-        label="Reason", max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
+        label=_("Reason"), max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
     )
     source = forms.CharField(
-        label="Source",
+        label=_("Source"),
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 2}),
-        help_text="The note that gives notice.",
+        help_text=_("The note that gives notice."),
     )
 
 
 class DecisionReasonForm(StrictForm):
     reason = forms.CharField(
-        label="Reason (the other party reads it)",
+        label=_("Reason (the other party reads it)"),
         required=False,
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 2}),
@@ -177,43 +179,47 @@ class AmendTermsForm(StrictForm):
     """
 
     quota_limit = forms.IntegerField(
-        label="Quota: places per period",
+        label=_("Quota: places per period"),
         required=False,
-        help_text="Empty: the agreement has no quota.",
+        help_text=_("Empty: the agreement has no quota."),
     )
-    quota_period = forms.ChoiceField(label="Quota period", required=False)
-    max_stay_days = forms.IntegerField(label="Maximum stay (days)", required=False)
-    notice_hours = forms.IntegerField(label="Notice before a transfer (hours)", required=False)
+    quota_period = forms.ChoiceField(label=_("Quota period"), required=False)
+    max_stay_days = forms.IntegerField(label=_("Maximum stay (days)"), required=False)
+    notice_hours = forms.IntegerField(label=_("Notice before a transfer (hours)"), required=False)
     capacity_max_present = forms.IntegerField(
-        label="Capacity: people present at once", required=False
+        label=_("Capacity: people present at once"), required=False
     )
-    exclude_minors = forms.BooleanField(label="Minors", required=False)
-    exclude_unaccompanied_minors = forms.BooleanField(label="Unaccompanied minors", required=False)
-    exclude_pregnant = forms.BooleanField(label="Pregnant women", required=False)
-    exclude_vulnerable = forms.BooleanField(label="Vulnerable people", required=False)
-    families_together = forms.BooleanField(label="Families are kept together", required=False)
+    exclude_minors = forms.BooleanField(label=_("Minors"), required=False)
+    exclude_unaccompanied_minors = forms.BooleanField(
+        label=_("Unaccompanied minors"), required=False
+    )
+    exclude_pregnant = forms.BooleanField(label=_("Pregnant women"), required=False)
+    exclude_vulnerable = forms.BooleanField(label=_("Vulnerable people"), required=False)
+    families_together = forms.BooleanField(label=_("Families are kept together"), required=False)
     criminal_data_allowed = forms.BooleanField(
-        label="Criminal records may be shared", required=False
+        label=_("Criminal records may be shared"), required=False
     )
     valid_from = forms.DateTimeField(
-        label="Valid from (local time)",
+        label=_("Valid from (local time)"),
         required=False,
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
-        help_text="Empty: from now. Not before the agreement's start, at most five years "
-        "ahead; in force only once the other party confirms.",
+        help_text=_(
+            "Empty: from now. Not before the agreement's start, at most five years "
+            "ahead; in force only once the other party confirms."
+        ),
     )
     reason = forms.CharField(
-        label="Reason",
+        label=_("Reason"),
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 2}),
-        help_text="E.g. cap raised by mutual consent.",
+        help_text=_("E.g. cap raised by mutual consent."),
     )
     source = forms.CharField(
-        label="Source",
+        label=_("Source"),
         required=False,
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 2}),
-        help_text="The exchange of notes, the amending protocol ...",
+        help_text=_("The exchange of notes, the amending protocol ..."),
     )
 
     def __init__(self, *args: Any, quota_periods: Iterable[str] = (), **kwargs: Any) -> None:
@@ -228,14 +234,14 @@ class AmendTermsForm(StrictForm):
 class CriterionForm(StrictForm):
     """One criterion row: the rule, its parameters as a JSON object, and a label."""
 
-    rule = forms.ChoiceField(label="Rule", required=False)
+    rule = forms.ChoiceField(label=_("Rule"), required=False)
     params = forms.CharField(
-        label="Parameters (JSON)",
+        label=_("Parameters (JSON)"),
         required=False,
         max_length=4000,
         widget=forms.Textarea(attrs={"rows": 2, "spellcheck": "false", "class": "mono"}),
     )
-    label = forms.CharField(label="Label", required=False, max_length=200)
+    label = forms.CharField(label=_("Label"), required=False, max_length=200)
 
     def __init__(self, *args: Any, rules: Iterable[str] = (), **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -266,17 +272,17 @@ CriterionFormSet = forms.formset_factory(
 
 
 class ContactForm(StrictForm):
-    occurred_on = forms.DateField(label="Date", widget=_date_input())
-    from_country = forms.ChoiceField(label="From")
-    to_country = forms.ChoiceField(label="To")
-    channel = forms.ChoiceField(label="Channel")
+    occurred_on = forms.DateField(label=_("Date"), widget=_date_input())
+    from_country = forms.ChoiceField(label=_("From"))
+    to_country = forms.ChoiceField(label=_("To"))
+    channel = forms.ChoiceField(label=_("Channel"))
     summary = forms.CharField(
-        label="Summary", max_length=4000, widget=forms.Textarea(attrs={"rows": 3})
+        label=_("Summary"), max_length=4000, widget=forms.Textarea(attrs={"rows": 3})
     )
     source = forms.CharField(
-        label="Source",
+        label=_("Source"),
         max_length=300,
-        help_text="A note's reference, a ministry's statement, an article.",
+        help_text=_("A note's reference, a ministry's statement, an article."),
     )
 
     def __init__(
@@ -298,16 +304,16 @@ class ContactForm(StrictForm):
 
 
 class PositionForm(StrictForm):
-    country = forms.ChoiceField(label="State")
-    stated_on = forms.DateField(label="Date", widget=_date_input())
-    stance = forms.ChoiceField(label="Stance")
+    country = forms.ChoiceField(label=_("State"))
+    stated_on = forms.DateField(label=_("Date"), widget=_date_input())
+    stance = forms.ChoiceField(label=_("Stance"))
     statement = forms.CharField(
-        label="Statement", max_length=4000, widget=forms.Textarea(attrs={"rows": 3})
+        label=_("Statement"), max_length=4000, widget=forms.Textarea(attrs={"rows": 3})
     )
     source = forms.CharField(
-        label="Source",
+        label=_("Source"),
         max_length=300,
-        help_text="Where it was said: a press conference, an interview.",
+        help_text=_("Where it was said: a press conference, an interview."),
     )
 
     def __init__(
@@ -325,6 +331,22 @@ class PositionForm(StrictForm):
         stance.choices = list(stances)
 
 
+# Interface language ------------------------------------------------------------------------
+
+
+class LanguageForm(StrictForm):
+    """An interface language (``settings.LANGUAGES``); empty: the browser's."""
+
+    language = forms.ChoiceField(label=_("Language"), required=False, choices=())
+    next = forms.CharField(required=False, max_length=2000)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["language"]
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = [("", _("The browser's language")), *settings.LANGUAGES]
+
+
 # Time zones ---------------------------------------------------------------------------------
 
 
@@ -332,8 +354,8 @@ class TimeZoneForm(StrictForm):
     """An IANA zone name; whether it is one is decided by the service (``time_zone`` error)."""
 
     time_zone = forms.CharField(
-        label="Time zone",
+        label=_("Time zone"),
         required=False,
         widget=forms.TextInput(attrs={"list": "time-zones", "autocomplete": "off"}),
-        help_text="An IANA name such as America/New_York or Europe/Rome.",
+        help_text=_("An IANA name such as America/New_York or Europe/Rome."),
     )

@@ -1,5 +1,5 @@
-"""Request middleware: the user's time zone, session timeouts, the second-factor gate, and
-the security headers every response carries.
+"""Request middleware: the user's time zone and language, session timeouts, the second-factor
+gate, and the security headers every response carries.
 
 Pages read and show times in the signed-in user's zone; everything is stored in UTC.
 """
@@ -15,7 +15,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import Resolver404, resolve, reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from readmit.accounts.selectors import user_zone
 from readmit.core import clock
@@ -37,6 +37,23 @@ def user_time_zone(
             return get_response(request)
         finally:
             timezone.deactivate()
+
+    return middleware
+
+
+def user_language(
+    get_response: Callable[[HttpRequest], HttpResponse],
+) -> Callable[..., HttpResponse]:
+    """The signed-in user's own interface language, where they chose one (profile page),
+    over the browser's and the login page's (``LocaleMiddleware`` decided those)."""
+
+    def middleware(request: HttpRequest) -> HttpResponse:
+        user = getattr(request, "user", None)
+        chosen = getattr(user, "language", "") if user is not None else ""
+        if chosen and user is not None and user.is_authenticated:
+            translation.activate(chosen)
+            request.LANGUAGE_CODE = translation.get_language()
+        return get_response(request)
 
     return middleware
 
@@ -65,10 +82,17 @@ def security_headers(
 
 # Names of the pages a session may reach before its second factor is verified.
 UNVERIFIED_ALLOWED = frozenset(
-    {"web:login", "web:logout", "web:login_verify", "web:login_enrol", "admin_login_redirect"}
+    {
+        "web:login",
+        "web:logout",
+        "web:login_verify",
+        "web:login_enrol",
+        "web:language",
+        "admin_login_redirect",
+    }
 )
 # Pages anyone may reach (the login itself). Everything else needs a verified login.
-ANONYMOUS_ALLOWED = frozenset({"web:login", "admin_login_redirect"})
+ANONYMOUS_ALLOWED = frozenset({"web:login", "web:language", "admin_login_redirect"})
 # Health probes (no data) and metrics (its own bearer token): answered before the session is
 # looked at, so a probe never touches the sessions table.
 OPERATIONS_OPEN = frozenset({"healthz", "readyz", "metrics"})

@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.utils import timezone
+from django.utils import formats, timezone
 
 from readmit.accounts.selectors import organisation_zone
 from readmit.agreements.models import AgreementParty
@@ -17,7 +17,6 @@ from readmit.agreements.terms import AgreementTerms
 from readmit.agreements.vocabularies import OFFENCE_CATEGORIES
 from readmit.audit.events import AuditEventType
 from readmit.audit.models import AuditEvent
-from readmit.core.zones import wall_clock
 from readmit.relocation.models import EvaluationTrigger
 
 
@@ -271,7 +270,12 @@ def local_time(moment: dt.datetime | None) -> str:
     """A stored instant in the viewer's zone (the one the middleware activated), named."""
     if moment is None:
         return ""
-    return wall_clock(moment, timezone.get_current_timezone())
+    return _wall_clock(moment, timezone.get_current_timezone())
+
+
+def _wall_clock(moment: dt.datetime, tz: Any) -> str:
+    """``wall_clock`` written the reader's way (``2. 12. 2026. 09:00`` in Serbian), zone named."""
+    return f"{formats.date_format(moment.astimezone(tz), 'SHORT_DATETIME_FORMAT')} {tz.key}"
 
 
 def party_times(moment: dt.datetime | None, parties: Iterable[AgreementParty]) -> str:
@@ -285,6 +289,6 @@ def party_times(moment: dt.datetime | None, parties: Iterable[AgreementParty]) -
         tz = organisation_zone(party.organisation)
         if tz.key not in seen:
             seen.add(tz.key)
-            others.append(f"{wall_clock(moment, tz)}, {party.organisation.country_id}")
+            others.append(f"{_wall_clock(moment, tz)}, {party.organisation.country_id}")
     text = local_time(moment)
     return f"{text} ({'; '.join(others)})" if others else text

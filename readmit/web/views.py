@@ -233,6 +233,10 @@ def _case_context(
         "files": list(case_files(case).select_related("uploaded_by")),
         # What this viewer reads of the person: readmit.agreements.sharing decides.
         "shared": sharing.shown,
+        # The person's languages mark their name (``lang``) only where this viewer reads them.
+        "name_languages": list(case.person.languages or [])
+        if sharing.shown.get("languages")
+        else [],
         "criteria_results": sharing.results(relocation.evaluation.results)
         if relocation and relocation.evaluation
         else [],

@@ -23,6 +23,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from readmit.accounts.access import access_agreement, standing
@@ -228,7 +229,9 @@ def agreement_status(request: HttpRequest, agreement_id: uuid.UUID) -> HttpRespo
             status = exc.status
         else:
             label = dict(AgreementStatus.choices)[data["status"]]
-            messages.success(request, f"The agreement is now {label.lower()}.")
+            messages.success(
+                request, _("The agreement is now %(lower)s.") % {"lower": label.lower()}
+            )
             return redirect(_agreement_url(agreement, "lifecycle-title"))
     agreement.refresh_from_db()
     return render(
@@ -702,7 +705,7 @@ def agreement_contact_new(request: HttpRequest, agreement_id: uuid.UUID) -> Http
             raise
         _place_errors(form, exc, {})
         return _record_page(request, agreement, form, kind="contact", status=exc.status)
-    messages.success(request, "Contact recorded.")
+    messages.success(request, _("Contact recorded."))
     return redirect(_agreement_url(agreement, "contacts-title"))
 
 
@@ -742,5 +745,5 @@ def agreement_position_new(request: HttpRequest, agreement_id: uuid.UUID) -> Htt
             raise
         _place_errors(form, exc, {})
         return _record_page(request, agreement, form, kind="position", status=exc.status)
-    messages.success(request, "Public position recorded.")
+    messages.success(request, _("Public position recorded."))
     return redirect(_agreement_url(agreement, "positions-title"))

@@ -9,6 +9,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_POST
 
 from readmit.accounts.models import User
@@ -37,9 +38,11 @@ def attachment_upload(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
             acting_user=user,
         )
     except ValidationFailed as exc:
-        messages.error(request, f"The file was not attached: {exc.message}")
+        messages.error(
+            request, _("The file was not attached: %(message)s") % {"message": exc.message}
+        )
     else:
-        messages.success(request, f"Attached {upload.name}.")
+        messages.success(request, _("Attached %(name)s.") % {"name": upload.name})
     return redirect("web:case", case_id=case_id)
 
 

@@ -13,6 +13,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from readmit.accounts.access import access_case, access_consular_request, memberships, standing
@@ -54,12 +55,12 @@ def _user(request: HttpRequest) -> User:
 
 
 class ConsularAskForm(forms.Form):
-    kind = forms.ChoiceField(label="What is needed", choices=KIND_CHOICES)
+    kind = forms.ChoiceField(label=_("What is needed"), choices=KIND_CHOICES)
     residence_region = forms.CharField(
-        label="Last address in the host state (ISO 3166-2, e.g. US-NY)", max_length=6
+        label=_("Last address in the host state (ISO 3166-2, e.g. US-NY)"), max_length=6
     )
     details = forms.CharField(
-        label="Details for the consulate", required=False, max_length=4000, widget=forms.Textarea
+        label=_("Details for the consulate"), required=False, max_length=4000, widget=forms.Textarea
     )
 
 
@@ -165,7 +166,11 @@ def consular_transition(request: HttpRequest, request_id: uuid.UUID) -> HttpResp
                 raise
             error, status = exc.message, exc.status
         else:
-            messages.success(request, f"{form.cleaned_data['action'].capitalize()}: done.")
+            messages.success(
+                request,
+                _("%(capitalize)s: done.")
+                % {"capitalize": form.cleaned_data["action"].capitalize()},
+            )
             return redirect(reverse("web:consular_request", args=[request_id]))
     item = access_consular_request(user, request_id)
     context = _detail_context(
@@ -272,7 +277,9 @@ def consular_districts(request: HttpRequest) -> HttpResponse:
         except ValidationFailed as exc:
             errors[mission.id], typed[mission.id], status = exc.message, raw, exc.status
         else:
-            messages.success(request, f"The consular district of {mission.name} is saved.")
+            messages.success(
+                request, _("The consular district of %(name)s is saved.") % {"name": mission.name}
+            )
             return redirect(reverse("web:consular_districts"))
     rows = [
         {

@@ -18,6 +18,7 @@ from django.http import FileResponse, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from pydantic import ValidationError
 
@@ -57,10 +58,10 @@ def _choices(pairs: list[tuple[str, str]], blank: str) -> list[tuple[str, str]]:
 class ApplicationForm(forms.Form):
     """Every field is optional here: the application model says what is missing, by name."""
 
-    external_id = forms.CharField(required=False, label="Your reference (external id)")
+    external_id = forms.CharField(required=False, label=_("Your reference (external id)"))
     variant = forms.ChoiceField(
         required=False,
-        label="Variant",
+        label=_("Variant"),
         choices=[
             ("readmission", "Readmission"),
             ("transit", "Transit (a third-country national escorted through)"),
@@ -70,75 +71,77 @@ class ApplicationForm(forms.Form):
     )
     transit_destination_state = forms.CharField(
         required=False,
-        label="Transit: destination state (country code)",
-        help_text="Transit only",
+        label=_("Transit: destination state (country code)"),
+        help_text=_("Transit only"),
     )
     transit_escort = forms.CharField(
-        required=False, label="Transit: escort", help_text='Transit only; write "none" if none'
+        required=False, label=_("Transit: escort"), help_text='Transit only; write "none" if none'
     )
     take_back_of = forms.CharField(
         required=False,
-        label="Take-back of case (its id)",
-        help_text="Take-back only: the earlier transferred case under this agreement",
+        label=_("Take-back of case (its id)"),
+        help_text=_("Take-back only: the earlier transferred case under this agreement"),
     )
     procedure = forms.ChoiceField(
         required=False,
         choices=_choices([("normal", "Normal"), ("accelerated", "Accelerated (border)")], "…"),
     )
     apprehended_on = forms.CharField(
-        required=False, label="Apprehended on (accelerated procedure, YYYY-MM-DD)"
+        required=False, label=_("Apprehended on (accelerated procedure, YYYY-MM-DD)")
     )
-    given_names = forms.CharField(required=False, label="Given names as written")
-    family_name = forms.CharField(required=False, label="Family name as written")
-    given_names_latin = forms.CharField(required=False, label="Given names, Latin form")
-    family_name_latin = forms.CharField(required=False, label="Family name, Latin form")
+    given_names = forms.CharField(required=False, label=_("Given names as written"))
+    family_name = forms.CharField(required=False, label=_("Family name as written"))
+    given_names_latin = forms.CharField(required=False, label=_("Given names, Latin form"))
+    family_name_latin = forms.CharField(required=False, label=_("Family name, Latin form"))
     aliases = forms.CharField(
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
-        label="Aliases and former names",
-        help_text="One per line: alias|former|birth; family name; given names",
+        label=_("Aliases and former names"),
+        help_text=_("One per line: alias|former|birth; family name; given names"),
     )
     birth_date = forms.CharField(
-        required=False, label="Date of birth (YYYY, YYYY-MM or YYYY-MM-DD)"
+        required=False, label=_("Date of birth (YYYY, YYYY-MM or YYYY-MM-DD)")
     )
     place_of_birth = forms.CharField(required=False)
     sex = forms.ChoiceField(
         required=False, choices=_choices([("F", "F"), ("M", "M"), ("X", "X"), ("U", "U")], "…")
     )
-    nationalities = forms.CharField(required=False, help_text="Country codes, comma-separated")
-    father = forms.CharField(required=False, label="Father's name, where known")
-    mother = forms.CharField(required=False, label="Mother's name, where known")
+    nationalities = forms.CharField(required=False, help_text=_("Country codes, comma-separated"))
+    father = forms.CharField(required=False, label=_("Father's name, where known"))
+    mother = forms.CharField(required=False, label=_("Mother's name, where known"))
     civil_status = forms.ChoiceField(
         required=False, choices=_choices([(c.value, c.value) for c in CivilStatus], "…")
     )
-    languages = forms.CharField(required=False, help_text="Comma-separated")
-    last_address = forms.CharField(required=False, label="Last address in the requested state")
+    languages = forms.CharField(required=False, help_text=_("Comma-separated"))
+    last_address = forms.CharField(required=False, label=_("Last address in the requested state"))
     medical_needs = forms.CharField(required=False, help_text='Write "none" if there are none')
     escort_needs = forms.CharField(required=False, help_text='Write "none" if there are none')
     evidence_kind = forms.ChoiceField(
         required=False,
-        label="Evidence of nationality",
+        label=_("Evidence of nationality"),
         choices=_choices([(k.value, LABELS[k]) for k in EvidenceKind], "No evidence"),
     )
-    evidence_reference = forms.CharField(required=False, label="Evidence reference")
+    evidence_reference = forms.CharField(required=False, label=_("Evidence reference"))
     document_type = forms.ChoiceField(
         required=False, choices=_choices([(t, t) for t in DOCUMENT_TYPES], "No document")
     )
     document_number = forms.CharField(required=False)
-    document_country = forms.CharField(required=False, label="Document issued by (country code)")
-    document_expires_on = forms.CharField(required=False, label="Document valid until")
+    document_country = forms.CharField(required=False, label=_("Document issued by (country code)"))
+    document_expires_on = forms.CharField(required=False, label=_("Document valid until"))
     mrz = forms.CharField(
         required=False,
         widget=forms.Textarea(attrs={"rows": 3, "class": "mono"}),
-        label="Machine-readable zone",
-        help_text="The 2 or 3 lines as printed; every check digit is verified",
+        label=_("Machine-readable zone"),
+        help_text=_("The 2 or 3 lines as printed; every check digit is verified"),
     )
-    false_document = forms.BooleanField(required=False, label="Flagged as a false document")
+    false_document = forms.BooleanField(required=False, label=_("Flagged as a false document"))
     photo = forms.FileField(
         required=False,
-        label="Photo of the person",
-        help_text="JPEG or PNG, at most 1 MB. Without one the photo is to follow: the case "
-        "lists it as outstanding until it is sent on the case page.",
+        label=_("Photo of the person"),
+        help_text=_(
+            "JPEG or PNG, at most 1 MB. Without one the photo is to follow: the case "
+            "lists it as outstanding until it is sent on the case page."
+        ),
     )
 
 
@@ -200,7 +203,7 @@ def case_photo_upload(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
     user: User = request.user  # type: ignore[assignment]
     upload = request.FILES.get("photo")
     if upload is None:
-        messages.error(request, "The photo was not added: photo: choose a JPEG or PNG file.")
+        messages.error(request, _("The photo was not added: photo: choose a JPEG or PNG file."))
         return redirect("web:case", case_id=case_id)
     try:
         photo_add(
@@ -210,9 +213,11 @@ def case_photo_upload(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
             filename=upload.name or "",
         )
     except ValidationFailed as exc:
-        messages.error(request, f"The photo was not added: {exc.message}")
+        messages.error(
+            request, _("The photo was not added: %(message)s") % {"message": exc.message}
+        )
     else:
-        messages.success(request, "The photo was added.")
+        messages.success(request, _("The photo was added."))
     return redirect("web:case", case_id=case_id)
 
 
@@ -309,17 +314,23 @@ def application_new(request: HttpRequest, agreement_id: uuid.UUID) -> HttpRespon
         return render(request, "web/intake/new.html", context, status=422)
     flagged = len(result.duplicates)
     note = f" {flagged} possible duplicate(s) flagged for review." if flagged else ""
-    messages.success(request, f"Application {result.case.reference} submitted.{note}")
+    messages.success(
+        request,
+        _("Application %(reference)s submitted.%(note)s")
+        % {"reference": result.case.reference, "note": note},
+    )
     return redirect("web:case", case_id=result.case.id)
 
 
 class BatchForm(forms.Form):
     file = forms.FileField(
-        label="Applications (CSV or XLSX)",
-        help_text="One application per row; the columns are the fields of the application "
-        "form (docs/readmission.md), with variant, transit_destination_state, transit_escort "
-        "and take_back_of for transits and take-backs. In a cell, separate the lines of an MRZ "
-        "and the other names with |.",
+        label=_("Applications (CSV or XLSX)"),
+        help_text=_(
+            "One application per row; the columns are the fields of the application "
+            "form (docs/readmission.md), with variant, transit_destination_state, transit_escort "
+            "and take_back_of for transits and take-backs. In a cell, separate the lines of an MRZ "
+            "and the other names with |."
+        ),
     )
 
     def clean_file(self) -> Any:
@@ -374,7 +385,10 @@ def application_batch(request: HttpRequest, agreement_id: uuid.UUID) -> HttpResp
         return render(request, "web/intake/batch.html", context, status=422)
     flagged = sum(len(r.duplicates) for r in results)
     note = f" {flagged} possible duplicate(s) flagged for review." if flagged else ""
-    messages.success(request, f"{len(results)} application(s) submitted.{note}")
+    messages.success(
+        request,
+        _("%(len)s application(s) submitted.%(note)s") % {"len": len(results), "note": note},
+    )
     return redirect(f"{reverse('web:cases')}?agreement={agreement.id}")
 
 

@@ -17,6 +17,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from readmit.accounts.access import (
@@ -51,17 +52,20 @@ MAX_UPLOAD_BYTES = 5 * 1024 * 1024
 class ListUploadForm(StrictForm):
     reference = forms.CharField(
         max_length=80,
-        label="List reference",
-        help_text="Your reference for this list; sending the same "
-        "reference again imports nothing twice.",
+        label=_("List reference"),
+        help_text=_(
+            "Your reference for this list; sending the same reference again imports nothing twice."
+        ),
     )
     file = forms.FileField(
-        label="List file (CSV or XLSX)",
-        help_text="Columns as in docs/relocation.md; one person per row. Conviction "
-        "categories are ICCS section codes (01 to 11); write 'unknown' where a fact is not "
-        "known; cells hold values, not formulas.",
+        label=_("List file (CSV or XLSX)"),
+        help_text=_(
+            "Columns as in docs/relocation.md; one person per row. Conviction "
+            "categories are ICCS section codes (01 to 11); write 'unknown' where a fact is not "
+            "known; cells hold values, not formulas."
+        ),
     )
-    only_valid_rows = forms.BooleanField(required=False, label="Import only the valid rows")
+    only_valid_rows = forms.BooleanField(required=False, label=_("Import only the valid rows"))
 
     def clean_file(self) -> Any:
         upload = self.cleaned_data["file"]
@@ -165,7 +169,7 @@ def case_return_plan(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
     user = _user(request)
     case = access_case(user, case_id)
     stay_record_return_plan(case=case, plan=request.POST.get("plan", ""), acting_user=user)
-    messages.success(request, "Return plan recorded.")
+    messages.success(request, _("Return plan recorded."))
     return redirect("web:case", case_id=case.id)
 
 
@@ -199,7 +203,10 @@ def case_vulnerability_assessment(request: HttpRequest, case_id: uuid.UUID) -> H
         note=request.POST.get("note", ""),
     )
     found = ", ".join(assessment.vulnerabilities) or "none found"
-    messages.success(request, f"Vulnerability assessment recorded ({found}); criteria checked.")
+    messages.success(
+        request,
+        _("Vulnerability assessment recorded (%(found)s); criteria checked.") % {"found": found},
+    )
     return redirect("web:case", case_id=case.id)
 
 

@@ -15,6 +15,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_POST
 
 from readmit.accounts.access import (
@@ -128,7 +129,10 @@ def watchlist_new(request: HttpRequest) -> HttpResponse:
     except ApplicationError as exc:
         context = _watchlists_context(user, create_error=exc.message, typed=request.POST)
         return render(request, "web/screening/watchlists.html", context, status=exc.status)
-    messages.success(request, f"Watchlist '{created.name}' created; import its first version.")
+    messages.success(
+        request,
+        _("Watchlist '%(name)s' created; import its first version.") % {"name": created.name},
+    )
     return redirect(reverse("web:watchlist", args=[created.id]))
 
 
@@ -286,7 +290,9 @@ def agreement_screening_start(request: HttpRequest, agreement_id: uuid.UUID) -> 
             raise
         context = _screening_context(user, agreement.id, start_error=exc.message)
         return render(request, "web/screening/agreement_screening.html", context, status=exc.status)
-    messages.success(request, f"Screening of {run.case_count} cases started.")
+    messages.success(
+        request, _("Screening of %(case_count)s cases started.") % {"case_count": run.case_count}
+    )
     return redirect(reverse("web:agreement_screening", args=[agreement.id]))
 
 
@@ -311,7 +317,9 @@ def agreement_watchlist_choose(request: HttpRequest, agreement_id: uuid.UUID) ->
             raise
         context = _screening_context(user, agreement.id, choose_error=exc.message)
         return render(request, "web/screening/agreement_screening.html", context, status=exc.status)
-    messages.success(request, f"The agreement now screens against '{watchlist.name}'.")
+    messages.success(
+        request, _("The agreement now screens against '%(name)s'.") % {"name": watchlist.name}
+    )
     return redirect(reverse("web:agreement_screening", args=[agreement.id]))
 
 
@@ -340,7 +348,9 @@ def match_review(request: HttpRequest, match_id: uuid.UUID) -> HttpResponse:
         if error:
             messages.error(request, error)
         else:
-            messages.success(request, f"Match {match.get_status_display().lower()}.")
+            messages.success(
+                request, _("Match %(lower)s.") % {"lower": match.get_status_display().lower()}
+            )
         return redirect(reverse("web:agreement_screening", args=[match.case.agreement_id]))
     position = standing(user, match.case.agreement)
     context = {
@@ -379,7 +389,7 @@ def duplicates(request: HttpRequest) -> HttpResponse:
 def duplicates_search(request: HttpRequest) -> HttpResponse:
     user = _user(request)
     found = duplicates_find(acting_user=user)
-    messages.success(request, f"{len(found)} new possible duplicates found.")
+    messages.success(request, _("%(len)s new possible duplicates found.") % {"len": len(found)})
     return redirect(reverse("web:duplicates"))
 
 

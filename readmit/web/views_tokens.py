@@ -10,6 +10,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_POST
 
 from readmit.accounts.models import ApiToken, User
@@ -55,7 +56,11 @@ def tokens(request: HttpRequest) -> HttpResponse:
 def token_revoke_view(request: HttpRequest, token_id: uuid.UUID) -> HttpResponse:
     token = _token(token_id)
     token_revoke(token=token, acting_user=_user(request))
-    messages.success(request, f"Token {token.prefix}… of {token.user.username} is revoked.")
+    messages.success(
+        request,
+        _("Token %(prefix)s… of %(username)s is revoked.")
+        % {"prefix": token.prefix, "username": token.user.username},
+    )
     return redirect(reverse("web:tokens"))
 
 

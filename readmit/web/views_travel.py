@@ -11,6 +11,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.utils.dateparse import parse_datetime
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_POST
 
 from readmit.accounts.access import standing
@@ -128,7 +129,13 @@ def transfer_cost_create(request: HttpRequest, case_id: uuid.UUID) -> HttpRespon
             acting_user=user,
         )
     except ValidationFailed as exc:
-        messages.error(request, f"The cost was not recorded: {exc.message}")
+        messages.error(
+            request, _("The cost was not recorded: %(message)s") % {"message": exc.message}
+        )
     else:
-        messages.success(request, f"Recorded {cost.amount} {cost.currency} ({cost.leg}).")
+        messages.success(
+            request,
+            _("Recorded %(amount)s %(currency)s (%(leg)s).")
+            % {"amount": cost.amount, "currency": cost.currency, "leg": cost.leg},
+        )
     return redirect("web:case", case_id=case_id)

@@ -10,6 +10,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_POST
 
 from readmit.accounts.access import organisation_ids, roles_in
@@ -70,7 +71,11 @@ def _back(request: HttpRequest) -> HttpResponse:
 def user_unlock(request: HttpRequest, user_id: int) -> HttpResponse:
     target = user_for_administrator(user_id=user_id, acting_user=_user(request))
     cleared = login_unlock(user=target, acting_user=_user(request))
-    messages.success(request, f"{target.username} is unlocked ({cleared} failed attempts cleared).")
+    messages.success(
+        request,
+        _("%(username)s is unlocked (%(cleared)s failed attempts cleared).")
+        % {"username": target.username, "cleared": cleared},
+    )
     return _back(request)
 
 
@@ -81,7 +86,9 @@ def user_second_factor_reset(request: HttpRequest, user_id: int) -> HttpResponse
     target = user_for_administrator(user_id=user_id, acting_user=_user(request))
     second_factor_reset(user=target, acting_user=_user(request))
     messages.success(
-        request, f"The second factor of {target.username} is reset: they enrol a new one at login."
+        request,
+        _("The second factor of %(username)s is reset: they enrol a new one at login.")
+        % {"username": target.username},
     )
     return _back(request)
 

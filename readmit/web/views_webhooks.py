@@ -13,6 +13,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from readmit.accounts.models import Organisation, User
@@ -37,16 +38,16 @@ DELIVERIES_SHOWN = 20
 
 class WebhookForm(forms.Form):
     url = forms.CharField(
-        label="URL",
+        label=_("URL"),
         max_length=500,
-        help_text="http:// or https://, where your system receives the events.",
+        help_text=_("http:// or https://, where your system receives the events."),
     )
     event_types = forms.MultipleChoiceField(
-        label="Events",
+        label=_("Events"),
         choices=[(k, f"{k}: {v}") for k, v in EVENT_TYPES.items()],
         widget=forms.CheckboxSelectMultiple,
     )
-    description = forms.CharField(label="Description", max_length=200, required=False)
+    description = forms.CharField(label=_("Description"), max_length=200, required=False)
 
 
 def _user(request: HttpRequest) -> User:
@@ -98,7 +99,7 @@ def webhooks(request: HttpRequest, organisation_id: uuid.UUID) -> HttpResponse:
             field = str(error.get("loc", ["url"])[-1])
             form.add_error(field if field in form.fields else None, str(error.get("msg", "")))
         return _render(request, organisation, form=form, status=422)
-    messages.success(request, f"{subscription.url} is subscribed.")
+    messages.success(request, _("%(url)s is subscribed.") % {"url": subscription.url})
     return _render(request, organisation, secret=secret, status=201)
 
 
@@ -112,7 +113,9 @@ def webhook_toggle(request: HttpRequest, subscription_id: uuid.UUID) -> HttpResp
         subscription_id=subscription.id, active=not subscription.active, acting_user=user
     )
     state = "paused" if subscription.active else "active again"
-    messages.success(request, f"{subscription.url} is {state}.")
+    messages.success(
+        request, _("%(url)s is %(state)s.") % {"url": subscription.url, "state": state}
+    )
     return redirect(reverse("web:webhooks", args=[subscription.organisation_id]))
 
 
@@ -123,7 +126,7 @@ def webhook_delete(request: HttpRequest, subscription_id: uuid.UUID) -> HttpResp
     user = _user(request)
     subscription = subscription_for_admin(user, subscription_id)
     subscription_delete(subscription_id=subscription.id, acting_user=user)
-    messages.success(request, f"{subscription.url} is no longer subscribed.")
+    messages.success(request, _("%(url)s is no longer subscribed.") % {"url": subscription.url})
     return redirect(reverse("web:webhooks", args=[subscription.organisation_id]))
 
 
@@ -132,7 +135,7 @@ def webhook_delete(request: HttpRequest, subscription_id: uuid.UUID) -> HttpResp
 @application_errors
 def delivery_replay_view(request: HttpRequest, delivery_id: uuid.UUID) -> HttpResponse:
     delivery = delivery_replay(delivery_id=delivery_id, acting_user=_user(request))
-    messages.success(request, "The event is sent again.")
+    messages.success(request, _("The event is sent again."))
     organisation_id = delivery.subscription.organisation_id
     return redirect(reverse("web:webhooks", args=[organisation_id]))
 

@@ -1,4 +1,5 @@
-"""Presentation filters: labels for snake_case values, badge classes, page links."""
+"""Presentation filters: labels for snake_case values, badge classes, page links, names of
+people and of languages."""
 
 from __future__ import annotations
 
@@ -6,7 +7,10 @@ from typing import Any
 
 from django import template
 from django.http import QueryDict
+from django.utils.html import format_html
 
+from readmit.web.i18n.languages import language_name as _language_name
+from readmit.web.i18n.languages import name_language
 from readmit.web.presenters import humanize as _humanize
 from readmit.web.presenters import local_time, party_times
 
@@ -72,3 +76,29 @@ def local(value: Any) -> str:
 def both_sides(value: Any, parties: Any) -> str:
     """The viewer's local time, then the other parties' (``value|both_sides:parties``)."""
     return party_times(value, parties)
+
+
+@register.filter
+def person_name(value: Any, languages: Any = None) -> str:
+    """A person's name as written, marked for screen readers and bidirectional text:
+    ``<span dir="auto" lang="ar">…</span>`` (``lang`` only where the person's shared languages
+    say which one is written in the name's script). Never translated."""
+    text = "" if value is None else str(value)
+    if not text:
+        return ""
+    lang = name_language(text, list(languages or ()))
+    if lang:
+        return format_html('<span class="person-name" dir="auto" lang="{}">{}</span>', lang, text)
+    return format_html('<span class="person-name" dir="auto">{}</span>', text)
+
+
+@register.filter
+def language_name(code: Any) -> str:
+    """``cnr`` -> "Montenegrin", ``ht`` -> "Haitian Creole", in the interface language."""
+    return _language_name(str(code or ""))
+
+
+@register.filter
+def language_names(codes: Any) -> str:
+    """A list of language codes as names, comma-separated."""
+    return ", ".join(_language_name(str(c)) for c in codes or ())

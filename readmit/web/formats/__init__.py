@@ -1,0 +1,1 @@
+"""Date and number formats for the interface languages Django has none for (``cnr``)."""

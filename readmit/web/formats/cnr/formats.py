@@ -1,0 +1,3 @@
+"""Montenegrin (Latin and Cyrillic): written as in Serbian Latin, ``2. 12. 2026.``, ``1.234,5``."""
+
+from django.conf.locale.sr_Latn.formats import *  # type: ignore[import-untyped]  # noqa: F403
