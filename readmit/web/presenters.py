@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.utils import formats, timezone
+from django.utils.translation import gettext
 
 from readmit.accounts.selectors import organisation_zone
 from readmit.agreements.models import AgreementParty
@@ -21,8 +22,10 @@ from readmit.relocation.models import EvaluationTrigger
 
 
 def humanize(value: Any) -> str:
+    """``transfer_scheduled`` -> "Transfer scheduled", in the reader's language where the
+    catalogues have it (the workflow's states and actions: ``readmit.web.i18n.vocabulary``)."""
     text = str(value).replace("_", " ").strip()
-    return text[:1].upper() + text[1:]
+    return gettext(text[:1].upper() + text[1:]) if text else ""
 
 
 @dataclass(frozen=True)
