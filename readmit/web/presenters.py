@@ -9,6 +9,7 @@ from typing import Any
 
 from django.utils import formats, timezone
 from django.utils.translation import gettext
+from django.utils.translation import gettext as _
 
 from readmit.accounts.selectors import organisation_zone
 from readmit.agreements.models import AgreementParty
@@ -76,14 +77,20 @@ def history_line(event: AuditEvent, *, internal_note: str = "") -> HistoryLine:
         if "quota" in data:
             quota = data["quota"]
             details.append(
-                f"Quota place taken: {quota.get('used_after')} of "
-                f"{quota.get('limit')} from {quota.get('period_start')}"
+                _("Quota place taken: %(used)s of %(limit)s from %(start)s")
+                % {
+                    "used": quota.get("used_after"),
+                    "limit": quota.get("limit"),
+                    "start": quota.get("period_start"),
+                }
             )
         if data.get("quota_released"):
-            details.append("Quota place released")
+            details.append(_("Quota place released"))
         details.extend(_hold_details(data))
         if data.get("reason_code"):
-            details.append(f"Reason code: {humanize(data['reason_code']).lower()}")
+            details.append(
+                _("Reason code: %(code)s") % {"code": humanize(data["reason_code"]).lower()}
+            )
         return HistoryLine(
             at=event.occurred_at,
             actor=actor,
@@ -98,36 +105,44 @@ def history_line(event: AuditEvent, *, internal_note: str = "") -> HistoryLine:
         return HistoryLine(
             at=event.occurred_at,
             actor=actor,
-            summary="Case opened",
+            summary=_("Case opened"),
             to_state=data.get("state", ""),
-            details=[f"Reference {data.get('reference', '')}"],
+            details=[_("Reference %(reference)s") % {"reference": data.get("reference", "")}],
         )
     if event.event_type == AuditEventType.DEADLINE_SET:
-        verb = "Deadline extended" if data.get("extended") else "Deadline set"
-        detail = f"{humanize(data.get('kind', ''))} due {data.get('due_on', '')}"
+        verb = _("Deadline extended") if data.get("extended") else _("Deadline set")
+        detail = _("%(kind)s due %(due_on)s") % {
+            "kind": humanize(data.get("kind", "")),
+            "due_on": data.get("due_on", ""),
+        }
         if data.get("explanation"):
             detail += f" ({data['explanation']})"
         return HistoryLine(at=event.occurred_at, actor=actor, summary=verb, details=[detail])
     if event.event_type == AuditEventType.SCREENING_MATCH_REVIEWED:
         # Decision and reason only: the watchlist entry stays with the list's owner.
-        decision = {"confirmed": "same person", "dismissed": "not the same person"}.get(
+        decision = {"confirmed": _("same person"), "dismissed": _("not the same person")}.get(
             data.get("decision", ""), data.get("decision", "")
         )
         return HistoryLine(
             at=event.occurred_at,
             actor=actor,
-            summary=f"Screening match reviewed: {decision}",
+            summary=_("Screening match reviewed: %(decision)s") % {"decision": decision},
             reason=data.get("reason", ""),
             internal_note=internal_note,
         )
     if event.event_type == AuditEventType.CRITERIA_EVALUATED:
         outcome = humanize(data.get("outcome", "")).lower()
         trigger = str(_TRIGGERS.get(data.get("trigger", ""), data.get("trigger", ""))).lower()
-        details = [f"Not passed: {', '.join(data['not_passed'])}"] if data.get("not_passed") else []
+        details = (
+            [_("Not passed: %(rules)s") % {"rules": ", ".join(data["not_passed"])}]
+            if data.get("not_passed")
+            else []
+        )
         return HistoryLine(
             at=event.occurred_at,
             actor=actor,
-            summary=f"Criteria evaluated: {outcome}" + (f" ({trigger})" if trigger else ""),
+            summary=_("Criteria evaluated: %(outcome)s") % {"outcome": outcome}
+            + (f" ({trigger})" if trigger else ""),
             details=details,
         )
     return HistoryLine(at=event.occurred_at, actor=actor, summary=event.type_label)

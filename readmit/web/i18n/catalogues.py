@@ -269,7 +269,8 @@ def fill(todo: Path) -> int:
             if all(forms):
                 entry.msgstr = list(forms)
                 entry.flags.discard("fuzzy")
-                entry.comments = [c for c in entry.comments if not c.startswith("#,")]
+                # The flags and the previous id of a fuzzy match go: the entry is translated.
+                entry.comments = [c for c in entry.comments if not c.startswith(("#,", "#|"))]
                 if entry.flags:
                     entry.comments.append("#, " + ", ".join(sorted(entry.flags)))
                 done += 1
