@@ -14,11 +14,12 @@ from dataclasses import dataclass, field
 
 from django.db.models import Prefetch, Q, QuerySet
 
-from readmit.accounts.access import visible_cases
+from readmit.accounts.access import organisation_ids, visible_cases
 from readmit.accounts.models import User
+from readmit.accounts.roles import CASE_READERS
 from readmit.cases.models import Case, IdentityDocument, PersonName
 from readmit.cases.selectors import case_sharing
-from readmit.core.errors import NotFound
+from readmit.core.errors import Forbidden, NotFound
 from readmit.core.sealed import DocumentNumberIndexField
 from readmit.screening.matching import normalise_document
 from readmit.search.keys import (
@@ -117,10 +118,18 @@ def _document_candidates(user: User, cases: QuerySet[Case], query: str) -> list[
     return [c for c in found[: LIMIT + 1] if case_sharing(user, c).shows("documents")]
 
 
+def search_gate(user: User) -> None:
+    """Searching reads case files: a role without them (administrator) is refused."""
+    if not organisation_ids(user, roles=CASE_READERS):
+        raise Forbidden("Your role does not include reading case files.", type="wrong-role")
+
+
 def search_people(user: User, query: str, *, limit: int = LIMIT) -> SearchResult:
     """The cases whose person ``query`` names (any script or Latin form, aliases, word order
     free), whose reference or sending state's id it is, or whose person holds a document
-    with that number: best first, each with why it matched."""
+    with that number: best first, each with why it matched. ``Forbidden`` for a role that
+    reads no case files."""
+    search_gate(user)
     query = (query or "").strip()[:QUERY_MAX]
     if not query:
         return SearchResult(query="", hits=[])

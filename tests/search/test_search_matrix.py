@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 
+from readmit.core.errors import Forbidden
 from readmit.search.selectors import search_people
 
 MATRIX = [
@@ -88,5 +89,6 @@ def test_another_partys_person_is_never_found(world, people, outsider_case):
     assert me_found == [outsider_case.id]
 
 
-def test_an_administrator_finds_no_case(world, people):
-    assert search_people(world.user("us_administrator"), "Lazovic").hits == []
+def test_an_administrator_may_not_search_case_files(world, people):
+    with pytest.raises(Forbidden):
+        search_people(world.user("us_administrator"), "Lazovic")
