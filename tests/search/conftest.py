@@ -5,9 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import pytest
+from django.test import Client
 
 from readmit.cases.models import Case
 from readmit.cases.services import DocumentInput
+from tests.exchange.conftest import Api
 from tests.factories import make_agreement, make_case, make_org
 
 
@@ -61,3 +63,8 @@ def outsider_case(world) -> Case:  # type: ignore[no-untyped-def]
         family_name="Lazović",
         documents=[DocumentInput("passport", "P02250943", "ME")],
     )
+
+
+@pytest.fixture
+def api(world) -> Api:  # type: ignore[no-untyped-def]
+    return Api(Client())

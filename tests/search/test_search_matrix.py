@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import pytest
 
+from readmit.cases.services import DocumentInput
 from readmit.core.errors import Forbidden
 from readmit.search.selectors import search_people
+from tests.factories import make_agreement, make_case
 
 MATRIX = [
     ("Lazovic", "lazovic"),
@@ -92,3 +94,24 @@ def test_another_partys_person_is_never_found(world, people, outsider_case):
 def test_an_administrator_may_not_search_case_files(world, people):
     with pytest.raises(Forbidden):
         search_people(world.user("us_administrator"), "Lazovic")
+
+
+def test_a_document_number_finds_the_other_partys_person_only_where_documents_are_shared(world):
+    shared = make_agreement(world.us, world.xk)
+    withheld = make_agreement(
+        world.us,
+        world.xk,
+        terms={
+            "quota": {"limit": 50, "period": "rolling_year"},
+            "data_sharing": {"categories": ["identity", "nationality"]},
+        },
+    )
+    seen = make_case(shared, documents=[DocumentInput("passport", "K1234567", "XK")])
+    hidden = make_case(withheld, documents=[DocumentInput("passport", "K7654321", "XK")])
+    xk = world.user("xk_caseworker")
+    assert [h.case.id for h in search_people(xk, "K1234567").hits] == [seen.id]
+    assert search_people(xk, "K7654321").hits == []
+    # The owner reads its own people's documents under any terms.
+    assert [h.case.id for h in search_people(world.user("us_caseworker"), "K7654321").hits] == [
+        hidden.id
+    ]
