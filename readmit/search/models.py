@@ -32,6 +32,10 @@ class SearchTerm(models.Model):
             ),
             models.Index(fields=["skeleton"], name="search_term_skeleton"),
             models.Index(fields=["consonants"], name="search_term_consonants"),
+            # A Latin word meets only abjad parts by consonants: a small partial index.
+            models.Index(
+                fields=["consonants"], condition=models.Q(abjad=True), name="search_term_abjad"
+            ),
         ]
 
     def __str__(self) -> str:

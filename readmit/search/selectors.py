@@ -40,8 +40,6 @@ LIMIT = 50
 REFERENCE = "case reference"
 EXTERNAL_ID = "sending state's id"
 DOCUMENT = "identity document number"
-REFERENCE_PART = "part of the case reference"
-SCORE_REFERENCE_PART = 0.75
 
 
 @dataclass(frozen=True)
@@ -140,17 +138,14 @@ def search_people(user: User, query: str, *, limit: int = LIMIT) -> SearchResult
         best, matched = scored.get(case_id, (0.0, []))
         scored[case_id] = (max(best, score), [*matched, what])
 
-    compact = "".join(query.split())
-    for case in cases.filter(Q(reference__iexact=compact) | Q(external_id__iexact=query)).only(
-        "id", "reference"
-    ):
-        note(case.id, 1.0, REFERENCE if case.reference.lower() == compact.lower() else EXTERNAL_ID)
-    if len(compact) >= 4 and compact == query:
-        partial = cases.filter(reference__icontains=compact).exclude(id__in=list(scored))
-        for case_id in partial.values_list("id", flat=True)[:limit]:
-            note(case_id, SCORE_REFERENCE_PART, REFERENCE_PART)
-    for case in _document_candidates(user, cases, query):
-        note(case.id, 1.0, DOCUMENT)
+    if any(ch.isdigit() for ch in query):  # references, ids and numbers have digits
+        # References are written in capitals; both columns are indexed, so exact matches.
+        compact = "".join(query.split())
+        by_id = cases.filter(Q(reference=compact.upper()) | Q(external_id=query))
+        for case in by_id.only("id", "reference"):
+            note(case.id, 1.0, REFERENCE if case.reference == compact.upper() else EXTERNAL_ID)
+        for case in _document_candidates(user, cases, query):
+            note(case.id, 1.0, DOCUMENT)
 
     words = query_terms(query)
     name_ids, more = _name_candidates(cases, words, limit) if words else ([], False)

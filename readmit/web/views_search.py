@@ -45,7 +45,6 @@ FIELDS = {
     "birth": gettext_lazy("name at birth"),
     "script": gettext_lazy("name in another script"),
     "case reference": gettext_lazy("case reference"),
-    "part of the case reference": gettext_lazy("part of the case reference"),
     "sending state's id": gettext_lazy("sending state's id"),
     "identity document number": gettext_lazy("identity document number"),
 }

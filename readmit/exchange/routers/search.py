@@ -30,8 +30,7 @@ Q_QUERY = Query(
 class WhyOut(Schema):
     field: str = Field(
         description="What matched: `name`, `latin`, an other name's kind (`alias`, `former`, "
-        "`birth`, `script`), `case reference`, `part of the case reference`, `sending "
-        "state's id` or `identity document number`."
+        "`birth`, `script`), `case reference`, `sending state's id` or `identity document number`."
     )
     word: str | None = Field(None, description="The word typed.")
     part: str | None = Field(None, description="The part of the name it met, as written.")

@@ -88,7 +88,7 @@ class Migration(migrations.Migration):
                 ('person', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='search_terms', to='cases.person')),
             ],
             options={
-                'indexes': [models.Index(fields=['folded'], name='search_term_folded', opclasses=['varchar_pattern_ops']), models.Index(fields=['skeleton'], name='search_term_skeleton'), models.Index(fields=['consonants'], name='search_term_consonants')],
+                'indexes': [models.Index(fields=['folded'], name='search_term_folded', opclasses=['varchar_pattern_ops']), models.Index(fields=['skeleton'], name='search_term_skeleton'), models.Index(fields=['consonants'], name='search_term_consonants'), models.Index(condition=models.Q(('abjad', True)), fields=['consonants'], name='search_term_abjad')],
             },
         ),
         # Guarded: CreateExtension does nothing on a database other than PostgreSQL.
