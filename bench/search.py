@@ -19,14 +19,13 @@ Not a test: figures depend on the machine; the ratios are what to compare betwee
 from __future__ import annotations
 
 import argparse
-import os
 import sys
-import tempfile
 import time
 import uuid
 from collections.abc import Callable, Iterable, Sequence
-from pathlib import Path
 from typing import Any
+
+from bench.lists import in_fresh_database
 
 GIVEN = [
     "Vesna", "Nikola", "Jovan", "Milica", "Dragan", "Jelena", "Edin", "Amra", "Arben", "Drita",
@@ -250,19 +249,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--people", type=int, default=100_000, help="people (100,000)")
     parser.add_argument("--rounds", type=int, default=20, help="runs of each query (20)")
     args = parser.parse_args(argv)
-    with tempfile.TemporaryDirectory() as var:
-        os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings.dev"
-        os.environ["READMIT_VAR_DIR"] = var
-        os.environ["READMIT_MEDIA_ROOT"] = str(Path(var) / "attachments")
-        import django
-
-        django.setup()
-        from django.db import connection
-
-        if connection.vendor != "sqlite" and connection.introspection.table_names():
-            print("DATABASE_URL names a database with tables: give the bench an empty one")
-            return 2
-        return run(args.people, args.rounds)
+    return in_fresh_database(lambda: run(args.people, args.rounds))
 
 
 if __name__ == "__main__":
