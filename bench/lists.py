@@ -33,7 +33,7 @@ import os
 import sys
 import tempfile
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -75,6 +75,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--people", type=int, default=10_000, help="list size (10,000)")
     args = parser.parse_args(argv)
+    return in_fresh_database(lambda: run(args.people))
+
+
+def in_fresh_database(bench: Callable[[], int]) -> int:
+    """Run ``bench`` with Django set up on a fresh database: SQLite in a temporary
+    directory, or the empty one ``DATABASE_URL`` names (2 if it has tables)."""
     with tempfile.TemporaryDirectory() as var:
         os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings.dev"
         os.environ["READMIT_VAR_DIR"] = var
@@ -88,7 +94,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if connection.vendor != "sqlite" and connection.introspection.table_names():
             print("DATABASE_URL names a database with tables: give the bench an empty one")
             return 2
-        return run(args.people)
+        return bench()
 
 
 def _baseline(people: list[dict[str, Any]], owner: Any) -> float:

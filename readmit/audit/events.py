@@ -101,6 +101,9 @@ class AuditEventType(IntEnum):
     EVIDENCE_ADDED = 601
     # 680-699: the person's photo on a readmission application
     PHOTO_ADDED = 680
+    # 1020-1039: search (saved searches)
+    SAVED_SEARCH_CREATED = 1020
+    SAVED_SEARCH_DELETED = 1021
     # 900-999: system
     DEMO_LOADED = 900
     AUDIT_CHECKPOINT_SIGNED = 910

@@ -70,6 +70,7 @@ from readmit.core.errors import ApplicationError, Forbidden, TransitionRefused, 
 from readmit.core.payloads import ActionPayload
 from readmit.deadlines import TimeLimit, Unit
 from readmit.deadlines.calendar import local_date
+from readmit.search.services import search_terms_refresh
 
 __all__ = [
     "ApplicationResult",
@@ -405,6 +406,8 @@ def _person(application: ApplicationIn, owner: Organisation, acting_user: User) 
         PersonName(person=person, kind=n.kind, given_names=n.given_names, family_name=n.family_name)
         for n in data.other_names
     )
+    if data.other_names:
+        search_terms_refresh(person_ids=[person.id])
     return person
 
 

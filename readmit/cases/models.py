@@ -168,7 +168,9 @@ class IdentityDocument(BaseModel):
         indexes = [
             models.Index(
                 fields=["type", "number_index", "issuing_country"], name="cases_document_blind"
-            )
+            ),
+            # The search finds a document by its number alone, whatever its type.
+            models.Index(fields=["number_index"], name="cases_document_number"),
         ]
 
     def __str__(self) -> str:
@@ -208,7 +210,11 @@ class Case(BaseModel):
                 condition=models.Q(kind__in=AgreementKind.values), name="case_kind_valid"
             ),
         ]
-        indexes = [models.Index(fields=["agreement", "state"])]
+        indexes = [
+            models.Index(fields=["agreement", "state"]),
+            # The search finds a case by the sending state's id (readmit.search).
+            models.Index(fields=["external_id"], name="case_external_id"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.reference} ({self.state})"

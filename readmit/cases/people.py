@@ -44,6 +44,7 @@ from readmit.core.countries import normalise_code
 from readmit.core.errors import Forbidden, NotFound, TransitionRefused, ValidationFailed
 from readmit.core.models import Country
 from readmit.relocation.lists import parse_birth_date
+from readmit.search.services import search_terms_refresh
 
 NAME_MAX = 200
 DOCUMENT_NUMBER_MAX = 40
@@ -297,6 +298,8 @@ def person_update(*, case: Case, changes: Mapping[str, Any], acting_user: User) 
         if not changed:
             return person
         _touch(person, case, saved)
+        if {*NAME_FIELDS, "other_names"} & set(changed):
+            search_terms_refresh(person_ids=[person.id])
         audit_record(
             event_type=AuditEventType.PERSON_UPDATED,
             acting_user=acting_user,

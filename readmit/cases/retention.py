@@ -26,6 +26,7 @@ from readmit.audit.events import AuditEventType
 from readmit.audit.services import audit_record
 from readmit.cases.models import Case, Person, Sex
 from readmit.core import clock
+from readmit.search.services import search_terms_refresh
 
 ANONYMISED_NAME = "Anonymised"
 
@@ -106,6 +107,7 @@ def person_anonymise(person: Person, *, at: dt.datetime) -> dict[str, int]:
         person.anonymised_at = at
         person.save()
         person.nationalities.clear()
+        search_terms_refresh(person_ids=[person.id])  # an anonymised person has no keys
         audit_record(
             event_type=AuditEventType.PERSONAL_DATA_PURGED,
             acting_user=None,

@@ -23,6 +23,7 @@ from readmit.core import clock
 from readmit.core.errors import PreconditionFailed, TransitionRefused, ValidationFailed
 from readmit.core.models import Country
 from readmit.core.payloads import ActionPayload, NoPayload, payload_validate
+from readmit.search.services import search_terms_refresh
 
 
 @dataclass(frozen=True)
@@ -90,6 +91,7 @@ def person_create(*, data: PersonInput, owner: Organisation, acting_user: User |
             )
             for d in data.documents
         )
+        search_terms_refresh(person_ids=[person.id])
         audit_record(
             event_type=AuditEventType.PERSON_CREATED,
             acting_user=acting_user,

@@ -41,6 +41,7 @@ from readmit.exchange.routers.screening import (
 from readmit.exchange.routers.screening import case_router as screening_case_router
 from readmit.exchange.routers.screening import match_router as screening_match_router
 from readmit.exchange.routers.screening import run_router as screening_run_router
+from readmit.exchange.routers.search import router as search_router
 from readmit.exchange.routers.stays import router as stays_router
 from readmit.exchange.routers.travel import agreements_router as travel_agreements_router
 from readmit.exchange.routers.travel import router as travel_router
@@ -149,6 +150,7 @@ api.add_router("/imports", imports_router)
 api.add_router("/cases", records_router)
 api.add_router("/attachments", attachments_router)
 api.add_router("/duplicates", duplicates_router)
+api.add_router("", search_router)
 errors.register(api)
 _replay: Callable[..., HttpResponse] = idempotency.replay_response
 api.add_exception_handler(idempotency.Replay, _replay)

@@ -32,6 +32,7 @@ from readmit.core.errors import ValidationFailed
 from readmit.core.models import Country
 from readmit.relocation.lists import PersonRow
 from readmit.relocation.models import CriteriaEvaluation, ProposalList, ProposalListEntry
+from readmit.search.services import search_terms_refresh
 
 # Rows per INSERT statement (SQLite allows 32,766 parameters; a case row has 13 columns).
 INSERT_BATCH = 500
@@ -136,6 +137,7 @@ def list_rows_write(
     Person.objects.bulk_create(people, batch_size=INSERT_BATCH)
     Nationality.objects.bulk_create(nationalities, batch_size=INSERT_BATCH)
     IdentityDocument.objects.bulk_create(documents, batch_size=INSERT_BATCH)
+    search_terms_refresh(person_ids=[p.id for p in people])
     try:
         with transaction.atomic():
             Case.objects.bulk_create(cases, batch_size=INSERT_BATCH)

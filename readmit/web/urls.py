@@ -14,6 +14,7 @@ from readmit.web import (
     views_lists,
     views_profile,
     views_screening,
+    views_search,
     views_tokens,
     views_travel,
     views_users,
@@ -103,3 +104,4 @@ urlpatterns += views_consular.urlpatterns
 urlpatterns += views_webhooks.urlpatterns
 urlpatterns += views_tokens.urlpatterns
 urlpatterns += views_users.urlpatterns
+urlpatterns += views_search.urlpatterns

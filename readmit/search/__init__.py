@@ -1,0 +1,1 @@
+"""Finding people as staff type them: search keys, the search selector, saved searches."""

@@ -1,0 +1,131 @@
+"""Writes of the search: people's search keys kept in step with their names, saved searches.
+
+``search_terms_refresh`` is called in the same transaction as every write that creates a
+person or changes their names (``cases.services.person_create``, ``cases.people``, the
+bulk list import, the retention purge), so a search never misses a name just recorded.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterable, Iterator, Sequence
+
+from django.db import IntegrityError, transaction
+from django.db.models import Prefetch
+
+from readmit.accounts.models import User
+from readmit.audit.events import AuditEventType
+from readmit.audit.services import audit_record
+from readmit.cases.models import Person, PersonName
+from readmit.core.errors import ValidationFailed
+from readmit.search.keys import LATIN, PRIMARY, person_terms
+from readmit.search.models import SavedSearch, SearchTerm
+
+NAME_MAX = 80
+QUERY_MAX = 200
+REFRESH_CHUNK = 2000
+
+
+def person_names(person: Person, other_names: Iterable[PersonName]) -> list[tuple[str, str]]:
+    """A person's names as ``(source, full name)``: as written, in Latin, and every other name
+    (alias, former, at birth, in another script). An anonymised person has none."""
+    if person.anonymised_at is not None:
+        return []
+    names = [
+        (PRIMARY, f"{person.given_names} {person.family_name}"),
+        (LATIN, f"{person.given_names_latin} {person.family_name_latin}"),
+    ]
+    names += [(n.kind, f"{n.given_names} {n.family_name}") for n in other_names]
+    return [(source, name) for source, name in names if name.strip()]
+
+
+def _terms_rows(people: Iterable[Person]) -> Iterator[SearchTerm]:
+    for person in people:
+        for term in person_terms(person_names(person, person.other_names.all())):
+            yield SearchTerm(
+                person_id=person.id,
+                folded=term.folded,
+                skeleton=term.skeleton,
+                consonants=term.consonants,
+                abjad=term.abjad,
+                source=term.source,
+            )
+
+
+def search_terms_refresh(*, person_ids: Sequence[uuid.UUID]) -> int:
+    """Write the search keys of these people afresh from their names; answers the rows
+    written. Runs inside the caller's transaction (or its own)."""
+    written = 0
+    with transaction.atomic():
+        for start in range(0, len(person_ids), REFRESH_CHUNK):
+            chunk = list(person_ids[start : start + REFRESH_CHUNK])
+            SearchTerm.objects.filter(person_id__in=chunk).delete()
+            people = Person.objects.filter(id__in=chunk).prefetch_related(
+                Prefetch("other_names", queryset=PersonName.objects.order_by("created_at", "id"))
+            )
+            rows = list(_terms_rows(people))
+            SearchTerm.objects.bulk_create(rows, batch_size=REFRESH_CHUNK)
+            written += len(rows)
+    return written
+
+
+def search_terms_rebuild() -> int:
+    """Rebuild every person's search keys (``manage.py search_rebuild``); answers the rows."""
+    ids = list(Person.objects.order_by("id").values_list("id", flat=True))
+    with transaction.atomic():
+        SearchTerm.objects.all().delete()
+        return search_terms_refresh(person_ids=ids)
+
+
+def _text(value: str, field: str, limit: int) -> str:
+    text = (value or "").strip()
+    if not text:
+        raise ValidationFailed(
+            f"The {field} is required.", errors=[{"loc": [field], "msg": "is required"}]
+        )
+    if len(text) > limit:
+        raise ValidationFailed(
+            f"The {field} is longer than {limit} characters.",
+            errors=[{"loc": [field], "msg": f"at most {limit} characters"}],
+        )
+    return text
+
+
+def saved_search_create(*, acting_user: User, name: str, query: str) -> SavedSearch:
+    """Keep ``query`` under ``name`` for ``acting_user``; a name is used once per user."""
+    name = _text(name, "name", NAME_MAX)
+    query = _text(query, "query", QUERY_MAX)
+    try:
+        with transaction.atomic():
+            saved = SavedSearch.objects.create(user=acting_user, name=name, query=query)
+            audit_record(
+                event_type=AuditEventType.SAVED_SEARCH_CREATED,
+                acting_user=acting_user,
+                object_type="saved_search",
+                object_id=str(saved.id),
+                # The query may be a name: the audit log outlives the retention purge.
+                data={},
+            )
+    except IntegrityError:
+        raise ValidationFailed(
+            f"You already have a saved search named '{name}'.",
+            errors=[{"loc": ["name"], "msg": "already used by one of your saved searches"}],
+        ) from None
+    return saved
+
+
+def saved_search_delete(*, acting_user: User, saved_search_id: uuid.UUID | str) -> None:
+    """Delete one of the user's saved searches; another user's answers ``NotFound``."""
+    from readmit.search.selectors import access_saved_search
+
+    with transaction.atomic():
+        saved = access_saved_search(acting_user, saved_search_id)
+        pk = saved.id
+        saved.delete()
+        audit_record(
+            event_type=AuditEventType.SAVED_SEARCH_DELETED,
+            acting_user=acting_user,
+            object_type="saved_search",
+            object_id=str(pk),
+            data={},
+        )
