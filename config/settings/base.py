@@ -168,6 +168,9 @@ READMIT_PERMISSIONS_POLICY = (
 )
 
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+# A running task whose worker has not beaten for this long is re-queued by
+# `readmit tasks requeue-stale` (readmit/core/tasklease.py).
+READMIT_TASK_LEASE_SECONDS = float(os.environ.get("READMIT_TASK_LEASE_SECONDS", "60"))
 
 # Webhooks (docs/api.md "Events"): attempts, backoff base x 2^(n-1) capped, request timeout;
 # the hosts webhook URLs may name (empty: any host that resolves to a public address).

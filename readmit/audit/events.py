@@ -99,6 +99,8 @@ class AuditEventType(IntEnum):
     EVIDENCE_ADDED = 601
     # 680-699: the person's photo on a readmission application
     PHOTO_ADDED = 680
+    # 1100-1119: background tasks
+    TASK_REQUEUED = 1100
     # 900-999: system
     DEMO_LOADED = 900
     AUDIT_CHECKPOINT_SIGNED = 910
