@@ -19,6 +19,7 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
 
+import dask
 from distributed import Client, LocalCluster, WorkerPlugin, get_worker
 
 from readmit.screening.matching import calibration as calib
@@ -116,7 +117,11 @@ def connect(*, scheduler: str | None = None, workers: int = 1) -> Iterator[Clien
         with Client(scheduler) as client:
             yield client
         return
+    # Without the workers' statistical profiler, which samples the task thread's stack
+    # every 10 ms and so takes the interpreter lock from pure-Python matching (about 15 %
+    # here). For a cluster of your own: DASK_DISTRIBUTED__WORKER__PROFILE__ENABLED=False.
     with (
+        dask.config.set({"distributed.worker.profile.enabled": False}),
         LocalCluster(
             n_workers=workers,
             threads_per_worker=1,
