@@ -230,6 +230,11 @@ def cmd_screen(args: argparse.Namespace) -> int:
     started = time.perf_counter()
     out = Path(args.out) if args.out else None
     try:
+        if args.jobs > 1 and (args.dask_workers is not None or args.scheduler is not None):
+            raise InputError(
+                "--jobs forks processes on this machine; with --dask-workers or --scheduler"
+                " the Dask workers do the work: leave --jobs out"
+            )
         if out is not None and not (out.parent if str(out.parent) else Path(".")).is_dir():
             raise InputError(f"{out}: cannot write: directory {out.parent} does not exist")
         people = load_list(Path(args.list))
@@ -394,7 +399,7 @@ def register(sub: Any) -> None:
         "--scheduler",
         metavar="ADDRESS",
         help="screen on the Dask cluster whose scheduler is at ADDRESS, e.g."
-        " tcp://10.0.0.5:8786 (extra 'scale')",
+        " tcp://scheduler.example:8786 (extra 'scale')",
     )
     screen.add_argument(
         "--partition-size",

@@ -154,3 +154,14 @@ def test_bad_dask_options_are_refused_naming_the_option(csv_files, capsys, extra
         main(["screen", str(people_csv), "--against", str(watch), *extra])
     assert exit_.value.code == 2
     assert named in capsys.readouterr().err
+
+
+def test_jobs_with_dask_workers_is_refused_naming_both_options(csv_files, capsys):
+    people_csv, watch = csv_files
+    code = main(
+        ["screen", str(people_csv), "--against", str(watch), "--jobs", "2", "--dask-workers", "2"]
+    )
+    assert code == 2
+    captured = capsys.readouterr()
+    assert "--jobs" in captured.err and "--dask-workers" in captured.err
+    assert captured.out == ""
