@@ -108,6 +108,15 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA foreign_keys=ON;",
     }
 
+# Reports read from a streaming replica when one is configured (readmit/core/dbrouting.py,
+# docs/operations.md "Read replica"); writes and every other read use the primary.
+if os.environ.get("READMIT_REPLICA_DATABASE_URL"):
+    DATABASES["replica"] = dj_database_url.parse(
+        os.environ["READMIT_REPLICA_DATABASE_URL"],
+        conn_max_age=int(os.environ.get("READMIT_DB_CONN_MAX_AGE", "0")),
+    )
+DATABASE_ROUTERS = ["readmit.core.dbrouting.ReplicaRouter"]
+
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "web:login"
@@ -179,6 +188,9 @@ READMIT_PERMISSIONS_POLICY = (
 )
 
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+# A running task whose worker has not beaten for this long is re-queued by
+# `readmit tasks requeue-stale` (readmit/core/tasklease.py).
+READMIT_TASK_LEASE_SECONDS = float(os.environ.get("READMIT_TASK_LEASE_SECONDS", "60"))
 
 # Webhooks (docs/api.md "Events"): attempts, backoff base x 2^(n-1) capped, request timeout;
 # the hosts webhook URLs may name (empty: any host that resolves to a public address).

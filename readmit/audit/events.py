@@ -104,6 +104,8 @@ class AuditEventType(IntEnum):
     # 1020-1039: search (saved searches)
     SAVED_SEARCH_CREATED = 1020
     SAVED_SEARCH_DELETED = 1021
+    # 1100-1119: background tasks
+    TASK_REQUEUED = 1100
     # 900-999: system
     DEMO_LOADED = 900
     AUDIT_CHECKPOINT_SIGNED = 910

@@ -55,6 +55,7 @@ def retention_candidates(now: dt.datetime) -> tuple[list[Person], list[Person]]:
         Person.objects.filter(anonymised_at__isnull=True, cases__closed_at__isnull=False)
         .exclude(cases__closed_at__isnull=True)  # an open case keeps the person
         .distinct()
+        .order_by("id")  # a run taken up again goes through them in the same order
         .prefetch_related("cases__agreement")
     )
     due: list[Person] = []
@@ -74,10 +75,15 @@ def _duplicate_evidence_clear(person: Person) -> int:
     return pairs.exclude(evidence="").update(evidence="")
 
 
-def person_anonymise(person: Person, *, at: dt.datetime) -> dict[str, int]:
-    """Remove what identifies the person; keep the record, its id and its cases. Audited."""
+def person_anonymise(person: Person, *, at: dt.datetime) -> dict[str, int] | None:
+    """Remove what identifies the person; keep the record, its id and its cases. Audited.
+
+    None, and nothing written, when the person was anonymised meanwhile (read under the
+    lock): a purge run again after its worker died half-way skips who it already did."""
     with transaction.atomic():
         person = Person.objects.select_for_update().get(id=person.id)
+        if person.anonymised_at is not None:
+            return None
         cases = Case.objects.filter(person=person)
         removed = {
             "other_names": person.other_names.all().delete()[0],
@@ -126,6 +132,6 @@ def retention_purge(*, now: dt.datetime | None = None) -> PurgeResult:
     due, held = retention_candidates(now)
     result = PurgeResult(held=[p.id for p in held])
     for person in due:
-        person_anonymise(person, at=now)
-        result.anonymised.append(person.id)
+        if person_anonymise(person, at=now) is not None:
+            result.anonymised.append(person.id)
     return result

@@ -7,3 +7,7 @@ class CoreConfig(AppConfig):
     name = "readmit.core"
     label = "core"
     verbose_name = "Readmit core"
+
+    def ready(self) -> None:
+        # Heartbeats of the tasks a db_worker runs (readmit/core/tasklease.py).
+        from readmit.core import tasklease  # noqa: F401

@@ -39,3 +39,20 @@ class Country(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.code})"
+
+
+class TaskLease(models.Model):
+    """The heartbeat of a background task while a ``db_worker`` runs it (core.tasklease).
+
+    django-tasks' database backend marks a task RUNNING when a worker takes it and never
+    looks at it again: a worker killed half-way leaves it RUNNING for ever. The worker
+    beats here while the task runs; a task whose beat is older than the lease belongs to a
+    dead worker and ``readmit tasks requeue-stale`` puts it back in the queue.
+    """
+
+    task_result_id = models.UUIDField(primary_key=True)
+    worker = models.CharField(max_length=200)
+    beat_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"task {self.task_result_id} beat by {self.worker} at {self.beat_at}"

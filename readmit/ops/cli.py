@@ -51,6 +51,42 @@ def register(sub: Any, setup_django: Callable[[], None]) -> None:
     )
     serve.set_defaults(func=cmd_serve)
 
+    tasks = sub.add_parser("tasks", help="background tasks (see docs/operations.md)")
+    tasks_sub = tasks.add_subparsers(dest="tasks_command", required=True)
+    requeue = tasks_sub.add_parser(
+        "requeue-stale",
+        help="put back in the queue the running tasks whose worker stopped beating (died)",
+    )
+    requeue.add_argument(
+        "--lease",
+        type=_seconds,
+        default=None,
+        metavar="SECONDS",
+        help="a task is stale after this many seconds without a heartbeat"
+        " (default READMIT_TASK_LEASE_SECONDS, 60)",
+    )
+    requeue.set_defaults(func=needs_django(cmd_tasks_requeue_stale))
+
+
+def _seconds(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number of seconds") from None
+    if value <= 0:
+        raise argparse.ArgumentTypeError("must be more than 0 seconds")
+    return value
+
+
+def cmd_tasks_requeue_stale(args: argparse.Namespace) -> int:
+    from readmit.ops.taskrecovery import requeue_stale
+
+    result = requeue_stale(lease=args.lease)
+    for task_id in result.task_ids:
+        print(f"requeued task {task_id}")
+    print(f"readmit tasks requeue-stale: {len(result.task_ids)} stale tasks requeued")
+    return 0
+
 
 def cmd_backup(args: argparse.Namespace) -> int:
     from readmit.core.errors import ApplicationError

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from readmit.screening.matching import Index, Record, parse_partial_date, score
+from readmit.screening.matching import Hit, Index, Record, parse_partial_date, score
 from readmit.screening.matching.batch import screen_all
 from readmit.screening.matching.records import PartialDate
 
@@ -230,6 +230,11 @@ def cmd_screen(args: argparse.Namespace) -> int:
     started = time.perf_counter()
     out = Path(args.out) if args.out else None
     try:
+        if args.jobs > 1 and (args.dask_workers is not None or args.scheduler is not None):
+            raise InputError(
+                "--jobs forks processes on this machine; with --dask-workers or --scheduler"
+                " the Dask workers do the work: leave --jobs out"
+            )
         if out is not None and not (out.parent if str(out.parent) else Path(".")).is_dir():
             raise InputError(f"{out}: cannot write: directory {out.parent} does not exist")
         people = load_list(Path(args.list))
@@ -239,10 +244,21 @@ def cmd_screen(args: argparse.Namespace) -> int:
         return EXIT_INPUT_ERROR
     unscreenable = _report_unscreenable(Path(args.list), people)
     unscreenable_watchlist = _report_unscreenable(Path(args.against), watchlist)
-    index = Index(watchlist, calibration=args.calibrated)
-    results = screen_all(
-        index, people, args.threshold, jobs=args.jobs, progress=_progress_printer(len(people))
-    )
+    if args.dask_workers is not None or args.scheduler is not None:
+        try:
+            results = _screen_on_dask(args, watchlist, people)
+        except ImportError as exc:
+            print(
+                f"readmit screen: --dask-workers and --scheduler need the optional extra"
+                f" 'scale' (pip install 'readmit[scale]'): {exc}",
+                file=sys.stderr,
+            )
+            return EXIT_INPUT_ERROR
+    else:
+        index = Index(watchlist, calibration=args.calibrated)
+        results = screen_all(
+            index, people, args.threshold, jobs=args.jobs, progress=_progress_printer(len(people))
+        )
     rows = (
         (person.id, hit.record.id, _score_text(hit.score), hit.matched_name, hit.explanation)
         for person, hits in zip(people, results, strict=True)
@@ -263,6 +279,23 @@ def cmd_screen(args: argparse.Namespace) -> int:
         file=sys.stderr,
     )
     return 0
+
+
+def _screen_on_dask(
+    args: argparse.Namespace, watchlist: list[Record], people: list[Record]
+) -> list[list[Hit]]:
+    """Screening partitioned on Dask distributed (matching.cluster); same matches."""
+    from readmit.screening.matching.cluster import connect, screen_on_cluster
+
+    with connect(scheduler=args.scheduler, workers=args.dask_workers or 1) as client:
+        return screen_on_cluster(
+            client,
+            watchlist,
+            people,
+            args.threshold,
+            calibration=args.calibrated,
+            partition_size=args.partition_size,
+        )
 
 
 def load_pairs(path: Path) -> list[tuple[Record, Record]]:
@@ -354,6 +387,26 @@ def register(sub: Any) -> None:
     )
     screen.add_argument(
         "--jobs", type=_jobs, default=1, metavar="N", help="query with N processes (default 1)"
+    )
+    dask = screen.add_mutually_exclusive_group()
+    dask.add_argument(
+        "--dask-workers",
+        type=_jobs,
+        metavar="K",
+        help="screen on a local Dask cluster of K worker processes (extra 'scale')",
+    )
+    dask.add_argument(
+        "--scheduler",
+        metavar="ADDRESS",
+        help="screen on the Dask cluster whose scheduler is at ADDRESS, e.g."
+        " tcp://scheduler.example:8786 (extra 'scale')",
+    )
+    screen.add_argument(
+        "--partition-size",
+        type=_jobs,
+        default=1000,
+        metavar="P",
+        help="people per Dask partition (default 1000)",
     )
     screen.set_defaults(func=cmd_screen)
 
