@@ -12,7 +12,9 @@ changed, never their values (the audit log outlives the retention purge).
 Names, other names, birth date, nationalities and documents are what screening and the
 duplicate finder match on: a change of any of them screens the case again in the background
 (``readmit.screening.services.case_screen_on_person_change``); the criteria are evaluated
-again when that run finishes.
+again when that run finishes. The duplicate finder is run again for that person alone, in the
+background once the change is committed (``readmit.screening.duplicates
+.duplicates_find_for_person``): a new name or document can make them someone else's double.
 """
 
 from __future__ import annotations
@@ -248,6 +250,13 @@ def _screen_again(case: Case, acting_user: User, organisation_id: uuid.UUID | No
     )
 
 
+def _find_duplicates_again(person: Person, acting_user: User) -> None:
+    from readmit.screening.tasks import duplicates_person_task
+
+    person_id, user_id = str(person.id), acting_user.pk
+    transaction.on_commit(lambda: duplicates_person_task.enqueue(person_id, user_id))
+
+
 def _other_names(person: Person) -> list[tuple[str, str, str]]:
     return [
         (n.kind, n.given_names, n.family_name)
@@ -310,6 +319,7 @@ def person_update(*, case: Case, changes: Mapping[str, Any], acting_user: User) 
         )
         if MATCHED & set(changed):
             _screen_again(case, acting_user, position.organisation_id)
+            _find_duplicates_again(person, acting_user)
     return person
 
 
@@ -367,6 +377,7 @@ def person_document_add(
             data={"type": added.type, "documents": person.documents.count()},
         )
         _screen_again(case, acting_user, position.organisation_id)
+        _find_duplicates_again(person, acting_user)
     return added
 
 
