@@ -43,7 +43,13 @@ from readmit.cases.models import (
 )
 from readmit.cases.workflow import WORKERS
 from readmit.core.countries import normalise_code
-from readmit.core.errors import Forbidden, NotFound, TransitionRefused, ValidationFailed
+from readmit.core.errors import (
+    Forbidden,
+    NotFound,
+    PreconditionFailed,
+    TransitionRefused,
+    ValidationFailed,
+)
 from readmit.core.models import Country
 from readmit.relocation.lists import parse_birth_date
 
@@ -232,6 +238,16 @@ def person_edit_gate(acting_user: User, case: Case, what: str = "changes their r
     return position
 
 
+def person_editable(acting_user: User, case: Case) -> bool:
+    """Whether ``person_edit_gate`` lets the caller change the case's person now (to offer
+    the form or not)."""
+    try:
+        person_edit_gate(acting_user, case)
+    except (Forbidden, TransitionRefused):
+        return False
+    return True
+
+
 def _touch(person: Person, case: Case, fields: Sequence[str]) -> None:
     """Save the person (its ``updated_at`` is its ETag) and bump the version of every case of
     theirs: each shows the person."""
@@ -414,3 +430,43 @@ def person_document_remove(*, case: Case, document_id: uuid.UUID | str, acting_u
             data={"type": kind, "documents": person.documents.count()},
         )
         _screen_again(case, acting_user, position.organisation_id)
+
+
+def person_version(person: Person) -> str:
+    """The person's version as a form carries it: the microsecond of its last change (the
+    same stamp as its API ``ETag``)."""
+    return str(int(person.updated_at.timestamp() * 1_000_000))
+
+
+def person_edit(
+    *,
+    case: Case,
+    changes: Mapping[str, Any],
+    acting_user: User,
+    expected_version: str,
+    add_document: DocumentAdd | None = None,
+    remove_documents: Sequence[uuid.UUID | str] = (),
+) -> Person:
+    """The person form of the web: ``person_update`` with ``changes`` (validated as the API
+    PATCH validates them), then the documents removed and the one added, all in one
+    transaction (a refusal of any part writes nothing). ``expected_version`` is the
+    ``person_version`` the form was loaded with: a person changed since is refused
+    (``PreconditionFailed``) and nothing is written, as a stale ``If-Match`` is."""
+    with transaction.atomic():
+        case = access_case(acting_user, case.id, for_update=True)
+        person_edit_gate(acting_user, case, "changes their record")
+        person = Person.objects.select_for_update().get(id=case.person_id)
+        if person_version(person) != expected_version:
+            raise PreconditionFailed(
+                "This person's record was changed by someone else since you opened the form; "
+                "nothing was saved. Your changes are still in the form: check the record as "
+                "it is now, then save again."
+            )
+        if changes:
+            person = person_update(case=case, changes=changes, acting_user=acting_user)
+        for document_id in remove_documents:
+            person_document_remove(case=case, document_id=document_id, acting_user=acting_user)
+        if add_document is not None:
+            person_document_add(case=case, document=add_document, acting_user=acting_user)
+        person.refresh_from_db()
+    return person

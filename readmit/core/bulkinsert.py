@@ -36,7 +36,11 @@ def rows_insert(model: type[models.Model], objs: Iterable[models.Model]) -> int:
     fields = [
         f
         for f in model._meta.concrete_fields
-        if not (f.primary_key and f.db_returning and getattr(rows[0], f.attname) is None)
+        if not (
+            f.primary_key
+            and getattr(f, "db_returning", False)
+            and getattr(rows[0], f.attname) is None
+        )
     ]
     table = connection.ops.quote_name(model._meta.db_table)
     columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)

@@ -34,6 +34,7 @@ from readmit.core.models import Country
 from readmit.relocation.lists import PersonRow
 from readmit.relocation.models import CriteriaEvaluation, ProposalList, ProposalListEntry
 
+
 def _references(agreement: Agreement, count: int) -> list[str]:
     """The next ``count`` references of the agreement, as ``count`` calls of
     ``cases.services._next_reference`` would draw them: from the number of its cases

@@ -442,7 +442,10 @@ def test_a_changed_name_and_birth_date_runs_the_duplicate_finder_again_for_that_
     assert _pairs(case.person_id) == set()
     with django_capture_on_commit_callbacks(execute=True):
         response = patch(
-            api, case, owner, {"given_names": "Dževat", "family_name": "Ukšini", "birth_date": "1979"}
+            api,
+            case,
+            owner,
+            {"given_names": "Dževat", "family_name": "Ukšini", "birth_date": "1979"},
         )
     assert response.status_code == 200, response.content
     found = DuplicateCandidate.objects.get()

@@ -385,16 +385,18 @@ def test_the_queries_of_an_import_batch_do_not_grow_with_the_number_of_people_in
     _, token = token_create(user=world.user("us_caseworker"), name="t", acting_user=None)
 
     def queries_for(reference: str, count: int) -> int:
-        with CaptureQueriesContext(connection) as queries:
-            with django_capture_on_commit_callbacks(execute=True):
-                response = Client().post(
-                    f"/api/v1/agreements/{agreement.id}/lists",
-                    data=json.dumps(
-                        {"reference": reference, "people": [person() for _ in range(count)]}
-                    ),
-                    content_type="application/json",
-                    HTTP_AUTHORIZATION=f"Bearer {token}",
-                )
+        with (
+            CaptureQueriesContext(connection) as queries,
+            django_capture_on_commit_callbacks(execute=True),
+        ):
+            response = Client().post(
+                f"/api/v1/agreements/{agreement.id}/lists",
+                data=json.dumps(
+                    {"reference": reference, "people": [person() for _ in range(count)]}
+                ),
+                content_type="application/json",
+                HTTP_AUTHORIZATION=f"Bearer {token}",
+            )
         assert response.status_code == 202, response.content
         job = ListImport.objects.get(id=response.json()["id"])
         assert (job.state, job.rows_done) == (ImportState.DONE, count)
