@@ -103,15 +103,24 @@ def _possible_pairs(
     for person in rows:
         for hit in adapter.query(index, records[str(person.id)], threshold=threshold):
             other = by_id[hit.target_id]
-            if other.id == person.id:
-                continue
-            birth_a, birth_b = adapter.person_birth_date(person), adapter.person_birth_date(other)
-            if not adapter.birth_dates_compatible(birth_a, birth_b):
-                continue
-            key = _pair(person.id, other.id)
-            if key not in found or hit.score > found[key][0]:
-                found[key] = (hit.score, hit.explanation)
+            if other.id != person.id:
+                _keep_possible(found, person, other, hit)
     return found
+
+
+def _keep_possible(
+    found: dict[tuple[uuid.UUID, uuid.UUID], tuple[float, str]],
+    person: Person,
+    other: Person,
+    hit: adapter.Found,
+) -> None:
+    """Keep the pair's best score, when the two birth dates are compatible."""
+    birth_a, birth_b = adapter.person_birth_date(person), adapter.person_birth_date(other)
+    if not adapter.birth_dates_compatible(birth_a, birth_b):
+        return
+    key = _pair(person.id, other.id)
+    if key not in found or hit.score > found[key][0]:
+        found[key] = (hit.score, hit.explanation)
 
 
 def _candidates_record(
@@ -242,15 +251,9 @@ def _possible_pairs_of(
             adapter.Found(other_id, h.score, h.explanation, h.matched_name)
             for h in adapter.query(own_index, records, threshold=threshold)
         ]
-    birth = adapter.person_birth_date(person)
     found: dict[tuple[uuid.UUID, uuid.UUID], tuple[float, str]] = {}
     for hit in hits:
-        other = by_id[hit.target_id]
-        if not adapter.birth_dates_compatible(birth, adapter.person_birth_date(other)):
-            continue
-        key = _pair(person.id, other.id)
-        if key not in found or hit.score > found[key][0]:
-            found[key] = (hit.score, hit.explanation)
+        _keep_possible(found, person, by_id[hit.target_id], hit)
     return found
 
 
