@@ -24,6 +24,7 @@ from readmit.audit.chain import GENESIS, Break, find_break, row_hash
 from readmit.audit.events import AuditEventType
 from readmit.audit.models import AuditCheckpoint, AuditEvent, AuditHead
 from readmit.core import clock
+from readmit.core.bulkinsert import rows_insert
 from readmit.core.errors import ValidationFailed
 
 if TYPE_CHECKING:
@@ -133,7 +134,7 @@ def audit_record_many(
         event = _chained(seq, prev_hash, clock.now(), acting_user, entry)
         prev_hash = event.hash
         events.append(event)
-    AuditEvent.objects.bulk_create(events, batch_size=500)
+    rows_insert(AuditEvent, events)
     AuditHead.objects.filter(id=1).update(seq=seq, hash=prev_hash)
     for listener in _LISTENERS:
         many = _MANY.get(listener)

@@ -12,7 +12,9 @@ changed, never their values (the audit log outlives the retention purge).
 Names, other names, birth date, nationalities and documents are what screening and the
 duplicate finder match on: a change of any of them screens the case again in the background
 (``readmit.screening.services.case_screen_on_person_change``); the criteria are evaluated
-again when that run finishes.
+again when that run finishes. The duplicate finder is run again for that person alone, in the
+background once the change is committed (``readmit.screening.duplicates
+.duplicates_find_for_person``): a new name or document can make them someone else's double.
 """
 
 from __future__ import annotations
@@ -41,7 +43,13 @@ from readmit.cases.models import (
 )
 from readmit.cases.workflow import WORKERS
 from readmit.core.countries import normalise_code
-from readmit.core.errors import Forbidden, NotFound, TransitionRefused, ValidationFailed
+from readmit.core.errors import (
+    Forbidden,
+    NotFound,
+    PreconditionFailed,
+    TransitionRefused,
+    ValidationFailed,
+)
 from readmit.core.models import Country
 from readmit.relocation.lists import parse_birth_date
 from readmit.search.services import search_terms_refresh
@@ -231,6 +239,16 @@ def person_edit_gate(acting_user: User, case: Case, what: str = "changes their r
     return position
 
 
+def person_editable(acting_user: User, case: Case) -> bool:
+    """Whether ``person_edit_gate`` lets the caller change the case's person now (to offer
+    the form or not)."""
+    try:
+        person_edit_gate(acting_user, case)
+    except (Forbidden, TransitionRefused):
+        return False
+    return True
+
+
 def _touch(person: Person, case: Case, fields: Sequence[str]) -> None:
     """Save the person (its ``updated_at`` is its ETag) and bump the version of every case of
     theirs: each shows the person."""
@@ -247,6 +265,13 @@ def _screen_again(case: Case, acting_user: User, organisation_id: uuid.UUID | No
     case_screen_on_person_change(
         case=case, acting_user=acting_user, organisation_id=organisation_id
     )
+
+
+def _find_duplicates_again(person: Person, acting_user: User) -> None:
+    from readmit.screening.tasks import duplicates_person_task
+
+    person_id, user_id = str(person.id), acting_user.pk
+    transaction.on_commit(lambda: duplicates_person_task.enqueue(person_id, user_id))
 
 
 def _other_names(person: Person) -> list[tuple[str, str, str]]:
@@ -313,6 +338,7 @@ def person_update(*, case: Case, changes: Mapping[str, Any], acting_user: User) 
         )
         if MATCHED & set(changed):
             _screen_again(case, acting_user, position.organisation_id)
+            _find_duplicates_again(person, acting_user)
     return person
 
 
@@ -370,6 +396,7 @@ def person_document_add(
             data={"type": added.type, "documents": person.documents.count()},
         )
         _screen_again(case, acting_user, position.organisation_id)
+        _find_duplicates_again(person, acting_user)
     return added
 
 
@@ -406,3 +433,43 @@ def person_document_remove(*, case: Case, document_id: uuid.UUID | str, acting_u
             data={"type": kind, "documents": person.documents.count()},
         )
         _screen_again(case, acting_user, position.organisation_id)
+
+
+def person_version(person: Person) -> str:
+    """The person's version as a form carries it: the microsecond of its last change (the
+    same stamp as its API ``ETag``)."""
+    return str(int(person.updated_at.timestamp() * 1_000_000))
+
+
+def person_edit(
+    *,
+    case: Case,
+    changes: Mapping[str, Any],
+    acting_user: User,
+    expected_version: str,
+    add_document: DocumentAdd | None = None,
+    remove_documents: Sequence[uuid.UUID | str] = (),
+) -> Person:
+    """The person form of the web: ``person_update`` with ``changes`` (validated as the API
+    PATCH validates them), then the documents removed and the one added, all in one
+    transaction (a refusal of any part writes nothing). ``expected_version`` is the
+    ``person_version`` the form was loaded with: a person changed since is refused
+    (``PreconditionFailed``) and nothing is written, as a stale ``If-Match`` is."""
+    with transaction.atomic():
+        case = access_case(acting_user, case.id, for_update=True)
+        person_edit_gate(acting_user, case, "changes their record")
+        person = Person.objects.select_for_update().get(id=case.person_id)
+        if person_version(person) != expected_version:
+            raise PreconditionFailed(
+                "This person's record was changed by someone else since you opened the form; "
+                "nothing was saved. Your changes are still in the form: check the record as "
+                "it is now, then save again."
+            )
+        if changes:
+            person = person_update(case=case, changes=changes, acting_user=acting_user)
+        for document_id in remove_documents:
+            person_document_remove(case=case, document_id=document_id, acting_user=acting_user)
+        if add_document is not None:
+            person_document_add(case=case, document=add_document, acting_user=acting_user)
+        person.refresh_from_db()
+    return person

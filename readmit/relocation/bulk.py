@@ -28,14 +28,12 @@ from readmit.audit.services import AuditEntry, audit_record_many
 from readmit.cases.models import Case, IdentityDocument, Person
 from readmit.cases.workflow import workflow_for
 from readmit.core import clock
+from readmit.core.bulkinsert import rows_insert
 from readmit.core.errors import ValidationFailed
 from readmit.core.models import Country
 from readmit.relocation.lists import PersonRow
 from readmit.relocation.models import CriteriaEvaluation, ProposalList, ProposalListEntry
 from readmit.search.services import search_terms_refresh
-
-# Rows per INSERT statement (SQLite allows 32,766 parameters; a case row has 13 columns).
-INSERT_BATCH = 500
 
 
 def _references(agreement: Agreement, count: int) -> list[str]:
@@ -134,25 +132,25 @@ def list_rows_write(
                 family_group=row.family_group,
             )
         )
-    Person.objects.bulk_create(people, batch_size=INSERT_BATCH)
-    Nationality.objects.bulk_create(nationalities, batch_size=INSERT_BATCH)
-    IdentityDocument.objects.bulk_create(documents, batch_size=INSERT_BATCH)
+    rows_insert(Person, people)
+    rows_insert(Nationality, nationalities)
+    rows_insert(IdentityDocument, documents)
     search_terms_refresh(person_ids=[p.id for p in people])
     try:
         with transaction.atomic():
-            Case.objects.bulk_create(cases, batch_size=INSERT_BATCH)
+            rows_insert(Case, cases)
     except IntegrityError:
         raise ValidationFailed(
             "A case with one of the list's external ids was opened meanwhile under this "
             "agreement; nothing of this batch was written.",
             errors=[{"loc": ["external_id"], "msg": "already used in this agreement"}],
         ) from None
-    ProposalListEntry.objects.bulk_create(
+    rows_insert(
+        ProposalListEntry,
         (
             ProposalListEntry(proposal_list=proposal_list, case=c, row=r.row)
             for c, r in zip(cases, rows, strict=True)
         ),
-        batch_size=INSERT_BATCH,
     )
     entries: list[AuditEntry] = []
     for row, person, case in zip(rows, people, cases, strict=True):
@@ -242,7 +240,7 @@ def criteria_evaluate_many(
                 results=results,
             )
         )
-    CriteriaEvaluation.objects.bulk_create(stored, batch_size=INSERT_BATCH)
+    rows_insert(CriteriaEvaluation, stored)
     audit_record_many(
         [
             AuditEntry(

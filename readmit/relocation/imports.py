@@ -53,7 +53,7 @@ from readmit.relocation.services import (
 logger = logging.getLogger(__name__)
 
 DEFAULT_SYNC_MAX_ROWS = 1000
-DEFAULT_BATCH = 200
+DEFAULT_BATCH = 500
 DEFAULT_IMPORT_MAX_ROWS = 100_000
 
 # Sent after each committed batch of an import job, with ``job`` (the ListImport, its

@@ -103,28 +103,38 @@ def _possible_pairs(
     for person in rows:
         for hit in adapter.query(index, records[str(person.id)], threshold=threshold):
             other = by_id[hit.target_id]
-            if other.id == person.id:
-                continue
-            birth_a, birth_b = adapter.person_birth_date(person), adapter.person_birth_date(other)
-            if not adapter.birth_dates_compatible(birth_a, birth_b):
-                continue
-            key = _pair(person.id, other.id)
-            if key not in found or hit.score > found[key][0]:
-                found[key] = (hit.score, hit.explanation)
+            if other.id != person.id:
+                _keep_possible(found, person, other, hit)
     return found
 
 
-def duplicates_find(
+def _keep_possible(
+    found: dict[tuple[uuid.UUID, uuid.UUID], tuple[float, str]],
+    person: Person,
+    other: Person,
+    hit: adapter.Found,
+) -> None:
+    """Keep the pair's best score, when the two birth dates are compatible."""
+    birth_a, birth_b = adapter.person_birth_date(person), adapter.person_birth_date(other)
+    if not adapter.birth_dates_compatible(birth_a, birth_b):
+        return
+    key = _pair(person.id, other.id)
+    if key not in found or hit.score > found[key][0]:
+        found[key] = (hit.score, hit.explanation)
+
+
+def _candidates_record(
     *,
     acting_user: User,
-    organisation: Organisation | None = None,
-    agreement: Agreement | None = None,
-    threshold: float = DUPLICATE_THRESHOLD,
+    people: QuerySet[Person],
+    certain: dict[tuple[uuid.UUID, uuid.UUID], str],
+    possible: dict[tuple[uuid.UUID, uuid.UUID], tuple[float, str]],
+    organisation: Organisation | None,
+    agreement: Agreement | None,
+    person: Person | None = None,
 ) -> list[DuplicateCandidate]:
-    """Record new duplicate candidates among the people the caller can see; merge nothing."""
-    people = _scope(acting_user, organisation, agreement)
-    certain = _certain_pairs(people)
-    possible = _possible_pairs(people, threshold)
+    """Record the pairs found that are not candidates yet (a pair already decided is not
+    proposed again), audited with the counts only (never names)."""
     existing = set(
         DuplicateCandidate.objects.filter(
             Q(person_a__in=people) | Q(person_b__in=people)
@@ -151,6 +161,13 @@ def duplicates_find(
                 found_by=acting_user,
             )
         )
+    data: dict[str, object] = {
+        "certain": sum(c.kind == DuplicateKind.CERTAIN for c in new),
+        "possible": sum(c.kind == DuplicateKind.POSSIBLE for c in new),
+        "people": people.count(),
+    }
+    if person is not None:
+        data["person"] = str(person.id)
     with transaction.atomic():
         DuplicateCandidate.objects.bulk_create(new)
         audit_record(
@@ -159,13 +176,119 @@ def duplicates_find(
             organisation_id=organisation.id if organisation is not None else None,
             agreement_id=agreement.id if agreement is not None else None,
             object_type="duplicate_candidate",
-            data={
-                "certain": sum(c.kind == DuplicateKind.CERTAIN for c in new),
-                "possible": sum(c.kind == DuplicateKind.POSSIBLE for c in new),
-                "people": people.count(),
-            },
+            data=data,
         )
     return new
+
+
+def duplicates_find(
+    *,
+    acting_user: User,
+    organisation: Organisation | None = None,
+    agreement: Agreement | None = None,
+    threshold: float = DUPLICATE_THRESHOLD,
+) -> list[DuplicateCandidate]:
+    """Record new duplicate candidates among the people the caller can see; merge nothing."""
+    people = _scope(acting_user, organisation, agreement)
+    return _candidates_record(
+        acting_user=acting_user,
+        people=people,
+        certain=_certain_pairs(people),
+        possible=_possible_pairs(people, threshold),
+        organisation=organisation,
+        agreement=agreement,
+    )
+
+
+def _certain_pairs_of(
+    person: Person, people: QuerySet[Person]
+) -> dict[tuple[uuid.UUID, uuid.UUID], str]:
+    """The pairs of ``person`` with anyone in ``people`` holding one of its documents (by
+    the numbers' blind index; only the person's own numbers are decrypted)."""
+    mine = {
+        (d.type, d.number_index, d.issuing_country_id): d
+        for d in IdentityDocument.objects.filter(person=person, flagged_false=False).exclude(
+            number_index=""
+        )
+    }
+    if not mine:
+        return {}
+    same = Q()
+    for kind, index, country in mine:
+        same |= Q(type=kind, number_index=index, issuing_country_id=country)
+    found: dict[tuple[uuid.UUID, uuid.UUID], str] = {}
+    others = (
+        IdentityDocument.objects.filter(same, person__in=people, flagged_false=False)
+        .exclude(person=person)
+        .order_by("person_id", "type", "issuing_country_id")
+        .values_list("person_id", "type", "number_index", "issuing_country_id")
+    )
+    for other_id, kind, index, country in others:
+        number = adapter.normalise_document(mine[(kind, index, country)].number)
+        found.setdefault(
+            _pair(person.id, other_id), f"same {kind.replace('_', ' ')} {number} ({country})"
+        )
+    return found
+
+
+def _possible_pairs_of(
+    person: Person, people: QuerySet[Person], threshold: float
+) -> dict[tuple[uuid.UUID, uuid.UUID], tuple[float, str]]:
+    """The pairs of ``person`` with a similar name and a compatible birth date, scored both
+    ways as the full finder scores them (its names against theirs, theirs against its)."""
+    others = list(
+        people.exclude(id=person.id).prefetch_related("other_names", "nationalities", "documents")
+    )
+    by_id = {str(p.id): p for p in others}
+    mine = adapter.person_records(person)
+    theirs = {str(p.id): adapter.person_records(p) for p in others}
+    hits = adapter.query(
+        adapter.build_index(r for rs in theirs.values() for r in rs), mine, threshold=threshold
+    )
+    own_index = adapter.build_index(mine)
+    for other_id, records in theirs.items():
+        hits += [
+            adapter.Found(other_id, h.score, h.explanation, h.matched_name)
+            for h in adapter.query(own_index, records, threshold=threshold)
+        ]
+    found: dict[tuple[uuid.UUID, uuid.UUID], tuple[float, str]] = {}
+    for hit in hits:
+        _keep_possible(found, person, by_id[hit.target_id], hit)
+    return found
+
+
+def duplicates_find_for_person(
+    *,
+    person: Person | uuid.UUID | str,
+    acting_user: User,
+    threshold: float = DUPLICATE_THRESHOLD,
+) -> list[DuplicateCandidate]:
+    """The duplicate finder again for one person whose names, birth date, nationalities or
+    documents changed (``readmit.cases.people``): only the pairs this person is part of,
+    among the people of its owner the caller can see, compared as ``duplicates_find`` over
+    that organisation compares them. Merges nothing; a pair already proposed or decided
+    is not proposed again. A merged person is not compared (its survivor stands for it)."""
+    person_id = person.id if isinstance(person, Person) else person
+    found = (
+        Person.objects.select_related("owner")
+        .prefetch_related("other_names", "nationalities", "documents")
+        .filter(id=person_id)
+        .first()
+    )
+    if found is None:
+        raise NotFound("No such person.")
+    people = _scope(acting_user, found.owner, None)
+    if not people.filter(id=found.id).exists():
+        return []
+    return _candidates_record(
+        acting_user=acting_user,
+        people=people,
+        certain=_certain_pairs_of(found, people),
+        possible=_possible_pairs_of(found, people, threshold),
+        organisation=found.owner,
+        agreement=None,
+        person=found,
+    )
 
 
 def _decider_check(acting_user: User, candidate: DuplicateCandidate) -> None:

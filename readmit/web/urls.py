@@ -12,6 +12,7 @@ from readmit.web import (
     views_export,
     views_intake,
     views_lists,
+    views_person,
     views_profile,
     views_screening,
     views_search,
@@ -33,6 +34,7 @@ urlpatterns = [
     path("cases/<uuid:case_id>/", views.case_detail, name="case"),
     path("cases/<uuid:case_id>/transitions/", views.case_transition_view, name="case_transition"),
     path("cases/<uuid:case_id>/criteria/", views.case_criteria_check, name="case_criteria_check"),
+    path("cases/<uuid:case_id>/person/", views_person.person_edit_view, name="person_edit"),
     path(
         "cases/<uuid:case_id>/travel-document.pdf",
         views_travel.travel_document_pdf,

@@ -32,6 +32,7 @@ from readmit.audit.reads import personal_data_read
 from readmit.audit.selectors import internal_note_for
 from readmit.cases.attachments import FILE_KINDS, case_files
 from readmit.cases.models import Case, IdentityDocument
+from readmit.cases.people import person_editable
 from readmit.cases.reasons import REASON_CODES
 from readmit.cases.selectors import (
     case_allowed_actions,
@@ -268,6 +269,7 @@ def case_detail(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
     personal_data_read(user=user, cases=[case], channel="page")
     position = standing(user, case.agreement)
     context["can_attach"] = position.is_party and bool(position.roles & CASE_WRITERS)
+    context["can_edit_person"] = person_editable(user, case)
     context["attachment_kinds"] = FILE_KINDS
     return render(request, "web/case_detail.html", context)
 

@@ -9,6 +9,7 @@ import json
 from typing import Any
 
 import pytest
+from django.db.models import Q
 
 from readmit.accounts.models import User
 from readmit.accounts.services import token_create
@@ -17,7 +18,19 @@ from readmit.audit.models import AuditEvent
 from readmit.cases.models import Case, EvidenceItem, IdentityDocument, Person
 from readmit.cases.services import DocumentInput
 from readmit.core.sealed import DocumentNumberIndexField
-from readmit.screening.models import RunStatus, RunTrigger, ScreeningMatch, ScreeningRun
+from readmit.screening.duplicates import (
+    duplicate_mark_distinct,
+    duplicates_find,
+    duplicates_find_for_person,
+)
+from readmit.screening.models import (
+    DuplicateCandidate,
+    DuplicateKind,
+    RunStatus,
+    RunTrigger,
+    ScreeningMatch,
+    ScreeningRun,
+)
 from readmit.screening.services import screening_run_start, watchlist_import
 from tests.exchange.conftest import Api, assert_problem
 from tests.factories import make_case
@@ -406,3 +419,104 @@ def test_a_document_that_is_evidence_of_nationality_is_kept_and_answers_409(api,
     )
     assert_problem(response, 409, "document-in-use")
     assert IdentityDocument.objects.filter(id=doc.id).exists()
+
+
+# The duplicate finder again ---------------------------------------------------------------
+
+
+def _pairs(person_id: Any) -> set[tuple[str, str, str]]:
+    rows = DuplicateCandidate.objects.filter(Q(person_a_id=person_id) | Q(person_b_id=person_id))
+    return {
+        (str(c.person_a_id), str(c.person_b_id), c.kind)
+        for c in rows.only("person_a_id", "person_b_id", "kind")
+    }
+
+
+def test_a_changed_name_and_birth_date_runs_the_duplicate_finder_again_for_that_person(
+    api, world, case, django_capture_on_commit_callbacks
+):
+    owner = world.user("us_caseworker")
+    other = make_case(
+        world.agreement, by=owner, given_names="Dževat", family_name="Ukšini", birth_year=1979
+    )
+    assert _pairs(case.person_id) == set()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = patch(
+            api,
+            case,
+            owner,
+            {"given_names": "Dževat", "family_name": "Ukšini", "birth_date": "1979"},
+        )
+    assert response.status_code == 200, response.content
+    found = DuplicateCandidate.objects.get()
+    assert {found.person_a_id, found.person_b_id} == {case.person_id, other.person_id}
+    assert found.kind == DuplicateKind.POSSIBLE and found.found_by == owner
+    audit = AuditEvent.objects.get(event_type=AuditEventType.DUPLICATES_FOUND)
+    assert audit.data["person"] == str(case.person_id) and audit.data["possible"] == 1
+    assert "Ukšini" not in json.dumps(audit.data)
+
+
+def test_a_document_added_that_another_person_holds_is_a_certain_duplicate(
+    api, world, case, django_capture_on_commit_callbacks
+):
+    owner = world.user("us_caseworker")
+    other = make_case(
+        world.agreement,
+        by=owner,
+        given_names="Luis",
+        family_name="Barrios",
+        documents=[DocumentInput("passport", "X4455667", "VE")],
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        response = add_document(
+            api, case, owner, {"type": "passport", "number": "x 4455667", "issuing_country": "VE"}
+        )
+    assert response.status_code == 201, response.content
+    found = DuplicateCandidate.objects.get()
+    assert {found.person_a_id, found.person_b_id} == {case.person_id, other.person_id}
+    assert found.kind == DuplicateKind.CERTAIN and "X4455667" in found.evidence
+
+
+def test_the_finder_for_one_person_finds_that_person_s_pairs_as_the_full_finder_does(world):
+    """Incremental, not different: the pairs of the edited person are those a run over the
+    whole organisation finds for them, and no pair between two other people is touched."""
+    owner = world.user("us_caseworker")
+    people = [
+        make_case(world.agreement, by=owner, given_names=g, family_name=f, birth_year=y, **extra)
+        for g, f, y, extra in (
+            ("Dževat", "Ukšini", 1979, {}),
+            ("Dzevat", "Uksini", 1979, {}),
+            ("Dževat", "Ukšini", 1950, {}),
+            ("Rosa", "Toledo", 1985, {"documents": [DocumentInput("passport", "T1", "VE")]}),
+            ("Rosa", "Toledo", 1985, {"documents": [DocumentInput("passport", "T1", "VE")]}),
+            ("Iván", "Naranjo", 1991, {"documents": [DocumentInput("passport", "T1", "VE")]}),
+        )
+    ]
+    for edited in (people[0], people[5]):
+        incremental = duplicates_find_for_person(person=edited.person_id, acting_user=owner)
+        got = {(str(c.person_a_id), str(c.person_b_id), c.kind, c.score) for c in incremental}
+        DuplicateCandidate.objects.all().delete()
+        full = duplicates_find(acting_user=owner, organisation=world.us)
+        expected = {
+            (str(c.person_a_id), str(c.person_b_id), c.kind, c.score)
+            for c in full
+            if edited.person_id in (c.person_a_id, c.person_b_id)
+        }
+        assert len(full) > len(expected) > 0
+        assert got == expected
+        DuplicateCandidate.objects.all().delete()
+
+
+def test_a_pair_already_decided_is_not_proposed_again_after_an_edit(
+    api, world, case, django_capture_on_commit_callbacks
+):
+    owner = world.user("us_caseworker")
+    make_case(world.agreement, by=owner, given_names="Dževat", family_name="Ukšini")
+    with django_capture_on_commit_callbacks(execute=True):
+        patch(api, case, owner, {"given_names": "Dževat", "family_name": "Ukšini"})
+    candidate = DuplicateCandidate.objects.get()
+    duplicate_mark_distinct(candidate=candidate, acting_user=owner, reason="two people")
+    with django_capture_on_commit_callbacks(execute=True):
+        response = patch(api, case, owner, {"given_names": "Dzevat"})
+    assert response.status_code == 200, response.content
+    assert DuplicateCandidate.objects.count() == 1

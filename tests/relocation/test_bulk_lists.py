@@ -9,8 +9,9 @@ import json
 from typing import Any
 
 import pytest
-from django.db import transaction
+from django.db import connection, transaction
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 
 from readmit.accounts.models import Membership
 from readmit.accounts.services import token_create
@@ -371,3 +372,38 @@ def test_an_import_job_takes_more_people_than_a_list_sent_at_once(
     assert any(e["loc"][-1] == "people" and "more than 6" in e["msg"] for e in problem["errors"])
     assert not ListImport.objects.filter(reference="SEVEN").exists()
     assert AuditEvent.objects.count() == audit_rows
+
+
+def test_the_queries_of_an_import_batch_do_not_grow_with_the_number_of_people_in_it(
+    world, settings, django_capture_on_commit_callbacks
+):
+    """Every person of a batch is written by the same few statements (one per table, the
+    audit rows in one): a batch of 24 people costs as many queries as a batch of 4."""
+    settings.READMIT_LIST_SYNC_MAX_ROWS = 3
+    settings.READMIT_LIST_IMPORT_BATCH = 100
+    agreement = kosovo(world)
+    _, token = token_create(user=world.user("us_caseworker"), name="t", acting_user=None)
+
+    def queries_for(reference: str, count: int) -> int:
+        with (
+            CaptureQueriesContext(connection) as queries,
+            django_capture_on_commit_callbacks(execute=True),
+        ):
+            response = Client().post(
+                f"/api/v1/agreements/{agreement.id}/lists",
+                data=json.dumps(
+                    {"reference": reference, "people": [person() for _ in range(count)]}
+                ),
+                content_type="application/json",
+                HTTP_AUTHORIZATION=f"Bearer {token}",
+            )
+        assert response.status_code == 202, response.content
+        job = ListImport.objects.get(id=response.json()["id"])
+        assert (job.state, job.rows_done) == (ImportState.DONE, count)
+        return len(queries)
+
+    queries_for("WARM-UP", 4)  # caches filled once per process (terms, countries, keys)
+    small, large = queries_for("SMALL", 4), queries_for("LARGE", 24)
+    assert Case.objects.filter(agreement=agreement).count() == 4 + 4 + 24
+    assert large == small
+    assert audit_verify()[1] is None

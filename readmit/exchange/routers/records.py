@@ -261,7 +261,8 @@ WRITE = {401: Problem, 403: Problem, 404: Problem, 409: Problem, 422: Problem}
     "/cases/{id}/person`): missing → 428, stale → 412, and nothing is written. Only the "
     "fields sent change. A closed case (`409 case-closed`) or a purged person (`409 "
     "anonymised`) is not changed. A change of names, other names, birth date or "
-    "nationalities screens the case again in the background (`trigger: person_changed`). "
+    "nationalities screens the case again in the background (`trigger: person_changed`) and "
+    "runs the duplicate finder again for the person. "
     "Audited with the names of the fields changed. Answers the person with its new `ETag`.",
 )
 def case_person_update(
