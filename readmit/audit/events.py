@@ -99,6 +99,9 @@ class AuditEventType(IntEnum):
     EVIDENCE_ADDED = 601
     # 680-699: the person's photo on a readmission application
     PHOTO_ADDED = 680
+    # 1040-1059: decision support on proposal lists (one row per bulk request; each case's
+    # own transition is audited as ``case_transitioned``)
+    LIST_BULK_ACTION = 1040
     # 900-999: system
     DEMO_LOADED = 900
     AUDIT_CHECKPOINT_SIGNED = 910
