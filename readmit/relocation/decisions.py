@@ -20,6 +20,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.db import transaction
 from django.db.models import Prefetch
 
 from readmit.accounts.access import organisation_ids, standing
@@ -262,17 +263,18 @@ def list_bulk_transition(
             outcome.refused.append(BulkRefusal(case=case, rule=rule, message=exc.message))
         else:
             outcome.done.append(done)
-    audit_record(
-        event_type=AuditEventType.LIST_BULK_ACTION,
-        acting_user=acting_user,
-        organisation_id=position.organisation_id,
-        agreement_id=agreement.id,
-        object_type="proposal_list",
-        object_id=str(proposal_list.id),
-        data={
-            "action": action,
-            "done": [str(c.id) for c in outcome.done],
-            "refused": [{"case": str(r.case.id), "rule": r.rule} for r in outcome.refused],
-        },
-    )
+    with transaction.atomic():  # the cases each committed on their own; this records the request
+        audit_record(
+            event_type=AuditEventType.LIST_BULK_ACTION,
+            acting_user=acting_user,
+            organisation_id=position.organisation_id,
+            agreement_id=agreement.id,
+            object_type="proposal_list",
+            object_id=str(proposal_list.id),
+            data={
+                "action": action,
+                "done": [str(c.id) for c in outcome.done],
+                "refused": [{"case": str(r.case.id), "rule": r.rule} for r in outcome.refused],
+            },
+        )
     return outcome
