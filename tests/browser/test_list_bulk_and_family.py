@@ -47,7 +47,7 @@ def test_a_list_is_worked_in_bulk_and_a_family_scheduled_together(
     from playwright.sync_api import expect
 
     world: World
-    world, agreement, result = setting
+    world, _agreement, result = setting
     session = BrowserSession(browser, live_server.url)
     page = session.page
     list_url = f"{live_server.url}/lists/{result.proposal_list.id}/"
