@@ -151,11 +151,17 @@ def list_board(user: User, proposal_list: ProposalList, filters: ListFilters) ->
     )
 
 
+# A case in these states takes a quota place when it is selected; one further on holds one
+# already (or never will), so it does not count in what a selection would use.
+TAKES_A_PLACE = frozenset({"proposed", "recommended"})
+
+
 @dataclass(frozen=True)
 class QuotaImpact:
     selecting: int
     status: QuotaStatus | None
     refusal: TransitionRefused | None  # what refuses selecting them all (quota-exceeded ...)
+    not_counted: int = 0  # ticked cases that hold a place already or cannot be selected
 
     @property
     def left(self) -> int | None:
@@ -172,13 +178,30 @@ class QuotaImpact:
         return min(self.selecting, max(self.selecting - self.status.remaining, 0))
 
 
-def selection_quota_impact(agreement: Agreement, selecting: int) -> QuotaImpact:
+def selection_quota_impact(
+    agreement: Agreement, selecting: int, *, not_counted: int = 0
+) -> QuotaImpact:
     """What selecting ``selecting`` more cases would leave of the quota in force today."""
     status = quota_status(agreement) if agreement.kind == "relocation" else None
     refusal = None
     if status is not None and selecting:
         refusal = quota_refusal(status, agreement=agreement, day=clock.today(), taking=selecting)
-    return QuotaImpact(selecting=selecting, status=status, refusal=refusal)
+    return QuotaImpact(selecting=selecting, status=status, refusal=refusal, not_counted=not_counted)
+
+
+def list_selection_quota_impact(
+    proposal_list: ProposalList, case_ids: Sequence[uuid.UUID | str]
+) -> QuotaImpact:
+    """:func:`selection_quota_impact` of the ticked cases of the list that would take a place
+    (``TAKES_A_PLACE``); ids of other lists are ignored."""
+    wanted = {str(i) for i in case_ids}
+    states = [
+        state
+        for case_id, state in proposal_list.entries.values_list("case_id", "case__state")
+        if str(case_id) in wanted
+    ]
+    taking = sum(1 for state in states if state in TAKES_A_PLACE)
+    return selection_quota_impact(proposal_list.agreement, taking, not_counted=len(states) - taking)
 
 
 @dataclass(frozen=True)

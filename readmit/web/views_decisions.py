@@ -40,6 +40,7 @@ from readmit.relocation.decisions import (
     ListFilters,
     list_board,
     list_bulk_transition,
+    list_selection_quota_impact,
     selection_quota_impact,
 )
 from readmit.relocation.models import ProposalList
@@ -124,8 +125,7 @@ def list_detail(request: HttpRequest, list_id: uuid.UUID) -> HttpResponse:
 def list_quota_impact(request: HttpRequest, list_id: uuid.UUID) -> HttpResponse:
     """The fragment "selecting these 9 leaves 32", for the ticked boxes (htmx)."""
     proposal_list = access_proposal_list(_user(request), list_id)
-    chosen = len({c for c in request.GET.getlist("cases") if c})
-    impact = selection_quota_impact(proposal_list.agreement, chosen)
+    impact = list_selection_quota_impact(proposal_list, request.GET.getlist("cases"))
     return render(request, "web/lists/_quota_impact.html", {"impact": impact})
 
 

@@ -7,7 +7,9 @@ from __future__ import annotations
 import datetime as dt
 import re
 
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 
 from readmit.audit.events import AuditEventType
 from readmit.audit.models import AuditEvent
@@ -68,6 +70,13 @@ def test_the_quota_impact_of_the_ticked_boxes_is_computed_from_the_quota(world, 
     )
     assert response.status_code == 200
     assert "Selecting these 3 leaves 46 of 50 places." in response.content.decode()
+    # The one already selected holds its place: ticking it too changes nothing but says so.
+    with_selected = client.get(
+        f"/lists/{result.proposal_list.id}/quota-impact/",
+        {"cases": [str(result.cases[0].id), *ids]},
+    ).content.decode()
+    assert "Selecting these 3 leaves 46 of 50 places." in with_selected
+    assert "1 ticked case holds a place already" in with_selected
     tight = kosovo(world, quota={"limit": 2, "period": "rolling_year"})
     small = submit(world, tight, [person(), person(), person()])
     over = client.get(
@@ -225,3 +234,23 @@ def test_the_family_panel_lists_the_members_and_schedules_the_whole_family(world
     )
     page = sender.get(f"/cases/{second.id}/").content.decode()
     assert page.count("transfer scheduled") + page.count("Transfer scheduled") >= 2
+
+
+def test_the_list_page_reads_the_same_number_of_queries_for_4_rows_as_for_12(world, agreement):
+    small = a_list(world, agreement)
+    big = submit(
+        world,
+        agreement,
+        [
+            person(family_group=f"FAM-{i % 3}", nationalities=["VE", "CO"][i % 2 :][:1])
+            for i in range(12)
+        ],
+    )
+    client = login(world, "xk_supervisor")
+    counts = []
+    for proposal_list in (small.proposal_list, big.proposal_list):
+        client.get(f"/lists/{proposal_list.id}/")  # warm the session and caches alike
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(f"/lists/{proposal_list.id}/").status_code == 200
+        counts.append(len(queries))
+    assert counts[0] == counts[1], counts
