@@ -106,6 +106,9 @@ class AuditEventType(IntEnum):
     SAVED_SEARCH_DELETED = 1021
     # 1100-1119: background tasks
     TASK_REQUEUED = 1100
+    # 1040-1059: decision support on proposal lists (one row per bulk request; each case's
+    # own transition is audited as ``case_transitioned``)
+    LIST_BULK_ACTION = 1040
     # 900-999: system
     DEMO_LOADED = 900
     AUDIT_CHECKPOINT_SIGNED = 910

@@ -6,11 +6,11 @@ Each hook runs inside ``case_transition``'s transaction, after the table allowed
 from __future__ import annotations
 
 from readmit.agreements.models import Agreement
-from readmit.agreements.quota import period_containing
+from readmit.agreements.quota import QuotaStatus, period_containing
 from readmit.agreements.selectors import terms_at
+from readmit.cases.access import quota_refusal
 from readmit.cases.models import QuotaAllocation
 from readmit.cases.services import TAKE, TransitionContext, register_transition_hook
-from readmit.core.errors import TransitionRefused
 
 
 def quota_allocate(context: TransitionContext) -> None:
@@ -30,21 +30,18 @@ def quota_allocate(context: TransitionContext) -> None:
     period = period_containing(
         quota, day=day, in_force_from=agreement.in_force_from, ends_on=agreement.ends_on
     )
-    if period is None:
-        raise TransitionRefused(
-            f"No quota period of agreement '{agreement.reference}' covers {day.isoformat()}: "
-            "nobody can be selected.",
-            rule="quota-period",
-        )
-    used = QuotaAllocation.objects.filter(
-        agreement=agreement, period_start=period.start, released_at__isnull=True
-    ).count()
-    if used >= quota.limit:
-        raise TransitionRefused(
-            f"The quota of {quota.limit} for {period.start.isoformat()} to "
-            f"{period.end.isoformat()} is used up ({used} selected).",
-            rule="quota-exceeded",
-        )
+    used = 0
+    if period is not None:
+        used = QuotaAllocation.objects.filter(
+            agreement=agreement, period_start=period.start, released_at__isnull=True
+        ).count()
+    # One home per rule: the list page asks the same predicate before the click.
+    refusal = quota_refusal(
+        QuotaStatus(limit=quota.limit, used=used, period=period), agreement=agreement, day=day
+    )
+    if refusal is not None:
+        raise refusal
+    assert period is not None
     QuotaAllocation.objects.create(
         agreement=agreement, case=case, period_start=period.start, period_end=period.end
     )

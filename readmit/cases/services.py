@@ -15,10 +15,11 @@ from readmit.accounts.models import Organisation, User
 from readmit.agreements.models import Agreement, AgreementStatus
 from readmit.audit.events import AuditEventType
 from readmit.audit.services import audit_record
+from readmit.cases.access import transition_refusal
 from readmit.cases.deadlines import deadlines_on_open, deadlines_on_transition
 from readmit.cases.models import Case, IdentityDocument, Person, PersonName
 from readmit.cases.reasons import reason_code_check
-from readmit.cases.workflow import NEED_AGREEMENT_IN_FORCE, Transition, workflow_for
+from readmit.cases.workflow import Transition, workflow_for
 from readmit.core import clock
 from readmit.core.errors import PreconditionFailed, TransitionRefused, ValidationFailed
 from readmit.core.models import Country
@@ -271,19 +272,11 @@ def case_transition(
             )
         position = standing(acting_user, case.agreement)
         workflow = workflow_for(case.kind)
-        transition = workflow.check(
-            state=case.state,
-            action=action,
-            side=position.side,
-            roles=position.roles,
-            on_hold=case.legal_hold,
-        )
-        if action in NEED_AGREEMENT_IN_FORCE and case.agreement.status != AgreementStatus.IN_FORCE:
-            raise TransitionRefused(
-                f"Agreement '{case.agreement.reference}' is "
-                f"{case.agreement.get_status_display().lower()}: '{action}' needs it in force.",
-                rule="agreement-not-in-force",
-            )
+        # One home per rule: the pages ask the same predicate before the click.
+        refusal = transition_refusal(case, action, position)
+        if refusal is not None:
+            raise refusal
+        transition = workflow.get(action)
         reason, internal_note = reason.strip(), internal_note.strip()
         if len(internal_note) > INTERNAL_NOTE_MAX:
             raise ValidationFailed(

@@ -156,6 +156,8 @@ RELOCATION = Workflow(
         _t("recommend", ["proposed"], "recommended", [R], WORKERS),
         _t("select", ["recommended"], "selected", [R], SUPERVISORS),
         _t("decline", ["proposed", "recommended"], "declined", [R], SUPERVISORS, needs_reason=True),
+        # A decline made in error, taken back by a supervisor: the case is proposed again.
+        _t("reconsider", ["declined"], "proposed", [R], SUPERVISORS, needs_reason=True),
         _t("withdraw", _RELOCATION_OPEN, "withdrawn", [S], WORKERS, needs_reason=True),
         _t(
             "place_legal_hold",
@@ -215,6 +217,7 @@ RECEPTION = Workflow(
     final=frozenset({"closed"}),
     transitions=(
         _t("decline", ["proposed"], "declined", [R], SUPERVISORS, needs_reason=True),
+        _t("reconsider", ["declined"], "proposed", [R], SUPERVISORS, needs_reason=True),
         _t("withdraw", _RECEPTION_OPEN, "withdrawn", [S], WORKERS, needs_reason=True),
         _t(
             "place_legal_hold",

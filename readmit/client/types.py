@@ -82,6 +82,7 @@ __all__ = [
     "ReadmissionTransferPlanIn",
     "ReasonIn",
     "RecommendIn",
+    "ReconsiderIn",
     "RecordArrivalIn",
     "RecordDepartureIn",
     "RecordTransferIn",
@@ -119,6 +120,7 @@ __all__ = [
     "TransitionLiftLegalHold",
     "TransitionPlaceLegalHold",
     "TransitionRecommend",
+    "TransitionReconsider",
     "TransitionRecordArrival",
     "TransitionRecordDeparture",
     "TransitionRecordTakeBack",
@@ -520,6 +522,12 @@ class RecommendIn(TypedDict):
     recommendation: NotRequired[Literal["select", "decline"] | None]
 
 
+class ReconsiderIn(TypedDict):
+    """Why a decline is taken back (the reason says what happened)."""
+
+    ground: Literal["declined_in_error", "new_facts"]
+
+
 class RecordArrivalIn(TypedDict):
     """RecordArrivalIn"""
 
@@ -674,6 +682,16 @@ class TransitionRecommend(TypedDict):
     payload: NotRequired[RecommendIn]
 
 
+class TransitionReconsider(TypedDict):
+    """The action 'reconsider'."""
+
+    reason: NotRequired[str]
+    reason_code: NotRequired[str]
+    internal_note: NotRequired[str]
+    action: Literal["reconsider"]
+    payload: ReconsiderIn
+
+
 class TransitionRecordArrival(TypedDict):
     """The action 'record_arrival'."""
 
@@ -805,6 +823,7 @@ TransitionIn = (
     | TransitionLiftLegalHold
     | TransitionPlaceLegalHold
     | TransitionRecommend
+    | TransitionReconsider
     | TransitionRecordArrival
     | TransitionRecordDeparture
     | TransitionRecordTakeBack

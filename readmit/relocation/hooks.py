@@ -11,6 +11,7 @@ records what the action changes and adds it to the transition's audit event.
 | criteria        | ``select`` (relocation), ``schedule_transfer`` (reception) |
 | notice-period   | ``schedule_transfer``                                    |
 | family-group    | ``schedule_transfer``                                    |
+| family-date     | ``schedule_transfer`` (one date for a family)            |
 | capacity        | ``record_arrival`` (site, ``max_present``, ``max_per_year``) |
 | return-plan     | ``record_departure``                                     |
 | legal-hold      | ``record_departure`` towards removal (``REMOVAL_OUTCOMES``) |
@@ -35,11 +36,12 @@ from readmit.agreements.criteria import Outcome, excluded_group_check, excluded_
 from readmit.agreements.models import Agreement, Site
 from readmit.agreements.selectors import terms_in_force
 from readmit.cases.deadlines import deadlines_meet
-from readmit.cases.models import Case, QuotaAllocation
+from readmit.cases.models import QuotaAllocation
 from readmit.cases.selectors import case_sharing
 from readmit.cases.services import TransitionContext, register_transition_hook
 from readmit.core.errors import TransitionRefused, ValidationFailed
 from readmit.core.payloads import ActionPayload, Choices, Flag, Moment
+from readmit.relocation.access import family_date_refusal, family_ready_refusal
 from readmit.relocation.models import (
     REMOVAL_OUTCOMES,
     EvaluationTrigger,
@@ -47,19 +49,11 @@ from readmit.relocation.models import (
     StayOutcome,
     TransferPlan,
 )
-from readmit.relocation.selectors import family_members, person_facts
+from readmit.relocation.selectors import person_facts
 from readmit.relocation.services import STAY_END, evaluation_store
 
 # What a court may order at the end of a stay: never blocked by a hold, no return plan needed.
 COURT_REMEDIES = frozenset({StayOutcome.TRANSFERRED_BACK, StayOutcome.RELEASED})
-# Where the other members of a family group must be for one of them to be scheduled.
-FAMILY_READY = {
-    "relocation": frozenset({"selected", "transfer_scheduled", "in_reception"}),
-    "reception": frozenset({"proposed", "transfer_scheduled", "in_reception"}),
-    "readmission": frozenset(
-        {"accepted", "deemed_accepted", "travel_document_issued", "transfer_scheduled"}
-    ),
-}
 
 
 def _invalid(field: str, message: str) -> ValidationFailed:
@@ -218,6 +212,33 @@ def recommend_record(context: TransitionContext) -> None:
     context.audit_data["recommendation"] = value
 
 
+class ReconsiderIn(ActionPayload):
+    """Why a decline is taken back (the reason says what happened)."""
+
+    ground: Literal["declined_in_error", "new_facts"] = Field(
+        title="Ground",
+        description="The decline was made in error, or facts it rested on were corrected.",
+    )
+    example = {"ground": "declined_in_error"}
+
+
+def reconsider_record(context: TransitionContext) -> None:
+    """A supervisor takes back a decline: the case is proposed again, the decline it undoes
+    kept in the audit event."""
+    previous = context.case.data.pop("decision", None) or {}
+    ground = context.payload_as(ReconsiderIn).ground
+    context.case.data["reconsidered"] = {
+        "ground": ground,
+        "reason": context.reason,
+        **_stamp(context),
+    }
+    context.audit_data["reconsidered"] = {
+        "ground": ground,
+        "declined_by": previous.get("by", ""),
+        "declined_at": previous.get("at", ""),
+    }
+
+
 def decline_record(context: TransitionContext) -> None:
     context.case.data["decision"] = {
         "decision": "declined",
@@ -269,7 +290,12 @@ def schedule_transfer(context: TransitionContext) -> None:
                 rule="notice-period",
             )
     if terms.exclusions.families_together:
-        _family_ready(case)
+        for refusal in (
+            family_ready_refusal(case, lock=True),
+            family_date_refusal(case, planned_for),
+        ):
+            if refusal is not None:
+                raise refusal
     plan = TransferPlan.objects.create(
         case=case,
         planned_for=planned_for,
@@ -293,22 +319,6 @@ def schedule_transfer(context: TransitionContext) -> None:
         "notice_language": language,
         "urgent": urgent,
     }
-
-
-def _family_ready(case: Case) -> None:
-    """Members of a family group are transferred together or not at all (the agreement's
-    ``exclusions.families_together``; without it each member moves on their own)."""
-    ready = FAMILY_READY[case.kind]
-    blocking = [m for m in family_members(case, lock=True) if m.state not in ready or m.legal_hold]
-    if blocking:
-        named = ", ".join(
-            f"{m.reference} ({'legal hold' if m.legal_hold else m.state})" for m in blocking
-        )
-        raise TransitionRefused(
-            f"Family group '{case.family_group}' moves together or not at all; not ready: "
-            f"{named}. Schedule the whole family at once when every member can go.",
-            rule="family-group",
-        )
 
 
 # Reception ---------------------------------------------------------------------------------
@@ -426,6 +436,7 @@ def register() -> None:
     register_transition_hook("relocation", "select", select_requires_criteria)
     for kind in ("relocation", "reception"):
         register_transition_hook(kind, "decline", decline_record)
+        register_transition_hook(kind, "reconsider", reconsider_record, payload=ReconsiderIn)
         register_transition_hook(
             kind, "schedule_transfer", schedule_transfer, payload=TransferPlanIn
         )

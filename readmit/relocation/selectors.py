@@ -214,3 +214,16 @@ def family_members(case: Case, *, lock: bool = False) -> list[Case]:
     if lock:
         members = members.select_for_update()
     return list(members)
+
+
+def planned_dates(cases: list[Case]) -> dict[Case, dt.datetime]:
+    """The planned transfer of each case that has a plan (its latest), in one query."""
+    by_id = {c.id: c for c in cases}
+    dates: dict[Case, dt.datetime] = {}
+    for case_id, planned_for in (
+        TransferPlan.objects.filter(case_id__in=list(by_id))
+        .order_by("case_id", "-created_at")
+        .values_list("case_id", "planned_for")
+    ):
+        dates.setdefault(by_id[case_id], planned_for)
+    return dates

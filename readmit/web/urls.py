@@ -9,6 +9,7 @@ from readmit.web import (
     views_attachments,
     views_audit,
     views_consular,
+    views_decisions,
     views_export,
     views_intake,
     views_lists,
@@ -100,6 +101,7 @@ urlpatterns = [
 ]
 urlpatterns += views_screening.urlpatterns
 urlpatterns += views_lists.urlpatterns
+urlpatterns += views_decisions.urlpatterns
 urlpatterns += views_intake.urlpatterns
 urlpatterns += views_profile.urlpatterns
 urlpatterns += views_consular.urlpatterns

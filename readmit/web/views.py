@@ -52,6 +52,7 @@ from readmit.web import presenters, views_intake
 from readmit.web.errors import application_errors, is_htmx
 from readmit.web.forms import CaseFilterForm, TransitionForm
 from readmit.web.payloads import BoundField, PayloadRefused, payload_fields, payload_from_post
+from readmit.web.views_decisions import family_context
 from readmit.web.views_intake import intake_case_context
 from readmit.web.views_lists import vulnerability_context
 from readmit.web.views_travel import readmission_agreement_context, readmission_case_context
@@ -228,6 +229,7 @@ def _case_context(
             relocation is not None and position.is_party and position.roles & WORKERS
         ),
         **vulnerability_context(case, position),
+        **family_context(case, position),
         **readmission_case_context(user, case),
         **intake_case_context(user, case),
         # The case's general files; the person's photo has its own gate (cases.photos).

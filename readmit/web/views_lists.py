@@ -14,7 +14,7 @@ from typing import Any
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path
 from django.utils.translation import gettext_lazy as _
@@ -24,18 +24,14 @@ from readmit.accounts.access import (
     Standing,
     access_agreement,
     access_case,
-    organisation_ids,
     standing,
 )
 from readmit.accounts.models import User
-from readmit.accounts.roles import CASE_READERS, Role
-from readmit.agreements.sharing import sharing_policy
+from readmit.accounts.roles import Role
 from readmit.agreements.vocabularies import VULNERABILITIES
 from readmit.cases.models import Case
 from readmit.core.errors import ValidationFailed
 from readmit.relocation.lists import ListFormatError, read_upload, upload_columns, upload_people
-from readmit.relocation.models import ProposalList
-from readmit.relocation.selectors import latest_evaluations, proposal_list_cases
 from readmit.relocation.services import (
     LIST_KINDS,
     WORKERS,
@@ -130,36 +126,6 @@ def list_upload(request: HttpRequest, agreement_id: uuid.UUID) -> HttpResponse:
     return redirect("web:list_detail", list_id=result.proposal_list.id)
 
 
-@require_GET
-@login_required
-@application_errors
-def list_detail(request: HttpRequest, list_id: uuid.UUID) -> HttpResponse:
-    user = _user(request)
-    readers = organisation_ids(user, roles=CASE_READERS)
-    proposal_list = (
-        ProposalList.objects.select_related("agreement", "submitted_by")
-        .filter(id=list_id, agreement__parties__organisation_id__in=readers)
-        .distinct()
-        .first()
-    )
-    if proposal_list is None:
-        raise Http404("No such list.")
-    cases = proposal_list_cases(proposal_list)
-    evaluations = latest_evaluations(cases)
-    terms, orgs = proposal_list.agreement.parsed_terms, organisation_ids(user)
-    rows = []
-    for c in cases:
-        evaluation = evaluations.get(c.id)
-        sharing = sharing_policy(terms, is_owner=c.person.owner_id in orgs)
-        results = sharing.results(evaluation.results) if evaluation else []
-        rows.append({"case": c, "evaluation": evaluation, "results": results})
-    return render(
-        request,
-        "web/lists/detail.html",
-        {"list": proposal_list, "agreement": proposal_list.agreement, "rows": rows},
-    )
-
-
 @require_POST
 @login_required
 @application_errors
@@ -213,7 +179,6 @@ def case_vulnerability_assessment(request: HttpRequest, case_id: uuid.UUID) -> H
 # The lead adds these to readmit/web/urls.py with one line: ``*views_lists.urlpatterns,``
 urlpatterns = [
     path("agreements/<uuid:agreement_id>/lists/new/", list_upload, name="list_upload"),
-    path("lists/<uuid:list_id>/", list_detail, name="list_detail"),
     path("cases/<uuid:case_id>/return-plan/", case_return_plan, name="case_return_plan"),
     path(
         "cases/<uuid:case_id>/vulnerability-assessments/",

@@ -31,6 +31,7 @@ SPEC = {
         "recommend": ({"proposed"}, "recommended", {R}, W),
         "select": ({"recommended"}, "selected", {R}, SUP),
         "decline": ({"proposed", "recommended"}, "declined", {R}, SUP),
+        "reconsider": ({"declined"}, "proposed", {R}, SUP),
         "withdraw": (REL_OPEN, "withdrawn", {S}, W),
         "place_legal_hold": (REL_OPEN | {"in_reception"}, None, {S, R}, W),
         "lift_legal_hold": (REL_OPEN | {"in_reception"}, None, {S, R}, W),
@@ -41,6 +42,7 @@ SPEC = {
     },
     "reception": {
         "decline": ({"proposed"}, "declined", {R}, SUP),
+        "reconsider": ({"declined"}, "proposed", {R}, SUP),
         "withdraw": (REC_OPEN, "withdrawn", {S}, W),
         "place_legal_hold": (REC_OPEN | {"in_reception"}, None, {S, R}, W),
         "lift_legal_hold": (REC_OPEN | {"in_reception"}, None, {S, R}, W),

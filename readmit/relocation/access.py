@@ -1,0 +1,99 @@
+"""The proposal list gate, and the family predicates next to it: would scheduling this
+member be refused, and by which rule? The ``schedule_transfer`` hook raises what these
+answer; the family panel on the case page asks the same functions to disable "Schedule the
+whole family" with the rule named (one home per rule, issue #16 item 2). Both family rules
+apply when the agreement's terms say ``exclusions.families_together`` (the default).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+
+from readmit.accounts.access import Standing, _parse_id, organisation_ids
+from readmit.accounts.models import User
+from readmit.accounts.roles import CASE_READERS
+from readmit.agreements.selectors import terms_in_force
+from readmit.cases.access import transition_refusal
+from readmit.cases.models import Case
+from readmit.core.errors import Forbidden, NotFound, TransitionRefused
+from readmit.relocation.models import ProposalList
+from readmit.relocation.selectors import family_members, planned_dates
+
+
+def access_proposal_list(user: User, list_id: uuid.UUID | str) -> ProposalList:
+    """The gate of a proposal list: a list of an agreement the caller's organisation is party
+    to (as a case reader); any other answers exactly like a missing one."""
+    readers = organisation_ids(user, roles=CASE_READERS)
+    proposal_list = (
+        ProposalList.objects.select_related("agreement", "submitted_by")
+        .filter(id=_parse_id(list_id, "list"), agreement__parties__organisation_id__in=readers)
+        .distinct()
+        .first()
+    )
+    if proposal_list is None:
+        raise NotFound("No such list.")
+    return proposal_list
+
+
+# Where the other members of a family group must be for one of them to be scheduled.
+FAMILY_READY = {
+    "relocation": frozenset({"selected", "transfer_scheduled", "in_reception"}),
+    "reception": frozenset({"proposed", "transfer_scheduled", "in_reception"}),
+    "readmission": frozenset(
+        {"accepted", "deemed_accepted", "travel_document_issued", "transfer_scheduled"}
+    ),
+}
+
+
+def families_together(case: Case, at: dt.datetime) -> bool:
+    terms, _ = terms_in_force(case.agreement, at)
+    return bool(case.family_group) and terms.exclusions.families_together
+
+
+def family_ready_refusal(case: Case, *, lock: bool = False) -> TransitionRefused | None:
+    """``family-group``: members of a family group are transferred together or not at all;
+    another member not ready to travel (or on a legal hold) stops each of them."""
+    ready = FAMILY_READY[case.kind]
+    blocking = [m for m in family_members(case, lock=lock) if m.state not in ready or m.legal_hold]
+    if not blocking:
+        return None
+    named = ", ".join(
+        f"{m.reference} ({'legal hold' if m.legal_hold else m.state})" for m in blocking
+    )
+    return TransitionRefused(
+        f"Family group '{case.family_group}' moves together or not at all; not ready: "
+        f"{named}. Schedule the whole family at once when every member can go.",
+        rule="family-group",
+    )
+
+
+def family_date_refusal(case: Case, planned_for: dt.datetime) -> TransitionRefused | None:
+    """``family-date``: the members of a family group travel on one transfer; a member already
+    scheduled for another date and time refuses a different one for the others."""
+    dates = planned_dates([m for m in family_members(case) if m.state == "transfer_scheduled"])
+    apart = sorted(
+        (member.reference, when) for member, when in dates.items() if when != planned_for
+    )
+    if not apart:
+        return None
+    named = ", ".join(f"{ref} for {when.isoformat(timespec='minutes')}" for ref, when in apart)
+    return TransitionRefused(
+        f"Family group '{case.family_group}' travels together: {named} already. Schedule "
+        f"{case.reference} for the same date and time, not "
+        f"{planned_for.isoformat(timespec='minutes')}.",
+        rule="family-date",
+    )
+
+
+def family_schedule_refusal(
+    case: Case, position: Standing, *, at: dt.datetime
+) -> TransitionRefused | Forbidden | None:
+    """Whether "schedule the whole family" (``family_schedule_transfer``) from this case is
+    certainly refused: the table refuses this member, or another member is not ready."""
+    refusal = transition_refusal(case, "schedule_transfer", position)
+    if refusal is not None:
+        return refusal
+    if families_together(case, at):
+        return family_ready_refusal(case)
+    return None
