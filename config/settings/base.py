@@ -187,6 +187,8 @@ READMIT_DUE_SOON_DAYS = 3
 READMIT_PDF_FONT_DIR = Path(
     os.environ.get("READMIT_PDF_FONT_DIR", "/usr/share/fonts/truetype/dejavu")
 )
+# The font stack of letters, printouts and pages (readmit/documents/fonts.py; docs/adr/0018).
+READMIT_FONT_DIR = Path(os.environ.get("READMIT_FONT_DIR", "/usr/share/fonts/truetype/noto"))
 # API tokens: how long a new token lives unless asked otherwise, and the longest it may.
 READMIT_TOKEN_DEFAULT_DAYS = int(os.environ.get("READMIT_TOKEN_DEFAULT_DAYS", "90"))
 READMIT_TOKEN_MAX_DAYS = int(os.environ.get("READMIT_TOKEN_MAX_DAYS", "365"))

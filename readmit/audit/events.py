@@ -99,6 +99,9 @@ class AuditEventType(IntEnum):
     EVIDENCE_ADDED = 601
     # 680-699: the person's photo on a readmission application
     PHOTO_ADDED = 680
+    # 1080-1099: documents to the person and printouts (readmit.documents)
+    LETTER_GENERATED = 1080
+    CASE_SUMMARY_PRINTED = 1081
     # 900-999: system
     DEMO_LOADED = 900
     AUDIT_CHECKPOINT_SIGNED = 910

@@ -26,7 +26,7 @@ if TYPE_CHECKING:
     from readmit.accounts.models import User
     from readmit.cases.models import Attachment, Case
 
-CHANNELS = frozenset({"page", "page-list", "api", "api-list", "attachment"})
+CHANNELS = frozenset({"page", "page-list", "api", "api-list", "attachment", "print"})
 
 
 def personal_data_read(*, user: User, cases: Iterable[Case], channel: str) -> int:

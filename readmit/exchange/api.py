@@ -27,6 +27,7 @@ from readmit.exchange.routers.assessments import router as assessments_router
 from readmit.exchange.routers.cases import router as cases_router
 from readmit.exchange.routers.consular import router as consular_router
 from readmit.exchange.routers.criteria import router as criteria_router
+from readmit.exchange.routers.letters import router as letters_router
 from readmit.exchange.routers.lists import imports_router
 from readmit.exchange.routers.lists import router as lists_router
 from readmit.exchange.routers.records import (
@@ -139,6 +140,7 @@ api.add_router("/cases", criteria_router)
 api.add_router("/cases", assessments_router)
 api.add_router("/consular-requests", consular_router)
 api.add_router("/cases", travel_router)
+api.add_router("/cases", letters_router)
 api.add_router("/agreements", travel_agreements_router)
 api.add_router("", events_router)
 api.add_router("/agreements", screening_agreement_router)

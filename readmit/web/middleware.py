@@ -65,10 +65,18 @@ def security_headers(
 
 # Names of the pages a session may reach before its second factor is verified.
 UNVERIFIED_ALLOWED = frozenset(
-    {"web:login", "web:logout", "web:login_verify", "web:login_enrol", "admin_login_redirect"}
+    {
+        "web:login",
+        "web:logout",
+        "web:login_verify",
+        "web:login_enrol",
+        "admin_login_redirect",
+        "web:font_file",
+    }
 )
-# Pages anyone may reach (the login itself). Everything else needs a verified login.
-ANONYMOUS_ALLOWED = frozenset({"web:login", "admin_login_redirect"})
+# Pages anyone may reach (the login itself, and the font files it draws names with).
+# Everything else needs a verified login.
+ANONYMOUS_ALLOWED = frozenset({"web:login", "admin_login_redirect", "web:font_file"})
 # Health probes (no data) and metrics (its own bearer token): answered before the session is
 # looked at, so a probe never touches the sessions table.
 OPERATIONS_OPEN = frozenset({"healthz", "readyz", "metrics"})
