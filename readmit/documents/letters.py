@@ -172,6 +172,12 @@ def letter_create(
     if language not in languages():
         names = ", ".join(f"{code} ({lang.english_name})" for code, lang in languages().items())
         raise _invalid("language", f"must be one of {names}")
+    if case.person.anonymised_at is not None:
+        raise TransitionRefused(
+            "The person's data was removed after the agreement's retention period; no letter "
+            "can be addressed to them.",
+            rule="personal-data-removed",
+        )
     if kind not in letters_due(case):
         kinds, states = LETTER_DUE[kind]
         raise TransitionRefused(

@@ -27,7 +27,7 @@ from readmit.audit.events import AuditEventType
 from readmit.audit.services import audit_record
 from readmit.cases.models import Case, Deadline
 from readmit.cases.selectors import case_list
-from readmit.core.errors import Forbidden
+from readmit.core.errors import Forbidden, ValidationFailed
 
 COLUMNS = (
     "reference",
@@ -119,11 +119,16 @@ def cases_export(*, user: User, filters: dict[str, Any]) -> tuple[int, Iterator[
     return len(rows), _lines(rows)
 
 
+# A PDF is printed on one machine in one request: a longer list is refused (narrow the
+# filters, or export XLSX or CSV), rather than tying up a worker for minutes.
+PDF_MAX_ROWS = 2000
+
+
 def cases_export_rows(*, user: User, filters: dict[str, Any], fmt: str) -> list[list[str]]:
     """The user's filtered case list as rows of ``COLUMNS``; audited with the format.
 
     The rows are read before the audit row is written, in one transaction, so the count in
-    the log is the count that left.
+    the log is the count that left (a refused PDF writes nothing).
     """
     if fmt not in EXPORT_FORMATS:
         raise ValueError(f"unknown export format {fmt!r}")
@@ -155,6 +160,12 @@ def cases_export_rows(*, user: User, filters: dict[str, Any], fmt: str) -> list[
             )
             withheld += not sharing.may_pass_on
             rows.append(_row(case, sharing))
+        if fmt == "pdf" and len(rows) > PDF_MAX_ROWS:
+            raise ValidationFailed(
+                f"A PDF holds at most {PDF_MAX_ROWS} cases; these filters give {len(rows)}. "
+                "Narrow the filters, or export XLSX or CSV.",
+                errors=[{"loc": ["format"], "msg": f"at most {PDF_MAX_ROWS} rows in a PDF"}],
+            )
         orgs = sorted(mine, key=str)
         audit_record(
             event_type=AuditEventType.CASES_EXPORTED,

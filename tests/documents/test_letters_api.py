@@ -145,3 +145,16 @@ def test_a_letter_cannot_be_uploaded_as_a_file(api, world, relocation):
     assert response.status_code == 422
     assert "kind" in json.dumps(response.json())
     assert letters(case) == 0
+
+
+def test_no_letter_is_addressed_to_a_person_whose_data_was_removed(api, world, relocation):
+    from readmit.cases.models import Person
+    from readmit.core import clock
+
+    case = in_state(world, relocation, "selected")
+    Person.objects.filter(id=case.person_id).update(anonymised_at=clock.now())
+    before = audit_rows()
+    response = write(api, case, world.user("us_caseworker"), kind="selected", language="en")
+    assert response.status_code == 409
+    assert response.json()["rule"] == "personal-data-removed"
+    assert letters(case) == 0 and audit_rows() == before

@@ -233,3 +233,19 @@ def test_without_the_fonts_the_demo_says_which_files_and_package_are_missing(set
     assert "NotoSansArabic-Regular.ttf" in report and "NotoSansBengali-Bold.ttf" in report
     assert "fonts-noto-core" in report
     settings.READMIT_FONT_DIR = installed
+
+
+def test_a_pdf_longer_than_the_limit_is_refused_naming_the_way_out_and_writes_nothing(
+    login, world, monkeypatch
+):
+    from readmit.reporting import exports
+
+    monkeypatch.setattr(exports, "PDF_MAX_ROWS", 1)
+    make_case(world.agreement)
+    make_case(world.agreement)
+    client = login("us_caseworker")
+    response = client.get("/cases/export.pdf")
+    assert response.status_code == 422
+    assert "Narrow the filters, or export XLSX or CSV" in response.content.decode()
+    assert not AuditEvent.objects.filter(event_type=AuditEventType.CASES_EXPORTED).exists()
+    assert client.get("/cases/export.xlsx").status_code == 200
