@@ -215,10 +215,9 @@ READMIT_METRICS_TOKEN = os.environ.get("READMIT_METRICS_TOKEN", "")
 # Readmit's own settings.
 READMIT_API_PAGE_SIZE = 50
 READMIT_DUE_SOON_DAYS = 3
-# The font printed travel documents embed (cases/travel_pdf.py; docs/adr/0004).
-READMIT_PDF_FONT_DIR = Path(
-    os.environ.get("READMIT_PDF_FONT_DIR", "/usr/share/fonts/truetype/dejavu")
-)
+# The font stack of travel documents, letters, printouts and pages (readmit/documents/fonts.py;
+# docs/adr/0018, which replaces the DejaVu font of docs/adr/0004).
+READMIT_FONT_DIR = Path(os.environ.get("READMIT_FONT_DIR", "/usr/share/fonts/truetype/noto"))
 # API tokens: how long a new token lives unless asked otherwise, and the longest it may.
 READMIT_TOKEN_DEFAULT_DAYS = int(os.environ.get("READMIT_TOKEN_DEFAULT_DAYS", "90"))
 READMIT_TOKEN_MAX_DAYS = int(os.environ.get("READMIT_TOKEN_MAX_DAYS", "365"))

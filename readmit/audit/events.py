@@ -109,6 +109,9 @@ class AuditEventType(IntEnum):
     # 1040-1059: decision support on proposal lists (one row per bulk request; each case's
     # own transition is audited as ``case_transitioned``)
     LIST_BULK_ACTION = 1040
+    # 1080-1099: documents to the person and printouts (readmit.documents)
+    LETTER_GENERATED = 1080
+    CASE_SUMMARY_PRINTED = 1081
     # 900-999: system
     DEMO_LOADED = 900
     AUDIT_CHECKPOINT_SIGNED = 910

@@ -27,7 +27,7 @@ if TYPE_CHECKING:
     from readmit.cases.models import Attachment, Case
 
 CHANNELS = frozenset(
-    {"page", "page-list", "api", "api-list", "attachment", "page-search", "api-search"}
+    {"page", "page-list", "api", "api-list", "attachment", "page-search", "api-search", "print"}
 )
 
 

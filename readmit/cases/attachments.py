@@ -35,8 +35,12 @@ SIGNATURES: tuple[tuple[bytes, str], ...] = (
 
 # The person's photo is an attachment with its own rules and gate (``cases.photos``): it is
 # neither added nor listed nor downloaded as a general file.
+# Letters to the person are generated (``readmit.documents.letters``), never uploaded; they
+# are listed and downloaded as any file.
 FILE_KINDS: tuple[tuple[str, str], ...] = tuple(
-    (value, label) for value, label in AttachmentKind.choices if value != AttachmentKind.PHOTO
+    (value, label)
+    for value, label in AttachmentKind.choices
+    if value not in {AttachmentKind.PHOTO, AttachmentKind.LETTER}
 )
 
 
@@ -72,6 +76,12 @@ def attachment_add(
             "kind",
             "the person's photo is sent with the application or with 'Send the photo' on the "
             "case page, not as a file",
+        )
+    if kind == AttachmentKind.LETTER:
+        raise _invalid(
+            "kind",
+            "letters to the person are written by Readmit ('Write a letter' on the case page, "
+            "or POST /cases/{id}/letters), not uploaded",
         )
     if kind not in AttachmentKind.values:
         raise _invalid("kind", f"must be one of {', '.join(v for v, _ in FILE_KINDS)}")

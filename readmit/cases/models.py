@@ -375,6 +375,7 @@ class AttachmentKind(models.TextChoices):
     NOTICE = "notice", "Notice to the person"
     COURT_DECISION = "court_decision", "Court decision"
     PHOTO = "photo", "Photo of the person"
+    LETTER = "letter", "Letter to the person (generated)"
     OTHER = "other", "Other"
 
 

@@ -1,73 +1,22 @@
 """The printable travel document (WeasyPrint; see docs/adr/0004-weasyprint-and-fonts.md).
 
-The person's name is printed exactly as written, in any script (Latin, Cyrillic, Arabic;
-right-to-left text shaped and ordered by Pango/HarfBuzz), next to its Latin form. The font is
-a file the project names (``READMIT_PDF_FONT_DIR``, DejaVu Sans from Debian's
-``fonts-dejavu-core`` by default), embedded with ``@font-face``; before rendering, every
-character printed is checked against the font's character map. A missing font file, or a
-character the font lacks, refuses the PDF with a message naming the font and the package,
+The person's name is printed exactly as written, in any script (Latin, Cyrillic, Arabic,
+Bengali; right-to-left text shaped and ordered by Pango/HarfBuzz), next to its Latin form.
+The fonts are the Noto stack letters and pages use too (``readmit.documents.fonts``,
+``READMIT_FONT_DIR``; ADR 0018), embedded with ``@font-face``; before rendering, every
+character printed is checked against the stack's character maps. A missing font file, or a
+character no font has, refuses the PDF with a message naming the font and the package,
 instead of printing boxes.
 """
 
 from __future__ import annotations
 
 import html
-from collections.abc import Iterable, Mapping
-from functools import cache
-from pathlib import Path
-from typing import ClassVar
-
-from django.conf import settings
+from collections.abc import Mapping
 
 from readmit.cases.models import TravelDocument
-from readmit.core.errors import ApplicationError
-
-FONT_FILES = {"regular": "DejaVuSans.ttf", "bold": "DejaVuSans-Bold.ttf"}
-FONT_PACKAGE = "fonts-dejavu-core"
-
-
-class PdfFontMissing(ApplicationError):
-    """The PDF cannot be printed faithfully: a font is missing or lacks a character."""
-
-    status: ClassVar[int] = 503
-    default_type: ClassVar[str] = "pdf-font-missing"
-    title: ClassVar[str] = "Travel document cannot be printed"
-
-
-def font_paths() -> dict[str, Path]:
-    directory = Path(settings.READMIT_PDF_FONT_DIR)
-    paths = {weight: directory / name for weight, name in FONT_FILES.items()}
-    for path in paths.values():
-        if not path.is_file():
-            raise PdfFontMissing(
-                f"The font {path.name} is missing at {path} (Debian package {FONT_PACKAGE}, "
-                "or set READMIT_PDF_FONT_DIR): the travel document is not printed rather "
-                "than printed with boxes for names."
-            )
-    return paths
-
-
-@cache
-def _cmap(path: str, mtime: float) -> frozenset[int]:
-    from fontTools.ttLib import TTFont
-
-    with TTFont(path, lazy=True) as font:
-        return frozenset(font.getBestCmap())
-
-
-def check_coverage(texts: Iterable[str], path: Path) -> None:
-    """Refuse a character the font cannot draw (it would print as a box)."""
-    cmap = _cmap(str(path), path.stat().st_mtime)
-    missing = sorted(
-        {ch for text in texts for ch in text if not ch.isspace() and ord(ch) not in cmap}
-    )
-    if missing:
-        named = ", ".join(f"U+{ord(ch):04X} {ch!r}" for ch in missing)
-        raise PdfFontMissing(
-            f"The font {path.name} has no glyph for {named}: install a font that covers it "
-            "and point READMIT_PDF_FONT_DIR at it; the travel document is not printed with "
-            "boxes for names."
-        )
+from readmit.documents import fonts
+from readmit.documents.render import FAMILIES
 
 
 def _row(label: str, value: str, *, auto_dir: bool = False) -> str:
@@ -77,9 +26,6 @@ def _row(label: str, value: str, *, auto_dir: bool = False) -> str:
 
 def travel_document_pdf(document: TravelDocument, person: Mapping[str, str]) -> bytes:
     """The PDF of ``document`` for the person's fields (``travel.person_fields``)."""
-    from weasyprint import HTML
-
-    fonts = font_paths()
     case = document.case
     rows = [
         ("Name as written", person["name"], True),
@@ -101,22 +47,18 @@ def travel_document_pdf(document: TravelDocument, person: Mapping[str, str]) -> 
         rows.append(("Prior consent of the requested state", consent, False))
     if document.revoked_at is not None:
         rows.append(("REVOKED", document.revocation_reason, True))
-    check_coverage([label for label, _, _ in rows], fonts["bold"])
-    check_coverage([value for _, value, _ in rows], fonts["regular"])
     body = "\n".join(_row(label, value, auto_dir=auto) for label, value, auto in rows)
     title = html.escape(document.get_type_display())
     page = f"""<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>{title}</title><style>
-@font-face {{ font-family: "Readmit Print"; src: url("{fonts["regular"].as_uri()}"); }}
-@font-face {{ font-family: "Readmit Print"; font-weight: bold;
-  src: url("{fonts["bold"].as_uri()}"); }}
+{fonts.font_face_css()}
 @page {{ size: A4; margin: 20mm; }}
-body {{ font-family: "Readmit Print"; font-size: 11pt; }}
+body {{ font-family: {FAMILIES}; font-size: 11pt; }}
 h1 {{ font-size: 16pt; }}
 th {{ text-align: start; padding-right: 8mm; vertical-align: top; }}
-td[dir="auto"] {{ unicode-bidi: plaintext; }}
 </style></head><body>
 <h1>{title}</h1>
 <table>{body}</table>
 </body></html>"""
-    return HTML(string=page).write_pdf()  # type: ignore[no-any-return]
+    texts = [text for label, value, _ in rows for text in (label, value)]
+    return fonts.write_pdf(page, [title, *texts])

@@ -51,6 +51,7 @@ __all__ = [
     "ImportListRef",
     "ImportOut",
     "IssueTravelDocumentIn",
+    "LetterIn",
     "LiftLegalHoldIn",
     "ListCaseOut",
     "ListIn",
@@ -1570,6 +1571,20 @@ class DuplicateCandidateOut(TypedDict):
     evidence: str
     status: str
     other_cases: list[str]
+
+
+class LetterIn(TypedDict):
+    """LetterIn"""
+
+    kind: Literal[
+        "selected",
+        "declined",
+        "readmission_accepted",
+        "readmission_rejected",
+        "transfer_notice",
+        "reception_stay",
+    ]
+    language: Literal["en", "es", "ht", "fr", "ar", "bn", "cnr"]
 
 
 class DuplicateDecisionOut(TypedDict):

@@ -27,6 +27,7 @@ from readmit.exchange.routers.assessments import router as assessments_router
 from readmit.exchange.routers.cases import router as cases_router
 from readmit.exchange.routers.consular import router as consular_router
 from readmit.exchange.routers.criteria import router as criteria_router
+from readmit.exchange.routers.letters import router as letters_router
 from readmit.exchange.routers.lists import imports_router
 from readmit.exchange.routers.lists import router as lists_router
 from readmit.exchange.routers.records import (
@@ -148,6 +149,7 @@ api.add_router("/cases", screening_case_router)
 api.add_router("/matches", screening_match_router)
 api.add_router("/imports", imports_router)
 api.add_router("/cases", records_router)
+api.add_router("/cases", letters_router)
 api.add_router("/attachments", attachments_router)
 api.add_router("/duplicates", duplicates_router)
 api.add_router("", search_router)

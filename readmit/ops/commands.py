@@ -169,6 +169,13 @@ def cmd_demo(args: argparse.Namespace) -> int:
     print(format_logins(logins))
     print()
     print(SECOND_FACTOR_HELP)
+    # The demo needs no font; letters, printouts and PDF exports do: say what is missing.
+    from readmit.documents.fonts import missing_report
+
+    fonts = missing_report()
+    if fonts:
+        print()
+        print(f"Note: {fonts}")
     return 0
 
 

@@ -1,10 +1,11 @@
-"""Exports of what a user can already see, as CSV for a spreadsheet.
+"""Exports of what a user can already see: CSV and XLSX for a spreadsheet, PDF to print.
 
 Reads go through the case selectors (so through the gates); every export is audited, since
 it moves personal data out of the system. The people another organisation recorded are
 exported without their personal data where the agreement says onward sharing needs that
 organisation's consent (``data_sharing.onward_sharing_needs_consent``). Cells that a
-spreadsheet would run as a formula are neutralised (OWASP "CSV injection").
+spreadsheet would run as a formula are neutralised (OWASP "CSV injection"), in CSV and
+XLSX alike. The three formats carry the same rows: one read, one audit row naming the format.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from django.db.models import Prefetch
 
 from readmit.accounts.access import organisation_ids
 from readmit.accounts.models import User
+from readmit.accounts.roles import CASE_READERS
 from readmit.agreements.sharing import SharingPolicy, sharing_policy
 from readmit.agreements.terms import AgreementTerms
 from readmit.audit.events import AuditEventType
@@ -26,6 +28,7 @@ from readmit.audit.services import audit_record
 from readmit.cases.models import Case, Deadline
 from readmit.cases.selectors import case_list
 from readmit.core.dbrouting import report_reads
+from readmit.core.errors import Forbidden, ValidationFailed
 
 COLUMNS = (
     "reference",
@@ -108,12 +111,34 @@ def _lines(rows: Iterable[list[str]]) -> Iterator[str]:
     yield buffer.getvalue()
 
 
+EXPORT_FORMATS = ("csv", "xlsx", "pdf")
+
+
 def cases_export(*, user: User, filters: dict[str, Any]) -> tuple[int, Iterator[str]]:
-    """The user's filtered case list as CSV lines, and how many cases it holds; audited.
+    """The user's filtered case list as CSV lines, and how many cases it holds; audited."""
+    rows = cases_export_rows(user=user, filters=filters, fmt="csv")
+    return len(rows), _lines(rows)
+
+
+# A PDF is printed on one machine in one request: a longer list is refused (narrow the
+# filters, or export XLSX or CSV), rather than tying up a worker for minutes.
+PDF_MAX_ROWS = 2000
+
+
+def cases_export_rows(*, user: User, filters: dict[str, Any], fmt: str) -> list[list[str]]:
+    """The user's filtered case list as rows of ``COLUMNS``; audited with the format.
 
     The rows are read before the audit row is written, in one transaction, so the count in
-    the log is the count that left.
+    the log is the count that left (a refused PDF writes nothing).
     """
+    if fmt not in EXPORT_FORMATS:
+        raise ValueError(f"unknown export format {fmt!r}")
+    if not organisation_ids(user, roles=CASE_READERS):
+        raise Forbidden(
+            "Exports are for caseworkers, supervisors, liaison officers and auditors; "
+            "administrators manage users, not cases.",
+            type="wrong-role",
+        )
     cases = (
         case_list(user, **filters)
         .select_related("agreement", "person")
@@ -139,6 +164,12 @@ def cases_export(*, user: User, filters: dict[str, Any]) -> tuple[int, Iterator[
             )
             withheld += not sharing.may_pass_on
             rows.append(_row(case, sharing))
+        if fmt == "pdf" and len(rows) > PDF_MAX_ROWS:
+            raise ValidationFailed(
+                f"A PDF holds at most {PDF_MAX_ROWS} cases; these filters give {len(rows)}. "
+                "Narrow the filters, or export XLSX or CSV.",
+                errors=[{"loc": ["format"], "msg": f"at most {PDF_MAX_ROWS} rows in a PDF"}],
+            )
         orgs = sorted(mine, key=str)
         audit_record(
             event_type=AuditEventType.CASES_EXPORTED,
@@ -147,8 +178,24 @@ def cases_export(*, user: User, filters: dict[str, Any]) -> tuple[int, Iterator[
             object_type="case_list",
             data={
                 "filters": {k: str(v) for k, v in filters.items() if v},
+                "format": fmt,
                 "rows": len(rows),
                 "personal_data_withheld": withheld,
             },
         )
-    return len(rows), _lines(rows)
+    return rows
+
+
+def rows_xlsx(rows: Iterable[list[str]]) -> bytes:
+    """An XLSX workbook of the rows under ``COLUMNS`` (cells as text, formulas neutralised
+    by ``safe_cell`` already)."""
+    from openpyxl import Workbook
+
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet("cases")
+    sheet.append(list(COLUMNS))
+    for row in rows:
+        sheet.append(row)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()

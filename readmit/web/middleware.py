@@ -89,10 +89,14 @@ UNVERIFIED_ALLOWED = frozenset(
         "web:login_enrol",
         "web:language",
         "admin_login_redirect",
+        "web:font_file",
     }
 )
-# Pages anyone may reach (the login itself). Everything else needs a verified login.
-ANONYMOUS_ALLOWED = frozenset({"web:login", "web:language", "admin_login_redirect"})
+# Pages anyone may reach (the login itself, the language chooser, and the font files the
+# login draws names with). Everything else needs a verified login.
+ANONYMOUS_ALLOWED = frozenset(
+    {"web:login", "web:language", "admin_login_redirect", "web:font_file"}
+)
 # Health probes (no data) and metrics (its own bearer token): answered before the session is
 # looked at, so a probe never touches the sessions table.
 OPERATIONS_OPEN = frozenset({"healthz", "readyz", "metrics"})

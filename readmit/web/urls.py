@@ -10,6 +10,7 @@ from readmit.web import (
     views_audit,
     views_consular,
     views_decisions,
+    views_documents,
     views_export,
     views_intake,
     views_lists,
@@ -32,6 +33,8 @@ urlpatterns = [
     path("login/enrol/", auth.login_enrol, name="login_enrol"),
     path("cases/", views.cases, name="cases"),
     path("cases/export.csv", views_export.cases_csv, name="cases_csv"),
+    path("cases/export.xlsx", views_export.cases_xlsx, name="cases_xlsx"),
+    path("cases/export.pdf", views_export.cases_pdf, name="cases_pdf"),
     path("cases/<uuid:case_id>/", views.case_detail, name="case"),
     path("cases/<uuid:case_id>/transitions/", views.case_transition_view, name="case_transition"),
     path("cases/<uuid:case_id>/criteria/", views.case_criteria_check, name="case_criteria_check"),
@@ -109,3 +112,4 @@ urlpatterns += views_webhooks.urlpatterns
 urlpatterns += views_tokens.urlpatterns
 urlpatterns += views_users.urlpatterns
 urlpatterns += views_search.urlpatterns
+urlpatterns += views_documents.urlpatterns

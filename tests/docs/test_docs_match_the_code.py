@@ -63,6 +63,8 @@ PURE_MODULES = [
     "readmit/cases/cli.py",
     "readmit/core/crypto.py",
     "readmit/core/documents.py",
+    "readmit/documents/wording.py",
+    "readmit/documents/render.py",
     "readmit/agreements/lifecycle.py",
 ]
 

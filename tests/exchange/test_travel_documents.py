@@ -126,12 +126,12 @@ def test_a_missing_font_refuses_the_pdf_naming_the_font(
     api, world, readmission, settings, tmp_path
 ):
     case = _issued(world, readmission)
-    settings.READMIT_PDF_FONT_DIR = tmp_path
+    settings.READMIT_FONT_DIR = tmp_path
     response = api.get(f"/api/v1/cases/{case.id}/travel-document.pdf", world.user("us_caseworker"))
     assert response.status_code == 503
     problem = response.json()
     assert problem["type"].endswith("pdf-font-missing")
-    assert "DejaVuSans.ttf" in problem["detail"]
+    assert "NotoSans-Regular.ttf" in problem["detail"]
     assert _downloads(case) == 0
 
 
@@ -207,3 +207,16 @@ def test_costs_are_recorded_by_the_payer_and_totalled_per_agreement(api, world, 
         f"/api/v1/agreements/{readmission.id}/transfer-costs", world.user("xk_caseworker")
     )
     assert hidden.status_code == 404
+
+
+def test_a_bengali_name_is_printed_on_the_travel_document_with_the_noto_stack(
+    api, world, readmission
+):
+    case = _issued(world, readmission, family_name="রহমান", given_names="আমিনা")
+    response = api.get(f"/api/v1/cases/{case.id}/travel-document.pdf", world.user("us_caseworker"))
+    assert response.status_code == 200, response.content[:300]
+    from tests.documents.pdftext import skeleton
+
+    # A PDF maps a Bengali vowel sign's glyph to the first text it printed it for; the
+    # letters of the name are compared (tests/documents/pdftext.py).
+    assert skeleton("আমিনা রহমান") in skeleton(_pdf_text(response.content))

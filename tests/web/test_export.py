@@ -37,9 +37,12 @@ def test_another_states_user_exports_none_of_them(login, world):
     assert len(_rows(login("us_caseworker").get("/cases/export.csv"))) == 1
 
 
-def test_administrators_export_no_case_files(login, world):
+def test_administrators_export_no_case_files_in_any_format(login, world):
     make_case(world.agreement)
-    assert _rows(login("xk_administrator").get("/cases/export.csv")) == []
+    client = login("xk_administrator")
+    for fmt in ("csv", "xlsx", "pdf"):
+        assert client.get(f"/cases/export.{fmt}").status_code == 403
+    assert not AuditEvent.objects.filter(event_type=AuditEventType.CASES_EXPORTED).exists()
 
 
 def test_cells_a_spreadsheet_would_run_are_neutralised():
