@@ -390,7 +390,7 @@ def agreement_watchlist_remove(
 
 
 def _open_cases(agreement: Agreement) -> list[Case]:
-    return list(Case.objects.filter(agreement=agreement, closed_at__isnull=True))
+    return list(Case.objects.filter(agreement=agreement).open())
 
 
 def _run_threshold(agreement: Agreement) -> float:
