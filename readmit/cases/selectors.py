@@ -93,10 +93,6 @@ def case_history(case: Case) -> QuerySet[AuditEvent]:
     )
 
 
-def case_open_deadlines(case: Case) -> QuerySet[Deadline]:
-    return case.deadlines.open()
-
-
 @dataclass(frozen=True)
 class DueItem:
     deadline: Deadline
