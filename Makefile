@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: demo test lint bench venv lock clean serve-prod messages
+.PHONY: demo test test-fast coverage lint bench venv lock clean serve-prod messages
 
 venv: $(VENV)/.installed
 
@@ -30,8 +30,22 @@ serve-prod: venv
 	$(BIN)/readmit manage collectstatic --noinput
 	$(BIN)/readmit serve --bind $(HOST):$(PORT) --task-workers $${READMIT_TASK_WORKERS:-2}
 
+# The suite runs in parallel: one pytest-xdist worker per core (pytest-django gives each worker
+# its own test database); PYTEST_WORKERS=0 runs it in one process. docs/operations.md "Tests".
+PYTEST_WORKERS ?= $(shell nproc 2>/dev/null || echo 2)
+
 test: venv
-	$(BIN)/pytest $(PYTEST_ARGS)
+	$(BIN)/pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
+
+# Without the browser tests and those marked slow (servers, subprocesses, schemathesis, the
+# demo, benchmark smoke runs; the list is in tests/conftest.py). Times: docs/operations.md.
+test-fast: venv
+	$(BIN)/pytest -n $(PYTEST_WORKERS) -m "not browser and not slow" $(PYTEST_ARGS)
+
+# The test-fast set with coverage of readmit/ ([tool.coverage.*] in pyproject.toml).
+coverage: venv
+	$(BIN)/pytest -n $(PYTEST_WORKERS) -m "not browser and not slow" --cov --cov-report=term \
+		$(PYTEST_ARGS)
 
 lint: venv
 	$(BIN)/ruff check .

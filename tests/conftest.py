@@ -34,6 +34,25 @@ def world(db):  # type: ignore[no-untyped-def]
     return make_world()
 
 
+# Left out of ``make test-fast`` (marked ``slow``): tests that start servers or other
+# processes, walk every API operation, build the demo or run a benchmark; with them, every
+# transactional test (its database is flushed and restored) and every browser test.
+SLOW = (
+    "tests/ops/",  # gunicorn, pg_dump and CLI subprocesses; the operations checks
+    "tests/demo/",  # builds the whole demo world
+    "tests/exchange/test_schemathesis.py",
+    "tests/security/test_schemathesis_every_operation.py",
+    "tests/security/test_schemathesis_strict.py",
+    "tests/security/test_hostile_input_every_operation.py",
+    "tests/screening/test_bench_quick.py",  # runs the screening benchmark
+    "tests/screening/test_cli.py::test_real_console_script",
+    "tests/screening/test_cli.py::test_installed_readmit_entry_point",
+    "tests/relocation/test_big_lists.py",
+    "tests/deadlines/test_properties.py",  # hypothesis, many examples
+    "tests/docs/test_docs_match_the_code.py::test_the_layer_contracts_hold",  # lint-imports
+)
+
+
 def pytest_collection_modifyitems(items):  # type: ignore[no-untyped-def]
     """Every transactional test must use ``serialized_rollback=True``.
 
@@ -52,3 +71,9 @@ def pytest_collection_modifyitems(items):  # type: ignore[no-untyped-def]
             raise pytest.UsageError(
                 f"{item.nodeid}: transactional tests need serialized_rollback=True"
             )
+        transactional = (marker and marker.kwargs.get("transaction")) or {
+            "live_server",
+            "transactional_db",
+        } & set(getattr(item, "fixturenames", ()))
+        if transactional or item.nodeid.startswith(SLOW):
+            item.add_marker(pytest.mark.slow)

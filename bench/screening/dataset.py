@@ -584,9 +584,3 @@ def build_pairs(
             right = Record(f"{slice_name}-{k}-R", right_name, birth_date=right_date)
             pairs.append(LabelledPair(slice_name, left, right, same))
     return pairs
-
-
-def population(seed: int, size: int) -> list[Record]:
-    """A generated watchlist-like population, used for rarity weights (IDF)."""
-    rng = random.Random(seed)
-    return [Record(str(i), make_person(rng, rng.choice(CULTURES)).name) for i in range(size)]

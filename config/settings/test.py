@@ -27,7 +27,11 @@ else:
     }
 # Fast hashing in tests only; production keeps Argon2.
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-MEDIA_ROOT = Path(tempfile.gettempdir()) / "readmit-test-media"
+# One media directory per pytest-xdist worker ("gw0", "gw1", ...), so parallel workers never
+# share files.
+MEDIA_ROOT = Path(tempfile.gettempdir()) / (
+    "readmit-test-media-" + os.environ.get("PYTEST_XDIST_WORKER", "main")
+)
 # A fixed, public test key for audit checkpoints: never use it anywhere else.
 READMIT_AUDIT_SIGNING_KEY = "9d61b19deffd5a60ba844af492ec2cc44449c5697b326919703bac031cae7f60"
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}

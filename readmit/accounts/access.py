@@ -72,10 +72,6 @@ def mission_ids(user: User, *, roles: frozenset[Role] | None = None) -> set[uuid
     }
 
 
-def has_role(user: User, role: Role) -> bool:
-    return any(m.role == role for m in memberships(user))
-
-
 def _parse_id(value: uuid.UUID | str, what: str) -> uuid.UUID:
     """A malformed id answers exactly like a missing or foreign one."""
     if isinstance(value, uuid.UUID):

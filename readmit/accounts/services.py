@@ -346,9 +346,3 @@ def token_resolve(secret: str) -> ApiToken | None:
         ApiToken.objects.filter(id=token.id).update(last_used_at=now)
         token.last_used_at = now
     return token
-
-
-def token_authenticate(secret: str) -> User | None:
-    """The active user a live bearer token belongs to, or None."""
-    token = token_resolve(secret)
-    return token.user if token is not None else None

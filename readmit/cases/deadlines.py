@@ -25,8 +25,6 @@ from __future__ import annotations
 import datetime as dt
 import zoneinfo
 
-from django.db.models import QuerySet
-
 from readmit.accounts.models import User
 from readmit.accounts.selectors import organisation_zone
 from readmit.agreements.models import Agreement
@@ -34,7 +32,7 @@ from readmit.agreements.selectors import terms_at
 from readmit.agreements.terms import AgreementTerms, TimeLimitTerm
 from readmit.audit.events import AuditEventType
 from readmit.audit.services import audit_record
-from readmit.cases.models import Case, Deadline
+from readmit.cases.models import Case, Deadline, DeadlineQuerySet
 from readmit.core import clock
 from readmit.deadlines import TimeLimit, Unit, WorkingCalendar, due, extend
 from readmit.deadlines.calendar import local_date
@@ -141,7 +139,7 @@ def start_limit(
     term = limit_term(terms_at(case.agreement, at), term_key or kind)
     if term is None:
         return
-    if kind == "interview" and open_deadlines(case.deadlines.filter(kind=kind)).exists():
+    if kind == "interview" and case.deadlines.filter(kind=kind).open().exists():
         return  # one interview limit at a time (the evidence may already have set one)
     calendar = calendar_for(case.agreement)
     start = at.date() if zone is None else local_date(at, zone)
@@ -193,25 +191,21 @@ def deadlines_on_transition(
         start_limit(case, starts, at, acting_user, term_key=TERM_OF.get(starts))
 
 
-def open_deadlines(deadlines: QuerySet[Deadline]) -> QuerySet[Deadline]:
-    return deadlines.filter(met_at__isnull=True, cancelled_at__isnull=True, lapsed_at__isnull=True)
-
-
 def ran_out(due_on: dt.date, at: dt.datetime) -> bool:
     """A limit runs to the end of its due day: from the next day on, it has run out."""
     return at.date() > due_on
 
 
-def deadlines_meet(deadlines: QuerySet[Deadline], at: dt.datetime) -> int:
+def deadlines_meet(deadlines: DeadlineQuerySet, at: dt.datetime) -> int:
     """Mark the open ``deadlines`` met at ``at``; those whose due date had passed are stored as
     met late, and shown as late, never as met."""
-    running = open_deadlines(deadlines)
+    running = deadlines.open()
     late = running.filter(due_on__lt=at.date()).update(met_at=at, met_late=True)
     return late + running.update(met_at=at)
 
 
 def reply_deadline(case: Case) -> Deadline | None:
-    return open_deadlines(case.deadlines.filter(kind="reply")).first()
+    return case.deadlines.filter(kind="reply").open().first()
 
 
 def _extend_reply(case: Case, *, at: dt.datetime, acting_user: User | None) -> None:
@@ -225,7 +219,7 @@ def _extend_reply(case: Case, *, at: dt.datetime, acting_user: User | None) -> N
     deadline = reply_deadline(case)
     if deadline is None:
         raise TransitionRefused("No reply time limit is running.", rule="no-extension")
-    if "extended" in deadline.explanation:
+    if deadline.extended_at is not None:
         raise TransitionRefused(
             "The reply time limit was already extended once.", rule="extension-used"
         )
@@ -235,10 +229,11 @@ def _extend_reply(case: Case, *, at: dt.datetime, acting_user: User | None) -> N
         )
     new_due = extend(deadline.due_on, _limit(term), calendar_for(case.agreement))
     deadline.due_on = new_due
+    deadline.extended_at = at
     deadline.explanation = (
         f"{deadline.explanation}; extended by {term.amount} {term.unit.replace('_', ' ')}"
     )
-    deadline.save(update_fields=["due_on", "explanation", "updated_at"])
+    deadline.save(update_fields=["due_on", "extended_at", "explanation", "updated_at"])
     audit_record(
         event_type=AuditEventType.DEADLINE_SET,
         acting_user=acting_user,

@@ -177,6 +177,12 @@ class IdentityDocument(BaseModel):
         return f"{self.get_type_display()} {self.number} ({self.issuing_country_id})"
 
 
+class CaseQuerySet(models.QuerySet["Case"]):
+    def open(self) -> CaseQuerySet:
+        """Cases not closed yet."""
+        return self.filter(closed_at__isnull=True)
+
+
 class Case(BaseModel):
     """One person under one agreement. ``state`` moves only through ``case_transition``."""
 
@@ -197,6 +203,8 @@ class Case(BaseModel):
     data = models.JSONField(
         default=dict, blank=True, help_text="Per-kind details recorded by transitions."
     )
+
+    objects = CaseQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at"]
@@ -332,6 +340,16 @@ class VulnerabilityAssessment(BaseModel):
         return f"{self.person_id} assessed {self.assessed_at:%Y-%m-%d}"
 
 
+class DeadlineQuerySet(models.QuerySet["Deadline"]):
+    def open(self) -> DeadlineQuerySet:
+        """Deadlines still running: neither met, cancelled nor lapsed."""
+        return self.filter(met_at__isnull=True, cancelled_at__isnull=True, lapsed_at__isnull=True)
+
+    def live(self) -> DeadlineQuerySet:
+        """Deadlines not cancelled (running, met or lapsed): what a case shows."""
+        return self.filter(cancelled_at__isnull=True)
+
+
 class Deadline(BaseModel):
     """A time limit running on a case, computed by ``readmit.deadlines`` from the terms."""
 
@@ -347,7 +365,12 @@ class Deadline(BaseModel):
         null=True, blank=True, help_text="Ran out unmet and silence took effect (deemed)."
     )
     cancelled_at = models.DateTimeField(null=True, blank=True)
+    extended_at = models.DateTimeField(
+        null=True, blank=True, help_text="When the limit was extended (at most once)."
+    )
     explanation = models.CharField(max_length=300, blank=True)
+
+    objects = DeadlineQuerySet.as_manager()
 
     class Meta:
         ordering = ["due_on"]

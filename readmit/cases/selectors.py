@@ -93,12 +93,6 @@ def case_history(case: Case) -> QuerySet[AuditEvent]:
     )
 
 
-def case_open_deadlines(case: Case) -> QuerySet[Deadline]:
-    return case.deadlines.filter(
-        met_at__isnull=True, cancelled_at__isnull=True, lapsed_at__isnull=True
-    )
-
-
 @dataclass(frozen=True)
 class DueItem:
     deadline: Deadline
@@ -116,11 +110,9 @@ def deadlines_due(
     today = today or clock.today()
     horizon = today + dt.timedelta(days=within_days)
     deadlines = (
-        Deadline.objects.filter(
+        Deadline.objects.open()
+        .filter(
             case__in=visible_cases(user).filter(closed_at__isnull=True),
-            met_at__isnull=True,
-            cancelled_at__isnull=True,
-            lapsed_at__isnull=True,
             due_on__lte=horizon,
         )
         .select_related("case", "case__person", "case__agreement")
@@ -137,7 +129,7 @@ def case_state_counts(
     if agreement_id:
         cases = cases.filter(agreement_id=agreement_id)
     if open_only:
-        cases = cases.filter(closed_at__isnull=True)
+        cases = cases.open()
     counts: dict[uuid.UUID, dict[str, int]] = {}
     rows = cases.order_by().values_list("agreement_id", "state").annotate(n=Count("id"))
     for agreement, state, n in rows:

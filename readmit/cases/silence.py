@@ -22,7 +22,7 @@ from readmit.agreements.models import AgreementStatus
 from readmit.agreements.selectors import terms_at
 from readmit.audit.events import AuditEventType
 from readmit.audit.services import audit_record
-from readmit.cases.deadlines import open_deadlines, ran_out, reply_deadline, start_limit
+from readmit.cases.deadlines import ran_out, reply_deadline, start_limit
 from readmit.cases.models import Case, Deadline
 from readmit.cases.services import TransitionContext, register_transition_hook
 from readmit.cases.workflow import READMISSION
@@ -70,7 +70,8 @@ def deemed_acceptance_sweep(*, now: dt.datetime | None = None) -> int:
     ``deemed_accepted`` where silence means acceptance. Returns how many moved."""
     now = now or clock.now()
     due = (
-        open_deadlines(Deadline.objects.filter(kind="reply"))
+        Deadline.objects.filter(kind="reply")
+        .open()
         .filter(
             due_on__lt=now.date(),
             case__kind="readmission",

@@ -24,7 +24,7 @@ from typing import Any
 
 from readmit.agreements.models import Agreement
 from readmit.agreements.terms import AgreementTerms
-from readmit.cases.deadlines import calendar_for, limit_term, open_deadlines, ran_out
+from readmit.cases.deadlines import calendar_for, limit_term, ran_out
 from readmit.cases.models import Case
 from readmit.cases.services import TransitionContext, register_transition_hook
 from readmit.cases.workflow import VARIANT_ACTIONS
@@ -92,7 +92,7 @@ def within_transit_window(context: TransitionContext) -> None:
     case = context.case
     if case.data.get("variant") != "transit":
         return
-    window = open_deadlines(case.deadlines.filter(kind="transit")).first()
+    window = case.deadlines.filter(kind="transit").open().first()
     if window is not None and ran_out(window.due_on, context.at):
         raise TransitionRefused(
             f"The transit window ({window.explanation}) ended on {window.due_on.isoformat()}: "

@@ -41,7 +41,6 @@ from readmit.agreements.models import Agreement
 from readmit.agreements.selectors import terms_at
 from readmit.audit.events import AuditEventType
 from readmit.audit.services import audit_record
-from readmit.cases.deadlines import open_deadlines
 from readmit.cases.models import (
     Case,
     CostLeg,
@@ -294,7 +293,7 @@ def schedule_readmission_transfer(context: TransitionContext) -> None:
     planned_for = context.payload_as(ReadmissionTransferPlanIn).planned_for
     day = local_day(planned_for, case.agreement)
     _usable_on(case, day, when="planned")
-    limit = open_deadlines(case.deadlines.filter(kind="transfer")).first()
+    limit = case.deadlines.filter(kind="transfer").open().first()
     if limit is not None and day > limit.due_on:
         raise TransitionRefused(
             f"The transfer must take place by {limit.due_on.isoformat()} (the transfer time "

@@ -116,10 +116,6 @@ def parse_keyring(data_keys: str, index_key: str, previous_index_keys: str = "")
     )
 
 
-def new_key_hex() -> str:
-    return os.urandom(32).hex()
-
-
 def _b64(raw: bytes) -> str:
     return base64.b64encode(raw).decode("ascii")
 

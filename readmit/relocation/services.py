@@ -34,8 +34,6 @@ from readmit.audit.events import AuditEventType
 from readmit.audit.services import audit_record
 from readmit.cases.models import Case, Deadline, VulnerabilityAssessment
 from readmit.cases.services import (
-    DocumentInput,
-    PersonInput,
     case_transition,
 )
 from readmit.cases.workflow import Side, workflow_for
@@ -386,22 +384,6 @@ def _existing(
     if same is not None:
         return _replay(same, digest, f"reference '{reference}'")
     return None
-
-
-def _person_input(row: PersonRow) -> PersonInput:
-    return PersonInput(
-        family_name=row.family_name,
-        given_names=row.given_names,
-        birth_year=row.birth_year,
-        birth_month=row.birth_month,
-        birth_day=row.birth_day,
-        sex=row.sex,
-        nationalities=row.nationalities,
-        documents=tuple(DocumentInput(d.type, d.number, d.issuing_country) for d in row.documents),
-        convictions=tuple(c.as_json() for c in row.convictions or ()),
-        pending_criminal_case=row.pending_criminal_case,
-        vulnerabilities=tuple(row.vulnerabilities or ()),
-    )
 
 
 def _free_text_categories(terms: AgreementTerms) -> bool:

@@ -17,7 +17,6 @@ from django.db.models import Max, Q, QuerySet
 from readmit.accounts.access import (
     _parse_id,
     organisation_ids,
-    visible_agreements,
     visible_cases,
     visible_people,
 )
@@ -340,10 +339,3 @@ def person_survivor(person: Person) -> Person:
             return current
         current = merge.survivor
         seen.add(current.id)
-
-
-def visible_agreement(user: User, agreement_id: uuid.UUID | str) -> Agreement:
-    agreement = visible_agreements(user).filter(id=_parse_id(agreement_id, "agreement")).first()
-    if agreement is None:
-        raise NotFound("No such agreement.")
-    return agreement

@@ -358,39 +358,11 @@ def agreement_watchlist_add(
     return link
 
 
-def agreement_watchlist_remove(
-    *, agreement: Agreement, watchlist: Watchlist, acting_user: User, reason: str
-) -> None:
-    agreement = access_agreement(acting_user, agreement.id)
-    position = standing(acting_user, agreement)
-    if not position.roles & LIST_MANAGERS:
-        raise Forbidden("Only a supervisor or administrator of a party chooses its watchlists.")
-    reason = _required_reason(reason)
-    with transaction.atomic():
-        deleted, _ = AgreementWatchlist.objects.filter(
-            agreement=agreement, watchlist=watchlist
-        ).delete()
-        if not deleted:
-            raise ValidationFailed(
-                "The agreement does not use this watchlist.",
-                errors=[{"loc": ["watchlist"], "msg": "not chosen"}],
-            )
-        audit_record(
-            event_type=AuditEventType.AGREEMENT_WATCHLIST_REMOVED,
-            acting_user=acting_user,
-            organisation_id=position.organisation_id,
-            agreement_id=agreement.id,
-            object_type="watchlist",
-            object_id=str(watchlist.id),
-            data={"watchlist": watchlist.slug, "reason": reason},
-        )
-
-
 # Runs ---------------------------------------------------------------------------------------
 
 
 def _open_cases(agreement: Agreement) -> list[Case]:
-    return list(Case.objects.filter(agreement=agreement, closed_at__isnull=True))
+    return list(Case.objects.filter(agreement=agreement).open())
 
 
 def _run_threshold(agreement: Agreement) -> float:

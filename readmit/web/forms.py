@@ -162,15 +162,6 @@ class TerminationNoticeForm(StrictForm):
     )
 
 
-class DecisionReasonForm(StrictForm):
-    reason = forms.CharField(
-        label=_("Reason (the other party reads it)"),
-        required=False,
-        max_length=2000,
-        widget=forms.Textarea(attrs={"rows": 2}),
-    )
-
-
 class AmendTermsForm(StrictForm):
     """The settings most amendments change; everything else is kept from the latest version.
 

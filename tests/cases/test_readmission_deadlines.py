@@ -42,12 +42,56 @@ def test_the_reply_limit_can_be_extended_once_with_a_reason(world, readmission):
     case_transition(
         case_id=case.id, action="extend", reason="verifying the birth register", acting_user=me
     )
-    extended = Deadline.objects.get(case=case, kind="reply").due_on
+    reply = Deadline.objects.get(case=case, kind="reply")
+    extended = reply.due_on
     assert extended >= first_due + dt.timedelta(days=6)
+    assert reply.extended_at is not None
     with pytest.raises(TransitionRefused) as refused:
         case_transition(case_id=case.id, action="extend", reason="again", acting_user=me)
     assert refused.value.rule == "extension-used"
     assert Deadline.objects.get(case=case, kind="reply").due_on == extended
+
+
+def test_the_one_extension_is_read_from_extended_at_not_from_the_words_of_the_explanation(
+    world, readmission
+):
+    case = make_case(readmission, nationality="ME")
+    Deadline.objects.filter(case=case, kind="reply").update(
+        explanation="12 calendar days from the date the extended family filed"
+    )
+    me = world.user("me_caseworker")
+    case_transition(case_id=case.id, action="extend", reason="register", acting_user=me)
+    assert Deadline.objects.get(case=case, kind="reply").extended_at is not None
+    Deadline.objects.filter(case=case, kind="reply").update(extended_at=None)
+    case_transition(case_id=case.id, action="extend", reason="again", acting_user=me)
+    assert Deadline.objects.get(case=case, kind="reply").extended_at is not None
+
+
+def test_the_migration_marks_deadlines_extended_before_the_column_existed(world, readmission):
+    import importlib
+
+    from django.apps import apps
+
+    migration = importlib.import_module("readmit.cases.migrations.0010_s16h_deadline_extended_at")
+    extended, plain = (
+        make_case(readmission, nationality="ME"),
+        make_case(readmission, nationality="ME"),
+    )
+    Deadline.objects.filter(case=extended, kind="reply").update(
+        explanation="12 calendar days from 2026-01-05; extended by 6 calendar days"
+    )
+    migration.backfill_extended_at(apps, None)
+    backfilled = Deadline.objects.get(case=extended, kind="reply")
+    assert backfilled.extended_at == backfilled.updated_at
+    assert Deadline.objects.get(case=plain, kind="reply").extended_at is None
+    with pytest.raises(TransitionRefused) as refused:
+        case_transition(
+            case_id=extended.id,
+            action="extend",
+            reason="again",
+            acting_user=world.user("me_caseworker"),
+        )
+    assert refused.value.rule == "extension-used"
 
 
 def test_acceptance_meets_the_reply_limit_and_starts_the_transfer_limit(world, readmission):

@@ -75,7 +75,7 @@ def _case(user: User, case_id: uuid.UUID | str) -> Case:
             "agreement__parties",
             Prefetch(
                 "deadlines",
-                queryset=Deadline.objects.filter(cancelled_at__isnull=True).order_by("due_on"),
+                queryset=Deadline.objects.live().order_by("due_on"),
             ),
         )
         .get(id=case.id)

@@ -70,7 +70,7 @@ def _with_details(cases: QuerySet[Case]) -> QuerySet[Case]:
         "evidence_items",
         Prefetch(
             "deadlines",
-            queryset=Deadline.objects.filter(cancelled_at__isnull=True).order_by("due_on"),
+            queryset=Deadline.objects.live().order_by("due_on"),
         ),
     )
 

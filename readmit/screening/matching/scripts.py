@@ -190,13 +190,6 @@ def abjad_key(part: str) -> str | None:
     return ABJAD_MARK + key if key else None
 
 
-def read_part(part: str) -> str:
-    """A part of a script we read, in Latin letters (anyascii), article dropped."""
-    if "ARABIC" in _letters_scripts(part):
-        part = strip_article(part)
-    return anyascii(part)
-
-
 # East Slavic Cyrillic, BGN/PCGN style as English-language lists write it. Serbian and
 # Montenegrin Cyrillic keep Vuk's reading in normalise's tables.
 _RUSSIAN_BGN = {
