@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "readmit.consular",
     "readmit.exchange",
     "readmit.events",
+    "readmit.work",
     "readmit.web",
 ]
 

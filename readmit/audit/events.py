@@ -99,6 +99,12 @@ class AuditEventType(IntEnum):
     EVIDENCE_ADDED = 601
     # 680-699: the person's photo on a readmission application
     PHOTO_ADDED = 680
+    # 1000-1019: assignment and notifications
+    ASSIGNMENT_SET = 1000
+    TEAM_CREATED = 1001
+    DEADLINE_NOTIFICATIONS_SENT = 1002
+    NOTIFICATIONS_READ = 1003
+    NOTIFICATION_PREFERENCE_SET = 1004
     # 900-999: system
     DEMO_LOADED = 900
     AUDIT_CHECKPOINT_SIGNED = 910
