@@ -18,6 +18,7 @@ from readmit.web import (
     views_travel,
     views_users,
     views_webhooks,
+    views_work,
 )
 
 app_name = "web"
@@ -103,3 +104,4 @@ urlpatterns += views_consular.urlpatterns
 urlpatterns += views_webhooks.urlpatterns
 urlpatterns += views_tokens.urlpatterns
 urlpatterns += views_users.urlpatterns
+urlpatterns += views_work.urlpatterns
