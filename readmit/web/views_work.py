@@ -80,10 +80,12 @@ def assign(request: HttpRequest) -> HttpResponse:
         messages.error(request, _("The assignment form was incomplete; try again."))
         return redirect(back)
     case_ids = [c for c in request.POST.getlist("cases") if c]
+    list_ids = [x for x in request.POST.getlist("lists") if x]
     try:
         done = assignment_set(
             acting_user=user,
             case_ids=case_ids,
+            list_ids=list_ids,
             owner_id=form.cleaned_data["owner"],
             team_id=form.cleaned_data["team"],
         )
@@ -93,7 +95,7 @@ def assign(request: HttpRequest) -> HttpResponse:
         return redirect(back)
     messages.success(
         request,
-        _("%(count)s case(s) assigned.") % {"count": len(done)},
+        _("%(count)s assigned.") % {"count": len(done)},
     )
     return redirect(back)
 

@@ -24,7 +24,7 @@ from readmit.cases.models import Case
 from readmit.cases.selectors import DueItem, deadlines_due
 from readmit.cases.workflow import workflow_for
 from readmit.core import clock
-from readmit.relocation.models import LegalHold, TransferPlan
+from readmit.relocation.models import LegalHold, ProposalList, TransferPlan
 from readmit.relocation.selectors import StayAlert, stays_ending
 from readmit.screening.models import ScreeningMatch
 from readmit.screening.selectors import review_queue
@@ -236,6 +236,20 @@ def organisation_teams(user: User, organisation_id: uuid.UUID) -> list[Team]:
     if organisation_id not in organisation_ids(user):
         return []
     return list(Team.objects.filter(organisation_id=organisation_id))
+
+
+def list_assignment(user: User, proposal_list: ProposalList) -> Assignment | None:
+    """The list's assignment on the caller's side (never the other party's)."""
+    position = standing(user, proposal_list.agreement)
+    if position.organisation_id is None:
+        return None
+    return (
+        Assignment.objects.filter(
+            proposal_list=proposal_list, organisation_id=position.organisation_id
+        )
+        .select_related("owner", "team")
+        .first()
+    )
 
 
 def case_assignment(user: User, case: Case) -> Assignment | None:

@@ -149,3 +149,25 @@ def test_the_case_list_bulk_assigns_the_checked_cases(world):
     assert response.status_code == 302
     owned = set(Assignment.objects.values_list("case_id", flat=True))
     assert owned == {cases[0].id, cases[1].id}
+
+
+def test_the_list_page_assigns_the_list_on_the_callers_side(world):
+    from tests.relocation.conftest import kosovo, person, submit
+
+    agreement = kosovo(world)
+    plist = submit(world, agreement, [person()]).proposal_list
+    client = _client(world, "xk_caseworker")
+    page = client.get(f"/lists/{plist.id}/").content.decode()
+    assert "Nobody owns this list on your side yet." in page
+    data = {"lists": str(plist.id), "owner": world.user("xk_caseworker").pk}
+    assert _client(world, "me_caseworker").post("/cases/assign/", data).status_code == 404
+    client.post("/cases/assign/", data)
+    (assignment,) = Assignment.objects.filter(proposal_list=plist)
+    assert (assignment.organisation_id, assignment.owner_id) == (
+        world.xk.id,
+        world.user("xk_caseworker").pk,
+    )
+    assert (
+        f"Owned by {world.user('xk_caseworker')}"
+        in client.get(f"/lists/{plist.id}/").content.decode()
+    )

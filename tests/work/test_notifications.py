@@ -154,3 +154,16 @@ def test_the_sweep_tells_both_parties_once_that_a_deadline_comes_due(world, caps
     assert main(["sweep"]) == 0
     assert "0 deadline(s) coming due notified" in capsys.readouterr().out
     assert Notification.objects.filter(kind=NotificationKind.DEADLINE_DUE).count() == count
+
+
+def test_a_list_of_many_cases_is_one_notification_per_kind_not_one_per_case(world):
+    from tests.relocation.conftest import kosovo, person, submit
+
+    agreement = kosovo(world)
+    result = submit(world, agreement, [person() for _ in range(4)])
+    notes = _partner_notes(world.user("xk_caseworker")).filter(agreement=agreement)
+    received = notes.get(event="list.received")
+    assert received.proposal_list_id == result.proposal_list.id
+    created = notes.filter(event="case.created")
+    assert created.count() == 1 and created.get().count == 4
+    assert not _partner_notes(world.user("us_caseworker")).filter(agreement=agreement).exists()

@@ -9,7 +9,7 @@ from django import template
 from django.utils.translation import gettext as _
 
 from readmit.work.models import Channel
-from readmit.work.selectors import case_assignment, inbox
+from readmit.work.selectors import case_assignment, inbox, list_assignment
 
 register = template.Library()
 
@@ -25,6 +25,17 @@ def _common(context: Any) -> dict[str, Any]:
 def assignment_panel(context: Any, case: Any) -> dict[str, Any]:
     common = _common(context)
     return {**common, "case": case, "assignment": case_assignment(common["user"], case)}
+
+
+@register.inclusion_tag("web/work/_assignment_panel.html", takes_context=True)
+def list_assignment_panel(context: Any, proposal_list: Any) -> dict[str, Any]:
+    common = _common(context)
+    return {
+        **common,
+        "case": None,
+        "list": proposal_list,
+        "assignment": list_assignment(common["user"], proposal_list),
+    }
 
 
 @register.inclusion_tag("web/work/_bulk_assign.html", takes_context=True)
