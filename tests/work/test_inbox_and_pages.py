@@ -171,3 +171,12 @@ def test_the_list_page_assigns_the_list_on_the_callers_side(world):
         f"Owned by {world.user('xk_caseworker')}"
         in client.get(f"/lists/{plist.id}/").content.decode()
     )
+
+
+def test_an_outsider_and_an_administrator_find_none_of_the_cases_in_their_inbox(world):
+    case = make_case(world.agreement)
+    assert case.reference in _client(world, "xk_caseworker").get("/inbox/").content.decode()
+    for key in ("me_caseworker", "xk_administrator"):
+        page = _client(world, key).get("/inbox/")
+        assert page.status_code == 200
+        assert case.reference not in page.content.decode()
