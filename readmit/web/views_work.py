@@ -21,7 +21,7 @@ from readmit.accounts.roles import Role
 from readmit.core.errors import ValidationFailed
 from readmit.web.errors import application_errors, is_htmx
 from readmit.web.forms import StrictForm
-from readmit.work.models import Channel, NotificationKind
+from readmit.work.models import NotificationKind
 from readmit.work.selectors import (
     assignable_owners,
     inbox,
@@ -169,8 +169,6 @@ def notification_preferences(request: HttpRequest) -> HttpResponse:
     messages.success(request, _("Your notification choices are saved."))
     return redirect(reverse("web:profile") + "#notifications")
 
-
-CHANNELS = Channel.choices
 
 urlpatterns = [
     path("inbox/", inbox_page, name="inbox"),

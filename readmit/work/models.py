@@ -77,7 +77,7 @@ class Assignment(BaseModel):
 
 
 class NotificationKind(models.TextChoices):
-    PARTNER_ACTION = "partner_action", "The partner acted on a shared case"
+    PARTNER_ACTION = "partner_action", "The other party acted"
     DEADLINE_DUE = "deadline_due", "A deadline is coming due"
     ASSIGNED = "assigned", "A case or list was assigned to you"
 

@@ -7,6 +7,7 @@ from typing import Any
 
 from django import template
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from readmit.work.models import Channel
 from readmit.work.selectors import case_assignment, inbox, list_assignment
@@ -54,6 +55,28 @@ def notification_preferences(context: Any) -> dict[str, Any]:
         "channels": channels,
         "csrf_token": context.get("csrf_token"),
     }
+
+
+EVENT_LABELS = {
+    "case.created": gettext_lazy("case opened"),
+    "case.transitioned": gettext_lazy("case moved on"),
+    "case.hold_placed": gettext_lazy("legal hold placed"),
+    "case.hold_lifted": gettext_lazy("legal hold lifted"),
+    "list.received": gettext_lazy("list received"),
+    "screening.finished": gettext_lazy("screening finished"),
+    "amendment.proposed": gettext_lazy("amendment proposed"),
+    "amendment.confirmed": gettext_lazy("amendment confirmed"),
+    "amendment.rejected": gettext_lazy("amendment rejected"),
+    "amendment.withdrawn": gettext_lazy("amendment withdrawn"),
+    "agreement.status_changed": gettext_lazy("agreement status changed"),
+    "assigned": gettext_lazy("assigned to you"),
+}
+
+
+@register.filter
+def event_label(value: str) -> str:
+    """A notification's event in words; a deadline's kind as it is (``reply``)."""
+    return str(EVENT_LABELS.get(value, value.replace("_", " ")))
 
 
 @register.simple_tag(takes_context=True)
