@@ -33,6 +33,7 @@ from readmit.work.services import (
     assignment_set,
     notification_preference_set,
     notifications_mark_read,
+    team_create,
 )
 
 ASSIGNER_ROLES = {Role.CASEWORKER.value, Role.SUPERVISOR.value}
@@ -170,7 +171,51 @@ def notification_preferences(request: HttpRequest) -> HttpResponse:
     return redirect(reverse("web:profile") + "#notifications")
 
 
+class TeamForm(StrictForm):
+    organisation = forms.UUIDField()
+    name = forms.CharField(max_length=100)
+
+
+@require_POST
+@login_required
+@application_errors
+def team_new(request: HttpRequest) -> HttpResponse:
+    """Create a team of one of the caller's organisations (supervisors, administrators)."""
+    form = TeamForm(request.POST)
+    back = reverse("web:profile") + "#teams"
+    if not form.is_valid():
+        for field, errors in form.errors.items():
+            messages.error(request, f"{field}: {' '.join(str(e) for e in errors)}")
+        return redirect(back)
+    try:
+        team = team_create(
+            acting_user=_user(request),
+            organisation_id=form.cleaned_data["organisation"],
+            name=form.cleaned_data["name"],
+        )
+    except ValidationFailed as exc:
+        for error in exc.errors:
+            messages.error(request, str(error.get("msg", "")))
+        return redirect(back)
+    messages.success(request, _("Team %(name)s created.") % {"name": team.name})
+    return redirect(back)
+
+
+def team_rows(user: User) -> list[dict[str, Any]]:
+    """The caller's organisations where they may create teams, with their teams."""
+    orgs = {
+        m.organisation_id: m.organisation
+        for m in memberships(user)
+        if m.role in {Role.SUPERVISOR.value, Role.ADMINISTRATOR.value}
+    }
+    return [
+        {"organisation": org, "teams": organisation_teams(user, org_id)}
+        for org_id, org in orgs.items()
+    ]
+
+
 urlpatterns = [
+    path("teams/", team_new, name="team_new"),
     path("inbox/", inbox_page, name="inbox"),
     path("cases/assign/", assign, name="cases_assign"),
     path("notifications/", notifications_page, name="notifications"),

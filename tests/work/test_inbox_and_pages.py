@@ -180,3 +180,21 @@ def test_an_outsider_and_an_administrator_find_none_of_the_cases_in_their_inbox(
         page = _client(world, key).get("/inbox/")
         assert page.status_code == 200
         assert case.reference not in page.content.decode()
+
+
+def test_a_supervisor_creates_a_team_on_the_profile_page_and_others_cannot(world):
+    from readmit.work.models import Team
+
+    data = {"organisation": str(world.xk.id), "name": "Decisions"}
+    assert "New team" not in _client(world, "xk_caseworker").get("/profile/").content.decode()
+    assert _client(world, "xk_caseworker").post("/teams/", data).status_code == 403
+    assert _client(world, "us_supervisor").post("/teams/", data).status_code == 404
+    assert not Team.objects.exists()
+    supervisor = _client(world, "xk_supervisor")
+    assert "New team" in supervisor.get("/profile/").content.decode()
+    assert supervisor.post("/teams/", data).status_code == 302
+    team = Team.objects.get()
+    assert (team.organisation_id, team.name) == (world.xk.id, "Decisions")
+    # Refused naming the problem, nothing written: the same name again.
+    supervisor.post("/teams/", data)
+    assert Team.objects.count() == 1

@@ -39,6 +39,16 @@ def list_assignment_panel(context: Any, proposal_list: Any) -> dict[str, Any]:
     }
 
 
+@register.inclusion_tag("web/work/_teams.html", takes_context=True)
+def team_panel(context: Any) -> dict[str, Any]:
+    from readmit.web.views_work import team_rows
+
+    return {
+        "rows": team_rows(context["request"].user),
+        "csrf_token": context.get("csrf_token"),
+    }
+
+
 @register.inclusion_tag("web/work/_bulk_assign.html", takes_context=True)
 def bulk_assign(context: Any) -> dict[str, Any]:
     return {**_common(context), "next": context["request"].get_full_path()}
