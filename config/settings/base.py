@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "readmit.exchange",
     "readmit.events",
     "readmit.search",
+    "readmit.work",
     "readmit.web",
 ]
 

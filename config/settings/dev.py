@@ -24,3 +24,5 @@ READMIT_BLIND_INDEX_KEY = (
     os.environ.get("READMIT_BLIND_INDEX_KEY")
     or "0e1d2c3b4a5968778695a4b3c2d1e0f00f1e2d3c4b5a69788796a5b4c3d2e1f0"
 )
+# E-mail notifications are printed, not sent, in development and the demo.
+EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"

@@ -40,3 +40,12 @@ STORAGES = {
 # One JSON object a line unless told otherwise (docs/operations.md "Logs").
 READMIT_LOG_FORMAT = os.environ.get("READMIT_LOG_FORMAT", "json")
 LOGGING = logging_config(READMIT_LOG_FORMAT, os.environ.get("READMIT_LOG_LEVEL", "INFO"))
+# E-mail notifications over SMTP (docs/operations.md "Configure"); no host: none are sent.
+EMAIL_HOST = os.environ.get("READMIT_EMAIL_HOST", "")
+EMAIL_PORT = int(os.environ.get("READMIT_EMAIL_PORT", "587"))
+EMAIL_HOST_USER = os.environ.get("READMIT_EMAIL_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("READMIT_EMAIL_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("READMIT_EMAIL_USE_TLS", True)
+DEFAULT_FROM_EMAIL = os.environ.get("READMIT_EMAIL_FROM", "readmit@localhost")
+if not EMAIL_HOST:
+    EMAIL_BACKEND = "django.core.mail.backends.dummy.EmailBackend"

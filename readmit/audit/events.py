@@ -112,6 +112,12 @@ class AuditEventType(IntEnum):
     # 1080-1099: documents to the person and printouts (readmit.documents)
     LETTER_GENERATED = 1080
     CASE_SUMMARY_PRINTED = 1081
+    # 1000-1019: assignment and notifications
+    ASSIGNMENT_SET = 1000
+    TEAM_CREATED = 1001
+    DEADLINE_NOTIFICATIONS_SENT = 1002
+    NOTIFICATIONS_READ = 1003
+    NOTIFICATION_PREFERENCE_SET = 1004
     # 900-999: system
     DEMO_LOADED = 900
     AUDIT_CHECKPOINT_SIGNED = 910

@@ -22,6 +22,7 @@ from django.db import transaction
 from readmit.audit.events import AuditEventType
 from readmit.audit.models import AuditEvent
 from readmit.cases.workflow import WORKFLOWS
+from readmit.work.notifications import partner_notifications
 
 # The public event types and what each announces (docs/api.md "Events" lists the same).
 EVENT_TYPES: Mapping[str, str] = {
@@ -110,10 +111,12 @@ def outbox_on_audit(audit: AuditEvent) -> None:
     mapper = MAPPERS.get(audit.event_type)
     if mapper is None or audit.agreement_id is None:
         return
+    event_type, state, data = mapper(audit)
+    # The partner's users hear of it in the app too (readmit.work.notifications).
+    partner_notifications([(audit, event_type, state)])
     parties = AgreementParty.objects.filter(agreement_id=audit.agreement_id).values(
         "organisation_id"
     )
-    event_type, state, data = mapper(audit)
     subscriptions = [
         s
         for s in WebhookSubscription.objects.filter(active=True, organisation_id__in=parties)
@@ -159,6 +162,7 @@ def outbox_on_audit_many(audits: list[AuditEvent]) -> None:
     agreement_ids = {a.agreement_id for a in wanted}
     if not agreement_ids:
         return
+    partner_notifications([(a, *MAPPERS[a.event_type](a)[:2]) for a in wanted])
     parties: dict[uuid.UUID, set[uuid.UUID]] = {}
     for agreement_id, organisation_id in AgreementParty.objects.filter(
         agreement_id__in=agreement_ids

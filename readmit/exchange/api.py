@@ -24,6 +24,7 @@ from readmit.exchange.routers.agreements import router as agreements_router
 from readmit.exchange.routers.applications import evidence_router
 from readmit.exchange.routers.applications import router as applications_router
 from readmit.exchange.routers.assessments import router as assessments_router
+from readmit.exchange.routers.assignments import router as assignments_router
 from readmit.exchange.routers.cases import router as cases_router
 from readmit.exchange.routers.consular import router as consular_router
 from readmit.exchange.routers.criteria import router as criteria_router
@@ -131,6 +132,7 @@ api = ExchangeAPI(
 )
 api.add_router("/agreements", agreements_router)
 api.add_router("/agreements", agreement_admin_router)
+api.add_router("/cases", assignments_router)
 api.add_router("/cases", cases_router)
 api.add_router("/agreements", lists_router)
 api.add_router("/agreements", applications_router)

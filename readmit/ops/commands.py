@@ -61,7 +61,8 @@ def register(sub: Any, *, setup_django: Callable[[], None]) -> None:
     sweep = sub.add_parser(
         "sweep",
         help="daily work: amendments coming into force, notices of termination taking "
-        "effect, stays nearing their end, applications deemed accepted, the retention purge",
+        "effect, stays nearing their end, applications deemed accepted, the retention purge, "
+        "notices of deadlines coming due",
     )
     sweep.set_defaults(func=needs_django(cmd_sweep))
 
@@ -270,18 +271,21 @@ def cmd_sweep(args: argparse.Namespace) -> int:
     from readmit.cases.retention import retention_purge
     from readmit.cases.silence import deemed_acceptance_sweep
     from readmit.relocation.services import stay_deadlines_sweep
+    from readmit.work.services import deadline_notifications
 
     refreshed = agreement_terms_refresh_due()
     ended = termination_notices_due()
     alerts = stay_deadlines_sweep()
     deemed = deemed_acceptance_sweep()
     purged = retention_purge()
+    told = deadline_notifications()
     print(
         f"terms refreshed on {refreshed} agreement(s); {ended} agreement(s) ended by notice; "
         f"{alerts} stay alert(s) set; "
         f"{deemed} application(s) deemed accepted by silence; "
         f"{len(purged.anonymised)} person(s) anonymised after the retention period "
-        f"({len(purged.held)} kept under a legal hold)"
+        f"({len(purged.held)} kept under a legal hold); "
+        f"{told} deadline(s) coming due notified"
     )
     return 0
 

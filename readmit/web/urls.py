@@ -22,6 +22,7 @@ from readmit.web import (
     views_travel,
     views_users,
     views_webhooks,
+    views_work,
 )
 
 app_name = "web"
@@ -113,3 +114,4 @@ urlpatterns += views_tokens.urlpatterns
 urlpatterns += views_users.urlpatterns
 urlpatterns += views_search.urlpatterns
 urlpatterns += views_documents.urlpatterns
+urlpatterns += views_work.urlpatterns
