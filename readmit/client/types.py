@@ -15,6 +15,9 @@ __all__ = [
     "ApplicationOut",
     "AssessmentIn",
     "AssessmentOut",
+    "AssignmentIn",
+    "AssignmentOut",
+    "AssignmentsOut",
     "AttachmentOut",
     "CapacityOut",
     "CaseOut",
@@ -46,6 +49,7 @@ __all__ = [
     "EvidenceKind",
     "EvidenceOut",
     "FieldError",
+    "HitOut",
     "HoldKind",
     "ImportErrorOut",
     "ImportListRef",
@@ -94,6 +98,7 @@ __all__ = [
     "RuleResultOut",
     "RunIn",
     "RunOut",
+    "SearchOut",
     "SiteOut",
     "StatusChangeIn",
     "StatusChangeOut",
@@ -140,6 +145,7 @@ __all__ = [
     "Variant",
     "VersionOut",
     "WatchlistRef",
+    "WhyOut",
 ]
 
 
@@ -379,6 +385,31 @@ class PositionIn(TypedDict):
     ]
     statement: str
     source: str
+
+
+class AssignmentOut(TypedDict):
+    """AssignmentOut"""
+
+    case: str | None
+    list: str | None
+    owner: str | None
+    team: str | None
+    assigned_at: str
+
+
+class AssignmentsOut(TypedDict):
+    """AssignmentsOut"""
+
+    assignments: list[AssignmentOut]
+
+
+class AssignmentIn(TypedDict):
+    """AssignmentIn"""
+
+    cases: NotRequired[list[str]]
+    lists: NotRequired[list[str]]
+    owner: NotRequired[str | None]
+    team: NotRequired[str | None]
 
 
 class DeadlineOut(TypedDict):
@@ -1603,3 +1634,32 @@ class DuplicateDecisionIn(TypedDict):
 
     decision: Literal["merge", "distinct"]
     reason: str
+
+
+class WhyOut(TypedDict):
+    """WhyOut"""
+
+    field: str
+    word: NotRequired[str | None]
+    part: NotRequired[str | None]
+    how: NotRequired[str | None]
+
+
+class HitOut(TypedDict):
+    """HitOut"""
+
+    case: str
+    reference: str
+    state: str
+    agreement: str
+    name: str
+    score: float
+    why: list[WhyOut]
+
+
+class SearchOut(TypedDict):
+    """SearchOut"""
+
+    query: str
+    results: list[HitOut]
+    more: bool
