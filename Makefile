@@ -42,7 +42,7 @@ test: venv
 test-fast: venv
 	$(BIN)/pytest -n $(PYTEST_WORKERS) -m "not browser and not slow" $(PYTEST_ARGS)
 
-# The test-fast set with coverage of readmit/ ([tool.coverage.*] in pyproject.toml).
+# The test-fast set with coverage of readmit/; fails under the floor ([tool.coverage.report]).
 coverage: venv
 	$(BIN)/pytest -n $(PYTEST_WORKERS) -m "not browser and not slow" --cov --cov-report=term \
 		$(PYTEST_ARGS)
