@@ -69,6 +69,9 @@ BEHIND_THE_API = {
     "consular",
     "screening",
     "events",
+    "documents",
+    "search",
+    "work",
 }
 PATTERNS = [
     re.compile(r'\brule="([a-z][a-z-]+)"'),  # TransitionRefused(..., rule=...)
