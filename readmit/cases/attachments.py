@@ -93,34 +93,63 @@ def attachment_add(
     content_type = sniff(data[:16])
     if content_type is None:
         raise _invalid("file", "is not a PDF, PNG, JPEG or TIFF file")
-    digest = hashlib.sha256(data).hexdigest()
     safe_name = (filename.replace("\\", "/").rsplit("/", 1)[-1] or "attachment")[:200]
 
-    from django.core.files.base import ContentFile
-
-    attachment = Attachment(
+    return attachment_store(
         case=case,
         kind=kind,
         filename=safe_name,
         content_type=content_type,
+        data=data,
+        acting_user=acting_user,
+        organisation_id=position.organisation_id,
+        event_type=AuditEventType.ATTACHMENT_ADDED,
+        audit_data={"kind": kind, "filename": safe_name},
+    )
+
+
+def attachment_store(
+    *,
+    case: Case,
+    kind: str,
+    filename: str,
+    content_type: str,
+    data: bytes,
+    acting_user: User,
+    organisation_id: uuid.UUID,
+    event_type: AuditEventType,
+    audit_data: dict[str, object],
+) -> Attachment:
+    """Store ``data`` as an attachment of ``case`` and audit it (``audit_data`` plus its
+    SHA-256 and size) in one transaction; the file goes again if anything fails. The one
+    home for uploaded files, the person's photo and the letters Readmit writes: the caller
+    has checked the gate, the role and the content."""
+    from django.core.files.base import ContentFile
+
+    digest = hashlib.sha256(data).hexdigest()
+    attachment = Attachment(
+        case=case,
+        kind=kind,
+        filename=filename,
+        content_type=content_type,
         size=len(data),
         sha256=digest,
         uploaded_by=acting_user,
-        organisation_id=position.organisation_id,
+        organisation_id=organisation_id,
     )
     try:
         with transaction.atomic():
             attachment.file.save(str(attachment.id), ContentFile(data), save=False)
             attachment.save()
             audit_record(
-                event_type=AuditEventType.ATTACHMENT_ADDED,
+                event_type=event_type,
                 acting_user=acting_user,
-                organisation_id=position.organisation_id,
+                organisation_id=organisation_id,
                 agreement_id=case.agreement_id,
                 case_id=case.id,
                 object_type="attachment",
                 object_id=str(attachment.id),
-                data={"kind": kind, "filename": safe_name, "sha256": digest, "size": len(data)},
+                data={**audit_data, "sha256": digest, "size": len(data)},
             )
     except BaseException:
         if attachment.file.name:

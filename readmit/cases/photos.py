@@ -16,10 +16,8 @@
 
 from __future__ import annotations
 
-import hashlib
 import uuid
 
-from django.core.files.base import ContentFile
 from django.db import transaction
 
 from readmit.accounts.access import access_case, standing
@@ -27,8 +25,8 @@ from readmit.accounts.models import User
 from readmit.accounts.roles import CASE_WRITERS
 from readmit.agreements.models import AgreementKind
 from readmit.audit.events import AuditEventType
-from readmit.audit.services import audit_record
 from readmit.cases.applications import photo_content_type
+from readmit.cases.attachments import attachment_store
 from readmit.cases.models import Attachment, AttachmentKind, Case
 from readmit.cases.selectors import case_sharing
 from readmit.cases.workflow import WORKERS, Side
@@ -62,37 +60,18 @@ def photo_store(
     except ValueError as exc:
         raise _invalid(str(exc)) from None
     extension = "jpg" if content_type == "image/jpeg" else "png"
-    digest = hashlib.sha256(data).hexdigest()
-    attachment = Attachment(
+    return attachment_store(
         case=case,
         kind=AttachmentKind.PHOTO,
         filename=(filename.replace("\\", "/").rsplit("/", 1)[-1] or f"photo.{extension}")[:200],
         content_type=content_type,
-        size=len(data),
-        sha256=digest,
-        uploaded_by=acting_user,
+        data=data,
+        acting_user=acting_user,
         organisation_id=organisation_id,
+        event_type=AuditEventType.PHOTO_ADDED,
+        # No image, no name: the audit log outlives the retention purge.
+        audit_data={"content_type": content_type},
     )
-    try:
-        with transaction.atomic():
-            attachment.file.save(str(attachment.id), ContentFile(data), save=False)
-            attachment.save()
-            audit_record(
-                event_type=AuditEventType.PHOTO_ADDED,
-                acting_user=acting_user,
-                organisation_id=organisation_id,
-                agreement_id=case.agreement_id,
-                case_id=case.id,
-                object_type="attachment",
-                object_id=str(attachment.id),
-                # No image, no name: the audit log outlives the retention purge.
-                data={"content_type": content_type, "size": len(data), "sha256": digest},
-            )
-    except BaseException:
-        if attachment.file.name:
-            attachment.file.storage.delete(attachment.file.name)
-        raise
-    return attachment
 
 
 def photo_add(

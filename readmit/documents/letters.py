@@ -13,19 +13,15 @@ PDF is stored as an attachment of kind ``letter``, served only through the attac
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import uuid
 from collections.abc import Mapping
-
-from django.core.files.base import ContentFile
-from django.db import transaction
 
 from readmit.accounts.access import access_case, standing
 from readmit.accounts.models import Organisation, User
 from readmit.accounts.roles import CASE_WRITERS
 from readmit.audit.events import AuditEventType
 from readmit.audit.models import AuditEvent
-from readmit.audit.services import audit_record
+from readmit.cases.attachments import attachment_store
 from readmit.cases.models import Attachment, AttachmentKind, Case
 from readmit.core import clock
 from readmit.core.errors import Forbidden, TransitionRefused, ValidationFailed
@@ -189,40 +185,15 @@ def letter_create(
     organisation = Organisation.objects.get(id=position.organisation_id)
     facts = letter_facts(case, kind, issued_by=organisation.name)
     _, pdf = letter_pdf(facts, language)
-    digest = hashlib.sha256(pdf).hexdigest()
     filename = f"{case.reference}-{kind}-{language}.pdf"
-    attachment = Attachment(
+    return attachment_store(
         case=case,
         kind=AttachmentKind.LETTER,
         filename=filename,
         content_type="application/pdf",
-        size=len(pdf),
-        sha256=digest,
-        uploaded_by=acting_user,
+        data=pdf,
+        acting_user=acting_user,
         organisation_id=position.organisation_id,
+        event_type=AuditEventType.LETTER_GENERATED,
+        audit_data={"letter": kind, "language": language, "filename": filename},
     )
-    try:
-        with transaction.atomic():
-            attachment.file.save(str(attachment.id), ContentFile(pdf), save=False)
-            attachment.save()
-            audit_record(
-                event_type=AuditEventType.LETTER_GENERATED,
-                acting_user=acting_user,
-                organisation_id=position.organisation_id,
-                agreement_id=case.agreement_id,
-                case_id=case.id,
-                object_type="attachment",
-                object_id=str(attachment.id),
-                data={
-                    "letter": kind,
-                    "language": language,
-                    "filename": filename,
-                    "sha256": digest,
-                    "size": len(pdf),
-                },
-            )
-    except BaseException:
-        if attachment.file.name:
-            attachment.file.storage.delete(attachment.file.name)
-        raise
-    return attachment
