@@ -94,18 +94,7 @@ def user_set_time_zone(*, user: User, time_zone: str, acting_user: User) -> User
     if acting_user.pk != user.pk:
         raise Forbidden("A user sets only their own time zone.")
     name = _valid_zone(time_zone) if time_zone.strip() else ""
-    with transaction.atomic():
-        old = user.time_zone
-        user.time_zone = name
-        user.save(update_fields=["time_zone"])
-        audit_record(
-            event_type=AuditEventType.USER_TIME_ZONE_CHANGED,
-            acting_user=acting_user,
-            object_type="user",
-            object_id=str(user.pk),
-            data={"from": old, "to": name},
-        )
-    return user
+    return _user_preference_set(user, "time_zone", name, AuditEventType.USER_TIME_ZONE_CHANGED)
 
 
 def user_set_language(*, user: User, language: str, acting_user: User) -> User:
@@ -118,16 +107,22 @@ def user_set_language(*, user: User, language: str, acting_user: User) -> User:
     if code and code not in offered:
         msg = f"not a language of the interface (one of {', '.join(sorted(offered))})"
         raise ValidationFailed(f"language: {msg}.", errors=[{"loc": ["language"], "msg": msg}])
+    return _user_preference_set(user, "language", code, AuditEventType.USER_LANGUAGE_CHANGED)
+
+
+def _user_preference_set(user: User, field: str, value: str, event_type: AuditEventType) -> User:
+    """Save one of the user's own preferences and audit the change from and to (the callers
+    checked that the user is the one acting and that the value is valid)."""
     with transaction.atomic():
-        old = user.language
-        user.language = code
-        user.save(update_fields=["language"])
+        old = getattr(user, field)
+        setattr(user, field, value)
+        user.save(update_fields=[field])
         audit_record(
-            event_type=AuditEventType.USER_LANGUAGE_CHANGED,
-            acting_user=acting_user,
+            event_type=event_type,
+            acting_user=user,
             object_type="user",
             object_id=str(user.pk),
-            data={"from": old, "to": code},
+            data={"from": old, "to": value},
         )
     return user
 
