@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 
-from readmit.accounts.access import Standing, _parse_id, organisation_ids
+from readmit.accounts.access import Standing, _parse_id, mission_ids, organisation_ids
 from readmit.accounts.models import User
 from readmit.accounts.roles import CASE_READERS
 from readmit.agreements.selectors import terms_in_force
@@ -23,8 +23,9 @@ from readmit.relocation.selectors import family_members, planned_dates
 
 def access_proposal_list(user: User, list_id: uuid.UUID | str) -> ProposalList:
     """The gate of a proposal list: a list of an agreement the caller's organisation is party
-    to (as a case reader); any other answers exactly like a missing one."""
-    readers = organisation_ids(user, roles=CASE_READERS)
+    to (as a case reader); any other answers exactly like a missing one. A consular mission
+    sees only the cases routed to it, never a whole list (docs/security.md, ADR 0010)."""
+    readers = organisation_ids(user, roles=CASE_READERS) - mission_ids(user, roles=CASE_READERS)
     proposal_list = (
         ProposalList.objects.select_related("agreement", "submitted_by")
         .filter(id=_parse_id(list_id, "list"), agreement__parties__organisation_id__in=readers)

@@ -229,7 +229,7 @@ def _case_context(
             relocation is not None and position.is_party and position.roles & WORKERS
         ),
         **vulnerability_context(case, position),
-        **family_context(case, position),
+        **family_context(user, case, position),
         **readmission_case_context(user, case),
         **intake_case_context(user, case),
         # The case's general files; the person's photo has its own gate (cases.photos).

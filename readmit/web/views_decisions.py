@@ -20,7 +20,7 @@ from django.urls import path
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from readmit.accounts.access import Standing, access_case, standing
+from readmit.accounts.access import Standing, access_case, standing, visible_cases
 from readmit.accounts.models import User
 from readmit.cases.access import action_refusal
 from readmit.cases.models import Case
@@ -157,12 +157,17 @@ def list_bulk(request: HttpRequest, list_id: uuid.UUID) -> HttpResponse:
 # Families on the case page --------------------------------------------------------------
 
 
-def family_context(case: Case, position: Standing) -> dict[str, Any]:
-    """The family panel: the members (this case among them), their states and planned
-    transfers, and "schedule the whole family" with what certainly refuses it."""
+def family_context(user: User, case: Case, position: Standing) -> dict[str, Any]:
+    """The family panel: the members (this case among them) the reader may see, their states
+    and planned transfers, and "schedule the whole family" with what certainly refuses it.
+    A consular mission sees only the members routed to it."""
     if not case.family_group:
         return {"family": None}
-    members = sorted([case, *family_members(case)], key=lambda c: c.reference)
+    relatives = family_members(case)
+    visible = set(
+        visible_cases(user).filter(id__in=[m.id for m in relatives]).values_list("id", flat=True)
+    )
+    members = sorted([case, *(m for m in relatives if m.id in visible)], key=lambda c: c.reference)
     dates = planned_dates(members)
     now = clock.now()
     refusal = family_schedule_refusal(case, position, at=now)
