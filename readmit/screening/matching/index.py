@@ -177,8 +177,8 @@ class Index:
         self._vocab_initial = bytes(t.is_initial for t in self._vocab_tokens)
         # Per entry, the sum of its tokens' weights: the bound's denominator, summed once
         # here in the order the bound used to sum it per candidate.
-        self._entry_total = array("d", self._entry_totals())
-        self._one_is_enough = self._entries_needing_one_hit()
+        self._entry_total = array("d")
+        self._one_is_enough = self._entries_needing_one_hit(self._entry_total)
         self._sim_cache: SimCache = {}
         self._similar_cache: dict[str, list[tuple[int, float]]] = {}
 
@@ -233,20 +233,21 @@ class Index:
             for key in consonant_keys(token, query=False):
                 self._keys.setdefault(key, []).append(vocab_id)
 
-    def _entries_needing_one_hit(self) -> frozenset[int]:
-        """Entries with fewer than two full tokens, or with an initial that may pair up."""
+    def _entries_needing_one_hit(self, totals: array[float]) -> frozenset[int]:
+        """Entries with fewer than two full tokens, or with an initial that may pair up.
+
+        The same pass appends each entry's weight total to ``totals``.
+        """
         found = set()
+        vocab, start, weight = self._entry_vocab, self._entry_start, self._vocab_weight
+        initial = self._vocab_initial
         for entry in range(len(self._entry_record)):
-            vocab_ids = self._entry_vocab_ids(entry)
-            full = sum(1 for v in vocab_ids if not self._vocab_tokens[v].is_initial)
+            vocab_ids = vocab[start[entry] : start[entry + 1]]
+            totals.append(sum(weight[v] for v in vocab_ids))
+            full = sum(1 for v in vocab_ids if not initial[v])
             if full < 2 or full < len(vocab_ids):
                 found.add(entry)
         return frozenset(found)
-
-    def _entry_totals(self) -> Iterator[float]:
-        vocab, start, weight = self._entry_vocab, self._entry_start, self._vocab_weight
-        for entry in range(len(self._entry_record)):
-            yield sum(weight[v] for v in vocab[start[entry] : start[entry + 1]])
 
     def _entry_vocab_ids(self, entry: int) -> array[int]:
         return self._entry_vocab[self._entry_start[entry] : self._entry_start[entry + 1]]
