@@ -88,7 +88,7 @@ def test_pruned_queries_return_what_scoring_every_candidate_exactly_returns(worl
         for entry in index._candidate_entries(query, person, THRESHOLD):
             record_idx = index._entry_record[entry]
             for name_idx in range(len(query.names)):
-                value = index._exact(query, person, name_idx, entry)
+                value, _ = index._exact(query, person, name_idx, entry)
                 if value >= THRESHOLD and value > best.get(record_idx, -1.0):
                     best[record_idx] = value
         expected = sorted(

@@ -595,7 +595,7 @@ class Index:
     ) -> list[Hit]:
         if len(self._sim_cache) > _CACHE_LIMIT:
             self._sim_cache.clear()
-        best: dict[int, tuple[float, int, int]] = {}
+        best: dict[int, tuple[float, int, int, NameMatch]] = {}
         birth = record.birth_date
         dates_rule_out = birth is not None and threshold > DATE_CONFLICT_MAX
         floor = self._bound_floor(record, threshold)
@@ -624,12 +624,14 @@ class Index:
                         break
                 if apply_evidence(value, record, other, explain=False)[0] < threshold:
                     continue
-                value = self._exact(query, record, name_idx, entry)
+                value, match = self._exact(query, record, name_idx, entry)
                 record_idx = entry_record[entry]
                 previous = best.get(record_idx)
                 if value >= threshold and (previous is None or value > previous[0]):
-                    best[record_idx] = (value, entry, name_idx)
-        hits = [self._hit(record, name_idx, entry) for _, entry, name_idx in best.values()]
+                    best[record_idx] = (value, entry, name_idx, match)
+        hits = [
+            self._hit(record, name_idx, entry, match) for _, entry, name_idx, match in best.values()
+        ]
         return self._sorted(hits, threshold, limit)
 
     def _entry_tokens(self, entry: int) -> tuple[Token, ...]:
@@ -637,7 +639,9 @@ class Index:
         record = self.records[self._entry_record[entry]]
         return normalise(record.names[self._entry_name[entry]])
 
-    def _exact(self, query: _Query, record: Record, name_idx: int, entry: int) -> float:
+    def _exact(
+        self, query: _Query, record: Record, name_idx: int, entry: int
+    ) -> tuple[float, NameMatch]:
         other = self.records[self._entry_record[entry]]
         match = align_names(
             query.names[name_idx][1],
@@ -648,20 +652,26 @@ class Index:
             cache=self._sim_cache,
         )
         raw = apply_evidence(match.score, record, other, explain=False)[0]
-        return self._calibrated(raw, match, record, other)
+        return self._calibrated(raw, match, record, other), match
 
-    def _hit(self, record: Record, name_idx: int, entry: int) -> Hit:
-        """Build the explanation only for hits: most candidates never need one."""
+    def _hit(
+        self, record: Record, name_idx: int, entry: int, match: NameMatch | None = None
+    ) -> Hit:
+        """Build the explanation only for hits: most candidates never need one.
+
+        ``match``: the alignment ``_exact`` already made of this name and entry (the
+        same inputs, so the same alignment), or None to align here."""
         other = self.records[self._entry_record[entry]]
         matched_name = other.written(other.names[self._entry_name[entry]])
-        match = align_names(
-            normalise(record.names[name_idx]),
-            self._entry_tokens(entry),
-            left_family=family_tokens(record),
-            weigh=self.weight,
-            common=self.is_common,
-            cache=self._sim_cache,
-        )
+        if match is None:
+            match = align_names(
+                normalise(record.names[name_idx]),
+                self._entry_tokens(entry),
+                left_family=family_tokens(record),
+                weigh=self.weight,
+                common=self.is_common,
+                cache=self._sim_cache,
+            )
         result = finish_match(record, other, match, matched_name)
         if self.calibration is None:
             return Hit(other, result.score, result.explanation, matched_name)
