@@ -55,14 +55,26 @@ def _on_dask(
     with connect(workers=workers) as client:
         up = time.perf_counter()
         builds: dict[str, int] = {}
+        cpu_before = client.run(time.process_time)
+        scheduler_before = client.run_on_scheduler(time.process_time)
+        client_before = time.process_time()
         results = screen_on_cluster(
             client, records, people, threshold, partition_size=partition, builds=builds
         )
         done = time.perf_counter()
+        client_cpu = time.process_time() - client_before
+        cpu_after = client.run(time.process_time)
+        scheduler_cpu = client.run_on_scheduler(time.process_time) - scheduler_before
         worker_peaks = client.run(_peak_rss_mb)
+    worker_cpu = sorted(round(cpu_after[w] - cpu_before[w], 2) for w in cpu_after)
     return {
         "cluster_start_s": round(up - started, 2),
         "screen_s": round(done - up, 2),
+        # CPU seconds spent while screening, by process: on a shared machine these say
+        # whether the work divides between the workers, whatever the wall clock says.
+        "cpu_workers_s": worker_cpu,
+        "cpu_client_s": round(client_cpu, 2),
+        "cpu_scheduler_s": round(scheduler_cpu, 2),
         "index_builds_per_worker": sorted(builds.values()),
         "peak_rss_worker_mb": sorted(round(v) for v in worker_peaks.values()),
         "rows": _rows(people, results),
@@ -83,10 +95,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     people = queries(args.seed, args.people, records)
 
     started = time.perf_counter()
+    cpu_started = time.process_time()
     index = Index(records)
     built = time.perf_counter()
     single = _rows(people, screen_all(index, people, args.threshold))
     single_s = time.perf_counter() - started
+    single_cpu = time.process_time() - cpu_started
     single_peak = _peak_rss_mb()
     del index
 
@@ -107,6 +121,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         "ratio_single_to_dask_1": round(single_s / float(one["screen_s"]), 2),  # type: ignore[arg-type]
         "ratio_single_to_dask_2": round(single_s / float(two["screen_s"]), 2),  # type: ignore[arg-type]
         "speedup_2_over_1_workers": round(float(one["screen_s"]) / float(two["screen_s"]), 2),  # type: ignore[arg-type]
+        "single_cpu_s": round(single_cpu, 2),
+        # What 2 workers would gain with a core each: the CPU of the 1-worker run over
+        # the busiest worker of the 2-worker run (the client and scheduler mostly wait).
+        "cpu_speedup_2_over_1": round(
+            sum(one["cpu_workers_s"]) / max(max(two["cpu_workers_s"]), 1e-9),  # type: ignore[call-overload]
+            2,
+        ),
         "target_speedup": TARGET,
         "cpus": os.cpu_count() or 0,
         "load_before": round(load_before, 2),
@@ -123,6 +144,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         f"  dask 2 workers  {two['screen_s']:8.2f} s  ratio {figures['ratio_single_to_dask_2']}"
         f"  worker peak {two['peak_rss_worker_mb']} MB  (cluster start"
         f" {two['cluster_start_s']} s)\n"
+        f"  cpu seconds: one process {single_cpu:.2f}; 1 worker {one['cpu_workers_s']}"
+        f" (client {one['cpu_client_s']}, scheduler {one['cpu_scheduler_s']});"
+        f" 2 workers {two['cpu_workers_s']} (client {two['cpu_client_s']},"
+        f" scheduler {two['cpu_scheduler_s']}); with a core each: 2 over 1"
+        f" {figures['cpu_speedup_2_over_1']}x\n"
         f"  2 workers over 1: {figures['speedup_2_over_1_workers']}x (target {TARGET}x);"
         f" load {figures['load_before']} -> {figures['load_after']} on {figures['cpus']} cpus"
     )

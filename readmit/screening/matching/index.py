@@ -29,6 +29,7 @@ from readmit.screening.matching.records import DateEvidence, Record, compare_dat
 from readmit.screening.matching.scoring import (
     DATE_CONFLICT_FACTOR,
     DATE_PULL,
+    DOC_MATCH_PULL,
     FAMILY_WEIGHT,
     INITIAL_WEIGHT,
     MIN_TYPO_LENGTH,
@@ -62,6 +63,10 @@ _CACHE_LIMIT = 500_000
 _MIN_DELETION_LENGTH = 4
 COMMON_MIN_COUNT = 3
 COMMON_PER_RECORDS = 50_000
+# Rounding allowance of the bound floor (Index._bound_floor): far above float error, far
+# below any difference between two scores that matters.
+_FLOOR_MARGIN = 1e-9
+_NO_YEAR = -1  # Index._entry_year of a record without a birth date
 
 # Best score an entry can reach when only one token aligns and no initial completes the
 # name (see the caps in scoring.combine_name_score); above it, candidates need two
@@ -131,6 +136,8 @@ class _Query:
     family: frozenset[str]
     weights: list[list[float]]  # per name, per token
     sims: list[dict[int, list[tuple[int, float]]]]  # per name: vocab id -> (token, sim)
+    totals: list[float]  # per name: the sum of its weights (the bound's denominator)
+    initials: list[list[bool]]  # per name, per token: an initial?
 
 
 class Index:
@@ -150,6 +157,9 @@ class Index:
         self._entry_name = array("H")
         self._entry_start = array("I", [0])
         self._entry_vocab = array("I")
+        # Per entry, its record's birth year (or _NO_YEAR): most namesakes are ruled out
+        # by a conflicting year without looking at their record.
+        self._entry_year = array("h")
         self._vocab: dict[str, int] = {}
         self._vocab_tokens: list[Token] = []
         self._postings: list[array[int]] = []
@@ -164,7 +174,11 @@ class Index:
         self._common_df = max(COMMON_MIN_COUNT, len(self.records) // COMMON_PER_RECORDS)
         self._weights: dict[str, float] = {}
         self._vocab_weight = array("d", (self._entry_token_weight(t) for t in self._vocab_tokens))
-        self._one_is_enough = self._entries_needing_one_hit()
+        self._vocab_initial = bytes(t.is_initial for t in self._vocab_tokens)
+        # Per entry, the sum of its tokens' weights: the bound's denominator, summed once
+        # here in the order the bound used to sum it per candidate.
+        self._entry_total = array("d")
+        self._one_is_enough = self._entries_needing_one_hit(self._entry_total)
         self._sim_cache: SimCache = {}
         self._similar_cache: dict[str, list[tuple[int, float]]] = {}
 
@@ -181,6 +195,9 @@ class Index:
             entry = len(self._entry_record)
             self._entry_record.append(record_idx)
             self._entry_name.append(min(name_idx, 65535))
+            self._entry_year.append(
+                record.birth_date.year if record.birth_date is not None else _NO_YEAR
+            )
             vocab_ids = [self._intern(t) for t in tokens]
             self._entry_vocab.extend(vocab_ids)
             self._entry_start.append(len(self._entry_vocab))
@@ -216,12 +233,18 @@ class Index:
             for key in consonant_keys(token, query=False):
                 self._keys.setdefault(key, []).append(vocab_id)
 
-    def _entries_needing_one_hit(self) -> frozenset[int]:
-        """Entries with fewer than two full tokens, or with an initial that may pair up."""
+    def _entries_needing_one_hit(self, totals: array[float]) -> frozenset[int]:
+        """Entries with fewer than two full tokens, or with an initial that may pair up.
+
+        The same pass appends each entry's weight total to ``totals``.
+        """
         found = set()
+        vocab, start, weight = self._entry_vocab, self._entry_start, self._vocab_weight
+        initial = self._vocab_initial
         for entry in range(len(self._entry_record)):
-            vocab_ids = self._entry_vocab_ids(entry)
-            full = sum(1 for v in vocab_ids if not self._vocab_tokens[v].is_initial)
+            vocab_ids = vocab[start[entry] : start[entry + 1]]
+            totals.append(sum(weight[v] for v in vocab_ids))
+            full = sum(1 for v in vocab_ids if not initial[v])
             if full < 2 or full < len(vocab_ids):
                 found.add(entry)
         return frozenset(found)
@@ -332,7 +355,14 @@ class Index:
                 ids.update(self._keys.get(key, ()))
             for key in consonant_keys(token, query=True):
                 ids.update(self._keys.get(key, ()))
-            found = [(v, sim) for v in ids if (sim := self._similarity(token, v)) > 0.0]
+            # _similarity inlined: the query token's own commonness once, not per id.
+            common, is_common, tokens = self.is_common(token), self.is_common, self._vocab_tokens
+            found = []
+            for v in ids:
+                other = tokens[v]
+                sim = token_similarity(token, other, both_common=common and is_common(other))[0]
+                if sim > 0.0:
+                    found.append((v, sim))
             for prefix in {token.folded[:1], token.folded[:2]}:
                 found.extend((v, SIM_INITIAL) for v in self._initials.get(prefix, ()))
         if len(self._similar_cache) > _CACHE_LIMIT:
@@ -382,7 +412,9 @@ class Index:
                 for vocab_id, sim in similar:
                     by_vocab.setdefault(vocab_id, []).append((i, sim))
             sims.append(by_vocab)
-        return _Query(names, family, weights, sims)
+        totals = [sum(w) for w in weights]
+        initials = [[t.is_initial for t in tokens] for _, tokens in names]
+        return _Query(names, family, weights, sims, totals, initials)
 
     def _candidate_entries(self, query: _Query, record: Record, threshold: float) -> set[int]:
         """Entries sharing enough similar tokens with any spelling of ``record``."""
@@ -474,45 +506,84 @@ class Index:
 
         It is the exact name score except for the gender and initial-conflict caps, which
         only lower it: an upper bound, so skipping entries below the threshold is safe.
+        The same sums in the same order as :func:`scoring.align_names`, on integers and
+        precomputed weights (per-entry totals, per-name totals).
         """
         by_vocab = query.sims[name_idx]
-        vocab_ids = self._entry_vocab_ids(entry)
+        start, stop = self._entry_start[entry], self._entry_start[entry + 1]
+        vocab_ids = self._entry_vocab[start:stop]
         pairs: list[tuple[float, int, int]] = []
         for j, vocab_id in enumerate(vocab_ids):
-            for i, sim in by_vocab.get(vocab_id, ()):
-                pairs.append((sim, -i, -j))
+            found = by_vocab.get(vocab_id)
+            if found is not None:
+                for i, sim in found:
+                    pairs.append((sim, -i, -j))
         if not pairs:
             return 0.0
-        pairs.sort(reverse=True)
         weights = query.weights[name_idx]
         vocab_weight = self._vocab_weight
-        used_i: set[int] = set()
-        used_j: set[int] = set()
+        if len(pairs) == 1:  # the common case: one shared part, no alignment to choose
+            sim, neg_i, neg_j = pairs[0]
+            vocab_id = vocab_ids[-neg_j]
+            initial = sim == SIM_INITIAL and (
+                query.initials[name_idx][-neg_i] or self._vocab_initial[vocab_id]
+            )
+            return combine_name_score(
+                (0.0 + sim * weights[-neg_i]) / query.totals[name_idx],
+                (0.0 + sim * vocab_weight[vocab_id]) / self._entry_total[entry],
+                len(weights),
+                stop - start,
+                0 if initial else 1,
+                1,
+            )
+        pairs.sort(reverse=True)
+        initials = query.initials[name_idx]
+        used_i = used_j = 0  # bit sets of the aligned positions
         got_left = got_right = 0.0
         full_pairs = n_pairs = 0
         for sim, neg_i, neg_j in pairs:
-            i, j = -neg_i, -neg_j
-            if i in used_i or j in used_j:
+            bit_i, bit_j = 1 << -neg_i, 1 << -neg_j
+            if used_i & bit_i or used_j & bit_j:
                 continue
-            used_i.add(i)
-            used_j.add(j)
-            got_left += sim * weights[i]
-            got_right += sim * vocab_weight[vocab_ids[j]]
+            used_i |= bit_i
+            used_j |= bit_j
+            vocab_id = vocab_ids[-neg_j]
+            got_left += sim * weights[-neg_i]
+            got_right += sim * vocab_weight[vocab_id]
             n_pairs += 1
-            if sim != SIM_INITIAL or not self._is_initial_pair(query, name_idx, i, vocab_ids[j]):
+            if sim != SIM_INITIAL or not (initials[-neg_i] or self._vocab_initial[vocab_id]):
                 full_pairs += 1
-        total_right = sum(vocab_weight[v] for v in vocab_ids)
         return combine_name_score(
-            got_left / sum(weights),
-            got_right / total_right,
+            got_left / query.totals[name_idx],
+            got_right / self._entry_total[entry],
             len(weights),
-            len(vocab_ids),
+            stop - start,
             full_pairs,
             n_pairs,
         )
 
-    def _is_initial_pair(self, query: _Query, name_idx: int, i: int, vocab_id: int) -> bool:
-        return query.names[name_idx][1][i].is_initial or self._vocab_tokens[vocab_id].is_initial
+    @staticmethod
+    def _bound_floor(record: Record, threshold: float) -> float:
+        """Least name score that any listed record could lift to ``threshold``.
+
+        The best evidence a listed record can add to ``record`` is a matching document
+        (if ``record`` has one), an exact birth date (if it has one; known only to the
+        year or the month, at best a compatible one) and the same nationality (if it has
+        one). Every step of ``apply_evidence`` is monotone and no listed record does
+        better. So a bound below this floor rules an entry out
+        before its record is looked at. The margin absorbs rounding: the floor is only
+        ever lower than the exact one.
+        """
+        keep = 1.0  # best(score) = 1 - (1 - score) * keep
+        if record.document_key:
+            keep *= 1.0 - DOC_MATCH_PULL
+        birth = record.birth_date
+        if birth is not None:  # a date known to the day may match exactly, else at best fit
+            full = birth.day is not None
+            keep *= 1.0 - (max(DATE_PULL.values()) if full else DATE_PULL[DateEvidence.COMPATIBLE])
+        if record.nationality:
+            keep *= 1.0 - NATIONALITY_PULL
+        return 1.0 - (1.0 - threshold + _FLOOR_MARGIN) / keep
 
     def _score_entries(
         self,
@@ -524,28 +595,43 @@ class Index:
     ) -> list[Hit]:
         if len(self._sim_cache) > _CACHE_LIMIT:
             self._sim_cache.clear()
-        best: dict[int, tuple[float, int, int]] = {}
+        best: dict[int, tuple[float, int, int, NameMatch]] = {}
         birth = record.birth_date
         dates_rule_out = birth is not None and threshold > DATE_CONFLICT_MAX
+        floor = self._bound_floor(record, threshold)
+        birth_year = birth.year if birth is not None else _NO_YEAR
+        entry_record, records, bound = self._entry_record, self.records, self._bound
+        years = self._entry_year
+        n_names = len(query.names)
         for entry in entries:
-            record_idx = self._entry_record[entry]
-            other = self.records[record_idx]
-            # Conflicting birth dates alone can rule a namesake out before any alignment.
-            if (
-                dates_rule_out
-                and other.birth_date is not None
-                and (compare_dates(birth, other.birth_date) is DateEvidence.CONFLICT)
-            ):
-                continue
-            for name_idx in range(len(query.names)):
-                bound = self._bound(query, name_idx, entry)
-                if apply_evidence(bound, record, other, explain=False)[0] < threshold:
+            if dates_rule_out:
+                year = years[entry]
+                if year != birth_year and year != _NO_YEAR:  # born in another year
                     continue
-                value = self._exact(query, record, name_idx, entry)
+            other: Record | None = None
+            for name_idx in range(n_names):
+                value = bound(query, name_idx, entry)
+                if value < floor:  # no listed record's evidence could lift it
+                    continue
+                if other is None:
+                    other = records[entry_record[entry]]
+                    # Conflicting birth dates (same year) rule a namesake out.
+                    if (
+                        dates_rule_out
+                        and other.birth_date is not None
+                        and compare_dates(birth, other.birth_date) is DateEvidence.CONFLICT
+                    ):
+                        break
+                if apply_evidence(value, record, other, explain=False)[0] < threshold:
+                    continue
+                value, match = self._exact(query, record, name_idx, entry)
+                record_idx = entry_record[entry]
                 previous = best.get(record_idx)
                 if value >= threshold and (previous is None or value > previous[0]):
-                    best[record_idx] = (value, entry, name_idx)
-        hits = [self._hit(record, name_idx, entry) for _, entry, name_idx in best.values()]
+                    best[record_idx] = (value, entry, name_idx, match)
+        hits = [
+            self._hit(record, name_idx, entry, match) for _, entry, name_idx, match in best.values()
+        ]
         return self._sorted(hits, threshold, limit)
 
     def _entry_tokens(self, entry: int) -> tuple[Token, ...]:
@@ -553,7 +639,9 @@ class Index:
         record = self.records[self._entry_record[entry]]
         return normalise(record.names[self._entry_name[entry]])
 
-    def _exact(self, query: _Query, record: Record, name_idx: int, entry: int) -> float:
+    def _exact(
+        self, query: _Query, record: Record, name_idx: int, entry: int
+    ) -> tuple[float, NameMatch]:
         other = self.records[self._entry_record[entry]]
         match = align_names(
             query.names[name_idx][1],
@@ -564,20 +652,26 @@ class Index:
             cache=self._sim_cache,
         )
         raw = apply_evidence(match.score, record, other, explain=False)[0]
-        return self._calibrated(raw, match, record, other)
+        return self._calibrated(raw, match, record, other), match
 
-    def _hit(self, record: Record, name_idx: int, entry: int) -> Hit:
-        """Build the explanation only for hits: most candidates never need one."""
+    def _hit(
+        self, record: Record, name_idx: int, entry: int, match: NameMatch | None = None
+    ) -> Hit:
+        """Build the explanation only for hits: most candidates never need one.
+
+        ``match``: the alignment ``_exact`` already made of this name and entry (the
+        same inputs, so the same alignment), or None to align here."""
         other = self.records[self._entry_record[entry]]
         matched_name = other.written(other.names[self._entry_name[entry]])
-        match = align_names(
-            normalise(record.names[name_idx]),
-            self._entry_tokens(entry),
-            left_family=family_tokens(record),
-            weigh=self.weight,
-            common=self.is_common,
-            cache=self._sim_cache,
-        )
+        if match is None:
+            match = align_names(
+                normalise(record.names[name_idx]),
+                self._entry_tokens(entry),
+                left_family=family_tokens(record),
+                weigh=self.weight,
+                common=self.is_common,
+                cache=self._sim_cache,
+            )
         result = finish_match(record, other, match, matched_name)
         if self.calibration is None:
             return Hit(other, result.score, result.explanation, matched_name)
