@@ -123,6 +123,14 @@ def _last_administrator(user: User, organisation_ids_: set[uuid.UUID]) -> Organi
     return None
 
 
+def _last_administrator_refusal(user: User, organisation: Organisation) -> TransitionRefused:
+    return TransitionRefused(
+        f"{user.username} is the last active administrator of {organisation.name}: make "
+        "another member an administrator first.",
+        rule="last-administrator",
+    )
+
+
 def _forget_memberships(user: User) -> None:
     if hasattr(user, "_readmit_memberships"):
         del user._readmit_memberships
@@ -269,13 +277,13 @@ def user_invite(
             username=username, password=None, email=email, display_name=display_name.strip()
         )
         Membership.objects.create(user=user, organisation=organisation, role=granted.value)
-        audit_record(
-            event_type=AuditEventType.USER_INVITED,
+        _user_audit(
+            AuditEventType.USER_INVITED,
+            user=user,
             acting_user=acting_user,
             organisation_id=organisation.id,
-            object_type="user",
-            object_id=str(user.pk),
-            data={"username": username, "role": granted.value, "email": email},
+            role=granted.value,
+            email=email,
         )
     _invitation_send(user, organisation, link_for)
     return user
@@ -300,13 +308,13 @@ def user_invite_resend(
     with transaction.atomic():
         user.set_unusable_password()
         user.save(update_fields=["password"])
-        audit_record(
-            event_type=AuditEventType.USER_INVITED,
+        _user_audit(
+            AuditEventType.USER_INVITED,
+            user=user,
             acting_user=acting_user,
             organisation_id=organisation.id,
-            object_type="user",
-            object_id=str(user.pk),
-            data={"username": user.username, "email": user.email, "resent": True},
+            email=user.email,
+            resent=True,
         )
     _invitation_send(user, organisation, link_for)
     return user
@@ -325,13 +333,11 @@ def invitation_accept(*, token: str, password: str, password_again: str) -> User
         user.set_password(password)
         user.save(update_fields=["password"])
         first = Membership.objects.filter(user=user).order_by("created_at").first()
-        audit_record(
-            event_type=AuditEventType.USER_INVITATION_ACCEPTED,
+        _user_audit(
+            AuditEventType.USER_INVITATION_ACCEPTED,
+            user=user,
             acting_user=user,
             organisation_id=first.organisation_id if first else None,
-            object_type="user",
-            object_id=str(user.pk),
-            data={"username": user.username},
         )
     return user
 
@@ -339,16 +345,22 @@ def invitation_accept(*, token: str, password: str, password_again: str) -> User
 # Deactivation ---------------------------------------------------------------------------
 
 
-def _status_change_audit(
-    user: User, acting_user: User, organisation_id: uuid.UUID, event: AuditEventType, to: str
+def _user_audit(
+    event_type: AuditEventType,
+    *,
+    user: User,
+    acting_user: User,
+    organisation_id: uuid.UUID | None,
+    **data: object,
 ) -> None:
+    """One administration event about ``user`` (whom), by ``acting_user`` (who)."""
     audit_record(
-        event_type=event,
+        event_type=event_type,
         acting_user=acting_user,
         organisation_id=organisation_id,
         object_type="user",
         object_id=str(user.pk),
-        data={"username": user.username, "from": user_status(user), "to": to},
+        data={"username": user.username, **data},
     )
 
 
@@ -366,31 +378,30 @@ def user_deactivate(*, user: User, acting_user: User) -> User:
     )
     last = _last_administrator(user, target_orgs)
     if last is not None:
-        raise TransitionRefused(
-            f"{user.username} is the last active administrator of {last.name}: make another "
-            "member an administrator first.",
-            rule="last-administrator",
-        )
-    with transaction.atomic():
-        _status_change_audit(
-            user, acting_user, organisation_id, AuditEventType.USER_DEACTIVATED, "deactivated"
-        )
-        user.is_active = False
-        user.save(update_fields=["is_active"])
-    return user
+        raise _last_administrator_refusal(user, last)
+    return _active_set(user, acting_user, organisation_id, active=False)
 
 
 def user_reactivate(*, user: User, acting_user: User) -> User:
     organisation_id = administered_organisation(user, acting_user, what="reactivates a user")
     if user.is_active:
         raise TransitionRefused("The user is already active.", rule="already-active")
-    to = "active" if user.has_usable_password() else "invited"
+    return _active_set(user, acting_user, organisation_id, active=True)
+
+
+def _active_set(user: User, acting_user: User, organisation_id: uuid.UUID, *, active: bool) -> User:
+    """Deactivate or reactivate, audited with the status from and to."""
+    before = user_status(user)
     with transaction.atomic():
-        _status_change_audit(
-            user, acting_user, organisation_id, AuditEventType.USER_REACTIVATED, to
-        )
-        user.is_active = True
+        user.is_active = active
         user.save(update_fields=["is_active"])
+        _user_audit(
+            AuditEventType.USER_REACTIVATED if active else AuditEventType.USER_DEACTIVATED,
+            user=user,
+            acting_user=acting_user,
+            organisation_id=organisation_id,
+            **{"from": before, "to": user_status(user)},
+        )
     return user
 
 
@@ -416,21 +427,16 @@ def membership_role_change(
         and user.is_active
         and not _other_active_administrators(organisation.id, user)
     ):
-        raise TransitionRefused(
-            f"{user.username} is the last active administrator of {organisation.name}: make "
-            "another member an administrator first.",
-            rule="last-administrator",
-        )
+        raise _last_administrator_refusal(user, organisation)
     with transaction.atomic():
         current.exclude(role=granted.value).delete()
         Membership.objects.get_or_create(user=user, organisation=organisation, role=granted.value)
-        audit_record(
-            event_type=AuditEventType.MEMBERSHIP_ROLE_CHANGED,
+        _user_audit(
+            AuditEventType.MEMBERSHIP_ROLE_CHANGED,
+            user=user,
             acting_user=acting_user,
             organisation_id=organisation.id,
-            object_type="user",
-            object_id=str(user.pk),
-            data={"username": user.username, "from": before, "to": [granted.value]},
+            **{"from": before, "to": [granted.value]},
         )
     _forget_memberships(user)
     if user.pk == acting_user.pk:

@@ -177,12 +177,6 @@ class AuditLine:
             f"{key.replace('_', ' ')}: {_words(value)}" for key, value in self.details.items()
         )
 
-    @property
-    def sentence(self) -> str:
-        case = f" (case {self.case_reference})" if self.case_reference else ""
-        details = f": {self.details_text}" if self.details else ""
-        return f"{self.actor} — {self.what}{case}{details}"
-
 
 def _words(value: object) -> str:
     if isinstance(value, list | tuple):

@@ -30,7 +30,7 @@ from readmit.accounts.administration import (
     user_reactivate,
 )
 from readmit.accounts.logins import (
-    account_locked_until,
+    accounts_locked_until,
     login_unlock,
     second_factor_reset,
     user_for_administrator,
@@ -53,11 +53,13 @@ def _page(
     row_errors: dict[int, str] | None = None,
     status: int = 200,
 ) -> HttpResponse:
+    members = organisation_members(organisation)
+    locked = accounts_locked_until(row.user for row in members)
     rows = [
         {
             "member": row,
             "user": row.user,
-            "locked_until": account_locked_until(row.user),
+            "locked_until": locked.get(row.user.pk),
             "second_factor": row.second_factor,
             "role_form": RoleForm(
                 initial={"role": row.roles[0].value if row.roles else ""},
@@ -65,7 +67,7 @@ def _page(
             ),
             "error": (row_errors or {}).get(row.user.pk, ""),
         }
-        for row in organisation_members(organisation)
+        for row in members
     ]
     context = {
         "organisation": organisation,

@@ -12,7 +12,9 @@ from typing import Any
 
 import pytest
 from django.core import mail
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 
 from readmit.accounts.administration import INVITATION_DAYS
 from readmit.accounts.models import Membership, User
@@ -21,7 +23,7 @@ from readmit.accounts.services import token_create
 from readmit.audit.events import AuditEventType
 from readmit.audit.models import AuditEvent
 from readmit.core import clock
-from tests.factories import PASSWORD, audit_rows, log_in
+from tests.factories import PASSWORD, audit_rows, log_in, make_user
 
 NEW_PASSWORD = "a-long-and-unusual-passphrase-7"
 
@@ -68,6 +70,27 @@ def test_the_users_page_lists_each_members_role_status_second_factor_and_last_lo
     shown = last_login.astimezone(zoneinfo.ZoneInfo("Europe/Belgrade"))  # Kosovo's zone
     assert shown.strftime("%Y-%m-%d %H:%M") in admin_row
     assert world.user("us_caseworker").username not in page
+
+
+def test_the_users_page_costs_the_same_queries_however_many_members_and_locks_it_lists(
+    login, world, settings
+):
+    settings.READMIT_LOGIN_ACCOUNT_FAILURE_LIMIT = 2
+    admin = login("xk_administrator")
+
+    def measure() -> tuple[int, int]:
+        with CaptureQueriesContext(connection) as queries:
+            page = admin.get(_users(world)).content.decode()
+        return page.count("Locked until"), len(queries)
+
+    few_locked, few = measure()
+    for n in range(4):
+        member = make_user(world.xk, Role.CASEWORKER, username=f"xk_member_{n}")
+        for _ in range(2):
+            Client().post("/login/", {"username": member.username, "password": "wrong-one"})
+    many_locked, many = measure()
+    assert (few_locked, many_locked) == (0, 4)
+    assert many == few
 
 
 @pytest.mark.parametrize(("who", "status"), [("us_administrator", 404), ("xk_caseworker", 403)])
