@@ -13,7 +13,9 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
+from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
 from django.conf import settings
 from django.db import transaction
@@ -37,6 +39,8 @@ BUSY_MESSAGE = "The server is checking too many logins at once. Try again in a m
 RECOVERY_CODES = 10
 TOTP_DEVICE_NAME = "authenticator"
 RECOVERY_DEVICE_NAME = "recovery codes"
+# Only what an operator needs to spot guessing; never the password, never whether it existed.
+_MAX_RECORDED_USERNAME = 150
 
 
 def username_key(username: str) -> str:
@@ -108,16 +112,78 @@ def login_refused_audit(
         )
 
 
-def account_locked_until(user: User) -> dt.datetime | None:
-    """For the administrator's page: is this account locked, and until when."""
-    lock = login_lock(username=user.username, address="")
-    return lock.until if lock else None
+def _user_event(
+    event_type: AuditEventType, *, user: User, client: dict[str, str], **data: Any
+) -> None:
+    with transaction.atomic():
+        audit_record(
+            event_type=event_type,
+            acting_user=user,
+            organisation_id=_home_organisation_id(user),
+            object_type="user",
+            object_id=str(user.pk),
+            data={**data, **client},
+        )
+
+
+def login_password_accepted_audit(*, user: User, client: dict[str, str]) -> None:
+    """The password step passed; the second factor is still to come."""
+    _user_event(AuditEventType.LOGIN_PASSWORD_ACCEPTED, user=user, client=client)
+
+
+def login_audit(*, user: User, client: dict[str, str], factor: str, next_url: str = "") -> None:
+    """A complete login (password and second factor). A login bound for the admin site
+    says so (``next``) and whether the user is staff: admin logins are audited like any."""
+    _user_event(
+        AuditEventType.USER_LOGGED_IN,
+        user=user,
+        client=client,
+        factor=factor,
+        next=next_url[:200],
+        staff=user.is_staff,
+    )
+
+
+def logout_audit(*, user: User, client: dict[str, str]) -> None:
+    _user_event(AuditEventType.USER_LOGGED_OUT, user=user, client=client)
+
+
+def session_expired_audit(*, user: User, client: dict[str, str], reason: str) -> None:
+    _user_event(AuditEventType.SESSION_EXPIRED, user=user, client=client, reason=reason)
+
+
+def login_failed_audit(*, username: str, client: dict[str, str]) -> None:
+    """A wrong password or an unknown name: the name as typed (never whether it exists)."""
+    with transaction.atomic():
+        audit_record(
+            event_type=AuditEventType.USER_LOGIN_FAILED,
+            acting_user=None,
+            object_type="login",
+            data={"username": username[:_MAX_RECORDED_USERNAME], **client},
+        )
+
+
+def accounts_locked_until(users: Iterable[User]) -> dict[int, dt.datetime]:
+    """The locked accounts among ``users`` and until when, in one query (the users page)."""
+    now = clock.now()
+    keys = {username_key(u.username): u.pk for u in users}
+    failures: dict[str, list[dt.datetime]] = {}
+    for key, at in LoginFailure.objects.filter(
+        username__in=keys, at__gt=now - _window(), account_cleared_at__isnull=True
+    ).values_list("username", "at"):
+        failures.setdefault(key, []).append(at)
+    limit = int(settings.READMIT_LOGIN_ACCOUNT_FAILURE_LIMIT)
+    locked = {
+        keys[key]: locked_until(times, now=now, limit=limit, window=_window())
+        for key, times in failures.items()
+    }
+    return {pk: until for pk, until in locked.items() if until is not None}
 
 
 # The administrator's gate ----------------------------------------------------------------
 
 
-def _administered(target: User, acting_user: User, *, what: str) -> uuid.UUID:
+def administered_organisation(target: User, acting_user: User, *, what: str) -> uuid.UUID:
     """The organisation through which ``acting_user`` administers ``target``."""
     target_orgs = set(
         Membership.objects.filter(user=target).values_list("organisation_id", flat=True)
@@ -148,7 +214,7 @@ def user_for_administrator(*, user_id: int | str, acting_user: User) -> User:
 
 def login_unlock(*, user: User, acting_user: User) -> int:
     """Clear the account's counted failures (audited); answers how many were cleared."""
-    organisation_id = _administered(user, acting_user, what="unlocks an account")
+    organisation_id = administered_organisation(user, acting_user, what="unlocks an account")
     with transaction.atomic():
         cleared = LoginFailure.objects.filter(
             username=username_key(user.username), account_cleared_at__isnull=True
@@ -262,7 +328,7 @@ def second_factor_verify(
 
 def second_factor_reset(*, user: User, acting_user: User) -> None:
     """Remove the user's second factor and recovery codes; they enrol again at next login."""
-    organisation_id = _administered(user, acting_user, what="resets a second factor")
+    organisation_id = administered_organisation(user, acting_user, what="resets a second factor")
     with transaction.atomic():
         totp = TOTPDevice.objects.filter(user=user).delete()[0]
         static = StaticDevice.objects.filter(user=user).delete()[0]

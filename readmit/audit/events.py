@@ -118,6 +118,14 @@ class AuditEventType(IntEnum):
     DEADLINE_NOTIFICATIONS_SENT = 1002
     NOTIFICATIONS_READ = 1003
     NOTIFICATION_PREFERENCE_SET = 1004
+    # 1260-1279: administration of users (invitations, deactivation, roles) and the
+    # audit log's export
+    USER_INVITED = 1260
+    USER_INVITATION_ACCEPTED = 1261
+    USER_DEACTIVATED = 1262
+    USER_REACTIVATED = 1263
+    MEMBERSHIP_ROLE_CHANGED = 1264
+    AUDIT_LOG_EXPORTED = 1265
     # 900-999: system
     DEMO_LOADED = 900
     AUDIT_CHECKPOINT_SIGNED = 910

@@ -99,10 +99,11 @@ def _row(case: Case, sharing: SharingPolicy) -> list[str]:
     return [safe_cell(v) for v in values]
 
 
-def _lines(rows: Iterable[list[str]]) -> Iterator[str]:
+def csv_lines(rows: Iterable[list[str]], columns: Iterable[str] = COLUMNS) -> Iterator[str]:
+    """CSV text of the rows under a header, a line at a time (cells already neutralised)."""
     buffer = io.StringIO()
     writer = csv.writer(buffer)
-    writer.writerow(COLUMNS)
+    writer.writerow(list(columns))
     for row in rows:
         writer.writerow(row)
         yield buffer.getvalue()
@@ -117,7 +118,7 @@ EXPORT_FORMATS = ("csv", "xlsx", "pdf")
 def cases_export(*, user: User, filters: dict[str, Any]) -> tuple[int, Iterator[str]]:
     """The user's filtered case list as CSV lines, and how many cases it holds; audited."""
     rows = cases_export_rows(user=user, filters=filters, fmt="csv")
-    return len(rows), _lines(rows)
+    return len(rows), csv_lines(rows)
 
 
 # A PDF is printed on one machine in one request: a longer list is refused (narrow the
@@ -186,14 +187,16 @@ def cases_export_rows(*, user: User, filters: dict[str, Any], fmt: str) -> list[
     return rows
 
 
-def rows_xlsx(rows: Iterable[list[str]]) -> bytes:
-    """An XLSX workbook of the rows under ``COLUMNS`` (cells as text, formulas neutralised
+def rows_xlsx(
+    rows: Iterable[list[str]], columns: Iterable[str] = COLUMNS, sheet_name: str = "cases"
+) -> bytes:
+    """An XLSX workbook of the rows under ``columns`` (cells as text, formulas neutralised
     by ``safe_cell`` already)."""
     from openpyxl import Workbook
 
     book = Workbook(write_only=True)
-    sheet = book.create_sheet("cases")
-    sheet.append(list(COLUMNS))
+    sheet = book.create_sheet(sheet_name)
+    sheet.append(list(columns))
     for row in rows:
         sheet.append(row)
     buffer = io.BytesIO()

@@ -4,8 +4,9 @@ The password step is throttled (``readmit.accounts.logins``): a locked account o
 refused before any password check, with one message that does not say whether the account
 exists. A right password logs the session in *unverified*: until a TOTP code or a recovery
 code is verified, ``second_factor_required`` lets it reach only these pages. A user without a
-second factor enrols one here at first login. Every step is audited; a failed login records
-the name that was typed, never whether it existed.
+second factor enrols one here at first login. Every step is audited by the accounts services
+(``readmit.accounts.logins``); a failed login records the name that was typed, never whether
+it existed.
 """
 
 from __future__ import annotations
@@ -20,7 +21,6 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -29,27 +29,27 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods
 from django_otp import login as otp_login
 
-from readmit.accounts.access import memberships
 from readmit.accounts.hashers import PasswordChecksBusy
 from readmit.accounts.logins import (
     BUSY_MESSAGE,
     LOCKED_MESSAGE,
     enrolment_device,
     has_second_factor,
+    login_audit,
+    login_failed_audit,
     login_failure_record,
     login_lock,
+    login_password_accepted_audit,
     login_refused_audit,
+    logout_audit,
     second_factor_enrol,
     second_factor_verify,
 )
 from readmit.accounts.models import User
 from readmit.audit.events import AuditEventType
-from readmit.audit.services import audit_record
 from readmit.core import clock
 from readmit.core.errors import ValidationFailed
 
-# Only what an operator needs to spot guessing; never the password, never whether it existed.
-_MAX_RECORDED_USERNAME = 150
 SESSION_STARTED = "readmit_session_started"
 SESSION_SEEN = "readmit_session_seen"
 EXPIRED_MESSAGES = {
@@ -58,61 +58,11 @@ EXPIRED_MESSAGES = {
 }
 
 
-def _client(request: HttpRequest) -> dict[str, str]:
+def client_details(request: HttpRequest) -> dict[str, str]:
     return {
         "ip": request.META.get("REMOTE_ADDR", ""),
         "user_agent": request.headers.get("User-Agent", "")[:200],
     }
-
-
-def _home_organisation_id(user: User) -> Any:
-    rows = memberships(user)
-    return rows[0].organisation_id if rows else None
-
-
-def _user_event(
-    event_type: AuditEventType, *, user: User, request: HttpRequest, **data: Any
-) -> None:
-    with transaction.atomic():
-        audit_record(
-            event_type=event_type,
-            acting_user=user,
-            organisation_id=_home_organisation_id(user),
-            object_type="user",
-            object_id=str(user.pk),
-            data={**data, **_client(request)},
-        )
-
-
-def login_audit(*, user: User, request: HttpRequest, factor: str, next_url: str = "") -> None:
-    """A complete login (password and second factor). A login bound for the admin site
-    says so (``next``) and whether the user is staff: admin logins are audited like any."""
-    _user_event(
-        AuditEventType.USER_LOGGED_IN,
-        user=user,
-        request=request,
-        factor=factor,
-        next=next_url[:200],
-        staff=user.is_staff,
-    )
-
-
-def logout_audit(*, user: User, request: HttpRequest) -> None:
-    _user_event(AuditEventType.USER_LOGGED_OUT, user=user, request=request)
-
-
-def session_expired_audit(*, user: User, request: HttpRequest, reason: str) -> None:
-    _user_event(AuditEventType.SESSION_EXPIRED, user=user, request=request, reason=reason)
-
-
-def login_failed_audit(*, username: str, request: HttpRequest) -> None:
-    with transaction.atomic():
-        audit_record(
-            event_type=AuditEventType.USER_LOGIN_FAILED,
-            acting_user=None,
-            object_type="login",
-            data={"username": username[:_MAX_RECORDED_USERNAME], **_client(request)},
-        )
 
 
 def _safe_next(request: HttpRequest, value: str) -> str:
@@ -168,7 +118,7 @@ class LoginView(auth_views.LoginView):
         now = clock.now().timestamp()
         self.request.session[SESSION_STARTED] = now
         self.request.session[SESSION_SEEN] = now
-        _user_event(AuditEventType.LOGIN_PASSWORD_ACCEPTED, user=user, request=self.request)
+        login_password_accepted_audit(user=user, client=client_details(self.request))
         step = "web:login_verify" if has_second_factor(user) else "web:login_enrol"
         query = urlencode({"next": self.get_redirect_url()})
         return redirect(f"{reverse(step)}?{query}")
@@ -180,7 +130,7 @@ class LoginView(auth_views.LoginView):
             login_refused_audit(
                 event_type=AuditEventType.LOGIN_REFUSED_LOCKED,
                 username=username,
-                client=_client(self.request),
+                client=client_details(self.request),
                 scope=refusal.split(":", 1)[1],
             )
             status = 429
@@ -188,11 +138,11 @@ class LoginView(auth_views.LoginView):
             login_refused_audit(
                 event_type=AuditEventType.LOGIN_REFUSED_BUSY,
                 username=username,
-                client=_client(self.request),
+                client=client_details(self.request),
             )
             status = 503
         else:
-            login_failed_audit(username=username, request=self.request)
+            login_failed_audit(username=username, client=client_details(self.request))
             status = 200
         response = super().form_invalid(form)
         response.status_code = status
@@ -206,7 +156,7 @@ class LogoutView(auth_views.LogoutView):
 
     def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         if request.user.is_authenticated:
-            logout_audit(user=request.user, request=request)
+            logout_audit(user=request.user, client=client_details(request))
         return super().post(request, *args, **kwargs)
 
 
@@ -226,7 +176,7 @@ def _finish(request: HttpRequest, user: User, device: Any, *, factor: str) -> st
     otp_login(request, device)
     request.session.cycle_key()
     next_url = _safe_next(request, request.POST.get("next") or request.GET.get("next", ""))
-    login_audit(user=user, request=request, factor=factor, next_url=next_url)
+    login_audit(user=user, client=client_details(request), factor=factor, next_url=next_url)
     return next_url or reverse("web:home")
 
 
@@ -248,7 +198,7 @@ def login_verify(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             device = second_factor_verify(
-                user=user, token=form.cleaned_data["token"], client=_client(request)
+                user=user, token=form.cleaned_data["token"], client=client_details(request)
             )
         except ValidationFailed as exc:
             _refuse(form, exc)
@@ -270,7 +220,7 @@ def login_enrol(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             device, codes = second_factor_enrol(
-                user=user, token=form.cleaned_data["token"], client=_client(request)
+                user=user, token=form.cleaned_data["token"], client=client_details(request)
             )
         except ValidationFailed as exc:
             _refuse(form, exc)

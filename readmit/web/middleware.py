@@ -17,9 +17,10 @@ from django.shortcuts import redirect
 from django.urls import Resolver404, resolve, reverse
 from django.utils import timezone, translation
 
+from readmit.accounts.logins import session_expired_audit
 from readmit.accounts.selectors import user_zone
 from readmit.core import clock
-from readmit.web.auth import SESSION_SEEN, SESSION_STARTED, session_expired_audit
+from readmit.web.auth import SESSION_SEEN, SESSION_STARTED, client_details
 
 
 def user_time_zone(
@@ -92,10 +93,17 @@ UNVERIFIED_ALLOWED = frozenset(
         "web:font_file",
     }
 )
-# Pages anyone may reach (the login itself, the language chooser, and the font files the
-# login draws names with). Everything else needs a verified login.
+# Pages anyone may reach (the login itself, the language chooser, the font files the login
+# draws names with, and an invitation's page). Everything else needs a verified login.
 ANONYMOUS_ALLOWED = frozenset(
-    {"web:login", "web:language", "admin_login_redirect", "web:font_file"}
+    {
+        "web:login",
+        "web:language",
+        "admin_login_redirect",
+        "web:font_file",
+        # The invitee's page: its signed, expiring, single-use link is the credential.
+        "web:invitation_accept",
+    }
 )
 # Health probes (no data) and metrics (its own bearer token): answered before the session is
 # looked at, so a probe never touches the sessions table.
@@ -166,7 +174,7 @@ def session_timeouts(
         elif now - started > settings.READMIT_SESSION_ABSOLUTE_SECONDS:
             reason = "absolute"
         if reason:
-            session_expired_audit(user=user, request=request, reason=reason)
+            session_expired_audit(user=user, client=client_details(request), reason=reason)
             logout(request)
             query = urlencode({"next": request.get_full_path(), "expired": reason})
             return redirect(f"{reverse('web:login')}?{query}")

@@ -52,6 +52,8 @@ urlpatterns = [
     ),
     path("agreements/<uuid:agreement_id>/", views.agreement_detail, name="agreement"),
     path("audit/", views_audit.audit_log, name="audit_log"),
+    path("audit/export.csv", views_audit.audit_log_csv, name="audit_log_csv"),
+    path("audit/export.xlsx", views_audit.audit_log_xlsx, name="audit_log_xlsx"),
     path(
         "audit/checkpoints.json",
         views_audit.audit_checkpoints_download,

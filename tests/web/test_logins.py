@@ -397,10 +397,15 @@ OPEN_WITHOUT_LOGIN = {"healthz", "readyz", "metrics"}
 def test_the_pages_open_without_a_login_are_exactly_the_listed_ones():
     assert OPERATIONS_OPEN == OPEN_WITHOUT_LOGIN
     # The language chooser of the login page sets a cookie only (tests/web/test_i18n.py);
-    # the font files hold no data (tests/documents/test_pages.py).
-    assert {"web:login", "web:language", "admin_login_redirect", "web:font_file"} == (
-        ANONYMOUS_ALLOWED
-    )
+    # the font files hold no data (tests/documents/test_pages.py); an invitation's page
+    # needs its signed single-use link (tests/web/test_administration.py).
+    assert {
+        "web:login",
+        "web:language",
+        "admin_login_redirect",
+        "web:font_file",
+        "web:invitation_accept",
+    } == ANONYMOUS_ALLOWED
 
 
 def test_every_page_refuses_an_anonymous_visitor_except_the_login(client, world):
