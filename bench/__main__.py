@@ -28,7 +28,7 @@ def commands(quick: bool, postgres: bool) -> dict[str, list[str]]:
         1_000_000 if postgres and not quick else 10_000
     )
     people = min(size, 2_000) if quick else size
-    load = ["--seconds", "3", "--requests", "300", "--users", "8"] if quick else []
+    load = ["--seconds", "8", "--requests", "300", "--users", "8"] if quick else []
     return {
         "demo": ["bench.demo"],
         "lists": ["bench.lists", *(["--people", "2000"] if quick else [])],

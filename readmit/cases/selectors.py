@@ -129,7 +129,7 @@ def case_state_counts(
     if agreement_id:
         cases = cases.filter(agreement_id=agreement_id)
     if open_only:
-        cases = cases.open()
+        cases = cases.filter(closed_at__isnull=True)
     counts: dict[uuid.UUID, dict[str, int]] = {}
     rows = cases.order_by().values_list("agreement_id", "state").annotate(n=Count("id"))
     for agreement, state, n in rows:
