@@ -45,6 +45,7 @@ SLOW = (
     "tests/security/test_schemathesis_strict.py",
     "tests/security/test_hostile_input_every_operation.py",
     "tests/screening/test_bench_quick.py",  # runs the screening benchmark
+    "tests/test_bench_scale.py",  # the scale benchmarks: a server under load, a backup
     "tests/screening/test_cli.py::test_real_console_script",
     "tests/screening/test_cli.py::test_installed_readmit_entry_point",
     "tests/relocation/test_big_lists.py",

@@ -222,6 +222,8 @@ class Case(BaseModel):
             models.Index(fields=["agreement", "state"]),
             # The search finds a case by the sending state's id (readmit.search).
             models.Index(fields=["external_id"], name="case_external_id"),
+            # A page of the list walks the cases newest first and stops (docs/performance.md).
+            models.Index(fields=["-created_at", "reference"], name="case_newest_first"),
         ]
 
     def __str__(self) -> str:

@@ -125,11 +125,11 @@ def case_state_counts(
     user: User, *, agreement_id: uuid.UUID | str | None = None, open_only: bool = False
 ) -> dict[uuid.UUID, dict[str, int]]:
     """Visible cases counted per agreement and state: ``{agreement_id: {state: count}}``."""
-    cases = Case.objects.filter(id__in=visible_cases(user).values("id"))
+    cases = visible_cases(user)
     if agreement_id:
         cases = cases.filter(agreement_id=agreement_id)
     if open_only:
-        cases = cases.open()
+        cases = cases.filter(closed_at__isnull=True)
     counts: dict[uuid.UUID, dict[str, int]] = {}
     rows = cases.order_by().values_list("agreement_id", "state").annotate(n=Count("id"))
     for agreement, state, n in rows:
