@@ -4,10 +4,10 @@ without a single violation (nothing inline, nothing injected by htmx)."""
 from __future__ import annotations
 
 import re
-from urllib.parse import urlparse
 
 import pytest
 
+from tests.browser.a11y import sign_in as _sign_in  # a login made through the real pages
 from tests.browser.conftest import BrowserSession, ensure_countries, htmx_ready
 
 pytestmark = [
@@ -21,28 +21,6 @@ document.addEventListener('securitypolicyviolation', (e) => {
   window.__cspViolations.push(e.violatedDirective + ' ' + (e.blockedURI || 'inline'));
 });
 """
-
-
-def _sign_in(session: BrowserSession, user) -> None:  # type: ignore[no-untyped-def]
-    """A verified session cookie from the real login pages (password and second factor), so
-    this test is about headers only."""
-    from django.test import Client
-
-    from tests.factories import log_in
-
-    client = Client()
-    log_in(client, user)
-    cookie = client.cookies["sessionid"]
-    session.context.add_cookies(
-        [
-            {
-                "name": "sessionid",
-                "value": cookie.value,
-                "domain": urlparse(session.url).hostname,
-                "path": "/",
-            }
-        ]
-    )
 
 
 def test_the_main_pages_report_no_csp_violation(live_server, browser):

@@ -242,7 +242,7 @@ def test_a_wrong_enrolment_code_is_named_on_the_field_and_enrols_nothing(client,
     user = make_user(world.xk, Role.CASEWORKER, username="xk_new", second_factor=False)
     _password(client, "xk_new")
     wrong = client.post("/login/enrol/", {"token": "000000"})
-    assert wrong.status_code == 422 and 'id="id_token-error"' in wrong.content.decode()
+    assert wrong.status_code == 422 and 'id="id_token_error"' in wrong.content.decode()
     assert "does not match" in wrong.content.decode()
     assert not TOTPDevice.objects.filter(user=user, confirmed=True).exists()
     assert not StaticDevice.objects.filter(user=user).exists()
@@ -275,7 +275,7 @@ def test_a_wrong_code_is_named_on_the_field_and_verifies_nothing(client, world):
     _password(client, "xk_caseworker")
     response = client.post("/login/verify/", {"token": "12345"})
     assert response.status_code == 422
-    assert 'id="id_token-error"' in response.content.decode()
+    assert 'id="id_token_error"' in response.content.decode()
     assert client.get("/cases/").status_code == 302
 
 

@@ -177,7 +177,7 @@ def test_an_unknown_zone_name_is_refused_naming_the_field_and_nothing_is_written
     response = login("us_caseworker").post(reverse("web:profile"), {"time_zone": "Mars/Olympus"})
     assert response.status_code == 422
     page = response.content.decode()
-    assert 'id="id_time_zone-error"' in page and "not a known IANA time zone" in page
+    assert 'id="id_time_zone_error"' in page and "not a known IANA time zone" in page
     assert User.objects.get(pk=world.user("us_caseworker").pk).time_zone == ""
     assert audit_rows() == before
 
@@ -228,5 +228,5 @@ def test_an_organisation_cannot_be_given_an_unknown_or_empty_zone(login, world):
     for typed in ("Europe/Atlantis", ""):
         response = client.post(org_zone_url(world.us), {"time_zone": typed})
         assert response.status_code == 422
-        assert 'id="id_time_zone-error"' in response.content.decode()
+        assert 'id="id_time_zone_error"' in response.content.decode()
     assert Organisation.objects.get(id=world.us.id).time_zone == "America/New_York"
