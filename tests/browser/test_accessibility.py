@@ -67,9 +67,11 @@ def main_pages(username: str) -> list[str]:
     return pages
 
 
+@pytest.mark.parametrize("organisation", ORGANISATIONS)
 def test_axe_core_finds_no_violation_on_any_main_page_for_any_demo_role(
-    live_server, browser, demo_logins
+    live_server, browser, demo_logins, organisation
 ):
+    """One organisation per test, so that a parallel run spreads the roles over its workers."""
     from readmit.accounts.models import User
 
     found: dict[str, list[str]] = {}  # each violation line, and where it was seen
@@ -78,15 +80,16 @@ def test_axe_core_finds_no_violation_on_any_main_page_for_any_demo_role(
         for line in describe(axe_violations(page)).splitlines():
             found.setdefault(line, []).append(where)
 
-    anonymous = BrowserSession(browser, live_server.url)
-    anonymous.page.goto(f"{live_server.url}/login/")
-    check(anonymous.page, "/login/")
-    anonymous.close()
+    if organisation == ORGANISATIONS[0]:
+        anonymous = BrowserSession(browser, live_server.url)
+        anonymous.page.goto(f"{live_server.url}/login/")
+        check(anonymous.page, "/login/")
+        anonymous.close()
 
     checked = 0
 
     for login in demo_logins:
-        if not any(login.username.startswith(f"{slug}-") for slug in ORGANISATIONS):
+        if not login.username.startswith(f"{organisation}-"):
             continue
         session = BrowserSession(browser, live_server.url)
         sign_in(session, User.objects.get(username=login.username), login.password)
@@ -101,7 +104,7 @@ def test_axe_core_finds_no_violation_on_any_main_page_for_any_demo_role(
             check(session.page, f"{login.username} {path}")
             checked += 1
         session.close()
-    assert checked > 40
+    assert checked >= 5  # every role of the organisation reached its main pages
     assert not found, f"axe-core {axe_version()}:\n" + "\n".join(
         f"{line}\n    on {len(where)} pages, first {where[0]}" for line, where in found.items()
     )
