@@ -118,6 +118,8 @@ class AuditEventType(IntEnum):
     DEADLINE_NOTIFICATIONS_SENT = 1002
     NOTIFICATIONS_READ = 1003
     NOTIFICATION_PREFERENCE_SET = 1004
+    # 1240-1259: dashboards (readmit.reporting.dashboards)
+    DASHBOARD_EXPORTED = 1240
     # 900-999: system
     DEMO_LOADED = 900
     AUDIT_CHECKPOINT_SIGNED = 910
