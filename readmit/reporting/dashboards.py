@@ -69,6 +69,7 @@ class Scope:
     whole: frozenset[uuid.UUID]
     missions: frozenset[uuid.UUID]
     year: int
+    choices: tuple[Agreement, ...] = ()  # every agreement the reader may filter on
 
     @property
     def agreement_ids(self) -> list[uuid.UUID]:
@@ -120,25 +121,22 @@ def dashboard_scope(
             type="wrong-role",
         )
     missions = mission_ids(user, roles=DASHBOARD_READERS)
-    agreements = (
+    choices = tuple(
         Agreement.objects.filter(parties__organisation_id__in=readers)
         .distinct()
         .prefetch_related("parties")
         .order_by("reference")
     )
+    found = choices
     if agreement_id:
-        try:
-            pk = agreement_id if isinstance(agreement_id, uuid.UUID) else uuid.UUID(agreement_id)
-        except ValueError:
-            raise NotFound(_("No such agreement.")) from None
-        agreements = agreements.filter(id=pk)
-    found = tuple(agreements)
-    if agreement_id and not found:
-        raise NotFound(_("No such agreement."))
+        wanted = str(agreement_id)
+        found = tuple(a for a in choices if str(a.id) == wanted)
+        if not found:
+            raise NotFound(_("No such agreement."))
     whole = frozenset(
         a.id for a in found if any(p.organisation_id in readers - missions for p in a.parties.all())
     )
-    return Scope(found, whole, frozenset(missions), year or clock.today().year)
+    return Scope(found, whole, frozenset(missions), year or clock.today().year, choices)
 
 
 # A dashboard: its table and its chart, from the same rows --------------------------------------
@@ -610,11 +608,13 @@ DASHBOARDS: Mapping[str, Callable[[Scope], Dashboard]] = {
 
 def dashboard_build(
     user: User, *, name: str, agreement_id: uuid.UUID | str | None = None, year: int | None = None
-) -> Dashboard:
-    """One dashboard for the reader, through the gates; ``NotFound`` for an unknown name."""
+) -> tuple[Dashboard, Scope]:
+    """One dashboard for the reader, through the gates, and the scope it was counted over;
+    ``NotFound`` for an unknown name."""
     if name not in DASHBOARDS:
         raise NotFound(_("No such dashboard."))
-    return DASHBOARDS[name](dashboard_scope(user, agreement_id=agreement_id, year=year))
+    scope = dashboard_scope(user, agreement_id=agreement_id, year=year)
+    return DASHBOARDS[name](scope), scope
 
 
 def dashboard_export_rows(
@@ -622,7 +622,7 @@ def dashboard_export_rows(
 ) -> tuple[tuple[str, ...], list[list[str]]]:
     """The dashboard's table as text cells (formulas neutralised), audited as it leaves."""
     with transaction.atomic():
-        board = dashboard_build(user, name=name, agreement_id=agreement_id, year=year)
+        board, scope = dashboard_build(user, name=name, agreement_id=agreement_id, year=year)
         rows = [[safe_cell(value) for value in row] for row in board.rows]
         orgs = sorted(organisation_ids(user, roles=DASHBOARD_READERS), key=str)
         audit_record(
@@ -632,10 +632,6 @@ def dashboard_export_rows(
             agreement_id=uuid.UUID(str(agreement_id)) if agreement_id else None,
             object_type="dashboard",
             object_id=name,
-            data={"dashboard": name, "year": board_year(year), "format": "xlsx", "rows": len(rows)},
+            data={"dashboard": name, "year": scope.year, "format": "xlsx", "rows": len(rows)},
         )
     return tuple(str(c) for c in board.columns), rows
-
-
-def board_year(year: int | None) -> int:
-    return year or clock.today().year

@@ -73,8 +73,7 @@ def dashboards_index(request: HttpRequest) -> HttpResponse:
 def dashboard_page(request: HttpRequest, name: str) -> HttpResponse:
     user: User = request.user  # type: ignore[assignment]
     form, agreement, year = _filters(request)
-    board = dashboard_build(user, name=name, agreement_id=agreement, year=year)
-    scope = dashboard_scope(user, year=year)  # the agreements the filter offers
+    board, scope = dashboard_build(user, name=name, agreement_id=agreement, year=year)
     return render(
         request,
         "web/dashboards/dashboard.html",
