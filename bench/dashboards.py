@@ -33,6 +33,7 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from bench.lists import in_fresh_database
+from bench.search import _p
 
 NATIONALITIES = ["VE", "CU", "HT", "NI", "AF", "SY", "ER", "CO"]
 OUTCOMES = [
@@ -151,11 +152,6 @@ def _timed(call: Callable[[], Any], rounds: int) -> list[float]:
         out.append((time.perf_counter() - started) * 1000)
         assert response.status_code == 200, response.status_code
     return out
-
-
-def _p(values: Sequence[float], q: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
 
 
 def run(count: int, rounds: int) -> int:

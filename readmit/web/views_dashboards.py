@@ -19,6 +19,7 @@ from readmit.reporting.dashboards import (
     DASHBOARDS,
     FIRST_YEAR,
     LAST_YEAR,
+    Scope,
     dashboard_build,
     dashboard_export_rows,
     dashboard_scope,
@@ -46,6 +47,27 @@ def _filters(request: HttpRequest) -> tuple[DashboardFilterForm, uuid.UUID | Non
     return form, agreement, year
 
 
+def _render(
+    request: HttpRequest,
+    template: str,
+    *,
+    form: DashboardFilterForm,
+    scope: Scope,
+    **context: object,
+) -> HttpResponse:
+    """A dashboard page with its filters and the query string its links carry on."""
+    return render(
+        request,
+        f"web/dashboards/{template}",
+        {
+            "form": form,
+            "scope": scope,
+            "query": request.GET.urlencode(),
+            **context,
+        },
+    )
+
+
 @require_GET
 @login_required
 @application_errors
@@ -54,16 +76,8 @@ def dashboards_index(request: HttpRequest) -> HttpResponse:
     form, agreement, year = _filters(request)
     scope = dashboard_scope(user, agreement_id=agreement, year=year)
     boards = [DASHBOARDS[name](scope) for name in DASHBOARDS]
-    return render(
-        request,
-        "web/dashboards/index.html",
-        {
-            "boards": boards,
-            "form": form,
-            "scope": scope,
-            "agreement": agreement,
-            "query": request.GET.urlencode(),
-        },
+    return _render(
+        request, "index.html", form=form, scope=scope, boards=boards, year=year, agreement=agreement
     )
 
 
@@ -74,17 +88,14 @@ def dashboard_page(request: HttpRequest, name: str) -> HttpResponse:
     user: User = request.user  # type: ignore[assignment]
     form, agreement, year = _filters(request)
     board, scope = dashboard_build(user, name=name, agreement_id=agreement, year=year)
-    return render(
+    return _render(
         request,
-        "web/dashboards/dashboard.html",
-        {
-            "board": board,
-            "form": form,
-            "scope": scope,
-            "agreement": agreement,
-            "year": year,
-            "query": request.GET.urlencode(),
-        },
+        "dashboard.html",
+        form=form,
+        scope=scope,
+        board=board,
+        year=year,
+        agreement=agreement,
     )
 
 

@@ -21,6 +21,7 @@ from readmit.cases.services import case_transition
 from readmit.core import clock
 from readmit.relocation.models import ReceptionStay
 from readmit.reporting.dashboards import DASHBOARDS, percentile
+from tests.consular.test_mission_family_and_lists import _routed_to_new_york
 from tests.factories import log_in, make_agreement, make_case
 
 YEAR = clock.today().year
@@ -279,8 +280,6 @@ def test_each_dashboard_reads_as_many_queries_for_50_cases_as_for_5(world, page)
 
 
 def test_a_consular_mission_counts_only_the_cases_routed_to_it(consular):
-    from readmit.consular.services import consular_request_create
-
     others = [make_case(consular.agreement, family_name=f"Notrouted{n}") for n in range(3)]
     for case in [consular.case, *others]:
         Deadline.objects.create(
@@ -294,13 +293,7 @@ def test_a_consular_mission_counts_only_the_cases_routed_to_it(consular):
     log_in(mission, consular.user("ny_liaison"))
     before = _table(mission.get("/dashboards/deadlines/").content.decode())
     assert before == [["No figures for these filters."]]
-    consular_request_create(
-        acting_user=consular.user("us_caseworker"),
-        kind="interview",
-        requester="sending_state",
-        residence_region="US-NY",
-        case_id=consular.case.id,
-    )
+    _routed_to_new_york(consular)
     html = mission.get("/dashboards/deadlines/").content.decode()
     rows = [r for r in _table(html) if r[1] == "reply"]
     assert [r[3] for r in rows] == ["1"]  # one late reply: the routed case's
