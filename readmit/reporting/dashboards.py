@@ -27,7 +27,9 @@ from django.db.models import Count, F, Q, QuerySet
 from django.db.models.expressions import Window
 from django.db.models.fields.json import KeyTextTransform
 from django.db.models.functions import Lag
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from readmit.accounts.access import mission_ids, organisation_ids
 from readmit.accounts.models import User
@@ -55,6 +57,15 @@ OUTCOME_ACTIONS: Mapping[str, str] = {
     "withdraw": "withdrawn",
 }
 LATE_LIST_LENGTH = 50
+# The dashboards by name, with their titles (the index lists them without counting).
+TITLES: Mapping[str, Promise] = {
+    "quota": gettext_lazy("Quota used per period"),
+    "occupancy": gettext_lazy("Occupancy per site"),
+    "deadlines": gettext_lazy("Deadline compliance"),
+    "states": gettext_lazy("Time spent in each state"),
+    "nationality": gettext_lazy("Outcomes by nationality"),
+    "reason": gettext_lazy("Outcomes by reason"),
+}
 FIRST_YEAR, LAST_YEAR = 2000, 2100
 
 
@@ -211,7 +222,7 @@ def quota_dashboard(scope: Scope) -> Dashboard:
                 marker=(_("quota"), quota.limit),
             )
         )
-    title = _("Quota used per period")
+    title = str(TITLES["quota"])
     description = _(
         "Places of each agreement's quota taken in each quota period overlapping %(year)s, "
         "against the quota (dashed line)."
@@ -296,7 +307,7 @@ def occupancy_dashboard(scope: Scope) -> Dashboard:
                     _("%(agreement)s in total") % {"agreement": agreement.reference}, limit
                 )
             )
-    title = _("Occupancy per site")
+    title = str(TITLES["occupancy"])
     description = _(
         "People present at each reception site on the first of each month of %(year)s, and "
         "at all sites of an agreement together, against each site's capacity and the "
@@ -394,7 +405,7 @@ def deadlines_dashboard(scope: Scope) -> Dashboard:
                 d["case_id"],
             )
         )
-    title = _("Deadline compliance")
+    title = str(TITLES["deadlines"])
     description = _(
         "Time limits due in %(year)s per agreement and kind: met on time, late (met after the "
         "due date, lapsed, or overdue and still open) and still running. Late ones are listed "
@@ -508,7 +519,7 @@ def states_dashboard(scope: Scope) -> Dashboard:
                 ),
             )
         )
-    title = _("Time spent in each state")
+    title = str(TITLES["states"])
     description = _(
         "Whole days cases spent in each state before leaving it in %(year)s: the median and "
         "the 90th percentile (the bar's full length)."
@@ -562,7 +573,7 @@ def nationality_dashboard(scope: Scope) -> Dashboard:
         bars.append(
             charts.Bar(nationality, tuple(charts.Segment(o, counts.get(o, 0)) for o in outcomes))
         )
-    title = _("Outcomes by nationality")
+    title = str(TITLES["nationality"])
     description = _(
         "Decisions taken in %(year)s (selected, declined, accepted, deemed accepted, "
         "rejected, withdrawn) per nationality of the person; a person with several "
@@ -595,7 +606,7 @@ def reason_dashboard(scope: Scope) -> Dashboard:
         reason = g["reason_code"] or no_code
         rows.append((outcome, reason, g["count"]))
         bars.append(charts.Bar(f"{outcome} · {reason}", (charts.Segment(outcome, g["count"]),)))
-    title = _("Outcomes by reason")
+    title = str(TITLES["reason"])
     description = _("Decisions taken in %(year)s per outcome and standard reason code.") % {
         "year": scope.year
     }
