@@ -27,3 +27,5 @@ class Role(StrEnum):
 CASE_READERS = frozenset({Role.CASEWORKER, Role.SUPERVISOR, Role.LIAISON, Role.AUDITOR})
 # Who may change case files (each transition narrows this further).
 CASE_WRITERS = frozenset({Role.CASEWORKER, Role.SUPERVISOR, Role.LIAISON})
+# Who may read dashboards: those who read case files (the figures are counts over them).
+DASHBOARD_READERS = CASE_READERS

@@ -126,6 +126,8 @@ class AuditEventType(IntEnum):
     USER_REACTIVATED = 1263
     MEMBERSHIP_ROLE_CHANGED = 1264
     AUDIT_LOG_EXPORTED = 1265
+    # 1240-1259: dashboards (readmit.reporting.dashboards)
+    DASHBOARD_EXPORTED = 1240
     # 900-999: system
     DEMO_LOADED = 900
     AUDIT_CHECKPOINT_SIGNED = 910

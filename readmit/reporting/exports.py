@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
 from django.db import transaction
@@ -188,17 +188,17 @@ def cases_export_rows(*, user: User, filters: dict[str, Any], fmt: str) -> list[
 
 
 def rows_xlsx(
-    rows: Iterable[list[str]], columns: Iterable[str] = COLUMNS, sheet_name: str = "cases"
+    rows: Iterable[list[str]], *, columns: Sequence[str] = COLUMNS, sheet: str = "cases"
 ) -> bytes:
     """An XLSX workbook of the rows under ``columns`` (cells as text, formulas neutralised
-    by ``safe_cell`` already)."""
+    by ``safe_cell`` already); a dashboard passes its own columns and sheet name."""
     from openpyxl import Workbook
 
     book = Workbook(write_only=True)
-    sheet = book.create_sheet(sheet_name)
-    sheet.append(list(columns))
+    page = book.create_sheet(sheet)
+    page.append(list(columns))
     for row in rows:
-        sheet.append(row)
+        page.append(row)
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()

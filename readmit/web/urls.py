@@ -9,6 +9,7 @@ from readmit.web import (
     views_attachments,
     views_audit,
     views_consular,
+    views_dashboards,
     views_decisions,
     views_documents,
     views_export,
@@ -117,3 +118,4 @@ urlpatterns += views_users.urlpatterns
 urlpatterns += views_search.urlpatterns
 urlpatterns += views_documents.urlpatterns
 urlpatterns += views_work.urlpatterns
+urlpatterns += views_dashboards.urlpatterns
