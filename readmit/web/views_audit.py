@@ -106,7 +106,9 @@ def audit_log_csv(request: HttpRequest) -> StreamingHttpResponse:
 @application_errors
 def audit_log_xlsx(request: HttpRequest) -> HttpResponse:
     rows = _export_rows(request, "xlsx")
-    response = HttpResponse(rows_xlsx(rows, columns=AUDIT_COLUMNS, sheet="audit log"), content_type=XLSX_TYPE)
+    response = HttpResponse(
+        rows_xlsx(rows, columns=AUDIT_COLUMNS, sheet="audit log"), content_type=XLSX_TYPE
+    )
     _attachment(response, "xlsx", len(rows))
     return response
 
