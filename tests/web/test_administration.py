@@ -120,7 +120,7 @@ def test_an_invited_user_chooses_a_password_once_then_enrols_a_second_factor_at_
     invitee = Client()
     assert invitee.get(link).status_code == 200
     weak = invitee.post(link, {"password": "short", "password_again": "short"})
-    assert weak.status_code == 422 and 'id="id_password-error"' in weak.content.decode()
+    assert weak.status_code == 422 and 'id="id_password_error"' in weak.content.decode()
     invited.refresh_from_db()
     assert not invited.has_usable_password()
 
@@ -157,9 +157,9 @@ def test_an_invitation_with_a_taken_login_name_is_refused_next_to_the_field_writ
     response = _invite(admin, world, username="us_caseworker")
     assert response.status_code == 422
     page = response.content.decode()
-    assert 'id="id_username-error"' in page and "taken" in page
+    assert 'id="id_username_error"' in page and "taken" in page
     bad_role = _invite(admin, world, role="emperor")
-    assert bad_role.status_code == 422 and 'id="id_role-error"' in bad_role.content.decode()
+    assert bad_role.status_code == 422 and 'id="id_role_error"' in bad_role.content.decode()
     assert audit_rows() == before and mail.outbox == []
     assert not User.objects.filter(username="vesna.k").exists()
 

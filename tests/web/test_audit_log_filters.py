@@ -95,7 +95,7 @@ def test_a_range_that_ends_before_it_starts_is_refused_naming_the_field(world, t
     auditor = log_in(Client(), world.user("xk_auditor"))
     query = {"date_from": "2026-03-11", "date_to": "2026-03-01"}
     page = auditor.get("/audit/", query)
-    assert page.status_code == 422 and 'id="id_date_to-error"' in page.content.decode()
+    assert page.status_code == 422 and 'id="id_date_to_error"' in page.content.decode()
     exported = AuditEvent.objects.filter(event_type=AuditEventType.AUDIT_LOG_EXPORTED)
     assert auditor.get("/audit/export.csv", query).status_code == 422
     assert not exported.exists()
