@@ -39,7 +39,7 @@ from readmit.cases.deadlines import deadlines_meet
 from readmit.cases.models import QuotaAllocation
 from readmit.cases.selectors import case_sharing
 from readmit.cases.services import TransitionContext, register_transition_hook
-from readmit.core.errors import TransitionRefused, ValidationFailed
+from readmit.core.errors import N_, TransitionRefused, ValidationFailed
 from readmit.core.payloads import ActionPayload, Choices, Flag, Moment
 from readmit.relocation.access import family_date_refusal, family_ready_refusal
 from readmit.relocation.models import (
@@ -345,7 +345,8 @@ def record_arrival(context: TransitionContext) -> None:
     at_site = ReceptionStay.objects.filter(site=site, ended_at__isnull=True).count()
     if at_site >= site.capacity:
         raise TransitionRefused(
-            f"Site '{site.name}' is full: {at_site} of {site.capacity} places taken.",
+            N_("Site '%(site)s' is full: %(taken)s of %(capacity)s places taken."),
+            params={"site": site.name, "taken": at_site, "capacity": site.capacity},
             rule="capacity",
         )
     if max_present is not None:
@@ -354,8 +355,11 @@ def record_arrival(context: TransitionContext) -> None:
         ).count()
         if present >= max_present:
             raise TransitionRefused(
-                f"The agreement allows {max_present} people present at once and "
-                f"{present} are present.",
+                N_(
+                    "The agreement allows %(limit)s people present at once and "
+                    "%(present)s are present."
+                ),
+                params={"limit": max_present, "present": present},
                 rule="capacity",
             )
     if max_per_year is not None:
@@ -365,8 +369,11 @@ def record_arrival(context: TransitionContext) -> None:
         ).count()
         if arrived >= max_per_year:
             raise TransitionRefused(
-                f"The agreement allows {max_per_year} arrivals per year (capacity.max_per_year) "
-                f"and {arrived} have arrived in {year}.",
+                N_(
+                    "The agreement allows %(limit)s arrivals per year (capacity.max_per_year) "
+                    "and %(arrived)s have arrived in %(year)s."
+                ),
+                params={"limit": max_per_year, "arrived": arrived, "year": year},
                 rule="capacity",
             )
     max_end = (
@@ -409,11 +416,13 @@ def record_departure(context: TransitionContext) -> None:
     stay = ReceptionStay.objects.filter(case=case, ended_at__isnull=True).first()
     if stay is None:
         raise TransitionRefused(
-            f"Case {case.reference} has no open reception stay.", rule="no-open-stay"
+            N_("Case %(case)s has no open reception stay."),
+            params={"case": case.reference},
+            rule="no-open-stay",
         )
     if not stay.return_plan and not (court_ordered and outcome in COURT_REMEDIES):
         raise TransitionRefused(
-            "A return-to-origin plan is required before the stay can close; record it first.",
+            N_("A return-to-origin plan is required before the stay can close; record it first."),
             rule="return-plan",
         )
     stay.ended_at = context.at

@@ -47,6 +47,7 @@ from readmit.audit.events import AuditEventType
 from readmit.audit.services import audit_record
 from readmit.core import clock
 from readmit.core.errors import ValidationFailed
+from readmit.web.errors import field_message
 
 # Only what an operator needs to spot guessing; never the password, never whether it existed.
 _MAX_RECORDED_USERNAME = 150
@@ -232,7 +233,7 @@ def _finish(request: HttpRequest, user: User, device: Any, *, factor: str) -> st
 
 def _refuse(form: TokenForm, exc: ValidationFailed) -> None:
     for error in exc.errors:
-        form.add_error("token", str(error.get("msg", "")))
+        form.add_error("token", field_message(error))
 
 
 @require_http_methods(["GET", "POST"])
