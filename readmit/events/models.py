@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from readmit.accounts.models import Organisation, User
 from readmit.core.models import BaseModel
@@ -60,7 +61,7 @@ class OutboxEvent(BaseModel):
 
 class DeliveryStatus(models.TextChoices):
     PENDING = "pending", _("Pending")
-    SENDING = "sending", _("Sending")
+    SENDING = "sending", pgettext_lazy("delivery status", "Sending")
     DELIVERED = "delivered", _("Delivered")
     FAILED = "failed", _("Failed (attempts exhausted)")
 

@@ -39,7 +39,7 @@ from readmit.cases.deadlines import deadlines_meet
 from readmit.cases.models import QuotaAllocation
 from readmit.cases.selectors import case_sharing
 from readmit.cases.services import TransitionContext, register_transition_hook
-from readmit.core.errors import N_, TransitionRefused, ValidationFailed
+from readmit.core.errors import N_, Term, TransitionRefused, ValidationFailed
 from readmit.core.payloads import ActionPayload, Choices, Flag, Moment
 from readmit.relocation.access import family_date_refusal, family_ready_refusal
 from readmit.relocation.models import (
@@ -154,8 +154,11 @@ def refuse_excluded(context: TransitionContext) -> None:
         raise TransitionRefused(reason, rule="exclusion")
     if outcome == Outcome.UNKNOWN:
         raise TransitionRefused(
-            f"Cannot tell whether the person is in a group the agreement excludes: "
-            f"{explanation}. Record what is missing first.",
+            N_(
+                "Cannot tell whether the person is in a group the agreement excludes: "
+                "%(explanation)s. Record what is missing first."
+            ),
+            params={"explanation": explanation},
             rule="exclusion",
         )
 
@@ -282,11 +285,21 @@ def schedule_transfer(context: TransitionContext) -> None:
         given = planned_for - notice_given_at
         if given < dt.timedelta(hours=hours):
             raise TransitionRefused(
-                f"The person must be given {hours} hours' notice"
-                f"{' (urgent case)' if urgent else ''}; notice given "
-                f"{notice_given_at.isoformat(timespec='minutes')} for "
-                f"{planned_for.isoformat(timespec='minutes')} is only "
-                f"{given.total_seconds() / 3600:.1f} hours.",
+                N_(
+                    "The person must be given %(hours)s hours' notice (urgent case); notice "
+                    "given %(given_at)s for %(planned_for)s is only %(given)s hours."
+                )
+                if urgent
+                else N_(
+                    "The person must be given %(hours)s hours' notice; notice given "
+                    "%(given_at)s for %(planned_for)s is only %(given)s hours."
+                ),
+                params={
+                    "hours": hours,
+                    "given_at": notice_given_at.isoformat(timespec="minutes"),
+                    "planned_for": planned_for.isoformat(timespec="minutes"),
+                    "given": f"{given.total_seconds() / 3600:.1f}",
+                },
                 rule="notice-period",
             )
     if terms.exclusions.families_together:
@@ -409,8 +422,11 @@ def record_departure(context: TransitionContext) -> None:
         raise _invalid("court_ordered", "applies only to the outcomes transferred_back, released")
     if case.legal_hold and outcome in REMOVAL_OUTCOMES:
         raise TransitionRefused(
-            f"A legal hold blocks a departure with the outcome '{outcome}' until it is lifted; "
-            "the transfer back or a release a court ordered is never blocked.",
+            N_(
+                "A legal hold blocks a departure with the outcome '%(outcome)s' until it is "
+                "lifted; the transfer back or a release a court ordered is never blocked."
+            ),
+            params={"outcome": Term(outcome)},
             rule="legal-hold",
         )
     stay = ReceptionStay.objects.filter(case=case, ended_at__isnull=True).first()
