@@ -15,6 +15,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.cache import patch_vary_headers
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from readmit.accounts.access import (
@@ -309,7 +310,7 @@ def case_transition_view(request: HttpRequest, case_id: uuid.UUID) -> HttpRespon
             raise
         except PreconditionFailed as exc:
             error, status = (
-                (
+                _(
                     "This case changed since you loaded it; what you see now is "
                     "the current state. Check it, then try again."
                 ),
@@ -318,7 +319,7 @@ def case_transition_view(request: HttpRequest, case_id: uuid.UUID) -> HttpRespon
         except ApplicationError as exc:
             error, status = message_of(exc), exc.status
         else:
-            notice = f"{presenters.humanize(action)}: done."
+            notice = _("%(action)s: done.") % {"action": presenters.humanize(action)}
             if not is_htmx(request):
                 messages.success(request, notice)
                 return redirect(reverse("web:case", args=[case_id]), permanent=False)
