@@ -56,7 +56,8 @@ lint: venv
 bench: venv
 	$(BIN)/python -m bench
 
-# Interface catalogues (docs/adr/0017-interface-languages.md, docs/user-guide.md "Languages and
+# Interface catalogues (docs/adr/0017-interface-languages.md; our makemessages also reads N_,
+# docs/adr/0027-translated-refusals.md, docs/user-guide.md "Languages and
 # time zones"): extract every marked string into the Latin catalogues, write the Cyrillic ones
 # from them, compile all. Needs GNU gettext (apt-get install gettext). The compiled .mo files
 # are committed, so a fresh clone and CI need no gettext.
@@ -64,6 +65,7 @@ LATIN_LOCALES := -l cnr -l sq -l sr_Latn -l it
 messages: venv
 	$(BIN)/python manage.py makemessages $(LATIN_LOCALES) --no-location --no-obsolete \
 		--ignore "tests/*" --ignore "bench/*" --ignore "docs/*" --ignore "var/*"
+	$(BIN)/python -m readmit.web.i18n.catalogues django
 	$(BIN)/python -m readmit.web.i18n.catalogues cyrillic
 	$(BIN)/python manage.py compilemessages --ignore ".venv"
 	$(BIN)/python -m readmit.web.i18n.catalogues untranslated

@@ -4,16 +4,17 @@ from __future__ import annotations
 
 from django.contrib.auth.models import AbstractUser
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from readmit.accounts.roles import Role
 from readmit.core.models import BaseModel, Country
 
 
 class OrganisationKind(models.TextChoices):
-    MINISTRY = "ministry", "Ministry"
-    AGENCY = "agency", "Agency"
-    MISSION = "mission", "Diplomatic or consular mission"
-    OTHER = "other", "Other authority"
+    MINISTRY = "ministry", _("Ministry")
+    AGENCY = "agency", _("Agency")
+    MISSION = "mission", _("Diplomatic or consular mission")
+    OTHER = "other", _("Other authority")
 
 
 class Organisation(BaseModel):

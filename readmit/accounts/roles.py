@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from enum import StrEnum
 
+from readmit.core.errors import N_
+
 
 class Role(StrEnum):
     CASEWORKER = "caseworker"
@@ -15,11 +17,11 @@ class Role(StrEnum):
     @property
     def label(self) -> str:
         return {
-            "caseworker": "Caseworker",
-            "supervisor": "Supervisor",
-            "liaison": "Liaison officer",
-            "auditor": "Auditor",
-            "administrator": "Administrator",
+            "caseworker": N_("Caseworker"),
+            "supervisor": N_("Supervisor"),
+            "liaison": N_("Liaison officer"),
+            "auditor": N_("Auditor"),
+            "administrator": N_("Administrator"),
         }[self.value]
 
 

@@ -29,6 +29,7 @@ from readmit.agreements.terms import (
     NationalityParams,
 )
 from readmit.agreements.vocabularies import category_label, offence_category
+from readmit.core.errors import N_
 
 ADULT_AGE = 18
 
@@ -101,13 +102,19 @@ class Evaluation:
 
 
 DEFAULT_LABELS: dict[str, str] = {
-    "no_conviction_within_years": "No recent conviction",
-    "no_watchlist_match": "No watchlist match",
-    "age_between": "Age",
-    "nationality_in": "Nationality",
-    "no_pending_criminal_case": "No pending criminal case",
-    "not_excluded_group": "Not in an excluded group",
+    "no_conviction_within_years": N_("No recent conviction"),
+    "no_watchlist_match": N_("No watchlist match"),
+    "age_between": N_("Age"),
+    "nationality_in": N_("Nationality"),
+    "no_pending_criminal_case": N_("No pending criminal case"),
+    "not_excluded_group": N_("Not in an excluded group"),
 }
+
+# The explanations are built from these English fragments (``N_``: the catalogues have
+# them); pages give a stored explanation in the reader's language by reading it back
+# against them (``readmit.web.i18n.sentences``), so the stored results and the API stay
+# English. Each is a fragment as an evaluator returns it (``_sentence`` adds the capital and
+# the full stop; ``; `` joins several).
 
 
 # Partial birth dates -------------------------------------------------------------------
@@ -136,19 +143,19 @@ def age_range(facts: PersonFacts, on: dt.date) -> AgeRange | str:
     """The possible ages on ``on``, or the reason no age can be given."""
     year, month, day = facts.birth_year, facts.birth_month, facts.birth_day
     if year is None:
-        return "the birth date is not known"
+        return N_("the birth date is not known")
     if (month is None and day is not None) or (month is not None and not 1 <= month <= 12):
-        return "the birth date is not a valid date"
+        return N_("the birth date is not a valid date")
     if month is not None and day is not None:
         if not 1 <= day <= calendar.monthrange(year, month)[1]:
-            return "the birth date is not a valid date"
+            return N_("the birth date is not a valid date")
         earliest = latest = (year, month, day)
     elif month is not None:
         earliest, latest = (year, month, 1), (year, month, calendar.monthrange(year, month)[1])
     else:
         earliest, latest = (year, 1, 1), (year, 12, 31)
     if earliest > (on.year, on.month, on.day):
-        return f"the birth date is after {on.isoformat()}"
+        return N_("the birth date is after %(day)s") % {"day": on.isoformat()}
     # The person exists on ``on``: a birth later than that day is not a possibility.
     latest = min(latest, (on.year, on.month, on.day))
     return AgeRange(low=_age(latest, on), high=_age(earliest, on))
@@ -164,22 +171,26 @@ def _birth_text(facts: PersonFacts) -> str:
 
 
 def _age_text(ages: AgeRange) -> str:
-    return str(ages.low) if ages.exact else f"{ages.low} to {ages.high}"
+    if ages.exact:
+        return str(ages.low)
+    return N_("%(low)s to %(high)s") % {"low": ages.low, "high": ages.high}
 
 
 def minor_outcome(facts: PersonFacts, on: dt.date) -> tuple[Outcome, str]:
     """Whether the person is a minor (under 18) on ``on``: FAIL = is a minor."""
     ages = age_range(facts, on)
     if isinstance(ages, str):
-        return Outcome.UNKNOWN, f"cannot tell whether the person is a minor: {ages}"
+        return Outcome.UNKNOWN, N_("cannot tell whether the person is a minor: %(why)s") % {
+            "why": ages
+        }
+    aged = {"age": _age_text(ages), "day": on.isoformat()}
     if ages.high < ADULT_AGE:
-        return Outcome.FAIL, f"is a minor (aged {_age_text(ages)} on {on.isoformat()})"
+        return Outcome.FAIL, N_("is a minor (aged %(age)s on %(day)s)") % aged
     if ages.low >= ADULT_AGE:
-        return Outcome.PASS, f"is an adult (aged {_age_text(ages)} on {on.isoformat()})"
-    return Outcome.UNKNOWN, (
-        f"birth date too imprecise ({_birth_text(facts)}): the person may be 17 or 18 on "
-        f"{on.isoformat()}"
-    )
+        return Outcome.PASS, N_("is an adult (aged %(age)s on %(day)s)") % aged
+    return Outcome.UNKNOWN, N_(
+        "birth date too imprecise (%(birth)s): the person may be 17 or 18 on %(day)s"
+    ) % {"birth": _birth_text(facts), "day": on.isoformat()}
 
 
 # The rules ------------------------------------------------------------------------------
@@ -192,15 +203,31 @@ def _years_before(day: dt.date, years: int) -> dt.date:
 
 def _conviction_text(c: Conviction) -> str:
     code = offence_category(c.category)
-    category = (
-        f" ({category_label(code)})"
-        if code
-        else f" (category '{c.category}')"
-        if c.category
-        else ""
-    )
-    when = f" on {c.date.isoformat()}" if c.date is not None else ""
-    return f"conviction for {c.offence or 'an unnamed offence'}{category}{when}"
+    values = {
+        "offence": c.offence or N_("an unnamed offence"),
+        "category": category_label(code) if code else c.category,
+        "day": c.date.isoformat() if c.date is not None else "",
+    }
+    dated = c.date is not None
+    if code:
+        text = (
+            N_("conviction for %(offence)s (%(category)s) on %(day)s")
+            if dated
+            else N_("conviction for %(offence)s (%(category)s)")
+        )
+    elif c.category:
+        text = (
+            N_("conviction for %(offence)s (category '%(category)s') on %(day)s")
+            if dated
+            else N_("conviction for %(offence)s (category '%(category)s')")
+        )
+    else:
+        text = (
+            N_("conviction for %(offence)s on %(day)s")
+            if dated
+            else N_("conviction for %(offence)s")
+        )
+    return text % values
 
 
 def _no_conviction_within_years(
@@ -210,9 +237,9 @@ def _no_conviction_within_years(
     outside the vocabulary (a state's own words, a misspelling, nothing) cannot be placed, so
     it answers unknown when only some categories count: never pass."""
     years, categories = params.years, frozenset(params.categories)
-    listed = f" in {', '.join(category_label(c) for c in sorted(categories))}" if categories else ""
+    listed = ", ".join(category_label(c) for c in sorted(categories))
     if facts.convictions is None:
-        return Outcome.UNKNOWN, "criminal record not shared or not known"
+        return Outcome.UNKNOWN, N_("criminal record not shared or not known")
     cutoff = _years_before(on, years)
     recent: list[Conviction] = []
     undated: list[Conviction] = []
@@ -231,20 +258,32 @@ def _no_conviction_within_years(
             recent.append(conviction)
     if recent:
         latest = max(recent, key=lambda c: c.date or dt.date.min)
-        more = f" ({len(recent) - 1} more)" if len(recent) > 1 else ""
-        return Outcome.FAIL, f"{_conviction_text(latest)} is within {years} years{more}"
+        found = {"conviction": _conviction_text(latest), "years": years, "more": len(recent) - 1}
+        if len(recent) > 1:
+            return Outcome.FAIL, N_("%(conviction)s is within %(years)s years (%(more)s more)") % (
+                found
+            )
+        return Outcome.FAIL, N_("%(conviction)s is within %(years)s years") % found
     if undated:
-        return Outcome.UNKNOWN, (
-            f"{_conviction_text(undated[0])} has no date: cannot tell "
-            f"whether it is within {years} years"
-        )
+        return Outcome.UNKNOWN, N_(
+            "%(conviction)s has no date: cannot tell whether it is within %(years)s years"
+        ) % {"conviction": _conviction_text(undated[0]), "years": years}
     if uncategorised:
         first = uncategorised[0]
-        why = "has no category" if not first.category.strip() else "has no ICCS category"
-        return Outcome.UNKNOWN, (
-            f"{_conviction_text(first)} {why}: cannot tell whether it is{listed}"
+        why = (
+            N_("%(conviction)s has no category: cannot tell whether it is in %(categories)s")
+            if not first.category.strip()
+            else N_(
+                "%(conviction)s has no ICCS category: cannot tell whether it is in %(categories)s"
+            )
         )
-    return Outcome.PASS, f"no conviction{listed} within {years} years (since {cutoff.isoformat()})"
+        return Outcome.UNKNOWN, why % {"conviction": _conviction_text(first), "categories": listed}
+    since = {"years": years, "day": cutoff.isoformat(), "categories": listed}
+    if listed:
+        return Outcome.PASS, N_(
+            "no conviction in %(categories)s within %(years)s years (since %(day)s)"
+        ) % since
+    return Outcome.PASS, N_("no conviction within %(years)s years (since %(day)s)") % since
 
 
 WATCHLIST_STATUSES = frozenset({"confirmed_match", "no_match", "pending_review", "not_screenable"})
@@ -255,19 +294,21 @@ def _no_watchlist_match(
 ) -> tuple[Outcome, str]:
     status = facts.watchlist_status
     if status == "confirmed_match":
-        return Outcome.FAIL, "a watchlist match was confirmed"
+        return Outcome.FAIL, N_("a watchlist match was confirmed")
     if status == "no_match":
-        return Outcome.PASS, "screened against the watchlists: no match"
+        return Outcome.PASS, N_("screened against the watchlists: no match")
     if status == "pending_review":
-        return Outcome.UNKNOWN, "screening pending: a possible match awaits review"
+        return Outcome.UNKNOWN, N_("screening pending: a possible match awaits review")
     if status == "not_screenable":
-        return Outcome.UNKNOWN, (
+        return Outcome.UNKNOWN, N_(
             "not screenable: the person's names are in a script the matcher cannot read;"
             " add a Latin-script name and screen again"
         )
     if status is None:
-        return Outcome.UNKNOWN, "screening pending: not screened against the watchlists yet"
-    return Outcome.UNKNOWN, f"screening status '{status}' is not recognised"
+        return Outcome.UNKNOWN, N_("screening pending: not screened against the watchlists yet")
+    return Outcome.UNKNOWN, N_("screening status '%(status)s' is not recognised") % {
+        "status": status
+    }
 
 
 def _age_between(
@@ -276,25 +317,26 @@ def _age_between(
     low = params.min if params.min is not None else 0
     high = params.max
     wanted = (
-        f"between {low} and {high}"
+        N_("between %(low)s and %(high)s")
         if params.min is not None and high is not None
-        else f"at least {low}"
+        else N_("at least %(low)s")
         if high is None
-        else f"at most {high}"
-    )
+        else N_("at most %(high)s")
+    ) % {"low": low, "high": high}
     ages = age_range(facts, on)
     if isinstance(ages, str):
-        return Outcome.UNKNOWN, f"cannot tell the age: {ages}"
+        return Outcome.UNKNOWN, N_("cannot tell the age: %(why)s") % {"why": ages}
     inside = ages.low >= low and (high is None or ages.high <= high)
     outside = ages.high < low or (high is not None and ages.low > high)
-    at = f"aged {_age_text(ages)} on {on.isoformat()}"
+    at = {"age": _age_text(ages), "day": on.isoformat(), "wanted": wanted}
     if inside:
-        return Outcome.PASS, f"{at}, {wanted}"
+        return Outcome.PASS, N_("aged %(age)s on %(day)s, %(wanted)s") % at
     if outside:
-        return Outcome.FAIL, f"{at}, not {wanted}"
-    return Outcome.UNKNOWN, (
-        f"birth date too imprecise ({_birth_text(facts)}): {at}, which may or may not be {wanted}"
-    )
+        return Outcome.FAIL, N_("aged %(age)s on %(day)s, not %(wanted)s") % at
+    return Outcome.UNKNOWN, N_(
+        "birth date too imprecise (%(birth)s): aged %(age)s on %(day)s, "
+        "which may or may not be %(wanted)s"
+    ) % {**at, "birth": _birth_text(facts)}
 
 
 def _nationality_in(
@@ -303,24 +345,26 @@ def _nationality_in(
     accepted = frozenset(params.codes)
     held = frozenset(n.strip().upper() for n in facts.nationalities if n.strip())
     if not held:
-        return Outcome.UNKNOWN, "no nationality is recorded"
+        return Outcome.UNKNOWN, N_("no nationality is recorded")
     matching = sorted(held & accepted)
     if matching:
-        return Outcome.PASS, f"nationality {', '.join(matching)} is among those accepted"
-    return Outcome.FAIL, (
-        f"nationality {', '.join(sorted(held))} is not among those accepted "
-        f"({', '.join(sorted(accepted))})"
-    )
+        return Outcome.PASS, N_("nationality %(held)s is among those accepted") % {
+            "held": ", ".join(matching)
+        }
+    return Outcome.FAIL, N_("nationality %(held)s is not among those accepted (%(accepted)s)") % {
+        "held": ", ".join(sorted(held)),
+        "accepted": ", ".join(sorted(accepted)),
+    }
 
 
 def _no_pending_criminal_case(
     params: Any, facts: PersonFacts, on: dt.date, exclusions: Exclusions | None
 ) -> tuple[Outcome, str]:
     if facts.pending_criminal_case is None:
-        return Outcome.UNKNOWN, "not known whether a criminal case is pending"
+        return Outcome.UNKNOWN, N_("not known whether a criminal case is pending")
     if facts.pending_criminal_case:
-        return Outcome.FAIL, "a criminal case is pending"
-    return Outcome.PASS, "no criminal case is pending"
+        return Outcome.FAIL, N_("a criminal case is pending")
+    return Outcome.PASS, N_("no criminal case is pending")
 
 
 def excluded_group_check(
@@ -328,20 +372,20 @@ def excluded_group_check(
 ) -> tuple[Outcome, str]:
     """Whether the person belongs to a group the agreement excludes: FAIL = excluded."""
     if exclusions is None:
-        return Outcome.UNKNOWN, "the agreement's exclusions were not given"
+        return Outcome.UNKNOWN, N_("the agreement's exclusions were not given")
     excluded: list[str] = []
     unknown: list[str] = []
     checked: list[str] = []
     if exclusions.minors:
-        checked.append("minors")
+        checked.append(N_("minors"))
         outcome, text = minor_outcome(facts, on)
         if outcome == Outcome.FAIL:
-            excluded.append(f"minors are excluded and the person {text}")
+            excluded.append(N_("minors are excluded and the person %(text)s") % {"text": text})
         elif outcome == Outcome.UNKNOWN:
-            unknown.append(f"minors are excluded and {text}")
+            unknown.append(N_("minors are excluded and %(text)s") % {"text": text})
     switches = (
-        (exclusions.unaccompanied_minors, UNACCOMPANIED_MINOR, "unaccompanied minors"),
-        (exclusions.pregnant, PREGNANT, "pregnant women"),
+        (exclusions.unaccompanied_minors, UNACCOMPANIED_MINOR, N_("unaccompanied minors")),
+        (exclusions.pregnant, PREGNANT, N_("pregnant women")),
     )
     wants_vulnerabilities = exclusions.vulnerable or any(on_ for on_, _, _ in switches)
     vulnerabilities = (
@@ -351,31 +395,34 @@ def excluded_group_check(
     )
     if wants_vulnerabilities and vulnerabilities is None:
         unknown.append(
-            "vulnerabilities have not been assessed (a vulnerability assessment is missing)"
+            N_("vulnerabilities have not been assessed (a vulnerability assessment is missing)")
         )
     for switched_on, flag, group in switches:
         if switched_on:
             checked.append(group)
             if vulnerabilities is not None and flag in vulnerabilities:
                 excluded.append(
-                    f"{group} are excluded and the person is recorded as {flag.replace('_', ' ')}"
+                    N_("%(group)s are excluded and the person is recorded as %(flag)s")
+                    % {"group": group, "flag": flag.replace("_", " ")}
                 )
     if exclusions.vulnerable:
-        checked.append("vulnerable people")
+        checked.append(N_("vulnerable people"))
         if vulnerabilities is not None:
             other = sorted(vulnerabilities - {PREGNANT, UNACCOMPANIED_MINOR})
             if other:
                 excluded.append(
-                    "vulnerable people are excluded and the person is recorded "
-                    f"with: {', '.join(v.replace('_', ' ') for v in other)}"
+                    N_("vulnerable people are excluded and the person is recorded with: %(list)s")
+                    % {"list": ", ".join(v.replace("_", " ") for v in other)}
                 )
     if excluded:
         return Outcome.FAIL, "; ".join(excluded)
     if unknown:
         return Outcome.UNKNOWN, "; ".join(unknown)
     if not checked:
-        return Outcome.PASS, "the agreement excludes no group"
-    return Outcome.PASS, f"not in an excluded group ({', '.join(checked)})"
+        return Outcome.PASS, N_("the agreement excludes no group")
+    return Outcome.PASS, N_("not in an excluded group (%(groups)s)") % {
+        "groups": ", ".join(checked)
+    }
 
 
 def _not_excluded_group(
@@ -412,7 +459,10 @@ def evaluate_one(
     params_model = CRITERION_PARAMS.get(rule)
     if evaluator is None or params_model is None:  # pydantic refuses these; guard anyway
         return RuleResult(
-            rule, label, Outcome.UNKNOWN, f"Rule '{rule}' is not known to this version of Readmit."
+            rule,
+            label,
+            Outcome.UNKNOWN,
+            N_("Rule '%(rule)s' is not known to this version of Readmit.") % {"rule": rule},
         )
     try:
         params = params_model.model_validate(criterion.params)
@@ -422,7 +472,8 @@ def evaluate_one(
             rule,
             label,
             Outcome.UNKNOWN,
-            f"Rule '{rule}' is misconfigured ({fields}); ask an administrator.",
+            N_("Rule '%(rule)s' is misconfigured (%(fields)s); ask an administrator.")
+            % {"rule": rule, "fields": fields},
         )
     outcome, explanation = evaluator(params, facts, on, exclusions)
     return RuleResult(rule, label, outcome, _sentence(explanation))

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from readmit.accounts.models import Organisation, User
 from readmit.agreements.terms import AgreementTerms
@@ -12,23 +13,23 @@ from readmit.core.models import BaseModel, Country
 
 
 class AgreementKind(models.TextChoices):
-    RELOCATION = "relocation", "Third-country relocation"
-    READMISSION = "readmission", "Readmission of own nationals"
-    RECEPTION = "reception", "Reception centres abroad"
+    RELOCATION = "relocation", _("Third-country relocation")
+    READMISSION = "readmission", _("Readmission of own nationals")
+    RECEPTION = "reception", _("Reception centres abroad")
 
 
 class AgreementStatus(models.TextChoices):
-    APPROACHED = "approached", "Approached"
-    NEGOTIATING = "negotiating", "Negotiating"
-    SIGNED = "signed", "Signed"
-    IN_FORCE = "in_force", "In force"
-    SUSPENDED = "suspended", "Suspended"
-    ENDED = "ended", "Ended"
+    APPROACHED = "approached", _("Approached")
+    NEGOTIATING = "negotiating", _("Negotiating")
+    SIGNED = "signed", _("Signed")
+    IN_FORCE = "in_force", _("In force")
+    SUSPENDED = "suspended", _("Suspended")
+    ENDED = "ended", _("Ended")
 
 
 class PartySide(models.TextChoices):
-    SENDING = "sending", "Sending / requesting state"
-    RECEIVING = "receiving", "Receiving / requested state"
+    SENDING = "sending", _("Sending / requesting state")
+    RECEIVING = "receiving", _("Receiving / requested state")
 
 
 class Agreement(BaseModel):
@@ -118,12 +119,12 @@ class Site(BaseModel):
 
 
 class ContactChannel(models.TextChoices):
-    DIPLOMATIC_NOTE = "note", "Diplomatic note"
-    MEETING = "meeting", "Meeting"
-    EMBASSY = "embassy", "Through an embassy"
-    PUBLIC_STATEMENT = "public", "Public statement"
-    MEDIA = "media", "Reported by media"
-    OTHER = "other", "Other"
+    DIPLOMATIC_NOTE = "note", _("Diplomatic note")
+    MEETING = "meeting", _("Meeting")
+    EMBASSY = "embassy", _("Through an embassy")
+    PUBLIC_STATEMENT = "public", _("Public statement")
+    MEDIA = "media", _("Reported by media")
+    OTHER = "other", _("Other")
 
 
 class DiplomaticContact(BaseModel):
@@ -145,12 +146,12 @@ class DiplomaticContact(BaseModel):
 
 
 class Stance(models.TextChoices):
-    READY = "ready", "Ready to cooperate"
-    OPEN = "open", "Open, with conditions"
-    NO_COMMUNICATION = "no_communication", "No communication so far"
-    OWN_NATIONALS_ONLY = "own_nationals_only", "Takes back own nationals only"
-    REFUSES = "refuses", "Refuses"
-    NO_COMMENT = "no_comment", "Does not comment"
+    READY = "ready", _("Ready to cooperate")
+    OPEN = "open", _("Open, with conditions")
+    NO_COMMUNICATION = "no_communication", _("No communication so far")
+    OWN_NATIONALS_ONLY = "own_nationals_only", _("Takes back own nationals only")
+    REFUSES = "refuses", _("Refuses")
+    NO_COMMENT = "no_comment", _("Does not comment")
 
 
 class PublicPosition(BaseModel):
@@ -246,10 +247,10 @@ class AgreementVersion(BaseModel):
 
 
 class ProposalState(models.TextChoices):
-    PENDING = "pending", "Pending the other party's confirmation"
-    CONFIRMED = "confirmed", "Confirmed by both parties"
-    WITHDRAWN = "withdrawn", "Withdrawn by the proposing party"
-    REJECTED = "rejected", "Rejected by the other party"
+    PENDING = "pending", _("Pending the other party's confirmation")
+    CONFIRMED = "confirmed", _("Confirmed by both parties")
+    WITHDRAWN = "withdrawn", _("Withdrawn by the proposing party")
+    REJECTED = "rejected", _("Rejected by the other party")
 
 
 class AmendmentProposal(BaseModel):
@@ -294,9 +295,9 @@ class AmendmentProposal(BaseModel):
 
 
 class NoticeState(models.TextChoices):
-    PENDING = "pending", "Running"
-    WITHDRAWN = "withdrawn", "Withdrawn"
-    EFFECTIVE = "effective", "Took effect"
+    PENDING = "pending", _("Running")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+    EFFECTIVE = "effective", _("Took effect")
 
 
 class TerminationNotice(BaseModel):

@@ -23,6 +23,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from readmit.core.errors import N_
+
 if TYPE_CHECKING:
     from readmit.agreements.terms import AgreementTerms
 
@@ -45,9 +47,14 @@ RULE_CATEGORY: Mapping[str, str] = {
     "no_pending_criminal_case": CRIMINAL,
     "not_excluded_group": "vulnerabilities",
 }
-_REDACTED_SUBJECT = {CRIMINAL: "criminal record", "vulnerabilities": "vulnerabilities"}
-_OUTCOME_WORDS = {"pass": "passes", "fail": "fails", "unknown": "unknown"}
+_OUTCOME_WORDS = {"pass": N_("passes"), "fail": N_("fails"), "unknown": N_("unknown")}
 NOT_SHARED = "details not shared under this agreement"
+# The redacted explanation of each category, as a fragment (pages translate it at the edge:
+# readmit.web.i18n.sentences).
+_REDACTED = {
+    CRIMINAL: N_("criminal record: %(outcome)s (details not shared under this agreement)"),
+    "vulnerabilities": N_("vulnerabilities: %(outcome)s (details not shared under this agreement)"),
+}
 
 
 @dataclass(frozen=True)
@@ -88,8 +95,8 @@ class SharingPolicy:
         category = RULE_CATEGORY.get(rule)
         if category is None or self.shows(category):
             return explanation
-        word = _OUTCOME_WORDS.get(outcome, outcome)
-        return f"{_REDACTED_SUBJECT[category].capitalize()}: {word} ({NOT_SHARED})."
+        text = _REDACTED[category] % {"outcome": _OUTCOME_WORDS.get(outcome, outcome)}
+        return f"{text[:1].upper()}{text[1:]}."
 
     def results(self, results: Iterable[Mapping[str, str]]) -> list[dict[str, str]]:
         """Stored criteria results ({rule, label, outcome, explanation}) for this viewer."""

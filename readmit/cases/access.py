@@ -18,7 +18,7 @@ from readmit.agreements.models import Agreement, AgreementStatus
 from readmit.agreements.quota import QuotaStatus
 from readmit.cases.models import Case
 from readmit.cases.workflow import NEED_AGREEMENT_IN_FORCE, workflow_for
-from readmit.core.errors import Forbidden, TransitionRefused
+from readmit.core.errors import N_, Forbidden, Term, TransitionRefused
 
 
 def transition_refusal(
@@ -41,8 +41,12 @@ def transition_refusal(
     agreement = case.agreement
     if action in NEED_AGREEMENT_IN_FORCE and agreement.status != AgreementStatus.IN_FORCE:
         return TransitionRefused(
-            f"Agreement '{agreement.reference}' is "
-            f"{agreement.get_status_display().lower()}: '{action}' needs it in force.",
+            N_("Agreement '%(agreement)s' is %(status)s: '%(action)s' needs it in force."),
+            params={
+                "agreement": agreement.reference,
+                "status": Term(agreement.status),
+                "action": Term(action),
+            },
             rule="agreement-not-in-force",
         )
     return None
@@ -80,14 +84,22 @@ def quota_refusal(
     covers ``day``, ``quota-exceeded`` when fewer than ``taking`` places are left)."""
     if status.period is None:
         return TransitionRefused(
-            f"No quota period of agreement '{agreement.reference}' covers {day.isoformat()}: "
-            "nobody can be selected.",
+            N_(
+                "No quota period of agreement '%(agreement)s' covers %(day)s: "
+                "nobody can be selected."
+            ),
+            params={"agreement": agreement.reference, "day": day.isoformat()},
             rule="quota-period",
         )
     if status.used + taking > status.limit:
         return TransitionRefused(
-            f"The quota of {status.limit} for {status.period.start.isoformat()} to "
-            f"{status.period.end.isoformat()} is used up ({status.used} selected).",
+            N_("The quota of %(quota)s for %(start)s to %(end)s is used up (%(used)s selected)."),
+            params={
+                "quota": status.limit,
+                "start": status.period.start.isoformat(),
+                "end": status.period.end.isoformat(),
+                "used": status.used,
+            },
             rule="quota-exceeded",
         )
     return None

@@ -13,6 +13,7 @@ from typing import IO
 
 from django.db import transaction
 from django.db.models import QuerySet
+from django.utils.functional import Promise
 
 from readmit.accounts.access import access_case, standing
 from readmit.accounts.models import User
@@ -37,7 +38,7 @@ SIGNATURES: tuple[tuple[bytes, str], ...] = (
 # neither added nor listed nor downloaded as a general file.
 # Letters to the person are generated (``readmit.documents.letters``), never uploaded; they
 # are listed and downloaded as any file.
-FILE_KINDS: tuple[tuple[str, str], ...] = tuple(
+FILE_KINDS: tuple[tuple[str, str | Promise], ...] = tuple(
     (value, label)
     for value, label in AttachmentKind.choices
     if value not in {AttachmentKind.PHOTO, AttachmentKind.LETTER}

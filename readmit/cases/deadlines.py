@@ -34,15 +34,16 @@ from readmit.audit.events import AuditEventType
 from readmit.audit.services import audit_record
 from readmit.cases.models import Case, Deadline, DeadlineQuerySet
 from readmit.core import clock
+from readmit.core.errors import N_
 from readmit.deadlines import TimeLimit, Unit, WorkingCalendar, due, extend
 from readmit.deadlines.calendar import local_date
 
 LABELS = {
-    "reply": "Reply to the application",
-    "transfer": "Transfer after acceptance",
-    "interview": "Interview",
-    "transit": "Transit within the window after consent",
-    "take_back": "Take back after the transit ended",
+    "reply": N_("Reply to the application"),
+    "transfer": N_("Transfer after acceptance"),
+    "interview": N_("Interview"),
+    "transit": N_("Transit within the window after consent"),
+    "take_back": N_("Take back after the transit ended"),
 }
 # The limits that apply when an agreement's terms do not set them (DESIGN §2).
 DEFAULT_LIMITS: dict[str, TimeLimitTerm] = {

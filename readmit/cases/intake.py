@@ -66,7 +66,15 @@ from readmit.cases.services import PersonInput, TransitionContext, case_open, pe
 from readmit.cases.transit import earlier_case_errors, take_back_window_check
 from readmit.cases.workflow import WORKERS, Side
 from readmit.core import clock
-from readmit.core.errors import ApplicationError, Forbidden, TransitionRefused, ValidationFailed
+from readmit.core.errors import (
+    N_,
+    ApplicationError,
+    Forbidden,
+    Term,
+    TransitionRefused,
+    ValidationFailed,
+)
+from readmit.core.labels import english
 from readmit.core.payloads import ActionPayload
 from readmit.deadlines import TimeLimit, Unit
 from readmit.deadlines.calendar import local_date
@@ -276,14 +284,23 @@ def _requesting_worker(user: User, agreement: Agreement) -> tuple[Agreement, Org
         )
     if agreement.kind != AgreementKind.READMISSION:
         raise TransitionRefused(
-            f"Agreement '{agreement.reference}' is a {agreement.get_kind_display().lower()} "
-            "agreement: applications are submitted only under readmission agreements.",
+            N_(
+                "Agreement '%(agreement)s' is a %(kind)s agreement: "
+                "applications are submitted only under readmission agreements."
+            ),
+            params={
+                "agreement": agreement.reference,
+                "kind": english(AgreementKind(agreement.kind).label).lower(),
+            },
             rule="agreement-kind",
         )
     if agreement.status != AgreementStatus.IN_FORCE:
         raise TransitionRefused(
-            f"Agreement '{agreement.reference}' is {agreement.get_status_display().lower()}, "
-            "not in force: no application can be submitted under it.",
+            N_(
+                "Agreement '%(agreement)s' is %(status)s, "
+                "not in force: no application can be submitted under it."
+            ),
+            params={"agreement": agreement.reference, "status": Term(agreement.status)},
             rule="agreement-not-in-force",
         )
     assert position.organisation_id is not None

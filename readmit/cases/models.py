@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from readmit.accounts.models import Organisation, User
 from readmit.agreements.models import Agreement, AgreementKind
@@ -14,10 +15,10 @@ from readmit.core.sealed import DocumentNumberIndexField, SealedField
 
 
 class Sex(models.TextChoices):
-    FEMALE = "F", "Female"
-    MALE = "M", "Male"
-    OTHER = "X", "Other / unspecified"
-    UNKNOWN = "U", "Unknown"
+    FEMALE = "F", _("Female")
+    MALE = "M", _("Male")
+    OTHER = "X", _("Other / unspecified")
+    UNKNOWN = "U", _("Unknown")
 
 
 class Person(BaseModel):
@@ -124,10 +125,10 @@ class Person(BaseModel):
 
 
 class NameKind(models.TextChoices):
-    ALIAS = "alias", "Alias"
-    FORMER = "former", "Former name"
-    BIRTH = "birth", "Name at birth"
-    OTHER_SCRIPT = "script", "Same name in another script"
+    ALIAS = "alias", _("Alias")
+    FORMER = "former", _("Former name")
+    BIRTH = "birth", _("Name at birth")
+    OTHER_SCRIPT = "script", _("Same name in another script")
 
 
 class PersonName(BaseModel):
@@ -141,13 +142,13 @@ class PersonName(BaseModel):
 
 
 class DocumentType(models.TextChoices):
-    PASSPORT = "passport", "Passport"
-    ID_CARD = "id_card", "Identity card"
-    EMERGENCY_TRAVEL = "emergency_travel_document", "Emergency travel document"
-    EU_TRAVEL = "eu_travel_document", "EU travel document for return"
-    BIRTH_CERTIFICATE = "birth_certificate", "Birth certificate"
-    DRIVING_LICENCE = "driving_licence", "Driving licence"
-    OTHER = "other", "Other document"
+    PASSPORT = "passport", _("Passport")
+    ID_CARD = "id_card", _("Identity card")
+    EMERGENCY_TRAVEL = "emergency_travel_document", _("Emergency travel document")
+    EU_TRAVEL = "eu_travel_document", _("EU travel document for return")
+    BIRTH_CERTIFICATE = "birth_certificate", _("Birth certificate")
+    DRIVING_LICENCE = "driving_licence", _("Driving licence")
+    OTHER = "other", _("Other document")
 
 
 class IdentityDocument(BaseModel):
@@ -239,10 +240,10 @@ class Case(BaseModel):
 
 
 class ApplicationSource(models.TextChoices):
-    API = "api", "API"
-    WEB = "web", "Web form"
-    CSV = "csv", "CSV batch"
-    XLSX = "xlsx", "XLSX batch"
+    API = "api", _("API")
+    WEB = "web", _("Web form")
+    CSV = "csv", _("CSV batch")
+    XLSX = "xlsx", _("XLSX batch")
 
 
 class ReadmissionApplication(BaseModel):
@@ -395,13 +396,13 @@ class Deadline(BaseModel):
 
 
 class AttachmentKind(models.TextChoices):
-    EVIDENCE_OF_NATIONALITY = "evidence_of_nationality", "Evidence of nationality"
-    TRAVEL_DOCUMENT = "travel_document", "Travel document"
-    NOTICE = "notice", "Notice to the person"
-    COURT_DECISION = "court_decision", "Court decision"
-    PHOTO = "photo", "Photo of the person"
-    LETTER = "letter", "Letter to the person (generated)"
-    OTHER = "other", "Other"
+    EVIDENCE_OF_NATIONALITY = "evidence_of_nationality", _("Evidence of nationality")
+    TRAVEL_DOCUMENT = "travel_document", _("Travel document")
+    NOTICE = "notice", _("Notice to the person")
+    COURT_DECISION = "court_decision", _("Court decision")
+    PHOTO = "photo", _("Photo of the person")
+    LETTER = "letter", _("Letter to the person (generated)")
+    OTHER = "other", _("Other")
 
 
 def attachment_path(instance: Attachment, filename: str) -> str:
@@ -452,8 +453,8 @@ class QuotaAllocation(BaseModel):
 
 
 class TravelDocumentType(models.TextChoices):
-    EMERGENCY = "emergency_travel_document", "Emergency travel document"
-    EU_RETURN = "eu_travel_document", "EU travel document for return (Regulation (EU) 2016/1953)"
+    EMERGENCY = "emergency_travel_document", _("Emergency travel document")
+    EU_RETURN = "eu_travel_document", _("EU travel document for return (Regulation (EU) 2016/1953)")
 
 
 class TravelDocument(BaseModel):
@@ -512,8 +513,8 @@ class TravelDocument(BaseModel):
 
 
 class CostLeg(models.TextChoices):
-    TRANSPORT_TO_BORDER = "transport_to_border", "Transport to the border crossing point"
-    ONWARD = "onward", "Onward transport"
+    TRANSPORT_TO_BORDER = "transport_to_border", _("Transport to the border crossing point")
+    ONWARD = "onward", _("Onward transport")
 
 
 class TransferCost(BaseModel):

@@ -21,7 +21,7 @@ from readmit.cases.models import Case, IdentityDocument, Person, PersonName
 from readmit.cases.reasons import reason_code_check
 from readmit.cases.workflow import Transition, workflow_for
 from readmit.core import clock
-from readmit.core.errors import PreconditionFailed, TransitionRefused, ValidationFailed
+from readmit.core.errors import N_, PreconditionFailed, Term, TransitionRefused, ValidationFailed
 from readmit.core.models import Country
 from readmit.core.payloads import ActionPayload, NoPayload, payload_validate
 from readmit.search.services import search_terms_refresh
@@ -131,8 +131,11 @@ def case_open(
     """Open a case in the workflow's initial state. The agreement must be in force."""
     if agreement.status != AgreementStatus.IN_FORCE:
         raise TransitionRefused(
-            f"Agreement '{agreement.reference}' is {agreement.get_status_display().lower()}, "
-            "not in force: no cases can be opened under it.",
+            N_(
+                "Agreement '%(agreement)s' is %(status)s, "
+                "not in force: no cases can be opened under it."
+            ),
+            params={"agreement": agreement.reference, "status": Term(agreement.status)},
             rule="agreement-not-in-force",
         )
     workflow = workflow_for(agreement.kind)
@@ -152,7 +155,7 @@ def case_open(
         except IntegrityError:
             raise ValidationFailed(
                 f"A case with external id '{external_id}' already exists under this agreement.",
-                errors=[{"loc": ["external_id"], "msg": "already used in this agreement"}],
+                errors=[{"loc": ["external_id"], "msg": N_("already used in this agreement")}],
             ) from None
         audit_record(
             event_type=AuditEventType.CASE_CREATED,
@@ -286,8 +289,9 @@ def case_transition(
         reason_code = reason_code_check(action, reason_code)
         if transition.needs_reason and not reason:
             raise ValidationFailed(
-                f"'{action}' needs a reason.",
-                errors=[{"loc": ["reason"], "msg": "a reason is required"}],
+                N_("'%(action)s' needs a reason."),
+                params={"action": Term(action)},
+                errors=[{"loc": ["reason"], "msg": N_("a reason is required")}],
             )
         validated = payload_validate(payload_model(case.kind, action), payload)
         context = TransitionContext(

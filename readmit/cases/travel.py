@@ -44,6 +44,7 @@ from readmit.audit.services import audit_record
 from readmit.cases.models import (
     Case,
     CostLeg,
+    Sex,
     TransferCost,
     TravelDocument,
     TravelDocumentType,
@@ -51,6 +52,7 @@ from readmit.cases.models import (
 from readmit.cases.services import CHECK, TransitionContext, register_transition_hook
 from readmit.core import clock
 from readmit.core.errors import Forbidden, NotFound, TransitionRefused, ValidationFailed
+from readmit.core.labels import english
 from readmit.core.payloads import ActionPayload, Choices, Day, Flag, Moment
 from readmit.core.zones import country_zone, zone
 from readmit.relocation.hooks import TransferPlanIn, _invalid
@@ -413,7 +415,7 @@ def person_fields(case: Case) -> dict[str, str]:
         "name_latin": latin or written,
         "birth_date": person.birth_date_display,
         "place_of_birth": person.place_of_birth,
-        "sex": person.get_sex_display(),
+        "sex": english(Sex(person.sex).label),  # the document is in English
         "nationality": ", ".join(sorted(c.code for c in person.nationalities.all())),
     }
 

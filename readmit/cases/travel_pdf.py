@@ -14,7 +14,8 @@ from __future__ import annotations
 import html
 from collections.abc import Mapping
 
-from readmit.cases.models import TravelDocument
+from readmit.cases.models import TravelDocument, TravelDocumentType
+from readmit.core.labels import english
 from readmit.documents import fonts
 from readmit.documents.render import FAMILIES
 
@@ -27,6 +28,7 @@ def _row(label: str, value: str, *, auto_dir: bool = False) -> str:
 def travel_document_pdf(document: TravelDocument, person: Mapping[str, str]) -> bytes:
     """The PDF of ``document`` for the person's fields (``travel.person_fields``)."""
     case = document.case
+    document_type = TravelDocumentType(document.type).label  # the document is in English
     rows = [
         ("Name as written", person["name"], True),
         ("Name (Latin)", person["name_latin"], False),
@@ -34,7 +36,7 @@ def travel_document_pdf(document: TravelDocument, person: Mapping[str, str]) -> 
         ("Place of birth", person["place_of_birth"] or "-", True),
         ("Sex", person["sex"], False),
         ("Nationality", person["nationality"] or "-", False),
-        ("Document type", document.get_type_display(), False),
+        ("Document type", english(document_type), False),
         ("Document number", document.number, False),
         ("Issued by", document.issuing_mission.name, False),
         ("Valid from", document.valid_from.isoformat(), False),
@@ -48,7 +50,7 @@ def travel_document_pdf(document: TravelDocument, person: Mapping[str, str]) -> 
     if document.revoked_at is not None:
         rows.append(("REVOKED", document.revocation_reason, True))
     body = "\n".join(_row(label, value, auto_dir=auto) for label, value, auto in rows)
-    title = html.escape(document.get_type_display())
+    title = html.escape(english(document_type))
     page = f"""<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>{title}</title><style>
 {fonts.font_face_css()}

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from readmit.accounts.roles import Role
-from readmit.core.errors import Forbidden, TransitionRefused
+from readmit.core.errors import N_, Forbidden, Term, TransitionRefused
 
 
 class Side(StrEnum):
@@ -61,8 +61,8 @@ class Workflow:
             if transition.action == action:
                 return transition
         raise TransitionRefused(
-            f"'{action}' is not an action of a {self.kind} case; "
-            f"known actions: {', '.join(self.actions)}.",
+            N_("'%(action)s' is not an action of a %(kind)s case; known actions: %(known)s."),
+            params={"action": action, "kind": Term(self.kind), "known": ", ".join(self.actions)},
             rule="unknown-action",
         )
 
@@ -79,30 +79,43 @@ class Workflow:
         transition = self.get(action)
         if state not in transition.sources:
             raise TransitionRefused(
-                f"A {self.kind} case in state '{state}' cannot '{action}'; it is allowed from: "
-                f"{', '.join(sorted(transition.sources))}.",
+                N_(
+                    "A %(kind)s case in state '%(state)s' cannot '%(action)s'; "
+                    "it is allowed from: %(sources)s."
+                ),
+                params={
+                    "kind": Term(self.kind),
+                    "state": Term(state),
+                    "action": Term(action),
+                    "sources": ", ".join(sorted(transition.sources)),
+                },
                 rule="workflow",
             )
         if not transition.sides:
             raise Forbidden(
-                f"'{action}' is taken by the system (readmit sweep), never by a party.",
+                N_("'%(action)s' is taken by the system (readmit sweep), never by a party."),
+                params={"action": Term(action)},
                 type="wrong-party",
             )
         if side is None or side not in transition.sides:
             raise Forbidden(
-                f"Only the {' or '.join(sorted(transition.sides))} party may '{action}'.",
+                N_("Only the %(sides)s party may '%(action)s'."),
+                params={"sides": " or ".join(sorted(transition.sides)), "action": Term(action)},
                 type="wrong-party",
             )
         if not transition.roles.intersection(roles):
             raise Forbidden(
-                f"'{action}' needs the role {' or '.join(sorted(transition.roles))}.",
+                N_("'%(action)s' needs the role %(roles)s."),
+                params={"action": Term(action), "roles": " or ".join(sorted(transition.roles))},
                 type="wrong-role",
             )
         if transition.hold == "lift" and not on_hold:
-            raise TransitionRefused("There is no legal hold to lift.", rule="legal-hold")
+            raise TransitionRefused(N_("There is no legal hold to lift."), rule="legal-hold")
         if transition.transfer_related and on_hold:
             raise TransitionRefused(
-                f"A legal hold blocks '{action}' until it is lifted.", rule="legal-hold"
+                N_("A legal hold blocks '%(action)s' until it is lifted."),
+                params={"action": Term(action)},
+                rule="legal-hold",
             )
         return transition
 
@@ -417,5 +430,7 @@ def workflow_for(kind: str) -> Workflow:
         return WORKFLOWS[kind]
     except KeyError:
         raise TransitionRefused(
-            f"There is no workflow for cases of kind '{kind}'.", rule="unknown-kind"
+            N_("There is no workflow for cases of kind '%(kind)s'."),
+            params={"kind": kind},
+            rule="unknown-kind",
         ) from None

@@ -11,12 +11,30 @@ from collections.abc import Mapping, Sequence
 from typing import Any, ClassVar
 
 
+def N_(text: str) -> str:
+    """Mark an English message for the interface catalogues without translating it.
+
+    The pure cores have no Django: they raise with a stable English text (marked with this,
+    ``makemessages --keyword=N_``) and its parameters apart, and the web translates both at the
+    edge (``readmit.web.errors.message_of``). The API keeps the English ``message``.
+    """
+    return text
+
+
+class Term(str):
+    """A parameter that is a code of the shared vocabulary (a workflow state or action, a
+    choice): the English message and the API keep the code, pages show its label in the
+    reader's language."""
+
+    __slots__ = ()
+
+
 class ApplicationError(Exception):
     """A refusal with a message meant for the person who asked."""
 
     status: ClassVar[int] = 400
     default_type: ClassVar[str] = "bad-request"
-    title: ClassVar[str] = "Bad request"
+    title: ClassVar[str] = N_("Bad request")
 
     def __init__(
         self,
@@ -24,7 +42,15 @@ class ApplicationError(Exception):
         *,
         type: str | None = None,
         extra: Mapping[str, Any] | None = None,
+        params: Mapping[str, Any] | None = None,
     ) -> None:
+        # ``template`` is the English message id, ``params`` its named values: ``message`` is
+        # the English sentence (the API's ``detail``, logs, the CLI); pages translate
+        # ``template`` and fill in ``params`` in the reader's language.
+        self.template = message
+        self.params: dict[str, Any] = dict(params or {})
+        if self.params:
+            message = message % self.params
         super().__init__(message)
         self.message = message
         self.type = type or self.default_type
@@ -36,7 +62,7 @@ class NotFound(ApplicationError):
 
     status = 404
     default_type = "not-found"
-    title = "Not found"
+    title = N_("Not found")
 
 
 class Forbidden(ApplicationError):
@@ -44,7 +70,7 @@ class Forbidden(ApplicationError):
 
     status = 403
     default_type = "forbidden"
-    title = "Forbidden"
+    title = N_("Forbidden")
 
 
 class TransitionRefused(ApplicationError):
@@ -56,7 +82,7 @@ class TransitionRefused(ApplicationError):
 
     status = 409
     default_type = "transition-refused"
-    title = "Refused by a rule"
+    title = N_("Refused by a rule")
 
     def __init__(self, message: str, *, rule: str = "workflow", **kwargs: Any) -> None:
         super().__init__(message, type=kwargs.pop("type", rule), **kwargs)
@@ -68,7 +94,7 @@ class PreconditionFailed(ApplicationError):
 
     status = 412
     default_type = "precondition-failed"
-    title = "Precondition failed"
+    title = N_("Precondition failed")
 
 
 class ValidationFailed(ApplicationError):
@@ -76,7 +102,7 @@ class ValidationFailed(ApplicationError):
 
     status = 422
     default_type = "validation-failed"
-    title = "Invalid input"
+    title = N_("Invalid input")
 
     def __init__(
         self, message: str, *, errors: Sequence[Mapping[str, Any]] = (), **kwargs: Any

@@ -8,6 +8,8 @@ its way to one subscription's URL. Bodies hold ids and types only (see docs/api.
 from __future__ import annotations
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from readmit.accounts.models import Organisation, User
 from readmit.core.models import BaseModel
@@ -58,10 +60,10 @@ class OutboxEvent(BaseModel):
 
 
 class DeliveryStatus(models.TextChoices):
-    PENDING = "pending", "Pending"
-    SENDING = "sending", "Sending"
-    DELIVERED = "delivered", "Delivered"
-    FAILED = "failed", "Failed (attempts exhausted)"
+    PENDING = "pending", _("Pending")
+    SENDING = "sending", pgettext_lazy("delivery status", "Sending")
+    DELIVERED = "delivered", _("Delivered")
+    FAILED = "failed", _("Failed (attempts exhausted)")
 
 
 class WebhookDelivery(BaseModel):

@@ -39,7 +39,7 @@ from readmit.cases.deadlines import deadlines_meet
 from readmit.cases.models import QuotaAllocation
 from readmit.cases.selectors import case_sharing
 from readmit.cases.services import TransitionContext, register_transition_hook
-from readmit.core.errors import TransitionRefused, ValidationFailed
+from readmit.core.errors import N_, Term, TransitionRefused, ValidationFailed
 from readmit.core.payloads import ActionPayload, Choices, Flag, Moment
 from readmit.relocation.access import family_date_refusal, family_ready_refusal
 from readmit.relocation.models import (
@@ -154,8 +154,11 @@ def refuse_excluded(context: TransitionContext) -> None:
         raise TransitionRefused(reason, rule="exclusion")
     if outcome == Outcome.UNKNOWN:
         raise TransitionRefused(
-            f"Cannot tell whether the person is in a group the agreement excludes: "
-            f"{explanation}. Record what is missing first.",
+            N_(
+                "Cannot tell whether the person is in a group the agreement excludes: "
+                "%(explanation)s. Record what is missing first."
+            ),
+            params={"explanation": explanation},
             rule="exclusion",
         )
 
@@ -282,11 +285,21 @@ def schedule_transfer(context: TransitionContext) -> None:
         given = planned_for - notice_given_at
         if given < dt.timedelta(hours=hours):
             raise TransitionRefused(
-                f"The person must be given {hours} hours' notice"
-                f"{' (urgent case)' if urgent else ''}; notice given "
-                f"{notice_given_at.isoformat(timespec='minutes')} for "
-                f"{planned_for.isoformat(timespec='minutes')} is only "
-                f"{given.total_seconds() / 3600:.1f} hours.",
+                N_(
+                    "The person must be given %(hours)s hours' notice (urgent case); notice "
+                    "given %(given_at)s for %(planned_for)s is only %(given)s hours."
+                )
+                if urgent
+                else N_(
+                    "The person must be given %(hours)s hours' notice; notice given "
+                    "%(given_at)s for %(planned_for)s is only %(given)s hours."
+                ),
+                params={
+                    "hours": hours,
+                    "given_at": notice_given_at.isoformat(timespec="minutes"),
+                    "planned_for": planned_for.isoformat(timespec="minutes"),
+                    "given": f"{given.total_seconds() / 3600:.1f}",
+                },
                 rule="notice-period",
             )
     if terms.exclusions.families_together:
@@ -345,7 +358,8 @@ def record_arrival(context: TransitionContext) -> None:
     at_site = ReceptionStay.objects.filter(site=site, ended_at__isnull=True).count()
     if at_site >= site.capacity:
         raise TransitionRefused(
-            f"Site '{site.name}' is full: {at_site} of {site.capacity} places taken.",
+            N_("Site '%(site)s' is full: %(taken)s of %(capacity)s places taken."),
+            params={"site": site.name, "taken": at_site, "capacity": site.capacity},
             rule="capacity",
         )
     if max_present is not None:
@@ -354,8 +368,11 @@ def record_arrival(context: TransitionContext) -> None:
         ).count()
         if present >= max_present:
             raise TransitionRefused(
-                f"The agreement allows {max_present} people present at once and "
-                f"{present} are present.",
+                N_(
+                    "The agreement allows %(limit)s people present at once and "
+                    "%(present)s are present."
+                ),
+                params={"limit": max_present, "present": present},
                 rule="capacity",
             )
     if max_per_year is not None:
@@ -365,8 +382,11 @@ def record_arrival(context: TransitionContext) -> None:
         ).count()
         if arrived >= max_per_year:
             raise TransitionRefused(
-                f"The agreement allows {max_per_year} arrivals per year (capacity.max_per_year) "
-                f"and {arrived} have arrived in {year}.",
+                N_(
+                    "The agreement allows %(limit)s arrivals per year (capacity.max_per_year) "
+                    "and %(arrived)s have arrived in %(year)s."
+                ),
+                params={"limit": max_per_year, "arrived": arrived, "year": year},
                 rule="capacity",
             )
     max_end = (
@@ -402,18 +422,23 @@ def record_departure(context: TransitionContext) -> None:
         raise _invalid("court_ordered", "applies only to the outcomes transferred_back, released")
     if case.legal_hold and outcome in REMOVAL_OUTCOMES:
         raise TransitionRefused(
-            f"A legal hold blocks a departure with the outcome '{outcome}' until it is lifted; "
-            "the transfer back or a release a court ordered is never blocked.",
+            N_(
+                "A legal hold blocks a departure with the outcome '%(outcome)s' until it is "
+                "lifted; the transfer back or a release a court ordered is never blocked."
+            ),
+            params={"outcome": Term(outcome)},
             rule="legal-hold",
         )
     stay = ReceptionStay.objects.filter(case=case, ended_at__isnull=True).first()
     if stay is None:
         raise TransitionRefused(
-            f"Case {case.reference} has no open reception stay.", rule="no-open-stay"
+            N_("Case %(case)s has no open reception stay."),
+            params={"case": case.reference},
+            rule="no-open-stay",
         )
     if not stay.return_plan and not (court_ordered and outcome in COURT_REMEDIES):
         raise TransitionRefused(
-            "A return-to-origin plan is required before the stay can close; record it first.",
+            N_("A return-to-origin plan is required before the stay can close; record it first."),
             rule="return-plan",
         )
     stay.ended_at = context.at

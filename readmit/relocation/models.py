@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from readmit.accounts.models import Organisation, User
 from readmit.agreements.models import Agreement, Site
@@ -12,9 +13,9 @@ from readmit.core.sealed import SealedField
 
 
 class ListSource(models.TextChoices):
-    WEB_CSV = "web-csv", "Web upload (CSV)"
-    WEB_XLSX = "web-xlsx", "Web upload (XLSX)"
-    API = "api", "Exchange API"
+    WEB_CSV = "web-csv", _("Web upload (CSV)")
+    WEB_XLSX = "web-xlsx", _("Web upload (XLSX)")
+    API = "api", _("Exchange API")
 
 
 class ProposalList(BaseModel):
@@ -56,16 +57,16 @@ class ProposalList(BaseModel):
 
 
 class EvaluationOutcome(models.TextChoices):
-    PASS = "pass", "Pass"
-    FAIL = "fail", "Fail"
-    UNKNOWN = "unknown", "Unknown"
+    PASS = "pass", _("Pass")
+    FAIL = "fail", _("Fail")
+    UNKNOWN = "unknown", _("Unknown")
 
 
 class EvaluationTrigger(models.TextChoices):
-    LIST = "list", "List submitted"
-    RECHECK = "recheck", "Checked again"
-    DECISION = "decision", "At the decision"
-    SCREENING = "screening", "Screening changed"
+    LIST = "list", _("List submitted")
+    RECHECK = "recheck", _("Checked again")
+    DECISION = "decision", _("At the decision")
+    SCREENING = "screening", _("Screening changed")
 
 
 class CriteriaEvaluation(BaseModel):
@@ -126,12 +127,12 @@ class TransferPlan(BaseModel):
 
 
 class StayOutcome(models.TextChoices):
-    RETURNED_TO_ORIGIN = "returned_to_origin", "Returned to the country of origin"
-    DEPARTED_VOLUNTARILY = "departed_voluntarily", "Departed voluntarily"
-    PROTECTION_GRANTED = "protection_granted", "Protection granted"
-    TRANSFERRED_BACK = "transferred_back", "Transferred back to the sending state"
-    RELEASED = "released", "Released (e.g. detention not validated by a court)"
-    ABSCONDED = "absconded", "Absconded"
+    RETURNED_TO_ORIGIN = "returned_to_origin", _("Returned to the country of origin")
+    DEPARTED_VOLUNTARILY = "departed_voluntarily", _("Departed voluntarily")
+    PROTECTION_GRANTED = "protection_granted", _("Protection granted")
+    TRANSFERRED_BACK = "transferred_back", _("Transferred back to the sending state")
+    RELEASED = "released", _("Released (e.g. detention not validated by a court)")
+    ABSCONDED = "absconded", _("Absconded")
 
 
 # Departures that take the person away from protection: a legal hold blocks them. The
@@ -179,13 +180,13 @@ class ReceptionStay(BaseModel):
 
 
 class HoldKind(models.TextChoices):
-    COURT_CHALLENGE = "court_challenge", "Court challenge"
-    INTERIM_MEASURE = "interim_measure", "Interim measure"
-    FEAR_CLAIM = "fear_claim", "Fear claim"
-    DETENTION_NOT_VALIDATED = "detention_not_validated", "Detention not validated"
-    APPEAL = "appeal", "Appeal"
-    MEDICAL = "medical", "Medical"
-    OTHER = "other", "Other"
+    COURT_CHALLENGE = "court_challenge", _("Court challenge")
+    INTERIM_MEASURE = "interim_measure", _("Interim measure")
+    FEAR_CLAIM = "fear_claim", _("Fear claim")
+    DETENTION_NOT_VALIDATED = "detention_not_validated", _("Detention not validated")
+    APPEAL = "appeal", _("Appeal")
+    MEDICAL = "medical", _("Medical")
+    OTHER = "other", _("Other")
 
 
 class LegalHold(BaseModel):
@@ -247,10 +248,10 @@ class ProposalListEntry(BaseModel):
 
 
 class ImportState(models.TextChoices):
-    QUEUED = "queued", "Queued"
-    RUNNING = "running", "Running"
-    DONE = "done", "Done"
-    FAILED = "failed", "Failed"
+    QUEUED = "queued", _("Queued")
+    RUNNING = "running", _("Running")
+    DONE = "done", _("Done")
+    FAILED = "failed", _("Failed")
 
 
 class ListImport(BaseModel):

@@ -39,11 +39,14 @@ from readmit.cases.services import (
 from readmit.cases.workflow import Side, workflow_for
 from readmit.core import clock
 from readmit.core.errors import (
+    N_,
     ApplicationError,
     Forbidden,
+    Term,
     TransitionRefused,
     ValidationFailed,
 )
+from readmit.core.labels import english
 from readmit.relocation.lists import (
     MAX_ROWS,
     PersonRow,
@@ -338,21 +341,30 @@ def _sending_worker(user: User, agreement: Agreement) -> tuple[Agreement, Any]:
     agreement = access_agreement(user, agreement.id)
     position = standing(user, agreement)
     if position.side != Side.SENDING:
-        raise Forbidden("Only the sending party proposes lists.", type="wrong-party")
+        raise Forbidden(N_("Only the sending party proposes lists."), type="wrong-party")
     if not position.roles & WORKERS:
         raise Forbidden(
-            "Submitting a list needs the role caseworker or supervisor.", type="wrong-role"
+            N_("Submitting a list needs the role caseworker or supervisor."), type="wrong-role"
         )
     if agreement.kind not in LIST_KINDS:
         raise TransitionRefused(
-            f"Agreement '{agreement.reference}' is a {agreement.get_kind_display().lower()} "
-            "agreement: lists are proposed only under relocation and reception agreements.",
+            N_(
+                "Agreement '%(agreement)s' is a %(kind)s agreement: "
+                "lists are proposed only under relocation and reception agreements."
+            ),
+            params={
+                "agreement": agreement.reference,
+                "kind": english(AgreementKind(agreement.kind).label).lower(),
+            },
             rule="agreement-kind",
         )
     if agreement.status != AgreementStatus.IN_FORCE:
         raise TransitionRefused(
-            f"Agreement '{agreement.reference}' is {agreement.get_status_display().lower()}, "
-            "not in force: no list can be proposed under it.",
+            N_(
+                "Agreement '%(agreement)s' is %(status)s, "
+                "not in force: no list can be proposed under it."
+            ),
+            params={"agreement": agreement.reference, "status": Term(agreement.status)},
             rule="agreement-not-in-force",
         )
     return agreement, position

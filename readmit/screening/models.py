@@ -9,6 +9,7 @@ traced to the list as it stood. Matching itself lives in ``readmit.screening.mat
 from __future__ import annotations
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from readmit.accounts.models import Organisation, User
 from readmit.agreements.models import Agreement
@@ -17,9 +18,9 @@ from readmit.core.models import BaseModel
 
 
 class SourceKind(models.TextChoices):
-    CSV = "csv", "CSV (id, name, aliases, birth_date, nationality, document_number)"
-    FTM = "ftm", "FollowTheMoney / OpenSanctions JSON lines"
-    UN_XML = "un_xml", "UN Security Council consolidated list (XML)"
+    CSV = "csv", _("CSV (id, name, aliases, birth_date, nationality, document_number)")
+    FTM = "ftm", _("FollowTheMoney / OpenSanctions JSON lines")
+    UN_XML = "un_xml", _("UN Security Council consolidated list (XML)")
 
 
 class Watchlist(BaseModel):
@@ -148,17 +149,17 @@ class AgreementWatchlist(BaseModel):
 
 
 class RunStatus(models.TextChoices):
-    QUEUED = "queued", "Queued"
-    RUNNING = "running", "Running"
-    DONE = "done", "Done"
-    FAILED = "failed", "Failed"
+    QUEUED = "queued", _("Queued")
+    RUNNING = "running", _("Running")
+    DONE = "done", _("Done")
+    FAILED = "failed", _("Failed")
 
 
 class RunTrigger(models.TextChoices):
-    MANUAL = "manual", "Started by a user"
-    WATCHLIST_UPDATE = "watchlist_update", "A watchlist was updated"
-    LIST_ARRIVED = "list_arrived", "A proposal list arrived"
-    PERSON_CHANGED = "person_changed", "The person's names or documents changed"
+    MANUAL = "manual", _("Started by a user")
+    WATCHLIST_UPDATE = "watchlist_update", _("A watchlist was updated")
+    LIST_ARRIVED = "list_arrived", _("A proposal list arrived")
+    PERSON_CHANGED = "person_changed", _("The person's names or documents changed")
 
 
 class ScreeningRun(BaseModel):
@@ -210,9 +211,9 @@ class ScreeningRun(BaseModel):
 
 
 class MatchStatus(models.TextChoices):
-    PENDING = "pending", "Awaiting review"
-    CONFIRMED = "confirmed", "Confirmed: same person"
-    DISMISSED = "dismissed", "Dismissed: not the same person"
+    PENDING = "pending", _("Awaiting review")
+    CONFIRMED = "confirmed", _("Confirmed: same person")
+    DISMISSED = "dismissed", _("Dismissed: not the same person")
 
 
 class ScreeningMatch(BaseModel):
@@ -260,14 +261,14 @@ class ScreeningMatch(BaseModel):
 
 
 class DuplicateKind(models.TextChoices):
-    CERTAIN = "certain", "Certain: same identity document"
-    POSSIBLE = "possible", "Possible: similar name, compatible birth date"
+    CERTAIN = "certain", _("Certain: same identity document")
+    POSSIBLE = "possible", _("Possible: similar name, compatible birth date")
 
 
 class DuplicateStatus(models.TextChoices):
-    OPEN = "open", "Awaiting review"
-    MERGED = "merged", "Merged"
-    DISTINCT = "distinct", "Different people"
+    OPEN = "open", _("Awaiting review")
+    MERGED = "merged", _("Merged")
+    DISTINCT = "distinct", _("Different people")
 
 
 class DuplicateCandidate(BaseModel):

@@ -49,6 +49,7 @@ from readmit.accounts.models import User
 from readmit.audit.events import AuditEventType
 from readmit.core import clock
 from readmit.core.errors import ValidationFailed
+from readmit.web.errors import field_message
 
 SESSION_STARTED = "readmit_session_started"
 SESSION_SEEN = "readmit_session_seen"
@@ -182,7 +183,7 @@ def _finish(request: HttpRequest, user: User, device: Any, *, factor: str) -> st
 
 def _refuse(form: TokenForm, exc: ValidationFailed) -> None:
     for error in exc.errors:
-        form.add_error("token", str(error.get("msg", "")))
+        form.add_error("token", field_message(error))
 
 
 @require_http_methods(["GET", "POST"])

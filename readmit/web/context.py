@@ -6,6 +6,7 @@ from typing import Any
 
 from django.http import HttpRequest
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from readmit.accounts.access import memberships
 from readmit.accounts.roles import Role
@@ -21,7 +22,7 @@ def membership(request: HttpRequest) -> dict[str, Any]:
         entry = by_org.setdefault(
             row.organisation_id, {"organisation": row.organisation, "roles": []}
         )
-        entry["roles"].append(Role(row.role).label)
+        entry["roles"].append(gettext(Role(row.role).label))
     return {
         "my_memberships": rows,
         "my_organisation": rows[0].organisation if rows else None,

@@ -10,6 +10,7 @@ from typing import Any
 from django import forms
 from django.conf import settings
 from django.utils import timezone
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from readmit.agreements.models import Agreement, AgreementKind
@@ -142,7 +143,7 @@ class AgreementStatusForm(StrictForm):
     )
 
     def __init__(
-        self, *args: Any, next_statuses: Iterable[tuple[str, str]] = (), **kwargs: Any
+        self, *args: Any, next_statuses: Iterable[tuple[str, str | Promise]] = (), **kwargs: Any
     ) -> None:
         super().__init__(*args, **kwargs)
         status = self.fields["status"]
@@ -280,7 +281,7 @@ class ContactForm(StrictForm):
         self,
         *args: Any,
         countries: Iterable[tuple[str, str]] = (),
-        channels: Iterable[tuple[str, str]] = (),
+        channels: Iterable[tuple[str, str | Promise]] = (),
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
@@ -311,7 +312,7 @@ class PositionForm(StrictForm):
         self,
         *args: Any,
         countries: Iterable[tuple[str, str]] = (),
-        stances: Iterable[tuple[str, str]] = (),
+        stances: Iterable[tuple[str, str | Promise]] = (),
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)

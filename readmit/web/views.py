@@ -15,6 +15,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.cache import patch_vary_headers
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from readmit.accounts.access import (
@@ -49,7 +50,7 @@ from readmit.relocation.selectors import case_relocation_summary, open_holds, pr
 from readmit.relocation.services import LIST_KINDS, WORKERS, case_evaluate
 from readmit.screening.selectors import case_screening
 from readmit.web import presenters, views_intake
-from readmit.web.errors import application_errors, is_htmx
+from readmit.web.errors import application_errors, is_htmx, message_of
 from readmit.web.forms import CaseFilterForm, TransitionForm
 from readmit.web.payloads import BoundField, PayloadRefused, payload_fields, payload_from_post
 from readmit.web.views_decisions import family_context
@@ -290,7 +291,7 @@ def case_transition_view(request: HttpRequest, case_id: uuid.UUID) -> HttpRespon
     try:
         payload, typed = payload_from_post(loaded, action, request.POST)
     except PayloadRefused as exc:  # a local time the user's zone cannot read
-        payload, typed, error, status = {}, exc.shown, exc.message, exc.status
+        payload, typed, error, status = {}, exc.shown, message_of(exc), exc.status
     if not error and not form.is_valid():
         error, status = "The form was incomplete; reload the page and try again.", 400
     elif not error:
@@ -309,16 +310,16 @@ def case_transition_view(request: HttpRequest, case_id: uuid.UUID) -> HttpRespon
             raise
         except PreconditionFailed as exc:
             error, status = (
-                (
+                _(
                     "This case changed since you loaded it; what you see now is "
                     "the current state. Check it, then try again."
                 ),
                 exc.status,
             )
         except ApplicationError as exc:
-            error, status = exc.message, exc.status
+            error, status = message_of(exc), exc.status
         else:
-            notice = f"{presenters.humanize(action)}: done."
+            notice = _("%(action)s: done.") % {"action": presenters.humanize(action)}
             if not is_htmx(request):
                 messages.success(request, notice)
                 return redirect(reverse("web:case", args=[case_id]), permanent=False)
@@ -356,7 +357,7 @@ def case_criteria_check(request: HttpRequest, case_id: uuid.UUID) -> HttpRespons
     except ApplicationError as exc:
         if exc.status == 403:
             raise
-        error, status = exc.message, exc.status
+        error, status = message_of(exc), exc.status
     else:
         notice = f"Criteria checked again: {stored.get_outcome_display().lower()}."
         if not is_htmx(request):

@@ -23,6 +23,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -67,7 +68,7 @@ from readmit.agreements.terms import CRITERION_PARAMS, QuotaPeriod
 from readmit.core import clock
 from readmit.core.errors import ApplicationError, Forbidden, NotFound, ValidationFailed
 from readmit.core.models import Country
-from readmit.web.errors import application_errors, is_htmx
+from readmit.web.errors import application_errors, field_message, is_htmx, message_of
 from readmit.web.forms import (
     AgreementStatusForm,
     AmendTermsForm,
@@ -108,12 +109,12 @@ def _place_errors(
     form: forms.Form, exc: ApplicationError, fields: Mapping[tuple[str, ...], str]
 ) -> None:
     """Put the service's message on the form and each ``{loc, msg}`` next to its field."""
-    form.add_error(None, exc.message)
+    form.add_error(None, message_of(exc))
     for error in exc.errors if isinstance(exc, ValidationFailed) else []:
         loc = tuple(str(part) for part in error.get("loc", ()))
         name = _longest_prefix(loc, fields)
         if name is not None and name in form.fields:
-            form.add_error(name, str(error.get("msg", "")))
+            form.add_error(name, field_message(error))
 
 
 def _longest_prefix(loc: tuple[str, ...], fields: Mapping[tuple[str, ...], str]) -> str | None:
@@ -142,7 +143,7 @@ def _links(user: User, agreement: Agreement) -> ManageLinks:
     )
 
 
-def _next_statuses(agreement: Agreement) -> list[tuple[str, str]]:
+def _next_statuses(agreement: Agreement) -> list[tuple[str, str | Promise]]:
     """The statuses the form offers: an agreement in force ends by notice, not here."""
     labels = dict(AgreementStatus.choices)
     order = list(AgreementStatus.values)
@@ -423,7 +424,7 @@ def agreement_proposal_decide(
         if exc.status in (403, 404):
             raise
         return _terms_page(
-            request, user, agreement, error=(proposal.id, exc.message), status=exc.status
+            request, user, agreement, error=(proposal.id, message_of(exc)), status=exc.status
         )
     messages.success(request, PROPOSAL_ACTIONS[action])
     return redirect(reverse("web:agreement_terms", args=[agreement.id]) + "#proposals-title")
@@ -576,7 +577,7 @@ def _place_criteria_errors(formset: Any, exc: ApplicationError, rows: list[int])
         if position >= len(rows):
             continue
         field = loc[3] if len(loc) > 3 and loc[3] in ("rule", "params", "label") else "params"
-        formset.forms[rows[position]].add_error(field, str(error.get("msg", "")))
+        formset.forms[rows[position]].add_error(field, field_message(error))
 
 
 @require_http_methods(["GET", "POST"])
@@ -674,7 +675,7 @@ def agreement_contact_new(request: HttpRequest, agreement_id: uuid.UUID) -> Http
     agreement = access_agreement(user, agreement_id)
     _require(user, agreement, DIPLOMATIC_RECORDERS, "record a diplomatic contact")
     countries = _country_choices(agreement)
-    kwargs = {"countries": countries, "channels": ContactChannel.choices}
+    kwargs: dict[str, Any] = {"countries": countries, "channels": ContactChannel.choices}
     if request.method == "GET":
         sending, receiving = agreement.sending_party, agreement.receiving_party
         initial = {
@@ -716,7 +717,7 @@ def agreement_position_new(request: HttpRequest, agreement_id: uuid.UUID) -> Htt
     user = _user(request)
     agreement = access_agreement(user, agreement_id)
     _require(user, agreement, DIPLOMATIC_RECORDERS, "record a public position")
-    kwargs = {"countries": _country_choices(agreement), "stances": Stance.choices}
+    kwargs: dict[str, Any] = {"countries": _country_choices(agreement), "stances": Stance.choices}
     if request.method == "GET":
         receiving = agreement.receiving_party
         initial = {

@@ -16,7 +16,7 @@ from readmit.accounts.models import User
 from readmit.audit.reads import attachment_read
 from readmit.cases.attachments import access_attachment, attachment_add
 from readmit.core.errors import ValidationFailed
-from readmit.web.errors import application_errors
+from readmit.web.errors import application_errors, message_of
 
 
 @require_POST
@@ -39,7 +39,7 @@ def attachment_upload(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
         )
     except ValidationFailed as exc:
         messages.error(
-            request, _("The file was not attached: %(message)s") % {"message": exc.message}
+            request, _("The file was not attached: %(message)s") % {"message": message_of(exc)}
         )
     else:
         messages.success(request, _("Attached %(name)s.") % {"name": upload.name})

@@ -45,7 +45,7 @@ from readmit.core.errors import (
     PreconditionFailed,
     ValidationFailed,
 )
-from readmit.web.errors import application_errors
+from readmit.web.errors import application_errors, field_message, message_of
 
 KIND_CHOICES = [(k.value, k.label) for k in RequestKind]
 
@@ -90,9 +90,9 @@ def _field_errors(form: forms.Form, exc: ValidationFailed) -> None:
     for error in exc.errors:
         loc = list(error.get("loc", ()))
         name = str(loc[0]) if loc else ""
-        form.add_error(name if name in form.fields else None, str(error.get("msg", "")))
+        form.add_error(name if name in form.fields else None, field_message(error))
     if not exc.errors:
-        form.add_error(None, exc.message)
+        form.add_error(None, message_of(exc))
 
 
 @require_GET
@@ -160,11 +160,11 @@ def consular_transition(request: HttpRequest, request_id: uuid.UUID) -> HttpResp
         except PreconditionFailed:
             error, status = "This request changed since you loaded it; check it and retry.", 412
         except ValidationFailed as exc:
-            error, status = exc.message, exc.status
+            error, status = message_of(exc), exc.status
         except ApplicationError as exc:
             if exc.status == 404:
                 raise
-            error, status = exc.message, exc.status
+            error, status = message_of(exc), exc.status
         else:
             messages.success(
                 request,
@@ -215,7 +215,7 @@ def case_consular_ask(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
         except ApplicationError as exc:
             if exc.status == 404:
                 raise
-            form.add_error(None, exc.message)
+            form.add_error(None, message_of(exc))
             status = exc.status
         else:
             created = result.request
@@ -275,7 +275,7 @@ def consular_districts(request: HttpRequest) -> HttpResponse:
                 acting_user=user,
             )
         except ValidationFailed as exc:
-            errors[mission.id], typed[mission.id], status = exc.message, raw, exc.status
+            errors[mission.id], typed[mission.id], status = message_of(exc), raw, exc.status
         else:
             messages.success(
                 request, _("The consular district of %(name)s is saved.") % {"name": mission.name}

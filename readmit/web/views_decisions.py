@@ -46,7 +46,7 @@ from readmit.relocation.decisions import (
 from readmit.relocation.models import ProposalList
 from readmit.relocation.selectors import family_members, planned_dates
 from readmit.relocation.services import family_schedule_transfer
-from readmit.web.errors import application_errors
+from readmit.web.errors import application_errors, message_of
 from readmit.web.payloads import PayloadRefused, payload_fields, payload_from_post
 
 
@@ -145,7 +145,7 @@ def list_bulk(request: HttpRequest, list_id: uuid.UUID) -> HttpResponse:
             acting_user=user,
         )
     except ValidationFailed as exc:
-        errors = {str(e["loc"][-1]): exc.message for e in exc.errors if e.get("loc")}
+        errors = {str(e["loc"][-1]): message_of(exc) for e in exc.errors if e.get("loc")}
         context = list_context(
             user, proposal_list, ListFilters(), bulk_errors=errors, reason=reason
         )
@@ -195,7 +195,9 @@ def case_family_transfer(request: HttpRequest, case_id: uuid.UUID) -> HttpRespon
     try:
         payload, _shown = payload_from_post(case, "schedule_transfer", request.POST)
     except PayloadRefused as exc:
-        messages.error(request, _("Nobody was scheduled: %(message)s") % {"message": exc.message})
+        messages.error(
+            request, _("Nobody was scheduled: %(message)s") % {"message": message_of(exc)}
+        )
         return redirect("web:case", case_id=case.id)
     try:
         scheduled = family_schedule_transfer(case=case, acting_user=user, payload=payload)
@@ -203,11 +205,13 @@ def case_family_transfer(request: HttpRequest, case_id: uuid.UUID) -> HttpRespon
         messages.error(
             request,
             _("Nobody was scheduled (rule %(rule)s): %(message)s")
-            % {"rule": exc.rule, "message": exc.message},
+            % {"rule": exc.rule, "message": message_of(exc)},
         )
         return redirect("web:case", case_id=case.id)
     except (ValidationFailed, PreconditionFailed) as exc:
-        messages.error(request, _("Nobody was scheduled: %(message)s") % {"message": exc.message})
+        messages.error(
+            request, _("Nobody was scheduled: %(message)s") % {"message": message_of(exc)}
+        )
         return redirect("web:case", case_id=case.id)
     messages.success(
         request,

@@ -24,7 +24,7 @@ from readmit.documents.letters import letter_create
 from readmit.documents.printouts import DATA_PROTECTION_NOTICE, case_summary_print, printed_mark
 from readmit.documents.wording import LETTER_NAMES, language_choices
 from readmit.web import presenters
-from readmit.web.errors import application_errors
+from readmit.web.errors import application_errors, message_of
 from readmit.web.forms import StrictForm
 
 
@@ -63,7 +63,7 @@ def letter_write(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
         )
     except (ValidationFailed, TransitionRefused) as exc:
         messages.error(
-            request, _("The letter was not written: %(problems)s") % {"problems": exc.message}
+            request, _("The letter was not written: %(problems)s") % {"problems": message_of(exc)}
         )
     else:
         messages.success(

@@ -48,6 +48,7 @@ from readmit.cases.selectors import case_sharing
 from readmit.cases.workflow import WORKERS
 from readmit.core.errors import TransitionRefused, ValidationFailed
 from readmit.web.errors import application_errors as page_errors
+from readmit.web.errors import field_message, message_of
 from readmit.web.forms import StrictForm
 
 
@@ -214,7 +215,7 @@ def case_photo_upload(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
         )
     except ValidationFailed as exc:
         messages.error(
-            request, _("The photo was not added: %(message)s") % {"message": exc.message}
+            request, _("The photo was not added: %(message)s") % {"message": message_of(exc)}
         )
     else:
         messages.success(request, _("The photo was added."))
@@ -298,14 +299,14 @@ def application_new(request: HttpRequest, agreement_id: uuid.UUID) -> HttpRespon
     except TransitionRefused as exc:
         if exc.rule != "take-back-window":
             raise
-        form.add_error("take_back_of", exc.message)
+        form.add_error("take_back_of", message_of(exc))
         context["message"] = "The application is refused; nothing was created."
         return render(request, "web/intake/new.html", context, status=exc.status)
     except (ValidationError, ValidationFailed) as exc:
         errors = application_errors(exc) if isinstance(exc, ValidationError) else list(exc.errors)
         for error in errors:
             name = column_of(list(error.get("loc", ())))
-            message = str(error.get("msg", ""))
+            message = field_message(error)
             if name is None:
                 form.add_error(None, f"{'.'.join(map(str, error.get('loc', ())))}: {message}")
             else:
@@ -380,7 +381,7 @@ def application_batch(request: HttpRequest, agreement_id: uuid.UUID) -> HttpResp
             agreement=agreement, rows=rows, acting_user=user, source=source
         )
     except ValidationFailed as exc:
-        context["message"] = exc.message
+        context["message"] = message_of(exc)
         context["errors"] = exc.errors
         return render(request, "web/intake/batch.html", context, status=422)
     flagged = sum(len(r.duplicates) for r in results)

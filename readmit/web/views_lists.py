@@ -39,7 +39,7 @@ from readmit.relocation.services import (
     stay_record_return_plan,
     vulnerability_assess,
 )
-from readmit.web.errors import application_errors
+from readmit.web.errors import application_errors, message_of
 from readmit.web.forms import StrictForm
 
 MAX_UPLOAD_BYTES = 5 * 1024 * 1024
@@ -116,7 +116,7 @@ def list_upload(request: HttpRequest, agreement_id: uuid.UUID) -> HttpResponse:
             only_valid_rows=form.cleaned_data["only_valid_rows"],
         )
     except ValidationFailed as exc:
-        context["message"] = exc.message
+        context["message"] = message_of(exc)
         context["errors"] = sorted(
             exc.errors, key=lambda e: (e.get("row", 0), str(e.get("field", "")))
         )

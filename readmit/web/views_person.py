@@ -25,7 +25,7 @@ from readmit.agreements import vocabularies
 from readmit.cases.models import Person
 from readmit.cases.people import DocumentAdd, person_edit, person_edit_gate, person_version
 from readmit.core.errors import ApplicationError, NotFound, PreconditionFailed, ValidationFailed
-from readmit.web.errors import application_errors
+from readmit.web.errors import application_errors, message_of
 from readmit.web.forms import StrictForm
 
 # A refusal's first ``loc`` part names the API field; the form's field may be named otherwise.
@@ -140,10 +140,10 @@ def _initial(person: Person) -> dict[str, Any]:
 
 
 def _show_refusal(form: PersonEditForm, exc: ValidationFailed) -> None:
-    for error in exc.errors or [{"loc": [], "msg": exc.message}]:
+    for error in exc.errors or [{"loc": [], "msg": message_of(exc)}]:
         loc = list(error.get("loc", ()))
         name = _FIELD_OF.get(str(loc[0]), str(loc[0])) if loc else None
-        form.add_error(name if name in form.fields else None, exc.message)
+        form.add_error(name if name in form.fields else None, message_of(exc))
 
 
 @require_http_methods(["GET", "POST"])
@@ -177,7 +177,7 @@ def person_edit_view(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
                 fresh["version"] = person_version(person)
                 form = PersonEditForm(fresh, person=person)
                 form.is_valid()
-                form.add_error(None, exc.message)
+                form.add_error(None, message_of(exc))
                 status = exc.status
             except ValidationFailed as exc:
                 _show_refusal(form, exc)
@@ -185,7 +185,7 @@ def person_edit_view(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
             except ApplicationError as exc:
                 if exc.status == 403:
                     raise
-                form.add_error(None, exc.message)
+                form.add_error(None, message_of(exc))
                 status = exc.status
             else:
                 messages.success(request, _("The person's record was saved."))

@@ -28,7 +28,7 @@ from readmit.accounts.services import (
     user_set_time_zone,
 )
 from readmit.core.errors import NotFound, ValidationFailed
-from readmit.web.errors import application_errors
+from readmit.web.errors import application_errors, field_message
 from readmit.web.forms import LanguageForm, TimeZoneForm
 
 
@@ -64,7 +64,7 @@ def _render(
 
 def _refused(form: TimeZoneForm, exc: ValidationFailed) -> None:
     for error in exc.errors:
-        form.add_error("time_zone", str(error.get("msg", "")))
+        form.add_error("time_zone", field_message(error))
 
 
 @require_http_methods(["GET", "POST"])

@@ -50,7 +50,7 @@ from readmit.screening.services import (
     watchlist_import,
     watchlist_set_sharing,
 )
-from readmit.web.errors import application_errors, is_htmx
+from readmit.web.errors import application_errors, is_htmx, message_of
 
 ENTRIES_SHOWN = 200
 RUNS_SHOWN = 20
@@ -127,7 +127,7 @@ def watchlist_new(request: HttpRequest) -> HttpResponse:
             acting_user=user,
         )
     except ApplicationError as exc:
-        context = _watchlists_context(user, create_error=exc.message, typed=request.POST)
+        context = _watchlists_context(user, create_error=message_of(exc), typed=request.POST)
         return render(request, "web/screening/watchlists.html", context, status=exc.status)
     messages.success(
         request,
@@ -189,7 +189,7 @@ def watchlist_upload(request: HttpRequest, watchlist_id: uuid.UUID) -> HttpRespo
             acting_user=user,
         )
     except ApplicationError as exc:
-        context = _watchlist_context(user, watchlist.id, import_error=exc.message)
+        context = _watchlist_context(user, watchlist.id, import_error=message_of(exc))
         return render(request, "web/screening/watchlist_detail.html", context, status=exc.status)
     messages.success(
         request,
@@ -217,7 +217,7 @@ def watchlist_sharing(request: HttpRequest, watchlist_id: uuid.UUID) -> HttpResp
     except ApplicationError as exc:
         if exc.status in (403, 404):
             raise
-        context = _watchlist_context(user, watchlist.id, sharing_error=exc.message)
+        context = _watchlist_context(user, watchlist.id, sharing_error=message_of(exc))
         return render(request, "web/screening/watchlist_detail.html", context, status=exc.status)
     messages.success(
         request,
@@ -288,7 +288,7 @@ def agreement_screening_start(request: HttpRequest, agreement_id: uuid.UUID) -> 
     except ApplicationError as exc:
         if exc.status in (403, 404):
             raise
-        context = _screening_context(user, agreement.id, start_error=exc.message)
+        context = _screening_context(user, agreement.id, start_error=message_of(exc))
         return render(request, "web/screening/agreement_screening.html", context, status=exc.status)
     messages.success(
         request, _("Screening of %(case_count)s cases started.") % {"case_count": run.case_count}
@@ -315,7 +315,7 @@ def agreement_watchlist_choose(request: HttpRequest, agreement_id: uuid.UUID) ->
     except ApplicationError as exc:
         if exc.status in (403, 404):
             raise
-        context = _screening_context(user, agreement.id, choose_error=exc.message)
+        context = _screening_context(user, agreement.id, choose_error=message_of(exc))
         return render(request, "web/screening/agreement_screening.html", context, status=exc.status)
     messages.success(
         request, _("The agreement now screens against '%(name)s'.") % {"name": watchlist.name}
@@ -342,7 +342,7 @@ def match_review(request: HttpRequest, match_id: uuid.UUID) -> HttpResponse:
     except ApplicationError as exc:
         if exc.status in (403, 404):
             raise
-        error, status = exc.message, exc.status
+        error, status = message_of(exc), exc.status
         match = selectors.access_match(user, match_id)
     if not is_htmx(request):
         if error:
@@ -412,7 +412,7 @@ def duplicate_decide(request: HttpRequest, candidate_id: uuid.UUID) -> HttpRespo
         if exc.status == 404:
             raise
         context = _duplicates_context(
-            user, error=exc.message, failed_id=candidate.id, reason=reason
+            user, error=message_of(exc), failed_id=candidate.id, reason=reason
         )
         return render(request, "web/screening/duplicates.html", context, status=exc.status)
     messages.success(

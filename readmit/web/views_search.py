@@ -27,7 +27,7 @@ from readmit.search.selectors import (
     search_people,
 )
 from readmit.search.services import NAME_MAX, QUERY_MAX, saved_search_create, saved_search_delete
-from readmit.web.errors import application_errors
+from readmit.web.errors import application_errors, field_message
 from readmit.web.forms import StrictForm
 
 # How each way of meeting a name reads on the page.
@@ -134,7 +134,7 @@ def saved_search_create_view(request: HttpRequest) -> HttpResponse:
             )
         except ValidationFailed as exc:
             for error in exc.errors:
-                form.add_error(str(error["loc"][0]), str(error["msg"]))
+                form.add_error(str(error["loc"][0]), field_message(error))
         else:
             messages.success(request, _("Search saved as “%(name)s”.") % {"name": saved.name})
             return redirect(f"{reverse('web:search')}?{urlencode({'q': saved.query})}")

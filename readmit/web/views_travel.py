@@ -29,7 +29,7 @@ from readmit.cases.travel import (
     travel_document_download,
 )
 from readmit.core.errors import ValidationFailed
-from readmit.web.errors import application_errors
+from readmit.web.errors import application_errors, message_of
 
 
 def route_line(route: str, flight: str, crossing_point: str) -> str:
@@ -130,7 +130,7 @@ def transfer_cost_create(request: HttpRequest, case_id: uuid.UUID) -> HttpRespon
         )
     except ValidationFailed as exc:
         messages.error(
-            request, _("The cost was not recorded: %(message)s") % {"message": exc.message}
+            request, _("The cost was not recorded: %(message)s") % {"message": message_of(exc)}
         )
     else:
         messages.success(

@@ -31,7 +31,7 @@ from readmit.events.services import (
     subscription_delete,
     subscription_update,
 )
-from readmit.web.errors import application_errors
+from readmit.web.errors import application_errors, field_message
 
 DELIVERIES_SHOWN = 20
 
@@ -97,7 +97,7 @@ def webhooks(request: HttpRequest, organisation_id: uuid.UUID) -> HttpResponse:
     except ValidationFailed as exc:
         for error in exc.errors:
             field = str(error.get("loc", ["url"])[-1])
-            form.add_error(field if field in form.fields else None, str(error.get("msg", "")))
+            form.add_error(field if field in form.fields else None, field_message(error))
         return _render(request, organisation, form=form, status=422)
     messages.success(request, _("%(url)s is subscribed.") % {"url": subscription.url})
     return _render(request, organisation, secret=secret, status=201)

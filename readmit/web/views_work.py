@@ -19,7 +19,7 @@ from readmit.accounts.access import memberships
 from readmit.accounts.models import User
 from readmit.accounts.roles import Role
 from readmit.core.errors import ValidationFailed
-from readmit.web.errors import application_errors, is_htmx
+from readmit.web.errors import application_errors, field_message, is_htmx, message_of
 from readmit.web.forms import StrictForm
 from readmit.work.models import NotificationKind
 from readmit.work.selectors import (
@@ -91,8 +91,8 @@ def assign(request: HttpRequest) -> HttpResponse:
             team_id=form.cleaned_data["team"],
         )
     except ValidationFailed as exc:
-        for error in exc.errors or [{"msg": exc.message}]:
-            messages.error(request, str(error.get("msg", exc.message)))
+        for text in [field_message(e) for e in exc.errors] or [message_of(exc)]:
+            messages.error(request, text)
         return redirect(back)
     messages.success(
         request,
@@ -165,7 +165,7 @@ def notification_preferences(request: HttpRequest) -> HttpResponse:
                 notification_preference_set(acting_user=user, kind=kind, channel=channel)
     except ValidationFailed as exc:
         for error in exc.errors:
-            messages.error(request, str(error.get("msg", "")))
+            messages.error(request, field_message(error))
         return redirect(reverse("web:profile") + "#notifications")
     messages.success(request, _("Your notification choices are saved."))
     return redirect(reverse("web:profile") + "#notifications")
@@ -195,7 +195,7 @@ def team_new(request: HttpRequest) -> HttpResponse:
         )
     except ValidationFailed as exc:
         for error in exc.errors:
-            messages.error(request, str(error.get("msg", "")))
+            messages.error(request, field_message(error))
         return redirect(back)
     messages.success(request, _("Team %(name)s created.") % {"name": team.name})
     return redirect(back)

@@ -9,6 +9,7 @@ and neither sees or changes the other's (docs/security.md "Assignment").
 from __future__ import annotations
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from readmit.accounts.models import Organisation, User
 from readmit.agreements.models import Agreement
@@ -77,15 +78,15 @@ class Assignment(BaseModel):
 
 
 class NotificationKind(models.TextChoices):
-    PARTNER_ACTION = "partner_action", "The other party acted"
-    DEADLINE_DUE = "deadline_due", "A deadline is coming due"
-    ASSIGNED = "assigned", "A case or list was assigned to you"
+    PARTNER_ACTION = "partner_action", _("The other party acted")
+    DEADLINE_DUE = "deadline_due", _("A deadline is coming due")
+    ASSIGNED = "assigned", _("A case or list was assigned to you")
 
 
 class Channel(models.TextChoices):
-    IN_APP = "in_app", "In the app"
-    EMAIL = "email", "In the app and by e-mail"
-    NONE = "none", "Not at all"
+    IN_APP = "in_app", _("In the app")
+    EMAIL = "email", _("In the app and by e-mail")
+    NONE = "none", _("Not at all")
 
 
 class Notification(BaseModel):

@@ -102,8 +102,16 @@ def test_the_committed_compiled_catalogue_matches_its_source(code):
     with path.with_suffix(".mo").open("rb") as handle:
         compiled = gettext.GNUTranslations(handle)
     for entry in entries:
+        context = entry.msgctxt
         if entry.msgid_plural:
-            assert compiled.ngettext(entry.msgid, entry.msgid_plural, 1) == entry.msgstr[0]
+            one = (
+                compiled.ngettext(entry.msgid, entry.msgid_plural, 1)
+                if context is None
+                else compiled.npgettext(context, entry.msgid, entry.msgid_plural, 1)
+            )
+            assert one == entry.msgstr[0]
+        elif context is not None:  # Django's month names: "May" alone and as "abbrev. month"
+            assert compiled.pgettext(context, entry.msgid) == entry.msgstr[0], entry.msgid
         else:
             assert compiled.gettext(entry.msgid) == entry.msgstr[0], entry.msgid
 

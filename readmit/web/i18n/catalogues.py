@@ -175,7 +175,8 @@ def po_path(language: str) -> Path:
 
 _STRING = r"u?'(?:[^'\\]|\\.)*'" + r'|u?"(?:[^"\\]|\\.)*"'
 _CALL = re.compile(rf"(?<![\w.])(n?gettext|_)\(((?:{_STRING})(?:, (?:{_STRING}))?)")
-_PY_SINGULAR = {"_", "gettext", "gettext_lazy", "gettext_noop"}
+# ``N_``: the no-op marker of the pure cores (readmit.core.errors; makemessages --keyword=N_).
+_PY_SINGULAR = {"_", "gettext", "gettext_lazy", "gettext_noop", "N_"}
 _PY_PLURAL = {"ngettext", "ngettext_lazy"}
 
 
@@ -278,7 +279,7 @@ def fill(todo: Path) -> int:
     return done
 
 
-USAGE = "usage: python -m readmit.web.i18n.catalogues cyrillic | untranslated | fill FILE"
+USAGE = "usage: python -m readmit.web.i18n.catalogues cyrillic | django | untranslated | fill FILE"
 
 
 def main(argv: list[str]) -> int:
@@ -288,6 +289,14 @@ def main(argv: list[str]) -> int:
             header, entries = read(po_path(source))
             write(po_path(target), *cyrillic(header, entries, target))
             print(f"{po_path(target)}: {len(entries)} messages from {source}")
+        return 0
+    if command == "django":
+        from readmit.web.i18n.django_messages import merged
+
+        header, entries = read(po_path("cnr"))
+        out = merged(entries)
+        write(po_path("cnr"), header, out)
+        print(f"{po_path('cnr')}: {len(out) - len(entries)} of Django's own messages added")
         return 0
     if command == "untranslated":
         count = write_todo(untranslated())

@@ -16,4 +16,6 @@ WORKFLOW_LABELS = (
     _("Schedule transfer"), _("Select"), _("Selected"), _("Submitted"), _("Take back due"),
     _("Taken back"), _("Transfer scheduled"), _("Transferred"), _("Travel document issued"),
     _("Withdraw"), _("Withdrawn"),
+    # The parties' sides (``p.side|humanize`` on the case and overview pages).
+    _("Sending"), _("Receiving"),
 )  # fmt: skip

@@ -8,9 +8,11 @@ from typing import Any
 from django import template
 from django.http import QueryDict
 from django.utils.html import format_html
+from django.utils.translation import gettext
 
 from readmit.web.i18n.languages import language_name as _language_name
 from readmit.web.i18n.languages import name_language
+from readmit.web.i18n.sentences import explanation as _explanation
 from readmit.web.presenters import humanize as _humanize
 from readmit.web.presenters import local_time, party_times
 
@@ -47,6 +49,19 @@ _STATE_TONES = {
 @register.filter
 def humanize(value: Any) -> str:
     return _humanize(value)
+
+
+@register.filter
+def explained(value: Any) -> str:
+    """A stored criteria explanation in the reader's language (``i18n.sentences``)."""
+    return _explanation(str(value or ""))
+
+
+@register.filter
+def label(value: Any) -> str:
+    """A label the code wrote in English (a criterion's default label), in the reader's
+    language; a label an agreement gave itself is shown as written."""
+    return gettext(str(value)) if value else ""
 
 
 @register.filter
