@@ -24,6 +24,7 @@ from readmit.agreements.criteria import (
     Evaluation,
     PersonFacts,
     evaluate,
+    evaluate_many,
     facts_read,
 )
 from readmit.agreements.models import Agreement, AgreementKind, AgreementStatus
@@ -108,7 +109,20 @@ def evaluation_results(
 ) -> tuple[Evaluation, list[dict[str, str]]]:
     """The criteria of ``terms`` for ``facts`` on ``at``'s date, and their stored form."""
     evaluation = evaluate(terms.criteria, facts, on=at.date(), exclusions=terms.exclusions)
-    results = [
+    return evaluation, stored_results(evaluation)
+
+
+def evaluation_results_many(
+    terms: AgreementTerms, people: Sequence[PersonFacts], at: dt.datetime
+) -> list[tuple[Evaluation, list[dict[str, str]]]]:
+    """:func:`evaluation_results` for many people, the terms read once (``evaluate_many``)."""
+    evaluations = evaluate_many(terms.criteria, people, on=at.date(), exclusions=terms.exclusions)
+    return [(evaluation, stored_results(evaluation)) for evaluation in evaluations]
+
+
+def stored_results(evaluation: Evaluation) -> list[dict[str, str]]:
+    """An evaluation as a ``CriteriaEvaluation`` keeps it: one dict per rule."""
+    return [
         {
             "rule": r.rule,
             "label": r.label,
@@ -117,7 +131,6 @@ def evaluation_results(
         }
         for r in evaluation.results
     ]
-    return evaluation, results
 
 
 def criteria_refresh_after_screening(
@@ -599,6 +612,7 @@ def proposal_list_submit(
             acting_user=acting_user,
             organisation_id=position.organisation_id,
             trigger=EvaluationTrigger.LIST,
+            new_cases=True,
         )
         _screen_on_arrival(agreement, cases, reference, position.organisation_id)
     return ListResult(proposal_list=proposal_list, cases=cases, created=True, skipped=errors)

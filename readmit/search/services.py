@@ -17,6 +17,7 @@ from readmit.accounts.models import User
 from readmit.audit.events import AuditEventType
 from readmit.audit.services import audit_record
 from readmit.cases.models import Person, PersonName
+from readmit.core.bulkinsert import rows_insert
 from readmit.core.errors import ValidationFailed
 from readmit.search.keys import LATIN, PRIMARY, person_terms
 from readmit.search.models import SavedSearch, SearchTerm
@@ -67,6 +68,26 @@ def search_terms_refresh(*, person_ids: Sequence[uuid.UUID]) -> int:
             SearchTerm.objects.bulk_create(rows, batch_size=REFRESH_CHUNK)
             written += len(rows)
     return written
+
+
+def search_terms_of_new_people(people: Sequence[Person]) -> int:
+    """Write the search keys of people just created in this transaction (the bulk list
+    import): what ``search_terms_refresh`` writes for them (they have no other names yet,
+    hence no keys to delete), from the instances in hand instead of reading them back, in
+    one ``COPY``. Answers the rows written."""
+    rows = [
+        SearchTerm(
+            person_id=person.id,
+            folded=term.folded,
+            skeleton=term.skeleton,
+            consonants=term.consonants,
+            abjad=term.abjad,
+            source=term.source,
+        )
+        for person in people
+        for term in person_terms(person_names(person, ()))
+    ]
+    return rows_insert(SearchTerm, rows)
 
 
 def search_terms_rebuild() -> int:
