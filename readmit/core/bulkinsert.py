@@ -19,9 +19,11 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 from collections.abc import Callable, Iterable
-from typing import Any
+from typing import Any, TypeVar
 
 from django.db import connection, models
+
+M = TypeVar("M", bound=models.Model)
 
 # Rows per INSERT on other databases (SQLite allows 32,766 parameters per statement).
 INSERT_BATCH = 500
@@ -57,6 +59,41 @@ def rows_insert(model: type[models.Model], objs: Iterable[models.Model]) -> int:
         obj._state.adding = False
         obj._state.db = connection.alias
     return len(rows)
+
+
+def maker(model: type[M]) -> Callable[..., M]:
+    """A faster ``model(**values)`` for many new rows: the same instance (each missing field
+    gets its default, a related object given by the field's name is cached on the
+    instance), built through the positional path of ``Model.__init__`` (the one
+    ``from_db`` uses) instead of its keyword path, which costs several times more per
+    field. Values are given by field name (``person=``) or attribute name (``person_id=``);
+    any other keyword is refused (``TypeError``), as the model would refuse it."""
+    fields = list(model._meta.concrete_fields)
+    known = {f.attname for f in fields} | {f.name for f in fields}
+
+    def make(**values: Any) -> M:
+        unknown = values.keys() - known
+        if unknown:
+            raise TypeError(f"{model.__name__} has no field(s) {', '.join(sorted(unknown))}")
+        args: list[Any] = []
+        related: list[tuple[models.Field[Any, Any], Any]] = []
+        for f in fields:
+            if f.attname in values:
+                args.append(values[f.attname])
+            elif f.name in values:  # a related object (``person=person``)
+                obj = values[f.name]
+                related.append((f, obj))
+                args.append(None if obj is None else getattr(obj, f.target_field.attname))  # type: ignore[attr-defined]
+            else:
+                args.append(f.get_default())
+        instance = model(*args)
+        for f, obj in related:  # as the field's descriptor caches it
+            f.set_cached_value(instance, obj)  # type: ignore[attr-defined]
+            if obj is not None and not f.remote_field.multiple:  # one-to-one: the reverse
+                f.remote_field.set_cached_value(obj, instance)  # type: ignore[union-attr]
+        return instance
+
+    return make
 
 
 # Field classes whose ``get_db_prep_save`` on PostgreSQL hands a value of these exact types

@@ -28,7 +28,7 @@ from readmit.audit.services import AuditEntry, audit_record_many
 from readmit.cases.models import Case, IdentityDocument, Person
 from readmit.cases.workflow import workflow_for
 from readmit.core import clock
-from readmit.core.bulkinsert import rows_insert
+from readmit.core.bulkinsert import maker, rows_insert
 from readmit.core.errors import ValidationFailed
 from readmit.core.models import Country
 from readmit.relocation.lists import PersonRow
@@ -80,8 +80,10 @@ def list_rows_write(
     nationalities: list[Any] = []
     documents: list[IdentityDocument] = []
     Nationality = Person.nationalities.through
+    new_person, new_nationality = maker(Person), maker(Nationality)
+    new_document, new_case = maker(IdentityDocument), maker(Case)
     for row in rows:
-        person = Person(
+        person = new_person(
             given_names=row.given_names,
             family_name=row.family_name,
             birth_year=row.birth_year,
@@ -96,12 +98,12 @@ def list_rows_write(
         )
         people.append(person)
         nationalities += [
-            Nationality(person_id=person.id, country_id=code)
+            new_nationality(person_id=person.id, country_id=code)
             for code in row.nationalities
             if code in countries
         ]
         documents += [
-            IdentityDocument(
+            new_document(
                 person=person, type=d.type, number=d.number, issuing_country_id=d.issuing_country
             )
             for d in row.documents
@@ -121,7 +123,7 @@ def list_rows_write(
         if unknown:
             data["facts_unknown"] = unknown
         cases.append(
-            Case(
+            new_case(
                 agreement=agreement,
                 person=person,
                 kind=agreement.kind,
@@ -145,10 +147,11 @@ def list_rows_write(
             "agreement; nothing of this batch was written.",
             errors=[{"loc": ["external_id"], "msg": "already used in this agreement"}],
         ) from None
+    new_entry = maker(ProposalListEntry)
     rows_insert(
         ProposalListEntry,
         (
-            ProposalListEntry(proposal_list=proposal_list, case=c, row=r.row)
+            new_entry(proposal_list=proposal_list, case=c, row=r.row)
             for c, r in zip(cases, rows, strict=True)
         ),
     )
@@ -253,12 +256,13 @@ def criteria_evaluate_many(
         ):
             evaluated[case.id] = (version, evaluation, results)
     stored: list[CriteriaEvaluation] = []
+    new_evaluation = maker(CriteriaEvaluation)
     for case in cases:
         version, evaluation, results = evaluated[case.id]
         if latest.get(case.id) == (version, results):
             continue
         stored.append(
-            CriteriaEvaluation(
+            new_evaluation(
                 case=case,
                 evaluated_at=at,
                 terms_version=version,

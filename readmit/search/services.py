@@ -17,7 +17,7 @@ from readmit.accounts.models import User
 from readmit.audit.events import AuditEventType
 from readmit.audit.services import audit_record
 from readmit.cases.models import Person, PersonName
-from readmit.core.bulkinsert import rows_insert
+from readmit.core.bulkinsert import maker, rows_insert
 from readmit.core.errors import ValidationFailed
 from readmit.search.keys import LATIN, PRIMARY, person_terms
 from readmit.search.models import SavedSearch, SearchTerm
@@ -75,8 +75,9 @@ def search_terms_of_new_people(people: Sequence[Person]) -> int:
     import): what ``search_terms_refresh`` writes for them (they have no other names yet,
     hence no keys to delete), from the instances in hand instead of reading them back, in
     one ``COPY``. Answers the rows written."""
+    new_term = maker(SearchTerm)
     rows = [
-        SearchTerm(
+        new_term(
             person_id=person.id,
             folded=term.folded,
             skeleton=term.skeleton,
