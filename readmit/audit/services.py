@@ -115,7 +115,7 @@ def _chained(
         "case_id": entry.case_id,
         "hash": row_hash(row),
     }
-    return AuditEvent(*[values[name] for name in fields])
+    return AuditEvent(*[values[name] for name in fields])  # type: ignore[misc]
 
 
 def audit_record_many(

@@ -89,7 +89,8 @@ def maker(model: type[M]) -> Callable[..., M]:
         instance = model(*args)
         for f, obj in related:  # as the field's descriptor caches it
             f.set_cached_value(instance, obj)  # type: ignore[attr-defined]
-            if obj is not None and not f.remote_field.multiple:  # one-to-one: the reverse
+            if obj is not None and not f.remote_field.multiple:  # type: ignore[union-attr]
+                # one-to-one: the reverse side is cached too
                 f.remote_field.set_cached_value(obj, instance)  # type: ignore[union-attr]
         return instance
 

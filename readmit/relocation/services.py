@@ -156,6 +156,7 @@ def criteria_refresh_after_screening(
 
     ids = sorted(str(i) for i in case_ids)
     stored_all: list[CriteriaEvaluation] = []
+    agreements: dict[uuid.UUID, Agreement] = {}
     with transaction.atomic():  # a savepoint inside a review's transaction
         at = clock.now()
         for start in range(0, len(ids), REFRESH_CHUNK):
@@ -164,9 +165,14 @@ def criteria_refresh_after_screening(
                     id__in=ids[start : start + REFRESH_CHUNK],
                     agreement__kind=AgreementKind.RELOCATION,
                 )
-                .select_related("agreement", "person")
+                .select_related("person")
                 .order_by("id")
             )
+            # Each agreement read once, not joined to every case (its terms parsed per row).
+            wanted = {c.agreement_id for c in cases} - agreements.keys()
+            agreements.update(Agreement.objects.in_bulk(list(wanted)))
+            for case in cases:
+                case.agreement = agreements[case.agreement_id]
             # Kept only where the case page would change; audited with the trigger screening.
             stored_all += criteria_evaluate_many(
                 cases,
