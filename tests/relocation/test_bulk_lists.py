@@ -5,6 +5,7 @@ audit chain verifies; partners' outbox events are the same."""
 
 from __future__ import annotations
 
+import gc
 import json
 from typing import Any
 
@@ -23,7 +24,7 @@ from readmit.cases.models import Case, Person
 from readmit.cases.services import DocumentInput, PersonInput, case_open, person_create
 from readmit.cli import main
 from readmit.core import clock
-from readmit.core.bulkinsert import maker
+from readmit.core.bulkinsert import heap_frozen, maker
 from readmit.events.models import OutboxEvent
 from readmit.events.outbox import EVENT_TYPES
 from readmit.events.services import subscription_create
@@ -448,3 +449,20 @@ def test_a_row_built_for_a_bulk_insert_is_the_instance_the_model_itself_builds(w
     assert case.person is made and case._state.adding
     with pytest.raises(TypeError, match="no field"):
         new_person(nickname="Ani")
+
+
+def test_a_bulk_job_keeps_the_garbage_collector_off_the_heap_it_started_with_until_it_ends():
+    """``heap_frozen`` (around the import job and the criteria evaluated again): objects
+    that exist on entry are frozen until the outermost block ends, nested blocks included,
+    and nothing stays frozen afterwards."""
+    assert gc.get_freeze_count() == 0
+    with heap_frozen():
+        frozen = gc.get_freeze_count()
+        assert frozen > 0
+        with heap_frozen():
+            assert gc.get_freeze_count() >= frozen
+        assert gc.get_freeze_count() >= frozen  # the inner block did not unfreeze
+    assert gc.get_freeze_count() == 0
+    with pytest.raises(ValueError), heap_frozen():
+        raise ValueError("a failing job")
+    assert gc.get_freeze_count() == 0
