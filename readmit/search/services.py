@@ -8,7 +8,7 @@ bulk list import, the retention purge), so a search never misses a name just rec
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 
 from django.db import IntegrityError, transaction
 from django.db.models import Prefetch
@@ -42,15 +42,21 @@ def person_names(person: Person, other_names: Iterable[PersonName]) -> list[tupl
 
 def _terms_rows(people: Iterable[Person]) -> Iterator[SearchTerm]:
     for person in people:
-        for term in person_terms(person_names(person, person.other_names.all())):
-            yield SearchTerm(
-                person_id=person.id,
-                folded=term.folded,
-                skeleton=term.skeleton,
-                consonants=term.consonants,
-                abjad=term.abjad,
-                source=term.source,
-            )
+        yield from _person_term_rows(person, person.other_names.all(), SearchTerm)
+
+
+def _person_term_rows(
+    person: Person, other_names: Iterable[PersonName], new: Callable[..., SearchTerm]
+) -> Iterator[SearchTerm]:
+    for term in person_terms(person_names(person, other_names)):
+        yield new(
+            person_id=person.id,
+            folded=term.folded,
+            skeleton=term.skeleton,
+            consonants=term.consonants,
+            abjad=term.abjad,
+            source=term.source,
+        )
 
 
 def search_terms_refresh(*, person_ids: Sequence[uuid.UUID]) -> int:
@@ -76,18 +82,7 @@ def search_terms_of_new_people(people: Sequence[Person]) -> int:
     hence no keys to delete), from the instances in hand instead of reading them back, in
     one ``COPY``. Answers the rows written."""
     new_term = maker(SearchTerm)
-    rows = [
-        new_term(
-            person_id=person.id,
-            folded=term.folded,
-            skeleton=term.skeleton,
-            consonants=term.consonants,
-            abjad=term.abjad,
-            source=term.source,
-        )
-        for person in people
-        for term in person_terms(person_names(person, ()))
-    ]
+    rows = [row for person in people for row in _person_term_rows(person, (), new_term)]
     return rows_insert(SearchTerm, rows)
 
 
