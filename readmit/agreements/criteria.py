@@ -450,33 +450,47 @@ def _sentence(text: str) -> str:
     return text[0].upper() + text[1:] + ("" if text.endswith(".") else ".")
 
 
-def evaluate_one(
-    criterion: Criterion, facts: PersonFacts, *, on: dt.date, exclusions: Exclusions | None = None
-) -> RuleResult:
+def _prepared(
+    criterion: Criterion,
+) -> Callable[[PersonFacts, dt.date, Exclusions | None], RuleResult]:
+    """The criterion ready to apply: its label found and its parameters checked once, so a
+    list of people costs one check per criterion, not one per person (``evaluate_many``)."""
     rule = str(criterion.rule)
     label = criterion.label or DEFAULT_LABELS.get(rule, rule.replace("_", " ").capitalize())
     evaluator = EVALUATORS.get(rule)
     params_model = CRITERION_PARAMS.get(rule)
     if evaluator is None or params_model is None:  # pydantic refuses these; guard anyway
-        return RuleResult(
+        unknown_rule = RuleResult(
             rule,
             label,
             Outcome.UNKNOWN,
             N_("Rule '%(rule)s' is not known to this version of Readmit.") % {"rule": rule},
         )
+        return lambda facts, on, exclusions: unknown_rule
     try:
         params = params_model.model_validate(criterion.params)
     except ValidationError as exc:
         fields = ", ".join(".".join(map(str, e["loc"])) or rule for e in exc.errors())
-        return RuleResult(
+        misconfigured = RuleResult(
             rule,
             label,
             Outcome.UNKNOWN,
             N_("Rule '%(rule)s' is misconfigured (%(fields)s); ask an administrator.")
             % {"rule": rule, "fields": fields},
         )
-    outcome, explanation = evaluator(params, facts, on, exclusions)
-    return RuleResult(rule, label, outcome, _sentence(explanation))
+        return lambda facts, on, exclusions: misconfigured
+
+    def apply(facts: PersonFacts, on: dt.date, exclusions: Exclusions | None) -> RuleResult:
+        outcome, explanation = evaluator(params, facts, on, exclusions)
+        return RuleResult(rule, label, outcome, _sentence(explanation))
+
+    return apply
+
+
+def evaluate_one(
+    criterion: Criterion, facts: PersonFacts, *, on: dt.date, exclusions: Exclusions | None = None
+) -> RuleResult:
+    return _prepared(criterion)(facts, on, exclusions)
 
 
 def evaluate(
@@ -488,6 +502,19 @@ def evaluate(
 ) -> Evaluation:
     """Every criterion for one person on the decision date ``on``, in the agreement's order."""
     return Evaluation(tuple(evaluate_one(c, facts, on=on, exclusions=exclusions) for c in criteria))
+
+
+def evaluate_many(
+    criteria: Sequence[Criterion],
+    people: Iterable[PersonFacts],
+    *,
+    on: dt.date,
+    exclusions: Exclusions | None = None,
+) -> list[Evaluation]:
+    """:func:`evaluate` for each of many people, in their order, with the same results: the
+    terms are read once (each criterion's parameters checked once) for the whole list."""
+    rules = [_prepared(c) for c in criteria]
+    return [Evaluation(tuple(apply(facts, on, exclusions) for apply in rules)) for facts in people]
 
 
 def excluded_group_reason(facts: PersonFacts, exclusions: Exclusions, on: dt.date) -> str | None:

@@ -71,20 +71,34 @@ class AuditEntry:
     data: Mapping[str, Any] = field(default_factory=dict)
 
 
+def _actor(acting_user: User | None) -> tuple[int | None, str]:
+    """``(actor_id, actor_username)`` as a row records them."""
+    if acting_user is None:
+        return None, ""
+    return acting_user.pk, acting_user.get_username()
+
+
+def _event_fields() -> tuple[str, ...]:
+    return tuple(f.attname for f in AuditEvent._meta.concrete_fields)
+
+
 def _chained(
     seq: int,
     prev_hash: str,
     occurred_at: dt.datetime,
-    acting_user: User | None,
+    actor: tuple[int | None, str],
     entry: AuditEntry,
+    fields: tuple[str, ...],
 ) -> AuditEvent:
-    """The row ``seq`` after ``prev_hash``, its hash computed (nothing is written)."""
+    """The row ``seq`` after ``prev_hash``, its hash computed (nothing is written).
+    ``fields``: ``_event_fields()``, read once by the caller (the instance is built from
+    its values in field order, the fast path of ``Model.__init__``)."""
     row: dict[str, Any] = {
         "seq": seq,
         "occurred_at": _iso(occurred_at),
         "event_type": int(entry.event_type),
-        "actor_id": acting_user.pk if acting_user is not None else None,
-        "actor_username": acting_user.get_username() if acting_user is not None else "",
+        "actor_id": actor[0],
+        "actor_username": actor[1],
         "organisation_id": _uuid_str(entry.organisation_id),
         "agreement_id": _uuid_str(entry.agreement_id),
         "case_id": _uuid_str(entry.case_id),
@@ -93,21 +107,15 @@ def _chained(
         "data": dict(entry.data),
         "prev_hash": prev_hash,
     }
-    return AuditEvent(
-        seq=seq,
-        occurred_at=occurred_at,
-        event_type=row["event_type"],
-        actor_id=row["actor_id"],
-        actor_username=row["actor_username"],
-        organisation_id=entry.organisation_id,
-        agreement_id=entry.agreement_id,
-        case_id=entry.case_id,
-        object_type=entry.object_type,
-        object_id=entry.object_id,
-        data=row["data"],
-        prev_hash=prev_hash,
-        hash=row_hash(row),
-    )
+    values = {
+        **row,
+        "occurred_at": occurred_at,
+        "organisation_id": entry.organisation_id,
+        "agreement_id": entry.agreement_id,
+        "case_id": entry.case_id,
+        "hash": row_hash(row),
+    }
+    return AuditEvent(*[values[name] for name in fields])  # type: ignore[misc]
 
 
 def audit_record_many(
@@ -128,10 +136,11 @@ def audit_record_many(
         id=1, defaults={"seq": 0, "hash": GENESIS}
     )
     seq, prev_hash = head.seq, head.hash
+    actor, fields = _actor(acting_user), _event_fields()
     events: list[AuditEvent] = []
     for entry in entries:
         seq += 1
-        event = _chained(seq, prev_hash, clock.now(), acting_user, entry)
+        event = _chained(seq, prev_hash, clock.now(), actor, entry, fields)
         prev_hash = event.hash
         events.append(event)
     rows_insert(AuditEvent, events)
@@ -172,7 +181,9 @@ def audit_record(
         object_id=object_id,
         data=dict(data or {}),
     )
-    event = _chained(head.seq + 1, head.hash, clock.now(), acting_user, entry)
+    event = _chained(
+        head.seq + 1, head.hash, clock.now(), _actor(acting_user), entry, _event_fields()
+    )
     event.save()
     AuditHead.objects.filter(id=1).update(seq=event.seq, hash=event.hash)
     for listener in _LISTENERS:

@@ -17,6 +17,7 @@ separate key, so equal values can be found without decrypting anything
 from __future__ import annotations
 
 import base64
+import functools
 import hmac
 import json
 import os
@@ -153,14 +154,23 @@ def seal(value: Any, *, context: str, keyring: Keyring) -> str:
     )
 
 
+@functools.lru_cache(maxsize=16)
+def _kek_cipher(kek: bytes) -> AESGCM:
+    """One AES-GCM object per key-encryption key, made once: it holds no state between
+    calls (each call takes its own nonce), so every seal and open shares it."""
+    return AESGCM(kek)
+
+
 def _wrap(data_key: bytes, key_id: str, context: str, keyring: Keyring) -> str:
     nonce = os.urandom(_NONCE)
-    return _b64(nonce + AESGCM(keyring.kek(key_id)).encrypt(nonce, data_key, _aad(context, key_id)))
+    return _b64(
+        nonce + _kek_cipher(keyring.kek(key_id)).encrypt(nonce, data_key, _aad(context, key_id))
+    )
 
 
 def _unwrap(key_id: str, wrapped: bytes, context: str, keyring: Keyring) -> bytes:
     try:
-        return AESGCM(keyring.kek(key_id)).decrypt(
+        return _kek_cipher(keyring.kek(key_id)).decrypt(
             wrapped[:_NONCE], wrapped[_NONCE:], _aad(context, key_id)
         )
     except InvalidTag:

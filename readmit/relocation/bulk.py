@@ -28,12 +28,12 @@ from readmit.audit.services import AuditEntry, audit_record_many
 from readmit.cases.models import Case, IdentityDocument, Person
 from readmit.cases.workflow import workflow_for
 from readmit.core import clock
-from readmit.core.bulkinsert import rows_insert
+from readmit.core.bulkinsert import maker, rows_insert
 from readmit.core.errors import ValidationFailed
 from readmit.core.models import Country
 from readmit.relocation.lists import PersonRow
 from readmit.relocation.models import CriteriaEvaluation, ProposalList, ProposalListEntry
-from readmit.search.services import search_terms_refresh
+from readmit.search.services import search_terms_of_new_people
 
 
 def _references(agreement: Agreement, count: int) -> list[str]:
@@ -80,8 +80,10 @@ def list_rows_write(
     nationalities: list[Any] = []
     documents: list[IdentityDocument] = []
     Nationality = Person.nationalities.through
+    new_person, new_nationality = maker(Person), maker(Nationality)
+    new_document, new_case = maker(IdentityDocument), maker(Case)
     for row in rows:
-        person = Person(
+        person = new_person(
             given_names=row.given_names,
             family_name=row.family_name,
             birth_year=row.birth_year,
@@ -96,12 +98,12 @@ def list_rows_write(
         )
         people.append(person)
         nationalities += [
-            Nationality(person_id=person.id, country_id=code)
+            new_nationality(person_id=person.id, country_id=code)
             for code in row.nationalities
             if code in countries
         ]
         documents += [
-            IdentityDocument(
+            new_document(
                 person=person, type=d.type, number=d.number, issuing_country_id=d.issuing_country
             )
             for d in row.documents
@@ -121,7 +123,7 @@ def list_rows_write(
         if unknown:
             data["facts_unknown"] = unknown
         cases.append(
-            Case(
+            new_case(
                 agreement=agreement,
                 person=person,
                 kind=agreement.kind,
@@ -135,7 +137,7 @@ def list_rows_write(
     rows_insert(Person, people)
     rows_insert(Nationality, nationalities)
     rows_insert(IdentityDocument, documents)
-    search_terms_refresh(person_ids=[p.id for p in people])
+    search_terms_of_new_people(people)
     try:
         with transaction.atomic():
             rows_insert(Case, cases)
@@ -145,10 +147,11 @@ def list_rows_write(
             "agreement; nothing of this batch was written.",
             errors=[{"loc": ["external_id"], "msg": "already used in this agreement"}],
         ) from None
+    new_entry = maker(ProposalListEntry)
     rows_insert(
         ProposalListEntry,
         (
-            ProposalListEntry(proposal_list=proposal_list, case=c, row=r.row)
+            new_entry(proposal_list=proposal_list, case=c, row=r.row)
             for c, r in zip(cases, rows, strict=True)
         ),
     )
@@ -182,6 +185,19 @@ def list_rows_write(
     return cases
 
 
+def _latest_results(cases: Sequence[Case]) -> dict[uuid.UUID, tuple[int | None, Any]]:
+    """``(terms_version, results)`` of each case's newest evaluation, in one query (what
+    ``latest_evaluations`` finds, without building the model instances)."""
+    latest: dict[uuid.UUID, tuple[int | None, Any]] = {}
+    for case_id, version, results in (
+        CriteriaEvaluation.objects.filter(case_id__in=[c.id for c in cases])
+        .order_by("case_id", "-evaluated_at", "-created_at")
+        .values_list("case_id", "terms_version", "results")
+    ):
+        latest.setdefault(case_id, (version, results))
+    return latest
+
+
 def criteria_evaluate_many(
     cases: Sequence[Case],
     *,
@@ -190,6 +206,7 @@ def criteria_evaluate_many(
     trigger: str,
     at: dt.datetime | None = None,
     only_changed: bool = False,
+    new_cases: bool = False,
 ) -> list[CriteriaEvaluation]:
     """Evaluate the agreement's criteria once for each case and keep the results, in bulk.
 
@@ -197,41 +214,55 @@ def criteria_evaluate_many(
     (or, with ``only_changed``, as ``criteria_refresh_after_screening``: a case whose
     latest evaluation would read the same is left alone). No gate: the caller's ran. The
     cases' people must be loaded (``select_related("person")`` or just written).
+    ``new_cases``: the cases were written in this transaction (``list_rows_write``), so no
+    screening run or match can name them yet: their screening status is "not screened"
+    (what ``watchlist_statuses`` answers for them) without reading it.
     """
     from readmit.agreements.selectors import terms_in_force
-    from readmit.relocation.selectors import facts_of, latest_evaluations
-    from readmit.relocation.services import evaluation_results
+    from readmit.relocation.selectors import facts_of
+    from readmit.relocation.services import evaluation_results_many
     from readmit.screening.selectors import watchlist_statuses
 
     if not cases:
         return []
     at = at or clock.now()
-    terms_of: dict[uuid.UUID, tuple[Any, int | None]] = {}
     Nationality = Person.nationalities.through
     codes: dict[uuid.UUID, set[str]] = {c.person_id: set() for c in cases}
     for person_id, code in Nationality.objects.filter(person_id__in=list(codes)).values_list(
         "person_id", "country_id"
     ):
         codes[person_id].add(code)
-    statuses = watchlist_statuses(cases)
-    latest = latest_evaluations(list(cases)) if only_changed else {}
-    stored: list[CriteriaEvaluation] = []
+    statuses = (
+        dict.fromkeys((c.id for c in cases), None) if new_cases else watchlist_statuses(cases)
+    )
+    latest = _latest_results(cases) if only_changed else {}
+    # One evaluation per agreement's terms (read once) over its cases, in the cases' order.
+    by_agreement: dict[uuid.UUID, list[Case]] = {}
     for case in cases:
-        if case.agreement_id not in terms_of:
-            terms_of[case.agreement_id] = terms_in_force(case.agreement, at)
-        terms, version = terms_of[case.agreement_id]
-        facts = facts_of(
-            case, nationalities=frozenset(codes[case.person_id]), watchlist_status=statuses[case.id]
-        )
-        evaluation, results = evaluation_results(terms, facts, at)
-        previous = latest.get(case.id)
-        if previous is not None and (previous.terms_version, previous.results) == (
-            version,
-            results,
+        by_agreement.setdefault(case.agreement_id, []).append(case)
+    evaluated: dict[uuid.UUID, tuple[int | None, Any, list[dict[str, str]]]] = {}
+    for group in by_agreement.values():
+        terms, version = terms_in_force(group[0].agreement, at)
+        facts = [
+            facts_of(
+                case,
+                nationalities=frozenset(codes[case.person_id]),
+                watchlist_status=statuses[case.id],
+            )
+            for case in group
+        ]
+        for case, (evaluation, results) in zip(
+            group, evaluation_results_many(terms, facts, at), strict=True
         ):
+            evaluated[case.id] = (version, evaluation, results)
+    stored: list[CriteriaEvaluation] = []
+    new_evaluation = maker(CriteriaEvaluation)
+    for case in cases:
+        version, evaluation, results = evaluated[case.id]
+        if latest.get(case.id) == (version, results):
             continue
         stored.append(
-            CriteriaEvaluation(
+            new_evaluation(
                 case=case,
                 evaluated_at=at,
                 terms_version=version,

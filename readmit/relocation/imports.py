@@ -253,6 +253,7 @@ def _run(job: ListImport) -> ListImport:
                 acting_user=user,
                 organisation_id=position.organisation_id,
                 trigger=EvaluationTrigger.LIST,
+                new_cases=True,
             )
             job.rows_done += len(rows)
             job.save(update_fields=["rows_done", "updated_at"])

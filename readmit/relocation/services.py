@@ -24,6 +24,7 @@ from readmit.agreements.criteria import (
     Evaluation,
     PersonFacts,
     evaluate,
+    evaluate_many,
     facts_read,
 )
 from readmit.agreements.models import Agreement, AgreementKind, AgreementStatus
@@ -111,7 +112,20 @@ def evaluation_results(
 ) -> tuple[Evaluation, list[dict[str, str]]]:
     """The criteria of ``terms`` for ``facts`` on ``at``'s date, and their stored form."""
     evaluation = evaluate(terms.criteria, facts, on=at.date(), exclusions=terms.exclusions)
-    results = [
+    return evaluation, stored_results(evaluation)
+
+
+def evaluation_results_many(
+    terms: AgreementTerms, people: Sequence[PersonFacts], at: dt.datetime
+) -> list[tuple[Evaluation, list[dict[str, str]]]]:
+    """:func:`evaluation_results` for many people, the terms read once (``evaluate_many``)."""
+    evaluations = evaluate_many(terms.criteria, people, on=at.date(), exclusions=terms.exclusions)
+    return [(evaluation, stored_results(evaluation)) for evaluation in evaluations]
+
+
+def stored_results(evaluation: Evaluation) -> list[dict[str, str]]:
+    """An evaluation as a ``CriteriaEvaluation`` keeps it: one dict per rule."""
+    return [
         {
             "rule": r.rule,
             "label": r.label,
@@ -120,7 +134,6 @@ def evaluation_results(
         }
         for r in evaluation.results
     ]
-    return evaluation, results
 
 
 def criteria_refresh_after_screening(
@@ -146,6 +159,7 @@ def criteria_refresh_after_screening(
 
     ids = sorted(str(i) for i in case_ids)
     stored_all: list[CriteriaEvaluation] = []
+    agreements: dict[uuid.UUID, Agreement] = {}
     with transaction.atomic():  # a savepoint inside a review's transaction
         at = clock.now()
         for start in range(0, len(ids), REFRESH_CHUNK):
@@ -154,9 +168,14 @@ def criteria_refresh_after_screening(
                     id__in=ids[start : start + REFRESH_CHUNK],
                     agreement__kind=AgreementKind.RELOCATION,
                 )
-                .select_related("agreement", "person")
+                .select_related("person")
                 .order_by("id")
             )
+            # Each agreement read once, not joined to every case (its terms parsed per row).
+            wanted = {c.agreement_id for c in cases} - agreements.keys()
+            agreements.update(Agreement.objects.in_bulk(list(wanted)))
+            for case in cases:
+                case.agreement = agreements[case.agreement_id]
             # Kept only where the case page would change; audited with the trigger screening.
             stored_all += criteria_evaluate_many(
                 cases,
@@ -611,6 +630,7 @@ def proposal_list_submit(
             acting_user=acting_user,
             organisation_id=position.organisation_id,
             trigger=EvaluationTrigger.LIST,
+            new_cases=True,
         )
         _screen_on_arrival(agreement, cases, reference, position.organisation_id)
     return ListResult(proposal_list=proposal_list, cases=cases, created=True, skipped=errors)

@@ -19,6 +19,7 @@ from readmit.agreements.criteria import (
     age_range,
     convictions_from_records,
     evaluate,
+    evaluate_many,
     evaluate_one,
     excluded_group_check,
     excluded_group_reason,
@@ -420,6 +421,33 @@ def test_a_failure_outweighs_an_unknown():
 
 def test_no_criteria_at_all_is_a_pass():
     assert evaluate([], ADULT, on=ON).eligible
+
+
+def test_a_list_evaluated_at_once_gives_each_person_what_evaluating_them_alone_gives():
+    """``evaluate_many`` (the list import: each criterion's parameters checked once for the
+    whole list) answers, person by person, exactly what ``evaluate`` answers: passes, fails
+    and unknowns alike, a misconfigured or unknown rule included."""
+    criteria = [
+        *KOSOVO.criteria,
+        Criterion.model_construct(rule="age_between", params={"min": "old"}, label=""),
+        Criterion.model_construct(rule="be_nice", params={}, label="Kind"),
+    ]
+    people = [
+        ADULT,  # every Kosovo rule passes
+        facts(convictions=(robbery(D(2019, 4, 2)),)),  # fails
+        facts(convictions=None, vulnerabilities=None, watchlist_status=None),  # unknown
+        facts(birth_year=2012, birth_month=None, birth_day=None),  # a minor: excluded
+        facts(nationalities=frozenset({"FR"}), pending_criminal_case=True),
+        facts(birth_year=1961, birth_month=None, birth_day=None),  # age not decidable
+        facts(vulnerabilities=frozenset({"pregnant"}), watchlist_status="pending_review"),
+    ]
+    together = evaluate_many(criteria, people, on=ON, exclusions=KOSOVO.exclusions)
+    alone = [evaluate(criteria, p, on=ON, exclusions=KOSOVO.exclusions) for p in people]
+    assert together == alone
+    assert {e.outcome for e in together} == {Outcome.UNKNOWN, Outcome.FAIL}
+    outcomes = {r.outcome for e in together for r in e.results}
+    assert outcomes == {Outcome.PASS, Outcome.FAIL, Outcome.UNKNOWN}
+    assert evaluate_many(criteria, [], on=ON, exclusions=KOSOVO.exclusions) == []
 
 
 def test_a_misconfigured_rule_is_unknown_and_never_passes():

@@ -5,6 +5,7 @@ audit chain verifies; partners' outbox events are the same."""
 
 from __future__ import annotations
 
+import gc
 import json
 from typing import Any
 
@@ -19,10 +20,11 @@ from readmit.agreements.models import Agreement
 from readmit.audit.events import AuditEventType
 from readmit.audit.models import AuditEvent
 from readmit.audit.services import AuditEntry, audit_record, audit_record_many, audit_verify
-from readmit.cases.models import Case
+from readmit.cases.models import Case, Person
 from readmit.cases.services import DocumentInput, PersonInput, case_open, person_create
 from readmit.cli import main
 from readmit.core import clock
+from readmit.core.bulkinsert import heap_frozen, maker
 from readmit.events.models import OutboxEvent
 from readmit.events.outbox import EVENT_TYPES
 from readmit.events.services import subscription_create
@@ -37,6 +39,7 @@ from readmit.relocation.models import (
     ProposalListEntry,
 )
 from readmit.relocation.services import case_evaluate, list_rows_check
+from readmit.search.models import SearchTerm
 from tests.audit.test_audit_chain import _tamper
 from tests.relocation.conftest import kosovo, person, submit
 
@@ -63,6 +66,8 @@ def varied_people() -> list[dict[str, Any]]:
             pending_cases=None,
         ),
         person(nationalities=["XXA"], documents=[], sex="X"),
+        person(given_names="Марко Јован", family_name="Петровић-Њего"),  # search keys
+        person(given_names="ليلى", family_name="الحسيني"),
     ]
 
 
@@ -180,6 +185,11 @@ def snapshot(agreement: Agreement) -> dict[int, Any]:
                 ),
                 list(p.other_names.values_list("kind", "family_name")),
             ),
+            "search_terms": sorted(
+                SearchTerm.objects.filter(person=p).values_list(
+                    "folded", "skeleton", "consonants", "abjad", "source"
+                )
+            ),
             "criteria": [
                 (e.outcome, e.trigger, e.terms_version, e.results)
                 for e in CriteriaEvaluation.objects.filter(case=case).order_by("evaluated_at")
@@ -222,6 +232,7 @@ def test_a_list_written_in_bulk_is_identical_to_the_same_list_written_one_case_a
     )
     assert written.keys() == expected.keys()
     for row, parts in expected.items():
+        assert parts["search_terms"], "every person is found by the search"
         for part, value in parts.items():
             assert written[row][part] == value, (row, part)
     assert audit_verify()[1] is None
@@ -407,3 +418,51 @@ def test_the_queries_of_an_import_batch_do_not_grow_with_the_number_of_people_in
     assert Case.objects.filter(agreement=agreement).count() == 4 + 4 + 24
     assert large == small
     assert audit_verify()[1] is None
+
+
+def test_a_row_built_for_a_bulk_insert_is_the_instance_the_model_itself_builds(world):
+    """``bulkinsert.maker`` (the positional path of ``Model.__init__``) gives every field
+    the value ``Model(**values)`` gives it (defaults included), caches a related object
+    given by name as the field's descriptor does, and refuses a field the model lacks."""
+    new_person, new_case = maker(Person), maker(Case)
+    agreement = kosovo(world)
+    values: dict[str, Any] = {
+        "given_names": "Ana",
+        "family_name": "Quintero",
+        "birth_year": 1988,
+        "convictions": [{"category": "01", "offence": "assault"}],
+        "owner": world.us,
+    }
+    made, built = new_person(**values), Person(**values)
+    random = {"id", "created_at"}  # uuid4 and now(): drawn afresh for each instance
+    for f in Person._meta.concrete_fields:
+        if f.attname not in random:
+            assert getattr(made, f.attname) == getattr(built, f.attname), f.attname
+    assert made.id != built.id and made.created_at is not None
+    assert made.owner is world.us  # cached: no query
+    case = new_case(agreement=agreement, person=made, reference="R-1", kind=agreement.kind)
+    assert (case.person_id, case.agreement_id, case.state) == (
+        made.id,
+        agreement.id,
+        Case(agreement=agreement, person=made).state,
+    )
+    assert case.person is made and case._state.adding
+    with pytest.raises(TypeError, match="no field"):
+        new_person(nickname="Ani")
+
+
+def test_a_bulk_job_keeps_the_garbage_collector_off_the_heap_it_started_with_until_it_ends():
+    """``heap_frozen`` (around the import job and the criteria evaluated again): objects
+    that exist on entry are frozen until the outermost block ends, nested blocks included,
+    and nothing stays frozen afterwards."""
+    assert gc.get_freeze_count() == 0
+    with heap_frozen():
+        frozen = gc.get_freeze_count()
+        assert frozen > 0
+        with heap_frozen():
+            assert gc.get_freeze_count() >= frozen
+        assert gc.get_freeze_count() >= frozen  # the inner block did not unfreeze
+    assert gc.get_freeze_count() == 0
+    with pytest.raises(ValueError), heap_frozen():
+        raise ValueError("a failing job")
+    assert gc.get_freeze_count() == 0
