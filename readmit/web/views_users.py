@@ -37,7 +37,7 @@ from readmit.accounts.logins import (
 )
 from readmit.accounts.models import Organisation, User
 from readmit.core.errors import TransitionRefused, ValidationFailed
-from readmit.web.errors import application_errors
+from readmit.web.errors import application_errors, message_of
 from readmit.web.forms_admin import InvitationAcceptForm, InviteForm, RoleForm, errors_into
 
 
@@ -119,7 +119,7 @@ def user_invite_view(request: HttpRequest, organisation_id: uuid.UUID) -> HttpRe
         except ValidationFailed as exc:
             errors_into(form, exc)
         except TransitionRefused as exc:
-            messages.error(request, exc.message)
+            messages.error(request, message_of(exc))
             return redirect(_users_url(organisation))
         else:
             messages.success(
@@ -142,7 +142,7 @@ def _row_action(
     try:
         action(acting, organisation, target)
     except (TransitionRefused, ValidationFailed) as exc:
-        message = exc.message
+        message = message_of(exc)
         if isinstance(exc, ValidationFailed) and exc.errors:
             message = "; ".join(str(e.get("msg", "")) for e in exc.errors)
         return _page(request, organisation, row_errors={target.pk: message}, status=exc.status)
@@ -269,7 +269,7 @@ def invitation_accept_view(request: HttpRequest, token: str) -> HttpResponse:
     try:
         invited = invitation_user(token)
     except TransitionRefused as exc:
-        return render(request, "web/invitation.html", {"refusal": exc.message}, status=410)
+        return render(request, "web/invitation.html", {"refusal": message_of(exc)}, status=410)
     form = InvitationAcceptForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
