@@ -25,7 +25,7 @@ from __future__ import annotations
 import datetime as dt
 import zoneinfo
 
-from readmit.accounts.models import User
+from readmit.accounts.actors import Actor
 from readmit.accounts.selectors import organisation_zone
 from readmit.agreements.models import Agreement
 from readmit.agreements.selectors import terms_at
@@ -126,7 +126,7 @@ def start_limit(
     case: Case,
     kind: str,
     at: dt.datetime,
-    acting_user: User | None,
+    acting_user: Actor,
     *,
     term_key: str | None = None,
     zone: zoneinfo.ZoneInfo | None = None,
@@ -163,7 +163,7 @@ def start_limit(
     )
 
 
-def deadlines_on_open(case: Case, *, acting_user: User | None) -> None:
+def deadlines_on_open(case: Case, *, acting_user: Actor) -> None:
     if case.kind == "readmission":
         start_limit(
             case,
@@ -176,7 +176,7 @@ def deadlines_on_open(case: Case, *, acting_user: User | None) -> None:
 
 
 def deadlines_on_transition(
-    case: Case, *, action: str, at: dt.datetime, acting_user: User | None
+    case: Case, *, action: str, at: dt.datetime, acting_user: Actor
 ) -> None:
     if action == "extend":
         _extend_reply(case, at=at, acting_user=acting_user)
@@ -208,7 +208,7 @@ def reply_deadline(case: Case) -> Deadline | None:
     return case.deadlines.filter(kind="reply").open().first()
 
 
-def _extend_reply(case: Case, *, at: dt.datetime, acting_user: User | None) -> None:
+def _extend_reply(case: Case, *, at: dt.datetime, acting_user: Actor) -> None:
     from readmit.core.errors import TransitionRefused
 
     term = terms_at(case.agreement, at).time_limits.get("extension")

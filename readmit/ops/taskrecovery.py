@@ -23,6 +23,7 @@ from django_tasks_db.models import DBTaskResult
 
 from readmit.audit.events import AuditEventType
 from readmit.audit.services import audit_record
+from readmit.core.actors import SystemActor
 from readmit.core.models import TaskLease
 from readmit.core.tasklease import lease_seconds
 
@@ -69,7 +70,7 @@ def requeue_stale(*, lease: float | None = None, now: dt.datetime | None = None)
             TaskLease.objects.filter(task_result_id=task.id).delete()
             audit_record(
                 event_type=AuditEventType.TASK_REQUEUED,
-                acting_user=None,
+                acting_user=SystemActor("task recovery"),
                 object_type="task",
                 object_id=str(task.id),
                 data={

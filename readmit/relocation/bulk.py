@@ -21,6 +21,7 @@ from typing import Any
 
 from django.db import IntegrityError, transaction
 
+from readmit.accounts.actors import Actor
 from readmit.accounts.models import User
 from readmit.agreements.models import Agreement
 from readmit.audit.events import AuditEventType
@@ -185,7 +186,7 @@ def list_rows_write(
 def criteria_evaluate_many(
     cases: Sequence[Case],
     *,
-    acting_user: User | None,
+    acting_user: Actor,
     organisation_id: uuid.UUID | None,
     trigger: str,
     at: dt.datetime | None = None,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django_tasks import task
 
+from readmit.core.actors import SystemActor
 from readmit.relocation.services import criteria_refresh_after_screening, stay_deadlines_sweep
 
 
@@ -16,7 +17,9 @@ def sweep_stays() -> int:
 @task()
 def refresh_criteria_task(case_ids: list[str]) -> int:
     """After a screening run: evaluate the criteria again for its cases (by the system)."""
-    return len(criteria_refresh_after_screening(case_ids, acting_user=None))
+    return len(
+        criteria_refresh_after_screening(case_ids, acting_user=SystemActor("criteria refresh"))
+    )
 
 
 @task()

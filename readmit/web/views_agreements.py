@@ -30,6 +30,13 @@ from readmit.accounts.access import access_agreement, standing
 from readmit.accounts.models import User
 from readmit.accounts.roles import Role
 from readmit.agreements import lifecycle
+from readmit.agreements.access import (
+    AGREEMENT_EDITORS,
+    DIPLOMATIC_RECORDERS,
+    can_edit_agreement,
+    can_record_diplomacy,
+    is_editor,
+)
 from readmit.agreements.models import (
     Agreement,
     AgreementStatus,
@@ -48,8 +55,6 @@ from readmit.agreements.selectors import (
     status_history,
 )
 from readmit.agreements.services import (
-    AGREEMENT_EDITORS,
-    DIPLOMATIC_RECORDERS,
     agreement_set_status,
     amendment_confirm,
     amendment_propose,
@@ -89,13 +94,10 @@ def _user(request: HttpRequest) -> User:
     return request.user  # type: ignore[return-value]
 
 
-def _roles(user: User, agreement: Agreement) -> frozenset[Role]:
-    return standing(user, agreement).roles
-
-
-def _require(user: User, agreement: Agreement, roles: frozenset[Role], what: str) -> None:
-    """Refuse before anything is read from the form: the wrong role writes nothing."""
-    if not _roles(user, agreement) & roles:
+def _require(permitted: bool, roles: frozenset[Role], what: str) -> None:
+    """Refuse before anything is read from the form: the wrong role writes nothing (the
+    service asks the same predicate, agreements/access.py)."""
+    if not permitted:
         names = " or ".join(sorted(r.label.lower() for r in roles))
         raise Forbidden(f"Only a {names} of a party may {what}.", type="wrong-role")
 
@@ -134,11 +136,11 @@ class ManageLinks:
 
 
 def _links(user: User, agreement: Agreement) -> ManageLinks:
-    roles = _roles(user, agreement)
+    editor = can_edit_agreement(user, agreement)
     return ManageLinks(
-        may_change_status=bool(roles & AGREEMENT_EDITORS) and bool(_next_statuses(agreement)),
-        may_amend=bool(roles & AGREEMENT_EDITORS) and agreement.status != AgreementStatus.ENDED,
-        may_record=bool(roles & DIPLOMATIC_RECORDERS),
+        may_change_status=editor and bool(_next_statuses(agreement)),
+        may_amend=editor and agreement.status != AgreementStatus.ENDED,
+        may_record=can_record_diplomacy(user, agreement),
     )
 
 
@@ -164,7 +166,7 @@ def _lifecycle_context(
             next_statuses=_next_statuses(agreement), initial={"on": clock.today()}
         )
     position = standing(user, agreement)
-    editor = bool(position.roles & AGREEMENT_EDITORS)
+    editor = is_editor(position)
     notice = running_notice(agreement)
     may_give = editor and notice is None and agreement.status in lifecycle.ENDS_BY_NOTICE
     return {
@@ -206,7 +208,7 @@ def agreement_status(request: HttpRequest, agreement_id: uuid.UUID) -> HttpRespo
             "web/agreements/_lifecycle.html" if is_htmx(request) else "web/agreements/status.html"
         )
         return render(request, template, _lifecycle_context(user, agreement))
-    _require(user, agreement, AGREEMENT_EDITORS, "change an agreement's status")
+    _require(can_edit_agreement(user, agreement), AGREEMENT_EDITORS, "change an agreement's status")
     form = AgreementStatusForm(request.POST, next_statuses=_next_statuses(agreement))
     status = 400
     if form.is_valid():
@@ -249,7 +251,11 @@ def agreement_termination(request: HttpRequest, agreement_id: uuid.UUID) -> Http
     """Give notice of termination (``action=give``) or withdraw the running one."""
     user = _user(request)
     agreement = access_agreement(user, agreement_id)
-    _require(user, agreement, AGREEMENT_EDITORS, "give or withdraw notice of termination")
+    _require(
+        can_edit_agreement(user, agreement),
+        AGREEMENT_EDITORS,
+        "give or withdraw notice of termination",
+    )
     withdraw = request.POST.get("action") == "withdraw"
     form = TerminationNoticeForm(request.POST)
     status = 400
@@ -342,7 +348,7 @@ class ProposalRow:
 
 def _proposal_rows(user: User, agreement: Agreement) -> list[ProposalRow]:
     position = standing(user, agreement)
-    editor = bool(position.roles & AGREEMENT_EDITORS)
+    editor = is_editor(position)
     side = position.side.value if position.side is not None else None
     rows = []
     for p in agreement_proposals(agreement)[:20]:
@@ -585,7 +591,7 @@ def _place_criteria_errors(formset: Any, exc: ApplicationError, rows: list[int])
 def agreement_amend_view(request: HttpRequest, agreement_id: uuid.UUID) -> HttpResponse:
     user = _user(request)
     agreement = access_agreement(user, agreement_id)
-    _require(user, agreement, AGREEMENT_EDITORS, "amend an agreement")
+    _require(can_edit_agreement(user, agreement), AGREEMENT_EDITORS, "amend an agreement")
     base = _latest_terms(agreement)
     status = 200
     if request.method == "GET":
@@ -672,7 +678,9 @@ def _record_page(
 def agreement_contact_new(request: HttpRequest, agreement_id: uuid.UUID) -> HttpResponse:
     user = _user(request)
     agreement = access_agreement(user, agreement_id)
-    _require(user, agreement, DIPLOMATIC_RECORDERS, "record a diplomatic contact")
+    _require(
+        can_record_diplomacy(user, agreement), DIPLOMATIC_RECORDERS, "record a diplomatic contact"
+    )
     countries = _country_choices(agreement)
     kwargs = {"countries": countries, "channels": ContactChannel.choices}
     if request.method == "GET":
@@ -715,7 +723,9 @@ def agreement_contact_new(request: HttpRequest, agreement_id: uuid.UUID) -> Http
 def agreement_position_new(request: HttpRequest, agreement_id: uuid.UUID) -> HttpResponse:
     user = _user(request)
     agreement = access_agreement(user, agreement_id)
-    _require(user, agreement, DIPLOMATIC_RECORDERS, "record a public position")
+    _require(
+        can_record_diplomacy(user, agreement), DIPLOMATIC_RECORDERS, "record a public position"
+    )
     kwargs = {"countries": _country_choices(agreement), "stances": Stance.choices}
     if request.method == "GET":
         receiving = agreement.receiving_party
