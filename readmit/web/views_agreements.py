@@ -13,7 +13,7 @@ from __future__ import annotations
 import copy
 import json
 import uuid
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -68,16 +68,24 @@ from readmit.agreements.services import (
     termination_notice_withdraw,
     terms_diff,
 )
-from readmit.agreements.terms import CRITERION_PARAMS, QuotaPeriod
 from readmit.core import clock
 from readmit.core.errors import ApplicationError, Forbidden, NotFound, ValidationFailed
 from readmit.core.models import Country
+from readmit.web.amendment_form import (
+    AMEND_FIELDS,
+    amend_forms,
+    criteria_initial,
+    form_initial,
+    kept_criteria,
+    place_criteria_errors,
+    posted_rows,
+    terms_from,
+)
 from readmit.web.errors import application_errors, is_htmx
 from readmit.web.forms import (
     AgreementStatusForm,
     AmendTermsForm,
     ContactForm,
-    CriterionFormSet,
     PositionForm,
     TerminationNoticeForm,
 )
@@ -86,8 +94,6 @@ from readmit.web.presenters import local_time
 # Who records contacts and public positions: liaison officers keep the record with the other
 # party; supervisors and administrators of a party may too. Caseworkers and auditors read it.
 # (The services do not check roles yet; both interfaces ask this before calling them.)
-
-CRITERIA_PREFIX = "criteria"
 
 
 def _user(request: HttpRequest) -> User:
@@ -441,150 +447,6 @@ def _latest_terms(agreement: Agreement) -> dict[str, Any]:
     return copy.deepcopy(latest.terms if latest is not None else agreement.terms)
 
 
-AMEND_FIELDS: dict[tuple[str, ...], str] = {
-    ("changes", "quota"): "quota_limit",
-    ("changes", "quota", "limit"): "quota_limit",
-    ("changes", "quota", "period"): "quota_period",
-    ("changes", "max_stay_days"): "max_stay_days",
-    ("changes", "notice_hours"): "notice_hours",
-    ("changes", "capacity"): "capacity_max_present",
-    ("changes", "capacity", "max_present"): "capacity_max_present",
-    ("changes", "exclusions", "minors"): "exclude_minors",
-    ("changes", "exclusions", "unaccompanied_minors"): "exclude_unaccompanied_minors",
-    ("changes", "exclusions", "pregnant"): "exclude_pregnant",
-    ("changes", "exclusions", "vulnerable"): "exclude_vulnerable",
-    ("changes", "exclusions", "families_together"): "families_together",
-    ("changes", "data_sharing", "criminal_data_allowed"): "criminal_data_allowed",
-    ("valid_from",): "valid_from",
-    ("reason",): "reason",
-    ("source",): "source",
-}
-
-
-def _form_initial(terms: Mapping[str, Any]) -> dict[str, Any]:
-    quota = terms.get("quota") or {}
-    capacity = terms.get("capacity") or {}
-    exclusions = terms.get("exclusions") or {}
-    sharing = terms.get("data_sharing") or {}
-    return {
-        "quota_limit": quota.get("limit"),
-        "quota_period": quota.get("period", QuotaPeriod.ROLLING_YEAR.value),
-        "max_stay_days": terms.get("max_stay_days"),
-        "notice_hours": terms.get("notice_hours"),
-        "capacity_max_present": capacity.get("max_present"),
-        "exclude_minors": exclusions.get("minors", False),
-        "exclude_unaccompanied_minors": exclusions.get("unaccompanied_minors", False),
-        "exclude_pregnant": exclusions.get("pregnant", False),
-        "exclude_vulnerable": exclusions.get("vulnerable", False),
-        "families_together": exclusions.get("families_together", False),
-        "criminal_data_allowed": sharing.get("criminal_data_allowed", False),
-    }
-
-
-def _criteria_initial(terms: Mapping[str, Any]) -> list[dict[str, Any]]:
-    return [
-        {
-            "rule": c.get("rule", ""),
-            "params": json.dumps(c.get("params") or {}),
-            "label": c.get("label", ""),
-        }
-        for c in terms.get("criteria") or []
-    ]
-
-
-def _terms_from(
-    base: Mapping[str, Any], data: Mapping[str, Any], criteria: Sequence[Mapping[str, Any]]
-) -> dict[str, Any]:
-    """The complete new terms: the latest version with the form's settings put in."""
-    terms = copy.deepcopy(dict(base))
-    if data.get("quota_limit") is None:
-        terms["quota"] = None
-    else:
-        terms["quota"] = {
-            **(terms.get("quota") or {}),
-            "limit": data["quota_limit"],
-            "period": data.get("quota_period") or QuotaPeriod.ROLLING_YEAR.value,
-        }
-    terms["max_stay_days"] = data.get("max_stay_days")
-    terms["notice_hours"] = data.get("notice_hours")
-    if terms.get("capacity") is not None or data.get("capacity_max_present") is not None:
-        terms["capacity"] = {
-            **(terms.get("capacity") or {}),
-            "max_present": data.get("capacity_max_present"),
-        }
-    terms["exclusions"] = {
-        **(terms.get("exclusions") or {}),
-        "minors": bool(data.get("exclude_minors")),
-        "unaccompanied_minors": bool(data.get("exclude_unaccompanied_minors")),
-        "pregnant": bool(data.get("exclude_pregnant")),
-        "vulnerable": bool(data.get("exclude_vulnerable")),
-        "families_together": bool(data.get("families_together")),
-    }
-    terms["data_sharing"] = {
-        **(terms.get("data_sharing") or {}),
-        "criminal_data_allowed": bool(data.get("criminal_data_allowed")),
-    }
-    terms["criteria"] = [dict(c) for c in criteria]
-    return terms
-
-
-def _amend_forms(
-    data: Any = None,
-    *,
-    initial: dict[str, Any] | None = None,
-    rows: list[dict[str, Any]] | None = None,
-) -> tuple[AmendTermsForm, Any]:
-    form = AmendTermsForm(data, initial=initial, quota_periods=[p.value for p in QuotaPeriod])
-    formset = CriterionFormSet(
-        data, initial=rows, prefix=CRITERIA_PREFIX, form_kwargs={"rules": list(CRITERION_PARAMS)}
-    )
-    return form, formset
-
-
-def _posted_rows(post: Any) -> list[dict[str, Any]]:
-    try:
-        total = int(post.get(f"{CRITERIA_PREFIX}-TOTAL_FORMS", 0))
-    except ValueError:
-        total = 0
-    return [
-        {
-            name: post.get(f"{CRITERIA_PREFIX}-{i}-{name}", "")
-            for name in ("rule", "params", "label")
-        }
-        for i in range(min(total, 50))
-    ]
-
-
-def _kept_criteria(formset: Any) -> tuple[list[dict[str, Any]], list[int]]:
-    """The criteria to save and, for each, the row it came from (to place errors)."""
-    criteria, rows = [], []
-    for index, row in enumerate(formset.forms):
-        data = row.cleaned_data
-        if not data or data.get("DELETE") or row.is_blank():
-            continue
-        criteria.append(
-            {
-                "rule": data.get("rule", ""),
-                "params": data.get("params") or {},
-                "label": data.get("label", ""),
-            }
-        )
-        rows.append(index)
-    return criteria, rows
-
-
-def _place_criteria_errors(formset: Any, exc: ApplicationError, rows: list[int]) -> None:
-    for error in exc.errors if isinstance(exc, ValidationFailed) else []:
-        loc = [str(part) for part in error.get("loc", ())]
-        if loc[:2] != ["changes", "criteria"] or len(loc) < 3 or not loc[2].isdigit():
-            continue
-        position = int(loc[2])
-        if position >= len(rows):
-            continue
-        field = loc[3] if len(loc) > 3 and loc[3] in ("rule", "params", "label") else "params"
-        formset.forms[rows[position]].add_error(field, str(error.get("msg", "")))
-
-
 @require_http_methods(["GET", "POST"])
 @login_required
 @application_errors
@@ -595,17 +457,17 @@ def agreement_amend_view(request: HttpRequest, agreement_id: uuid.UUID) -> HttpR
     base = _latest_terms(agreement)
     status = 200
     if request.method == "GET":
-        form, formset = _amend_forms(initial=_form_initial(base), rows=_criteria_initial(base))
+        form, formset = amend_forms(initial=form_initial(base), rows=criteria_initial(base))
     elif "add_row" in request.POST:
         # Another empty row, nothing validated or saved yet; what was typed stays.
         posted = {k: request.POST.get(k) for k in AmendTermsForm.base_fields}
-        form, formset = _amend_forms(initial=posted, rows=[*_posted_rows(request.POST), {}])
+        form, formset = amend_forms(initial=posted, rows=[*posted_rows(request.POST), {}])
     else:
-        form, formset = _amend_forms(request.POST)
+        form, formset = amend_forms(request.POST)
         status = 400
         if form.is_valid() and formset.is_valid():
-            criteria, rows = _kept_criteria(formset)
-            terms = _terms_from(base, form.cleaned_data, criteria)
+            criteria, rows = kept_criteria(formset)
+            terms = terms_from(base, form.cleaned_data, criteria)
             # Only the settings the form changed are proposed; the rest stays as it is.
             changes = {k: v for k, v in terms.items() if base.get(k) != v}
             valid_from = form.cleaned_data["valid_from"] or clock.now()
@@ -622,7 +484,7 @@ def agreement_amend_view(request: HttpRequest, agreement_id: uuid.UUID) -> HttpR
                 if exc.status in (403, 404):
                     raise
                 _place_errors(form, exc, AMEND_FIELDS)
-                _place_criteria_errors(formset, exc, rows)
+                place_criteria_errors(formset, exc, rows)
                 status = exc.status
             else:
                 messages.success(
