@@ -27,7 +27,7 @@ import zoneinfo
 
 from readmit.accounts.actors import Actor
 from readmit.accounts.selectors import organisation_zone
-from readmit.agreements.models import Agreement
+from readmit.agreements.models import Agreement, AgreementKind
 from readmit.agreements.selectors import terms_at
 from readmit.agreements.terms import AgreementTerms, TimeLimitTerm
 from readmit.audit.events import AuditEventType
@@ -164,7 +164,7 @@ def start_limit(
 
 
 def deadlines_on_open(case: Case, *, acting_user: Actor) -> None:
-    if case.kind == "readmission":
+    if case.kind == AgreementKind.READMISSION:
         start_limit(
             case,
             "reply",

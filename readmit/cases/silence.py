@@ -18,7 +18,7 @@ import datetime as dt
 
 from django.db import transaction
 
-from readmit.agreements.models import AgreementStatus
+from readmit.agreements.models import AgreementKind, AgreementStatus
 from readmit.agreements.selectors import terms_at
 from readmit.audit.events import AuditEventType
 from readmit.audit.services import audit_record
@@ -75,7 +75,7 @@ def deemed_acceptance_sweep(*, now: dt.datetime | None = None) -> int:
         .open()
         .filter(
             due_on__lt=now.date(),
-            case__kind="readmission",
+            case__kind=AgreementKind.READMISSION,
             case__state__in=DEEM.sources,
             case__closed_at__isnull=True,
             # Like ``accept``, a deemed acceptance commits the partner: not while the

@@ -95,6 +95,7 @@ from readmit.cases.services import (
 )
 from readmit.cases.silence import deemed_acceptance_sweep
 from readmit.cases.travel import transfer_cost_record
+from readmit.cases.workflow import Side
 from readmit.consular.services import (
     consular_request_create,
     consular_request_transition,
@@ -532,7 +533,7 @@ class _Loader:
         agreement_party_add(
             agreement=agreement,
             organisation=self.orgs["us-state"],
-            side="sending",
+            side=Side.SENDING,
             acting_user=SystemActor("demo loader"),
         )
         self.agreements[agreement.reference] = agreement
@@ -1189,7 +1190,7 @@ class _Loader:
         agreement_party_add(
             agreement=agreement,
             organisation=self.orgs["us-state"],
-            side="sending",
+            side=Side.SENDING,
             acting_user=SystemActor("demo loader"),
         )
         self.agreements[agreement.reference] = agreement
