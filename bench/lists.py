@@ -106,7 +106,7 @@ def _baseline(people: list[dict[str, Any]], owner: Any) -> float:
 
     from readmit.cases.models import Person
 
-    fields = [f for f in Person._meta.concrete_fields]
+    fields = list(Person._meta.concrete_fields)
     columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
     table = connection.ops.quote_name(Person._meta.db_table)
     started = time.perf_counter()

@@ -355,24 +355,24 @@ def consular_request_create(
             assert person is not None
             subject = person_create(data=person, owner=requested_by, acting_user=acting_user)
         due_on, explanation = _due(RequestKind(kind), case, ministry, at)
-        fields = dict(
-            reference=_next_reference(at),
-            kind=kind,
-            requester=requester,
-            person=subject,
-            case=case,
-            residence_region=region,
-            ministry=ministry,
-            routed_to=routing.routed_to,
-            routing_reason=routing.reason,
-            requested_by=requested_by,
-            created_by=acting_user,
-            details=details,
-            due_on=due_on,
-            due_explanation=explanation,
-            idempotency_key=key,
-            request_digest=digest,
-        )
+        fields = {
+            "reference": _next_reference(at),
+            "kind": kind,
+            "requester": requester,
+            "person": subject,
+            "case": case,
+            "residence_region": region,
+            "ministry": ministry,
+            "routed_to": routing.routed_to,
+            "routing_reason": routing.reason,
+            "requested_by": requested_by,
+            "created_by": acting_user,
+            "details": details,
+            "due_on": due_on,
+            "due_explanation": explanation,
+            "idempotency_key": key,
+            "request_digest": digest,
+        }
         try:
             with transaction.atomic():
                 request = ConsularRequest.objects.create(**fields)

@@ -18,7 +18,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.dispatch import Signal
+from django.dispatch import Signal  # noqa: TID251 (the tests' hook between batches; to become a registry)
 
 from readmit.accounts.access import _parse_id, organisation_ids, roles_in
 from readmit.accounts.models import User
