@@ -38,6 +38,8 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
+from readmit.core.actors import SystemActor
+
 GIVEN = [
     "Ana", "Luis", "María", "José", "Carmen", "Jorge", "Rosa", "Pedro", "Lucía", "Miguel",
     "Elena", "Rafael", "Sofía", "Andrés", "Isabel", "Diego", "Valeria", "Tomás", "Paula", "Iván",
@@ -129,7 +131,7 @@ def _baseline(people: list[dict[str, Any]], owner: Any) -> float:
 
     from readmit.cases.models import Person
 
-    fields = [f for f in Person._meta.concrete_fields]
+    fields = list(Person._meta.concrete_fields)
     columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
     table = connection.ops.quote_name(Person._meta.db_table)
     started = time.perf_counter()
@@ -179,7 +181,7 @@ def run(count: int, collector: _Collections | None = None) -> int:
     demo_load()
     agreement = Agreement.objects.get(reference="us-xk-relocation")
     sender = User.objects.get(username="us-dhs-caseworker")
-    _, token = token_create(user=sender, name="bench", acting_user=None)
+    _, token = token_create(user=sender, name="bench", acting_user=SystemActor("demo loader"))
     people = fictional_people(count)
     body = json.dumps({"reference": f"BENCH-{count}", "people": people})
     settings.DATA_UPLOAD_MAX_MEMORY_SIZE = max(settings.DATA_UPLOAD_MAX_MEMORY_SIZE, 2 * len(body))

@@ -27,9 +27,13 @@ from readmit.audit.events import AuditEventType
 from readmit.audit.models import AuditEvent
 from readmit.cases.models import Case
 from readmit.cases.services import DocumentInput, PersonInput, case_open, person_create
+from readmit.core.actors import SystemActor
 
 _counter = itertools.count(1)
 PASSWORD = "correct-horse-battery-staple"
+# The test world is set up by the system, like the demo (tokens like the command line's).
+SYSTEM = SystemActor("demo loader")
+CLI = SystemActor("command line")
 
 
 def make_org(country: str, name: str | None = None) -> Organisation:
@@ -38,7 +42,7 @@ def make_org(country: str, name: str | None = None) -> Organisation:
         name=name or f"Authority {n} of {country}",
         slug=f"org-{country.lower()}-{n}",
         country_code=country,
-        acting_user=None,
+        acting_user=SYSTEM,
     )
 
 
@@ -53,7 +57,7 @@ def make_user(
         password=PASSWORD,
         organisation=org,
         roles=list(roles) or [Role.CASEWORKER],
-        acting_user=None,
+        acting_user=SYSTEM,
     )
     if second_factor:
         second_factor_install(user=user, key=world_totp_key(user.username), recovery_codes=5)
@@ -132,7 +136,7 @@ def make_agreement(
         sending=sending,
         receiving=receiving,
         terms=terms or {},
-        acting_user=None,
+        acting_user=SYSTEM,
         status=status,
         in_force_from=in_force_from or dt.date(2026, 1, 1),
     )
@@ -160,11 +164,11 @@ def make_case(
         ),
         **person,
     )
-    p = person_create(data=data, owner=sending.organisation, acting_user=by)
+    p = person_create(data=data, owner=sending.organisation, acting_user=by or SYSTEM)
     return case_open(
         agreement=agreement,
         person=p,
-        acting_user=by,
+        acting_user=by or SYSTEM,
         organisation=sending.organisation,
         external_id=external_id,
     )

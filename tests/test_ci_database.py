@@ -6,6 +6,8 @@ suite would silently fall back to SQLite and stay green; this test turns that
 into a failure. Outside CI (variable unset) it is skipped.
 """
 
+from __future__ import annotations
+
 import os
 
 import pytest

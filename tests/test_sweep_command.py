@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from django.utils import timezone
-
 from readmit.agreements.models import Agreement, AgreementVersion
 from readmit.cli import main
+from readmit.core import clock
 
 
 def test_sweep_brings_a_due_amendment_into_the_current_terms_once(world, capsys):
@@ -16,7 +15,7 @@ def test_sweep_brings_a_due_amendment_into_the_current_terms_once(world, capsys)
         agreement=agreement,
         number=version.number + 1,
         terms=terms,
-        valid_from=timezone.now(),
+        valid_from=clock.now(),
         reason="cap raised",
         source="fictional exchange of notes",
     )

@@ -29,6 +29,7 @@ from readmit.accounts.roles import Role
 from readmit.audit.events import AuditEventType
 from readmit.audit.services import audit_record
 from readmit.core import clock
+from readmit.core.actors import SystemActor
 from readmit.core.errors import Forbidden, NotFound, ValidationFailed
 
 LOCKED_MESSAGE = (
@@ -357,7 +358,7 @@ def second_factor_install(*, user: User, key: bytes, recovery_codes: int = 0) ->
             StaticToken.objects.filter(device__user=user).exclude(token__in=codes).delete()
         audit_record(
             event_type=AuditEventType.SECOND_FACTOR_ENROLLED,
-            acting_user=None,
+            acting_user=SystemActor("demo loader"),
             organisation_id=_home_organisation_id(user),
             object_type="user",
             object_id=str(user.pk),

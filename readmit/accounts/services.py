@@ -11,12 +11,14 @@ from django.conf import settings
 from django.db import transaction
 
 from readmit.accounts.access import roles_in
+from readmit.accounts.actors import Actor
 from readmit.accounts.models import ApiToken, Membership, Organisation, User
 from readmit.accounts.roles import Role
 from readmit.accounts.scopes import DEFAULT_SCOPES, UnknownScope, parse_scopes
 from readmit.audit.events import AuditEventType
 from readmit.audit.services import audit_record
 from readmit.core import clock
+from readmit.core.actors import SystemAction, acts_as_system
 from readmit.core.errors import Forbidden, NotFound, ValidationFailed
 from readmit.core.zones import ZoneError, country_zone, zone
 
@@ -31,7 +33,7 @@ def organisation_create(
     kind: str = "ministry",
     parent: Organisation | None = None,
     time_zone: str = "",
-    acting_user: User | None,
+    acting_user: Actor,
 ) -> Organisation:
     """``time_zone`` empty: the country's own zone where it has one (else UTC)."""
     time_zone = _valid_zone(time_zone) if time_zone else country_zone(country_code)
@@ -135,7 +137,7 @@ def user_create(
     roles: list[Role],
     display_name: str = "",
     email: str = "",
-    acting_user: User | None,
+    acting_user: Actor,
 ) -> User:
     with transaction.atomic():
         user = User.objects.create_user(
@@ -157,7 +159,7 @@ def user_create(
 
 
 def membership_create(
-    *, user: User, organisation: Organisation, role: Role, acting_user: User | None
+    *, user: User, organisation: Organisation, role: Role, acting_user: Actor
 ) -> Membership:
     with transaction.atomic():
         membership = Membership.objects.create(
@@ -212,7 +214,7 @@ def token_create(
     name: str = "",
     scopes: Iterable[str] | None = None,
     expires_days: int | None = None,
-    acting_user: User | None,
+    acting_user: Actor,
     replaces: ApiToken | None = None,
 ) -> tuple[ApiToken, str]:
     """A new bearer token: answers the row and the token itself, which is never stored.
@@ -254,11 +256,12 @@ def token_create(
     return token, secret
 
 
-def _token_gate(token: ApiToken, acting_user: User | None, verb: str) -> None:
+def _token_gate(token: ApiToken, acting_user: Actor, verb: str) -> None:
     """The token's own user, or an administrator of one of its user's organisations; the
-    command line (``acting_user`` None) may too. Others of those organisations get 403,
-    everybody else 404 (as if it did not exist)."""
-    if acting_user is None or acting_user.pk == token.user_id:
+    command line may too. Others of those organisations get 403, everybody else 404 (as if
+    it did not exist)."""
+    action = SystemAction.TOKEN_REVOKE if verb == "revoke" else SystemAction.TOKEN_ROTATE
+    if acts_as_system(acting_user, action) or acting_user.pk == token.user_id:
         return
     shared = set(
         Membership.objects.filter(user_id=token.user_id).values_list("organisation_id", flat=True)
@@ -272,7 +275,7 @@ def _token_gate(token: ApiToken, acting_user: User | None, verb: str) -> None:
         )
 
 
-def token_revoke(*, token: ApiToken, acting_user: User | None) -> None:
+def token_revoke(*, token: ApiToken, acting_user: Actor) -> None:
     """Stops the token at once (audited). Its user, their organisation's administrator, or
     the command line (``readmit token revoke PREFIX``)."""
     _token_gate(token, acting_user, "revoke")
@@ -288,12 +291,15 @@ def token_revoke(*, token: ApiToken, acting_user: User | None) -> None:
 
 
 def token_rotate(
-    *, token: ApiToken, acting_user: User | None, expires_days: int | None = None
+    *, token: ApiToken, acting_user: Actor, expires_days: int | None = None
 ) -> tuple[ApiToken, str]:
     """Rotation without downtime: a new token with the same name and scopes, while the old
     one keeps working until it expires or is revoked. Only the token's user (or the command
     line) rotates it: the new secret is shown to whoever rotates."""
-    if acting_user is not None and acting_user.pk != token.user_id:
+    if (
+        not acts_as_system(acting_user, SystemAction.TOKEN_ROTATE)
+        and acting_user.pk != token.user_id
+    ):
         _token_gate(token, acting_user, "rotate")
         raise Forbidden("Only the token's own user rotates it.", type="wrong-role")
     if not token_is_live(token):

@@ -14,9 +14,10 @@ from django.db.models import Max
 from pydantic import ValidationError as PydanticValidationError
 
 from readmit.accounts.access import access_agreement, standing
+from readmit.accounts.actors import Actor, person_of
 from readmit.accounts.models import Organisation, User
-from readmit.accounts.roles import Role
 from readmit.agreements import lifecycle
+from readmit.agreements.access import can_record_diplomacy, is_editor
 from readmit.agreements.models import (
     Agreement,
     AgreementParty,
@@ -37,11 +38,8 @@ from readmit.agreements.terms import AgreementTerms
 from readmit.audit.events import AuditEventType
 from readmit.audit.services import audit_record
 from readmit.core import clock
+from readmit.core.actors import SystemAction, SystemActor, acts_as_system
 from readmit.core.errors import Forbidden, NotFound, TransitionRefused, ValidationFailed
-
-# Who may change an agreement's status or amend its terms, on either party's side. Rules are
-# data an administrator maintains; supervisors record what their government agreed.
-AGREEMENT_EDITORS = frozenset({Role.SUPERVISOR, Role.ADMINISTRATOR})
 
 
 def validate_terms(terms: dict[str, Any]) -> AgreementTerms:
@@ -60,7 +58,7 @@ def agreement_create(
     sending: Organisation,
     receiving: Organisation,
     terms: dict[str, Any],
-    acting_user: User | None,
+    acting_user: Actor,
     status: str = AgreementStatus.APPROACHED,
     signed_on: dt.date | None = None,
     in_force_from: dt.date | None = None,
@@ -89,7 +87,7 @@ def agreement_create(
             valid_from=agreement.created_at,
             reason="Terms as first recorded.",
             source=source,
-            recorded_by=acting_user,
+            recorded_by=person_of(acting_user),
         )
         audit_record(
             event_type=AuditEventType.AGREEMENT_CREATED,
@@ -110,7 +108,7 @@ def agreement_create(
 
 
 def agreement_party_add(
-    *, agreement: Agreement, organisation: Organisation, side: str, acting_user: User | None
+    *, agreement: Agreement, organisation: Organisation, side: str, acting_user: Actor
 ) -> AgreementParty:
     """Add another authority on one side, e.g. a consular mission of the receiving state."""
     with transaction.atomic():
@@ -136,7 +134,7 @@ def site_create(
     country_code: str,
     capacity: int,
     location: str = "",
-    acting_user: User | None,
+    acting_user: Actor,
 ) -> Site:
     if capacity < 0:
         raise ValidationFailed(
@@ -162,16 +160,12 @@ def site_create(
     return site
 
 
-# Who may write the diplomatic record of an agreement: the people who talk to the other side.
-DIPLOMATIC_RECORDERS = frozenset({Role.LIAISON, Role.SUPERVISOR, Role.ADMINISTRATOR})
-
-
-def _require_recorder(agreement: Agreement, acting_user: User | None, what: str) -> None:
-    """A party's liaison officer, supervisor or administrator; ``None`` is a system loader."""
-    if acting_user is None:
+def _require_recorder(agreement: Agreement, acting_user: Actor, what: str) -> None:
+    """A party's liaison officer, supervisor or administrator, or a system loader."""
+    if acts_as_system(acting_user, SystemAction.AGREEMENT_RECORD):
         return
     access_agreement(acting_user, agreement.id)
-    if not standing(acting_user, agreement).roles & DIPLOMATIC_RECORDERS:
+    if not can_record_diplomacy(acting_user, agreement):
         raise Forbidden(
             f"Only a liaison officer, supervisor or administrator of a party may {what}.",
             type="wrong-role",
@@ -204,7 +198,7 @@ def contact_record(
     channel: str,
     summary: str,
     source: str = "",
-    acting_user: User | None,
+    acting_user: Actor,
 ) -> DiplomaticContact:
     _require_recorder(agreement, acting_user, "record a diplomatic contact")
     _require_record_fields(
@@ -247,7 +241,7 @@ def position_record(
     stance: str,
     statement: str,
     source: str = "",
-    acting_user: User | None,
+    acting_user: Actor,
 ) -> PublicPosition:
     _require_recorder(agreement, acting_user, "record a public position")
     _require_record_fields(
@@ -287,7 +281,7 @@ def _editable_agreement(
     agreement_id = agreement.id if isinstance(agreement, Agreement) else agreement
     found = access_agreement(acting_user, agreement_id)
     position = standing(acting_user, found)
-    if not position.roles & AGREEMENT_EDITORS:
+    if not is_editor(position):
         raise Forbidden(
             f"Only a supervisor or an administrator of a party may {what}.", type="wrong-role"
         )
@@ -416,7 +410,7 @@ def _status_record(
     on: dt.date,
     source: str,
     reason: str,
-    acting_user: User | None,
+    acting_user: Actor,
     organisation_id: uuid.UUID | None,
     ground: str = "",
     ground_reference: str = "",
@@ -439,7 +433,7 @@ def _status_record(
         reason=reason,
         ground=ground,
         ground_reference=ground_reference,
-        changed_by=acting_user,
+        changed_by=person_of(acting_user),
     )
     audit_record(
         event_type=AuditEventType.AGREEMENT_STATUS_CHANGED,
@@ -610,7 +604,7 @@ def termination_notices_due(*, today: dt.date | None = None) -> int:
                     source=f"Notice of termination given on {notice.given_on.isoformat()} by "
                     f"{notice.given_by_organisation}: {notice.source}",
                     reason=notice.reason,
-                    acting_user=None,
+                    acting_user=SystemActor("agreement notices"),
                     organisation_id=notice.given_by_organisation_id,
                     extra=_notice_data(notice),
                 )
@@ -988,7 +982,7 @@ def _version_record(
     valid_from: dt.datetime,
     reason: str,
     source: str,
-    acting_user: User | None,
+    acting_user: Actor,
     organisation_id: uuid.UUID | None,
 ) -> AgreementVersion:
     """The next version (inside the caller's transaction, agreement row locked). It becomes
@@ -1012,7 +1006,7 @@ def _version_record(
         valid_from=valid_from,
         reason=reason,
         source=source,
-        recorded_by=acting_user,
+        recorded_by=person_of(acting_user),
     )
     current = valid_from <= clock.now()
     if current:
@@ -1038,7 +1032,7 @@ def _version_record(
     return version
 
 
-def agreement_terms_refresh(*, agreement: Agreement, acting_user: User | None = None) -> bool:
+def agreement_terms_refresh(*, agreement: Agreement, acting_user: Actor) -> bool:
     """Make ``Agreement.terms`` the terms in force now, if an amendment has come due.
 
     True when it changed. Run it from the periodic sweep: an amendment recorded with a future
@@ -1076,7 +1070,7 @@ def agreement_terms_refresh(*, agreement: Agreement, acting_user: User | None = 
     return True
 
 
-def agreement_terms_refresh_due(*, acting_user: User | None = None) -> int:
+def agreement_terms_refresh_due(*, acting_user: Actor) -> int:
     """Refresh every agreement (there are tens, not thousands); how many changed."""
     return sum(
         agreement_terms_refresh(agreement=a, acting_user=acting_user)

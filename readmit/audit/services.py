@@ -24,11 +24,32 @@ from readmit.audit.chain import GENESIS, Break, find_break, row_hash
 from readmit.audit.events import AuditEventType
 from readmit.audit.models import AuditCheckpoint, AuditEvent, AuditHead
 from readmit.core import clock
+from readmit.core.actors import SystemActor
 from readmit.core.bulkinsert import rows_insert
-from readmit.core.errors import ValidationFailed
+from readmit.core.errors import Forbidden, ValidationFailed
 
 if TYPE_CHECKING:
-    from readmit.accounts.models import User
+    from readmit.accounts.actors import Actor
+
+
+# Events written before anybody is known: a visitor's refused login. Every other event names
+# its actor, a person or the system's task (core/actors.py); no actor refuses the write.
+ANONYMOUS_EVENTS = frozenset(
+    {
+        AuditEventType.USER_LOGIN_FAILED,
+        AuditEventType.LOGIN_REFUSED_LOCKED,
+        AuditEventType.LOGIN_REFUSED_BUSY,
+    }
+)
+
+
+def _require_actor(event_type: AuditEventType, acting_user: Actor | None) -> None:
+    if acting_user is None and event_type not in ANONYMOUS_EVENTS:
+        raise Forbidden(
+            f"No actor for {event_type.name}: every change names who makes it, a person or "
+            "the system's task.",
+            type="wrong-role",
+        )
 
 
 def _iso(value: dt.datetime) -> str:
@@ -71,7 +92,7 @@ class AuditEntry:
     data: Mapping[str, Any] = field(default_factory=dict)
 
 
-def _actor(acting_user: User | None) -> tuple[int | None, str]:
+def _actor(acting_user: Actor | None) -> tuple[int | None, str]:
     """``(actor_id, actor_username)`` as a row records them."""
     if acting_user is None:
         return None, ""
@@ -118,9 +139,7 @@ def _chained(
     return AuditEvent(*[values[name] for name in fields])  # type: ignore[misc]
 
 
-def audit_record_many(
-    entries: Sequence[AuditEntry], *, acting_user: User | None
-) -> list[AuditEvent]:
+def audit_record_many(entries: Sequence[AuditEntry], *, acting_user: Actor) -> list[AuditEvent]:
     """Append many events at once, in order: the same rows, hashes and listeners as calling
     :func:`audit_record` for each, with one lock of the head, one insert and one head update.
 
@@ -132,6 +151,8 @@ def audit_record_many(
         raise RuntimeError("audit_record_many must be called inside the transaction it records")
     if not entries:
         return []
+    for entry in entries:
+        _require_actor(entry.event_type, acting_user)
     head, _ = AuditHead.objects.select_for_update().get_or_create(
         id=1, defaults={"seq": 0, "hash": GENESIS}
     )
@@ -158,7 +179,7 @@ def audit_record_many(
 def audit_record(
     *,
     event_type: AuditEventType,
-    acting_user: User | None,
+    acting_user: Actor | None,
     organisation_id: uuid.UUID | None = None,
     agreement_id: uuid.UUID | None = None,
     case_id: uuid.UUID | None = None,
@@ -169,6 +190,7 @@ def audit_record(
     """Append one event. Must run inside the transaction that makes the change it records."""
     if not connection.in_atomic_block:
         raise RuntimeError("audit_record must be called inside the transaction it records")
+    _require_actor(event_type, acting_user)
     head, _ = AuditHead.objects.select_for_update().get_or_create(
         id=1, defaults={"seq": 0, "hash": GENESIS}
     )
@@ -272,7 +294,7 @@ def audit_checkpoint() -> AuditCheckpoint:
         )
         audit_record(
             event_type=AuditEventType.AUDIT_CHECKPOINT_SIGNED,
-            acting_user=None,
+            acting_user=SystemActor("audit checkpoint"),
             object_type="audit_checkpoint",
             object_id=str(checkpoint.id),
             data={"seq": head.seq, "hash": head.hash, "public_key": checkpoint.public_key},

@@ -13,7 +13,9 @@ from __future__ import annotations
 
 import datetime as dt
 
-from readmit.accounts.access import Standing
+from readmit.accounts.access import Standing, standing
+from readmit.accounts.models import User
+from readmit.accounts.roles import CASE_WRITERS
 from readmit.agreements.models import Agreement, AgreementStatus
 from readmit.agreements.quota import QuotaStatus
 from readmit.cases.models import Case
@@ -107,3 +109,10 @@ def quota_refusal(
 
 def can_take_quota(status: QuotaStatus, *, agreement: Agreement, day: dt.date) -> bool:
     return quota_refusal(status, agreement=agreement, day=day) is None
+
+
+def can_write_case_files(user: User, case: Case) -> bool:
+    """Add a file to a case or write one of its letters: a caseworker, supervisor or liaison
+    officer of a party (``attachment_add`` refuses the others)."""
+    position = standing(user, case.agreement)
+    return position.organisation_id is not None and bool(position.roles & CASE_WRITERS)

@@ -17,9 +17,9 @@ from django.utils.functional import Promise
 
 from readmit.accounts.access import access_case, standing
 from readmit.accounts.models import User
-from readmit.accounts.roles import CASE_WRITERS
 from readmit.audit.events import AuditEventType
 from readmit.audit.services import audit_record
+from readmit.cases.access import can_write_case_files
 from readmit.cases.models import Attachment, AttachmentKind, Case
 from readmit.core.errors import Forbidden, NotFound, ValidationFailed
 
@@ -65,13 +65,14 @@ def attachment_add(
     *, case_id: uuid.UUID | str, kind: str, file: IO[bytes], filename: str, acting_user: User
 ) -> Attachment:
     case = access_case(acting_user, case_id)
-    position = standing(acting_user, case.agreement)
-    if position.organisation_id is None or not position.roles & CASE_WRITERS:
+    if not can_write_case_files(acting_user, case):
         raise Forbidden(
             "Only caseworkers, supervisors and liaison officers of a party may "
             "add files to a case.",
             type="wrong-role",
         )
+    position = standing(acting_user, case.agreement)
+    assert position.organisation_id is not None  # a party: can_write_case_files said so
     if kind == AttachmentKind.PHOTO:
         raise _invalid(
             "kind",

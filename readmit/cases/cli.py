@@ -10,7 +10,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from datetime import date
+from datetime import UTC, date, datetime
 from typing import Any
 
 from readmit.cases.mrz import MRZError, parse_mrz
@@ -27,7 +27,7 @@ def _date(text: str) -> date:
 
 def cmd_mrz(args: argparse.Namespace) -> int:
     text = "\n".join(args.lines) if args.lines else sys.stdin.read()
-    today: date = args.today or date.today()
+    today: date = args.today or datetime.now(UTC).date()  # pure: no clock (no Django)
     try:
         mrz = parse_mrz(text, today=today)
     except MRZError as error:

@@ -25,9 +25,9 @@ from __future__ import annotations
 import datetime as dt
 import zoneinfo
 
-from readmit.accounts.models import User
+from readmit.accounts.actors import Actor
 from readmit.accounts.selectors import organisation_zone
-from readmit.agreements.models import Agreement
+from readmit.agreements.models import Agreement, AgreementKind
 from readmit.agreements.selectors import terms_at
 from readmit.agreements.terms import AgreementTerms, TimeLimitTerm
 from readmit.audit.events import AuditEventType
@@ -127,7 +127,7 @@ def start_limit(
     case: Case,
     kind: str,
     at: dt.datetime,
-    acting_user: User | None,
+    acting_user: Actor,
     *,
     term_key: str | None = None,
     zone: zoneinfo.ZoneInfo | None = None,
@@ -164,8 +164,8 @@ def start_limit(
     )
 
 
-def deadlines_on_open(case: Case, *, acting_user: User | None) -> None:
-    if case.kind == "readmission":
+def deadlines_on_open(case: Case, *, acting_user: Actor) -> None:
+    if case.kind == AgreementKind.READMISSION:
         start_limit(
             case,
             "reply",
@@ -177,7 +177,7 @@ def deadlines_on_open(case: Case, *, acting_user: User | None) -> None:
 
 
 def deadlines_on_transition(
-    case: Case, *, action: str, at: dt.datetime, acting_user: User | None
+    case: Case, *, action: str, at: dt.datetime, acting_user: Actor
 ) -> None:
     if action == "extend":
         _extend_reply(case, at=at, acting_user=acting_user)
@@ -209,7 +209,7 @@ def reply_deadline(case: Case) -> Deadline | None:
     return case.deadlines.filter(kind="reply").open().first()
 
 
-def _extend_reply(case: Case, *, at: dt.datetime, acting_user: User | None) -> None:
+def _extend_reply(case: Case, *, at: dt.datetime, acting_user: Actor) -> None:
     from readmit.core.errors import TransitionRefused
 
     term = terms_at(case.agreement, at).time_limits.get("extension")

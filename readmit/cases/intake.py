@@ -32,6 +32,7 @@ from django.db import IntegrityError, transaction
 from pydantic import Field
 
 from readmit.accounts.access import access_agreement, access_case, standing
+from readmit.accounts.actors import Actor
 from readmit.accounts.models import Organisation, User
 from readmit.agreements.models import Agreement, AgreementKind, AgreementStatus
 from readmit.agreements.selectors import terms_at
@@ -157,7 +158,7 @@ def case_weighing(case: Case, *, with_references: bool = True) -> Weighing:
     )
 
 
-def _refresh_weighing(case: Case, *, acting_user: User | None) -> Weighing:
+def _refresh_weighing(case: Case, *, acting_user: Actor) -> Weighing:
     """Store the weighing sentence on the case (in full, and without document references for
     a party that does not read documents) and set the interview deadline it calls for."""
     weighing = case_weighing(case)

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
+import operator
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -184,6 +186,16 @@ class CaseQuerySet(models.QuerySet["Case"]):
         return self.filter(closed_at__isnull=True)
 
 
+# The database's copy of the transition tables' states: a state outside its kind's is refused.
+_STATE_OF_KIND = functools.reduce(
+    operator.or_,
+    (
+        models.Q(kind=kind, state__in=[str(s) for s in w.states])
+        for kind, w in sorted(WORKFLOWS.items())
+    ),
+)
+
+
 class Case(BaseModel):
     """One person under one agreement. ``state`` moves only through ``case_transition``."""
 
@@ -218,6 +230,8 @@ class Case(BaseModel):
             models.CheckConstraint(
                 condition=models.Q(kind__in=AgreementKind.values), name="case_kind_valid"
             ),
+            # A case's state is one of its kind's workflow (cases/workflow.py).
+            models.CheckConstraint(condition=_STATE_OF_KIND, name="case_state_of_kind"),
         ]
         indexes = [
             models.Index(fields=["agreement", "state"]),

@@ -26,6 +26,7 @@ from readmit.audit.events import AuditEventType
 from readmit.audit.services import audit_record
 from readmit.cases.models import Case, Person, Sex
 from readmit.core import clock
+from readmit.core.actors import SystemActor
 from readmit.search.services import search_terms_refresh
 
 ANONYMISED_NAME = "Anonymised"
@@ -116,7 +117,7 @@ def person_anonymise(person: Person, *, at: dt.datetime) -> dict[str, int] | Non
         search_terms_refresh(person_ids=[person.id])  # an anonymised person has no keys
         audit_record(
             event_type=AuditEventType.PERSONAL_DATA_PURGED,
-            acting_user=None,
+            acting_user=SystemActor("retention sweep"),
             organisation_id=person.owner_id,
             object_type="person",
             object_id=str(person.id),

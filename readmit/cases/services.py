@@ -11,6 +11,7 @@ from typing import Any, TypeVar
 from django.db import IntegrityError, transaction
 
 from readmit.accounts.access import access_case, standing
+from readmit.accounts.actors import Actor
 from readmit.accounts.models import Organisation, User
 from readmit.agreements.models import Agreement, AgreementStatus
 from readmit.audit.events import AuditEventType
@@ -56,7 +57,7 @@ class PersonInput:
     vulnerabilities: Sequence[str] = ()
 
 
-def person_create(*, data: PersonInput, owner: Organisation, acting_user: User | None) -> Person:
+def person_create(*, data: PersonInput, owner: Organisation, acting_user: Actor) -> Person:
     """Record a person exactly as written; ``data`` has been validated by the interface."""
     with transaction.atomic():
         person = Person.objects.create(
@@ -122,7 +123,7 @@ def case_open(
     *,
     agreement: Agreement,
     person: Person,
-    acting_user: User | None,
+    acting_user: Actor,
     organisation: Organisation,
     external_id: str = "",
     data: Mapping[str, Any] | None = None,

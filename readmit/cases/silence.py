@@ -18,7 +18,7 @@ import datetime as dt
 
 from django.db import transaction
 
-from readmit.agreements.models import AgreementStatus
+from readmit.agreements.models import AgreementKind, AgreementStatus
 from readmit.agreements.selectors import terms_at
 from readmit.audit.events import AuditEventType
 from readmit.audit.services import audit_record
@@ -27,6 +27,7 @@ from readmit.cases.models import Case, Deadline
 from readmit.cases.services import TransitionContext, register_transition_hook
 from readmit.cases.workflow import READMISSION
 from readmit.core import clock
+from readmit.core.actors import SystemActor
 from readmit.core.errors import TransitionRefused
 
 DEEM = READMISSION.get("deem_accepted")
@@ -74,7 +75,7 @@ def deemed_acceptance_sweep(*, now: dt.datetime | None = None) -> int:
         .open()
         .filter(
             due_on__lt=now.date(),
-            case__kind="readmission",
+            case__kind=AgreementKind.READMISSION,
             case__state__in=DEEM.sources,
             case__closed_at__isnull=True,
             # Like ``accept``, a deemed acceptance commits the partner: not while the
@@ -114,7 +115,7 @@ def _deem_accepted(case: Case, deadline: Deadline, *, now: dt.datetime) -> None:
     case.save()
     audit_record(
         event_type=AuditEventType.CASE_TRANSITIONED,
-        acting_user=None,
+        acting_user=SystemActor("deadline sweep"),
         agreement_id=case.agreement_id,
         case_id=case.id,
         object_type="case",
@@ -133,9 +134,15 @@ def _deem_accepted(case: Case, deadline: Deadline, *, now: dt.datetime) -> None:
         },
     )
     if case.data.get("variant") == "transit":  # consent opens the transit window
-        start_limit(case, "transit", effective, acting_user=None, term_key="transit_window")
+        start_limit(
+            case,
+            "transit",
+            effective,
+            acting_user=SystemActor("deadline sweep"),
+            term_key="transit_window",
+        )
     else:
-        start_limit(case, "transfer", effective, acting_user=None)
+        start_limit(case, "transfer", effective, acting_user=SystemActor("deadline sweep"))
 
 
 def register() -> None:

@@ -22,7 +22,7 @@ import datetime as dt
 import uuid
 from typing import Any
 
-from readmit.agreements.models import Agreement
+from readmit.agreements.models import Agreement, AgreementKind
 from readmit.agreements.terms import AgreementTerms
 from readmit.cases.deadlines import calendar_for, limit_term, ran_out
 from readmit.cases.models import Case
@@ -38,7 +38,9 @@ def earlier_case_errors(agreement: Agreement, earlier_id: uuid.UUID | None) -> l
     """What is wrong with the case a take-back names, as field errors (422)."""
     if earlier_id is None:
         return []
-    earlier = Case.objects.filter(id=earlier_id, agreement=agreement, kind="readmission").first()
+    earlier = Case.objects.filter(
+        id=earlier_id, agreement=agreement, kind=AgreementKind.READMISSION
+    ).first()
     if earlier is None:
         return [{"loc": ["take_back_of"], "msg": "is not a readmission case under this agreement"}]
     if "handover" not in earlier.data:

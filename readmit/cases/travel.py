@@ -37,7 +37,7 @@ from pydantic import Field
 from readmit.accounts.access import access_case, standing
 from readmit.accounts.models import Organisation, User
 from readmit.accounts.roles import CASE_WRITERS
-from readmit.agreements.models import Agreement
+from readmit.agreements.models import Agreement, AgreementKind
 from readmit.agreements.selectors import terms_at
 from readmit.audit.events import AuditEventType
 from readmit.audit.services import audit_record
@@ -467,7 +467,7 @@ def transfer_cost_record(
         position = standing(acting_user, case.agreement)
         if not {"caseworker", "supervisor"}.intersection(position.roles):
             raise Forbidden("Costs are recorded by caseworkers and supervisors.", type="wrong-role")
-        if case.kind != "readmission":
+        if case.kind != AgreementKind.READMISSION:
             raise TransitionRefused(
                 "Transfer costs are recorded on readmission cases.", rule="not-readmission"
             )

@@ -21,6 +21,50 @@ class Side(StrEnum):
     RECEIVING = "receiving"
 
 
+class RelocationState(StrEnum):
+    """The states of a relocation case (USA → Kosovo), in the order of the table."""
+
+    PROPOSED = "proposed"
+    RECOMMENDED = "recommended"
+    SELECTED = "selected"
+    DECLINED = "declined"
+    WITHDRAWN = "withdrawn"
+    TRANSFER_SCHEDULED = "transfer_scheduled"
+    IN_RECEPTION = "in_reception"
+    DEPARTED = "departed"
+    CLOSED = "closed"
+
+
+class ReceptionState(StrEnum):
+    """The states of a reception case (Italy → Albania)."""
+
+    PROPOSED = "proposed"
+    DECLINED = "declined"
+    WITHDRAWN = "withdrawn"
+    TRANSFER_SCHEDULED = "transfer_scheduled"
+    IN_RECEPTION = "in_reception"
+    DEPARTED = "departed"
+    CLOSED = "closed"
+
+
+class ReadmissionState(StrEnum):
+    """The states of a readmission case (USA → Montenegro)."""
+
+    SUBMITTED = "submitted"
+    ACKNOWLEDGED = "acknowledged"
+    INTERVIEW_REQUESTED = "interview_requested"
+    ACCEPTED = "accepted"
+    DEEMED_ACCEPTED = "deemed_accepted"
+    REJECTED = "rejected"
+    TRAVEL_DOCUMENT_ISSUED = "travel_document_issued"
+    TRANSFER_SCHEDULED = "transfer_scheduled"
+    TRANSFERRED = "transferred"
+    TAKE_BACK_DUE = "take_back_due"
+    TAKEN_BACK = "taken_back"
+    WITHDRAWN = "withdrawn"
+    CLOSED = "closed"
+
+
 ANY_SIDE = frozenset(Side)
 WORKERS = frozenset({Role.CASEWORKER, Role.SUPERVISOR})
 SUPERVISORS = frozenset({Role.SUPERVISOR})
@@ -149,32 +193,43 @@ def _t(
 S, R = Side.SENDING, Side.RECEIVING
 
 # Third-country relocation (USA → Kosovo): the host screens a proposed list and selects.
-_RELOCATION_OPEN = ("proposed", "recommended", "selected", "transfer_scheduled")
+_RELOCATION_OPEN = (
+    RelocationState.PROPOSED,
+    RelocationState.RECOMMENDED,
+    RelocationState.SELECTED,
+    RelocationState.TRANSFER_SCHEDULED,
+)
 RELOCATION = Workflow(
     kind="relocation",
-    states=(
-        "proposed",
-        "recommended",
-        "selected",
-        "declined",
-        "withdrawn",
-        "transfer_scheduled",
-        "in_reception",
-        "departed",
-        "closed",
-    ),
-    initial="proposed",
-    final=frozenset({"closed"}),
+    states=tuple(RelocationState),
+    initial=RelocationState.PROPOSED,
+    final=frozenset({RelocationState.CLOSED}),
     transitions=(
-        _t("recommend", ["proposed"], "recommended", [R], WORKERS),
-        _t("select", ["recommended"], "selected", [R], SUPERVISORS),
-        _t("decline", ["proposed", "recommended"], "declined", [R], SUPERVISORS, needs_reason=True),
+        _t("recommend", [RelocationState.PROPOSED], RelocationState.RECOMMENDED, [R], WORKERS),
+        _t("select", [RelocationState.RECOMMENDED], RelocationState.SELECTED, [R], SUPERVISORS),
+        _t(
+            "decline",
+            [RelocationState.PROPOSED, RelocationState.RECOMMENDED],
+            RelocationState.DECLINED,
+            [R],
+            SUPERVISORS,
+            needs_reason=True,
+        ),
         # A decline made in error, taken back by a supervisor: the case is proposed again.
-        _t("reconsider", ["declined"], "proposed", [R], SUPERVISORS, needs_reason=True),
-        _t("withdraw", _RELOCATION_OPEN, "withdrawn", [S], WORKERS, needs_reason=True),
+        _t(
+            "reconsider",
+            [RelocationState.DECLINED],
+            RelocationState.PROPOSED,
+            [R],
+            SUPERVISORS,
+            needs_reason=True,
+        ),
+        _t(
+            "withdraw", _RELOCATION_OPEN, RelocationState.WITHDRAWN, [S], WORKERS, needs_reason=True
+        ),
         _t(
             "place_legal_hold",
-            (*_RELOCATION_OPEN, "in_reception"),
+            (*_RELOCATION_OPEN, RelocationState.IN_RECEPTION),
             None,
             ANY_SIDE,
             WORKERS,
@@ -183,7 +238,7 @@ RELOCATION = Workflow(
         ),
         _t(
             "lift_legal_hold",
-            (*_RELOCATION_OPEN, "in_reception"),
+            (*_RELOCATION_OPEN, RelocationState.IN_RECEPTION),
             None,
             ANY_SIDE,
             WORKERS,
@@ -192,49 +247,67 @@ RELOCATION = Workflow(
         ),
         _t(
             "schedule_transfer",
-            ["selected"],
-            "transfer_scheduled",
+            [RelocationState.SELECTED],
+            RelocationState.TRANSFER_SCHEDULED,
             [S],
             WORKERS,
             transfer_related=True,
         ),
         _t(
             "record_arrival",
-            ["transfer_scheduled"],
-            "in_reception",
+            [RelocationState.TRANSFER_SCHEDULED],
+            RelocationState.IN_RECEPTION,
             [R],
             WORKERS,
             transfer_related=True,
         ),
         # Not transfer_related: a hold blocks only the removal outcomes (hook), never the
         # transfer back or release a court ordered.
-        _t("record_departure", ["in_reception"], "departed", [R], WORKERS),
-        _t("close", ["declined", "withdrawn", "departed"], "closed", ANY_SIDE, WORKERS),
+        _t(
+            "record_departure",
+            [RelocationState.IN_RECEPTION],
+            RelocationState.DEPARTED,
+            [R],
+            WORKERS,
+        ),
+        _t(
+            "close",
+            [RelocationState.DECLINED, RelocationState.WITHDRAWN, RelocationState.DEPARTED],
+            RelocationState.CLOSED,
+            ANY_SIDE,
+            WORKERS,
+        ),
     ),
 )
 
 # Reception centres abroad (Italy → Albania): no selection, but exclusions and capacity.
-_RECEPTION_OPEN = ("proposed", "transfer_scheduled")
+_RECEPTION_OPEN = (ReceptionState.PROPOSED, ReceptionState.TRANSFER_SCHEDULED)
 RECEPTION = Workflow(
     kind="reception",
-    states=(
-        "proposed",
-        "declined",
-        "withdrawn",
-        "transfer_scheduled",
-        "in_reception",
-        "departed",
-        "closed",
-    ),
-    initial="proposed",
-    final=frozenset({"closed"}),
+    states=tuple(ReceptionState),
+    initial=ReceptionState.PROPOSED,
+    final=frozenset({ReceptionState.CLOSED}),
     transitions=(
-        _t("decline", ["proposed"], "declined", [R], SUPERVISORS, needs_reason=True),
-        _t("reconsider", ["declined"], "proposed", [R], SUPERVISORS, needs_reason=True),
-        _t("withdraw", _RECEPTION_OPEN, "withdrawn", [S], WORKERS, needs_reason=True),
+        _t(
+            "decline",
+            [ReceptionState.PROPOSED],
+            ReceptionState.DECLINED,
+            [R],
+            SUPERVISORS,
+            needs_reason=True,
+        ),
+        _t(
+            "reconsider",
+            [ReceptionState.DECLINED],
+            ReceptionState.PROPOSED,
+            [R],
+            SUPERVISORS,
+            needs_reason=True,
+        ),
+        _t("withdraw", _RECEPTION_OPEN, ReceptionState.WITHDRAWN, [S], WORKERS, needs_reason=True),
         _t(
             "place_legal_hold",
-            (*_RECEPTION_OPEN, "in_reception"),
+            (*_RECEPTION_OPEN, ReceptionState.IN_RECEPTION),
             None,
             ANY_SIDE,
             WORKERS,
@@ -243,7 +316,7 @@ RECEPTION = Workflow(
         ),
         _t(
             "lift_legal_hold",
-            (*_RECEPTION_OPEN, "in_reception"),
+            (*_RECEPTION_OPEN, ReceptionState.IN_RECEPTION),
             None,
             ANY_SIDE,
             WORKERS,
@@ -252,90 +325,118 @@ RECEPTION = Workflow(
         ),
         _t(
             "schedule_transfer",
-            ["proposed"],
-            "transfer_scheduled",
+            [ReceptionState.PROPOSED],
+            ReceptionState.TRANSFER_SCHEDULED,
             [S],
             WORKERS,
             transfer_related=True,
         ),
         _t(
             "record_arrival",
-            ["transfer_scheduled"],
-            "in_reception",
+            [ReceptionState.TRANSFER_SCHEDULED],
+            ReceptionState.IN_RECEPTION,
             [R],
             WORKERS,
             transfer_related=True,
         ),
         # Not transfer_related: a hold blocks only the removal outcomes (hook), never the
         # transfer back or release a court ordered.
-        _t("record_departure", ["in_reception"], "departed", [R], WORKERS),
-        _t("close", ["declined", "withdrawn", "departed"], "closed", ANY_SIDE, WORKERS),
+        _t(
+            "record_departure", [ReceptionState.IN_RECEPTION], ReceptionState.DEPARTED, [R], WORKERS
+        ),
+        _t(
+            "close",
+            [ReceptionState.DECLINED, ReceptionState.WITHDRAWN, ReceptionState.DEPARTED],
+            ReceptionState.CLOSED,
+            ANY_SIDE,
+            WORKERS,
+        ),
     ),
 )
 
 # Readmission of own nationals (USA → Montenegro): application, reply, travel document.
 # ``deem_accepted`` is taken by no party: ``readmit sweep`` takes it (as the system) when the
 # reply limit ran out and the agreement says silence means acceptance.
-_READMISSION_PENDING = ("submitted", "acknowledged", "interview_requested")
-_READMISSION_ACCEPTED = ("accepted", "deemed_accepted")
+_READMISSION_PENDING = (
+    ReadmissionState.SUBMITTED,
+    ReadmissionState.ACKNOWLEDGED,
+    ReadmissionState.INTERVIEW_REQUESTED,
+)
+_READMISSION_ACCEPTED = (ReadmissionState.ACCEPTED, ReadmissionState.DEEMED_ACCEPTED)
 _READMISSION_OPEN = (
     *_READMISSION_PENDING,
     *_READMISSION_ACCEPTED,
-    "travel_document_issued",
-    "transfer_scheduled",
+    ReadmissionState.TRAVEL_DOCUMENT_ISSUED,
+    ReadmissionState.TRANSFER_SCHEDULED,
 )
 NO_PARTY: frozenset[Side] = frozenset()
 SYSTEM_ONLY: frozenset[Role] = frozenset()
 READMISSION = Workflow(
     kind="readmission",
-    states=(
-        "submitted",
-        "acknowledged",
-        "interview_requested",
-        "accepted",
-        "deemed_accepted",
-        "rejected",
-        "travel_document_issued",
-        "transfer_scheduled",
-        "transferred",
-        "take_back_due",
-        "taken_back",
-        "withdrawn",
-        "closed",
-    ),
-    initial="submitted",
-    final=frozenset({"closed"}),
+    states=tuple(ReadmissionState),
+    initial=ReadmissionState.SUBMITTED,
+    final=frozenset({ReadmissionState.CLOSED}),
     transitions=(
-        _t("acknowledge", ["submitted"], "acknowledged", [R], WORKERS_AND_LIAISON),
         _t(
-            "request_interview",
-            ["submitted", "acknowledged"],
-            "interview_requested",
+            "acknowledge",
+            [ReadmissionState.SUBMITTED],
+            ReadmissionState.ACKNOWLEDGED,
             [R],
             WORKERS_AND_LIAISON,
         ),
-        _t("accept", _READMISSION_PENDING, "accepted", [R], SUPERVISORS),
-        _t("reject", _READMISSION_PENDING, "rejected", [R], SUPERVISORS, needs_reason=True),
-        _t("deem_accepted", _READMISSION_PENDING, "deemed_accepted", NO_PARTY, SYSTEM_ONLY),
+        _t(
+            "request_interview",
+            [ReadmissionState.SUBMITTED, ReadmissionState.ACKNOWLEDGED],
+            ReadmissionState.INTERVIEW_REQUESTED,
+            [R],
+            WORKERS_AND_LIAISON,
+        ),
+        _t("accept", _READMISSION_PENDING, ReadmissionState.ACCEPTED, [R], SUPERVISORS),
+        _t(
+            "reject",
+            _READMISSION_PENDING,
+            ReadmissionState.REJECTED,
+            [R],
+            SUPERVISORS,
+            needs_reason=True,
+        ),
+        _t(
+            "deem_accepted",
+            _READMISSION_PENDING,
+            ReadmissionState.DEEMED_ACCEPTED,
+            NO_PARTY,
+            SYSTEM_ONLY,
+        ),
         _t("extend", _READMISSION_PENDING, None, [R], WORKERS, needs_reason=True),
         # Again after a revocation (the hook refuses while a valid document stands); a new
         # document after scheduling needs the transfer scheduled again.
         _t(
             "issue_travel_document",
-            [*_READMISSION_ACCEPTED, "travel_document_issued", "transfer_scheduled"],
-            "travel_document_issued",
+            [
+                *_READMISSION_ACCEPTED,
+                ReadmissionState.TRAVEL_DOCUMENT_ISSUED,
+                ReadmissionState.TRANSFER_SCHEDULED,
+            ],
+            ReadmissionState.TRAVEL_DOCUMENT_ISSUED,
             [R],
             WORKERS_AND_LIAISON,
         ),
         _t(
             "revoke_travel_document",
-            ["travel_document_issued", "transfer_scheduled"],
+            [ReadmissionState.TRAVEL_DOCUMENT_ISSUED, ReadmissionState.TRANSFER_SCHEDULED],
             None,
             [R],
             WORKERS_AND_LIAISON,
             needs_reason=True,
         ),
-        _t("withdraw", _READMISSION_OPEN, "withdrawn", [S], WORKERS, needs_reason=True),
+        _t(
+            "withdraw",
+            _READMISSION_OPEN,
+            ReadmissionState.WITHDRAWN,
+            [S],
+            WORKERS,
+            needs_reason=True,
+        ),
         _t(
             "place_legal_hold",
             _READMISSION_OPEN,
@@ -356,8 +457,8 @@ READMISSION = Workflow(
         ),
         _t(
             "schedule_transfer",
-            [*_READMISSION_ACCEPTED, "travel_document_issued"],
-            "transfer_scheduled",
+            [*_READMISSION_ACCEPTED, ReadmissionState.TRAVEL_DOCUMENT_ISSUED],
+            ReadmissionState.TRANSFER_SCHEDULED,
             [S],
             WORKERS,
             transfer_related=True,
@@ -365,8 +466,8 @@ READMISSION = Workflow(
         # The handover, recorded by the receiving side (who received the person, when, where).
         _t(
             "record_transfer",
-            ["transfer_scheduled"],
-            "transferred",
+            [ReadmissionState.TRANSFER_SCHEDULED],
+            ReadmissionState.TRANSFERRED,
             [R],
             WORKERS,
             transfer_related=True,
@@ -376,25 +477,40 @@ READMISSION = Workflow(
         # take-back (a "take_back" deadline) and records it done.
         _t(
             "revoke_transit",
-            [*_READMISSION_ACCEPTED, "travel_document_issued", "transfer_scheduled"],
-            "take_back_due",
+            [
+                *_READMISSION_ACCEPTED,
+                ReadmissionState.TRAVEL_DOCUMENT_ISSUED,
+                ReadmissionState.TRANSFER_SCHEDULED,
+            ],
+            ReadmissionState.TAKE_BACK_DUE,
             [R],
             WORKERS,
             needs_reason=True,
         ),
         _t(
             "record_transit_failed",
-            ["transfer_scheduled", "transferred"],
-            "take_back_due",
+            [ReadmissionState.TRANSFER_SCHEDULED, ReadmissionState.TRANSFERRED],
+            ReadmissionState.TAKE_BACK_DUE,
             ANY_SIDE,
             WORKERS,
             needs_reason=True,
         ),
-        _t("record_take_back", ["take_back_due"], "taken_back", [S], WORKERS),
+        _t(
+            "record_take_back",
+            [ReadmissionState.TAKE_BACK_DUE],
+            ReadmissionState.TAKEN_BACK,
+            [S],
+            WORKERS,
+        ),
         _t(
             "close",
-            ["rejected", "transferred", "taken_back", "withdrawn"],
-            "closed",
+            [
+                ReadmissionState.REJECTED,
+                ReadmissionState.TRANSFERRED,
+                ReadmissionState.TAKEN_BACK,
+                ReadmissionState.WITHDRAWN,
+            ],
+            ReadmissionState.CLOSED,
             ANY_SIDE,
             WORKERS,
         ),

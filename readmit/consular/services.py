@@ -24,6 +24,7 @@ from readmit.accounts.access import (
     roles_in,
     standing,
 )
+from readmit.accounts.actors import Actor
 from readmit.accounts.models import Organisation, OrganisationKind, User
 from readmit.accounts.roles import CASE_WRITERS, Role
 from readmit.agreements.models import AgreementKind
@@ -48,6 +49,7 @@ from readmit.consular.districts import (
 )
 from readmit.consular.models import ConsularRequest, DistrictArea
 from readmit.core import clock
+from readmit.core.actors import SystemAction, acts_as_system
 from readmit.core.errors import (
     Forbidden,
     PreconditionFailed,
@@ -64,14 +66,12 @@ PERSON_NAME_MAX = 200  # Person's name fields
 # Districts -------------------------------------------------------------------------------
 
 
-def district_set(
-    *, mission: Organisation, district: list[str], acting_user: User | None
-) -> list[str]:
+def district_set(*, mission: Organisation, district: list[str], acting_user: Actor) -> list[str]:
     """Give ``mission`` its consular district (replacing the old one).
 
     Only a mission with a parent ministry has a district; each code is a known ISO 3166-2
     code, once; a code already in another district of the same ministry is refused naming
-    that mission. ``acting_user`` must administer the ministry (None: the demo loader).
+    that mission. ``acting_user`` must administer the ministry (or be the demo loader).
     """
     if mission.kind != OrganisationKind.MISSION or mission.parent_id is None:
         raise ValidationFailed(
@@ -79,9 +79,9 @@ def district_set(
             "district.",
             errors=[{"loc": ["mission"], "msg": "not a mission with a parent ministry"}],
         )
-    if acting_user is not None and Role.ADMINISTRATOR not in roles_in(
-        acting_user, mission.parent_id
-    ):
+    if not acts_as_system(
+        acting_user, SystemAction.DISTRICT_SET
+    ) and Role.ADMINISTRATOR not in roles_in(acting_user, mission.parent_id):
         raise Forbidden(
             "Setting a consular district needs the administrator role at the mission's ministry.",
             type="wrong-role",
@@ -355,24 +355,24 @@ def consular_request_create(
             assert person is not None
             subject = person_create(data=person, owner=requested_by, acting_user=acting_user)
         due_on, explanation = _due(RequestKind(kind), case, ministry, at)
-        fields = dict(
-            reference=_next_reference(at),
-            kind=kind,
-            requester=requester,
-            person=subject,
-            case=case,
-            residence_region=region,
-            ministry=ministry,
-            routed_to=routing.routed_to,
-            routing_reason=routing.reason,
-            requested_by=requested_by,
-            created_by=acting_user,
-            details=details,
-            due_on=due_on,
-            due_explanation=explanation,
-            idempotency_key=key,
-            request_digest=digest,
-        )
+        fields = {
+            "reference": _next_reference(at),
+            "kind": kind,
+            "requester": requester,
+            "person": subject,
+            "case": case,
+            "residence_region": region,
+            "ministry": ministry,
+            "routed_to": routing.routed_to,
+            "routing_reason": routing.reason,
+            "requested_by": requested_by,
+            "created_by": acting_user,
+            "details": details,
+            "due_on": due_on,
+            "due_explanation": explanation,
+            "idempotency_key": key,
+            "request_digest": digest,
+        }
         try:
             with transaction.atomic():
                 request = ConsularRequest.objects.create(**fields)

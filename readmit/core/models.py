@@ -12,7 +12,8 @@ class BaseModel(models.Model):
     """UUID primary keys: ids are exchanged between states and must not be guessable."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    # timezone.now, not the clock: the default is written into every app's migrations.
+    created_at = models.DateTimeField(default=timezone.now, editable=False)  # noqa: TID251
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:

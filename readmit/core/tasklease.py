@@ -22,9 +22,10 @@ from typing import Any
 
 from django.conf import settings
 from django.db import connection
-from django.dispatch import receiver
-from django.utils import timezone
+from django.dispatch import receiver  # noqa: TID251 (django-tasks reports a worker's tasks only by signals)
 from django_tasks.signals import task_finished, task_started
+
+from readmit.core import clock
 
 DEFAULT_LEASE_SECONDS = 60.0
 _beating: dict[str, threading.Event] = {}
@@ -49,7 +50,7 @@ def beat(task_result_id: str, worker: str) -> None:
 
     TaskLease.objects.update_or_create(
         task_result_id=task_result_id,
-        defaults={"worker": worker[:200], "beat_at": timezone.now()},
+        defaults={"worker": worker[:200], "beat_at": clock.now()},
     )
 
 

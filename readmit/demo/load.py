@@ -95,12 +95,14 @@ from readmit.cases.services import (
 )
 from readmit.cases.silence import deemed_acceptance_sweep
 from readmit.cases.travel import transfer_cost_record
+from readmit.cases.workflow import Side
 from readmit.consular.services import (
     consular_request_create,
     consular_request_transition,
     district_set,
 )
 from readmit.core import clock
+from readmit.core.actors import SystemActor
 from readmit.core.countries import all_countries
 from readmit.core.errors import ApplicationError
 from readmit.core.models import Country
@@ -323,7 +325,7 @@ class _Loader:
         self.load_serbia()
         audit_record(
             event_type=AuditEventType.DEMO_LOADED,
-            acting_user=None,
+            acting_user=SystemActor("demo loader"),
             object_type="demo",
             object_id=str(people.SEED),
             data={
@@ -353,7 +355,7 @@ class _Loader:
                 kind=spec.kind,
                 parent=self.orgs[spec.parent] if spec.parent else None,
                 time_zone=spec.time_zone,
-                acting_user=None,
+                acting_user=SystemActor("demo loader"),
             )
         for spec in ORGANISATIONS:
             for role in spec.roles:
@@ -364,7 +366,7 @@ class _Loader:
                     organisation=self.orgs[spec.slug],
                     roles=[role],
                     display_name=f"Demo {role.label.lower()}, {spec.name}",
-                    acting_user=None,
+                    acting_user=SystemActor("demo loader"),
                 )
                 user.password = hashed
                 user.save(update_fields=["password"])
@@ -467,7 +469,7 @@ class _Loader:
             signed_on=in_force - dt.timedelta(days=10),
             in_force_from=in_force,
             source=KOSOVO_SOURCE,
-            acting_user=None,
+            acting_user=SystemActor("demo loader"),
             terms={
                 "quota": {"limit": 50, "period": "rolling_year"},
                 "max_stay_days": 365,
@@ -531,8 +533,8 @@ class _Loader:
         agreement_party_add(
             agreement=agreement,
             organisation=self.orgs["us-state"],
-            side="sending",
-            acting_user=None,
+            side=Side.SENDING,
+            acting_user=SystemActor("demo loader"),
         )
         self.agreements[agreement.reference] = agreement
         self.kosovo_record(agreement, in_force)
@@ -543,7 +545,7 @@ class _Loader:
             country_code="XK",
             capacity=50,
             location="Pristina",
-            acting_user=None,
+            acting_user=SystemActor("demo loader"),
         )
 
         # The US proposed list, as data; Kosovo's watchlist spells four of its people again.
@@ -756,7 +758,7 @@ class _Loader:
                 channel=channel,
                 summary=summary,
                 source=source,
-                acting_user=None,
+                acting_user=SystemActor("demo loader"),
             )
         position_record(
             agreement=agreement,
@@ -768,7 +770,7 @@ class _Loader:
             "over a one-year period, selected from a proposed list, provided they "
             "meet criteria related to the rule of law and public order.",
             source=article,
-            acting_user=None,
+            acting_user=SystemActor("demo loader"),
         )
 
     # 2. USA → Montenegro readmission -----------------------------------------------------
@@ -783,7 +785,7 @@ class _Loader:
             status=AgreementStatus.IN_FORCE,
             signed_on=self.today - dt.timedelta(days=800),
             in_force_from=self.today - dt.timedelta(days=730),
-            acting_user=None,
+            acting_user=SystemActor("demo loader"),
             source="Fictional demo agreement; time limits follow the EU–Montenegro "
             "readmission agreement. Montenegro's Ministry of Foreign Affairs: \"all our "
             'citizens can always return to their country" (Vijesti).',
@@ -829,7 +831,10 @@ class _Loader:
             ("us-state", "sending"),
         ):
             agreement_party_add(
-                agreement=agreement, organisation=self.orgs[slug], side=side, acting_user=None
+                agreement=agreement,
+                organisation=self.orgs[slug],
+                side=side,
+                acting_user=SystemActor("demo loader"),
             )
         self.agreements[agreement.reference] = agreement
         self.montenegro_record(agreement)
@@ -930,7 +935,11 @@ class _Loader:
 
     def consular_districts(self) -> None:
         for slug, district in self.CONSULAR_DISTRICTS.items():
-            district_set(mission=self.orgs[slug], district=list(district), acting_user=None)
+            district_set(
+                mission=self.orgs[slug],
+                district=list(district),
+                acting_user=SystemActor("demo loader"),
+            )
 
     def ask_consulate(self, case: Case, story: str, by: User) -> None:
         """DHS asks the consulate of the person's district; the mission takes the request,
@@ -1042,7 +1051,7 @@ class _Loader:
                 stance=stance,
                 statement=statement,
                 source=source,
-                acting_user=None,
+                acting_user=SystemActor("demo loader"),
             )
         contact_record(
             agreement=agreement,
@@ -1054,7 +1063,7 @@ class _Loader:
             "Embassy gave no precise answer and recalled that every country must "
             "accept the return of its own citizens without a legal basis to stay.",
             source=_demo_source("RFE/RL via Vijesti", last_friday),
-            acting_user=None,
+            acting_user=SystemActor("demo loader"),
         )
 
     # 3. Italy → Albania reception --------------------------------------------------------
@@ -1070,7 +1079,7 @@ class _Loader:
             status=AgreementStatus.IN_FORCE,
             signed_on=in_force - dt.timedelta(days=90),
             in_force_from=in_force,
-            acting_user=None,
+            acting_user=SystemActor("demo loader"),
             source="Italy–Albania protocol: centres in Albania for people stopped at sea, "
             "funded by Italy (Bloomberg via Vijesti). Dates are fictional demo dates.",
             terms={
@@ -1098,7 +1107,7 @@ class _Loader:
                 country_code="AL",
                 capacity=places,
                 location=location,
-                acting_user=None,
+                acting_user=SystemActor("demo loader"),
             )
         contact_record(
             agreement=agreement,
@@ -1110,7 +1119,7 @@ class _Loader:
             "sea, funded by Italy; the arrangement has run into obstacles and battles "
             "in Italian courts.",
             source=_demo_source("Bloomberg via Vijesti / RFE/RL", self.article_day),
-            acting_user=None,
+            acting_user=SystemActor("demo loader"),
         )
 
         it = self.user("it-interior", Role.CASEWORKER)
@@ -1176,13 +1185,13 @@ class _Loader:
             status=AgreementStatus.APPROACHED,
             terms={},
             source="Bloomberg, as reported by Vijesti / RFE/RL.",
-            acting_user=None,
+            acting_user=SystemActor("demo loader"),
         )
         agreement_party_add(
             agreement=agreement,
             organisation=self.orgs["us-state"],
-            side="sending",
-            acting_user=None,
+            side=Side.SENDING,
+            acting_user=SystemActor("demo loader"),
         )
         self.agreements[agreement.reference] = agreement
         contact_record(
@@ -1196,7 +1205,7 @@ class _Loader:
             "Venezuela, whose temporary legal status in the US was revoked; regional "
             "offices of the State Department were tasked with presenting the idea.",
             source=_demo_source("Bloomberg via Vijesti / RFE/RL", self.article_day),
-            acting_user=None,
+            acting_user=SystemActor("demo loader"),
         )
 
 

@@ -23,7 +23,7 @@ from pydantic.json_schema import JsonSchemaValue
 from pydantic_core import CoreSchema, PydanticCustomError
 
 from readmit.accounts.models import User
-from readmit.agreements.models import Agreement
+from readmit.agreements.models import Agreement, AgreementKind
 from readmit.agreements.selectors import quota_status
 from readmit.cases.evidence import EvidenceKind
 from readmit.cases.models import Case, Person
@@ -279,7 +279,7 @@ def _birth_date(person: Person) -> str | None:
 
 def _evidence_out(user: User, case: Case) -> EvidenceOut | None:
     weighed = case.data.get("evidence")
-    if case.kind != "readmission" or not weighed:
+    if case.kind != AgreementKind.READMISSION or not weighed:
         return None
     from readmit.cases.intake import evidence_rules
     from readmit.cases.selectors import case_sharing
@@ -334,9 +334,11 @@ def case_out(user: User, case: Case) -> CaseOut:
             if d.cancelled_at is None
         ],
         allowed_actions=case_allowed_actions(user, case),
-        procedure=case.data.get("procedure") if case.kind == "readmission" else None,
+        procedure=case.data.get("procedure") if case.kind == AgreementKind.READMISSION else None,
         evidence=_evidence_out(user, case),
-        variant=case.data.get("variant", "readmission") if case.kind == "readmission" else None,
+        variant=case.data.get("variant", "readmission")
+        if case.kind == AgreementKind.READMISSION
+        else None,
         version=case.version,
         created_at=case.created_at,
         updated_at=case.updated_at,

@@ -7,6 +7,8 @@ import sys
 from collections.abc import Callable
 from typing import Any
 
+from readmit.core.actors import SystemActor
+
 
 def register(sub: Any, *, setup_django: Callable[[], None]) -> None:
     def needs_django(func: Callable[[argparse.Namespace], int]) -> Callable[..., int]:
@@ -195,7 +197,7 @@ def cmd_createtoken(args: argparse.Namespace) -> int:
             name=args.name,
             scopes=args.scopes,
             expires_days=args.expires_days,
-            acting_user=None,
+            acting_user=SystemActor("command line"),
         )
     except ApplicationError as exc:
         print(f"readmit createtoken: {exc.message}", file=sys.stderr)
@@ -228,7 +230,7 @@ def cmd_token_revoke(args: argparse.Namespace) -> int:
     token = _live_token_by_prefix(args.prefix, "revoke")
     if token is None:
         return 2
-    token_revoke(token=token, acting_user=None)
+    token_revoke(token=token, acting_user=SystemActor("command line"))
     print(f"revoked {token.prefix}… of {token.user.username}")
     return 0
 
@@ -241,7 +243,9 @@ def cmd_token_rotate(args: argparse.Namespace) -> int:
     if token is None:
         return 2
     try:
-        _, secret = token_rotate(token=token, acting_user=None, expires_days=args.expires_days)
+        _, secret = token_rotate(
+            token=token, acting_user=SystemActor("command line"), expires_days=args.expires_days
+        )
     except ApplicationError as exc:
         print(f"readmit token rotate: {exc.message}", file=sys.stderr)
         return 2
@@ -273,7 +277,7 @@ def cmd_sweep(args: argparse.Namespace) -> int:
     from readmit.relocation.services import stay_deadlines_sweep
     from readmit.work.services import deadline_notifications
 
-    refreshed = agreement_terms_refresh_due()
+    refreshed = agreement_terms_refresh_due(acting_user=SystemActor("terms refresh"))
     ended = termination_notices_due()
     alerts = stay_deadlines_sweep()
     deemed = deemed_acceptance_sweep()

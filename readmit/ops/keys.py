@@ -26,6 +26,7 @@ from django.db import models, transaction
 from readmit.audit.events import AuditEventType
 from readmit.audit.services import audit_record
 from readmit.core import crypto
+from readmit.core.actors import SystemActor
 from readmit.core.sealed import (
     DocumentNumberIndexField,
     Sealed,
@@ -108,7 +109,7 @@ def keys_rotate(*, batch_size: int = BATCH_SIZE) -> RotationResult:
                 if done:
                     audit_record(
                         event_type=AuditEventType.DATA_KEYS_REWRAPPED,
-                        acting_user=None,
+                        acting_user=SystemActor("data key rotation"),
                         object_type="sealed_field",
                         object_id=label,
                         data={"field": label, "to": keys.current, "from": dict(done)},
@@ -199,7 +200,7 @@ def blind_index_rotate(*, batch_size: int = BATCH_SIZE) -> IndexRotationResult:
                 if done:
                     audit_record(
                         event_type=AuditEventType.BLIND_INDEX_RECOMPUTED,
-                        acting_user=None,
+                        acting_user=SystemActor("data key rotation"),
                         object_type="blind_index",
                         object_id=label,
                         data={"field": label, "recomputed": done},

@@ -17,12 +17,13 @@ from dataclasses import dataclass, field
 
 from django.db import transaction
 from django.db.models import Exists, OuterRef, Q
-from django.utils import timezone
 from django_tasks import TaskResultStatus
 from django_tasks_db.models import DBTaskResult
 
 from readmit.audit.events import AuditEventType
 from readmit.audit.services import audit_record
+from readmit.core import clock
+from readmit.core.actors import SystemActor
 from readmit.core.models import TaskLease
 from readmit.core.tasklease import lease_seconds
 
@@ -49,7 +50,7 @@ def stale_tasks(now: dt.datetime, lease: float) -> list[str]:
 def requeue_stale(*, lease: float | None = None, now: dt.datetime | None = None) -> Requeued:
     """Put every stale task back in the queue; audited, one transaction each."""
     lease = lease_seconds() if lease is None else lease
-    now = now or timezone.now()
+    now = now or clock.now()
     result = Requeued()
     for task_id in stale_tasks(now, lease):
         with transaction.atomic():
@@ -69,7 +70,7 @@ def requeue_stale(*, lease: float | None = None, now: dt.datetime | None = None)
             TaskLease.objects.filter(task_result_id=task.id).delete()
             audit_record(
                 event_type=AuditEventType.TASK_REQUEUED,
-                acting_user=None,
+                acting_user=SystemActor("task recovery"),
                 object_type="task",
                 object_id=str(task.id),
                 data={

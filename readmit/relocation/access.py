@@ -1,5 +1,6 @@
-"""The proposal list gate, and the family predicates next to it: would scheduling this
-member be refused, and by which rule? The ``schedule_transfer`` hook raises what these
+"""The proposal list gate, the predicates of who may propose a list and check a case's
+criteria, and the family predicates next to them: would scheduling this member be refused,
+and by which rule? The ``schedule_transfer`` hook raises what these
 answer; the family panel on the case page asks the same functions to disable "Schedule the
 whole family" with the rule named (one home per rule, issue #16 item 2). Both family rules
 apply when the agreement's terms say ``exclusions.families_together`` (the default).
@@ -10,13 +11,29 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 
-from readmit.accounts.access import Standing, _parse_id, mission_ids, organisation_ids
+from readmit.accounts.access import (
+    Standing,
+    _parse_id,
+    mission_ids,
+    organisation_ids,
+    standing,
+)
 from readmit.accounts.models import User
 from readmit.accounts.roles import CASE_READERS
+from readmit.agreements.models import Agreement, AgreementKind, AgreementStatus
 from readmit.agreements.selectors import terms_in_force
 from readmit.cases.access import transition_refusal
 from readmit.cases.models import Case
-from readmit.core.errors import Forbidden, NotFound, TransitionRefused
+from readmit.cases.workflow import WORKERS, Side
+from readmit.core.errors import (
+    N_,
+    ApplicationError,
+    Forbidden,
+    NotFound,
+    Term,
+    TransitionRefused,
+)
+from readmit.core.labels import english
 from readmit.relocation.models import ProposalList
 from readmit.relocation.selectors import family_members, planned_dates
 
@@ -35,6 +52,109 @@ def access_proposal_list(user: User, list_id: uuid.UUID | str) -> ProposalList:
     if proposal_list is None:
         raise NotFound("No such list.")
     return proposal_list
+
+
+# The agreements that take proposal lists, and whose cases have criteria.
+LIST_KINDS = frozenset({AgreementKind.RELOCATION, AgreementKind.RECEPTION})
+
+
+def list_proposal_refusal(user: User, agreement: Agreement) -> ApplicationError | None:
+    """Why ``user`` may not propose a list under ``agreement`` (None: they may). Only the
+    sending party's caseworkers and supervisors, under a relocation or reception agreement
+    in force."""
+    position = standing(user, agreement)
+    if position.side != Side.SENDING:
+        return Forbidden(N_("Only the sending party proposes lists."), type="wrong-party")
+    if not position.roles & WORKERS:
+        return Forbidden(
+            N_("Submitting a list needs the role caseworker or supervisor."), type="wrong-role"
+        )
+    if agreement.kind not in LIST_KINDS:
+        return TransitionRefused(
+            N_(
+                "Agreement '%(agreement)s' is a %(kind)s agreement: "
+                "lists are proposed only under relocation and reception agreements."
+            ),
+            params={
+                "agreement": agreement.reference,
+                "kind": english(AgreementKind(agreement.kind).label).lower(),
+            },
+            rule="agreement-kind",
+        )
+    if agreement.status != AgreementStatus.IN_FORCE:
+        return TransitionRefused(
+            N_(
+                "Agreement '%(agreement)s' is %(status)s, "
+                "not in force: no list can be proposed under it."
+            ),
+            params={"agreement": agreement.reference, "status": Term(agreement.status)},
+            rule="agreement-not-in-force",
+        )
+    return None
+
+
+def can_propose_list(user: User, agreement: Agreement) -> bool:
+    return list_proposal_refusal(user, agreement) is None
+
+
+def has_criteria(case: Case) -> bool:
+    """Only relocation and reception cases are weighed against criteria; a readmission case
+    has none (its criteria page and "Check again" answer 404, as for a missing case)."""
+    return case.kind in LIST_KINDS
+
+
+def criteria_check_refusal(user: User, case: Case) -> ApplicationError | None:
+    """Why ``user`` may not check ``case``'s criteria again (None: they may): a case with
+    criteria, a caseworker or supervisor of a party."""
+    if not has_criteria(case):
+        return NotFound("No such case.")
+    position = standing(user, case.agreement)
+    if not (position.is_party and position.roles & WORKERS):
+        return Forbidden(
+            "Checking the criteria needs the role caseworker or supervisor.", type="wrong-role"
+        )
+    return None
+
+
+def can_check_criteria(user: User, case: Case) -> bool:
+    return criteria_check_refusal(user, case) is None
+
+
+def vulnerability_assessment_refusal(user: User, case: Case) -> Forbidden | None:
+    """Why ``user`` may not assess the vulnerabilities of ``case``'s person (None: they may):
+    only caseworkers and supervisors of the party that holds the person's record."""
+    position = standing(user, case.agreement)
+    if position.organisation_id != case.person.owner_id:
+        return Forbidden(
+            "Only the party that holds the person's record assesses their vulnerabilities.",
+            type="wrong-party",
+        )
+    if not position.roles & WORKERS:
+        return Forbidden(
+            "Assessing vulnerabilities needs the role caseworker or supervisor.",
+            type="wrong-role",
+        )
+    return None
+
+
+def can_assess_vulnerabilities(user: User, case: Case) -> bool:
+    return vulnerability_assessment_refusal(user, case) is None
+
+
+def return_plan_refusal(user: User, case: Case) -> Forbidden | None:
+    """Why ``user`` may not record the return plan of ``case``'s reception stay (None: they
+    may): a caseworker or supervisor of a party."""
+    position = standing(user, case.agreement)
+    if not (position.is_party and position.roles & WORKERS):
+        return Forbidden(
+            "Recording a return plan needs the role caseworker or supervisor.",
+            type="wrong-role",
+        )
+    return None
+
+
+def can_record_return_plan(user: User, case: Case) -> bool:
+    return return_plan_refusal(user, case) is None
 
 
 # Where the other members of a family group must be for one of them to be scheduled.

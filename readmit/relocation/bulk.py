@@ -21,6 +21,7 @@ from typing import Any
 
 from django.db import IntegrityError, transaction
 
+from readmit.accounts.actors import Actor
 from readmit.accounts.models import User
 from readmit.agreements.models import Agreement
 from readmit.audit.events import AuditEventType
@@ -201,7 +202,7 @@ def _latest_results(cases: Sequence[Case]) -> dict[uuid.UUID, tuple[int | None, 
 def criteria_evaluate_many(
     cases: Sequence[Case],
     *,
-    acting_user: User | None,
+    acting_user: Actor,
     organisation_id: uuid.UUID | None,
     trigger: str,
     at: dt.datetime | None = None,

@@ -25,7 +25,7 @@ from django.db.models import Prefetch
 
 from readmit.accounts.access import organisation_ids, standing
 from readmit.accounts.models import User
-from readmit.agreements.models import Agreement
+from readmit.agreements.models import Agreement, AgreementKind
 from readmit.agreements.quota import QuotaStatus
 from readmit.agreements.selectors import quota_status
 from readmit.agreements.sharing import sharing_policy
@@ -112,7 +112,7 @@ def list_board(user: User, proposal_list: ProposalList, filters: ListFilters) ->
     statuses = watchlist_statuses(cases)
     position = standing(user, agreement)
     terms, orgs = agreement.parsed_terms, organisation_ids(user)
-    quota = quota_status(agreement) if agreement.kind == "relocation" else None
+    quota = quota_status(agreement) if agreement.kind == AgreementKind.RELOCATION else None
     quota_full = (
         quota_refusal(quota, agreement=agreement, day=clock.today()) if quota is not None else None
     )
@@ -182,7 +182,7 @@ def selection_quota_impact(
     agreement: Agreement, selecting: int, *, not_counted: int = 0
 ) -> QuotaImpact:
     """What selecting ``selecting`` more cases would leave of the quota in force today."""
-    status = quota_status(agreement) if agreement.kind == "relocation" else None
+    status = quota_status(agreement) if agreement.kind == AgreementKind.RELOCATION else None
     refusal = None
     if status is not None and selecting:
         refusal = quota_refusal(status, agreement=agreement, day=clock.today(), taking=selecting)

@@ -33,7 +33,7 @@ from typing import Annotated, Literal
 from pydantic import Field
 
 from readmit.agreements.criteria import Outcome, excluded_group_check, excluded_group_reason
-from readmit.agreements.models import Agreement, Site
+from readmit.agreements.models import Agreement, AgreementKind, Site
 from readmit.agreements.selectors import terms_in_force
 from readmit.cases.deadlines import deadlines_meet
 from readmit.cases.models import QuotaAllocation
@@ -274,7 +274,7 @@ def schedule_transfer(context: TransitionContext) -> None:
         raise _invalid("planned_for", "must be in the future")
     case = context.case
     terms, _ = terms_in_force(case.agreement, context.at)
-    if case.kind == "reception":  # no selection before: the safeguards apply here
+    if case.kind == AgreementKind.RECEPTION:  # no selection before: the safeguards apply here
         refuse_excluded(context)
         if terms.criteria:
             _criteria_must_pass(context, "scheduled for transfer")

@@ -18,8 +18,8 @@ from typing import Any
 from django.db import IntegrityError, transaction
 
 from readmit.accounts.access import access_agreement, access_case, standing
+from readmit.accounts.actors import Actor
 from readmit.accounts.models import User
-from readmit.accounts.roles import Role
 from readmit.agreements.criteria import (
     Evaluation,
     PersonFacts,
@@ -27,7 +27,7 @@ from readmit.agreements.criteria import (
     evaluate_many,
     facts_read,
 )
-from readmit.agreements.models import Agreement, AgreementKind, AgreementStatus
+from readmit.agreements.models import Agreement, AgreementKind
 from readmit.agreements.selectors import terms_in_force
 from readmit.agreements.terms import AgreementTerms
 from readmit.agreements.vocabularies import VULNERABILITIES
@@ -37,17 +37,21 @@ from readmit.cases.models import Case, Deadline, VulnerabilityAssessment
 from readmit.cases.services import (
     case_transition,
 )
-from readmit.cases.workflow import Side, workflow_for
+from readmit.cases.workflow import workflow_for
 from readmit.core import clock
+from readmit.core.actors import SystemActor
 from readmit.core.errors import (
-    N_,
     ApplicationError,
-    Forbidden,
-    Term,
     TransitionRefused,
     ValidationFailed,
 )
-from readmit.core.labels import english
+from readmit.relocation.access import (
+    LIST_KINDS,
+    criteria_check_refusal,
+    list_proposal_refusal,
+    return_plan_refusal,
+    vulnerability_assessment_refusal,
+)
 from readmit.relocation.lists import (
     MAX_ROWS,
     PersonRow,
@@ -64,9 +68,6 @@ from readmit.relocation.models import (
 )
 from readmit.relocation.selectors import family_members, person_facts, proposal_list_cases
 from readmit.screening.services import cases_screen_on_arrival
-
-WORKERS = frozenset({Role.CASEWORKER, Role.SUPERVISOR})
-LIST_KINDS = frozenset({AgreementKind.RELOCATION, AgreementKind.RECEPTION})
 
 
 class IdempotencyConflict(ApplicationError):
@@ -139,7 +140,7 @@ def stored_results(evaluation: Evaluation) -> list[dict[str, str]]:
 def criteria_refresh_after_screening(
     case_ids: Iterable[uuid.UUID | str],
     *,
-    acting_user: User | None,
+    acting_user: Actor,
     organisation_id: uuid.UUID | None = None,
 ) -> list[CriteriaEvaluation]:
     """Evaluate the criteria again for relocation cases whose screening may have changed.
@@ -203,11 +204,9 @@ def case_evaluate(
         )
     with transaction.atomic():
         case = access_case(acting_user, case.id)
+        if (refusal := criteria_check_refusal(acting_user, case)) is not None:
+            raise refusal
         position = standing(acting_user, case.agreement)
-        if not position.roles & WORKERS:
-            raise Forbidden(
-                "Checking the criteria needs the role caseworker or supervisor.", type="wrong-role"
-            )
         stored, _ = evaluation_store(case, at=clock.now(), trigger=trigger)
         _audit_evaluation(
             stored, case, acting_user=acting_user, organisation_id=position.organisation_id
@@ -219,7 +218,7 @@ def _audit_evaluation(
     stored: CriteriaEvaluation,
     case: Case,
     *,
-    acting_user: User | None,
+    acting_user: Actor,
     organisation_id: uuid.UUID | None,
 ) -> None:
     audit_record(
@@ -265,17 +264,10 @@ def vulnerability_assess(
         )
     with transaction.atomic():
         case = access_case(acting_user, case.id, for_update=True)
+        if (refusal := vulnerability_assessment_refusal(acting_user, case)) is not None:
+            raise refusal
         position = standing(acting_user, case.agreement)
-        if position.organisation_id != case.person.owner_id:
-            raise Forbidden(
-                "Only the party that holds the person's record assesses their vulnerabilities.",
-                type="wrong-party",
-            )
-        if not position.roles & WORKERS:
-            raise Forbidden(
-                "Assessing vulnerabilities needs the role caseworker or supervisor.",
-                type="wrong-role",
-            )
+        assert position.organisation_id is not None  # the person's owner, as the refusal checked
         now = clock.now()
         person = case.person
         assessment = VulnerabilityAssessment.objects.create(
@@ -358,35 +350,9 @@ def request_digest(agreement: Agreement, reference: str, people: Any) -> str:
 
 def _sending_worker(user: User, agreement: Agreement) -> tuple[Agreement, Any]:
     agreement = access_agreement(user, agreement.id)
-    position = standing(user, agreement)
-    if position.side != Side.SENDING:
-        raise Forbidden(N_("Only the sending party proposes lists."), type="wrong-party")
-    if not position.roles & WORKERS:
-        raise Forbidden(
-            N_("Submitting a list needs the role caseworker or supervisor."), type="wrong-role"
-        )
-    if agreement.kind not in LIST_KINDS:
-        raise TransitionRefused(
-            N_(
-                "Agreement '%(agreement)s' is a %(kind)s agreement: "
-                "lists are proposed only under relocation and reception agreements."
-            ),
-            params={
-                "agreement": agreement.reference,
-                "kind": english(AgreementKind(agreement.kind).label).lower(),
-            },
-            rule="agreement-kind",
-        )
-    if agreement.status != AgreementStatus.IN_FORCE:
-        raise TransitionRefused(
-            N_(
-                "Agreement '%(agreement)s' is %(status)s, "
-                "not in force: no list can be proposed under it."
-            ),
-            params={"agreement": agreement.reference, "status": Term(agreement.status)},
-            rule="agreement-not-in-force",
-        )
-    return agreement, position
+    if (refusal := list_proposal_refusal(user, agreement)) is not None:
+        raise refusal
+    return agreement, standing(user, agreement)
 
 
 def _replay(existing: ProposalList, digest: str, what: str) -> ListResult:
@@ -701,12 +667,9 @@ def stay_record_return_plan(*, case: Case, plan: str, acting_user: User) -> Rece
         )
     with transaction.atomic():
         case = access_case(acting_user, case.id, for_update=True)
+        if (refusal := return_plan_refusal(acting_user, case)) is not None:
+            raise refusal
         position = standing(acting_user, case.agreement)
-        if not position.roles & WORKERS:
-            raise Forbidden(
-                "Recording a return plan needs the role caseworker or supervisor.",
-                type="wrong-role",
-            )
         stay = ReceptionStay.objects.filter(case=case, ended_at__isnull=True).first()
         if stay is None:
             raise TransitionRefused(
@@ -759,7 +722,7 @@ def stay_deadlines_sweep(*, today: dt.date | None = None) -> int:
             )
             audit_record(
                 event_type=AuditEventType.DEADLINE_SET,
-                acting_user=None,
+                acting_user=SystemActor("reception stays"),
                 agreement_id=stay.case.agreement_id,
                 case_id=stay.case_id,
                 object_type="deadline",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django_tasks import task
 
+from readmit.core.actors import SystemActor
 from readmit.core.bulkinsert import heap_frozen
 from readmit.relocation.services import criteria_refresh_after_screening, stay_deadlines_sweep
 
@@ -18,7 +19,9 @@ def sweep_stays() -> int:
 def refresh_criteria_task(case_ids: list[str]) -> int:
     """After a screening run: evaluate the criteria again for its cases (by the system)."""
     with heap_frozen():
-        return len(criteria_refresh_after_screening(case_ids, acting_user=None))
+        return len(
+            criteria_refresh_after_screening(case_ids, acting_user=SystemActor("criteria refresh"))
+        )
 
 
 @task()

@@ -12,6 +12,8 @@ import sys
 from collections.abc import Callable
 from typing import Any
 
+from readmit.core.actors import SystemActor
+
 
 def register(sub: Any, setup_django: Callable[[], None]) -> None:
     def needs_django(func: Callable[[argparse.Namespace], int]) -> Callable[..., int]:
@@ -49,12 +51,13 @@ def cmd_watchlist_import(args: argparse.Namespace) -> int:
     if watchlist is None:
         print(f"readmit watchlist import: no watchlist '{args.slug}'", file=sys.stderr)
         return 2
-    user = None
+    user: User | SystemActor = SystemActor("command line")
     if args.username:
-        user = User.objects.filter(username=args.username, is_active=True).first()
-        if user is None:
+        found = User.objects.filter(username=args.username, is_active=True).first()
+        if found is None:
             print(f"readmit watchlist import: no active user '{args.username}'", file=sys.stderr)
             return 2
+        user = found
     try:
         version = watchlist_import(
             watchlist=watchlist, path_or_file=args.file, fmt=args.fmt, acting_user=user

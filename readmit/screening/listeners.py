@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
 if TYPE_CHECKING:
-    from readmit.accounts.models import User
+    from readmit.accounts.actors import Actor
 
 
 @dataclass(frozen=True)
@@ -28,7 +28,7 @@ class ScreeningAnswered:
 
     trigger: Literal["run", "review"]
     case_ids: Sequence[uuid.UUID | str]
-    acting_user: User | None = None
+    acting_user: Actor
     organisation_id: uuid.UUID | None = None
 
 

@@ -25,6 +25,7 @@ from readmit.accounts.access import (
     standing,
     visible_cases,
 )
+from readmit.accounts.actors import person_of
 from readmit.accounts.roles import Role
 from readmit.audit.events import AuditEventType
 from readmit.audit.services import audit_record
@@ -32,6 +33,7 @@ from readmit.cases.models import Case
 from readmit.cases.services import INTERNAL_NOTE_MAX
 from readmit.cases.workflow import Side
 from readmit.core import clock
+from readmit.core.actors import SystemAction, SystemActor, acts_as_system
 from readmit.core.errors import Forbidden, TransitionRefused, ValidationFailed
 from readmit.screening import adapter, importers
 from readmit.screening.listeners import ScreeningAnswered, screening_answered
@@ -50,6 +52,7 @@ from readmit.screening.models import (
 from readmit.screening.selectors import access_match, access_watchlist, current_versions
 
 if TYPE_CHECKING:
+    from readmit.accounts.actors import Actor
     from readmit.accounts.models import Organisation, User
     from readmit.agreements.models import Agreement
 
@@ -85,14 +88,17 @@ def watchlist_create(
     source_kind: str,
     description: str = "",
     shared_with_parties: bool = False,
-    acting_user: User | None,
+    acting_user: Actor,
 ) -> Watchlist:
     """A new, empty list owned by ``owner``; a supervisor or administrator of it creates it.
 
     ``shared_with_parties``: whether the other parties of agreements that use the list may
     read its entries (a public sanctions list) or not (a national police list, the default).
     """
-    if acting_user is not None and not roles_in(acting_user, owner.id) & LIST_MANAGERS:
+    if (
+        not acts_as_system(acting_user, SystemAction.WATCHLIST_CREATE)
+        and not roles_in(acting_user, owner.id) & LIST_MANAGERS
+    ):
         raise Forbidden(
             "Only a supervisor or administrator of the owning organisation can create a watchlist."
         )
@@ -216,16 +222,16 @@ def watchlist_import(
     watchlist: Watchlist,
     path_or_file: str | Path | IO[bytes] | Any,
     fmt: str | None = None,
-    acting_user: User | None,
+    acting_user: Actor,
     filename: str = "",
 ) -> WatchlistVersion:
     """Store a file as the list's next version, or refuse it whole with file, line, field.
 
     Once committed, every open case of every agreement using the list is screened again
-    (one run per agreement, as a background task). ``acting_user=None`` is the operator's
-    command line on the server.
+    (one run per agreement, as a background task). A system actor is the operator's
+    command line on the server (or the demo loader).
     """
-    if acting_user is not None:
+    if not acts_as_system(acting_user, SystemAction.WATCHLIST_IMPORT):
         watchlist = access_watchlist(acting_user, watchlist.id)
         if not roles_in(acting_user, watchlist.owner_id) & LIST_IMPORTERS:
             raise Forbidden("Only the organisation that owns a watchlist can import it.")
@@ -243,7 +249,7 @@ def watchlist_import(
             watchlist=watchlist,
             number=top + 1,
             imported_at=clock.now(),
-            imported_by=acting_user,
+            imported_by=person_of(acting_user),
             source_filename=name[:255],
             sha256=hashlib.sha256(data).hexdigest(),
             entry_count=len(parsed.rows),
@@ -383,7 +389,7 @@ def _run_create(
     *,
     agreement: Agreement,
     cases: Sequence[Case],
-    started_by: User | None,
+    started_by: Actor,
     trigger: str,
     reference: str,
     organisation_id: uuid.UUID | None,
@@ -392,7 +398,7 @@ def _run_create(
         agreement=agreement,
         reference=reference[:120],
         trigger=trigger,
-        started_by=started_by,
+        started_by=person_of(started_by),
         threshold=_run_threshold(agreement),
         case_count=len(cases),
     )
@@ -474,7 +480,7 @@ def cases_screen_on_arrival(
     return _run_create(
         agreement=agreement,
         cases=cases,
-        started_by=None,
+        started_by=SystemActor("screening run"),
         trigger=RunTrigger.LIST_ARRIVED,
         reference=f"list {reference}",
         organisation_id=organisation_id,
@@ -544,7 +550,7 @@ def screening_run_execute(run_id: uuid.UUID | str) -> ScreeningRun:
             run.save(update_fields=["status", "finished_at", "error", "updated_at"])
             audit_record(
                 event_type=AuditEventType.SCREENING_RUN_FAILED,
-                acting_user=None,
+                acting_user=SystemActor("screening run"),
                 agreement_id=run.agreement_id,
                 object_type="screening_run",
                 object_id=str(run.id),
@@ -623,7 +629,7 @@ def _execute(run: ScreeningRun) -> ScreeningRun:
         run.save()
         audit_record(
             event_type=AuditEventType.SCREENING_RUN_FINISHED,
-            acting_user=None,
+            acting_user=SystemActor("screening run"),
             agreement_id=run.agreement_id,
             object_type="screening_run",
             object_id=str(run.id),
@@ -637,7 +643,13 @@ def _execute(run: ScreeningRun) -> ScreeningRun:
         )
         # What the rules that read screening (relocation's no_watchlist_match criterion)
         # see may have changed for these cases: their listeners are told.
-        screening_answered(ScreeningAnswered(trigger="run", case_ids=[str(c.id) for c in cases]))
+        screening_answered(
+            ScreeningAnswered(
+                trigger="run",
+                case_ids=[str(c.id) for c in cases],
+                acting_user=SystemActor("screening run"),
+            )
+        )
     return run
 
 

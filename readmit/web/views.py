@@ -26,11 +26,12 @@ from readmit.accounts.access import (
     visible_agreements,
 )
 from readmit.accounts.models import User
-from readmit.accounts.roles import CASE_READERS, CASE_WRITERS
-from readmit.agreements.models import Agreement, AgreementParty, AgreementStatus
+from readmit.accounts.roles import CASE_READERS
+from readmit.agreements.models import Agreement, AgreementParty
 from readmit.agreements.selectors import partner_names, quota_status
 from readmit.audit.reads import personal_data_read
 from readmit.audit.selectors import internal_note_for
+from readmit.cases.access import can_write_case_files
 from readmit.cases.attachments import FILE_KINDS, case_files
 from readmit.cases.models import Case, IdentityDocument
 from readmit.cases.people import person_editable
@@ -46,8 +47,15 @@ from readmit.cases.selectors import (
 from readmit.cases.services import case_transition
 from readmit.cases.workflow import workflow_for
 from readmit.core.errors import ApplicationError, NotFound, PreconditionFailed
+from readmit.relocation.access import (
+    LIST_KINDS,
+    can_check_criteria,
+    can_propose_list,
+    can_record_return_plan,
+    has_criteria,
+)
 from readmit.relocation.selectors import case_relocation_summary, open_holds, proposal_lists
-from readmit.relocation.services import LIST_KINDS, WORKERS, case_evaluate
+from readmit.relocation.services import case_evaluate
 from readmit.screening.selectors import case_screening
 from readmit.web import presenters, views_intake
 from readmit.web.errors import application_errors, is_htmx, message_of
@@ -213,7 +221,7 @@ def _case_context(
     sharing = case_sharing(user, case)
     parties = list(case.agreement.parties.select_related("organisation", "organisation__country"))
     position = standing(user, case.agreement)
-    relocation = case_relocation_summary(case) if case.kind in LIST_KINDS else None
+    relocation = case_relocation_summary(case) if has_criteria(case) else None
     stay = relocation.stay if relocation else None
     screening_status, screening_reason = case_screening(case)
     return {
@@ -224,12 +232,10 @@ def _case_context(
         "my_side": position.side,
         "relocation": relocation,
         "may_record_return_plan": bool(
-            stay is not None and stay.is_open and position.is_party and position.roles & WORKERS
+            stay is not None and stay.is_open and can_record_return_plan(user, case)
         ),
-        "may_check_criteria": bool(
-            relocation is not None and position.is_party and position.roles & WORKERS
-        ),
-        **vulnerability_context(case, position),
+        "may_check_criteria": can_check_criteria(user, case),
+        **vulnerability_context(user, case),
         **family_context(user, case, position),
         **readmission_case_context(user, case),
         **intake_case_context(user, case),
@@ -270,8 +276,7 @@ def case_detail(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
     case = _load_case(user, case_id)
     context = _case_context(user, case)
     personal_data_read(user=user, cases=[case], channel="page")
-    position = standing(user, case.agreement)
-    context["can_attach"] = position.is_party and bool(position.roles & CASE_WRITERS)
+    context["can_attach"] = can_write_case_files(user, case)
     context["can_edit_person"] = person_editable(user, case)
     context["attachment_kinds"] = FILE_KINDS
     return render(request, "web/case_detail.html", context)
@@ -346,8 +351,6 @@ def case_criteria_check(request: HttpRequest, case_id: uuid.UUID) -> HttpRespons
     """Apply the agreement's criteria to the person again now ("Check again")."""
     user = _user(request)
     case = access_case(user, case_id)  # outsiders get the same 404 as for a missing case
-    if case.kind not in LIST_KINDS:
-        raise NotFound("No such case.")
     status = 200
     error = notice = ""
     try:
@@ -413,10 +416,7 @@ def agreement_detail(request: HttpRequest, agreement_id: uuid.UUID) -> HttpRespo
             "case_total": sum(by_state.values()),
             "my_side": position.side,
             # The service refuses other kinds and agreements not in force: no dead link.
-            "may_propose_list": takes_lists
-            and agreement.status == AgreementStatus.IN_FORCE
-            and position.side == "sending"
-            and bool(position.roles & WORKERS),
+            "may_propose_list": can_propose_list(user, agreement),
             "takes_lists": takes_lists,
             "proposal_lists": lists,
             **readmission_agreement_context(agreement),

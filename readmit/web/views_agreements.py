@@ -13,7 +13,7 @@ from __future__ import annotations
 import copy
 import json
 import uuid
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -31,6 +31,13 @@ from readmit.accounts.access import access_agreement, standing
 from readmit.accounts.models import User
 from readmit.accounts.roles import Role
 from readmit.agreements import lifecycle
+from readmit.agreements.access import (
+    AGREEMENT_EDITORS,
+    DIPLOMATIC_RECORDERS,
+    can_edit_agreement,
+    can_record_diplomacy,
+    is_editor,
+)
 from readmit.agreements.models import (
     Agreement,
     AgreementStatus,
@@ -49,8 +56,6 @@ from readmit.agreements.selectors import (
     status_history,
 )
 from readmit.agreements.services import (
-    AGREEMENT_EDITORS,
-    DIPLOMATIC_RECORDERS,
     agreement_set_status,
     amendment_confirm,
     amendment_propose,
@@ -64,16 +69,24 @@ from readmit.agreements.services import (
     termination_notice_withdraw,
     terms_diff,
 )
-from readmit.agreements.terms import CRITERION_PARAMS, QuotaPeriod
 from readmit.core import clock
 from readmit.core.errors import ApplicationError, Forbidden, NotFound, ValidationFailed
 from readmit.core.models import Country
+from readmit.web.amendment_form import (
+    AMEND_FIELDS,
+    amend_forms,
+    criteria_initial,
+    form_initial,
+    kept_criteria,
+    place_criteria_errors,
+    posted_rows,
+    terms_from,
+)
 from readmit.web.errors import application_errors, field_message, is_htmx, message_of
 from readmit.web.forms import (
     AgreementStatusForm,
     AmendTermsForm,
     ContactForm,
-    CriterionFormSet,
     PositionForm,
     TerminationNoticeForm,
 )
@@ -83,20 +96,15 @@ from readmit.web.presenters import local_time
 # party; supervisors and administrators of a party may too. Caseworkers and auditors read it.
 # (The services do not check roles yet; both interfaces ask this before calling them.)
 
-CRITERIA_PREFIX = "criteria"
-
 
 def _user(request: HttpRequest) -> User:
     return request.user  # type: ignore[return-value]
 
 
-def _roles(user: User, agreement: Agreement) -> frozenset[Role]:
-    return standing(user, agreement).roles
-
-
-def _require(user: User, agreement: Agreement, roles: frozenset[Role], what: str) -> None:
-    """Refuse before anything is read from the form: the wrong role writes nothing."""
-    if not _roles(user, agreement) & roles:
+def _require(permitted: bool, roles: frozenset[Role], what: str) -> None:
+    """Refuse before anything is read from the form: the wrong role writes nothing (the
+    service asks the same predicate, agreements/access.py)."""
+    if not permitted:
         names = " or ".join(sorted(r.label.lower() for r in roles))
         raise Forbidden(f"Only a {names} of a party may {what}.", type="wrong-role")
 
@@ -135,11 +143,11 @@ class ManageLinks:
 
 
 def _links(user: User, agreement: Agreement) -> ManageLinks:
-    roles = _roles(user, agreement)
+    editor = can_edit_agreement(user, agreement)
     return ManageLinks(
-        may_change_status=bool(roles & AGREEMENT_EDITORS) and bool(_next_statuses(agreement)),
-        may_amend=bool(roles & AGREEMENT_EDITORS) and agreement.status != AgreementStatus.ENDED,
-        may_record=bool(roles & DIPLOMATIC_RECORDERS),
+        may_change_status=editor and bool(_next_statuses(agreement)),
+        may_amend=editor and agreement.status != AgreementStatus.ENDED,
+        may_record=can_record_diplomacy(user, agreement),
     )
 
 
@@ -165,7 +173,7 @@ def _lifecycle_context(
             next_statuses=_next_statuses(agreement), initial={"on": clock.today()}
         )
     position = standing(user, agreement)
-    editor = bool(position.roles & AGREEMENT_EDITORS)
+    editor = is_editor(position)
     notice = running_notice(agreement)
     may_give = editor and notice is None and agreement.status in lifecycle.ENDS_BY_NOTICE
     return {
@@ -207,7 +215,7 @@ def agreement_status(request: HttpRequest, agreement_id: uuid.UUID) -> HttpRespo
             "web/agreements/_lifecycle.html" if is_htmx(request) else "web/agreements/status.html"
         )
         return render(request, template, _lifecycle_context(user, agreement))
-    _require(user, agreement, AGREEMENT_EDITORS, "change an agreement's status")
+    _require(can_edit_agreement(user, agreement), AGREEMENT_EDITORS, "change an agreement's status")
     form = AgreementStatusForm(request.POST, next_statuses=_next_statuses(agreement))
     status = 400
     if form.is_valid():
@@ -250,7 +258,11 @@ def agreement_termination(request: HttpRequest, agreement_id: uuid.UUID) -> Http
     """Give notice of termination (``action=give``) or withdraw the running one."""
     user = _user(request)
     agreement = access_agreement(user, agreement_id)
-    _require(user, agreement, AGREEMENT_EDITORS, "give or withdraw notice of termination")
+    _require(
+        can_edit_agreement(user, agreement),
+        AGREEMENT_EDITORS,
+        "give or withdraw notice of termination",
+    )
     withdraw = request.POST.get("action") == "withdraw"
     form = TerminationNoticeForm(request.POST)
     status = 400
@@ -343,7 +355,7 @@ class ProposalRow:
 
 def _proposal_rows(user: User, agreement: Agreement) -> list[ProposalRow]:
     position = standing(user, agreement)
-    editor = bool(position.roles & AGREEMENT_EDITORS)
+    editor = is_editor(position)
     side = position.side.value if position.side is not None else None
     rows = []
     for p in agreement_proposals(agreement)[:20]:
@@ -436,171 +448,27 @@ def _latest_terms(agreement: Agreement) -> dict[str, Any]:
     return copy.deepcopy(latest.terms if latest is not None else agreement.terms)
 
 
-AMEND_FIELDS: dict[tuple[str, ...], str] = {
-    ("changes", "quota"): "quota_limit",
-    ("changes", "quota", "limit"): "quota_limit",
-    ("changes", "quota", "period"): "quota_period",
-    ("changes", "max_stay_days"): "max_stay_days",
-    ("changes", "notice_hours"): "notice_hours",
-    ("changes", "capacity"): "capacity_max_present",
-    ("changes", "capacity", "max_present"): "capacity_max_present",
-    ("changes", "exclusions", "minors"): "exclude_minors",
-    ("changes", "exclusions", "unaccompanied_minors"): "exclude_unaccompanied_minors",
-    ("changes", "exclusions", "pregnant"): "exclude_pregnant",
-    ("changes", "exclusions", "vulnerable"): "exclude_vulnerable",
-    ("changes", "exclusions", "families_together"): "families_together",
-    ("changes", "data_sharing", "criminal_data_allowed"): "criminal_data_allowed",
-    ("valid_from",): "valid_from",
-    ("reason",): "reason",
-    ("source",): "source",
-}
-
-
-def _form_initial(terms: Mapping[str, Any]) -> dict[str, Any]:
-    quota = terms.get("quota") or {}
-    capacity = terms.get("capacity") or {}
-    exclusions = terms.get("exclusions") or {}
-    sharing = terms.get("data_sharing") or {}
-    return {
-        "quota_limit": quota.get("limit"),
-        "quota_period": quota.get("period", QuotaPeriod.ROLLING_YEAR.value),
-        "max_stay_days": terms.get("max_stay_days"),
-        "notice_hours": terms.get("notice_hours"),
-        "capacity_max_present": capacity.get("max_present"),
-        "exclude_minors": exclusions.get("minors", False),
-        "exclude_unaccompanied_minors": exclusions.get("unaccompanied_minors", False),
-        "exclude_pregnant": exclusions.get("pregnant", False),
-        "exclude_vulnerable": exclusions.get("vulnerable", False),
-        "families_together": exclusions.get("families_together", False),
-        "criminal_data_allowed": sharing.get("criminal_data_allowed", False),
-    }
-
-
-def _criteria_initial(terms: Mapping[str, Any]) -> list[dict[str, Any]]:
-    return [
-        {
-            "rule": c.get("rule", ""),
-            "params": json.dumps(c.get("params") or {}),
-            "label": c.get("label", ""),
-        }
-        for c in terms.get("criteria") or []
-    ]
-
-
-def _terms_from(
-    base: Mapping[str, Any], data: Mapping[str, Any], criteria: Sequence[Mapping[str, Any]]
-) -> dict[str, Any]:
-    """The complete new terms: the latest version with the form's settings put in."""
-    terms = copy.deepcopy(dict(base))
-    if data.get("quota_limit") is None:
-        terms["quota"] = None
-    else:
-        terms["quota"] = {
-            **(terms.get("quota") or {}),
-            "limit": data["quota_limit"],
-            "period": data.get("quota_period") or QuotaPeriod.ROLLING_YEAR.value,
-        }
-    terms["max_stay_days"] = data.get("max_stay_days")
-    terms["notice_hours"] = data.get("notice_hours")
-    if terms.get("capacity") is not None or data.get("capacity_max_present") is not None:
-        terms["capacity"] = {
-            **(terms.get("capacity") or {}),
-            "max_present": data.get("capacity_max_present"),
-        }
-    terms["exclusions"] = {
-        **(terms.get("exclusions") or {}),
-        "minors": bool(data.get("exclude_minors")),
-        "unaccompanied_minors": bool(data.get("exclude_unaccompanied_minors")),
-        "pregnant": bool(data.get("exclude_pregnant")),
-        "vulnerable": bool(data.get("exclude_vulnerable")),
-        "families_together": bool(data.get("families_together")),
-    }
-    terms["data_sharing"] = {
-        **(terms.get("data_sharing") or {}),
-        "criminal_data_allowed": bool(data.get("criminal_data_allowed")),
-    }
-    terms["criteria"] = [dict(c) for c in criteria]
-    return terms
-
-
-def _amend_forms(
-    data: Any = None,
-    *,
-    initial: dict[str, Any] | None = None,
-    rows: list[dict[str, Any]] | None = None,
-) -> tuple[AmendTermsForm, Any]:
-    form = AmendTermsForm(data, initial=initial, quota_periods=[p.value for p in QuotaPeriod])
-    formset = CriterionFormSet(
-        data, initial=rows, prefix=CRITERIA_PREFIX, form_kwargs={"rules": list(CRITERION_PARAMS)}
-    )
-    return form, formset
-
-
-def _posted_rows(post: Any) -> list[dict[str, Any]]:
-    try:
-        total = int(post.get(f"{CRITERIA_PREFIX}-TOTAL_FORMS", 0))
-    except ValueError:
-        total = 0
-    return [
-        {
-            name: post.get(f"{CRITERIA_PREFIX}-{i}-{name}", "")
-            for name in ("rule", "params", "label")
-        }
-        for i in range(min(total, 50))
-    ]
-
-
-def _kept_criteria(formset: Any) -> tuple[list[dict[str, Any]], list[int]]:
-    """The criteria to save and, for each, the row it came from (to place errors)."""
-    criteria, rows = [], []
-    for index, row in enumerate(formset.forms):
-        data = row.cleaned_data
-        if not data or data.get("DELETE") or row.is_blank():
-            continue
-        criteria.append(
-            {
-                "rule": data.get("rule", ""),
-                "params": data.get("params") or {},
-                "label": data.get("label", ""),
-            }
-        )
-        rows.append(index)
-    return criteria, rows
-
-
-def _place_criteria_errors(formset: Any, exc: ApplicationError, rows: list[int]) -> None:
-    for error in exc.errors if isinstance(exc, ValidationFailed) else []:
-        loc = [str(part) for part in error.get("loc", ())]
-        if loc[:2] != ["changes", "criteria"] or len(loc) < 3 or not loc[2].isdigit():
-            continue
-        position = int(loc[2])
-        if position >= len(rows):
-            continue
-        field = loc[3] if len(loc) > 3 and loc[3] in ("rule", "params", "label") else "params"
-        formset.forms[rows[position]].add_error(field, field_message(error))
-
-
 @require_http_methods(["GET", "POST"])
 @login_required
 @application_errors
 def agreement_amend_view(request: HttpRequest, agreement_id: uuid.UUID) -> HttpResponse:
     user = _user(request)
     agreement = access_agreement(user, agreement_id)
-    _require(user, agreement, AGREEMENT_EDITORS, "amend an agreement")
+    _require(can_edit_agreement(user, agreement), AGREEMENT_EDITORS, "amend an agreement")
     base = _latest_terms(agreement)
     status = 200
     if request.method == "GET":
-        form, formset = _amend_forms(initial=_form_initial(base), rows=_criteria_initial(base))
+        form, formset = amend_forms(initial=form_initial(base), rows=criteria_initial(base))
     elif "add_row" in request.POST:
         # Another empty row, nothing validated or saved yet; what was typed stays.
         posted = {k: request.POST.get(k) for k in AmendTermsForm.base_fields}
-        form, formset = _amend_forms(initial=posted, rows=[*_posted_rows(request.POST), {}])
+        form, formset = amend_forms(initial=posted, rows=[*posted_rows(request.POST), {}])
     else:
-        form, formset = _amend_forms(request.POST)
+        form, formset = amend_forms(request.POST)
         status = 400
         if form.is_valid() and formset.is_valid():
-            criteria, rows = _kept_criteria(formset)
-            terms = _terms_from(base, form.cleaned_data, criteria)
+            criteria, rows = kept_criteria(formset)
+            terms = terms_from(base, form.cleaned_data, criteria)
             # Only the settings the form changed are proposed; the rest stays as it is.
             changes = {k: v for k, v in terms.items() if base.get(k) != v}
             valid_from = form.cleaned_data["valid_from"] or clock.now()
@@ -617,7 +485,7 @@ def agreement_amend_view(request: HttpRequest, agreement_id: uuid.UUID) -> HttpR
                 if exc.status in (403, 404):
                     raise
                 _place_errors(form, exc, AMEND_FIELDS)
-                _place_criteria_errors(formset, exc, rows)
+                place_criteria_errors(formset, exc, rows)
                 status = exc.status
             else:
                 messages.success(
@@ -673,7 +541,9 @@ def _record_page(
 def agreement_contact_new(request: HttpRequest, agreement_id: uuid.UUID) -> HttpResponse:
     user = _user(request)
     agreement = access_agreement(user, agreement_id)
-    _require(user, agreement, DIPLOMATIC_RECORDERS, "record a diplomatic contact")
+    _require(
+        can_record_diplomacy(user, agreement), DIPLOMATIC_RECORDERS, "record a diplomatic contact"
+    )
     countries = _country_choices(agreement)
     kwargs: dict[str, Any] = {"countries": countries, "channels": ContactChannel.choices}
     if request.method == "GET":
@@ -716,7 +586,9 @@ def agreement_contact_new(request: HttpRequest, agreement_id: uuid.UUID) -> Http
 def agreement_position_new(request: HttpRequest, agreement_id: uuid.UUID) -> HttpResponse:
     user = _user(request)
     agreement = access_agreement(user, agreement_id)
-    _require(user, agreement, DIPLOMATIC_RECORDERS, "record a public position")
+    _require(
+        can_record_diplomacy(user, agreement), DIPLOMATIC_RECORDERS, "record a public position"
+    )
     kwargs: dict[str, Any] = {"countries": _country_choices(agreement), "stances": Stance.choices}
     if request.method == "GET":
         receiving = agreement.receiving_party

@@ -24,7 +24,7 @@ from readmit.accounts.access import Standing, access_case, standing, visible_cas
 from readmit.accounts.models import User
 from readmit.cases.access import action_refusal
 from readmit.cases.models import Case
-from readmit.cases.workflow import workflow_for
+from readmit.cases.workflow import Side, workflow_for
 from readmit.core import clock
 from readmit.core.errors import PreconditionFailed, TransitionRefused, ValidationFailed
 from readmit.relocation.access import (
@@ -177,8 +177,8 @@ def family_context(user: User, case: Case, position: Standing) -> dict[str, Any]
             "members": [{"case": m, "planned_for": dates.get(m)} for m in members],
             "together": families_together(case, now),
             "refusal": refusal,
-            "may_schedule": position.side == "sending" and refusal is None,
-            "shows_form": position.side == "sending",
+            "may_schedule": position.side == Side.SENDING and refusal is None,
+            "shows_form": position.side == Side.SENDING,
             "fields": payload_fields(case, "schedule_transfer"),
         }
     }

@@ -45,7 +45,7 @@ from readmit.cases.intake import (
 from readmit.cases.models import ApplicationSource, Case
 from readmit.cases.photos import latest_photo, outstanding_particulars, photo_add, photo_for
 from readmit.cases.selectors import case_sharing
-from readmit.cases.workflow import WORKERS
+from readmit.cases.workflow import WORKERS, Side
 from readmit.core.errors import TransitionRefused, ValidationFailed
 from readmit.web.errors import application_errors as page_errors
 from readmit.web.errors import field_message, message_of
@@ -177,7 +177,7 @@ def intake_case_context(user: User, case: Case) -> dict[str, Any]:
             "present": latest_photo(case) is not None,
             "shown": case_sharing(user, case).shows("photo")
             and bool(position.roles & CASE_WRITERS),
-            "may_add": position.side == "sending"
+            "may_add": position.side == Side.SENDING
             and bool(position.roles & WORKERS)
             and case.closed_at is None,
             "outstanding": outstanding_particulars(case),
@@ -263,7 +263,7 @@ def may_submit_application(user: User, agreement: Agreement) -> bool:
     return (
         agreement.kind == AgreementKind.READMISSION
         and agreement.status == AgreementStatus.IN_FORCE
-        and position.side == "sending"
+        and position.side == Side.SENDING
         and bool(position.roles & WORKERS)
     )
 

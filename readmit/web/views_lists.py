@@ -21,20 +21,16 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from readmit.accounts.access import (
-    Standing,
     access_agreement,
     access_case,
-    standing,
 )
 from readmit.accounts.models import User
-from readmit.accounts.roles import Role
 from readmit.agreements.vocabularies import VULNERABILITIES
 from readmit.cases.models import Case
 from readmit.core.errors import ValidationFailed
+from readmit.relocation.access import can_assess_vulnerabilities, can_propose_list, has_criteria
 from readmit.relocation.lists import ListFormatError, read_upload, upload_columns, upload_people
 from readmit.relocation.services import (
-    LIST_KINDS,
-    WORKERS,
     proposal_list_submit,
     stay_record_return_plan,
     vulnerability_assess,
@@ -82,10 +78,7 @@ def _user(request: HttpRequest) -> User:
 def list_upload(request: HttpRequest, agreement_id: uuid.UUID) -> HttpResponse:
     user = _user(request)
     agreement = access_agreement(user, agreement_id)
-    position = standing(user, agreement)
-    may_submit = position.side == "sending" and bool(
-        position.roles & {Role.CASEWORKER, Role.SUPERVISOR}
-    )
+    may_submit = can_propose_list(user, agreement)
     context: dict[str, Any] = {
         "agreement": agreement,
         "may_submit": may_submit,
@@ -139,15 +132,11 @@ def case_return_plan(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
     return redirect("web:case", case_id=case.id)
 
 
-def vulnerability_context(case: Case, position: Standing) -> dict[str, Any]:
+def vulnerability_context(user: User, case: Case) -> dict[str, Any]:
     """The case page's vulnerability assessment form: shown to the workers of the party that
     recorded the person (the service checks the same)."""
     return {
-        "may_assess_vulnerabilities": bool(
-            case.kind in LIST_KINDS
-            and position.organisation_id == case.person.owner_id
-            and position.roles & WORKERS
-        ),
+        "may_assess_vulnerabilities": has_criteria(case) and can_assess_vulnerabilities(user, case),
         "vulnerabilities_unknown": "vulnerabilities" in case.data.get("facts_unknown", ()),
         "vulnerability_choices": list(VULNERABILITIES.items()),
         "last_assessment": case.person.assessments.select_related("assessed_by").first(),

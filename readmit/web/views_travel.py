@@ -17,7 +17,7 @@ from django.views.decorators.http import require_GET, require_POST
 from readmit.accounts.access import standing
 from readmit.accounts.models import User
 from readmit.accounts.roles import CASE_WRITERS, Role
-from readmit.agreements.models import Agreement
+from readmit.agreements.models import Agreement, AgreementKind
 from readmit.cases.models import Case, CostLeg
 from readmit.cases.selectors import case_sharing
 from readmit.cases.travel import (
@@ -55,7 +55,7 @@ def handover_shown(handover: dict[str, Any] | None) -> dict[str, Any] | None:
 
 def readmission_case_context(user: User, case: Case) -> dict[str, Any]:
     """What the case page shows of a readmission's travel document, plan, handover, costs."""
-    if case.kind != "readmission":
+    if case.kind != AgreementKind.READMISSION:
         return {}
     from readmit.relocation.models import TransferPlan
 
@@ -83,7 +83,7 @@ def readmission_case_context(user: User, case: Case) -> dict[str, Any]:
 
 
 def readmission_agreement_context(agreement: Agreement) -> dict[str, Any]:
-    if agreement.kind != "readmission":
+    if agreement.kind != AgreementKind.READMISSION:
         return {}
     terms = agreement.parsed_terms
     payer = {"sending": "the sending state", "requested": "the requested state"}

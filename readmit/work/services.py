@@ -24,6 +24,7 @@ from readmit.audit.events import AuditEventType
 from readmit.audit.services import audit_record
 from readmit.cases.models import Case, Deadline
 from readmit.core import clock
+from readmit.core.actors import SystemActor
 from readmit.core.errors import Forbidden, NotFound, ValidationFailed
 from readmit.relocation.models import ProposalList
 from readmit.work.models import (
@@ -303,7 +304,7 @@ def deadline_notifications(*, today: dt.date | None = None) -> int:
         write(pending)
         audit_record(
             event_type=AuditEventType.DEADLINE_NOTIFICATIONS_SENT,
-            acting_user=None,
+            acting_user=SystemActor("deadline notifications"),
             object_type="deadline",
             data={"deadlines": len(deadlines), "notifications": len(pending)},
         )

@@ -35,8 +35,11 @@ from readmit.agreements.services import (
 from readmit.audit.events import AuditEventType
 from readmit.audit.models import AuditEvent
 from readmit.core import clock
+from readmit.core.actors import SystemActor
 from readmit.core.errors import Forbidden, NotFound, TransitionRefused, ValidationFailed
-from tests.factories import make_agreement
+from tests.factories import SYSTEM, make_agreement
+
+TERMS_REFRESH = SystemActor("terms refresh")
 
 UTC = dt.UTC
 RAISED = {"quota": {"limit": 60, "period": "rolling_year"}}
@@ -146,17 +149,17 @@ def test_a_future_amendment_waits_for_its_time_then_the_sweep_makes_it_current(w
         event_type=AuditEventType.AGREEMENT_SETTINGS_CHANGED
     ).last()
     assert settings_changed is not None and settings_changed.data["current"] is False
-    assert agreement_terms_refresh(agreement=world.agreement) is False
+    assert agreement_terms_refresh(agreement=world.agreement, acting_user=TERMS_REFRESH) is False
 
     monkeypatch.setattr(clock, "now", lambda: later + dt.timedelta(seconds=1))
     assert current_terms(world.agreement).quota.limit == 60  # type: ignore[union-attr]
     before_audit, _ = written()
-    assert agreement_terms_refresh_due() == 1
+    assert agreement_terms_refresh_due(acting_user=TERMS_REFRESH) == 1
     world.agreement.refresh_from_db()
     assert world.agreement.parsed_terms.quota.limit == 60  # type: ignore[union-attr]
     event = AuditEvent.objects.get(seq=before_audit + 1)
     assert event.data["took_effect"] is True and event.object_id == str(version.id)
-    assert agreement_terms_refresh_due() == 0
+    assert agreement_terms_refresh_due(acting_user=TERMS_REFRESH) == 0
 
 
 @pytest.mark.parametrize(
@@ -485,7 +488,7 @@ def test_a_capacity_below_the_people_present_is_refused_also_at_confirmation(wor
 
     agreement = make_agreement(world.us, world.xk, terms=SAFEGUARDED)
     site = site_create(
-        agreement=agreement, name="A", country_code="XK", capacity=5, acting_user=None
+        agreement=agreement, name="A", country_code="XK", capacity=5, acting_user=SYSTEM
     )
     first, second = submit(world, agreement, [person(), person()]).cases
     to_reception(world, first, site)

@@ -27,7 +27,7 @@ from readmit.audit.events import AuditEventType
 from readmit.audit.models import AuditEvent
 from readmit.core import clock
 from readmit.core.errors import Forbidden, NotFound, TransitionRefused, ValidationFailed
-from tests.factories import make_case
+from tests.factories import SYSTEM, make_case
 
 D = dt.date
 PAIRS = list(itertools.product(Status, Status))
@@ -47,7 +47,7 @@ def draft(world, status: str = Status.APPROACHED, **dates: dt.date) -> Agreement
         sending=world.us,
         receiving=world.xk,
         terms={"quota": {"limit": 50}},
-        acting_user=None,
+        acting_user=SYSTEM,
         status=status,
         **dates,
     )
@@ -439,7 +439,7 @@ def test_a_suspension_names_a_court_order_with_its_reference_or_a_ground_the_ter
         sending=world.us,
         receiving=world.xk,
         terms={"suspension_grounds": ["public health emergency"]},
-        acting_user=None,
+        acting_user=SYSTEM,
         status=Status.IN_FORCE,
         in_force_from=D(2026, 1, 1),
     )

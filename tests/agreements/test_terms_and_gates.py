@@ -14,7 +14,7 @@ from readmit.accounts.access import (
 from readmit.agreements.models import Agreement
 from readmit.agreements.services import agreement_create
 from readmit.core.errors import NotFound, ValidationFailed
-from tests.factories import make_case
+from tests.factories import SYSTEM, make_case
 
 
 @pytest.mark.parametrize(
@@ -40,7 +40,7 @@ def test_invalid_terms_are_refused_naming_the_field_and_nothing_is_created(world
             sending=world.us,
             receiving=world.xk,
             terms=terms,
-            acting_user=None,
+            acting_user=SYSTEM,
         )
     assert refused.value.errors[0]["loc"] == loc
     assert Agreement.objects.count() == before
@@ -106,7 +106,7 @@ def test_sending_state_pays_is_no_longer_a_setting_and_the_migration_removes_it(
             sending=world.us,
             receiving=world.xk,
             terms={"sending_state_pays": True},
-            acting_user=None,
+            acting_user=SYSTEM,
         )
     assert refused.value.errors[0]["loc"] == ["terms", "sending_state_pays"]
     stored = {**world.agreement.terms, "sending_state_pays": True}

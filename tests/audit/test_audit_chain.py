@@ -10,6 +10,7 @@ from readmit.audit.events import AuditEventType
 from readmit.audit.models import AppendOnlyError, AuditEvent
 from readmit.audit.services import audit_record, audit_verify
 from readmit.cli import main
+from tests.factories import SYSTEM
 
 N = 6
 
@@ -20,7 +21,7 @@ def chain(db):
         for i in range(N):
             audit_record(
                 event_type=AuditEventType.PERSON_CREATED,
-                acting_user=None,
+                acting_user=SYSTEM,
                 object_type="person",
                 object_id=str(i),
                 data={"n": i, "name": "Ђорђе"},
@@ -104,7 +105,7 @@ def test_the_database_itself_refuses_updates_on_postgresql():
     from django.db import DatabaseError
 
     with transaction.atomic():
-        audit_record(event_type=AuditEventType.DEMO_LOADED, acting_user=None)
+        audit_record(event_type=AuditEventType.DEMO_LOADED, acting_user=SYSTEM)
     with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
         cursor.execute("UPDATE audit_auditevent SET object_id = 'x'")
 
@@ -112,7 +113,7 @@ def test_the_database_itself_refuses_updates_on_postgresql():
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_audit_record_refuses_to_run_outside_a_transaction():
     with pytest.raises(RuntimeError):
-        audit_record(event_type=AuditEventType.DEMO_LOADED, acting_user=None)
+        audit_record(event_type=AuditEventType.DEMO_LOADED, acting_user=SYSTEM)
 
 
 def test_find_break_names_a_gap_and_a_truncated_tail():

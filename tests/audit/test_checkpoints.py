@@ -21,6 +21,7 @@ from readmit.audit.services import (
     audit_verify,
 )
 from readmit.cli import main
+from tests.factories import SYSTEM
 
 N = 5
 
@@ -30,7 +31,7 @@ def _record(n: int) -> None:
         for i in range(n):
             audit_record(
                 event_type=AuditEventType.PERSON_CREATED,
-                acting_user=None,
+                acting_user=SYSTEM,
                 object_type="person",
                 object_id=str(i),
                 data={"n": i},

@@ -23,7 +23,7 @@ from tests.browser.conftest import BrowserSession, ensure_countries, htmx_ready
 from tests.consular.conftest import make_mission
 from tests.exchange.test_photo import image
 from tests.exchange.test_readmission_journey import MONTENEGRO_TERMS, td3
-from tests.factories import PASSWORD, make_agreement, make_org, make_user, make_world
+from tests.factories import PASSWORD, SYSTEM, make_agreement, make_org, make_user, make_world
 
 pytestmark = [
     pytest.mark.browser,
@@ -37,11 +37,11 @@ def setting() -> dict[str, Any]:
     world = make_world()
     mfa = make_org("ME", "Ministry of Foreign Affairs of Montenegro")
     ny = make_mission("jb-me-ny", "Consulate General of Montenegro in New York", mfa)
-    district_set(mission=ny, district=["US-NY", "US-NJ", "US-CT"], acting_user=None)
+    district_set(mission=ny, district=["US-NY", "US-NJ", "US-CT"], acting_user=SYSTEM)
     agreement = make_agreement(world.us, world.me, kind="readmission", terms=MONTENEGRO_TERMS)
     for org in (mfa, ny):
         agreement_party_add(
-            agreement=agreement, organisation=org, side="receiving", acting_user=None
+            agreement=agreement, organisation=org, side="receiving", acting_user=SYSTEM
         )
     make_user(ny, Role.LIAISON, username="ny_liaison")
     return {"world": world, "agreement": agreement, "ny": ny}

@@ -17,7 +17,7 @@ from readmit.core.errors import (
     TransitionRefused,
     ValidationFailed,
 )
-from tests.factories import make_agreement, make_case, make_user
+from tests.factories import SYSTEM, make_agreement, make_case, make_user
 
 TRANSFER = {
     "planned_for": "2099-01-15T08:00:00+00:00",
@@ -186,10 +186,10 @@ def test_no_case_opens_under_an_agreement_not_in_force(world):
 
     agreement = make_agreement(world.us, world.xk, status="negotiating")
     person = person_create(
-        data=PersonInput(family_name="Ficticia"), owner=world.us, acting_user=None
+        data=PersonInput(family_name="Ficticia"), owner=world.us, acting_user=SYSTEM
     )
     with pytest.raises(TransitionRefused) as refused:
-        case_open(agreement=agreement, person=person, acting_user=None, organisation=world.us)
+        case_open(agreement=agreement, person=person, acting_user=SYSTEM, organisation=world.us)
     assert refused.value.rule == "agreement-not-in-force"
 
 

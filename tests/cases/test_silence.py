@@ -84,7 +84,7 @@ def test_the_sweep_deems_an_unanswered_application_accepted_once_where_silence_i
     assert case.state == "deemed_accepted"
     assert case.data["decision"]["decision"] == "deemed_accepted"
     event = AuditEvent.objects.get(case_id=case.id, data__action="deem_accepted")
-    assert (event.actor_id, event.actor_username) == (None, "")  # the system, not a user
+    assert (event.actor_id, event.actor_username) == (None, "system: deadline sweep")
     assert (event.data["from"], event.data["to"]) == ("acknowledged", "deemed_accepted")
     reply = Deadline.objects.get(case=case, kind="reply")
     assert (reply.status, reply.met_at, reply.lapsed_at) == ("lapsed", None, deemed_at(due_on))

@@ -15,7 +15,7 @@ from readmit.agreements.models import Agreement
 from readmit.agreements.services import agreement_party_add
 from readmit.cases.models import Case
 from readmit.consular.services import district_set
-from tests.factories import World, make_agreement, make_case, make_org, make_user
+from tests.factories import SYSTEM, World, make_agreement, make_case, make_org, make_user
 
 
 @dataclass
@@ -34,7 +34,7 @@ class Consular:
 
 def make_mission(slug: str, name: str, parent: Organisation) -> Organisation:
     return organisation_create(
-        name=name, slug=slug, country_code="ME", kind="mission", parent=parent, acting_user=None
+        name=name, slug=slug, country_code="ME", kind="mission", parent=parent, acting_user=SYSTEM
     )
 
 
@@ -49,12 +49,12 @@ def consular(world: World, consular_terms: dict[str, Any] | None) -> Consular:
     mfa = make_org("ME", "Ministry of Foreign Affairs of Montenegro")
     ny = make_mission("t-me-ny", "Consulate General in New York", mfa)
     dc = make_mission("t-me-dc", "Embassy in Washington", mfa)
-    district_set(mission=ny, district=["US-NY", "US-NJ", "US-CT"], acting_user=None)
-    district_set(mission=dc, district=["US-DC", "US-VA", "US-MD"], acting_user=None)
+    district_set(mission=ny, district=["US-NY", "US-NJ", "US-CT"], acting_user=SYSTEM)
+    district_set(mission=dc, district=["US-DC", "US-VA", "US-MD"], acting_user=SYSTEM)
     agreement = make_agreement(world.us, world.me, kind="readmission", terms=consular_terms)
     for org in (mfa, ny, dc):
         agreement_party_add(
-            agreement=agreement, organisation=org, side="receiving", acting_user=None
+            agreement=agreement, organisation=org, side="receiving", acting_user=SYSTEM
         )
     users = {
         "ny_liaison": make_user(ny, Role.LIAISON, username="ny_liaison"),

@@ -10,7 +10,7 @@ from readmit.consular.models import DistrictArea
 from readmit.consular.services import district_of, district_set
 from readmit.core.errors import Forbidden, ValidationFailed
 from tests.consular.conftest import make_mission
-from tests.factories import make_org, make_user
+from tests.factories import SYSTEM, make_org, make_user
 
 
 def test_a_district_is_a_list_of_known_iso_3166_2_codes_upper_cased():
@@ -41,20 +41,20 @@ def test_an_empty_district_is_refused():
 def test_a_subdivision_belongs_to_one_district_per_ministry_and_nothing_is_written(consular):
     before = district_of(consular.dc)
     with pytest.raises(ValidationFailed, match="US-NY is in the district of Consulate General"):
-        district_set(mission=consular.dc, district=["US-DC", "US-NY"], acting_user=None)
+        district_set(mission=consular.dc, district=["US-DC", "US-NY"], acting_user=SYSTEM)
     assert district_of(consular.dc) == before
 
 
 def test_another_ministry_may_cover_the_same_subdivision(consular):
     other_ministry = make_org("RS", "Ministry of Foreign Affairs of Serbia")
     mission = make_mission("t-rs-ny", "Consulate General of Serbia in New York", other_ministry)
-    assert district_set(mission=mission, district=["US-NY"], acting_user=None) == ["US-NY"]
+    assert district_set(mission=mission, district=["US-NY"], acting_user=SYSTEM) == ["US-NY"]
     assert DistrictArea.objects.filter(region="US-NY").count() == 2
 
 
 def test_only_a_mission_with_a_ministry_has_a_district(consular):
     with pytest.raises(ValidationFailed, match="not a mission"):
-        district_set(mission=consular.mfa, district=["US-TX"], acting_user=None)
+        district_set(mission=consular.mfa, district=["US-TX"], acting_user=SYSTEM)
 
 
 def test_only_an_administrator_of_the_ministry_sets_a_district_and_it_is_audited(consular):

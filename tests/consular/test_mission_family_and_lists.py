@@ -8,7 +8,7 @@ from django.test import Client
 from readmit.agreements.services import agreement_party_add
 from readmit.cases.models import Case
 from readmit.consular.services import consular_request_create
-from tests.factories import log_in, make_case
+from tests.factories import SYSTEM, log_in, make_case
 from tests.relocation.conftest import kosovo, person, submit
 
 
@@ -42,7 +42,7 @@ def test_the_family_panel_shows_a_mission_only_the_relatives_routed_to_it(consul
 def test_a_mission_party_to_the_agreement_cannot_open_a_proposal_list(consular):
     agreement = kosovo(consular.world)
     agreement_party_add(
-        agreement=agreement, organisation=consular.ny, side="receiving", acting_user=None
+        agreement=agreement, organisation=consular.ny, side="receiving", acting_user=SYSTEM
     )
     result = submit(consular.world, agreement, [person(), person()])
     list_id = result.proposal_list.id

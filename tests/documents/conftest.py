@@ -10,7 +10,7 @@ from readmit.agreements.services import site_create
 from readmit.cases.models import Case
 from readmit.cases.services import case_transition
 from tests.exchange.conftest import api  # noqa: F401 (the fixture)
-from tests.factories import make_agreement, make_case
+from tests.factories import SYSTEM, make_agreement, make_case
 from tests.relocation.conftest import act, kosovo, person, select, submit, transfer_payload
 
 # Fictional people, one name per script.
@@ -68,7 +68,7 @@ def in_state(world: Any, agreement: Any, state: str, names: tuple[str, str] = LA
             name="Reception centre",
             country_code="XK",
             capacity=5,
-            acting_user=None,
+            acting_user=SYSTEM,
         )
         act(case, "record_arrival", world.user("xk_caseworker"), payload={"site": str(site.id)})
     return Case.objects.get(id=case.id)

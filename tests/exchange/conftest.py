@@ -13,6 +13,7 @@ from readmit.accounts.models import User
 from readmit.accounts.services import token_create
 from readmit.audit.models import AuditEvent
 from readmit.cases.models import Case, QuotaAllocation
+from tests.factories import SYSTEM
 
 PROBLEM = "application/problem+json"
 
@@ -24,7 +25,7 @@ class Api:
 
     def token(self, user: User) -> str:
         if user.pk not in self.tokens:
-            _, secret = token_create(user=user, name="test", acting_user=None)
+            _, secret = token_create(user=user, name="test", acting_user=SYSTEM)
             self.tokens[user.pk] = secret
         return self.tokens[user.pk]
 

@@ -9,7 +9,7 @@ from readmit.agreements.terms import Quota
 from readmit.cases.services import case_transition
 from readmit.core import clock
 from tests.exchange.conftest import assert_problem
-from tests.factories import make_agreement, make_case, make_org
+from tests.factories import SYSTEM, make_agreement, make_case, make_org
 
 
 def test_the_list_shows_only_agreements_the_callers_organisation_is_party_to(api, world):
@@ -95,10 +95,10 @@ def test_a_reception_agreement_shows_its_sites_and_capacity(api, world):
         terms={"capacity": {"max_present": 3000, "max_per_year": 36000}},
     )
     site_create(
-        agreement=agreement, name="Gjader", country_code="AL", capacity=880, acting_user=None
+        agreement=agreement, name="Gjader", country_code="AL", capacity=880, acting_user=SYSTEM
     )
     site_create(
-        agreement=agreement, name="Shengjin", country_code="AL", capacity=144, acting_user=None
+        agreement=agreement, name="Shengjin", country_code="AL", capacity=144, acting_user=SYSTEM
     )
     # The world's users belong to none of these two authorities: add a member of Albania's.
     from tests.factories import make_user

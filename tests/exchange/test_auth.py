@@ -5,6 +5,7 @@ import pytest
 from readmit.accounts.models import ApiToken
 from readmit.accounts.services import token_revoke
 from tests.exchange.conftest import assert_problem
+from tests.factories import CLI
 
 ENDPOINTS = ["/api/v1/agreements", "/api/v1/cases"]
 
@@ -27,7 +28,7 @@ def test_a_revoked_token_is_refused_and_was_accepted_before(api, world):
     user = world.user("us_caseworker")
     token = api.token(user)
     assert api.get("/api/v1/cases", token=token).status_code == 200
-    token_revoke(token=ApiToken.objects.get(user=user), acting_user=None)
+    token_revoke(token=ApiToken.objects.get(user=user), acting_user=CLI)
     assert_problem(api.get("/api/v1/cases", token=token), 401, "unauthenticated")
 
 

@@ -18,7 +18,7 @@ from readmit.cases.services import DocumentInput
 from readmit.relocation.services import stay_record_return_plan
 from readmit.screening.duplicates import duplicates_find
 from tests.exchange.conftest import assert_problem
-from tests.factories import make_agreement, make_case
+from tests.factories import SYSTEM, make_agreement, make_case
 from tests.relocation.conftest import kosovo, person, submit, to_reception
 
 PDF = b"%PDF-1.7\n% fictional passport copy\n"
@@ -168,7 +168,9 @@ def test_a_party_attaches_a_pdf_and_the_other_party_downloads_it_through_the_gat
 
 def test_the_wrong_role_and_a_read_only_token_cannot_attach_and_nothing_is_stored(api, world, case):
     assert_problem(upload(api, case, world.user("us_auditor")), 403, "wrong-role")
-    _, read_only = token_create(user=world.user("us_caseworker"), scopes=["read"], acting_user=None)
+    _, read_only = token_create(
+        user=world.user("us_caseworker"), scopes=["read"], acting_user=SYSTEM
+    )
     assert_problem(
         upload(api, case, world.user("us_caseworker"), token=read_only), 403, "insufficient-scope"
     )
@@ -238,7 +240,7 @@ def test_the_stays_show_the_site_and_the_return_plan_recorded(api, world):
         name="Reception centre (fictional)",
         country_code="XK",
         capacity=10,
-        acting_user=None,
+        acting_user=SYSTEM,
     )
     case = submit(world, agreement, [person()]).cases[0]
     to_reception(world, case, site)
@@ -345,7 +347,7 @@ def test_the_recording_party_marks_a_duplicate_distinct_once_and_it_is_audited(
 ):
     body = {"decision": "distinct", "reason": "Different birth places (fictional)."}
     _, screening_only = token_create(
-        user=world.user("us_caseworker"), scopes=["read", "write:screening"], acting_user=None
+        user=world.user("us_caseworker"), scopes=["read", "write:screening"], acting_user=SYSTEM
     )
     response = decide(api, candidate.id, body, token=screening_only)
     assert response.status_code == 200, response.content
@@ -374,7 +376,9 @@ def test_a_duplicate_decision_is_refused_to_a_non_party_the_wrong_role_and_a_rea
     body = {"decision": "distinct", "reason": "x"}
     assert_problem(decide(api, candidate.id, body, world.user("me_caseworker")), 404, "not-found")
     assert_problem(decide(api, candidate.id, body, world.user("us_auditor")), 403, "forbidden")
-    _, read_only = token_create(user=world.user("us_caseworker"), scopes=["read"], acting_user=None)
+    _, read_only = token_create(
+        user=world.user("us_caseworker"), scopes=["read"], acting_user=SYSTEM
+    )
     assert_problem(decide(api, candidate.id, body, token=read_only), 403, "insufficient-scope")
     bad = decide(
         api, candidate.id, {"decision": "maybe", "reason": ""}, world.user("us_caseworker")

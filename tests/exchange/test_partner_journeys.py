@@ -18,7 +18,7 @@ from readmit.client import Conflict, NotFound, ReadmitClient
 from readmit.events.outbox import EVENT_TYPES
 from readmit.screening.services import agreement_watchlist_add, watchlist_create, watchlist_import
 from tests.events.conftest import receiver  # noqa: F401
-from tests.factories import make_agreement, make_org, make_user
+from tests.factories import SYSTEM, make_agreement, make_org, make_user
 from tests.relocation.conftest import KOSOVO_TERMS, kosovo, person, transfer_payload
 from tests.screening_lists import SAMPLES
 
@@ -46,7 +46,7 @@ def test_the_kosovo_arrangement_runs_from_the_list_to_departure_through_the_clie
         name="Reception centre Prishtina",
         country_code="XK",
         capacity=10,
-        acting_user=None,
+        acting_user=SYSTEM,
     )
     watchlist = watchlist_create(
         name="Fictional public-order list",
@@ -187,10 +187,10 @@ def test_an_italy_albania_reception_runs_from_transfer_to_return_through_the_cli
     agreement = make_agreement(italy, albania, kind="reception", terms=ITALY_ALBANIA_TERMS)
     # Shëngjin has one place: the second arrival there is refused by capacity.
     shengjin = site_create(
-        agreement=agreement, name="Shëngjin", country_code="AL", capacity=1, acting_user=None
+        agreement=agreement, name="Shëngjin", country_code="AL", capacity=1, acting_user=SYSTEM
     )
     gjader = site_create(
-        agreement=agreement, name="Gjadër", country_code="AL", capacity=880, acting_user=None
+        agreement=agreement, name="Gjadër", country_code="AL", capacity=880, acting_user=SYSTEM
     )
     it = partner(make_user(italy, Role.CASEWORKER, username="it_caseworker"))
     al = partner(make_user(albania, Role.CASEWORKER, username="al_caseworker"))

@@ -33,7 +33,7 @@ from readmit.screening.models import (
 )
 from readmit.screening.services import screening_run_start, watchlist_import
 from tests.exchange.conftest import Api, assert_problem
-from tests.factories import make_case
+from tests.factories import SYSTEM, make_case
 from tests.screening_lists import SAMPLES, fictional_list
 
 
@@ -187,7 +187,7 @@ def test_a_role_that_does_not_edit_people_is_refused_403(api, world, case):
 
 def test_a_read_only_token_is_refused_403_insufficient_scope(api, world, case):
     _, token = token_create(
-        user=world.user("us_caseworker"), name="reader", scopes=["read"], acting_user=None
+        user=world.user("us_caseworker"), name="reader", scopes=["read"], acting_user=SYSTEM
     )
     response = patch(api, case, None, {"family_name": "X"}, if_match="*", token=token)
     assert_problem(response, 403, "insufficient-scope")

@@ -13,6 +13,7 @@ from readmit.events.models import WebhookSubscription
 from readmit.exchange import idempotency
 from readmit.relocation.models import ReceptionStay
 from tests.exchange.conftest import assert_problem
+from tests.factories import SYSTEM
 from tests.relocation.conftest import kosovo, person, submit, to_reception
 
 UPDATES = ("put", "patch")
@@ -67,7 +68,7 @@ def stay_case(world):
         name="Reception centre (fictional)",
         country_code="XK",
         capacity=10,
-        acting_user=None,
+        acting_user=SYSTEM,
     )
     case = submit(world, agreement, [person()]).cases[0]
     to_reception(world, case, site)

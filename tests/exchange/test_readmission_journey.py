@@ -33,7 +33,7 @@ from readmit.consular.services import district_set
 from readmit.core import clock
 from tests.consular.conftest import make_mission
 from tests.exchange.test_photo import image
-from tests.factories import World, make_agreement, make_org, make_user
+from tests.factories import SYSTEM, World, make_agreement, make_org, make_user
 
 # As in readmit/demo/load.py load_montenegro.
 MONTENEGRO_TERMS: dict[str, Any] = {
@@ -162,12 +162,12 @@ def journey(world: World, partner: Any, monkeypatch: pytest.MonkeyPatch) -> Jour
     mfa = make_org("ME", "Ministry of Foreign Affairs of Montenegro")
     ny = make_mission("j-me-ny", "Consulate General of Montenegro in New York", mfa)
     dc = make_mission("j-me-dc", "Embassy of Montenegro in Washington", mfa)
-    district_set(mission=ny, district=["US-NY", "US-NJ", "US-CT"], acting_user=None)
-    district_set(mission=dc, district=["US-DC", "US-VA", "US-MD"], acting_user=None)
+    district_set(mission=ny, district=["US-NY", "US-NJ", "US-CT"], acting_user=SYSTEM)
+    district_set(mission=dc, district=["US-DC", "US-VA", "US-MD"], acting_user=SYSTEM)
     agreement = make_agreement(world.us, world.me, kind="readmission", terms=MONTENEGRO_TERMS)
     for org in (mfa, ny, dc):
         agreement_party_add(
-            agreement=agreement, organisation=org, side="receiving", acting_user=None
+            agreement=agreement, organisation=org, side="receiving", acting_user=SYSTEM
         )
     users = dict(world.users)
     users["ny_liaison"] = make_user(ny, Role.LIAISON, username="ny_liaison")

@@ -21,7 +21,7 @@ from readmit.cases.models import Case, QuotaAllocation
 from readmit.core.countries import all_countries
 from readmit.core.models import Country
 from readmit.relocation.models import ReceptionStay
-from tests.factories import make_world
+from tests.factories import SYSTEM, make_world
 from tests.ops.server import request, serve, server_env, worker_pids
 from tests.relocation.conftest import act, kosovo, person, select, submit, transfer_payload
 
@@ -144,7 +144,7 @@ def test_selections_from_many_clients_across_three_workers_never_exceed_the_quot
     cases = submit(world, agreement, [person() for _ in range(16)]).cases
     for case in cases:
         act(case, "recommend", world.user("xk_caseworker"))
-    _, token = token_create(user=world.user("xk_supervisor"), name="load", acting_user=None)
+    _, token = token_create(user=world.user("xk_supervisor"), name="load", acting_user=SYSTEM)
     env = server_env(tmp_path, DATABASE_URL=_database_url())
 
     log = tmp_path / "server.log"
@@ -168,13 +168,13 @@ def test_arrivals_from_many_clients_across_three_workers_never_exceed_a_sites_ca
     world = make_world()
     agreement = kosovo(world)
     site = site_create(
-        agreement=agreement, name="Small site", country_code="XK", capacity=4, acting_user=None
+        agreement=agreement, name="Small site", country_code="XK", capacity=4, acting_user=SYSTEM
     )
     cases = submit(world, agreement, [person() for _ in range(10)]).cases
     for case in cases:
         select(world, case)
         act(case, "schedule_transfer", world.user("us_caseworker"), payload=transfer_payload())
-    _, token = token_create(user=world.user("xk_caseworker"), name="load", acting_user=None)
+    _, token = token_create(user=world.user("xk_caseworker"), name="load", acting_user=SYSTEM)
     env = server_env(tmp_path, DATABASE_URL=_database_url())
 
     with serve(env, workers=3, log=tmp_path / "server.log") as base:

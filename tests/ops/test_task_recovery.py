@@ -12,7 +12,6 @@ import time
 import psycopg
 import pytest
 from django.test import override_settings
-from django.utils import timezone
 from django_tasks import TaskResultStatus
 from django_tasks_db.models import DBTaskResult
 
@@ -23,6 +22,7 @@ from readmit.cases.models import Case, Person
 from readmit.cases.retention import retention_candidates
 from readmit.cases.tasks import retention_purge_task
 from readmit.cli import main
+from readmit.core import clock
 from readmit.core.models import TaskLease
 from readmit.ops.taskrecovery import requeue_stale
 from tests.ops.server import server_env
@@ -43,9 +43,9 @@ def _closed_long_ago(world) -> list[Person]:
         act(case, "withdraw", worker, reason="Withdrawn by the sending state")
         act(case, "close", worker)
     Case.objects.filter(id__in=[c.id for c in cases]).update(
-        closed_at=timezone.now() - dt.timedelta(days=60)
+        closed_at=clock.now() - dt.timedelta(days=60)
     )
-    due, held = retention_candidates(timezone.now())
+    due, held = retention_candidates(clock.now())
     assert len(due) == PEOPLE and not held
     return due
 
@@ -149,7 +149,7 @@ def _running_task(started: dt.datetime) -> DBTaskResult:
 
 @pytest.mark.django_db
 def test_only_running_tasks_without_a_fresh_heartbeat_are_requeued_and_each_is_audited():
-    now = timezone.now()
+    now = clock.now()
     dead = _running_task(now - dt.timedelta(minutes=5))
     TaskLease.objects.create(
         task_result_id=dead.id, worker="host:1", beat_at=now - dt.timedelta(seconds=90)
@@ -173,7 +173,7 @@ def test_only_running_tasks_without_a_fresh_heartbeat_are_requeued_and_each_is_a
 
 @pytest.mark.django_db
 def test_readmit_tasks_requeue_stale_reports_what_it_requeued(capsys):
-    dead = _running_task(timezone.now() - dt.timedelta(minutes=5))
+    dead = _running_task(clock.now() - dt.timedelta(minutes=5))
     assert main(["tasks", "requeue-stale", "--lease", "60"]) == 0
     out = capsys.readouterr().out
     assert f"requeued task {dead.id}" in out

@@ -15,7 +15,7 @@ from readmit.cases.models import Case
 from readmit.cases.services import case_transition
 from readmit.core import clock
 from readmit.relocation.services import ListResult, proposal_list_submit
-from tests.factories import make_agreement
+from tests.factories import SYSTEM, make_agreement
 
 _ids = itertools.count(1)
 SAMPLE_PATH = (
@@ -120,5 +120,5 @@ def site(agreement):  # type: ignore[no-untyped-def]
         name="Reception centre Prishtina",
         country_code="XK",
         capacity=10,
-        acting_user=None,
+        acting_user=SYSTEM,
     )

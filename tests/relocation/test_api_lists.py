@@ -14,6 +14,7 @@ from readmit.agreements.services import site_create
 from readmit.audit.models import AuditEvent
 from readmit.cases.models import Case
 from readmit.relocation.models import ProposalList, ReceptionStay
+from tests.factories import SYSTEM
 from tests.relocation.conftest import person, transfer_payload
 
 PROBLEM = "application/problem+json"
@@ -21,7 +22,7 @@ PROBLEM = "application/problem+json"
 
 class Caller:
     def __init__(self, user: Any) -> None:
-        _, self.token = token_create(user=user, name="test", acting_user=None)
+        _, self.token = token_create(user=user, name="test", acting_user=SYSTEM)
         self.client = Client()
 
     def post(self, path: str, body: Any, **headers: str) -> Any:
@@ -115,7 +116,7 @@ def test_the_kosovo_arrangement_runs_from_list_to_closure_through_the_api(world,
     us, xk_worker = Caller(world.user("us_caseworker")), Caller(world.user("xk_caseworker"))
     xk_sup = Caller(world.user("xk_supervisor"))
     site = site_create(
-        agreement=agreement, name="Prishtina", country_code="XK", capacity=50, acting_user=None
+        agreement=agreement, name="Prishtina", country_code="XK", capacity=50, acting_user=SYSTEM
     )
     listed = us.post(url(agreement), {"reference": "US-XK-1", "people": [person()]}).json()
     case_id = listed["cases"][0]["id"]

@@ -19,6 +19,7 @@ from readmit.cases.models import Case
 from readmit.relocation.models import CriteriaEvaluation, EvaluationTrigger
 from readmit.screening.models import RunStatus, RunTrigger, ScreeningMatch, ScreeningRun
 from readmit.screening.services import agreement_watchlist_add, watchlist_import
+from tests.factories import SYSTEM
 from tests.relocation.conftest import kosovo, person
 from tests.screening_lists import SAMPLES, fictional_list
 
@@ -37,7 +38,7 @@ CRITERIA = [{"rule": "no_watchlist_match"}]
 
 
 def submit_through_api(world: Any, agreement: Any, people: list[dict[str, Any]]) -> Any:
-    _, token = token_create(user=world.user("us_caseworker"), name="partner", acting_user=None)
+    _, token = token_create(user=world.user("us_caseworker"), name="partner", acting_user=SYSTEM)
     return Client().post(
         f"/api/v1/agreements/{agreement.id}/lists",
         data=json.dumps({"reference": "US-XK-AUTO-1", "people": people}),

@@ -17,6 +17,7 @@ from readmit.cases.models import Case
 from readmit.relocation.models import ListImport, ProposalList
 from readmit.screening.models import RunTrigger, ScreeningRun
 from readmit.screening.services import agreement_watchlist_add, watchlist_import
+from tests.factories import SYSTEM
 from tests.relocation.conftest import person
 from tests.screening_lists import SAMPLES, fictional_list
 
@@ -36,7 +37,7 @@ PROBLEM = "application/problem+json"
 
 class Caller:
     def __init__(self, user: Any) -> None:
-        _, self.token = token_create(user=user, name="test", acting_user=None)
+        _, self.token = token_create(user=user, name="test", acting_user=SYSTEM)
         self.client = Client()
 
     def post(self, path: str, body: Any, **headers: str) -> Any:

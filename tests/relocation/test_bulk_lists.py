@@ -41,6 +41,7 @@ from readmit.relocation.models import (
 from readmit.relocation.services import case_evaluate, list_rows_check
 from readmit.search.models import SearchTerm
 from tests.audit.test_audit_chain import _tamper
+from tests.factories import SYSTEM
 from tests.relocation.conftest import kosovo, person, submit
 
 
@@ -210,7 +211,7 @@ def test_a_list_written_in_bulk_is_identical_to_the_same_list_written_one_case_a
     people = varied_people()
     one_by_one(world, reference, [{**p, "external_id": "A" + p["external_id"]} for p in people])
 
-    _, token = token_create(user=world.user("us_caseworker"), name="t", acting_user=None)
+    _, token = token_create(user=world.user("us_caseworker"), name="t", acting_user=SYSTEM)
     with django_capture_on_commit_callbacks(execute=True):
         response = Client().post(
             f"/api/v1/agreements/{bulk.id}/lists",
@@ -227,9 +228,9 @@ def test_a_list_written_in_bulk_is_identical_to_the_same_list_written_one_case_a
 
     expected, written = snapshot(reference), snapshot(bulk)
     assert len(expected) == len(people)
-    assert {r: c["criteria"][0][0] for r, c in expected.items()} != {r: "pass" for r in expected}, (
-        "the list must exercise refusals as well as passes"
-    )
+    assert {r: c["criteria"][0][0] for r, c in expected.items()} != dict.fromkeys(
+        expected, "pass"
+    ), "the list must exercise refusals as well as passes"
     assert written.keys() == expected.keys()
     for row, parts in expected.items():
         assert parts["search_terms"], "every person is found by the search"
@@ -245,9 +246,9 @@ def test_the_audit_chain_verifies_after_a_bulk_import_between_single_writes(
     settings.READMIT_LIST_IMPORT_BATCH = 2
     agreement = kosovo(world)
     with transaction.atomic():
-        audit_record(event_type=AuditEventType.PERSON_CREATED, acting_user=None)
+        audit_record(event_type=AuditEventType.PERSON_CREATED, acting_user=SYSTEM)
     submit(world, agreement, [person() for _ in range(2)])
-    _, token = token_create(user=world.user("us_caseworker"), name="t", acting_user=None)
+    _, token = token_create(user=world.user("us_caseworker"), name="t", acting_user=SYSTEM)
     with django_capture_on_commit_callbacks(execute=True):
         response = Client().post(
             f"/api/v1/agreements/{agreement.id}/lists",
@@ -257,7 +258,7 @@ def test_the_audit_chain_verifies_after_a_bulk_import_between_single_writes(
         )
     assert response.status_code == 202
     with transaction.atomic():
-        audit_record(event_type=AuditEventType.PERSON_CREATED, acting_user=None)
+        audit_record(event_type=AuditEventType.PERSON_CREATED, acting_user=SYSTEM)
     seqs = list(AuditEvent.objects.order_by("seq").values_list("seq", flat=True))
     assert seqs == list(range(1, len(seqs) + 1))
     assert AuditEvent.objects.filter(event_type=AuditEventType.CASE_CREATED).count() == 7
@@ -296,7 +297,7 @@ def test_a_bulk_import_writes_the_same_partner_events_as_one_case_at_a_time(
     reference, bulk = kosovo(world), kosovo(world)
     people = [person() for _ in range(5)]
     one_by_one(world, reference, people)
-    _, token = token_create(user=world.user("us_caseworker"), name="t", acting_user=None)
+    _, token = token_create(user=world.user("us_caseworker"), name="t", acting_user=SYSTEM)
     with django_capture_on_commit_callbacks(execute=True):
         Client().post(
             f"/api/v1/agreements/{bulk.id}/lists",
@@ -325,7 +326,7 @@ def test_an_import_stops_when_the_sender_loses_the_role_between_batches(
     settings.READMIT_LIST_IMPORT_BATCH = 2
     agreement = kosovo(world)
     caseworker = world.user("us_caseworker")
-    _, token = token_create(user=caseworker, name="t", acting_user=None)
+    _, token = token_create(user=caseworker, name="t", acting_user=SYSTEM)
 
     def demote(sender: Any, job: ListImport, **kwargs: Any) -> None:
         if job.rows_done == 2:
@@ -358,7 +359,7 @@ def test_an_import_job_takes_more_people_than_a_list_sent_at_once(
     settings.READMIT_LIST_SYNC_MAX_ROWS = 3
     settings.READMIT_LIST_IMPORT_MAX_ROWS = 6
     agreement = kosovo(world)
-    _, token = token_create(user=world.user("us_caseworker"), name="t", acting_user=None)
+    _, token = token_create(user=world.user("us_caseworker"), name="t", acting_user=SYSTEM)
 
     def post(reference: str, count: int) -> Any:
         with django_capture_on_commit_callbacks(execute=True):
@@ -393,7 +394,7 @@ def test_the_queries_of_an_import_batch_do_not_grow_with_the_number_of_people_in
     settings.READMIT_LIST_SYNC_MAX_ROWS = 3
     settings.READMIT_LIST_IMPORT_BATCH = 100
     agreement = kosovo(world)
-    _, token = token_create(user=world.user("us_caseworker"), name="t", acting_user=None)
+    _, token = token_create(user=world.user("us_caseworker"), name="t", acting_user=SYSTEM)
 
     def queries_for(reference: str, count: int) -> int:
         with (

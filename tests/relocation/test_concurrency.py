@@ -24,6 +24,7 @@ from readmit.core.errors import ApplicationError
 from readmit.core.models import Country
 from readmit.relocation.models import ProposalList, ReceptionStay
 from readmit.relocation.selectors import latest_evaluation
+from tests.factories import SYSTEM
 from tests.relocation.conftest import act, kosovo, person, select, submit, transfer_payload
 
 pytestmark = [
@@ -87,7 +88,7 @@ def test_64_simultaneous_selections_against_50_places_select_exactly_50(world):
 def test_16_simultaneous_arrivals_at_a_site_of_10_places_admit_exactly_10(world):
     agreement = kosovo(world)
     site = site_create(
-        agreement=agreement, name="Small site", country_code="XK", capacity=10, acting_user=None
+        agreement=agreement, name="Small site", country_code="XK", capacity=10, acting_user=SYSTEM
     )
     cases = submit(world, agreement, [person() for _ in range(16)]).cases
     for case in cases:

@@ -14,7 +14,7 @@ from readmit.core.errors import Forbidden, TransitionRefused, ValidationFailed
 from readmit.relocation.models import LegalHold, ReceptionStay
 from readmit.relocation.services import stay_record_return_plan
 from tests.exchange.conftest import Api
-from tests.factories import make_agreement, make_case
+from tests.factories import SYSTEM, make_agreement, make_case
 from tests.relocation.conftest import act, person, submit, to_reception
 
 PLACER = {"sending": "us", "receiving": "xk"}
@@ -55,7 +55,7 @@ def reception(world):  # type: ignore[no-untyped-def]
         world.us, world.xk, kind="reception", terms={"capacity": {"max_present": 100}}
     )
     site = site_create(
-        agreement=agreement, name="Gjadër", country_code="AL", capacity=10, acting_user=None
+        agreement=agreement, name="Gjadër", country_code="AL", capacity=10, acting_user=SYSTEM
     )
     return agreement, site
 

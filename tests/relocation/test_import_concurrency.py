@@ -25,6 +25,7 @@ from readmit.relocation.imports import list_import_batch_committed
 from readmit.relocation.models import ImportState, ListImport
 from readmit.screening.models import Watchlist
 from readmit.screening.services import watchlist_create
+from tests.factories import SYSTEM
 from tests.relocation.conftest import kosovo, person
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
@@ -44,9 +45,9 @@ def test_another_organisation_writes_while_a_large_import_runs(world, settings):
     settings.READMIT_LIST_SYNC_MAX_ROWS = 3
     settings.READMIT_LIST_IMPORT_BATCH = 2
     agreement = kosovo(world)
-    _, sender_token = token_create(user=world.user("us_caseworker"), name="t", acting_user=None)
+    _, sender_token = token_create(user=world.user("us_caseworker"), name="t", acting_user=SYSTEM)
     outsider = world.user("me_supervisor")
-    outsider_token_row, outsider_token = token_create(user=outsider, name="t", acting_user=None)
+    outsider_token_row, outsider_token = token_create(user=outsider, name="t", acting_user=SYSTEM)
     seen: list[Any] = []
 
     def other_organisation_writes() -> None:

@@ -236,9 +236,8 @@ _json = st.recursive(
 _people = st.lists(
     st.fixed_dictionaries(
         {},
-        optional={
-            k: _json
-            for k in (
+        optional=dict.fromkeys(
+            (
                 "external_id",
                 "given_names",
                 "family_name",
@@ -250,8 +249,9 @@ _people = st.lists(
                 "pending_cases",
                 "vulnerabilities",
                 "family_group",
-            )
-        },
+            ),
+            _json,
+        ),
     ),
     min_size=1,
     max_size=4,

@@ -20,7 +20,7 @@ from readmit.relocation.services import (
     stay_record_return_plan,
 )
 from readmit.relocation.tasks import sweep_stays
-from tests.factories import make_agreement
+from tests.factories import SYSTEM, make_agreement
 from tests.relocation.conftest import (
     act,
     kosovo,
@@ -231,10 +231,10 @@ def test_arrival_opens_a_stay_with_its_maximum_end(world, agreement, site):
 
 def test_a_full_site_refuses_the_next_arrival_and_writes_nothing(world, agreement):
     small = site_create(
-        agreement=agreement, name="Small", country_code="XK", capacity=1, acting_user=None
+        agreement=agreement, name="Small", country_code="XK", capacity=1, acting_user=SYSTEM
     )
     big = site_create(
-        agreement=agreement, name="Big", country_code="XK", capacity=5, acting_user=None
+        agreement=agreement, name="Big", country_code="XK", capacity=5, acting_user=SYSTEM
     )
     first, second = cases(world, agreement, 2)
     to_reception(world, first, small)
@@ -252,10 +252,10 @@ def test_a_full_site_refuses_the_next_arrival_and_writes_nothing(world, agreemen
 def test_the_agreements_total_capacity_holds_across_sites(world):
     agreement = kosovo(world, capacity={"max_present": 1})
     one = site_create(
-        agreement=agreement, name="A", country_code="XK", capacity=5, acting_user=None
+        agreement=agreement, name="A", country_code="XK", capacity=5, acting_user=SYSTEM
     )
     two = site_create(
-        agreement=agreement, name="B", country_code="XK", capacity=5, acting_user=None
+        agreement=agreement, name="B", country_code="XK", capacity=5, acting_user=SYSTEM
     )
     first, second = cases(world, agreement, 2)
     to_reception(world, first, one)
@@ -270,7 +270,7 @@ def test_the_arrival_after_the_yearly_maximum_is_refused_naming_the_setting(worl
     the first people have left again; the N+1th is refused and nothing is written."""
     agreement = kosovo(world, capacity={"max_present": 50, "max_per_year": 1})
     place = site_create(
-        agreement=agreement, name="A", country_code="XK", capacity=5, acting_user=None
+        agreement=agreement, name="A", country_code="XK", capacity=5, acting_user=SYSTEM
     )
     first, second = cases(world, agreement, 2)
     to_reception(world, first, place)
@@ -295,7 +295,7 @@ def test_the_arrival_after_the_yearly_maximum_is_refused_naming_the_setting(worl
 def test_an_arrival_at_a_site_of_another_agreement_is_refused(world, agreement, site):
     other = kosovo(world)
     foreign = site_create(
-        agreement=other, name="Elsewhere", country_code="XK", capacity=5, acting_user=None
+        agreement=other, name="Elsewhere", country_code="XK", capacity=5, acting_user=SYSTEM
     )
     case = cases(world, agreement)[0]
     select(world, case)
@@ -456,7 +456,7 @@ def test_a_reception_transfer_refuses_an_excluded_group_naming_the_rule(world):
     assert "pregnant" in refused.value.message
     assert snapshot(pregnant) == before
     site = site_create(
-        agreement=albania, name="Gjadër", country_code="AL", capacity=880, acting_user=None
+        agreement=albania, name="Gjadër", country_code="AL", capacity=880, acting_user=SYSTEM
     )
     to_reception(world, adult, site)
     assert ReceptionStay.objects.get(case=adult).max_end is not None

@@ -6,6 +6,7 @@ from collections.abc import Iterator
 
 import pytest
 
+from readmit.core.actors import SystemActor
 from readmit.relocation.listeners import criteria_refresh_on_screening
 from readmit.screening import listeners
 from readmit.screening.listeners import (
@@ -41,5 +42,7 @@ def test_a_listener_registered_twice_is_told_once_and_in_the_order_of_registrati
     register_screening_listener(first)
     register_screening_listener(second)
     register_screening_listener(first)
-    screening_answered(ScreeningAnswered(trigger="run", case_ids=["c1"]))
+    screening_answered(
+        ScreeningAnswered(trigger="run", case_ids=["c1"], acting_user=SystemActor("screening run"))
+    )
     assert heard == [("first", ["c1"]), ("second", ["c1"])]

@@ -8,7 +8,7 @@ from readmit.agreements.services import contact_record, position_record, site_cr
 from readmit.cases.models import Deadline
 from readmit.cases.services import case_transition
 from readmit.core import clock
-from tests.factories import make_agreement, make_case
+from tests.factories import SYSTEM, make_agreement, make_case
 
 READMISSION_TERMS = {
     "time_limits": {
@@ -141,7 +141,7 @@ def test_agreement_page_renders_terms_sites_contacts_positions_and_case_counts(w
         name="Centre Pristina",
         country_code="XK",
         capacity=40,
-        acting_user=None,
+        acting_user=SYSTEM,
     )
     contact_record(
         agreement=agreement,
@@ -151,7 +151,7 @@ def test_agreement_page_renders_terms_sites_contacts_positions_and_case_counts(w
         channel="note",
         summary="Proposal sent",
         source="fictional note",
-        acting_user=None,
+        acting_user=SYSTEM,
     )
     position_record(
         agreement=agreement,
@@ -160,7 +160,7 @@ def test_agreement_page_renders_terms_sites_contacts_positions_and_case_counts(w
         stance="ready",
         statement="Kosovo will take up to 50.",
         source="fictional statement",
-        acting_user=None,
+        acting_user=SYSTEM,
     )
     make_case(agreement)
     page = login("xk_supervisor").get(f"/agreements/{agreement.id}/").content.decode()

@@ -9,7 +9,7 @@ from django.test.utils import CaptureQueriesContext
 
 from readmit.agreements.services import site_create
 from readmit.relocation.services import case_evaluate
-from tests.factories import log_in, make_agreement
+from tests.factories import SYSTEM, log_in, make_agreement
 from tests.relocation.conftest import act, kosovo, person, submit, to_reception
 
 
@@ -58,7 +58,7 @@ def test_a_case_in_reception_shows_the_stay_hold_and_the_return_plan_form(world)
         name="Reception centre Prishtina",
         country_code="XK",
         capacity=10,
-        acting_user=None,
+        acting_user=SYSTEM,
     )
     case = submit(world, agreement, [person()]).cases[0]
     to_reception(world, case, site)

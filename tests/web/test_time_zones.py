@@ -18,7 +18,7 @@ from readmit.audit.models import AuditEvent
 from readmit.cases.models import Case
 from readmit.core.errors import Forbidden
 from readmit.relocation.models import TransferPlan
-from tests.factories import audit_rows
+from tests.factories import SYSTEM, audit_rows
 from tests.relocation.conftest import act, kosovo, person, select, submit, transfer_payload
 from tests.web.test_agreement_management import amend_post
 
@@ -145,7 +145,7 @@ def test_the_stay_shows_its_arrival_in_each_partys_local_time(login, world):
         name="Reception centre Prishtina",
         country_code="XK",
         capacity=10,
-        acting_user=None,
+        acting_user=SYSTEM,
     )
     act(case, "schedule_transfer", world.user("us_caseworker"), payload=transfer_payload())
     arrival = {"site": str(site.id), "arrived_at": "2026-11-30T16:00:00+01:00"}

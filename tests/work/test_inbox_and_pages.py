@@ -3,14 +3,13 @@ assigning from the case page and the case list: through the real pages, the gate
 
 from __future__ import annotations
 
-import datetime as dt
-
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from readmit.cases.models import Deadline
 from readmit.cases.services import case_transition
+from readmit.core import clock
 from readmit.work.models import Assignment, Channel, Notification, NotificationPreference
 from readmit.work.services import assignment_set
 from tests.factories import log_in, make_case
@@ -49,7 +48,7 @@ def test_a_decision_owned_by_a_colleague_is_in_their_inbox_not_mine(world):
 def test_replies_due_from_us_and_from_the_partner_are_separate_sections(world):
     case = make_case(world.agreement)
     Deadline.objects.create(
-        case=case, kind="reply", label="Reply to the application", due_on=dt.date.today()
+        case=case, kind="reply", label="Reply to the application", due_on=clock.today()
     )
     host = _client(world, "xk_caseworker").get("/inbox/").content.decode()
     sender = _client(world, "us_caseworker").get("/inbox/").content.decode()
@@ -77,7 +76,7 @@ def test_the_inbox_reads_a_fixed_number_of_queries_however_many_cases(world):
     for size in (2, 8):
         for n in range(size):
             case = make_case(world.agreement, family_name=f"Countperson{size}x{n}")
-            Deadline.objects.create(case=case, kind="reply", label="Reply", due_on=dt.date.today())
+            Deadline.objects.create(case=case, kind="reply", label="Reply", due_on=clock.today())
             assignment_set(
                 acting_user=world.user("xk_caseworker"),
                 case_ids=[case.id],

@@ -12,6 +12,7 @@ from django.core import mail
 from readmit.cases.models import Deadline
 from readmit.cases.services import case_transition
 from readmit.cli import main
+from readmit.core import clock
 from readmit.core.errors import ValidationFailed
 from readmit.work.models import Channel, Notification, NotificationKind
 from readmit.work.services import (
@@ -129,7 +130,7 @@ def test_marking_read_touches_only_the_callers_own_notifications(world):
 def _reply_deadline(world):  # type: ignore[no-untyped-def]
     case = make_case(world.agreement)
     return Deadline.objects.create(
-        case=case, kind="reply", label="Reply to the application", due_on=dt.date.today()
+        case=case, kind="reply", label="Reply to the application", due_on=clock.today()
     )
 
 
@@ -139,7 +140,7 @@ def test_the_sweep_tells_both_parties_once_that_a_deadline_comes_due(world, caps
         case=deadline.case,
         kind="transfer",
         label="Transfer",
-        due_on=dt.date.today() + dt.timedelta(days=60),
+        due_on=clock.today() + dt.timedelta(days=60),
     )
     assert main(["sweep"]) == 0
     assert "1 deadline(s) coming due notified" in capsys.readouterr().out

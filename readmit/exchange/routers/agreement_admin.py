@@ -23,8 +23,9 @@ from ninja.params.functions import Header, Path
 from ninja.responses import Status
 from pydantic import ConfigDict, StringConstraints
 
-from readmit.accounts.access import access_agreement, standing
+from readmit.accounts.access import access_agreement
 from readmit.accounts.models import User
+from readmit.agreements.access import can_record_diplomacy
 from readmit.agreements.models import (
     Agreement,
     AgreementStatusChange,
@@ -42,7 +43,6 @@ from readmit.agreements.selectors import (
     termination_notices,
 )
 from readmit.agreements.services import (
-    DIPLOMATIC_RECORDERS,
     agreement_set_status,
     amendment_confirm,
     amendment_propose,
@@ -371,7 +371,7 @@ def _fields_in_body() -> Iterator[None]:
 
 def _recorder(user: User, agreement_id: str, what: str) -> Agreement:
     agreement = access_agreement(user, agreement_id)
-    if not standing(user, agreement).roles & DIPLOMATIC_RECORDERS:
+    if not can_record_diplomacy(user, agreement):
         raise Forbidden(
             f"Only a liaison officer, supervisor or administrator of a party may {what}.",
             type="wrong-role",

@@ -26,9 +26,10 @@ from readmit.cases.selectors import case_sharing
 from readmit.core.errors import NotFound
 from readmit.exchange.auth import caller
 from readmit.exchange.schemas import Problem, UuidStr
+from readmit.relocation.access import has_criteria
 from readmit.relocation.models import CriteriaEvaluation
 from readmit.relocation.selectors import latest_evaluation
-from readmit.relocation.services import LIST_KINDS, case_evaluate
+from readmit.relocation.services import case_evaluate
 
 router = Router(tags=["cases"])
 
@@ -78,7 +79,7 @@ def _out(evaluation: CriteriaEvaluation, sharing: SharingPolicy) -> EvaluationOu
 def _list_case(request: HttpRequest, case_id: str) -> tuple[User, Case]:
     user = caller(request)
     case = access_case(user, case_id)
-    if case.kind not in LIST_KINDS:  # readmission cases have no criteria
+    if not has_criteria(case):
         raise NotFound("No such case.")
     return user, case
 

@@ -6,6 +6,7 @@ from typing import Any
 
 from django import template
 
+from readmit.agreements.models import AgreementKind
 from readmit.consular.districts import US_SUBDIVISIONS
 from readmit.consular.selectors import consular_request_list
 from readmit.web.views_consular import ConsularAskForm, ask_requester
@@ -24,5 +25,5 @@ def consular_panel(context: dict[str, Any], case: Any) -> dict[str, Any]:
         "form": ConsularAskForm() if requester is not None else None,
         "regions": sorted(US_SUBDIVISIONS.items()),
         "csrf_token": context.get("csrf_token"),
-        "is_readmission": case.kind == "readmission",
+        "is_readmission": case.kind == AgreementKind.READMISSION,
     }

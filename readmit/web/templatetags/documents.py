@@ -6,8 +6,7 @@ from typing import Any
 
 from django import template
 
-from readmit.accounts.access import standing
-from readmit.accounts.roles import CASE_WRITERS
+from readmit.cases.access import can_write_case_files
 from readmit.documents.letters import letters_due, suggested_language
 from readmit.documents.wording import LETTER_NAMES, language_choices
 
@@ -17,8 +16,7 @@ register = template.Library()
 @register.inclusion_tag("web/_letters.html", takes_context=True)
 def letters_panel(context: dict[str, Any], case: Any) -> dict[str, Any]:
     user = context["request"].user
-    position = standing(user, case.agreement)
-    may_write = position.organisation_id is not None and bool(position.roles & CASE_WRITERS)
+    may_write = can_write_case_files(user, case)
     due = letters_due(case) if may_write else []
     return {
         "case": case,
