@@ -46,7 +46,7 @@ def test_the_fast_bound_is_never_below_the_exact_name_score_and_usually_equals_i
 def test_no_listed_record_lifts_a_name_score_below_the_bound_floor_to_the_threshold():
     dates = [None, PartialDate(1980), PartialDate(1980, 5), PartialDate(1980, 5, 7)]
     kinds = [
-        dict(document_number=document, birth_date=birth, nationality=nationality)
+        {"document_number": document, "birth_date": birth, "nationality": nationality}
         for document, birth, nationality in itertools.product(
             [None, "AB123456", "ZZ999999"], dates, [None, "RS", "XK"]
         )
