@@ -270,7 +270,7 @@ def test_a_required_field_is_asked_for_in_montenegrin_next_to_the_field(world, c
     )
     assert response.status_code == 400
     page = response.content.decode()
-    error = page.split('id="id_source-error"')[1].split("</")[0]
+    error = page.split('id="id_source_error"')[1].split("</")[0]
     assert required in error
     assert "This field is required." not in page
     assert (audit_rows(), AgreementStatusChange.objects.count()) == before
