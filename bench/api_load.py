@@ -238,7 +238,7 @@ def run(args: argparse.Namespace) -> int:
         print(f"writing {missing:,} more cases (bench.cases)", file=sys.stderr)
         generate(missing)
     user = User.objects.get(username=USER)
-    _, token = token_create(user=user, name="bench", acting_user=None)
+    _, token = token_create(user=user, name="bench", acting_user=user)
     ids = case_sample(user, 2000)
     agreement = Agreement.objects.get(reference="us-xk-relocation").id
     engine = "PostgreSQL" if connection.vendor == "postgresql" else "SQLite"

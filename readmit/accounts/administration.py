@@ -103,12 +103,17 @@ def member_for_administrator(
 
 
 def _other_active_administrators(organisation_id: uuid.UUID, user: User) -> bool:
-    return (
-        Membership.objects.filter(
-            organisation_id=organisation_id, role=Role.ADMINISTRATOR, user__is_active=True
-        )
-        .exclude(user=user)
-        .exists()
+    """Another administrator who can log in (active, with a password: a pending invitation
+    is not one yet). Called inside the change's transaction: the organisation's
+    administrator memberships are locked, so two administrators demoting or deactivating
+    each other at once cannot both pass."""
+    admins = list(
+        Membership.objects.select_for_update()
+        .filter(organisation_id=organisation_id, role=Role.ADMINISTRATOR)
+        .select_related("user")
+    )
+    return any(
+        m.user_id != user.pk and m.user.is_active and m.user.has_usable_password() for m in admins
     )
 
 
@@ -129,6 +134,23 @@ def _last_administrator_refusal(user: User, organisation: Organisation) -> Trans
         "another member an administrator first.",
         rule="last-administrator",
     )
+
+
+def _administers_every_organisation_of(user: User, acting_user: User) -> None:
+    """Whether an account is active is one switch for all its organisations: only an
+    administrator of each of them turns it (else one organisation's administrator could
+    undo another's deactivation, or lock a member out of an organisation they do not run)."""
+    target_orgs = set(
+        Membership.objects.filter(user=user).values_list("organisation_id", flat=True)
+    )
+    administered = organisation_ids(acting_user, roles=frozenset({Role.ADMINISTRATOR}))
+    if target_orgs - administered:
+        raise TransitionRefused(
+            f"{user.username} is also a member of an organisation you do not administer: "
+            "only an administrator of each of their organisations deactivates or reactivates "
+            "the account.",
+            rule="other-organisations",
+        )
 
 
 def _forget_memberships(user: User) -> None:
@@ -330,6 +352,12 @@ def invitation_accept(*, token: str, password: str, password_again: str) -> User
     except ValidationError as exc:
         raise _field_error("password", " ".join(exc.messages)) from None
     with transaction.atomic():
+        # Single use under concurrency: the row is locked and the link checked again, so
+        # of two posts of one link only the first sets a password.
+        locked = User.objects.select_for_update().filter(pk=user.pk).first()
+        if locked is None or invitation_user(token).password != locked.password:
+            raise TransitionRefused(INVALID_INVITATION, rule="invitation-invalid")
+        user = locked
         user.set_password(password)
         user.save(update_fields=["password"])
         first = Membership.objects.filter(user=user).order_by("created_at").first()
@@ -373,34 +401,53 @@ def user_deactivate(*, user: User, acting_user: User) -> User:
         )
     if not user.is_active:
         raise TransitionRefused("The user is already deactivated.", rule="already-deactivated")
+    _administers_every_organisation_of(user, acting_user)
     target_orgs = set(
         Membership.objects.filter(user=user).values_list("organisation_id", flat=True)
     )
-    last = _last_administrator(user, target_orgs)
-    if last is not None:
-        raise _last_administrator_refusal(user, last)
-    return _active_set(user, acting_user, organisation_id, active=False)
+    with transaction.atomic():
+        last = _last_administrator(user, target_orgs)
+        if last is not None:
+            raise _last_administrator_refusal(user, last)
+        return _active_set(user, acting_user, organisation_id, active=False)
 
 
 def user_reactivate(*, user: User, acting_user: User) -> User:
     organisation_id = administered_organisation(user, acting_user, what="reactivates a user")
     if user.is_active:
         raise TransitionRefused("The user is already active.", rule="already-active")
+    _administers_every_organisation_of(user, acting_user)
     return _active_set(user, acting_user, organisation_id, active=True)
 
 
 def _active_set(user: User, acting_user: User, organisation_id: uuid.UUID, *, active: bool) -> User:
     """Deactivate or reactivate, audited with the status from and to."""
+    from readmit.accounts.models import ApiToken
+
     before = user_status(user)
     with transaction.atomic():
         user.is_active = active
-        user.save(update_fields=["is_active"])
+        fields = ["is_active"]
+        revoked = 0
+        if not active:
+            # A deactivation is also what a compromised account gets: its tokens are revoked
+            # (reactivation does not bring them back) and a pending invitation's link ends
+            # for good (a new password-less hash, so the old link's fingerprint never
+            # matches again).
+            revoked = ApiToken.objects.filter(user=user, revoked_at__isnull=True).update(
+                revoked_at=clock.now()
+            )
+            if not user.has_usable_password():
+                user.set_unusable_password()
+                fields.append("password")
+        user.save(update_fields=fields)
         _user_audit(
             AuditEventType.USER_REACTIVATED if active else AuditEventType.USER_DEACTIVATED,
             user=user,
             acting_user=acting_user,
             organisation_id=organisation_id,
             **{"from": before, "to": user_status(user)},
+            **({"tokens_revoked": revoked} if revoked else {}),
         )
     return user
 
@@ -421,14 +468,14 @@ def membership_role_change(
     before = sorted(current.values_list("role", flat=True), key=[r.value for r in Role].index)
     if before == [granted.value]:
         raise _field_error("role", f"{user.username} already holds this role")
-    if (
-        Role.ADMINISTRATOR.value in before
-        and granted != Role.ADMINISTRATOR
-        and user.is_active
-        and not _other_active_administrators(organisation.id, user)
-    ):
-        raise _last_administrator_refusal(user, organisation)
     with transaction.atomic():
+        if (
+            Role.ADMINISTRATOR.value in before
+            and granted != Role.ADMINISTRATOR
+            and user.is_active
+            and not _other_active_administrators(organisation.id, user)
+        ):
+            raise _last_administrator_refusal(user, organisation)
         current.exclude(role=granted.value).delete()
         Membership.objects.get_or_create(user=user, organisation=organisation, role=granted.value)
         _user_audit(

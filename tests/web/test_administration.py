@@ -178,7 +178,7 @@ def test_a_deactivated_user_cannot_log_in_and_their_api_tokens_and_sessions_stop
     login, world, client
 ):
     target = world.user("xk_caseworker")
-    _token, secret = token_create(user=target, name="scripts", acting_user=None)
+    _token, secret = token_create(user=target, name="scripts", acting_user=target)
     auth: dict[str, Any] = {"HTTP_AUTHORIZATION": f"Bearer {secret}"}
     assert Client().get("/api/v1/agreements", **auth).status_code == 200
     session = log_in(Client(), target)
@@ -198,8 +198,41 @@ def test_a_deactivated_user_cannot_log_in_and_their_api_tokens_and_sessions_stop
     assert admin.post(_member(world, target, "reactivate")).status_code == 302
     back = _events(AuditEventType.USER_REACTIVATED).get()
     assert (back.data["from"], back.data["to"]) == ("deactivated", "active")
-    assert Client().get("/api/v1/agreements", **auth).status_code == 200
+    # The tokens were revoked, not paused: a reactivated account makes new ones.
+    assert event.data["tokens_revoked"] == 1
+    assert Client().get("/api/v1/agreements", **auth).status_code == 401
     assert log_in(Client(), target).get("/cases/").status_code == 200
+
+
+def test_only_an_administrator_of_each_of_a_users_organisations_deactivates_the_account(
+    login, world
+):
+    """Active or not is one switch for the whole account: Kosovo's administrator does not
+    undo (or impose) it for a member Montenegro's ministry also has."""
+    target = world.user("xk_caseworker")
+    Membership.objects.create(user=target, organisation=world.me, role=Role.CASEWORKER)
+    before = audit_rows()
+    refused = login("xk_administrator").post(_member(world, target, "deactivate"))
+    assert refused.status_code == 409
+    assert "do not administer" in refused.content.decode()
+    assert audit_rows() == before and User.objects.get(pk=target.pk).is_active
+
+
+def test_a_pending_invitation_neither_survives_a_deactivation_nor_counts_as_an_administrator(
+    login, world
+):
+    admin_user = world.user("xk_administrator")
+    admin = login("xk_administrator")
+    assert _invite(admin, world, role="administrator").status_code == 302
+    link = _link(mail.outbox[-1])
+    invited = User.objects.get(username="vesna.k")
+    # The invitation is not yet an administrator who can log in: the last one keeps the role.
+    own = {f"u{admin_user.pk}-role": "auditor"}
+    assert admin.post(_member(world, admin_user, "role"), own).status_code == 409
+    # Deactivated then reactivated, the invitee's old link no longer works.
+    assert admin.post(_member(world, invited, "deactivate")).status_code == 302
+    assert admin.post(_member(world, invited, "reactivate")).status_code == 302
+    assert Client().get(link).status_code == 410
 
 
 def test_an_administrator_does_not_deactivate_their_own_account(login, world):
