@@ -44,6 +44,13 @@ ANONYMOUS_EVENTS = frozenset(
 
 
 def _require_actor(event_type: AuditEventType, acting_user: Actor | None) -> None:
+    # A visitor who is not logged in (Django's AnonymousUser) is no actor either.
+    if (
+        acting_user is not None
+        and not isinstance(acting_user, SystemActor)
+        and not getattr(acting_user, "is_authenticated", False)
+    ):
+        acting_user = None
     if acting_user is None and event_type not in ANONYMOUS_EVENTS:
         raise Forbidden(
             f"No actor for {event_type.name}: every change names who makes it, a person or "

@@ -24,7 +24,7 @@ from tests.factories import CLI, SYSTEM, make_org
 
 ROOT = Path(__file__).resolve().parents[2] / "readmit"
 # Only a visitor's refused login is written before anybody is known (audit ANONYMOUS_EVENTS).
-ANONYMOUS_WRITERS = {"accounts/logins.py", "web/auth.py"}
+ANONYMOUS_WRITERS = {"accounts/logins.py"}
 
 
 def test_a_service_called_with_no_actor_at_all_is_refused_and_writes_nothing(world):
@@ -33,6 +33,14 @@ def test_a_service_called_with_no_actor_at_all_is_refused_and_writes_nothing(wor
         person_create(data=PersonInput(family_name="Ficticia"), owner=world.us)  # type: ignore[call-arg]
     with pytest.raises(Forbidden, match="No actor for PERSON_CREATED"):
         person_create(data=PersonInput(family_name="Ficticia"), owner=world.us, acting_user=None)  # type: ignore[arg-type]
+    from django.contrib.auth.models import AnonymousUser
+
+    with pytest.raises(Forbidden, match="No actor for PERSON_CREATED"):
+        person_create(
+            data=PersonInput(family_name="Ficticia"),
+            owner=world.us,
+            acting_user=AnonymousUser(),  # type: ignore[arg-type]
+        )
     assert (Person.objects.count(), AuditEvent.objects.count()) == before
     person_create(data=PersonInput(family_name="Ficticia"), owner=world.us, acting_user=SYSTEM)
     assert Person.objects.count() == before[0] + 1
@@ -106,4 +114,4 @@ def test_every_background_path_passes_a_system_actor_not_none():
     }
     assert found == set()
     # The test can fail: the refused-login writers do pass None.
-    assert _none_actors(ROOT / "web" / "auth.py")
+    assert _none_actors(ROOT / "accounts" / "logins.py")
