@@ -87,6 +87,7 @@ def test_axe_core_finds_no_violation_on_any_main_page_for_any_demo_role(
         anonymous.close()
 
     checked = 0
+    seen: set[str] = set()
 
     for login in demo_logins:
         if not login.username.startswith(f"{organisation}-"):
@@ -94,6 +95,12 @@ def test_axe_core_finds_no_violation_on_any_main_page_for_any_demo_role(
         session = BrowserSession(browser, live_server.url)
         sign_in(session, User.objects.get(username=login.username), login.password)
         for path in main_pages(login.username):
+            # Each page once per organisation, and the pages whose buttons depend on the role
+            # (the overview, the case page) for every role: the suite's time stays bounded.
+            role_dependent = path == "/" or path.startswith("/cases/") and path != "/cases/"
+            if path in seen and not role_dependent:
+                continue
+            seen.add(path)
             response = session.page.goto(f"{live_server.url}{path}")
             assert response is not None
             if response.status in {403, 404}:  # e.g. a list the mission is not routed to
