@@ -97,7 +97,7 @@ def test_axe_core_finds_no_violation_on_any_main_page_for_any_demo_role(
         for path in main_pages(login.username):
             # Each page once per organisation, and the pages whose buttons depend on the role
             # (the overview, the case page) for every role: the suite's time stays bounded.
-            role_dependent = path == "/" or path.startswith("/cases/") and path != "/cases/"
+            role_dependent = path == "/" or (path.startswith("/cases/") and path != "/cases/")
             if path in seen and not role_dependent:
                 continue
             seen.add(path)
