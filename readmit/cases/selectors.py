@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.db.models import Count, Q, QuerySet
@@ -103,22 +104,36 @@ class DueItem:
         return self.days_left < 0
 
 
-def deadlines_due(
+def deadlines_due_query(
     user: User, *, within_days: int = 14, today: dt.date | None = None
-) -> list[DueItem]:
-    """Open deadlines on the caller's open cases, due within ``within_days`` or overdue."""
+) -> QuerySet[Deadline]:
+    """Open deadlines on the caller's open cases, due within ``within_days`` or overdue,
+    soonest first (a query: pages slice it, so its size never grows with the cases)."""
     today = today or clock.today()
     horizon = today + dt.timedelta(days=within_days)
-    deadlines = (
+    return (
         Deadline.objects.open()
         .filter(
             case__in=visible_cases(user).filter(closed_at__isnull=True),
             due_on__lte=horizon,
         )
         .select_related("case", "case__person", "case__agreement")
-        .order_by("due_on")
+        .order_by("due_on", "id")
     )
+
+
+def due_items(deadlines: Iterable[Deadline], today: dt.date) -> list[DueItem]:
     return [DueItem(d, (d.due_on - today).days) for d in deadlines]
+
+
+def deadlines_due(
+    user: User, *, within_days: int = 14, today: dt.date | None = None, limit: int | None = None
+) -> list[DueItem]:
+    """Open deadlines on the caller's open cases, due within ``within_days`` or overdue (the
+    ``limit`` soonest, if given)."""
+    today = today or clock.today()
+    deadlines = deadlines_due_query(user, within_days=within_days, today=today)
+    return due_items(deadlines if limit is None else deadlines[:limit], today)
 
 
 def case_state_counts(

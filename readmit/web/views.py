@@ -43,6 +43,7 @@ from readmit.cases.selectors import (
     case_sharing,
     case_state_counts,
     deadlines_due,
+    deadlines_due_query,
 )
 from readmit.cases.services import case_transition
 from readmit.cases.workflow import workflow_for
@@ -67,6 +68,8 @@ from readmit.web.views_lists import vulnerability_context
 from readmit.web.views_travel import readmission_agreement_context, readmission_case_context
 
 CASES_PER_PAGE = 50
+# The overview lists the soonest deadlines due, at most this many.
+DUE_SHOWN = 50
 
 
 def _user(request: HttpRequest) -> User:
@@ -104,7 +107,10 @@ def home(request: HttpRequest) -> HttpResponse:
                 "open_total": sum(by_state.values()),
             }
         )
-    due = deadlines_due(user) if reads_cases else []
+    # The soonest few, and how many in all: the page stays the same size however many
+    # deadlines are open (the inbox and the case list hold the rest).
+    due = deadlines_due(user, limit=DUE_SHOWN) if reads_cases else []
+    due_total = len(due) if len(due) < DUE_SHOWN else deadlines_due_query(user).count()
     return render(
         request,
         "web/home.html",
@@ -112,6 +118,7 @@ def home(request: HttpRequest) -> HttpResponse:
             "agreement_rows": rows,
             "reads_cases": reads_cases,
             "due": due,
+            "due_total": due_total,
             "due_soon_days": settings.READMIT_DUE_SOON_DAYS,
         },
     )

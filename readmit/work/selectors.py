@@ -21,7 +21,7 @@ from readmit.accounts.models import Membership, User
 from readmit.accounts.roles import CASE_READERS, Role
 from readmit.agreements.models import Agreement
 from readmit.cases.models import Case
-from readmit.cases.selectors import DueItem, deadlines_due
+from readmit.cases.selectors import deadlines_due_query, due_items
 from readmit.cases.workflow import workflow_for
 from readmit.core import clock
 from readmit.relocation.models import LegalHold, ProposalList, TransferPlan
@@ -75,6 +75,30 @@ def _section(key: str, queryset: QuerySet[Any]) -> Section:
 
 def _listed(key: str, items: list[Any]) -> Section:
     return Section(key, items[:SECTION_LIMIT], len(items))
+
+
+def _due_section(key: str, deadlines: QuerySet[Any], today: dt.date) -> Section:
+    items = due_items(deadlines[:SECTION_LIMIT], today)
+    total = len(items) if len(items) < SECTION_LIMIT else deadlines.count()
+    return Section(key, items, total)
+
+
+def _replies_due(
+    user: User, today: dt.date, sides: dict[uuid.UUID, tuple[str | None, frozenset[Role]]]
+) -> tuple[Section, Section]:
+    """Replies due from the caller's side and from the partner's, split in the query (by
+    the agreements where the caller's side owes each kind), so that the inbox reads at most
+    ``SECTION_LIMIT`` deadlines of each, whatever the number of cases."""
+    replies = deadlines_due_query(user, today=today).filter(kind__in=REPLY_KINDS)
+    ours = Q(pk__in=[])
+    for kind in REPLY_KINDS:
+        owing = [agreement for agreement, (side, _roles) in sides.items() if side == owed_by(kind)]
+        if owing:
+            ours |= Q(kind=kind, case__agreement_id__in=owing)
+    return (
+        _due_section("replies_from_us", replies.filter(ours), today),
+        _due_section("replies_from_partner", replies.exclude(ours), today),
+    )
 
 
 def _open_cases(user: User) -> QuerySet[Case]:
@@ -164,22 +188,15 @@ def inbox(user: User, *, today: dt.date | None = None) -> Inbox:
     if not organisation_ids(user, roles=CASE_READERS):
         return Inbox({key: Section(key) for key in keys})
     sides = _sides(user)
-    due = deadlines_due(user, today=today)
-    from_us: list[DueItem] = []
-    from_partner: list[DueItem] = []
-    for item in due:
-        if item.deadline.kind not in REPLY_KINDS:
-            continue
-        side = sides.get(item.deadline.case.agreement_id, (None, frozenset()))[0]
-        (from_us if owed_by(item.deadline.kind) == side else from_partner).append(item)
+    replies_from_us, replies_from_partner = _replies_due(user, today, sides)
     matches: QuerySet[ScreeningMatch] = review_queue(user)
     stays: list[StayAlert] = stays_ending(user, today=today)
     sections = [
         _section("my_cases", my_cases(user)),
         _section("decisions", decisions_waiting(user, sides)),
         _section("matches", matches),
-        _listed("replies_from_us", from_us),
-        _listed("replies_from_partner", from_partner),
+        replies_from_us,
+        replies_from_partner,
         _section("transfers", transfers_this_week(user, today)),
         _listed("stays_ending", stays),
         _section("holds", holds_by_the_other_side(user, today)),

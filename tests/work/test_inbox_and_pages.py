@@ -3,6 +3,8 @@ assigning from the case page and the case list: through the real pages, the gate
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -197,3 +199,45 @@ def test_a_supervisor_creates_a_team_on_the_profile_page_and_others_cannot(world
     # Refused naming the problem, nothing written: the same name again.
     supervisor.post("/teams/", data)
     assert Team.objects.count() == 1
+
+
+def test_the_inbox_reads_at_most_a_section_of_replies_due_and_counts_the_rest(world, monkeypatch):
+    """Each reply section holds the soonest ``SECTION_LIMIT`` deadlines and the number of all
+    of them: the inbox's size does not grow with the cases."""
+    from readmit.work import selectors
+    from readmit.work.selectors import inbox
+
+    monkeypatch.setattr(selectors, "SECTION_LIMIT", 2)
+    cases = [make_case(world.agreement, family_name=f"Replycase{n}") for n in range(3)]
+    for n, case in enumerate(cases):
+        Deadline.objects.create(
+            case=case,
+            kind="reply",
+            label="Reply to the application",
+            due_on=clock.today() + dt.timedelta(days=n),
+        )
+    host = inbox(world.user("xk_caseworker")).sections
+    assert [i.deadline.case_id for i in host["replies_from_us"].items] == [
+        cases[0].id,
+        cases[1].id,
+    ]
+    assert host["replies_from_us"].total == 3 and host["replies_from_partner"].total == 0
+    sender = inbox(world.user("us_caseworker")).sections
+    assert sender["replies_from_partner"].total == 3 and sender["replies_from_us"].total == 0
+    assert len(sender["replies_from_partner"].items) == 2
+
+
+def test_the_overview_lists_the_soonest_deadlines_due_and_says_how_many_there_are(
+    world, monkeypatch
+):
+    from readmit.web import views
+
+    monkeypatch.setattr(views, "DUE_SHOWN", 2)
+    for n in range(3):
+        case = make_case(world.agreement, family_name=f"Duecase{n}")
+        Deadline.objects.create(
+            case=case, kind="reply", label="Reply", due_on=clock.today() + dt.timedelta(days=n)
+        )
+    page = _client(world, "xk_caseworker").get("/").content.decode()
+    assert "Duecase0" in page and "Duecase1" in page and "Duecase2" not in page
+    assert "The 2 soonest of 3 open deadlines are shown" in page
