@@ -46,5 +46,5 @@ def test_a_match_review_note_is_read_only_by_the_reviewing_organisation(
     assert NOTE not in foreign_audit
     # The watchlist entry stays with the list's owner (ADR 0003), on the audit log too.
     entry = event.data["entry"]
-    assert entry and f"entry={entry}" not in foreign_audit
-    assert f"entry={entry}" in login("xk_auditor").get("/audit/").content.decode()
+    assert entry and f"entry: {entry}" not in foreign_audit
+    assert f"entry: {entry}" in login("xk_auditor").get("/audit/").content.decode()
