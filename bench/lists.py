@@ -105,9 +105,10 @@ class _Collections:
             self.seconds += time.perf_counter() - self._started
 
 
-def in_fresh_database(bench: Callable[[], int]) -> int:
+def in_fresh_database(bench: Callable[[], int], *, reuse: bool = False) -> int:
     """Run ``bench`` with Django set up on a fresh database: SQLite in a temporary
-    directory, or the empty one ``DATABASE_URL`` names (2 if it has tables)."""
+    directory, or the empty one ``DATABASE_URL`` names (2 if it has tables, unless
+    ``reuse``: the bench then checks itself that the tables hold what it needs)."""
     with tempfile.TemporaryDirectory() as var:
         os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings.dev"
         os.environ["READMIT_VAR_DIR"] = var
@@ -118,7 +119,7 @@ def in_fresh_database(bench: Callable[[], int]) -> int:
         logging.getLogger("django_tasks").setLevel(logging.WARNING)
         from django.db import connection
 
-        if connection.vendor != "sqlite" and connection.introspection.table_names():
+        if not reuse and connection.vendor != "sqlite" and connection.introspection.table_names():
             print("DATABASE_URL names a database with tables: give the bench an empty one")
             return 2
         return bench()

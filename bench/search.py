@@ -1,10 +1,14 @@
-"""``python -m bench.search [--people N]``: the people search over N fictional people.
+"""``python -m bench.search [--people N] [--reuse]``: the people search over N fictional people.
 
 A fresh database with the fictional demo: SQLite in a temporary directory, or PostgreSQL
 when ``DATABASE_URL`` names an empty throwaway database (the bench refuses one with
-tables). N fictional people (100,000 by default) are written in bulk (``COPY`` on
-PostgreSQL) under the USA-Kosovo arrangement, each with a case and the search keys the
-services would write (``readmit.search.keys``); one in ten has a passport. Their names mix
+tables). ``--reuse`` runs the searches again over a PostgreSQL database an earlier run of
+the bench has filled with the same N people, without writing anything (so runs can be
+repeated and compared); it refuses a database that does not hold exactly them.
+
+N fictional people (100,000 by default) are written in bulk (``COPY`` on PostgreSQL)
+under the USA-Kosovo arrangement, each with a case and the search keys the services would
+write (``readmit.search.keys``); one in ten has a passport. Their names mix
 Serbian Cyrillic and Latin, Albanian, Spanish, French and Arabic spellings.
 
 Then the US caseworker's search (``readmit.search.selectors.search_people``, visibility
@@ -193,7 +197,16 @@ def _p(values: Sequence[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
 
 
-def run(count: int, rounds: int) -> int:
+def _filled(count: int, agreement: Any) -> bool:
+    """Whether an earlier run wrote exactly ``count`` people under ``agreement``."""
+    from readmit.cases.models import Case
+
+    prefix = agreement.reference.upper()[:12]
+    written = Case.objects.filter(agreement=agreement, reference__startswith=f"{prefix}-B")
+    return written.count() == count
+
+
+def run(count: int, rounds: int, reuse: bool = False) -> int:
     from django.core.management import call_command
     from django.db import connection
 
@@ -204,12 +217,20 @@ def run(count: int, rounds: int) -> int:
     from readmit.demo.load import demo_load
     from readmit.search.selectors import search_people
 
-    call_command("migrate", verbosity=0, interactive=False)
-    demo_load()
-    agreement = Agreement.objects.get(reference="us-xk-relocation")
+    if reuse and connection.vendor != "postgresql":
+        print("--reuse needs DATABASE_URL naming a PostgreSQL database an earlier run filled")
+        return 2
+    if not reuse:
+        call_command("migrate", verbosity=0, interactive=False)
+        demo_load()
+    agreement = Agreement.objects.filter(reference="us-xk-relocation").first()
+    if reuse and (agreement is None or not _filled(count, agreement)):
+        print(f"--reuse: the database does not hold the {count:,} people of an earlier run")
+        return 2
+    assert agreement is not None
     owner = agreement.sending_party.organisation  # type: ignore[union-attr]
-    write_s = generate(count, agreement, owner)
-    if connection.vendor == "postgresql":
+    write_s = 0.0 if reuse else generate(count, agreement, owner)
+    if connection.vendor == "postgresql" and not reuse:
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")
     user = User.objects.get(username="us-dhs-caseworker")
@@ -222,7 +243,10 @@ def run(count: int, rounds: int) -> int:
     baseline = _timed(lambda: access_case(user, some_case.id), rounds * len(QUERIES))
     base_p50, base_p95 = _p(baseline, 0.5), _p(baseline, 0.95)
     print(f"== people search over {count:,} fictional people ({engine}) ==")
-    print(f"written   {write_s:.1f} s ({count / write_s:,.0f} people/s, with cases and keys)")
+    if reuse:
+        print("written   earlier (--reuse)")
+    else:
+        print(f"written   {write_s:.1f} s ({count / write_s:,.0f} people/s, with cases and keys)")
     print(
         f"baseline  access_case (primary key, gated): p50 {base_p50:.2f} ms  p95 {base_p95:.2f} ms"
     )
@@ -248,8 +272,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=(__doc__ or "").split("\n")[0])
     parser.add_argument("--people", type=int, default=100_000, help="people (100,000)")
     parser.add_argument("--rounds", type=int, default=20, help="runs of each query (20)")
+    parser.add_argument(
+        "--reuse", action="store_true", help="search the people an earlier run wrote (PostgreSQL)"
+    )
     args = parser.parse_args(argv)
-    return in_fresh_database(lambda: run(args.people, args.rounds))
+    return in_fresh_database(lambda: run(args.people, args.rounds, args.reuse), reuse=args.reuse)
 
 
 if __name__ == "__main__":
