@@ -27,7 +27,6 @@ NOT_YET = {
     # relocation, agreements, consular, documents, search, work, reporting
     "relocation",
     "agreements",
-    "consular",
     "documents",
     "search",
     "work",
