@@ -363,16 +363,20 @@ def _check(
             errors.append(
                 {
                     "loc": ["procedure"],
-                    "msg": "this agreement has no accelerated procedure "
-                    "(no time_limits.reply_accelerated)",
+                    "msg": N_(
+                        "this agreement has no accelerated procedure "
+                        "(no time_limits.reply_accelerated)"
+                    ),
                 }
             )
         if application.apprehended_on is not None and application.apprehended_on > today:
-            errors.append({"loc": ["apprehended_on"], "msg": "is in the future"})
+            errors.append({"loc": ["apprehended_on"], "msg": N_("is in the future")})
     errors.extend(_evidence_errors(terms, application.evidence))
     errors.extend(earlier_case_errors(agreement, application.take_back_of))
     if Case.objects.filter(agreement=agreement, external_id=application.external_id).exists():
-        errors.append({"loc": ["external_id"], "msg": "already has a case under this agreement"})
+        errors.append(
+            {"loc": ["external_id"], "msg": N_("already has a case under this agreement")}
+        )
     return errors
 
 

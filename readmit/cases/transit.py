@@ -67,7 +67,9 @@ def earlier_case_errors(agreement: Agreement, earlier_id: uuid.UUID | None) -> l
         id=earlier_id, agreement=agreement, kind=AgreementKind.READMISSION
     ).first()
     if earlier is None:
-        return [{"loc": ["take_back_of"], "msg": "is not a readmission case under this agreement"}]
+        return [
+            {"loc": ["take_back_of"], "msg": N_("is not a readmission case under this agreement")}
+        ]
     if "handover" not in earlier.data:
         return [
             {

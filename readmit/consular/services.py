@@ -286,14 +286,16 @@ def consular_request_create(
         errors.extend(exc.errors)
         region = ""
     if not case_id and requester == Requester.SENDING_STATE:
-        errors.append({"loc": ["case"], "msg": "the sending state asks about a readmission case"})
+        errors.append(
+            {"loc": ["case"], "msg": N_("the sending state asks about a readmission case")}
+        )
     if not case_id and person is None:
-        errors.append({"loc": ["person"], "msg": "a request without a case needs the person"})
+        errors.append({"loc": ["person"], "msg": N_("a request without a case needs the person")})
     if case_id and person is not None:
-        errors.append({"loc": ["person"], "msg": "the person of a case comes from the case"})
+        errors.append({"loc": ["person"], "msg": N_("the person of a case comes from the case")})
     if person is not None:
         if not person.family_name.strip():
-            errors.append({"loc": ["person", "family_name"], "msg": "required"})
+            errors.append({"loc": ["person", "family_name"], "msg": N_("required")})
         for name in ("family_name", "given_names", "family_name_latin", "given_names_latin"):
             if len(getattr(person, name)) > PERSON_NAME_MAX:
                 errors.append(
@@ -304,7 +306,7 @@ def consular_request_create(
         errors.append({"loc": ["details"], "msg": f"at most {OUTCOME_MAX} characters"})
     key = (idempotency_key or "").strip() or None
     if key is not None and len(key) > 200:
-        errors.append({"loc": ["Idempotency-Key"], "msg": "at most 200 characters"})
+        errors.append({"loc": ["Idempotency-Key"], "msg": N_("at most 200 characters")})
     if errors:
         raise ValidationFailed(
             N_("The consular request is invalid: %(errors)s."),
