@@ -69,7 +69,7 @@ COMMON_PER_RECORDS = 50_000
 _FLOOR_MARGIN = 1e-9
 _NO_YEAR = -1  # Index._entry_year of a record without a birth date
 # Entries kept in all by Index._entry_cache (per process): about 80 bytes each.
-_ENTRY_CACHE_BUDGET = 500_000
+_ENTRY_CACHE_BUDGET = 600_000
 _ENTRY_CACHE_AFTER = 3  # kept from a token's third query on: the frequent names
 
 # Best score an entry can reach when only one token aligns and no initial completes the
@@ -195,6 +195,7 @@ class Index:
         # once a token comes back, within _ENTRY_CACHE_BUDGET entries in all.
         self._entry_cache: dict[str, set[int]] = {}
         self._entry_cache_seen: Counter[str] = Counter()
+        self._one_hit_cache: dict[str, set[int]] = {}  # beside it (_one_hit_entries)
         self._entry_cache_size = 0
 
     # -- building ---------------------------------------------------------------------
@@ -499,21 +500,36 @@ class Index:
         """Entries sharing enough similar tokens with any spelling of ``record``."""
         need_two = threshold > SINGLE_HIT_MAX
         found: set[int] = set()
-        for n, ((_, tokens), by_vocab) in enumerate(zip(query.names, query.sims, strict=True)):
-            per_token = [
-                self._token_entries(key, i, by_vocab) for i, key in enumerate(query.entry_keys[n])
-            ]
+        for (_, tokens), by_vocab, keys in zip(
+            query.names, query.sims, query.entry_keys, strict=True
+        ):
+            per_token = [self._token_entries(key, i, by_vocab) for i, key in enumerate(keys)]
             full = [s for s, t in zip(per_token, tokens, strict=True) if not t.is_initial]
             if not need_two or len(full) < 2 or len(full) < len(tokens):
                 found.update(*per_token)
                 continue
-            for i, first in enumerate(full):
-                found.update(first & self._one_is_enough)
+            for i, first in enumerate(full):  # here full is per_token: no initials
+                found.update(self._one_hit_entries(first, keys[i]))
                 for second in full[i + 1 :]:
                     found.update(first & second)
         if record.document_key:
             for record_idx in self._documents.get(record.document_key, ()):
                 found.update(self._entries_of(record_idx))
+        return found
+
+    def _one_hit_entries(self, entries: set[int], key: str | None) -> set[int]:
+        """``entries & self._one_is_enough``, kept beside a cached ``_token_entries`` set
+        (the same set each time, so the same result, iterated the same way)."""
+        found = self._one_hit_cache.get(key) if key is not None else None
+        if found is None:
+            found = entries & self._one_is_enough
+            if (
+                key is not None
+                and self._entry_cache.get(key) is entries
+                and self._entry_cache_size + len(found) <= _ENTRY_CACHE_BUDGET
+            ):
+                self._one_hit_cache[key] = found
+                self._entry_cache_size += len(found)
         return found
 
     def _entries_of(self, record_idx: int) -> Iterator[int]:
