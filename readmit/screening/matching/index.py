@@ -490,10 +490,10 @@ class Index:
             seen[key] += 1
             if (
                 seen[key] >= _ENTRY_CACHE_AFTER
-                and self._entry_cache_size + len(entries) <= _ENTRY_CACHE_BUDGET
+                and self._entry_cache_size + len(entries) < _ENTRY_CACHE_BUDGET
             ):
                 self._entry_cache[key] = entries
-                self._entry_cache_size += len(entries)
+                self._entry_cache_size += max(1, len(entries))  # an empty set counts too
         return entries
 
     def _candidate_entries(self, query: _Query, record: Record, threshold: float) -> set[int]:
@@ -526,10 +526,10 @@ class Index:
             if (
                 key is not None
                 and self._entry_cache.get(key) is entries
-                and self._entry_cache_size + len(found) <= _ENTRY_CACHE_BUDGET
+                and self._entry_cache_size + len(found) < _ENTRY_CACHE_BUDGET
             ):
                 self._one_hit_cache[key] = found
-                self._entry_cache_size += len(found)
+                self._entry_cache_size += max(1, len(found))
         return found
 
     def _entries_of(self, record_idx: int) -> Iterator[int]:
