@@ -98,3 +98,31 @@ def test_pruned_queries_return_what_scoring_every_candidate_exactly_returns(worl
         assert got == expected, person.name
         checked += len(got)
     assert checked > 30  # the sample has real matches
+
+
+def test_the_candidate_cache_changes_neither_the_candidates_nor_their_order(monkeypatch):
+    """Which of two tied spellings of a record is shown depends on the order candidates
+    are met in, so a warm cache must give the very same sets, iterated the same way."""
+    records = watchlist(12, 3000)
+    people = queries(12, 400, records, share_known=0.5)
+    people.append(Record("Q1", "Ana Ana Petrović"))  # two parts sharing similar tokens
+    people.append(Record("Q2", "Marija Maria Jovanović"))
+    cold, warm = Index(records), Index(records)
+    monkeypatch.setattr("readmit.screening.matching.index._ENTRY_CACHE_BUDGET", 0)
+    expected = [list(cold._candidate_entries(cold._prepare(p), p, THRESHOLD)) for p in people * 2]
+    assert cold._entry_cache_size == 0
+    monkeypatch.undo()
+    got = [list(warm._candidate_entries(warm._prepare(p), p, THRESHOLD)) for p in people * 2]
+    assert warm._entry_cache_size > 1000  # the second pass met cached tokens
+    assert got == expected
+    shared = warm._prepare(people[-2]).entry_keys[0]
+    assert shared[0] is not None and shared[1] is None  # built afresh, never cached
+    hits = [
+        [(h.record.id, h.score, h.explanation, h.matched_name) for h in cold.query(p)]
+        for p in people
+    ]
+    again = [
+        [(h.record.id, h.score, h.explanation, h.matched_name) for h in warm.query(p)]
+        for p in people
+    ]
+    assert hits == again

@@ -39,6 +39,7 @@ from readmit.screening.matching.scoring import (
     Match,
     NameMatch,
     SimCache,
+    _form_similarity,
     _orient,
     _pull,
     align_names,
@@ -67,6 +68,9 @@ COMMON_PER_RECORDS = 50_000
 # below any difference between two scores that matters.
 _FLOOR_MARGIN = 1e-9
 _NO_YEAR = -1  # Index._entry_year of a record without a birth date
+# Entries kept in all by Index._entry_cache (per process): about 80 bytes each.
+_ENTRY_CACHE_BUDGET = 600_000
+_ENTRY_CACHE_AFTER = 3  # kept from a token's third query on: the frequent names
 
 # Best score an entry can reach when only one token aligns and no initial completes the
 # name (see the caps in scoring.combine_name_score); above it, candidates need two
@@ -128,6 +132,9 @@ class Hit:
     matched_name: str
 
 
+_ByVocab = dict[int, list[tuple[int, float]]]  # vocab id -> (query token, similarity)
+
+
 @dataclass(slots=True)
 class _Query:
     """What a query needs for the fast bound: per-token weights and similar vocabulary."""
@@ -138,6 +145,9 @@ class _Query:
     sims: list[dict[int, list[tuple[int, float]]]]  # per name: vocab id -> (token, sim)
     totals: list[float]  # per name: the sum of its weights (the bound's denominator)
     initials: list[list[bool]]  # per name, per token: an initial?
+    # Per name, per token: its similar-vocabulary cache key, or None when an earlier token
+    # of the name shares a similar vocabulary token (see Index._token_entries).
+    entry_keys: list[list[str | None]]
 
 
 class Index:
@@ -181,6 +191,12 @@ class Index:
         self._one_is_enough = self._entries_needing_one_hit(self._entry_total)
         self._sim_cache: SimCache = {}
         self._similar_cache: dict[str, list[tuple[int, float]]] = {}
+        # Per query token (as _similar_cache): the entries of its similar vocabulary, kept
+        # once a token comes back, within _ENTRY_CACHE_BUDGET entries in all.
+        self._entry_cache: dict[str, set[int]] = {}
+        self._entry_cache_seen: Counter[str] = Counter()
+        self._one_hit_cache: dict[str, set[int]] = {}  # beside it (_one_hit_entries)
+        self._entry_cache_size = 0
 
     # -- building ---------------------------------------------------------------------
     def _add(self, record: Record) -> None:
@@ -341,9 +357,14 @@ class Index:
         return Match(value, f"{result.explanation}; {note}".lstrip("; "), result.matched_name)
 
     # -- querying ---------------------------------------------------------------------
+    @staticmethod
+    def _similar_key(token: Token) -> str:
+        # All that _similar_vocab reads of a token: "Petrovic" and "PETROVIC" share a key.
+        return token.folded + "\x00" + token.skeleton + ("\x00i" if token.is_initial else "")
+
     def _similar_vocab(self, token: Token) -> list[tuple[int, float]]:
         """Vocabulary ids similar to ``token`` (via blocking keys) and the similarity."""
-        cache_key = token.folded + "\x00" + token.raw
+        cache_key = self._similar_key(token)
         found = self._similar_cache.get(cache_key)
         if found is not None:
             return found
@@ -355,12 +376,29 @@ class Index:
                 ids.update(self._keys.get(key, ()))
             for key in consonant_keys(token, query=True):
                 ids.update(self._keys.get(key, ()))
-            # _similarity inlined: the query token's own commonness once, not per id.
-            common, is_common, tokens = self.is_common(token), self.is_common, self._vocab_tokens
+            # _similarity and token_similarity inlined (the same calls with the same
+            # arguments): the query token's own commonness once, not per id.
+            common, tokens = self.is_common(token), self._vocab_tokens
+            folded_df, common_df = self._folded_df, self._common_df
+            folded, skeleton, initial = token.folded, token.skeleton, token.is_initial
             found = []
             for v in ids:
                 other = tokens[v]
-                sim = token_similarity(token, other, both_common=common and is_common(other))[0]
+                if other.folded == folded:
+                    found.append((v, 1.0))
+                    continue
+                both_common = (
+                    common and not other.is_initial and folded_df.get(other.folded, 0) >= common_df
+                )
+                sim = _form_similarity(
+                    folded,
+                    skeleton,
+                    initial,
+                    other.folded,
+                    other.skeleton,
+                    other.is_initial,
+                    both_common,
+                )[0]
                 if sim > 0.0:
                     found.append((v, sim))
             for prefix in {token.folded[:1], token.folded[:2]}:
@@ -405,38 +443,93 @@ class Index:
             for _, tokens in names
         ]
         sims: list[dict[int, list[tuple[int, float]]]] = []
+        entry_keys: list[list[str | None]] = []
         for _, tokens in names:
             by_vocab: dict[int, list[tuple[int, float]]] = {}
+            keys: list[str | None] = []
             for i, token in enumerate(tokens):
                 similar = self._scan_vocab(token) if full_scan else self._similar_vocab(token)
+                shared = False
                 for vocab_id, sim in similar:
-                    by_vocab.setdefault(vocab_id, []).append((i, sim))
+                    found = by_vocab.get(vocab_id)
+                    if found is None:
+                        by_vocab[vocab_id] = [(i, sim)]
+                    else:
+                        found.append((i, sim))
+                        shared = True
+                keys.append(None if shared or full_scan else self._similar_key(token))
             sims.append(by_vocab)
+            entry_keys.append(keys)
         totals = [sum(w) for w in weights]
         initials = [[t.is_initial for t in tokens] for _, tokens in names]
-        return _Query(names, family, weights, sims, totals, initials)
+        return _Query(names, family, weights, sims, totals, initials, entry_keys)
+
+    def _token_entries(self, key: str | None, token_idx: int, by_vocab: _ByVocab) -> set[int]:
+        """Entries of the vocabulary similar to one query token; never to be modified.
+
+        Built by the same updates in the same order whatever the cache holds, so the set
+        (and its iteration order, which decides which of two tied spellings of a record is
+        shown) is the same. ``key`` is None when an earlier token of the name shares a
+        similar vocabulary token: its updates then come in another order, so it is built
+        afresh and not cached.
+        """
+        if key is not None:
+            cached = self._entry_cache.get(key)
+            if cached is not None:
+                return cached
+        entries: set[int] = set()
+        postings = self._postings
+        for vocab_id, pairs in by_vocab.items():
+            for i, _ in pairs:
+                if i == token_idx:
+                    entries.update(postings[vocab_id])
+        if key is not None:
+            seen = self._entry_cache_seen
+            if len(seen) > _CACHE_LIMIT:
+                seen.clear()
+            seen[key] += 1
+            if (
+                seen[key] >= _ENTRY_CACHE_AFTER
+                and self._entry_cache_size + len(entries) < _ENTRY_CACHE_BUDGET
+            ):
+                self._entry_cache[key] = entries
+                self._entry_cache_size += max(1, len(entries))  # an empty set counts too
+        return entries
 
     def _candidate_entries(self, query: _Query, record: Record, threshold: float) -> set[int]:
         """Entries sharing enough similar tokens with any spelling of ``record``."""
         need_two = threshold > SINGLE_HIT_MAX
         found: set[int] = set()
-        for (_, tokens), by_vocab in zip(query.names, query.sims, strict=True):
-            per_token: list[set[int]] = [set() for _ in tokens]
-            for vocab_id, pairs in by_vocab.items():
-                posting = self._postings[vocab_id]
-                for i, _ in pairs:
-                    per_token[i].update(posting)
+        for (_, tokens), by_vocab, keys in zip(
+            query.names, query.sims, query.entry_keys, strict=True
+        ):
+            per_token = [self._token_entries(key, i, by_vocab) for i, key in enumerate(keys)]
             full = [s for s, t in zip(per_token, tokens, strict=True) if not t.is_initial]
             if not need_two or len(full) < 2 or len(full) < len(tokens):
                 found.update(*per_token)
                 continue
-            for i, first in enumerate(full):
-                found.update(first & self._one_is_enough)
+            for i, first in enumerate(full):  # here full is per_token: no initials
+                found.update(self._one_hit_entries(first, keys[i]))
                 for second in full[i + 1 :]:
                     found.update(first & second)
         if record.document_key:
             for record_idx in self._documents.get(record.document_key, ()):
                 found.update(self._entries_of(record_idx))
+        return found
+
+    def _one_hit_entries(self, entries: set[int], key: str | None) -> set[int]:
+        """``entries & self._one_is_enough``, kept beside a cached ``_token_entries`` set
+        (the same set each time, so the same result, iterated the same way)."""
+        found = self._one_hit_cache.get(key) if key is not None else None
+        if found is None:
+            found = entries & self._one_is_enough
+            if (
+                key is not None
+                and self._entry_cache.get(key) is entries
+                and self._entry_cache_size + len(found) < _ENTRY_CACHE_BUDGET
+            ):
+                self._one_hit_cache[key] = found
+                self._entry_cache_size += max(1, len(found))
         return found
 
     def _entries_of(self, record_idx: int) -> Iterator[int]:
