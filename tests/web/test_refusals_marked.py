@@ -28,8 +28,6 @@ NOT_YET = {
     "cases",
     "deadlines",
     # relocation, agreements, consular, documents, search, work, reporting
-    "relocation",
-    "agreements",
     "consular",
     "documents",
     "search",
