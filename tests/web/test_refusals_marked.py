@@ -29,10 +29,6 @@ NOT_YET = {
     "deadlines",
     # relocation, agreements, consular, documents, search, work, reporting
     "consular",
-    "documents",
-    "search",
-    "work",
-    "reporting",
     # screening, accounts, core, exchange, web, audit, ops, events, demo, readmission
     "screening",
     "accounts",
@@ -40,8 +36,6 @@ NOT_YET = {
     "exchange",
     "web",
     "audit",
-    "ops",
-    "events",
     "demo",
 }
 
