@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from enum import StrEnum
 
-from readmit.core.errors import TransitionRefused
+from readmit.core.errors import N_, Term, TransitionRefused
 
 
 class Status(StrEnum):
@@ -61,20 +61,31 @@ def check_status_change(current: str, target: str) -> Status:
         wanted = Status(target)
     except ValueError:
         raise TransitionRefused(
-            f"'{target}' is not an agreement status; known statuses: "
-            f"{', '.join(s.value for s in Status)}.",
+            N_("'%(target)s' is not an agreement status; known statuses: %(known)s."),
+            params={"target": target, "known": ", ".join(s.value for s in Status)},
             rule="agreement-lifecycle",
         ) from None
     allowed = allowed_next(current)
     if wanted not in allowed:
+        params = {"current": Term(current), "wanted": Term(wanted.value)}
         if not allowed:
-            detail = "it is final: nothing follows it"
-        else:
-            detail = f"from there it can only move to: {', '.join(sorted(allowed))}"
+            raise TransitionRefused(
+                N_(
+                    "An agreement that is '%(current)s' cannot become '%(wanted)s'; "
+                    "it is final: nothing follows it."
+                ),
+                params=params,
+                rule="agreement-lifecycle",
+            )
         raise TransitionRefused(
-            f"An agreement that is '{current}' cannot become '{wanted.value}'; {detail}.",
+            N_(
+                "An agreement that is '%(current)s' cannot become '%(wanted)s'; "
+                "from there it can only move to: %(allowed)s."
+            ),
+            params={**params, "allowed": ", ".join(sorted(allowed))},
             rule="agreement-lifecycle",
         )
+
     return wanted
 
 

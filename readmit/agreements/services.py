@@ -39,7 +39,7 @@ from readmit.audit.events import AuditEventType
 from readmit.audit.services import audit_record
 from readmit.core import clock
 from readmit.core.actors import SystemAction, SystemActor, acts_as_system
-from readmit.core.errors import Forbidden, NotFound, TransitionRefused, ValidationFailed
+from readmit.core.errors import N_, Forbidden, NotFound, Term, TransitionRefused, ValidationFailed
 
 
 def validate_terms(terms: dict[str, Any]) -> AgreementTerms:
@@ -47,7 +47,7 @@ def validate_terms(terms: dict[str, Any]) -> AgreementTerms:
         return AgreementTerms.model_validate(terms)
     except PydanticValidationError as exc:
         errors = [{"loc": ["terms", *map(str, e["loc"])], "msg": e["msg"]} for e in exc.errors()]
-        raise ValidationFailed("The agreement's terms are invalid.", errors=errors) from None
+        raise ValidationFailed(N_("The agreement's terms are invalid."), errors=errors) from None
 
 
 def agreement_create(
@@ -138,8 +138,8 @@ def site_create(
 ) -> Site:
     if capacity < 0:
         raise ValidationFailed(
-            "A site's capacity cannot be negative.",
-            errors=[{"loc": ["capacity"], "msg": "must be >= 0"}],
+            N_("A site's capacity cannot be negative."),
+            errors=[{"loc": ["capacity"], "msg": N_("must be >= 0")}],
         )
     with transaction.atomic():
         site = Site.objects.create(
@@ -160,16 +160,14 @@ def site_create(
     return site
 
 
-def _require_recorder(agreement: Agreement, acting_user: Actor, what: str) -> None:
-    """A party's liaison officer, supervisor or administrator, or a system loader."""
+def _require_recorder(agreement: Agreement, acting_user: Actor, refusal: str) -> None:
+    """A party's liaison officer, supervisor or administrator, or a system loader;
+    ``refusal`` is the marked message for anyone else."""
     if acts_as_system(acting_user, SystemAction.AGREEMENT_RECORD):
         return
     access_agreement(acting_user, agreement.id)
     if not can_record_diplomacy(acting_user, agreement):
-        raise Forbidden(
-            f"Only a liaison officer, supervisor or administrator of a party may {what}.",
-            type="wrong-role",
-        )
+        raise Forbidden(refusal, type="wrong-role")
 
 
 def _require_record_fields(
@@ -179,14 +177,14 @@ def _require_record_fields(
 
     errors = []
     if not source.strip():
-        errors.append({"loc": ["source"], "msg": "a source is required"})
+        errors.append({"loc": ["source"], "msg": N_("a source is required")})
     for field, code in countries.items():
         if not Country.objects.filter(code=code).exists():
             errors.append({"loc": [field], "msg": f"unknown country code {code!r}"})
     if choice[1] not in allowed:
         errors.append({"loc": [choice[0]], "msg": f"must be one of {', '.join(allowed)}"})
     if errors:
-        raise ValidationFailed("The record is incomplete or invalid.", errors=errors)
+        raise ValidationFailed(N_("The record is incomplete or invalid."), errors=errors)
 
 
 def contact_record(
@@ -200,7 +198,14 @@ def contact_record(
     source: str = "",
     acting_user: Actor,
 ) -> DiplomaticContact:
-    _require_recorder(agreement, acting_user, "record a diplomatic contact")
+    _require_recorder(
+        agreement,
+        acting_user,
+        N_(
+            "Only a liaison officer, supervisor or administrator of a party may record a "
+            "diplomatic contact."
+        ),
+    )
     _require_record_fields(
         source=source,
         countries={"from_country": from_country, "to_country": to_country},
@@ -243,7 +248,14 @@ def position_record(
     source: str = "",
     acting_user: Actor,
 ) -> PublicPosition:
-    _require_recorder(agreement, acting_user, "record a public position")
+    _require_recorder(
+        agreement,
+        acting_user,
+        N_(
+            "Only a liaison officer, supervisor or administrator of a party may record a "
+            "public position."
+        ),
+    )
     _require_record_fields(
         source=source,
         countries={"country": country},
@@ -274,7 +286,7 @@ def position_record(
 
 
 def _editable_agreement(
-    acting_user: User, agreement: Agreement | uuid.UUID | str, what: str
+    acting_user: User, agreement: Agreement | uuid.UUID | str, refusal: str
 ) -> tuple[Agreement, uuid.UUID | None]:
     """The agreement if the caller may edit it; ``NotFound`` for a non-party, else
     ``Forbidden`` for a role other than supervisor or administrator."""
@@ -282,16 +294,14 @@ def _editable_agreement(
     found = access_agreement(acting_user, agreement_id)
     position = standing(acting_user, found)
     if not is_editor(position):
-        raise Forbidden(
-            f"Only a supervisor or an administrator of a party may {what}.", type="wrong-role"
-        )
+        raise Forbidden(refusal, type="wrong-role")
     return found, position.organisation_id
 
 
 def _required_text(value: str, field: str, message: str) -> str:
     value = value.strip()
     if not value:
-        raise ValidationFailed(message, errors=[{"loc": [field], "msg": "is required"}])
+        raise ValidationFailed(message, errors=[{"loc": [field], "msg": N_("is required")}])
     return value
 
 
@@ -307,16 +317,28 @@ def _suspension_ground(agreement: Agreement, ground: str, reference: str) -> tup
     allowed = [COURT_ORDER, *listed]
     ground, reference = ground.strip(), reference.strip()
     if ground not in allowed:
+        errors = [{"loc": ["ground"], "msg": f"must be one of {', '.join(allowed)}"}]
+        if not listed:
+            raise ValidationFailed(
+                N_(
+                    "A suspension names its ground: a court order (with its reference) or a "
+                    "ground the agreement lists (none listed)."
+                ),
+                errors=errors,
+            )
         raise ValidationFailed(
-            "A suspension names its ground: a court order (with its reference) or a ground "
-            f"the agreement lists ({', '.join(listed) or 'none listed'}).",
-            errors=[{"loc": ["ground"], "msg": f"must be one of {', '.join(allowed)}"}],
+            N_(
+                "A suspension names its ground: a court order (with its reference) or a "
+                "ground the agreement lists (%(listed)s)."
+            ),
+            params={"listed": ", ".join(listed)},
+            errors=errors,
         )
     if ground == COURT_ORDER and not reference:
         raise ValidationFailed(
-            "A suspension on a court order names the order's reference.",
+            N_("A suspension on a court order names the order's reference."),
             errors=[
-                {"loc": ["ground_reference"], "msg": "the court order's reference is required"}
+                {"loc": ["ground_reference"], "msg": N_("the court order's reference is required")}
             ],
         )
     return ground, reference
@@ -343,9 +365,11 @@ def agreement_set_status(
     Suspending names its ground (``_suspension_ground``).
     """
     found, organisation_id = _editable_agreement(
-        acting_user, agreement, "change an agreement's status"
+        acting_user,
+        agreement,
+        N_("Only a supervisor or an administrator of a party may change an agreement's status."),
     )
-    source = _required_text(source, "source", "Say where the status change is known from.")
+    source = _required_text(source, "source", N_("Say where the status change is known from."))
     reason = reason.strip()
     with transaction.atomic():
         locked = Agreement.objects.select_for_update().get(id=found.id)
@@ -353,15 +377,19 @@ def agreement_set_status(
         target = lifecycle.check_status_change(current, status)
         if target == lifecycle.Status.ENDED and current in lifecycle.ENDS_BY_NOTICE:
             raise TransitionRefused(
-                f"An agreement that is '{current}' ends by a notice of termination, "
-                f"{current_terms_notice_days(locked)} days after one party gives it; "
-                "give notice instead (it can be withdrawn until it takes effect).",
+                N_(
+                    "An agreement that is '%(current)s' ends by a notice of termination, "
+                    "%(days)s days after one party gives it; give notice instead (it can be "
+                    "withdrawn until it takes effect)."
+                ),
+                params={"current": Term(current), "days": current_terms_notice_days(locked)},
                 rule="termination-notice",
             )
         if target in lifecycle.NEEDS_REASON and not reason:
             raise ValidationFailed(
-                f"Becoming '{target.value}' needs a reason.",
-                errors=[{"loc": ["reason"], "msg": "a reason is required"}],
+                N_("Becoming '%(target)s' needs a reason."),
+                params={"target": Term(target.value)},
+                errors=[{"loc": ["reason"], "msg": N_("a reason is required")}],
             )
         if target == lifecycle.Status.SUSPENDED:
             ground, ground_reference = _suspension_ground(locked, ground, ground_reference)
@@ -369,8 +397,9 @@ def agreement_set_status(
             ground, ground_reference = "", ""
         if on > clock.today():
             raise ValidationFailed(
-                f"{on.isoformat()} is in the future: record a status change when it happens.",
-                errors=[{"loc": ["on"], "msg": "cannot be in the future"}],
+                N_("%(on)s is in the future: record a status change when it happens."),
+                params={"on": on.isoformat()},
+                errors=[{"loc": ["on"], "msg": N_("cannot be in the future")}],
             )
         last = AgreementStatusChange.objects.filter(agreement=locked).aggregate(m=Max("on"))["m"]
         earliest = max(
@@ -379,8 +408,11 @@ def agreement_set_status(
         )
         if earliest is not None and on < earliest:
             raise ValidationFailed(
-                f"{on.isoformat()} is before {earliest.isoformat()}, the agreement's last "
-                "recorded date: the lifecycle only moves forward.",
+                N_(
+                    "%(on)s is before %(earliest)s, the agreement's last recorded date: the "
+                    "lifecycle only moves forward."
+                ),
+                params={"on": on.isoformat(), "earliest": earliest.isoformat()},
                 errors=[{"loc": ["on"], "msg": f"cannot be before {earliest.isoformat()}"}],
             )
         _status_record(
@@ -476,22 +508,25 @@ def termination_notice_give(
     force) after today, never earlier; the sweep (``termination_notices_due``) ends it then.
     Only an agreement in force or suspended; one running notice at a time."""
     found, organisation_id = _editable_agreement(
-        acting_user, agreement, "give notice of termination"
+        acting_user,
+        agreement,
+        N_("Only a supervisor or an administrator of a party may give notice of termination."),
     )
-    reason = _required_text(reason, "reason", "Say why the agreement is terminated.")
-    source = _required_text(source, "source", "Say where the notice is given (the note ...).")
+    reason = _required_text(reason, "reason", N_("Say why the agreement is terminated."))
+    source = _required_text(source, "source", N_("Say where the notice is given (the note ...)."))
     side = standing(acting_user, found).side
     assert organisation_id is not None and side is not None
     with transaction.atomic():
         locked = Agreement.objects.select_for_update().get(id=found.id)
         if locked.status not in lifecycle.ENDS_BY_NOTICE:
             raise TransitionRefused(
-                f"An agreement that is '{locked.status}' is not terminated by notice"
-                + (
-                    ": it has ended."
-                    if locked.status == AgreementStatus.ENDED
-                    else "; if talks stop, change its status to 'ended'."
+                N_("An agreement that is '%(status)s' is not terminated by notice: it has ended.")
+                if locked.status == AgreementStatus.ENDED
+                else N_(
+                    "An agreement that is '%(status)s' is not terminated by notice; if talks "
+                    "stop, change its status to 'ended'."
                 ),
+                params={"status": Term(locked.status)},
                 rule="agreement-lifecycle",
             )
         running = TerminationNotice.objects.filter(
@@ -499,8 +534,8 @@ def termination_notice_give(
         ).first()
         if running is not None:
             raise TransitionRefused(
-                f"A notice of termination is already running: the agreement ends on "
-                f"{running.takes_effect_on.isoformat()}.",
+                N_("A notice of termination is already running: the agreement ends on %(day)s."),
+                params={"day": running.takes_effect_on.isoformat()},
                 rule="termination-notice",
             )
         today = clock.today()
@@ -532,9 +567,13 @@ def termination_notice_withdraw(
 ) -> TerminationNotice:
     """The party that gave notice withdraws it, before the day it takes effect."""
     found, organisation_id = _editable_agreement(
-        acting_user, agreement, "withdraw a notice of termination"
+        acting_user,
+        agreement,
+        N_(
+            "Only a supervisor or an administrator of a party may withdraw a notice of termination."
+        ),
     )
-    reason = _required_text(reason, "reason", "Say why the notice is withdrawn.")
+    reason = _required_text(reason, "reason", N_("Say why the notice is withdrawn."))
     side = standing(acting_user, found).side
     with transaction.atomic():
         notice = (
@@ -545,16 +584,17 @@ def termination_notice_withdraw(
         )
         if notice is None:
             raise TransitionRefused(
-                "No notice of termination is running.", rule="termination-notice"
+                N_("No notice of termination is running."), rule="termination-notice"
             )
         if side is None or side.value != notice.given_by_side:
             raise Forbidden(
-                "Only the party that gave notice of termination withdraws it.", type="wrong-party"
+                N_("Only the party that gave notice of termination withdraws it."),
+                type="wrong-party",
             )
         if clock.today() >= notice.takes_effect_on:
             raise TransitionRefused(
-                f"The notice took effect on {notice.takes_effect_on.isoformat()}: it can no "
-                "longer be withdrawn.",
+                N_("The notice took effect on %(day)s: it can no longer be withdrawn."),
+                params={"day": notice.takes_effect_on.isoformat()},
                 rule="termination-notice",
             )
         notice.state = NoticeState.WITHDRAWN
@@ -676,9 +716,9 @@ def _changed_terms(
     field under ``changes`` when the result is invalid or nothing changes."""
     if not isinstance(changes, Mapping) or not changes:
         raise ValidationFailed(
-            "The amendment changes nothing. Name the settings that change, e.g. "
-            '{"quota": {"limit": 60}}.',
-            errors=[{"loc": ["changes"], "msg": "at least one setting is required"}],
+            N_("The amendment changes nothing. Name the settings that change, e.g. %(example)s."),
+            params={"example": '{"quota": {"limit": 60}}'},
+            errors=[{"loc": ["changes"], "msg": N_("at least one setting is required")}],
         )
     latest = _latest_version(agreement)
     before = latest.terms if latest is not None else agreement.terms
@@ -686,12 +726,12 @@ def _changed_terms(
         parsed = AgreementTerms.model_validate(merge_changes(before, changes))
     except PydanticValidationError as exc:
         errors = [{"loc": ["changes", *map(str, e["loc"])], "msg": e["msg"]} for e in exc.errors()]
-        raise ValidationFailed("The amended terms would be invalid.", errors=errors) from None
+        raise ValidationFailed(N_("The amended terms would be invalid."), errors=errors) from None
     after = parsed.model_dump(mode="json")
     if not terms_diff(before, after):
         raise ValidationFailed(
-            "The amendment changes nothing.",
-            errors=[{"loc": ["changes"], "msg": "same as the latest version"}],
+            N_("The amendment changes nothing."),
+            errors=[{"loc": ["changes"], "msg": N_("same as the latest version")}],
         )
     return before, after
 
@@ -740,9 +780,8 @@ def _refuse_caps_below_use(agreement: Agreement, terms: Mapping[str, Any]) -> No
     errors = caps_below_use(agreement, terms)
     if errors:
         raise ValidationFailed(
-            "A cap cannot be lowered below the places already used: "
-            + "; ".join(f"{'.'.join(e['loc'][1:])} {e['msg']}" for e in errors)
-            + ".",
+            N_("A cap cannot be lowered below the places already used: %(caps)s."),
+            params={"caps": "; ".join(f"{'.'.join(e['loc'][1:])} {e['msg']}" for e in errors)},
             errors=errors,
         )
 
@@ -757,30 +796,32 @@ def _agreement_start(agreement: Agreement) -> dt.datetime:
 def _check_valid_from(agreement: Agreement, valid_from: dt.datetime) -> None:
     if valid_from.tzinfo is None or valid_from.utcoffset() is None:
         raise ValidationFailed(
-            "valid_from needs a time zone.",
-            errors=[{"loc": ["valid_from"], "msg": "must be timezone-aware"}],
+            N_("valid_from needs a time zone."),
+            errors=[{"loc": ["valid_from"], "msg": N_("must be timezone-aware")}],
         )
     start = _agreement_start(agreement)
     if valid_from < start:
         raise ValidationFailed(
-            f"valid_from {valid_from.isoformat()} is before the agreement's start "
-            f"({start.date().isoformat()}).",
+            N_("valid_from %(valid_from)s is before the agreement's start (%(start)s)."),
+            params={"valid_from": valid_from.isoformat(), "start": start.date().isoformat()},
             errors=[{"loc": ["valid_from"], "msg": f"cannot be before {start.date().isoformat()}"}],
         )
     horizon = clock.now() + AMENDMENT_HORIZON
     if valid_from > horizon:
         raise ValidationFailed(
-            f"valid_from {valid_from.isoformat()} is more than five years ahead.",
+            N_("valid_from %(valid_from)s is more than five years ahead."),
+            params={"valid_from": valid_from.isoformat()},
             errors=[
                 {"loc": ["valid_from"], "msg": f"cannot be after {horizon.date().isoformat()}"}
             ],
         )
 
 
-def _not_ended(agreement: Agreement, what: str) -> None:
+def _not_ended(agreement: Agreement) -> None:
     if agreement.status == AgreementStatus.ENDED:
         raise TransitionRefused(
-            f"Agreement '{agreement.reference}' has ended: its terms can no longer {what}.",
+            N_("Agreement '%(agreement)s' has ended: its terms can no longer be amended."),
+            params={"agreement": agreement.reference},
             rule="agreement-lifecycle",
         )
 
@@ -812,11 +853,15 @@ def amendment_propose(
     is refused naming them, and ``valid_from`` must lie between the agreement's start and five
     years ahead.
     """
-    found, organisation_id = _editable_agreement(acting_user, agreement, "propose an amendment")
-    reason = _required_text(
-        reason, "reason", "Say why the terms change (e.g. 'cap raised by mutual consent')."
+    found, organisation_id = _editable_agreement(
+        acting_user,
+        agreement,
+        N_("Only a supervisor or an administrator of a party may propose an amendment."),
     )
-    _not_ended(found, "be amended")
+    reason = _required_text(
+        reason, "reason", N_("Say why the terms change (e.g. 'cap raised by mutual consent').")
+    )
+    _not_ended(found)
     _check_valid_from(found, valid_from)
     _, after = _changed_terms(found, changes)
     _refuse_caps_below_use(found, after)
@@ -845,6 +890,23 @@ def amendment_propose(
     return proposal
 
 
+# What each decision on a proposal is refused with (one whole sentence per verb).
+_MAY_DECIDE = {
+    "confirm": N_("Only a supervisor or an administrator of a party may confirm."),
+    "reject": N_("Only a supervisor or an administrator of a party may reject."),
+    "withdraw": N_("Only a supervisor or an administrator of a party may withdraw."),
+}
+_PENDING_ONLY = {
+    "confirm": N_("This proposal is %(state)s: only a pending proposal can be confirmed."),
+    "reject": N_("This proposal is %(state)s: only a pending proposal can be rejected."),
+    "withdraw": N_("This proposal is %(state)s: only a pending proposal can be withdrawn."),
+}
+_OTHER_SIDE = {
+    "confirm": N_("The other party confirms an amendment: the side that proposed it cannot."),
+    "reject": N_("The other party rejects an amendment: the side that proposed it cannot."),
+}
+
+
 def _pending_proposal(
     acting_user: User, proposal: AmendmentProposal | uuid.UUID | str, what: str
 ) -> tuple[AmendmentProposal, Agreement, uuid.UUID | None, str | None]:
@@ -853,8 +915,10 @@ def _pending_proposal(
     try:
         found = AmendmentProposal.objects.select_related("agreement").get(id=proposal_id)
     except (AmendmentProposal.DoesNotExist, ValueError, DjangoValidationError):
-        raise NotFound("No such amendment proposal.") from None
-    agreement, organisation_id = _editable_agreement(acting_user, found.agreement, what)
+        raise NotFound(N_("No such amendment proposal.")) from None
+    agreement, organisation_id = _editable_agreement(
+        acting_user, found.agreement, _MAY_DECIDE[what]
+    )
     side = standing(acting_user, agreement).side
     locked = (
         AmendmentProposal.objects.select_for_update()
@@ -863,7 +927,8 @@ def _pending_proposal(
     )
     if locked.state != ProposalState.PENDING:
         raise TransitionRefused(
-            f"This proposal is {locked.state}: only a pending proposal can be {what}ed.",
+            _PENDING_ONLY[what],
+            params={"state": Term(locked.state)},
             rule="amendment-not-pending",
         )
     return locked, agreement, organisation_id, side.value if side else None
@@ -871,10 +936,7 @@ def _pending_proposal(
 
 def _other_side_only(proposal: AmendmentProposal, side: str | None, what: str) -> None:
     if side == proposal.proposed_by_side:
-        raise Forbidden(
-            f"The other party {what}s an amendment: the side that proposed it cannot.",
-            type="wrong-party",
-        )
+        raise Forbidden(_OTHER_SIDE[what], type="wrong-party")
 
 
 def amendment_confirm(
@@ -888,7 +950,7 @@ def amendment_confirm(
         )
         _other_side_only(locked, side, "confirm")
         agreement = Agreement.objects.select_for_update().get(id=agreement.id)
-        _not_ended(agreement, "be amended")
+        _not_ended(agreement)
         before, after = _changed_terms(agreement, locked.changes)
         _refuse_caps_below_use(agreement, after)
         now = clock.now()
@@ -926,7 +988,7 @@ def amendment_reject(
     *, proposal: AmendmentProposal | uuid.UUID | str, reason: str, acting_user: User
 ) -> AmendmentProposal:
     """The other party refuses the proposal, saying why; the terms stay as they are."""
-    reason = _required_text(reason, "reason", "Say why the amendment is rejected.")
+    reason = _required_text(reason, "reason", N_("Say why the amendment is rejected."))
     return _close_proposal(proposal, ProposalState.REJECTED, reason, acting_user)
 
 
@@ -947,8 +1009,10 @@ def _close_proposal(
             _other_side_only(locked, side, "reject")
         elif side != locked.proposed_by_side:
             raise Forbidden(
-                "Only the party that proposed an amendment withdraws it; the other party "
-                "rejects it.",
+                N_(
+                    "Only the party that proposed an amendment withdraws it; the other party "
+                    "rejects it."
+                ),
                 type="wrong-party",
             )
         locked.state = state
@@ -992,8 +1056,11 @@ def _version_record(
     latest = _latest_version(agreement)
     if latest is not None and valid_from < latest.valid_from:
         raise ValidationFailed(
-            f"Version {latest.number} is valid from {latest.valid_from.isoformat()}; an "
-            "amendment cannot take effect before it.",
+            N_(
+                "Version %(number)s is valid from %(valid_from)s; an amendment cannot take "
+                "effect before it."
+            ),
+            params={"number": latest.number, "valid_from": latest.valid_from.isoformat()},
             errors=[
                 {"loc": ["valid_from"], "msg": f"cannot be before {latest.valid_from.isoformat()}"}
             ],

@@ -20,7 +20,7 @@ from typing import ClassVar
 
 from django.conf import settings
 
-from readmit.core.errors import ApplicationError
+from readmit.core.errors import N_, ApplicationError
 
 FONT_PACKAGE = "fonts-noto-core"
 
@@ -89,9 +89,16 @@ def require_fonts() -> Path:
     missing = missing_files()
     if missing:
         raise PdfFontMissing(
-            f"The font file(s) {', '.join(missing)} are missing in {font_dir()} (Debian "
-            f"package {FONT_PACKAGE}, or set READMIT_FONT_DIR): the document is not printed "
-            "rather than printed with boxes for names."
+            N_(
+                "The font file(s) %(files)s are missing in %(folder)s (Debian package "
+                "%(package)s, or set READMIT_FONT_DIR): the document is not printed rather than "
+                "printed with boxes for names."
+            ),
+            params={
+                "files": ", ".join(missing),
+                "folder": str(font_dir()),
+                "package": FONT_PACKAGE,
+            },
         )
     return font_dir()
 
@@ -117,8 +124,11 @@ def check_coverage(texts: Iterable[str]) -> None:
     if missing:
         named = ", ".join(f"U+{ord(ch):04X} {ch!r}" for ch in missing)
         raise PdfFontMissing(
-            f"No font of the stack has a glyph for {named}: install a font that covers it "
-            "(see docs/documents.md); the document is not printed with boxes."
+            N_(
+                "No font of the stack has a glyph for %(named)s: install a font that covers it "
+                "(see docs/documents.md); the document is not printed with boxes."
+            ),
+            params={"named": named},
         )
 
 

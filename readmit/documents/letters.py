@@ -24,13 +24,12 @@ from readmit.audit.models import AuditEvent
 from readmit.cases.attachments import attachment_store
 from readmit.cases.models import Attachment, AttachmentKind, Case
 from readmit.core import clock
-from readmit.core.errors import Forbidden, TransitionRefused, ValidationFailed
+from readmit.core.errors import N_, Forbidden, Term, TransitionRefused, ValidationFailed
 from readmit.core.zones import country_zone, zone
 from readmit.documents import fonts
 from readmit.documents.render import LetterFacts, letter_html, texts_printed
 from readmit.documents.wording import (
     LETTER_KINDS,
-    LETTER_NAMES,
     default_language,
     languages,
 )
@@ -57,8 +56,41 @@ LETTER_DUE: Mapping[str, tuple[frozenset[str], frozenset[str]]] = {
 _DECISION_ACTION = {"declined": "decline", "readmission_rejected": "reject"}
 
 
-def _invalid(field: str, message: str) -> ValidationFailed:
-    return ValidationFailed(f"{field}: {message}", errors=[{"loc": [field], "msg": message}])
+# Why a letter is not due: one whole sentence per letter (its name is part of the sentence).
+_NOT_DUE = {
+    "selected": N_(
+        "A 'Decision: selected' letter is written for a %(kinds)s case in state %(states)s; "
+        "this %(kind)s case is '%(state)s'."
+    ),
+    "declined": N_(
+        "A 'Decision: declined' letter is written for a %(kinds)s case in state %(states)s; "
+        "this %(kind)s case is '%(state)s'."
+    ),
+    "readmission_accepted": N_(
+        "A 'Decision: readmission accepted' letter is written for a %(kinds)s case in state "
+        "%(states)s; this %(kind)s case is '%(state)s'."
+    ),
+    "readmission_rejected": N_(
+        "A 'Decision: readmission rejected' letter is written for a %(kinds)s case in state "
+        "%(states)s; this %(kind)s case is '%(state)s'."
+    ),
+    "transfer_notice": N_(
+        "A 'Transfer notice' letter is written for a %(kinds)s case in state %(states)s; this "
+        "%(kind)s case is '%(state)s'."
+    ),
+    "reception_stay": N_(
+        "A 'Reception-stay notice' letter is written for a %(kinds)s case in state %(states)s; "
+        "this %(kind)s case is '%(state)s'."
+    ),
+}
+
+
+def _invalid(field: str, sentence: str, message: str, choices: str) -> ValidationFailed:
+    """``field`` refused: ``sentence`` is the whole marked refusal (with ``%(choices)s``),
+    ``message`` the field's."""
+    return ValidationFailed(
+        sentence, params={"choices": choices}, errors=[{"loc": [field], "msg": message}]
+    )
 
 
 def letters_due(case: Case) -> list[str]:
@@ -118,7 +150,7 @@ def letter_facts(case: Case, kind: str, *, issued_by: str) -> LetterFacts:
         plan = case.transfer_plans.order_by("-created_at").first()
         if plan is None:
             raise TransitionRefused(
-                "A transfer notice needs a planned transfer; schedule the transfer first.",
+                N_("A transfer notice needs a planned transfer; schedule the transfer first."),
                 rule="letter-not-due",
             )
         hours = terms.notice_hours
@@ -159,29 +191,43 @@ def letter_create(
     position = standing(acting_user, case.agreement)
     if position.organisation_id is None or not position.roles & CASE_WRITERS:
         raise Forbidden(
-            "Only caseworkers, supervisors and liaison officers of a party may write letters "
-            "to the person.",
+            N_(
+                "Only caseworkers, supervisors and liaison officers of a party may write letters "
+                "to the person."
+            ),
             type="wrong-role",
         )
     if kind not in LETTER_KINDS:
-        raise _invalid("kind", f"must be one of {', '.join(LETTER_KINDS)}")
+        choices = ", ".join(LETTER_KINDS)
+        raise _invalid(
+            "kind", N_("kind: must be one of %(choices)s"), f"must be one of {choices}", choices
+        )
     if language not in languages():
         names = ", ".join(f"{code} ({lang.english_name})" for code, lang in languages().items())
-        raise _invalid("language", f"must be one of {names}")
+        raise _invalid(
+            "language", N_("language: must be one of %(choices)s"), f"must be one of {names}", names
+        )
     if case.person.anonymised_at is not None:
         raise TransitionRefused(
-            "The person's data was removed after the agreement's retention period; no letter "
-            "can be addressed to them.",
+            N_(
+                "The person's data was removed after the agreement's retention period; no "
+                "letter can be addressed to them."
+            ),
             rule="personal-data-removed",
         )
     if kind not in letters_due(case):
         kinds, states = LETTER_DUE[kind]
         raise TransitionRefused(
-            f"A '{LETTER_NAMES[kind]}' letter is written for a {' or '.join(sorted(kinds))} "
-            f"case in state {', '.join(sorted(states))}; this {case.kind} case is "
-            f"'{case.state}'.",
+            _NOT_DUE[kind],
+            params={
+                "kinds": ", ".join(sorted(kinds)),
+                "states": ", ".join(sorted(states)),
+                "kind": Term(case.kind),
+                "state": Term(case.state),
+            },
             rule="letter-not-due",
         )
+
     organisation = Organisation.objects.get(id=position.organisation_id)
     facts = letter_facts(case, kind, issued_by=organisation.name)
     _, pdf = letter_pdf(facts, language)

@@ -24,7 +24,7 @@ from readmit.audit.events import AuditEventType
 from readmit.audit.reads import personal_data_read
 from readmit.audit.services import audit_record
 from readmit.cases.models import Case
-from readmit.core.errors import Forbidden
+from readmit.core.errors import N_, Forbidden
 from readmit.documents import fonts
 from readmit.documents.render import FAMILIES
 
@@ -50,8 +50,10 @@ def case_summary_print(*, user: User, case_id: str) -> Case:
     position = standing(user, case.agreement)
     if position.organisation_id is None or not position.roles & CASE_WRITERS:
         raise Forbidden(
-            "Only caseworkers, supervisors and liaison officers of a party print a case "
-            "summary; auditors read the case on screen.",
+            N_(
+                "Only caseworkers, supervisors and liaison officers of a party print a case "
+                "summary; auditors read the case on screen."
+            ),
             type="wrong-role",
         )
     with transaction.atomic():

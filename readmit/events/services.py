@@ -18,7 +18,7 @@ from readmit.accounts.models import Organisation, User
 from readmit.accounts.roles import Role
 from readmit.audit.events import AuditEventType
 from readmit.audit.services import audit_record
-from readmit.core.errors import Forbidden, NotFound, TransitionRefused, ValidationFailed
+from readmit.core.errors import N_, Forbidden, NotFound, TransitionRefused, ValidationFailed
 from readmit.events.models import DeliveryStatus, WebhookDelivery, WebhookSubscription
 from readmit.events.outbox import EVENT_TYPES
 from readmit.events.urls import check_url
@@ -26,22 +26,24 @@ from readmit.events.urls import check_url
 DESCRIPTION_MAX = 200
 
 
-def _parse(value: uuid.UUID | str, what: str) -> uuid.UUID:
+def _parse(value: uuid.UUID | str, missing: str) -> uuid.UUID:
+    """The id as a UUID; not one: ``NotFound`` with ``missing`` (a marked "No such ...")."""
     try:
         return value if isinstance(value, uuid.UUID) else uuid.UUID(str(value))
     except ValueError:
-        raise NotFound(f"No such {what}.") from None
+        raise NotFound(missing) from None
 
 
 def organisation_for_admin(acting_user: User, organisation_id: uuid.UUID | str) -> Organisation:
     """The organisation if the caller administers it; a member in another role: Forbidden."""
-    pk = _parse(organisation_id, "organisation")
+    pk = _parse(organisation_id, N_("No such organisation."))
     roles = roles_in(acting_user, pk)
     if not roles or not acting_user.is_active:
-        raise NotFound("No such organisation.")
+        raise NotFound(N_("No such organisation."))
     if Role.ADMINISTRATOR not in roles:
         raise Forbidden(
-            "Only an administrator of the organisation manages its webhooks.", type="wrong-role"
+            N_("Only an administrator of the organisation manages its webhooks."),
+            type="wrong-role",
         )
     return Organisation.objects.get(id=pk)
 
@@ -49,13 +51,13 @@ def organisation_for_admin(acting_user: User, organisation_id: uuid.UUID | str) 
 def subscription_for_admin(
     acting_user: User, subscription_id: uuid.UUID | str, *, for_update: bool = False
 ) -> WebhookSubscription:
-    pk = _parse(subscription_id, "webhook subscription")
+    pk = _parse(subscription_id, N_("No such webhook subscription."))
     queryset = WebhookSubscription.objects.filter(id=pk)
     if for_update:
         queryset = queryset.select_for_update()
     subscription = queryset.first()
     if subscription is None or not roles_in(acting_user, subscription.organisation_id):
-        raise NotFound("No such webhook subscription.")
+        raise NotFound(N_("No such webhook subscription."))
     organisation_for_admin(acting_user, subscription.organisation_id)
     return subscription
 
@@ -65,14 +67,14 @@ def _event_types(values: Iterable[Any]) -> list[str]:
     unknown = [v for v in chosen if not isinstance(v, str) or v not in EVENT_TYPES]
     if unknown:
         raise ValidationFailed(
-            f"event_types: unknown type(s) {', '.join(map(str, unknown))}; "
-            f"known: {', '.join(EVENT_TYPES)}.",
+            N_("event_types: unknown type(s) %(unknown)s; known: %(known)s."),
+            params={"unknown": ", ".join(map(str, unknown)), "known": ", ".join(EVENT_TYPES)},
             errors=[{"loc": ["event_types"], "msg": f"unknown: {', '.join(map(str, unknown))}"}],
         )
     if not chosen:
         raise ValidationFailed(
-            "event_types: choose at least one event type.",
-            errors=[{"loc": ["event_types"], "msg": "at least one"}],
+            N_("event_types: choose at least one event type."),
+            errors=[{"loc": ["event_types"], "msg": N_("at least one")}],
         )
     return sorted(set(chosen))
 
@@ -81,7 +83,8 @@ def _description(value: str) -> str:
     value = value.strip()
     if len(value) > DESCRIPTION_MAX or "\x00" in value:
         raise ValidationFailed(
-            f"description: at most {DESCRIPTION_MAX} characters, no NUL.",
+            N_("description: at most %(limit)s characters, no NUL."),
+            params={"limit": DESCRIPTION_MAX},
             errors=[{"loc": ["description"], "msg": f"at most {DESCRIPTION_MAX} characters"}],
         )
     return value
@@ -182,10 +185,10 @@ def subscription_delete(*, subscription_id: uuid.UUID | str, acting_user: User) 
 
 
 def delivery_for_admin(acting_user: User, delivery_id: uuid.UUID | str) -> WebhookDelivery:
-    pk = _parse(delivery_id, "delivery")
+    pk = _parse(delivery_id, N_("No such delivery."))
     delivery = WebhookDelivery.objects.select_related("event", "subscription").filter(id=pk).first()
     if delivery is None or not roles_in(acting_user, delivery.subscription.organisation_id):
-        raise NotFound("No such delivery.")
+        raise NotFound(N_("No such delivery."))
     organisation_for_admin(acting_user, delivery.subscription.organisation_id)
     return delivery
 
@@ -203,7 +206,7 @@ def delivery_replay(*, delivery_id: uuid.UUID | str, acting_user: User) -> Webho
         locked = WebhookDelivery.objects.select_for_update().get(id=delivery.id)
         if locked.status == DeliveryStatus.SENDING:
             raise TransitionRefused(
-                "This delivery is being sent right now; replay it once the attempt is over.",
+                N_("This delivery is being sent right now; replay it once the attempt is over."),
                 rule="delivery-in-progress",
             )
         previous = locked.status

@@ -15,11 +15,14 @@ from urllib.parse import urlsplit
 
 from django.conf import settings
 
-from readmit.core.errors import ValidationFailed
+from readmit.core.errors import N_, ValidationFailed
 
 
-def _refuse(message: str) -> ValidationFailed:
-    return ValidationFailed(f"url: {message}", errors=[{"loc": ["url"], "msg": message}])
+def _refuse(sentence: str, message: str, host: str = "") -> ValidationFailed:
+    """``url`` refused: ``sentence`` is the whole marked refusal (``url: ...``, with
+    ``%(host)s`` where it names the host), ``message`` the field's."""
+    params = {"host": host} if host else None
+    return ValidationFailed(sentence, params=params, errors=[{"loc": ["url"], "msg": message}])
 
 
 def _internal(address: str) -> bool:
@@ -38,30 +41,47 @@ def check_url(url: str, *, resolve: bool = True) -> str:
     """The URL, stripped, if Readmit may post to it; else ``ValidationFailed`` on ``url``."""
     url = url.strip()
     if len(url) > 500:
-        raise _refuse("at most 500 characters")
+        raise _refuse(N_("url: at most 500 characters"), N_("at most 500 characters"))
     try:
         parts = urlsplit(url)
         port = parts.port
     except ValueError:
-        raise _refuse("not a valid URL") from None
+        raise _refuse(N_("url: not a valid URL"), N_("not a valid URL")) from None
     if parts.scheme not in ("http", "https"):
-        raise _refuse("must start with http:// or https://")
+        raise _refuse(
+            N_("url: must start with http:// or https://"),
+            N_("must start with http:// or https://"),
+        )
     host = (parts.hostname or "").lower()
     if not host:
-        raise _refuse("names no host")
+        raise _refuse(N_("url: names no host"), N_("names no host"))
     if parts.username or parts.password:
-        raise _refuse("must not carry a user name or password")
+        raise _refuse(
+            N_("url: must not carry a user name or password"),
+            N_("must not carry a user name or password"),
+        )
     allowed = [h.lower() for h in getattr(settings, "READMIT_WEBHOOK_ALLOWED_HOSTS", [])]
     if allowed:
         if host not in allowed:
-            raise _refuse(f"host '{host}' is not in READMIT_WEBHOOK_ALLOWED_HOSTS")
+            raise _refuse(
+                N_("url: host '%(host)s' is not in READMIT_WEBHOOK_ALLOWED_HOSTS"),
+                f"host '{host}' is not in READMIT_WEBHOOK_ALLOWED_HOSTS",
+                host,
+            )
         return url  # listed by the operator: trusted wherever it points
     if getattr(settings, "READMIT_WEBHOOK_ALLOW_PRIVATE", False) or not resolve:
         return url
     try:
         infos = socket.getaddrinfo(host, port or (443 if parts.scheme == "https" else 80))
     except OSError:
-        raise _refuse(f"host '{host}' does not resolve") from None
+        raise _refuse(
+            N_("url: host '%(host)s' does not resolve"), f"host '{host}' does not resolve", host
+        ) from None
     if any(_internal(str(info[4][0])) for info in infos):
-        raise _refuse(f"host '{host}' is an internal address")
+        raise _refuse(
+            N_("url: host '%(host)s' is an internal address"),
+            f"host '{host}' is an internal address",
+            host,
+        )
+
     return url

@@ -36,7 +36,7 @@ from django.conf import settings
 from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from django.db.migrations.loader import MigrationLoader
 
-from readmit.core.errors import ApplicationError
+from readmit.core.errors import N_, ApplicationError
 
 FORMAT = 1
 MANIFEST = "manifest.json"
@@ -74,7 +74,9 @@ def _sha256(path: Path) -> str:
 def _vendor(alias: str) -> str:
     vendor = connections[alias].vendor
     if vendor not in DUMP_NAMES:
-        raise BackupRefused(f"Backups support PostgreSQL and SQLite, not {vendor}.")
+        raise BackupRefused(
+            N_("Backups support PostgreSQL and SQLite, not %(vendor)s."), params={"vendor": vendor}
+        )
     return vendor
 
 
@@ -101,7 +103,10 @@ def _pg_env(alias: str) -> dict[str, str]:
 def _run(args: list[str], env: Mapping[str, str]) -> None:
     result = subprocess.run(args, env=dict(env), capture_output=True, text=True, check=False)  # noqa: S603
     if result.returncode != 0:
-        raise BackupRefused(f"{args[0]} failed: {result.stderr.strip()[-2000:]}")
+        raise BackupRefused(
+            N_("%(program)s failed: %(error)s"),
+            params={"program": args[0], "error": result.stderr.strip()[-2000:]},
+        )
 
 
 def _state_of(cursor: Any, tables: list[str], quote: Callable[[str], str]) -> dict[str, Any]:
@@ -222,14 +227,23 @@ def _extract(archive_path: Path, into: Path) -> dict[str, Any]:
     try:
         archive = tarfile.open(archive_path, "r")  # noqa: SIM115 (closed by the with below)
     except (OSError, tarfile.TarError) as exc:
-        raise BackupRefused(f"{archive_path} is not a Readmit backup: {exc}") from exc
+        raise BackupRefused(
+            N_("%(archive)s is not a Readmit backup: %(error)s"),
+            params={"archive": str(archive_path), "error": str(exc)},
+        ) from exc
     with archive:
         try:
             manifest: dict[str, Any] = json.loads(archive.extractfile(MANIFEST).read())  # type: ignore[union-attr]
         except (KeyError, AttributeError, ValueError) as exc:
-            raise BackupRefused(f"{archive_path} has no readable {MANIFEST}.") from exc
+            raise BackupRefused(
+                N_("%(archive)s has no readable %(manifest)s."),
+                params={"archive": str(archive_path), "manifest": MANIFEST},
+            ) from exc
         if manifest.get("format") != FORMAT:
-            raise BackupRefused(f"Unknown backup format {manifest.get('format')!r}.")
+            raise BackupRefused(
+                N_("Unknown backup format %(format)s."),
+                params={"format": repr(manifest.get("format"))},
+            )
         expected: dict[str, dict[str, Any]] = manifest["files"]
         members = [m for m in archive.getmembers() if m.name != MANIFEST]
         names = {m.name for m in members}
@@ -237,24 +251,52 @@ def _extract(archive_path: Path, into: Path) -> dict[str, Any]:
         missing = sorted(expected.keys() - names)
         if unexpected or missing or any(not m.isfile() for m in members):
             raise BackupRefused(
-                f"The archive does not match its manifest (missing: {missing[:5]}, "
-                f"unexpected: {unexpected[:5]}); nothing was restored."
+                N_(
+                    "The archive does not match its manifest (missing: %(missing)s, "
+                    "unexpected: %(unexpected)s); nothing was restored."
+                ),
+                params={"missing": str(missing[:5]), "unexpected": str(unexpected[:5])},
             )
         archive.extractall(into, members=members, filter="data")
     for name, meta in expected.items():
         if _sha256(into / name) != meta["sha256"]:
-            raise BackupRefused(f"Checksum mismatch for {name}: the archive is damaged.")
+            raise BackupRefused(
+                N_("Checksum mismatch for %(name)s: the archive is damaged."),
+                params={"name": name},
+            )
     return manifest
 
 
-def _target_in_use(alias: str, media_root: Path) -> list[str]:
-    found = []
-    tables = connections[alias].introspection.table_names()
+def _target_in_use(alias: str, media_root: Path) -> BackupRefused | None:
+    """Why the target may not be replaced without --force (None: it is empty)."""
+    tables = len(connections[alias].introspection.table_names())
+    files = any(True for _ in _media_files(media_root))
+    params = {"tables": tables, "media": str(media_root)}
+    if tables and files:
+        return BackupRefused(
+            N_(
+                "The target is not empty (the database holds %(tables)s tables; %(media)s holds "
+                "files); restore with --force to replace it."
+            ),
+            params=params,
+        )
     if tables:
-        found.append(f"the database holds {len(tables)} tables")
-    if any(True for _ in _media_files(media_root)):
-        found.append(f"{media_root} holds files")
-    return found
+        return BackupRefused(
+            N_(
+                "The target is not empty (the database holds %(tables)s tables); restore with "
+                "--force to replace it."
+            ),
+            params=params,
+        )
+    if files:
+        return BackupRefused(
+            N_(
+                "The target is not empty (%(media)s holds files); restore with --force to "
+                "replace it."
+            ),
+            params=params,
+        )
+    return None
 
 
 def _unknown_migrations(manifest: Mapping[str, Any], alias: str) -> list[str]:
@@ -279,21 +321,21 @@ def restore(
         manifest = _extract(Path(archive_path), work)
         if manifest["database"]["vendor"] != vendor:
             raise BackupRefused(
-                f"The archive holds a {manifest['database']['vendor']} database; the target "
-                f"is {vendor}."
+                N_("The archive holds a %(archived)s database; the target is %(vendor)s."),
+                params={"archived": manifest["database"]["vendor"], "vendor": vendor},
             )
         unknown = _unknown_migrations(manifest, alias)
         if unknown:
             raise BackupRefused(
-                "The archive was made by a newer Readmit (migrations this code does not "
-                f"know: {', '.join(unknown[:5])}); install that version first."
+                N_(
+                    "The archive was made by a newer Readmit (migrations this code does not "
+                    "know: %(unknown)s); install that version first."
+                ),
+                params={"unknown": ", ".join(unknown[:5])},
             )
         in_use = _target_in_use(alias, media_root)
-        if in_use and not force:
-            raise BackupRefused(
-                f"The target is not empty ({'; '.join(in_use)}); restore with --force to "
-                "replace it."
-            )
+        if in_use is not None and not force:
+            raise in_use
         dump = work / manifest["database"]["file"]
         connection = connections[alias]
         if vendor == "postgresql":

@@ -50,7 +50,7 @@ def access_proposal_list(user: User, list_id: uuid.UUID | str) -> ProposalList:
         .first()
     )
     if proposal_list is None:
-        raise NotFound("No such list.")
+        raise NotFound(N_("No such list."))
     return proposal_list
 
 
@@ -107,11 +107,12 @@ def criteria_check_refusal(user: User, case: Case) -> ApplicationError | None:
     """Why ``user`` may not check ``case``'s criteria again (None: they may): a case with
     criteria, a caseworker or supervisor of a party."""
     if not has_criteria(case):
-        return NotFound("No such case.")
+        return NotFound(N_("No such case."))
     position = standing(user, case.agreement)
     if not (position.is_party and position.roles & WORKERS):
         return Forbidden(
-            "Checking the criteria needs the role caseworker or supervisor.", type="wrong-role"
+            N_("Checking the criteria needs the role caseworker or supervisor."),
+            type="wrong-role",
         )
     return None
 
@@ -126,12 +127,12 @@ def vulnerability_assessment_refusal(user: User, case: Case) -> Forbidden | None
     position = standing(user, case.agreement)
     if position.organisation_id != case.person.owner_id:
         return Forbidden(
-            "Only the party that holds the person's record assesses their vulnerabilities.",
+            N_("Only the party that holds the person's record assesses their vulnerabilities."),
             type="wrong-party",
         )
     if not position.roles & WORKERS:
         return Forbidden(
-            "Assessing vulnerabilities needs the role caseworker or supervisor.",
+            N_("Assessing vulnerabilities needs the role caseworker or supervisor."),
             type="wrong-role",
         )
     return None
@@ -147,7 +148,7 @@ def return_plan_refusal(user: User, case: Case) -> Forbidden | None:
     position = standing(user, case.agreement)
     if not (position.is_party and position.roles & WORKERS):
         return Forbidden(
-            "Recording a return plan needs the role caseworker or supervisor.",
+            N_("Recording a return plan needs the role caseworker or supervisor."),
             type="wrong-role",
         )
     return None
@@ -183,8 +184,11 @@ def family_ready_refusal(case: Case, *, lock: bool = False) -> TransitionRefused
         f"{m.reference} ({'legal hold' if m.legal_hold else m.state})" for m in blocking
     )
     return TransitionRefused(
-        f"Family group '{case.family_group}' moves together or not at all; not ready: "
-        f"{named}. Schedule the whole family at once when every member can go.",
+        N_(
+            "Family group '%(group)s' moves together or not at all; not ready: %(named)s. "
+            "Schedule the whole family at once when every member can go."
+        ),
+        params={"group": case.family_group, "named": named},
         rule="family-group",
     )
 
@@ -200,9 +204,16 @@ def family_date_refusal(case: Case, planned_for: dt.datetime) -> TransitionRefus
         return None
     named = ", ".join(f"{ref} for {when.isoformat(timespec='minutes')}" for ref, when in apart)
     return TransitionRefused(
-        f"Family group '{case.family_group}' travels together: {named} already. Schedule "
-        f"{case.reference} for the same date and time, not "
-        f"{planned_for.isoformat(timespec='minutes')}.",
+        N_(
+            "Family group '%(group)s' travels together: %(named)s already. Schedule "
+            "%(case)s for the same date and time, not %(planned_for)s."
+        ),
+        params={
+            "group": case.family_group,
+            "named": named,
+            "case": case.reference,
+            "planned_for": planned_for.isoformat(timespec="minutes"),
+        },
         rule="family-date",
     )
 

@@ -30,7 +30,7 @@ from readmit.cases.models import Case, IdentityDocument, Person
 from readmit.cases.workflow import workflow_for
 from readmit.core import clock
 from readmit.core.bulkinsert import maker, rows_insert
-from readmit.core.errors import ValidationFailed
+from readmit.core.errors import N_, ValidationFailed
 from readmit.core.models import Country
 from readmit.relocation.lists import PersonRow
 from readmit.relocation.models import CriteriaEvaluation, ProposalList, ProposalListEntry
@@ -144,9 +144,11 @@ def list_rows_write(
             rows_insert(Case, cases)
     except IntegrityError:
         raise ValidationFailed(
-            "A case with one of the list's external ids was opened meanwhile under this "
-            "agreement; nothing of this batch was written.",
-            errors=[{"loc": ["external_id"], "msg": "already used in this agreement"}],
+            N_(
+                "A case with one of the list's external ids was opened meanwhile under this "
+                "agreement; nothing of this batch was written."
+            ),
+            errors=[{"loc": ["external_id"], "msg": N_("already used in this agreement")}],
         ) from None
     new_entry = maker(ProposalListEntry)
     rows_insert(

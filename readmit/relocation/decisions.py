@@ -36,7 +36,14 @@ from readmit.cases.models import Case
 from readmit.cases.services import case_transition
 from readmit.cases.workflow import workflow_for
 from readmit.core import clock
-from readmit.core.errors import ApplicationError, Forbidden, TransitionRefused, ValidationFailed
+from readmit.core.errors import (
+    N_,
+    ApplicationError,
+    Forbidden,
+    Term,
+    TransitionRefused,
+    ValidationFailed,
+)
 from readmit.core.models import Country
 from readmit.relocation.models import CriteriaEvaluation, ProposalList
 from readmit.relocation.selectors import latest_evaluations
@@ -223,8 +230,8 @@ def _chosen(proposal_list: ProposalList, case_ids: Sequence[uuid.UUID | str]) ->
     wanted = list(dict.fromkeys(str(i).strip() for i in case_ids if str(i).strip()))
     if not wanted:
         raise ValidationFailed(
-            "Choose at least one case of the list.",
-            errors=[{"loc": ["cases"], "msg": "choose at least one case"}],
+            N_("Choose at least one case of the list."),
+            errors=[{"loc": ["cases"], "msg": N_("choose at least one case")}],
         )
     cases = {
         str(e.case.id): e.case for e in proposal_list.entries.select_related("case").order_by("row")
@@ -232,9 +239,9 @@ def _chosen(proposal_list: ProposalList, case_ids: Sequence[uuid.UUID | str]) ->
     foreign = [i for i in wanted if i not in cases]
     if foreign:
         raise ValidationFailed(
-            f"{len(foreign)} of the chosen cases are not cases of list "
-            f"{proposal_list.reference}; nothing was done.",
-            errors=[{"loc": ["cases"], "msg": "not a case of this list"}],
+            N_("%(count)s of the chosen cases are not cases of list %(list)s; nothing was done."),
+            params={"count": len(foreign), "list": proposal_list.reference},
+            errors=[{"loc": ["cases"], "msg": N_("not a case of this list")}],
         )
     return [case for key, case in cases.items() if key in set(wanted)]
 
@@ -257,7 +264,8 @@ def list_bulk_transition(
     if action not in BULK_ACTIONS or action not in workflow.actions:
         offered = [a for a in BULK_ACTIONS if a in workflow.actions]
         raise ValidationFailed(
-            f"'{action}' is not a bulk action on this list; choose one of: {', '.join(offered)}.",
+            N_("'%(action)s' is not a bulk action on this list; choose one of: %(offered)s."),
+            params={"action": action, "offered": ", ".join(offered)},
             errors=[{"loc": ["action"], "msg": f"one of {', '.join(offered)}"}],
         )
     position = standing(acting_user, agreement)
@@ -267,8 +275,9 @@ def list_bulk_transition(
     reason = reason.strip()
     if workflow.get(action).needs_reason and not reason:
         raise ValidationFailed(
-            f"'{action}' needs a reason.",
-            errors=[{"loc": ["reason"], "msg": "a reason is required"}],
+            N_("'%(action)s' needs a reason."),
+            params={"action": Term(action)},
+            errors=[{"loc": ["reason"], "msg": N_("a reason is required")}],
         )
     cases = _chosen(proposal_list, case_ids)
     outcome = BulkOutcome(action=action)

@@ -30,12 +30,24 @@ from pydantic import Field
 from readmit.accounts.access import standing
 from readmit.accounts.roles import Role
 from readmit.cases.services import TransitionContext, register_transition_hook
-from readmit.core.errors import Forbidden, TransitionRefused
+from readmit.core.errors import N_, Forbidden, Term, TransitionRefused
 from readmit.core.payloads import ActionPayload, Choices, Day
 from readmit.relocation.hooks import _invalid
 from readmit.relocation.models import HoldKind, LegalHold
 
 KINDS = ("relocation", "reception", "readmission")
+
+# Who may lift a hold the other side placed: one whole sentence per side.
+_PLACED_BY = {
+    "sending": N_(
+        "This hold was placed by the sending party: only its supervisor lifts it, or record "
+        "the court decision that lifts it in court_reference."
+    ),
+    "receiving": N_(
+        "This hold was placed by the receiving party: only its supervisor lifts it, or "
+        "record the court decision that lifts it in court_reference."
+    ),
+}
 
 
 class PlaceLegalHoldIn(ActionPayload):
@@ -90,13 +102,18 @@ def place_legal_hold(context: TransitionContext) -> None:
     kind, authority, reference = HoldKind(payload.kind), payload.authority, payload.reference
     decided_on = payload.decided_on
     if decided_on > context.at.date():
-        raise _invalid("decided_on", "cannot be in the future")
+        raise _invalid(
+            "decided_on",
+            N_("cannot be in the future"),
+            N_("decided_on: cannot be in the future."),
+        )
     same = LegalHold.objects.filter(
         case=context.case, lifted_at__isnull=True, kind=kind, authority=authority
     ).filter(reference=reference)
     if same.exists():
         raise TransitionRefused(
-            f"This hold ({kind}, {authority}, {reference}) is already recorded and open.",
+            N_("This hold (%(kind)s, %(authority)s, %(reference)s) is already recorded and open."),
+            params={"kind": Term(kind), "authority": authority, "reference": reference},
             rule="legal-hold",
         )
     position = standing(context.acting_user, context.case.agreement)
@@ -121,11 +138,19 @@ def _hold_to_lift(context: TransitionContext) -> LegalHold | None:
     chosen = context.payload_as(LiftLegalHoldIn).hold
     if chosen is None:
         if open_holds.count() > 1:
-            raise _invalid("hold", "is required: name which of the open holds is lifted")
+            raise _invalid(
+                "hold",
+                N_("is required: name which of the open holds is lifted"),
+                N_("hold: is required: name which of the open holds is lifted."),
+            )
         return open_holds.first()
     hold = open_holds.filter(id=chosen).first()
     if hold is None:
-        raise _invalid("hold", "is not an open hold of this case")
+        raise _invalid(
+            "hold",
+            N_("is not an open hold of this case"),
+            N_("hold: is not an open hold of this case."),
+        )
     return hold
 
 
@@ -139,15 +164,14 @@ def lift_legal_hold(context: TransitionContext) -> None:
     if not court_reference:
         # A hold recorded without a side (placed before sides were recorded): any supervisor.
         if placed_by_side and position.side != placed_by_side:
-            raise Forbidden(
-                f"This hold was placed by the {placed_by_side} party: only its supervisor "
-                "lifts it, or record the court decision that lifts it in court_reference.",
-                type="wrong-party",
-            )
+            refusal = _PLACED_BY.get(placed_by_side, _PLACED_BY["sending"])
+            raise Forbidden(refusal, type="wrong-party")
         if Role.SUPERVISOR not in position.roles:
             raise Forbidden(
-                "Lifting a hold needs the role supervisor of the placing side, or the court "
-                "decision that lifts it in court_reference.",
+                N_(
+                    "Lifting a hold needs the role supervisor of the placing side, or the court "
+                    "decision that lifts it in court_reference."
+                ),
                 type="wrong-role",
             )
     if hold is None:  # only the flag was set, before holds were recorded

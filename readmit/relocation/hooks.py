@@ -56,9 +56,16 @@ from readmit.relocation.services import STAY_END, evaluation_store
 COURT_REMEDIES = frozenset({StayOutcome.TRANSFERRED_BACK, StayOutcome.RELEASED})
 
 
-def _invalid(field: str, message: str) -> ValidationFailed:
+def _invalid(field: str, message: str, sentence: str = "") -> ValidationFailed:
+    """A payload field refused: ``message`` names what is wrong with it, ``sentence`` is the
+    whole marked refusal (``N_("field: message.")``, so that pages translate it whole; without
+    it the sentence is built and stays English)."""
+    if sentence:
+        return ValidationFailed(sentence, errors=[{"loc": ["payload", field], "msg": message}])
     return ValidationFailed(
-        f"{field}: {message}.", errors=[{"loc": ["payload", field], "msg": message}]
+        N_("%(field)s: %(message)s."),
+        params={"field": field, "message": message},
+        errors=[{"loc": ["payload", field], "msg": message}],
     )
 
 
@@ -167,11 +174,16 @@ def select_requires_criteria(context: TransitionContext) -> None:
     """A selection needs the criteria to pass *now*: they are evaluated again at the decision
     (the terms in force and the person's age are those of this moment), and unknown is not a
     pass. The evaluation is kept with the decision; a refusal keeps nothing."""
-    _criteria_must_pass(context, "selected")
+    _criteria_must_pass(
+        context,
+        N_("The criteria do not pass (%(outcome)s), so the person cannot be selected: %(named)s"),
+    )
     context.case.data["decision"] = {"decision": "selected", **_stamp(context)}
 
 
-def _criteria_must_pass(context: TransitionContext, what: str) -> None:
+def _criteria_must_pass(context: TransitionContext, refusal: str) -> None:
+    """Refused with ``refusal`` (a marked sentence with ``%(outcome)s`` and ``%(named)s``)
+    unless the criteria pass now."""
     stored, evaluation = evaluation_store(
         context.case, at=context.at, trigger=EvaluationTrigger.DECISION
     )
@@ -185,8 +197,8 @@ def _criteria_must_pass(context: TransitionContext, what: str) -> None:
         ]
         named = "; ".join(f"{r.label} ({r.rule}) {r.outcome}: {r.explanation}" for r in not_passed)
         raise TransitionRefused(
-            f"The criteria do not pass ({evaluation.outcome}), so the person cannot be "
-            f"{what}: {named}",
+            refusal,
+            params={"outcome": Term(evaluation.outcome), "named": named},
             rule="criteria",
             extra={
                 "rules": [
@@ -269,15 +281,27 @@ def schedule_transfer(context: TransitionContext) -> None:
     language = plan_in.notice_language
     notice_given_at = plan_in.notice_given_at or context.at
     if notice_given_at > context.at:
-        raise _invalid("notice_given_at", "cannot be in the future")
+        raise _invalid(
+            "notice_given_at",
+            N_("cannot be in the future"),
+            N_("notice_given_at: cannot be in the future."),
+        )
     if planned_for <= context.at:
-        raise _invalid("planned_for", "must be in the future")
+        raise _invalid(
+            "planned_for", N_("must be in the future"), N_("planned_for: must be in the future.")
+        )
     case = context.case
     terms, _ = terms_in_force(case.agreement, context.at)
     if case.kind == AgreementKind.RECEPTION:  # no selection before: the safeguards apply here
         refuse_excluded(context)
         if terms.criteria:
-            _criteria_must_pass(context, "scheduled for transfer")
+            _criteria_must_pass(
+                context,
+                N_(
+                    "The criteria do not pass (%(outcome)s), so the person cannot be "
+                    "scheduled for transfer: %(named)s"
+                ),
+            )
     hours = terms.notice_hours
     if urgent and terms.urgent_notice_hours is not None:
         hours = terms.urgent_notice_hours
@@ -346,10 +370,16 @@ def record_arrival(context: TransitionContext) -> None:
     case, arrival = context.case, context.payload_as(RecordArrivalIn)
     site = Site.objects.filter(id=arrival.site, agreement_id=case.agreement_id).first()
     if site is None:
-        raise _invalid("site", "is not a site of this agreement")
+        raise _invalid(
+            "site",
+            N_("is not a site of this agreement"),
+            N_("site: is not a site of this agreement."),
+        )
     arrived_at = arrival.arrived_at or context.at
     if arrived_at > context.at:
-        raise _invalid("arrived_at", "cannot be in the future")
+        raise _invalid(
+            "arrived_at", N_("cannot be in the future"), N_("arrived_at: cannot be in the future.")
+        )
     terms, _ = terms_in_force(case.agreement, context.at)
     max_present = terms.capacity.max_present if terms.capacity else None
     max_per_year = terms.capacity.max_per_year if terms.capacity else None
@@ -419,7 +449,12 @@ def record_departure(context: TransitionContext) -> None:
     case, departure = context.case, context.payload_as(RecordDepartureIn)
     outcome, court_ordered = StayOutcome(departure.outcome), departure.court_ordered
     if court_ordered and outcome not in COURT_REMEDIES:
-        raise _invalid("court_ordered", "applies only to the outcomes transferred_back, released")
+        raise _invalid(
+            "court_ordered",
+            N_("applies only to the outcomes transferred_back, released"),
+            N_("court_ordered: applies only to the outcomes transferred_back, released."),
+        )
+
     if case.legal_hold and outcome in REMOVAL_OUTCOMES:
         raise TransitionRefused(
             N_(

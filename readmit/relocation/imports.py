@@ -29,7 +29,7 @@ from readmit.audit.services import audit_record
 from readmit.cases.models import Case
 from readmit.core import clock
 from readmit.core.actors import SystemActor
-from readmit.core.errors import ApplicationError, Forbidden, NotFound, ValidationFailed
+from readmit.core.errors import N_, ApplicationError, Forbidden, NotFound, ValidationFailed
 from readmit.relocation.bulk import criteria_evaluate_many, list_rows_write
 from readmit.relocation.models import (
     EvaluationTrigger,
@@ -97,8 +97,11 @@ def list_import_queue(
     agreement, position = _sending_worker(acting_user, agreement)
     if len(people) > import_max_rows():
         raise ValidationFailed(
-            f"A list of {len(people)} people is more than an import takes "
-            f"({import_max_rows()}); nothing was imported. Send it as several lists.",
+            N_(
+                "A list of %(count)s people is more than an import takes (%(limit)s); nothing "
+                "was imported. Send it as several lists."
+            ),
+            params={"count": len(people), "limit": import_max_rows()},
             errors=[{"loc": ["people"], "msg": f"more than {import_max_rows()} people"}],
         )
     digest = request_digest(agreement, reference, people)
@@ -110,9 +113,12 @@ def list_import_queue(
             if job is not None:
                 if job.request_digest != digest:
                     raise IdempotencyConflict(
-                        f"The Idempotency-Key was already used for import '{job.reference}' "
-                        "with a different request: idempotency key reused with a different "
-                        "request."
+                        N_(
+                            "The Idempotency-Key was already used for import '%(reference)s' "
+                            "with a different request: idempotency key reused with a different "
+                            "request."
+                        ),
+                        params={"reference": job.reference},
                     )
                 return job
         replay = _existing(agreement, position.organisation_id, reference, idempotency_key, digest)
@@ -133,7 +139,7 @@ def list_import_queue(
                 )
         except IntegrityError:
             raise IdempotencyConflict(
-                "The same Idempotency-Key arrived twice at the same time; send it again."
+                N_("The same Idempotency-Key arrived twice at the same time; send it again.")
             ) from None
         audit_record(
             event_type=AuditEventType.LIST_IMPORT_QUEUED,
@@ -213,9 +219,12 @@ def _run(job: ListImport) -> ListImport:
     user = job.submitted_by
     if ProposalList.objects.filter(agreement=agreement, reference=job.reference).exists():
         raise ValidationFailed(
-            f"A list with the reference '{job.reference}' was imported meanwhile; "
-            "nothing was imported.",
-            errors=[{"loc": ["reference"], "msg": "already used under this agreement"}],
+            N_(
+                "A list with the reference '%(reference)s' was imported meanwhile; nothing was "
+                "imported."
+            ),
+            params={"reference": job.reference},
+            errors=[{"loc": ["reference"], "msg": N_("already used under this agreement")}],
         )
     checked: CheckedRows = list_rows_check(
         agreement, job.people, only_valid_rows=job.only_valid_rows, max_rows=import_max_rows()
@@ -296,7 +305,8 @@ def access_list_import(user: User, job_id: uuid.UUID | str) -> ListImport:
         .first()
     )
     if job is None or job.organisation_id not in organisation_ids(user):
-        raise NotFound("No such import.")
+        raise NotFound(N_("No such import."))
     if not roles_in(user, job.organisation_id) & CASE_READERS:
-        raise Forbidden("Reading an import needs a role that reads cases.", type="wrong-role")
+        raise Forbidden(N_("Reading an import needs a role that reads cases."), type="wrong-role")
+
     return job

@@ -41,6 +41,7 @@ from readmit.cases.workflow import workflow_for
 from readmit.core import clock
 from readmit.core.actors import SystemActor
 from readmit.core.errors import (
+    N_,
     ApplicationError,
     TransitionRefused,
     ValidationFailed,
@@ -199,8 +200,9 @@ def case_evaluate(
     """Apply the agreement's criteria to the case's person now, rule by rule, and audit it."""
     if trigger not in EvaluationTrigger.values:
         raise ValidationFailed(
-            f"'{trigger}' is not a trigger.",
-            errors=[{"loc": ["trigger"], "msg": "unknown trigger"}],
+            N_("'%(trigger)s' is not a trigger."),
+            params={"trigger": trigger},
+            errors=[{"loc": ["trigger"], "msg": N_("unknown trigger")}],
         )
     with transaction.atomic():
         case = access_case(acting_user, case.id)
@@ -259,8 +261,8 @@ def vulnerability_assess(
     note = (note or "").strip()
     if len(note) > 2000:
         raise ValidationFailed(
-            "note: is longer than 2000 characters.",
-            errors=[{"loc": ["note"], "msg": "is longer than 2000 characters"}],
+            N_("note: is longer than 2000 characters."),
+            errors=[{"loc": ["note"], "msg": N_("is longer than 2000 characters")}],
         )
     with transaction.atomic():
         case = access_case(acting_user, case.id, for_update=True)
@@ -310,14 +312,17 @@ def vulnerability_assess(
 def _assessed_vulnerabilities(values: Sequence[str] | None) -> list[str]:
     if not isinstance(values, (list, tuple)):
         raise ValidationFailed(
-            "vulnerabilities: the assessment's outcome is required, a list (empty: none found).",
-            errors=[{"loc": ["vulnerabilities"], "msg": "is required, a list (empty: none)"}],
+            N_(
+                "vulnerabilities: the assessment's outcome is required, a list (empty: none found)."
+            ),
+            errors=[{"loc": ["vulnerabilities"], "msg": N_("is required, a list (empty: none)")}],
         )
     unknown = [v for v in values if not isinstance(v, str) or v not in VULNERABILITIES]
     if unknown:
         allowed = ", ".join(VULNERABILITIES)
         raise ValidationFailed(
-            f"vulnerabilities: {', '.join(repr(v) for v in unknown)} is not one of {allowed}.",
+            N_("vulnerabilities: %(unknown)s is not one of %(allowed)s."),
+            params={"unknown": ", ".join(repr(v) for v in unknown), "allowed": allowed},
             errors=[
                 {"loc": ["vulnerabilities"], "msg": f"'{v}' is not one of {allowed}"}
                 for v in unknown
@@ -355,12 +360,11 @@ def _sending_worker(user: User, agreement: Agreement) -> tuple[Agreement, Any]:
     return agreement, standing(user, agreement)
 
 
-def _replay(existing: ProposalList, digest: str, what: str) -> ListResult:
+def _replay(existing: ProposalList, digest: str, refusal: str) -> ListResult:
+    """The list sent before, if the request is the same; ``refusal`` (a marked message with
+    ``%(list)s``) names what was reused otherwise."""
     if existing.request_digest != digest:
-        raise IdempotencyConflict(
-            f"The {what} was already used for list '{existing.reference}' with a different "
-            "request: idempotency key reused with a different request."
-        )
+        raise IdempotencyConflict(refusal, params={"list": existing.reference})
     return ListResult(proposal_list=existing, cases=proposal_list_cases(existing), created=False)
 
 
@@ -376,10 +380,24 @@ def _existing(
             organisation_id=organisation_id, idempotency_key=idempotency_key
         ).first()
         if keyed is not None:
-            return _replay(keyed, digest, "Idempotency-Key")
+            return _replay(
+                keyed,
+                digest,
+                N_(
+                    "The Idempotency-Key was already used for list '%(list)s' with a different "
+                    "request: idempotency key reused with a different request."
+                ),
+            )
     same = ProposalList.objects.filter(agreement=agreement, reference=reference).first()
     if same is not None:
-        return _replay(same, digest, f"reference '{reference}'")
+        return _replay(
+            same,
+            digest,
+            N_(
+                "The reference '%(list)s' was already used for list '%(list)s' with a "
+                "different request: idempotency key reused with a different request."
+            ),
+        )
     return None
 
 
@@ -395,10 +413,16 @@ def _refuse_missing_columns(columns: frozenset[str], read: Mapping[str, str]) ->
     missing = missing_columns(columns, read)
     if missing:
         raise ValidationFailed(
-            "The file lacks the column(s) "
-            + ", ".join(f"'{c}' (read by {rule})" for c, rule in sorted(missing.items()))
-            + " that the agreement's rules read; nothing was imported. Add the column; write "
-            "'unknown' in a cell where the fact is not known.",
+            N_(
+                "The file lacks the column(s) %(columns)s that the agreement's rules read; "
+                "nothing was imported. Add the column; write 'unknown' in a cell where the "
+                "fact is not known."
+            ),
+            params={
+                "columns": ", ".join(
+                    f"'{c}' (read by {rule})" for c, rule in sorted(missing.items())
+                )
+            },
             errors=[
                 {
                     "row": 1,
@@ -506,14 +530,14 @@ def list_reference_and_key(
     reference = (reference or "").strip()
     if not reference or len(reference) > 80:
         raise ValidationFailed(
-            "A list needs a reference of at most 80 characters.",
-            errors=[{"loc": ["reference"], "msg": "1 to 80 characters"}],
+            N_("A list needs a reference of at most 80 characters."),
+            errors=[{"loc": ["reference"], "msg": N_("1 to 80 characters")}],
         )
     key = (idempotency_key or "").strip() or None
     if key is not None and len(key) > 200:
         raise ValidationFailed(
-            "The Idempotency-Key is longer than 200 characters.",
-            errors=[{"loc": ["Idempotency-Key"], "msg": "too long"}],
+            N_("The Idempotency-Key is longer than 200 characters."),
+            errors=[{"loc": ["Idempotency-Key"], "msg": N_("too long")}],
         )
     return reference, key
 
@@ -542,8 +566,9 @@ def proposal_list_submit(
     """
     if source not in ListSource.values:
         raise ValidationFailed(
-            f"'{source}' is not a list source.",
-            errors=[{"loc": ["source"], "msg": "unknown source"}],
+            N_("'%(source)s' is not a list source."),
+            params={"source": source},
+            errors=[{"loc": ["source"], "msg": N_("unknown source")}],
         )
     reference, idempotency_key = list_reference_and_key(reference, idempotency_key)
     agreement, position = _sending_worker(acting_user, agreement)
@@ -625,8 +650,9 @@ def family_schedule_transfer(
         case = access_case(acting_user, case.id, for_update=True)
         if not case.family_group:
             raise ValidationFailed(
-                f"Case {case.reference} is in no family group.",
-                errors=[{"loc": ["family_group"], "msg": "not set"}],
+                N_("Case %(case)s is in no family group."),
+                params={"case": case.reference},
+                errors=[{"loc": ["family_group"], "msg": N_("not set")}],
             )
         schedulable = workflow_for(case.kind).get("schedule_transfer").sources
         members = sorted([case, *family_members(case, lock=True)], key=lambda c: c.id)
@@ -662,8 +688,8 @@ def stay_record_return_plan(*, case: Case, plan: str, acting_user: User) -> Rece
     plan = (plan or "").strip()
     if not plan or len(plan) > 5000:
         raise ValidationFailed(
-            "A return plan needs 1 to 5000 characters.",
-            errors=[{"loc": ["plan"], "msg": "1 to 5000 characters"}],
+            N_("A return plan needs 1 to 5000 characters."),
+            errors=[{"loc": ["plan"], "msg": N_("1 to 5000 characters")}],
         )
     with transaction.atomic():
         case = access_case(acting_user, case.id, for_update=True)
@@ -673,8 +699,11 @@ def stay_record_return_plan(*, case: Case, plan: str, acting_user: User) -> Rece
         stay = ReceptionStay.objects.filter(case=case, ended_at__isnull=True).first()
         if stay is None:
             raise TransitionRefused(
-                f"Case {case.reference} has no open reception stay.", rule="no-open-stay"
+                N_("Case %(case)s has no open reception stay."),
+                params={"case": case.reference},
+                rule="no-open-stay",
             )
+
         stay.return_plan = plan
         stay.return_plan_recorded_at = clock.now()
         stay.save(update_fields=["return_plan", "return_plan_recorded_at", "updated_at"])

@@ -42,7 +42,7 @@ from readmit.cases.models import Case, Deadline, Person, QuotaAllocation
 from readmit.consular.models import ConsularRequest
 from readmit.core import clock
 from readmit.core.dbrouting import report_reads
-from readmit.core.errors import Forbidden, NotFound
+from readmit.core.errors import N_, Forbidden, NotFound
 from readmit.relocation.models import ReceptionStay
 from readmit.reporting import charts
 from readmit.reporting.exports import safe_cell
@@ -126,7 +126,7 @@ def dashboard_scope(
     readers = organisation_ids(user, roles=DASHBOARD_READERS)
     if not readers:
         raise Forbidden(
-            _(
+            N_(
                 "Dashboards are for caseworkers, supervisors, liaison officers and auditors; "
                 "administrators manage users, not cases."
             ),
@@ -144,7 +144,7 @@ def dashboard_scope(
         wanted = str(agreement_id)
         found = tuple(a for a in choices if str(a.id) == wanted)
         if not found:
-            raise NotFound(_("No such agreement."))
+            raise NotFound(N_("No such agreement."))
     whole = frozenset(
         a.id for a in found if any(p.organisation_id in readers - missions for p in a.parties.all())
     )
@@ -636,7 +636,7 @@ def dashboard_build(
     """One dashboard for the reader, through the gates, and the scope it was counted over;
     ``NotFound`` for an unknown name."""
     if name not in DASHBOARDS:
-        raise NotFound(_("No such dashboard."))
+        raise NotFound(N_("No such dashboard."))
     scope = dashboard_scope(user, agreement_id=agreement_id, year=year)
     return DASHBOARDS[name](scope), scope
 

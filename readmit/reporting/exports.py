@@ -28,7 +28,7 @@ from readmit.audit.services import audit_record
 from readmit.cases.models import Case, Deadline
 from readmit.cases.selectors import case_list
 from readmit.core.dbrouting import report_reads
-from readmit.core.errors import Forbidden, ValidationFailed
+from readmit.core.errors import N_, Forbidden, ValidationFailed
 
 COLUMNS = (
     "reference",
@@ -136,8 +136,10 @@ def cases_export_rows(*, user: User, filters: dict[str, Any], fmt: str) -> list[
         raise ValueError(f"unknown export format {fmt!r}")
     if not organisation_ids(user, roles=CASE_READERS):
         raise Forbidden(
-            "Exports are for caseworkers, supervisors, liaison officers and auditors; "
-            "administrators manage users, not cases.",
+            N_(
+                "Exports are for caseworkers, supervisors, liaison officers and auditors; "
+                "administrators manage users, not cases."
+            ),
             type="wrong-role",
         )
     cases = (
@@ -167,8 +169,11 @@ def cases_export_rows(*, user: User, filters: dict[str, Any], fmt: str) -> list[
             rows.append(_row(case, sharing))
         if fmt == "pdf" and len(rows) > PDF_MAX_ROWS:
             raise ValidationFailed(
-                f"A PDF holds at most {PDF_MAX_ROWS} cases; these filters give {len(rows)}. "
-                "Narrow the filters, or export XLSX or CSV.",
+                N_(
+                    "A PDF holds at most %(limit)s cases; these filters give %(count)s. "
+                    "Narrow the filters, or export XLSX or CSV."
+                ),
+                params={"limit": PDF_MAX_ROWS, "count": len(rows)},
                 errors=[{"loc": ["format"], "msg": f"at most {PDF_MAX_ROWS} rows in a PDF"}],
             )
         orgs = sorted(mine, key=str)

@@ -22,7 +22,7 @@ from readmit.accounts.models import User
 from readmit.accounts.roles import CASE_READERS
 from readmit.cases.models import Case, IdentityDocument, PersonName
 from readmit.cases.selectors import case_sharing
-from readmit.core.errors import Forbidden, NotFound
+from readmit.core.errors import N_, Forbidden, NotFound
 from readmit.core.sealed import DocumentNumberIndexField
 from readmit.screening.matching import normalise_document
 from readmit.search.keys import (
@@ -166,7 +166,7 @@ def _document_candidates(user: User, cases: QuerySet[Case], query: str) -> list[
 def search_gate(user: User) -> None:
     """Searching reads case files: a role without them (administrator) is refused."""
     if not organisation_ids(user, roles=CASE_READERS):
-        raise Forbidden("Your role does not include reading case files.", type="wrong-role")
+        raise Forbidden(N_("Your role does not include reading case files."), type="wrong-role")
 
 
 def search_people(user: User, query: str, *, limit: int = LIMIT) -> SearchResult:
@@ -227,8 +227,8 @@ def access_saved_search(user: User, saved_search_id: uuid.UUID | str) -> SavedSe
     try:
         pk = uuid.UUID(str(saved_search_id))
     except ValueError:
-        raise NotFound("No such saved search.") from None
+        raise NotFound(N_("No such saved search.")) from None
     saved = saved_searches(user).filter(id=pk).first()
     if saved is None:
-        raise NotFound("No such saved search.")
+        raise NotFound(N_("No such saved search."))
     return saved

@@ -18,7 +18,7 @@ from readmit.audit.events import AuditEventType
 from readmit.audit.services import audit_record
 from readmit.cases.models import Person, PersonName
 from readmit.core.bulkinsert import maker, rows_insert
-from readmit.core.errors import ValidationFailed
+from readmit.core.errors import N_, ValidationFailed
 from readmit.search.keys import LATIN, PRIMARY, person_terms
 from readmit.search.models import SavedSearch, SearchTerm
 
@@ -94,15 +94,28 @@ def search_terms_rebuild() -> int:
         return search_terms_refresh(person_ids=ids)
 
 
+# A saved search's text fields, each refusal one whole sentence: (required, too long).
+_TEXT_REFUSALS = {
+    "name": (
+        N_("The name is required."),
+        N_("The name is longer than %(limit)s characters."),
+    ),
+    "query": (
+        N_("The query is required."),
+        N_("The query is longer than %(limit)s characters."),
+    ),
+}
+
+
 def _text(value: str, field: str, limit: int) -> str:
+    required, too_long = _TEXT_REFUSALS[field]
     text = (value or "").strip()
     if not text:
-        raise ValidationFailed(
-            f"The {field} is required.", errors=[{"loc": [field], "msg": "is required"}]
-        )
+        raise ValidationFailed(required, errors=[{"loc": [field], "msg": N_("is required")}])
     if len(text) > limit:
         raise ValidationFailed(
-            f"The {field} is longer than {limit} characters.",
+            too_long,
+            params={"limit": limit},
             errors=[{"loc": [field], "msg": f"at most {limit} characters"}],
         )
     return text
@@ -125,8 +138,9 @@ def saved_search_create(*, acting_user: User, name: str, query: str) -> SavedSea
             )
     except IntegrityError:
         raise ValidationFailed(
-            f"You already have a saved search named '{name}'.",
-            errors=[{"loc": ["name"], "msg": "already used by one of your saved searches"}],
+            N_("You already have a saved search named '%(name)s'."),
+            params={"name": name},
+            errors=[{"loc": ["name"], "msg": N_("already used by one of your saved searches")}],
         ) from None
     return saved
 

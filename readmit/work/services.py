@@ -25,7 +25,7 @@ from readmit.audit.services import audit_record
 from readmit.cases.models import Case, Deadline
 from readmit.core import clock
 from readmit.core.actors import SystemActor
-from readmit.core.errors import Forbidden, NotFound, ValidationFailed
+from readmit.core.errors import N_, Forbidden, NotFound, ValidationFailed
 from readmit.relocation.models import ProposalList
 from readmit.work.models import (
     Assignment,
@@ -46,8 +46,10 @@ ASSIGNERS = frozenset({Role.CASEWORKER, Role.SUPERVISOR})
 MAX_BULK = 500
 
 
-def _refuse(field: str, message: str) -> ValidationFailed:
-    return ValidationFailed(message, errors=[{"loc": [field], "msg": message}])
+def _refuse(field: str, message: str, params: dict[str, object] | None = None) -> ValidationFailed:
+    """``field`` refused with ``message``, a marked sentence (``params`` fill it in)."""
+    filled = message % params if params else message
+    return ValidationFailed(message, params=params, errors=[{"loc": [field], "msg": filled}])
 
 
 def _owner_in(organisation_id: uuid.UUID, owner_id: int | None) -> User | None:
@@ -67,7 +69,7 @@ def _owner_in(organisation_id: uuid.UUID, owner_id: int | None) -> User | None:
     if member is None:
         raise _refuse(
             "owner",
-            "The owner must be an active caseworker or supervisor of your organisation.",
+            N_("The owner must be an active caseworker or supervisor of your organisation."),
         )
     return member.user
 
@@ -78,10 +80,10 @@ def _team_in(organisation_id: uuid.UUID, team_id: uuid.UUID | str | None) -> Tea
     try:
         pk = uuid.UUID(str(team_id))
     except ValueError:
-        raise _refuse("team", "No such team in your organisation.") from None
+        raise _refuse("team", N_("No such team in your organisation.")) from None
     team = Team.objects.filter(id=pk, organisation_id=organisation_id).first()
     if team is None:
-        raise _refuse("team", "No such team in your organisation.")
+        raise _refuse("team", N_("No such team in your organisation."))
     return team
 
 
@@ -90,10 +92,10 @@ def _assigning_organisation(user: User, agreement_id: uuid.UUID) -> uuid.UUID:
 
     position = standing(user, Agreement.objects.get(id=agreement_id))
     if not position.is_party or position.organisation_id is None:
-        raise NotFound("No such case.")
+        raise NotFound(N_("No such case."))
     if not position.roles & ASSIGNERS:
         raise Forbidden(
-            "Only caseworkers and supervisors assign cases and lists.", type="wrong-role"
+            N_("Only caseworkers and supervisors assign cases and lists."), type="wrong-role"
         )
     return position.organisation_id
 
@@ -106,7 +108,7 @@ def _access_list(user: User, list_id: uuid.UUID | str) -> ProposalList:
         .first()
     )
     if found is None:
-        raise NotFound("No such list.")
+        raise NotFound(N_("No such list."))
     return found
 
 
@@ -126,11 +128,13 @@ def assignment_set(
     new owner told (unless they assigned it to themselves).
     """
     if not case_ids and not list_ids:
-        raise _refuse("cases", "Choose at least one case or list to assign.")
+        raise _refuse("cases", N_("Choose at least one case or list to assign."))
     if len(case_ids) + len(list_ids) > MAX_BULK:
-        raise _refuse("cases", f"Assign at most {MAX_BULK} cases and lists at once.")
+        raise _refuse(
+            "cases", N_("Assign at most %(limit)s cases and lists at once."), {"limit": MAX_BULK}
+        )
     if owner_id is None and team_id in (None, ""):
-        raise _refuse("owner", "Choose an owner, a team, or both.")
+        raise _refuse("owner", N_("Choose an owner, a team, or both."))
     now = clock.now()
     done: list[Assignment] = []
     with transaction.atomic():
@@ -191,15 +195,15 @@ def team_create(*, acting_user: User, organisation_id: uuid.UUID | str, name: st
     pk = _parse_id(organisation_id, "organisation")
     roles = {Role(m.role) for m in memberships(acting_user) if m.organisation_id == pk}
     if not roles:
-        raise NotFound("No such organisation.")
+        raise NotFound(N_("No such organisation."))
     if not roles & {Role.SUPERVISOR, Role.ADMINISTRATOR}:
-        raise Forbidden("Only supervisors and administrators create teams.", type="wrong-role")
+        raise Forbidden(N_("Only supervisors and administrators create teams."), type="wrong-role")
     name = name.strip()
     if not name or len(name) > 100:
-        raise _refuse("name", "A team needs a name of 1 to 100 characters.")
+        raise _refuse("name", N_("A team needs a name of 1 to 100 characters."))
     with transaction.atomic():
         if Team.objects.filter(organisation_id=pk, name__iexact=name).exists():
-            raise _refuse("name", "Your organisation already has a team of that name.")
+            raise _refuse("name", N_("Your organisation already has a team of that name."))
         team = Team.objects.create(organisation_id=pk, name=name)
         audit_record(
             event_type=AuditEventType.TEAM_CREATED,
@@ -235,11 +239,11 @@ def notifications_mark_read(
 
 def notification_preference_set(*, acting_user: User, kind: str, channel: str) -> None:
     if kind not in NotificationKind.values:
-        raise _refuse("kind", f"Unknown kind of notification '{kind[:40]}'.")
+        raise _refuse("kind", N_("Unknown kind of notification '%(kind)s'."), {"kind": kind[:40]})
     if channel not in Channel.values:
-        raise _refuse(kind, "Choose in the app, in the app and by e-mail, or not at all.")
+        raise _refuse(kind, N_("Choose in the app, in the app and by e-mail, or not at all."))
     if channel == Channel.EMAIL and not acting_user.email:
-        raise _refuse(kind, "Your account has no e-mail address; ask your administrator.")
+        raise _refuse(kind, N_("Your account has no e-mail address; ask your administrator."))
     with transaction.atomic():
         NotificationPreference.objects.update_or_create(
             user=acting_user, kind=kind, defaults={"channel": channel}

@@ -357,3 +357,79 @@ def test_no_ekavian_word_of_the_map_is_left_in_what_montenegrin_takes_from_djang
     ekavian = re.compile(r"\b(" + "|".join(map(re.escape, WORDS)) + r")\b", re.IGNORECASE)
     left = [s for e in taken for s in e.msgstr if ekavian.search(s)]
     assert left == []
+
+
+# A relocation refusal a caseworker meets: the hold the other party placed ------------------
+
+_HOLD = {
+    "kind": "court_challenge",
+    "reference": "AB-12/2026",
+    "authority": "Court (fictional)",
+    "decided_on": "2024-03-01",
+}
+
+
+def _held_readmission_case(world) -> Case:
+    """A readmission case (us → me) with a hold the sending party (us) placed."""
+    case = make_case(make_agreement(world.us, world.me, kind="readmission"))
+    case_transition(
+        case_id=case.id,
+        action="place_legal_hold",
+        reason="Fear claim",
+        payload=_HOLD,
+        acting_user=world.user("us_caseworker"),
+    )
+    case.refresh_from_db()
+    return case
+
+
+@pytest.mark.parametrize(
+    ("language", "expected"),
+    [
+        ("cnr", "Ovu zabranu je odredila strana pošiljalac: ukida je samo njen nadzornik"),
+        ("sq", "Ky bllokim u vendos nga pala dërguese: e heq vetëm mbikëqyrësi i saj"),
+    ],
+)
+def test_lifting_the_other_partys_hold_is_refused_in_the_readers_language(
+    world, language, expected
+):
+    case = _held_readmission_case(world)
+    reader = _reader(world, "me_supervisor", language)
+    before = audit_rows()
+    response = reader.post(
+        f"/cases/{case.id}/transitions/",
+        {"action": "lift_legal_hold", "version": case.version, "reason": "not ours"},
+    )
+    assert response.status_code == 403
+    body = response.content.decode()
+    assert expected in body
+    assert "only its supervisor lifts it" not in body  # not the English sentence as well
+    assert audit_rows() == before
+    assert Case.objects.get(id=case.id).legal_hold is True
+
+
+def test_the_api_keeps_the_hold_refusal_in_english_for_a_montenegrin_reader(world, api):  # noqa: F811
+    case = _held_readmission_case(world)
+    supervisor = world.user("me_supervisor")
+    user_set_language(user=supervisor, language="cnr", acting_user=supervisor)
+    before = audit_rows()
+    refused = api.transition(
+        case,
+        supervisor,
+        {"action": "lift_legal_hold", "reason": "not ours"},
+        HTTP_ACCEPT_LANGUAGE="cnr",
+    )
+    assert refused.status_code == 403
+    detail = refused.json()["detail"]
+    assert detail.startswith("This hold was placed by the sending party: only its supervisor")
+    assert "zabranu" not in detail
+    assert audit_rows() == before
+
+
+def test_a_letter_refusal_names_each_letter_in_a_whole_sentence():
+    from readmit.documents.letters import _NOT_DUE
+    from readmit.documents.wording import LETTER_KINDS, LETTER_NAMES
+
+    assert set(_NOT_DUE) == set(LETTER_KINDS)
+    for kind, sentence in _NOT_DUE.items():
+        assert sentence.startswith(f"A '{LETTER_NAMES[kind]}' letter is written for a ")
