@@ -36,8 +36,6 @@ NOT_YET = {
     "work",
     "reporting",
     # screening, accounts, core, exchange, web, audit, ops, events, demo, readmission
-    "screening",
-    "accounts",
     "core",
     "exchange",
     "web",
