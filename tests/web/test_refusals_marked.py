@@ -36,13 +36,8 @@ NOT_YET = {
     "work",
     "reporting",
     # screening, accounts, core, exchange, web, audit, ops, events, demo, readmission
-    "core",
-    "exchange",
-    "web",
-    "audit",
     "ops",
     "events",
-    "demo",
 }
 
 
