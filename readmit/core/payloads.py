@@ -166,8 +166,8 @@ def payload_validate(model: type[ActionPayload], data: Any) -> ActionPayload:
 # One field's refusal as one whole sentence (a page shows it in the reader's language); a
 # message that is not one of these (pydantic's own, a payload's ``problems``) is a value.
 _SENTENCES = {
-    REQUIRED: N_("%(field)s is required."),
-    NOT_A_FIELD: N_("%(field)s is not a field of this action's payload."),
+    REQUIRED: N_("%(field)s: is required."),
+    NOT_A_FIELD: N_("%(field)s: is not a field of this action's payload."),
 }
 
 
