@@ -20,6 +20,7 @@ from readmit.web.i18n.sentences import explanation
 from tests.exchange.conftest import api  # noqa: F401 (the fixture)
 from tests.factories import audit_rows, log_in, make_agreement, make_case
 from tests.relocation.conftest import kosovo, person, submit
+from tests.web.test_time_zones import schedule_on_the_page, scheduled_case, written
 
 
 def _reader(world, key: str, language: str) -> Client:
@@ -366,3 +367,15 @@ def test_a_taken_login_name_is_refused_next_to_the_field_in_montenegrin(world):
     assert 'id="id_username_error"' in page and "ovo korisničko ime je zauzeto" in page
     assert "this login name is taken" not in page
     assert audit_rows() == before
+
+
+def test_a_local_time_the_clocks_skip_is_refused_in_montenegrin_naming_the_field(world):
+    case = scheduled_case(world)
+    reader = _reader(world, "us_caseworker", "cnr")
+    before = written()
+    refused = schedule_on_the_page(reader, case, "2027-03-14T02:30")
+    assert refused.status_code == 422
+    page = refused.content.decode()
+    assert "planned_for: 2027-03-14 02:30 ne postoji u zoni America/New_York" in page
+    assert "does not exist in" not in page
+    assert written() == before
