@@ -19,7 +19,7 @@ from django.db.models import Q, QuerySet
 
 from readmit.accounts.models import Membership, OrganisationKind, User
 from readmit.accounts.roles import CASE_READERS, Role
-from readmit.core.errors import NotFound
+from readmit.core.errors import N_, NotFound
 
 if TYPE_CHECKING:
     from readmit.agreements.models import Agreement
@@ -72,6 +72,23 @@ def mission_ids(user: User, *, roles: frozenset[Role] | None = None) -> set[uuid
     }
 
 
+NO_SUCH_RECORD = N_("No such record.")
+# What a malformed id answers, by what it names (one whole sentence each: a page translates it).
+_NO_SUCH = {
+    "agreement": N_("No such agreement."),
+    "case": N_("No such case."),
+    "person": N_("No such person."),
+    "consular request": N_("No such consular request."),
+    "screening run": N_("No such screening run."),
+    "match": N_("No such match."),
+    "duplicate candidate": N_("No such duplicate candidate."),
+    "list": N_("No such list."),
+    "organisation": N_("No such organisation."),
+    "notification": N_("No such notification."),
+    "import": N_("No such import."),
+}
+
+
 def _parse_id(value: uuid.UUID | str, what: str) -> uuid.UUID:
     """A malformed id answers exactly like a missing or foreign one."""
     if isinstance(value, uuid.UUID):
@@ -79,7 +96,8 @@ def _parse_id(value: uuid.UUID | str, what: str) -> uuid.UUID:
     try:
         return uuid.UUID(str(value))
     except ValueError:
-        raise NotFound(f"No such {what}.") from None
+        refusal = _NO_SUCH.get(what, NO_SUCH_RECORD)
+        raise NotFound(refusal) from None
 
 
 # Agreements ------------------------------------------------------------------------------
@@ -95,7 +113,7 @@ def visible_agreements(user: User) -> QuerySet[Agreement]:
 def access_agreement(user: User, agreement_id: uuid.UUID | str) -> Agreement:
     agreement = visible_agreements(user).filter(id=_parse_id(agreement_id, "agreement")).first()
     if agreement is None:
-        raise NotFound("No such agreement.")
+        raise NotFound(N_("No such agreement."))
     return agreement
 
 
@@ -160,7 +178,7 @@ def access_case(user: User, case_id: uuid.UUID | str, *, for_update: bool = Fals
 
     pk = _parse_id(case_id, "case")
     if not visible_cases(user).filter(id=pk).exists():
-        raise NotFound("No such case.")
+        raise NotFound(N_("No such case."))
     queryset = Case.objects.select_related("agreement", "person")
     if for_update:
         queryset = queryset.select_for_update(of=("self",))
@@ -182,7 +200,7 @@ def visible_people(user: User) -> QuerySet[Person]:
 def access_person(user: User, person_id: uuid.UUID | str) -> Person:
     person = visible_people(user).filter(id=_parse_id(person_id, "person")).first()
     if person is None:
-        raise NotFound("No such person.")
+        raise NotFound(N_("No such person."))
     return person
 
 
@@ -212,7 +230,7 @@ def access_consular_request(
 
     pk = _parse_id(request_id, "consular request")
     if not visible_consular_requests(user).filter(id=pk).exists():
-        raise NotFound("No such consular request.")
+        raise NotFound(N_("No such consular request."))
     queryset = ConsularRequest.objects.select_related(
         "person", "case", "routed_to", "ministry", "requested_by", "owner"
     )

@@ -38,7 +38,7 @@ from readmit.accounts.roles import Role
 from readmit.audit.events import AuditEventType
 from readmit.audit.services import audit_record
 from readmit.core import clock
-from readmit.core.errors import Forbidden, NotFound, TransitionRefused, ValidationFailed
+from readmit.core.errors import N_, Forbidden, NotFound, TransitionRefused, ValidationFailed
 
 log = logging.getLogger(__name__)
 
@@ -50,8 +50,12 @@ INVALID_INVITATION = (
 )
 
 
-def _field_error(field: str, message: str) -> ValidationFailed:
-    return ValidationFailed(f"{field}: {message}", errors=[{"loc": [field], "msg": message}])
+def _field_error(field: str, message: str, msg: str, **params: str) -> ValidationFailed:
+    """A refusal of one field: ``message`` the whole marked sentence (``field: ...``), ``msg``
+    the field's own marked message, both with the same ``params``."""
+    return ValidationFailed(
+        message, params=params, errors=[{"loc": [field], "msg": msg % params if params else msg}]
+    )
 
 
 def _role(value: str) -> Role:
@@ -59,7 +63,12 @@ def _role(value: str) -> Role:
         return Role(value)
     except ValueError:
         roles = ", ".join(r.value for r in Role)
-        raise _field_error("role", f"not a role (one of {roles})") from None
+        raise _field_error(
+            "role",
+            N_("role: not a role (one of %(roles)s)"),
+            N_("not a role (one of %(roles)s)"),
+            roles=roles,
+        ) from None
 
 
 # The gates ------------------------------------------------------------------------------
@@ -73,11 +82,11 @@ def organisation_for_administrator(
     try:
         pk = uuid.UUID(str(organisation_id))
     except ValueError:
-        raise NotFound("No such organisation.") from None
+        raise NotFound(N_("No such organisation.")) from None
     if pk not in organisation_ids(acting_user):
-        raise NotFound("No such organisation.")
+        raise NotFound(N_("No such organisation."))
     if Role.ADMINISTRATOR not in roles_in(acting_user, pk):
-        raise Forbidden("Only an administrator of the organisation manages its users.")
+        raise Forbidden(N_("Only an administrator of the organisation manages its users."))
     return Organisation.objects.get(id=pk)
 
 
@@ -85,10 +94,10 @@ def _member_of(organisation: Organisation, user_id: int | str) -> User:
     try:
         pk = int(user_id)
     except (TypeError, ValueError):
-        raise NotFound("No such user.") from None
+        raise NotFound(N_("No such user.")) from None
     user = User.objects.filter(pk=pk, memberships__organisation=organisation).first()
     if user is None:
-        raise NotFound("No such user.")
+        raise NotFound(N_("No such user."))
     return user
 
 
@@ -130,8 +139,11 @@ def _last_administrator(user: User, organisation_ids_: set[uuid.UUID]) -> Organi
 
 def _last_administrator_refusal(user: User, organisation: Organisation) -> TransitionRefused:
     return TransitionRefused(
-        f"{user.username} is the last active administrator of {organisation.name}: make "
-        "another member an administrator first.",
+        N_(
+            "%(user)s is the last active administrator of %(organisation)s: make another "
+            "member an administrator first."
+        ),
+        params={"user": user.username, "organisation": organisation.name},
         rule="last-administrator",
     )
 
@@ -146,9 +158,12 @@ def _administers_every_organisation_of(user: User, acting_user: User) -> None:
     administered = organisation_ids(acting_user, roles=frozenset({Role.ADMINISTRATOR}))
     if target_orgs - administered:
         raise TransitionRefused(
-            f"{user.username} is also a member of an organisation you do not administer: "
-            "only an administrator of each of their organisations deactivates or reactivates "
-            "the account.",
+            N_(
+                "%(user)s is also a member of an organisation you do not administer: only an "
+                "administrator of each of their organisations deactivates or reactivates the "
+                "account."
+            ),
+            params={"user": user.username},
             rule="other-organisations",
         )
 
@@ -257,7 +272,7 @@ def _invitation_send(
     except OSError:
         log.exception("invitation e-mail to user %s not sent", user.pk)
         raise TransitionRefused(
-            "The invitation is recorded but the e-mail could not be sent: send it again.",
+            N_("The invitation is recorded but the e-mail could not be sent: send it again."),
             rule="mail-not-sent",
         ) from None
 
@@ -281,18 +296,27 @@ def user_invite(
     email = email.strip()
     granted = _role(role)
     if not username:
-        raise _field_error("username", "a login name is required")
+        raise _field_error(
+            "username", N_("username: a login name is required"), N_("a login name is required")
+        )
     try:
         User.username_validator(username)
     except ValidationError as exc:
-        raise _field_error("username", " ".join(exc.messages)) from None
+        problem = " ".join(exc.messages)  # Django's own, in the active language
+        raise _field_error(
+            "username", N_("username: %(problem)s"), N_("%(problem)s"), problem=problem
+        ) from None
     if User.objects.filter(username__iexact=username).exists():
-        raise _field_error("username", "this login name is taken")
+        raise _field_error(
+            "username", N_("username: this login name is taken"), N_("this login name is taken")
+        )
     try:
         validate_email(email)
     except ValidationError:
         raise _field_error(
-            "email", "an e-mail address is required, e.g. name@example.org"
+            "email",
+            N_("email: an e-mail address is required, e.g. name@example.org"),
+            N_("an e-mail address is required, e.g. name@example.org"),
         ) from None
     with transaction.atomic():
         user = User.objects.create_user(
@@ -324,7 +348,7 @@ def user_invite_resend(
     )
     if user_status(user) != "invited":
         raise TransitionRefused(
-            "Only a user who has not yet chosen a password is invited again.",
+            N_("Only a user who has not yet chosen a password is invited again."),
             rule="not-invited",
         )
     with transaction.atomic():
@@ -346,11 +370,18 @@ def invitation_accept(*, token: str, password: str, password_again: str) -> User
     """The invitee chooses a password (Django's validators); the link is then used up."""
     user = invitation_user(token)
     if password != password_again:
-        raise _field_error("password_again", "the two passwords differ")
+        raise _field_error(
+            "password_again",
+            N_("password_again: the two passwords differ"),
+            N_("the two passwords differ"),
+        )
     try:
         validate_password(password, user)
     except ValidationError as exc:
-        raise _field_error("password", " ".join(exc.messages)) from None
+        problem = " ".join(exc.messages)  # Django's own, in the active language
+        raise _field_error(
+            "password", N_("password: %(problem)s"), N_("%(problem)s"), problem=problem
+        ) from None
     with transaction.atomic():
         # Single use under concurrency: the row is locked and the link checked again, so
         # of two posts of one link only the first sets a password.
@@ -394,13 +425,17 @@ def _user_audit(
 
 def user_deactivate(*, user: User, acting_user: User) -> User:
     """The user can no longer log in, their sessions end and their API tokens stop."""
-    organisation_id = administered_organisation(user, acting_user, what="deactivates a user")
+    organisation_id = administered_organisation(
+        user,
+        acting_user,
+        refusal=N_("Only an administrator of the user's organisation deactivates a user."),
+    )
     if user.pk == acting_user.pk:
         raise TransitionRefused(
-            "An administrator does not deactivate their own account.", rule="own-account"
+            N_("An administrator does not deactivate their own account."), rule="own-account"
         )
     if not user.is_active:
-        raise TransitionRefused("The user is already deactivated.", rule="already-deactivated")
+        raise TransitionRefused(N_("The user is already deactivated."), rule="already-deactivated")
     _administers_every_organisation_of(user, acting_user)
     target_orgs = set(
         Membership.objects.filter(user=user).values_list("organisation_id", flat=True)
@@ -413,9 +448,13 @@ def user_deactivate(*, user: User, acting_user: User) -> User:
 
 
 def user_reactivate(*, user: User, acting_user: User) -> User:
-    organisation_id = administered_organisation(user, acting_user, what="reactivates a user")
+    organisation_id = administered_organisation(
+        user,
+        acting_user,
+        refusal=N_("Only an administrator of the user's organisation reactivates a user."),
+    )
     if user.is_active:
-        raise TransitionRefused("The user is already active.", rule="already-active")
+        raise TransitionRefused(N_("The user is already active."), rule="already-active")
     _administers_every_organisation_of(user, acting_user)
     return _active_set(user, acting_user, organisation_id, active=True)
 
@@ -467,7 +506,12 @@ def membership_role_change(
     current = Membership.objects.filter(user=user, organisation=organisation)
     before = sorted(current.values_list("role", flat=True), key=[r.value for r in Role].index)
     if before == [granted.value]:
-        raise _field_error("role", f"{user.username} already holds this role")
+        raise _field_error(
+            "role",
+            N_("role: %(user)s already holds this role"),
+            N_("%(user)s already holds this role"),
+            user=user.username,
+        )
     with transaction.atomic():
         if (
             Role.ADMINISTRATOR.value in before

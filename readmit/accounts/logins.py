@@ -30,7 +30,7 @@ from readmit.audit.events import AuditEventType
 from readmit.audit.services import audit_record
 from readmit.core import clock
 from readmit.core.actors import SystemActor
-from readmit.core.errors import Forbidden, NotFound, ValidationFailed
+from readmit.core.errors import N_, Forbidden, NotFound, ValidationFailed
 
 LOCKED_MESSAGE = (
     "Too many failed attempts. Try again later, or ask your organisation's administrator "
@@ -184,16 +184,17 @@ def accounts_locked_until(users: Iterable[User]) -> dict[int, dt.datetime]:
 # The administrator's gate ----------------------------------------------------------------
 
 
-def administered_organisation(target: User, acting_user: User, *, what: str) -> uuid.UUID:
-    """The organisation through which ``acting_user`` administers ``target``."""
+def administered_organisation(target: User, acting_user: User, *, refusal: str) -> uuid.UUID:
+    """The organisation through which ``acting_user`` administers ``target``; ``refusal`` is
+    the marked sentence that refuses anyone else."""
     target_orgs = set(
         Membership.objects.filter(user=target).values_list("organisation_id", flat=True)
     )
     if not target_orgs & organisation_ids(acting_user):
-        raise NotFound("No such user.")
+        raise NotFound(N_("No such user."))
     admin_of = target_orgs & organisation_ids(acting_user, roles=frozenset({Role.ADMINISTRATOR}))
     if not admin_of:
-        raise Forbidden(f"Only an administrator of the user's organisation {what}.")
+        raise Forbidden(refusal)
     return sorted(admin_of)[0]
 
 
@@ -202,20 +203,24 @@ def user_for_administrator(*, user_id: int | str, acting_user: User) -> User:
     try:
         pk = int(user_id)
     except (TypeError, ValueError):
-        raise NotFound("No such user.") from None
+        raise NotFound(N_("No such user.")) from None
     user = (
         User.objects.filter(pk=pk, memberships__organisation_id__in=organisation_ids(acting_user))
         .distinct()
         .first()
     )
     if user is None:
-        raise NotFound("No such user.")
+        raise NotFound(N_("No such user."))
     return user
 
 
 def login_unlock(*, user: User, acting_user: User) -> int:
     """Clear the account's counted failures (audited); answers how many were cleared."""
-    organisation_id = administered_organisation(user, acting_user, what="unlocks an account")
+    organisation_id = administered_organisation(
+        user,
+        acting_user,
+        refusal=N_("Only an administrator of the user's organisation unlocks an account."),
+    )
     with transaction.atomic():
         cleared = LoginFailure.objects.filter(
             username=username_key(user.username), account_cleared_at__isnull=True
@@ -244,15 +249,16 @@ def enrolment_device(user: User) -> TOTPDevice:
     Refused once the user has a confirmed one: only an administrator's reset starts over.
     """
     if has_second_factor(user):
-        raise Forbidden("A second factor is already enrolled; your administrator can reset it.")
+        raise Forbidden(N_("A second factor is already enrolled; your administrator can reset it."))
     device = TOTPDevice.objects.filter(user=user, confirmed=False).first()
     if device is None:
         device = TOTPDevice.objects.create(user=user, name=TOTP_DEVICE_NAME, confirmed=False)
     return device
 
 
-def _token_error(message: str) -> ValidationFailed:
-    return ValidationFailed(f"token: {message}", errors=[{"loc": ["token"], "msg": message}])
+def _token_error(message: str, msg: str) -> ValidationFailed:
+    """A refused code: ``message`` the whole marked sentence, ``msg`` the field's."""
+    return ValidationFailed(message, errors=[{"loc": ["token"], "msg": msg}])
 
 
 def _clean_token(token: str) -> str:
@@ -267,7 +273,10 @@ def second_factor_enrol(
     device = enrolment_device(user)
     if not device.verify_token(_clean_token(token)):
         second_factor_failed_audit(user=user, client=client)
-        raise _token_error("The code does not match. Check the time on your device and retry.")
+        raise _token_error(
+            N_("token: The code does not match. Check the time on your device and retry."),
+            N_("The code does not match. Check the time on your device and retry."),
+        )
     with transaction.atomic():
         device.confirmed = True
         device.save(update_fields=["confirmed"])
@@ -324,12 +333,16 @@ def second_factor_verify(
                 )
             return static
     second_factor_failed_audit(user=user, client=client)
-    raise _token_error("The code does not match.")
+    raise _token_error(N_("token: The code does not match."), N_("The code does not match."))
 
 
 def second_factor_reset(*, user: User, acting_user: User) -> None:
     """Remove the user's second factor and recovery codes; they enrol again at next login."""
-    organisation_id = administered_organisation(user, acting_user, what="resets a second factor")
+    organisation_id = administered_organisation(
+        user,
+        acting_user,
+        refusal=N_("Only an administrator of the user's organisation resets a second factor."),
+    )
     with transaction.atomic():
         totp = TOTPDevice.objects.filter(user=user).delete()[0]
         static = StaticDevice.objects.filter(user=user).delete()[0]

@@ -19,7 +19,7 @@ from readmit.audit.events import AuditEventType
 from readmit.audit.services import audit_record
 from readmit.core import clock
 from readmit.core.actors import SystemAction, acts_as_system
-from readmit.core.errors import Forbidden, NotFound, ValidationFailed
+from readmit.core.errors import N_, Forbidden, NotFound, ValidationFailed
 from readmit.core.zones import ZoneError, country_zone, zone
 
 TOKEN_PREFIX = "rdm_"
@@ -62,7 +62,9 @@ def _valid_zone(name: str) -> str:
         return zone(name).key
     except ZoneError as exc:
         raise ValidationFailed(
-            f"time_zone: {exc}.", errors=[{"loc": ["time_zone"], "msg": str(exc)}]
+            N_("time_zone: %(problem)s."),
+            params={"problem": str(exc)},
+            errors=[{"loc": ["time_zone"], "msg": str(exc)}],
         ) from None
 
 
@@ -72,9 +74,9 @@ def organisation_set_time_zone(
     """An administrator of the organisation sets its zone; nobody else (audited)."""
     roles = roles_in(acting_user, organisation.id)
     if not roles:
-        raise NotFound("No such organisation.")
+        raise NotFound(N_("No such organisation."))
     if Role.ADMINISTRATOR not in roles:
-        raise Forbidden("Only an administrator of the organisation sets its time zone.")
+        raise Forbidden(N_("Only an administrator of the organisation sets its time zone."))
     name = _valid_zone(time_zone)
     with transaction.atomic():
         old = organisation.time_zone
@@ -94,7 +96,7 @@ def organisation_set_time_zone(
 def user_set_time_zone(*, user: User, time_zone: str, acting_user: User) -> User:
     """A user sets their own zone (empty: their organisation's), nobody else's (audited)."""
     if acting_user.pk != user.pk:
-        raise Forbidden("A user sets only their own time zone.")
+        raise Forbidden(N_("A user sets only their own time zone."))
     name = _valid_zone(time_zone) if time_zone.strip() else ""
     return _user_preference_set(user, "time_zone", name, AuditEventType.USER_TIME_ZONE_CHANGED)
 
@@ -103,12 +105,21 @@ def user_set_language(*, user: User, language: str, acting_user: User) -> User:
     """A user chooses their own interface language (empty: the browser's), nobody else's
     (audited). Only the languages the interface is offered in (``settings.LANGUAGES``)."""
     if acting_user.pk != user.pk:
-        raise Forbidden("A user sets only their own language.")
+        raise Forbidden(N_("A user sets only their own language."))
     code = language.strip().lower()
     offered = {c for c, _name in settings.LANGUAGES}
     if code and code not in offered:
-        msg = f"not a language of the interface (one of {', '.join(sorted(offered))})"
-        raise ValidationFailed(f"language: {msg}.", errors=[{"loc": ["language"], "msg": msg}])
+        known = {"languages": ", ".join(sorted(offered))}
+        raise ValidationFailed(
+            N_("language: not a language of the interface (one of %(languages)s)."),
+            params=known,
+            errors=[
+                {
+                    "loc": ["language"],
+                    "msg": N_("not a language of the interface (one of %(languages)s)") % known,
+                }
+            ],
+        )
     return _user_preference_set(user, "language", code, AuditEventType.USER_LANGUAGE_CHANGED)
 
 
@@ -185,8 +196,14 @@ def _token_lifetime(expires_days: int | None) -> dt.timedelta:
     longest = settings.READMIT_TOKEN_MAX_DAYS
     if not 1 <= days <= longest:
         raise ValidationFailed(
-            f"expires_days: a token lives from 1 to {longest} days, not {days}.",
-            errors=[{"loc": ["expires_days"], "msg": f"must be from 1 to {longest}"}],
+            N_("expires_days: a token lives from 1 to %(longest)s days, not %(days)s."),
+            params={"longest": longest, "days": days},
+            errors=[
+                {
+                    "loc": ["expires_days"],
+                    "msg": N_("must be from 1 to %(longest)s") % {"longest": longest},
+                }
+            ],
         )
     return dt.timedelta(days=days)
 
@@ -198,12 +215,14 @@ def _token_scopes(scopes: Iterable[str] | None) -> list[str]:
         parsed = parse_scopes(scopes)
     except UnknownScope as exc:
         raise ValidationFailed(
-            f"scopes: {exc}.", errors=[{"loc": ["scopes"], "msg": str(exc)}]
+            N_("scopes: %(problem)s."),
+            params={"problem": str(exc)},
+            errors=[{"loc": ["scopes"], "msg": str(exc)}],
         ) from None
     if not parsed:
         raise ValidationFailed(
-            "scopes: a token needs at least one scope.",
-            errors=[{"loc": ["scopes"], "msg": "at least one scope"}],
+            N_("scopes: a token needs at least one scope."),
+            errors=[{"loc": ["scopes"], "msg": N_("at least one scope")}],
         )
     return list(parsed)
 
@@ -226,8 +245,8 @@ def token_create(
     lifetime = _token_lifetime(expires_days)
     if not user.is_active:
         raise ValidationFailed(
-            "user: a deactivated user gets no token.",
-            errors=[{"loc": ["user"], "msg": "deactivated"}],
+            N_("user: a deactivated user gets no token."),
+            errors=[{"loc": ["user"], "msg": N_("deactivated")}],
         )
     secret = TOKEN_PREFIX + secrets.token_urlsafe(32)
     with transaction.atomic():
@@ -267,12 +286,14 @@ def _token_gate(token: ApiToken, acting_user: Actor, verb: str) -> None:
         Membership.objects.filter(user_id=token.user_id).values_list("organisation_id", flat=True)
     ) & set(Membership.objects.filter(user=acting_user).values_list("organisation_id", flat=True))
     if not shared:
-        raise NotFound("No such token.")
+        raise NotFound(N_("No such token."))
     if not any(Role.ADMINISTRATOR in roles_in(acting_user, org) for org in shared):
-        raise Forbidden(
-            f"Only the token's user or an administrator of their organisation {verb}s it.",
-            type="wrong-role",
+        refusal = (
+            N_("Only the token's user or an administrator of their organisation revokes it.")
+            if verb == "revoke"
+            else N_("Only the token's user or an administrator of their organisation rotates it.")
         )
+        raise Forbidden(refusal, type="wrong-role")
 
 
 def token_revoke(*, token: ApiToken, acting_user: Actor) -> None:
@@ -301,11 +322,11 @@ def token_rotate(
         and acting_user.pk != token.user_id
     ):
         _token_gate(token, acting_user, "rotate")
-        raise Forbidden("Only the token's own user rotates it.", type="wrong-role")
+        raise Forbidden(N_("Only the token's own user rotates it."), type="wrong-role")
     if not token_is_live(token):
         raise ValidationFailed(
-            "token: a revoked or expired token is not rotated; create a new one.",
-            errors=[{"loc": ["token"], "msg": "revoked or expired"}],
+            N_("token: a revoked or expired token is not rotated; create a new one."),
+            errors=[{"loc": ["token"], "msg": N_("revoked or expired")}],
         )
     with transaction.atomic():
         new, secret = token_create(

@@ -18,7 +18,7 @@ from readmit.accounts.selectors import user_zone
 from readmit.agreements.sharing import NOT_SHARED, SharingPolicy, sharing_policy
 from readmit.audit.events import AuditEventType
 from readmit.audit.models import AuditEvent
-from readmit.core.errors import Forbidden
+from readmit.core.errors import N_, Forbidden
 
 AUDITORS = frozenset({Role.AUDITOR})
 # Details of an event that only the organisation that recorded it reads: internal notes,
@@ -101,7 +101,7 @@ def audit_events_for_auditor(
     """
     orgs = organisation_ids(user, roles=AUDITORS)
     if not orgs:
-        raise Forbidden("Only auditors read the audit log.", type="wrong-role")
+        raise Forbidden(N_("Only auditors read the audit log."), type="wrong-role")
     agreements = visible_agreements(user).values("id")
     # An agreement's events about a case only if the auditor sees the case: a consular
     # mission's auditor reads the cases routed to it, not every case of its state.
@@ -222,5 +222,5 @@ def audit_checkpoints_for_auditor(user: User) -> dict[str, Any]:
     from readmit.audit.services import audit_checkpoints_export
 
     if not organisation_ids(user, roles=AUDITORS):
-        raise Forbidden("Only auditors download the audit checkpoints.", type="wrong-role")
+        raise Forbidden(N_("Only auditors download the audit checkpoints."), type="wrong-role")
     return audit_checkpoints_export()

@@ -26,7 +26,7 @@ from readmit.audit.models import AuditCheckpoint, AuditEvent, AuditHead
 from readmit.core import clock
 from readmit.core.actors import SystemActor
 from readmit.core.bulkinsert import rows_insert
-from readmit.core.errors import Forbidden, ValidationFailed
+from readmit.core.errors import N_, Forbidden, ValidationFailed
 
 if TYPE_CHECKING:
     from readmit.accounts.actors import Actor
@@ -53,8 +53,11 @@ def _require_actor(event_type: AuditEventType, acting_user: Actor | None) -> Non
         acting_user = None
     if acting_user is None and event_type not in ANONYMOUS_EVENTS:
         raise Forbidden(
-            f"No actor for {event_type.name}: every change names who makes it, a person or "
-            "the system's task.",
+            N_(
+                "No actor for %(event)s: every change names who makes it, a person or the "
+                "system's task."
+            ),
+            params={"event": event_type.name},
             type="wrong-role",
         )
 
@@ -268,7 +271,8 @@ def _signing_key() -> Ed25519PrivateKey:
         return load_private_key(getattr(settings, "READMIT_AUDIT_SIGNING_KEY", ""))
     except SigningKeyError as exc:
         raise ValidationFailed(
-            f"READMIT_AUDIT_SIGNING_KEY: {exc}.",
+            N_("READMIT_AUDIT_SIGNING_KEY: %(problem)s."),
+            params={"problem": str(exc)},
             errors=[{"loc": ["READMIT_AUDIT_SIGNING_KEY"], "msg": str(exc)}],
         ) from None
 

@@ -16,7 +16,7 @@ from typing import ClassVar
 
 from typing_extensions import TypeIs
 
-from readmit.core.errors import Forbidden
+from readmit.core.errors import N_, Forbidden
 
 
 class SystemAction(StrEnum):
@@ -91,9 +91,13 @@ def acts_as_system(actor: object, action: SystemAction) -> TypeIs[SystemActor]:
     person passes). The system doing what its task does not list, and no actor at all, are
     refused; any other actor is a person: False, and the caller checks their roles."""
     if actor is None:
-        raise Forbidden("No actor: every change names who makes it.", type="wrong-role")
+        raise Forbidden(N_("No actor: every change names who makes it."), type="wrong-role")
     if isinstance(actor, SystemActor):
         if action not in actor.permitted:
-            raise Forbidden(f"The system task {actor.task!r} may not {action}.", type="wrong-role")
+            raise Forbidden(
+                N_("The system task '%(task)s' may not %(action)s."),
+                params={"task": actor.task, "action": str(action)},
+                type="wrong-role",
+            )
         return True
     return False

@@ -32,7 +32,7 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
-from readmit.core.errors import ValidationFailed
+from readmit.core.errors import N_, ValidationFailed
 from readmit.core.strict import TEXT_MESSAGE, bad_text, declare_text_pattern
 
 OFFSET_EXAMPLE = "e.g. 2026-03-01T09:00:00-05:00 or ...T14:00:00Z"
@@ -129,14 +129,18 @@ class NoPayload(ActionPayload):
     """The action takes no payload: an empty object (or none)."""
 
 
+REQUIRED = N_("is required")
+NOT_A_FIELD = N_("is not a field of this action's payload")
+
+
 def _message(error: Any) -> str:
     kind, context = error["type"], error.get("ctx") or {}
     if kind == "missing":
-        return "is required"
+        return REQUIRED
     if kind == "extra_forbidden":
-        return "is not a field of this action's payload"
+        return NOT_A_FIELD
     if kind == "string_too_short" and context.get("min_length") == 1:
-        return "is required"
+        return REQUIRED
     if kind == "string_too_long":
         return f"is longer than {context.get('max_length')} characters"
     return str(error["msg"])
@@ -152,14 +156,31 @@ def payload_validate(model: type[ActionPayload], data: Any) -> ActionPayload:
             {"loc": ["payload", *e["loc"]], "msg": _message(e)}
             for e in exc.errors(include_url=False)
         ]
-        raise ValidationFailed(_summary(errors), errors=errors) from None
+        raise _refusal(errors) from None
     errors = [{"loc": ["payload", name], "msg": msg} for name, msg in value.problems()]
     if errors:
-        raise ValidationFailed(_summary(errors), errors=errors)
+        raise _refusal(errors)
     return value
 
 
-def _summary(errors: list[dict[str, Any]]) -> str:
-    return " ".join(
-        f"{'.'.join(str(p) for p in e['loc'][1:]) or 'payload'}: {e['msg']}." for e in errors
+# One field's refusal as one whole sentence (a page shows it in the reader's language); a
+# message that is not one of these (pydantic's own, a payload's ``problems``) is a value.
+_SENTENCES = {
+    REQUIRED: N_("%(field)s: is required."),
+    NOT_A_FIELD: N_("%(field)s: is not a field of this action's payload."),
+}
+
+
+def _refusal(errors: list[dict[str, Any]]) -> ValidationFailed:
+    fields = [".".join(str(p) for p in e["loc"][1:]) or "payload" for e in errors]
+    if len(errors) > 1:
+        return ValidationFailed(
+            N_("The payload is invalid in these fields: %(fields)s."),
+            params={"fields": ", ".join(fields)},
+            errors=errors,
+        )
+    problem = str(errors[0]["msg"])
+    template = _SENTENCES.get(problem, N_("%(field)s: %(problem)s."))
+    return ValidationFailed(
+        template, params={"field": fields[0], "problem": problem}, errors=errors
     )

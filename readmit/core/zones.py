@@ -28,7 +28,14 @@ COUNTRY_ZONES = {
 
 
 class ZoneError(ValueError):
-    """A zone name or a local time that cannot be used; the message says why."""
+    """A zone name or a local time that cannot be used; the message says why. A local time
+    the clocks skip or repeat says which (``kind``) with its values apart (``params``), so a
+    page can say it in the reader's language."""
+
+    def __init__(self, message: str, *, kind: str = "", params: dict[str, str] | None = None):
+        super().__init__(message)
+        self.kind = kind
+        self.params = dict(params or {})
 
 
 def zone(name: str) -> zoneinfo.ZoneInfo:
@@ -75,10 +82,16 @@ def to_utc(local: dt.datetime, tz: zoneinfo.ZoneInfo) -> dt.datetime:
     if first.utcoffset() != second.utcoffset():
         back = first.astimezone(dt.UTC).astimezone(tz).replace(tzinfo=None)
         if back != local:
-            raise ZoneError(f"{local:%Y-%m-%d %H:%M} does not exist in {tz.key} (clocks change)")
+            raise ZoneError(
+                f"{local:%Y-%m-%d %H:%M} does not exist in {tz.key} (clocks change)",
+                kind="skipped",
+                params={"time": f"{local:%Y-%m-%d %H:%M}", "zone": tz.key},
+            )
         raise ZoneError(
             f"{local:%Y-%m-%d %H:%M} happens twice in {tz.key} (clocks go back); "
-            "choose a time outside that hour"
+            "choose a time outside that hour",
+            kind="repeated",
+            params={"time": f"{local:%Y-%m-%d %H:%M}", "zone": tz.key},
         )
     return first.astimezone(dt.UTC)
 

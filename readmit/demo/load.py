@@ -104,7 +104,7 @@ from readmit.consular.services import (
 from readmit.core import clock
 from readmit.core.actors import SystemActor
 from readmit.core.countries import all_countries
-from readmit.core.errors import ApplicationError
+from readmit.core.errors import N_, ApplicationError
 from readmit.core.models import Country
 from readmit.deadlines import TimeLimit, Unit, due
 from readmit.demo import people
@@ -128,7 +128,7 @@ ALLOW_ENV = "READMIT_ALLOW_DEMO"
 class DemoRefused(ApplicationError):
     status = 409
     default_type = "demo-refused"
-    title = "Demo data refused"
+    title = N_("Demo data refused")
 
 
 @dataclass(frozen=True)
@@ -257,9 +257,12 @@ def demo_load(*, reset: bool = False) -> list[DemoLogin]:
     )
     if existing:
         raise DemoRefused(
-            f"Organisations with demo slugs already exist ({', '.join(existing)}) but the demo "
-            "was never loaded here: refusing to mix demo data with real records. Use a fresh "
-            "database, or `readmit demo --reset` on a development database."
+            N_(
+                "Organisations with demo slugs already exist (%(slugs)s) but the demo was never "
+                "loaded here: refusing to mix demo data with real records. Use a fresh database, "
+                "or `readmit demo --reset` on a development database."
+            ),
+            params={"slugs": ", ".join(existing)},
         )
     with transaction.atomic():
         _Loader(clock.today()).run()
@@ -270,17 +273,21 @@ def _check_allowed() -> None:
     if settings.DEBUG or os.environ.get(ALLOW_ENV) == "1":
         return
     raise DemoRefused(
-        "Refusing to load the demo data: DEBUG is off, so this may be a production database, "
-        "and the demo adds users with a published password. Set READMIT_ALLOW_DEMO=1 to load "
-        "it anyway."
+        N_(
+            "Refusing to load the demo data: DEBUG is off, so this may be a production database, "
+            "and the demo adds users with a published password. Set READMIT_ALLOW_DEMO=1 to load "
+            "it anyway."
+        )
     )
 
 
 def _reset_database() -> None:
     if not settings.DEBUG:
         raise DemoRefused(
-            "Refusing to reset: --reset wipes the whole database (audit log "
-            "included) and is allowed only with DEBUG on."
+            N_(
+                "Refusing to reset: --reset wipes the whole database (audit log "
+                "included) and is allowed only with DEBUG on."
+            )
         )
     call_command("flush", interactive=False, verbosity=0)
     # flush empties the country table the first migration filled; put it back.

@@ -16,7 +16,7 @@ from django.urls import URLPattern, URLResolver, path
 from ninja import NinjaAPI
 from ninja.openapi.schema import OpenAPISchema
 
-from readmit.core.errors import NotFound
+from readmit.core.errors import N_, NotFound
 from readmit.exchange import errors, idempotency
 from readmit.exchange.auth import TokenAuth
 from readmit.exchange.routers.agreement_admin import router as agreement_admin_router
@@ -189,7 +189,7 @@ def _problem_for_method_not_allowed(view: View) -> View:
 
 
 def _unknown_path(request: HttpRequest, rest: str) -> HttpResponse:
-    return errors.application_error(request, NotFound("No such endpoint."))
+    return errors.application_error(request, NotFound(N_("No such endpoint.")))
 
 
 def urls() -> tuple[list[URLPattern | URLResolver], str, str]:

@@ -14,7 +14,7 @@ from ninja.security import HttpBearer
 from readmit.accounts.models import User
 from readmit.accounts.scopes import allows, required_scope
 from readmit.accounts.services import token_resolve
-from readmit.core.errors import Forbidden
+from readmit.core.errors import N_, Forbidden
 
 API_ROOT = "/api/v1/"
 
@@ -39,7 +39,8 @@ class TokenAuth(HttpBearer):
         needed = required_scope(request.method or "GET", api_path)
         if not allows(found.scopes, needed):
             raise Forbidden(
-                f"This token lacks the scope '{needed}' (it has: {' '.join(found.scopes)}).",
+                N_("This token lacks the scope '%(needed)s' (it has: %(scopes)s)."),
+                params={"needed": needed, "scopes": " ".join(found.scopes)},
                 type="insufficient-scope",
                 extra={"required_scope": needed},
             )

@@ -21,6 +21,7 @@ from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 
 from readmit.core.errors import (
+    N_,
     ApplicationError,
     NotFound,
     TransitionRefused,
@@ -120,14 +121,17 @@ def validation_error(request: HttpRequest, exc: NinjaValidationError) -> HttpRes
     errors = _field_errors(exc.errors)
     named = ", ".join(".".join(map(str, e["loc"])) for e in errors)
     return application_error(
-        request, ValidationFailed(f"The request is invalid: {named}.", errors=errors)
+        request,
+        ValidationFailed(
+            N_("The request is invalid: %(fields)s."), params={"fields": named}, errors=errors
+        ),
     )
 
 
 def authentication_error(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
     return application_error(
         request,
-        Unauthenticated("A valid API token is required: send 'Authorization: Bearer <token>'."),
+        Unauthenticated(N_("A valid API token is required: send 'Authorization: Bearer <token>'.")),
     )
 
 
@@ -137,8 +141,8 @@ def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
         return application_error(
             request,
             ValidationFailed(
-                "The request body is not valid JSON.",
-                errors=[{"loc": ["body"], "msg": "malformed JSON"}],
+                N_("The request body is not valid JSON."),
+                errors=[{"loc": ["body"], "msg": N_("malformed JSON")}],
             ),
         )
     return problem_response(
@@ -163,16 +167,18 @@ def too_large(request: HttpRequest, exc: RequestDataTooBig) -> HttpResponse:
     return application_error(
         request,
         PayloadTooLarge(
-            f"The request body is larger than the limit of {limit} bytes "
-            f"({limit / 1024 / 1024:g} MiB); nothing was written. Send a large list in "
-            "several lists.",
+            N_(
+                "The request body is larger than the limit of %(limit)s bytes (%(mib)s MiB); "
+                "nothing was written. Send a large list in several lists."
+            ),
+            params={"limit": limit, "mib": f"{limit / 1024 / 1024:g}"},
             extra={"limit_bytes": limit},
         ),
     )
 
 
 def not_found(request: HttpRequest, exc: Exception) -> HttpResponse:
-    return application_error(request, NotFound("No such record."))
+    return application_error(request, NotFound(N_("No such record.")))
 
 
 def server_error(request: HttpRequest, exc: Exception) -> HttpResponse:

@@ -35,7 +35,7 @@ from django.http.response import HttpResponseBase
 from ninja.params.functions import Header
 
 from readmit.core import clock
-from readmit.core.errors import ValidationFailed
+from readmit.core.errors import N_, ValidationFailed
 from readmit.exchange.auth import caller
 from readmit.exchange.models import IdempotentRequest
 from readmit.relocation.services import IdempotencyConflict
@@ -124,18 +124,22 @@ def _claim(request: HttpRequest, key: str) -> IdempotentRequest:
                 continue
             if kept.digest != digest or kept.path != request.path:
                 raise IdempotencyConflict(
-                    f"The Idempotency-Key was already used with a different request "
-                    f"({kept.method} {kept.path}): idempotency key reused with a different "
-                    "request.",
+                    N_(
+                        "The Idempotency-Key was already used with a different request "
+                        "(%(method)s %(path)s): idempotency key reused with a different request."
+                    ),
+                    params={"method": kept.method, "path": kept.path},
                     extra={"errors": [{"loc": ["header", HEADER], "msg": "already used"}]},
                 ) from None
             if kept.status is None:
                 raise IdempotencyConflict(
-                    "A request with this Idempotency-Key is still running; repeat it later "
-                    "to read its answer."
+                    N_(
+                        "A request with this Idempotency-Key is still running; repeat it later "
+                        "to read its answer."
+                    )
                 ) from None
             raise Replay(kept) from None
-    raise IdempotencyConflict("The Idempotency-Key could not be claimed; repeat the request.")
+    raise IdempotencyConflict(N_("The Idempotency-Key could not be claimed; repeat the request."))
 
 
 def claim(view_func: Callable[..., Any]) -> Callable[..., Any]:
@@ -199,7 +203,8 @@ def check_key(request: HttpRequest) -> None:
     key = request.headers.get(HEADER, "").strip()
     if len(key) > MAX_KEY_LENGTH:
         raise ValidationFailed(
-            f"The Idempotency-Key is longer than {MAX_KEY_LENGTH} characters.",
+            N_("The Idempotency-Key is longer than %(limit)s characters."),
+            params={"limit": MAX_KEY_LENGTH},
             errors=[{"loc": ["header", HEADER], "msg": f"at most {MAX_KEY_LENGTH} characters"}],
         )
 

@@ -16,7 +16,7 @@ from typing import TypeVar
 
 from django.db.models import Model, Q, QuerySet
 
-from readmit.core.errors import ValidationFailed
+from readmit.core.errors import N_, ValidationFailed
 
 M = TypeVar("M", bound=Model)
 
@@ -38,8 +38,8 @@ def decode_cursor(cursor: str) -> tuple[dt.datetime, uuid.UUID]:
         return created_at, uuid.UUID(pk)
     except (binascii.Error, UnicodeDecodeError, ValueError, TypeError, AttributeError):
         raise ValidationFailed(
-            "The cursor is not one this API handed out; start again without it.",
-            errors=[{"loc": CURSOR_LOC, "msg": "invalid cursor"}],
+            N_("The cursor is not one this API handed out; start again without it."),
+            errors=[{"loc": CURSOR_LOC, "msg": N_("invalid cursor")}],
         ) from None
 
 

@@ -16,7 +16,7 @@ from typing import Protocol
 from django.http import HttpResponse
 from ninja.params.functions import Header
 
-from readmit.core.errors import PreconditionFailed
+from readmit.core.errors import N_, PreconditionFailed
 from readmit.exchange.errors import PreconditionRequired
 
 HEADER = "If-Match"
@@ -50,17 +50,50 @@ def etag_of(record: Versioned) -> str:
     return f'"{record.pk}-{micros}"'
 
 
+# One whole sentence for each kind of record (a page or a client reads it as it is).
+_IF_MATCH_MISSING = {
+    "record": N_(
+        "Send 'If-Match' with the ETag of the record you read; updates are refused without it."
+    ),
+    "person": N_(
+        "Send 'If-Match' with the ETag of the person you read; updates are refused without it."
+    ),
+    "stay": N_(
+        "Send 'If-Match' with the ETag of the stay you read; updates are refused without it."
+    ),
+    "subscription": N_(
+        "Send 'If-Match' with the ETag of the subscription you read; updates are refused "
+        "without it."
+    ),
+    "agreement": N_(
+        "Send 'If-Match' with the ETag of the agreement you read; updates are refused without it."
+    ),
+}
+_STALE = {
+    "record": N_("The record changed since you read it (its ETag is now %(etag)s); read it again."),
+    "person": N_("The person changed since you read it (its ETag is now %(etag)s); read it again."),
+    "stay": N_("The stay changed since you read it (its ETag is now %(etag)s); read it again."),
+    "subscription": N_(
+        "The subscription changed since you read it (its ETag is now %(etag)s); read it again."
+    ),
+    "agreement": N_(
+        "The agreement changed since you read it (its ETag is now %(etag)s); read it again."
+    ),
+}
+
+
 def require_if_match(header: str | None, current: str, *, what: str = "record") -> None:
     """Refuse an update unless ``If-Match`` names the current tag (or is ``*``)."""
     if header is None or not header.strip():
-        raise PreconditionRequired(
-            f"Send 'If-Match' with the ETag of the {what} you read; updates are refused without it."
-        )
+        missing = _IF_MATCH_MISSING.get(what, _IF_MATCH_MISSING["record"])
+        raise PreconditionRequired(missing)
     tags = [part.strip() for part in header.split(",") if part.strip()]
     if tags == ["*"] or any(_ENTITY_TAG.match(t) and t == current for t in tags):
         return
+    stale = _STALE.get(what, _STALE["record"])
     raise PreconditionFailed(
-        f"The {what} changed since you read it (its ETag is now {current}); read it again.",
+        stale,
+        params={"etag": current},
         extra={"etag": current},
     )
 

@@ -25,7 +25,14 @@ from readmit.audit.events import AuditEventType
 from readmit.audit.services import audit_record
 from readmit.cases.models import IdentityDocument, Person
 from readmit.core import clock
-from readmit.core.errors import Forbidden, NotFound, TransitionRefused, ValidationFailed
+from readmit.core.errors import (
+    N_,
+    Forbidden,
+    NotFound,
+    Term,
+    TransitionRefused,
+    ValidationFailed,
+)
 from readmit.screening import adapter
 from readmit.screening.models import (
     DuplicateCandidate,
@@ -53,11 +60,11 @@ def _scope(
     acting_user: User, organisation: Organisation | None, agreement: Agreement | None
 ) -> QuerySet[Person]:
     if not organisation_ids(acting_user, roles=DUPLICATE_FINDERS):
-        raise Forbidden("Only caseworkers and supervisors look for duplicate people.")
+        raise Forbidden(N_("Only caseworkers and supervisors look for duplicate people."))
     people = visible_people(acting_user).filter(merged_into__isnull=True)
     if organisation is not None:
         if organisation.id not in organisation_ids(acting_user):
-            raise NotFound("No such organisation.")
+            raise NotFound(N_("No such organisation."))
         people = people.filter(owner=organisation)
     if agreement is not None:
         agreement = access_agreement(acting_user, agreement.id)
@@ -276,7 +283,7 @@ def duplicates_find_for_person(
         .first()
     )
     if found is None:
-        raise NotFound("No such person.")
+        raise NotFound(N_("No such person."))
     people = _scope(acting_user, found.owner, None)
     if not people.filter(id=found.id).exists():
         return []
@@ -295,15 +302,21 @@ def _decider_check(acting_user: User, candidate: DuplicateCandidate) -> None:
     a, b = candidate.person_a, candidate.person_b
     if a.owner_id != b.owner_id:
         raise TransitionRefused(
-            f"These two records belong to different organisations ({a.owner} and {b.owner}); "
-            "records are never merged across organisations. Each organisation keeps its own "
-            "record; mark them as the same person in each organisation's own review instead.",
+            N_(
+                "These two records belong to different organisations (%(first)s and "
+                "%(second)s); records are never merged across organisations. Each organisation "
+                "keeps its own record; mark them as the same person in each organisation's own "
+                "review instead."
+            ),
+            params={"first": str(a.owner), "second": str(b.owner)},
             rule="cross-organisation-merge",
         )
     if not roles_in(acting_user, a.owner_id) & DUPLICATE_FINDERS:
         raise Forbidden(
-            "Only caseworkers and supervisors of the organisation that recorded "
-            "both people decide on a duplicate."
+            N_(
+                "Only caseworkers and supervisors of the organisation that recorded "
+                "both people decide on a duplicate."
+            )
         )
 
 
@@ -320,13 +333,16 @@ def person_merge(
         locked = access_duplicate(acting_user, candidate_id, for_update=True)
         if locked.status != DuplicateStatus.OPEN:
             raise TransitionRefused(
-                f"This candidate was already decided ({locked.status}).", rule="already-decided"
+                N_("This candidate was already decided (%(status)s)."),
+                params={"status": Term(locked.status)},
+                rule="already-decided",
             )
         _decider_check(acting_user, locked)
         cleaned = reason.strip()
         if not cleaned:
             raise ValidationFailed(
-                "A reason is required.", errors=[{"loc": ["reason"], "msg": "a reason is required"}]
+                N_("A reason is required."),
+                errors=[{"loc": ["reason"], "msg": N_("a reason is required")}],
             )
         a, b = locked.person_a, locked.person_b
         if survivor is None:
@@ -337,12 +353,12 @@ def person_merge(
             keep, gone = (a, b) if survivor.id == a.id else (b, a)
         else:
             raise ValidationFailed(
-                "The survivor must be one of the two people.",
-                errors=[{"loc": ["survivor"], "msg": "not in this pair"}],
+                N_("The survivor must be one of the two people."),
+                errors=[{"loc": ["survivor"], "msg": N_("not in this pair")}],
             )
         if PersonMerge.objects.filter(merged__in=[a, b]).exists():
             raise TransitionRefused(
-                "One of these people was already merged into another.", rule="already-merged"
+                N_("One of these people was already merged into another."), rule="already-merged"
             )
         now = clock.now()
         merge = PersonMerge.objects.create(
@@ -384,18 +400,23 @@ def duplicate_mark_distinct(
         locked = access_duplicate(acting_user, candidate_id, for_update=True)
         if locked.status != DuplicateStatus.OPEN:
             raise TransitionRefused(
-                f"This candidate was already decided ({locked.status}).", rule="already-decided"
+                N_("This candidate was already decided (%(status)s)."),
+                params={"status": Term(locked.status)},
+                rule="already-decided",
             )
         people_orgs = {locked.person_a.owner_id, locked.person_b.owner_id}
         if not any(roles_in(acting_user, org) & DUPLICATE_FINDERS for org in people_orgs):
             raise Forbidden(
-                "Only caseworkers and supervisors of an organisation that recorded "
-                "one of the people decide on a duplicate."
+                N_(
+                    "Only caseworkers and supervisors of an organisation that recorded "
+                    "one of the people decide on a duplicate."
+                )
             )
         cleaned = reason.strip()
         if not cleaned:
             raise ValidationFailed(
-                "A reason is required.", errors=[{"loc": ["reason"], "msg": "a reason is required"}]
+                N_("A reason is required."),
+                errors=[{"loc": ["reason"], "msg": N_("a reason is required")}],
             )
         locked.status = DuplicateStatus.DISTINCT
         locked.decided_by = acting_user

@@ -23,7 +23,7 @@ import pycountry
 from defusedxml.common import DefusedXmlException
 from defusedxml.sax import parseString as defused_parse_string
 
-from readmit.core.errors import ValidationFailed
+from readmit.core.errors import N_, ValidationFailed
 from readmit.screening.adapter import normalise_date
 
 FORMATS = ("csv", "ftm", "un_xml")
@@ -78,8 +78,9 @@ def normalise_format(fmt: str) -> str:
     value = FORMAT_ALIASES.get(value, value)
     if value not in FORMATS:
         raise ValidationFailed(
-            f"Unknown watchlist format '{fmt}'; use csv, ftm or un-xml.",
-            errors=[{"loc": ["format"], "msg": "unknown format"}],
+            N_("Unknown watchlist format '%(format)s'; use csv, ftm or un-xml."),
+            params={"format": fmt},
+            errors=[{"loc": ["format"], "msg": N_("unknown format")}],
         )
     return value
 

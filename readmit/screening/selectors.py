@@ -21,7 +21,7 @@ from readmit.accounts.access import (
     visible_people,
 )
 from readmit.accounts.roles import CASE_READERS
-from readmit.core.errors import NotFound
+from readmit.core.errors import N_, NotFound
 from readmit.screening.models import (
     AgreementWatchlist,
     DuplicateCandidate,
@@ -85,7 +85,7 @@ def access_watchlist(user: User, key: uuid.UUID | str) -> Watchlist:
     except ValueError:
         found = watchlists.filter(slug=str(key)).first()
     if found is None:
-        raise NotFound("No such watchlist.")
+        raise NotFound(N_("No such watchlist."))
     return found
 
 
@@ -142,7 +142,7 @@ def access_run(user: User, run_id: uuid.UUID | str) -> ScreeningRun:
         .first()
     )
     if run is None:
-        raise NotFound("No such screening run.")
+        raise NotFound(N_("No such screening run."))
     return run
 
 
@@ -159,7 +159,7 @@ def access_match(
 ) -> ScreeningMatch:
     pk = _parse_id(match_id, "match")
     if not visible_matches(user).filter(id=pk).exists():
-        raise NotFound("No such match.")
+        raise NotFound(N_("No such match."))
     matches = ScreeningMatch.objects.select_related("case", "case__agreement", "run", "entry")
     if for_update:
         matches = matches.select_for_update(of=("self",))
@@ -320,7 +320,7 @@ def access_duplicate(
 ) -> DuplicateCandidate:
     pk = _parse_id(candidate_id, "duplicate candidate")
     if not visible_duplicates(user).filter(id=pk).exists():
-        raise NotFound("No such duplicate candidate.")
+        raise NotFound(N_("No such duplicate candidate."))
     candidates = DuplicateCandidate.objects.select_related("person_a", "person_b")
     if for_update:
         candidates = candidates.select_for_update(of=("self",))

@@ -34,7 +34,7 @@ from readmit.cases.services import INTERNAL_NOTE_MAX
 from readmit.cases.workflow import Side
 from readmit.core import clock
 from readmit.core.actors import SystemAction, SystemActor, acts_as_system
-from readmit.core.errors import Forbidden, TransitionRefused, ValidationFailed
+from readmit.core.errors import N_, Forbidden, Term, TransitionRefused, ValidationFailed
 from readmit.screening import adapter, importers
 from readmit.screening.listeners import ScreeningAnswered, screening_answered
 from readmit.screening.models import (
@@ -72,7 +72,8 @@ def _required_reason(reason: str) -> str:
     cleaned = reason.strip()
     if not cleaned:
         raise ValidationFailed(
-            "A reason is required.", errors=[{"loc": ["reason"], "msg": "a reason is required"}]
+            N_("A reason is required."),
+            errors=[{"loc": ["reason"], "msg": N_("a reason is required")}],
         )
     return cleaned
 
@@ -100,21 +101,28 @@ def watchlist_create(
         and not roles_in(acting_user, owner.id) & LIST_MANAGERS
     ):
         raise Forbidden(
-            "Only a supervisor or administrator of the owning organisation can create a watchlist."
+            N_(
+                "Only a supervisor or administrator of the owning organisation can create a "
+                "watchlist."
+            )
         )
     if source_kind not in SourceKind.values:
         raise ValidationFailed(
-            f"Unknown source kind '{source_kind}'.",
-            errors=[{"loc": ["source_kind"], "msg": f"one of {', '.join(SourceKind.values)}"}],
+            N_("Unknown source kind '%(kind)s'."),
+            params={"kind": source_kind},
+            errors=[{"loc": ["source_kind"], "msg": N_("unknown source kind")}],
         )
     if not name.strip() or not slug.strip():
         raise ValidationFailed(
-            "A watchlist needs a name and a slug.", errors=[{"loc": ["name"], "msg": "required"}]
+            N_("A watchlist needs a name and a slug."),
+            errors=[{"loc": ["name"], "msg": N_("required")}],
         )
     with transaction.atomic():
         if Watchlist.objects.filter(slug=slug).exists():
             raise ValidationFailed(
-                f"The slug '{slug}' is taken.", errors=[{"loc": ["slug"], "msg": "already used"}]
+                N_("The slug '%(slug)s' is taken."),
+                params={"slug": slug},
+                errors=[{"loc": ["slug"], "msg": N_("already used")}],
             )
         watchlist = Watchlist.objects.create(
             name=name.strip(),
@@ -146,8 +154,9 @@ def _read_source(path_or_file: str | Path | IO[bytes] | Any, filename: str) -> t
             return path.read_bytes(), filename or path.name
         except OSError as exc:
             raise ValidationFailed(
-                f"{path}: cannot be read ({exc.strerror}).",
-                errors=[{"loc": ["file"], "msg": "unreadable"}],
+                N_("%(path)s: cannot be read (%(error)s)."),
+                params={"path": str(path), "error": exc.strerror},
+                errors=[{"loc": ["file"], "msg": N_("unreadable")}],
             ) from None
     data = path_or_file.read()
     if isinstance(data, str):
@@ -198,8 +207,10 @@ def watchlist_set_sharing(
         locked = Watchlist.objects.select_for_update().get(id=locked.id)
         if not roles_in(acting_user, locked.owner_id) & LIST_MANAGERS:
             raise Forbidden(
-                "Only a supervisor or administrator of the owning organisation decides "
-                "whether a watchlist is shared."
+                N_(
+                    "Only a supervisor or administrator of the owning organisation decides "
+                    "whether a watchlist is shared."
+                )
             )
         reason = _required_reason(reason)
         if locked.shared_with_parties == shared:
@@ -234,13 +245,14 @@ def watchlist_import(
     if not acts_as_system(acting_user, SystemAction.WATCHLIST_IMPORT):
         watchlist = access_watchlist(acting_user, watchlist.id)
         if not roles_in(acting_user, watchlist.owner_id) & LIST_IMPORTERS:
-            raise Forbidden("Only the organisation that owns a watchlist can import it.")
+            raise Forbidden(N_("Only the organisation that owns a watchlist can import it."))
     data, name = _read_source(path_or_file, filename)
     parsed = importers.parse(data, fmt=fmt or watchlist.source_kind, filename=name)
     if not parsed.rows:
         raise ValidationFailed(
-            f"{name}: no people found in the file; nothing imported.",
-            errors=[{"loc": [name], "msg": "no people"}],
+            N_("%(file)s: no people found in the file; nothing imported."),
+            params={"file": name},
+            errors=[{"loc": [name], "msg": N_("no people")}],
         )
     with transaction.atomic():
         Watchlist.objects.select_for_update().filter(id=watchlist.id).get()
@@ -319,24 +331,27 @@ def agreement_watchlist_add(
     agreement = access_agreement(acting_user, agreement.id)
     position = standing(acting_user, agreement)
     if not position.roles & LIST_MANAGERS:
-        raise Forbidden("Only a supervisor or administrator of a party chooses its watchlists.")
+        raise Forbidden(N_("Only a supervisor or administrator of a party chooses its watchlists."))
     watchlist = access_watchlist(acting_user, watchlist.id)
     if not roles_in(acting_user, watchlist.owner_id) & LIST_MANAGERS:
         raise Forbidden(
-            f"Only the owner of '{watchlist.name}' ({watchlist.owner}) attaches it to an "
-            "agreement.",
+            N_("Only the owner of '%(watchlist)s' (%(owner)s) attaches it to an agreement."),
+            params={"watchlist": watchlist.name, "owner": str(watchlist.owner)},
             type="watchlist-owner",
         )
     if not agreement.parties.filter(organisation_id=watchlist.owner_id).exists():
         raise Forbidden(
-            f"'{watchlist.name}' belongs to {watchlist.owner}, which is not a party to this "
-            "agreement: a list is only attached to its owner's agreements.",
+            N_(
+                "'%(watchlist)s' belongs to %(owner)s, which is not a party to this "
+                "agreement: a list is only attached to its owner's agreements."
+            ),
+            params={"watchlist": watchlist.name, "owner": str(watchlist.owner)},
             type="watchlist-owner",
         )
     if threshold is not None and not 0 < threshold <= 1:
         raise ValidationFailed(
-            "The threshold must be in (0, 1].",
-            errors=[{"loc": ["threshold"], "msg": "out of range"}],
+            N_("The threshold must be in (0, 1]."),
+            errors=[{"loc": ["threshold"], "msg": N_("out of range")}],
         )
     with transaction.atomic():
         try:
@@ -349,8 +364,9 @@ def agreement_watchlist_add(
                 )
         except IntegrityError:
             raise ValidationFailed(
-                f"The agreement already uses '{watchlist.name}'.",
-                errors=[{"loc": ["watchlist"], "msg": "already chosen"}],
+                N_("The agreement already uses '%(watchlist)s'."),
+                params={"watchlist": watchlist.name},
+                errors=[{"loc": ["watchlist"], "msg": N_("already chosen")}],
             ) from None
         audit_record(
             event_type=AuditEventType.AGREEMENT_WATCHLIST_ADDED,
@@ -432,10 +448,10 @@ def screening_run_start(
     agreement = access_agreement(acting_user, agreement.id)
     position = standing(acting_user, agreement)
     if not position.is_party or not position.roles & SCREENERS:
-        raise Forbidden("Only a caseworker or supervisor of a party can start a screening.")
+        raise Forbidden(N_("Only a caseworker or supervisor of a party can start a screening."))
     if not AgreementWatchlist.objects.filter(agreement=agreement).exists():
         raise TransitionRefused(
-            "The agreement uses no watchlist yet: a supervisor must choose its lists first.",
+            N_("The agreement uses no watchlist yet: a supervisor must choose its lists first."),
             rule="no-watchlists",
         )
     if case_ids is None:
@@ -445,11 +461,11 @@ def screening_run_start(
         cases = list(visible_cases(acting_user).filter(agreement=agreement, id__in=list(wanted)))
         if len(cases) != len(wanted):
             raise ValidationFailed(
-                "Some cases are not cases of this agreement.",
-                errors=[{"loc": ["case_ids"], "msg": "unknown case for this agreement"}],
+                N_("Some cases are not cases of this agreement."),
+                errors=[{"loc": ["case_ids"], "msg": N_("unknown case for this agreement")}],
             )
     if not cases:
-        raise TransitionRefused("There are no open cases to screen.", rule="no-cases")
+        raise TransitionRefused(N_("There are no open cases to screen."), rule="no-cases")
     with transaction.atomic():
         return _run_create(
             agreement=agreement,
@@ -675,25 +691,28 @@ def screening_match_review(
     match_id = match.id if isinstance(match, ScreeningMatch) else match
     if decision not in (MatchStatus.CONFIRMED, MatchStatus.DISMISSED):
         raise ValidationFailed(
-            f"Unknown decision '{decision}'; use confirmed or dismissed.",
-            errors=[{"loc": ["decision"], "msg": "confirmed or dismissed"}],
+            N_("Unknown decision '%(decision)s'; use confirmed or dismissed."),
+            params={"decision": decision},
+            errors=[{"loc": ["decision"], "msg": N_("confirmed or dismissed")}],
         )
     if len(internal_note.strip()) > INTERNAL_NOTE_MAX:
         raise ValidationFailed(
-            f"The internal note is longer than {INTERNAL_NOTE_MAX} characters.",
-            errors=[{"loc": ["internal_note"], "msg": f"at most {INTERNAL_NOTE_MAX}"}],
+            N_("The internal note is longer than %(limit)s characters."),
+            params={"limit": INTERNAL_NOTE_MAX},
+            errors=[{"loc": ["internal_note"], "msg": N_("too long")}],
         )
     with transaction.atomic():
         locked = access_match(acting_user, match_id, for_update=True)
         position = standing(acting_user, locked.case.agreement)
         if position.side != Side.RECEIVING or not position.roles & REVIEWERS:
             raise Forbidden(
-                "Only a caseworker or supervisor of the receiving party reviews matches."
+                N_("Only a caseworker or supervisor of the receiving party reviews matches.")
             )
         reason = _required_reason(reason)
         if locked.status != MatchStatus.PENDING:
             raise TransitionRefused(
-                f"This match was already {locked.status} by another reviewer.",
+                N_("This match was already %(status)s by another reviewer."),
+                params={"status": Term(locked.status)},
                 rule="already-reviewed",
             )
         locked.status = decision

@@ -11,7 +11,8 @@ from django.utils.translation import gettext_lazy as _
 
 from readmit.accounts.roles import Role
 from readmit.audit.events import AuditEventType
-from readmit.core.errors import ValidationFailed
+from readmit.core.errors import N_, ValidationFailed
+from readmit.web.errors import field_message, message_of
 from readmit.web.forms import StrictForm
 
 ROLE_CHOICES = [(r.value, r.label) for r in Role]
@@ -22,9 +23,9 @@ def errors_into(form: forms.Form, exc: ValidationFailed) -> None:
     for error in exc.errors:
         loc = error.get("loc") or [None]
         name = str(loc[-1]) if loc[-1] in form.fields else None
-        form.add_error(name, str(error.get("msg", "")))
+        form.add_error(name, field_message(error))
     if not exc.errors:
-        form.add_error(None, exc.message)
+        form.add_error(None, message_of(exc))
 
 
 class InviteForm(StrictForm):
@@ -97,7 +98,11 @@ class AuditFilterForm(StrictForm):
                 {"loc": [name], "msg": " ".join(str(m) for m in messages)}
                 for name, messages in self.errors.items()
             ]
+            # The field names are codes and the messages Django's, in the reader's language.
+            problems = "; ".join(f"{e['loc'][0]}: {e['msg']}" for e in errors)
             raise ValidationFailed(
-                "; ".join(f"{e['loc'][0]}: {e['msg']}" for e in errors), errors=errors
+                N_("The filters are invalid: %(problems)s."),
+                params={"problems": problems},
+                errors=errors,
             )
         return {k: v for k, v in self.cleaned_data.items() if v not in (None, "")}

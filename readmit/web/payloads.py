@@ -17,7 +17,7 @@ from __future__ import annotations
 import datetime as dt
 import enum
 import types
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Annotated, Any, Literal, Union, get_args, get_origin
 
@@ -28,7 +28,7 @@ from pydantic_core import PydanticUndefined
 from readmit.accounts.models import Organisation
 from readmit.cases.models import Case
 from readmit.cases.services import payload_model
-from readmit.core.errors import ValidationFailed
+from readmit.core.errors import N_, ValidationFailed
 from readmit.core.payloads import ActionPayload, Choices
 from readmit.core.zones import ZoneError, to_utc
 from readmit.web.presenters import humanize
@@ -157,8 +157,12 @@ def payload_fields(
 class PayloadRefused(ValidationFailed):
     """A typed value the page cannot pass on; ``shown`` keeps what was typed for the form."""
 
-    def __init__(self, message: str, *, errors: list[dict[str, Any]], shown: dict[str, Any]):
-        super().__init__(message, errors=errors)
+    def __init__(self, refused: Sequence[ValidationFailed], *, shown: dict[str, Any]):
+        # The first field's refusal is the message (one whole marked sentence: a page shows it
+        # in the reader's language); ``errors`` names every refused field.
+        first = refused[0]
+        errors = [e for exc in refused for e in exc.errors]
+        super().__init__(first.template, params=first.params, errors=errors)
         self.shown = shown
 
 
@@ -171,8 +175,19 @@ def _aware(name: str, value: str) -> str:
     try:
         return to_utc(moment, timezone.get_current_timezone()).isoformat()
     except ZoneError as exc:
+        skipped = exc.kind == "skipped"
+        refusal = (
+            N_("%(field)s: %(time)s does not exist in %(zone)s (clocks change).")
+            if skipped
+            else N_(
+                "%(field)s: %(time)s happens twice in %(zone)s (clocks go back); choose a time "
+                "outside that hour."
+            )
+        )
         raise ValidationFailed(
-            f"{name}: {exc}.", errors=[{"loc": ["payload", name], "msg": str(exc)}]
+            refusal,
+            params={"field": name, **exc.params},
+            errors=[{"loc": ["payload", name], "msg": str(exc)}],
         ) from None
 
 
@@ -200,6 +215,5 @@ def payload_from_post(
         elif raw:
             payload[name] = raw
     if refused:
-        errors = [e for exc in refused for e in exc.errors]
-        raise PayloadRefused(" ".join(e.message for e in refused), errors=errors, shown=shown)
+        raise PayloadRefused(refused, shown=shown)
     return payload, shown

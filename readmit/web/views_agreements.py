@@ -29,11 +29,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from readmit.accounts.access import access_agreement, standing
 from readmit.accounts.models import User
-from readmit.accounts.roles import Role
 from readmit.agreements import lifecycle
 from readmit.agreements.access import (
-    AGREEMENT_EDITORS,
-    DIPLOMATIC_RECORDERS,
     can_edit_agreement,
     can_record_diplomacy,
     is_editor,
@@ -70,7 +67,7 @@ from readmit.agreements.services import (
     terms_diff,
 )
 from readmit.core import clock
-from readmit.core.errors import ApplicationError, Forbidden, NotFound, ValidationFailed
+from readmit.core.errors import N_, ApplicationError, Forbidden, NotFound, ValidationFailed
 from readmit.core.models import Country
 from readmit.web.amendment_form import (
     AMEND_FIELDS,
@@ -101,12 +98,11 @@ def _user(request: HttpRequest) -> User:
     return request.user  # type: ignore[return-value]
 
 
-def _require(permitted: bool, roles: frozenset[Role], what: str) -> None:
+def _require(permitted: bool, refusal: str) -> None:
     """Refuse before anything is read from the form: the wrong role writes nothing (the
     service asks the same predicate, agreements/access.py)."""
     if not permitted:
-        names = " or ".join(sorted(r.label.lower() for r in roles))
-        raise Forbidden(f"Only a {names} of a party may {what}.", type="wrong-role")
+        raise Forbidden(refusal, type="wrong-role")
 
 
 def _agreement_url(agreement: Agreement, anchor: str = "") -> str:
@@ -215,7 +211,10 @@ def agreement_status(request: HttpRequest, agreement_id: uuid.UUID) -> HttpRespo
             "web/agreements/_lifecycle.html" if is_htmx(request) else "web/agreements/status.html"
         )
         return render(request, template, _lifecycle_context(user, agreement))
-    _require(can_edit_agreement(user, agreement), AGREEMENT_EDITORS, "change an agreement's status")
+    _require(
+        can_edit_agreement(user, agreement),
+        N_("Only a supervisor or administrator of a party may change an agreement's status."),
+    )
     form = AgreementStatusForm(request.POST, next_statuses=_next_statuses(agreement))
     status = 400
     if form.is_valid():
@@ -260,8 +259,10 @@ def agreement_termination(request: HttpRequest, agreement_id: uuid.UUID) -> Http
     agreement = access_agreement(user, agreement_id)
     _require(
         can_edit_agreement(user, agreement),
-        AGREEMENT_EDITORS,
-        "give or withdraw notice of termination",
+        N_(
+            "Only a supervisor or administrator of a party may give or withdraw notice of "
+            "termination."
+        ),
     )
     withdraw = request.POST.get("action") == "withdraw"
     form = TerminationNoticeForm(request.POST)
@@ -420,10 +421,10 @@ def agreement_proposal_decide(
     agreement = access_agreement(user, agreement_id)
     proposal = agreement_proposals(agreement).filter(id=proposal_id).first()
     if proposal is None:
-        raise NotFound("No such amendment proposal.")
+        raise NotFound(N_("No such amendment proposal."))
     action = request.POST.get("action", "")
     if action not in PROPOSAL_ACTIONS:
-        raise ApplicationError("Choose confirm, reject or withdraw.")
+        raise ApplicationError(N_("Choose confirm, reject or withdraw."))
     reason = request.POST.get("reason", "")
     try:
         if action == "confirm":
@@ -454,7 +455,10 @@ def _latest_terms(agreement: Agreement) -> dict[str, Any]:
 def agreement_amend_view(request: HttpRequest, agreement_id: uuid.UUID) -> HttpResponse:
     user = _user(request)
     agreement = access_agreement(user, agreement_id)
-    _require(can_edit_agreement(user, agreement), AGREEMENT_EDITORS, "amend an agreement")
+    _require(
+        can_edit_agreement(user, agreement),
+        N_("Only a supervisor or administrator of a party may amend an agreement."),
+    )
     base = _latest_terms(agreement)
     status = 200
     if request.method == "GET":
@@ -542,7 +546,11 @@ def agreement_contact_new(request: HttpRequest, agreement_id: uuid.UUID) -> Http
     user = _user(request)
     agreement = access_agreement(user, agreement_id)
     _require(
-        can_record_diplomacy(user, agreement), DIPLOMATIC_RECORDERS, "record a diplomatic contact"
+        can_record_diplomacy(user, agreement),
+        N_(
+            "Only a liaison officer, supervisor or administrator of a party may record a "
+            "diplomatic contact."
+        ),
     )
     countries = _country_choices(agreement)
     kwargs: dict[str, Any] = {"countries": countries, "channels": ContactChannel.choices}
@@ -587,7 +595,11 @@ def agreement_position_new(request: HttpRequest, agreement_id: uuid.UUID) -> Htt
     user = _user(request)
     agreement = access_agreement(user, agreement_id)
     _require(
-        can_record_diplomacy(user, agreement), DIPLOMATIC_RECORDERS, "record a public position"
+        can_record_diplomacy(user, agreement),
+        N_(
+            "Only a liaison officer, supervisor or administrator of a party may record a public "
+            "position."
+        ),
     )
     kwargs: dict[str, Any] = {"countries": _country_choices(agreement), "stances": Stance.choices}
     if request.method == "GET":

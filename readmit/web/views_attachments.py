@@ -15,7 +15,7 @@ from django.views.decorators.http import require_GET, require_POST
 from readmit.accounts.models import User
 from readmit.audit.reads import attachment_read
 from readmit.cases.attachments import access_attachment, attachment_add
-from readmit.core.errors import ValidationFailed
+from readmit.core.errors import N_, ValidationFailed
 from readmit.web.errors import application_errors, message_of
 
 
@@ -27,7 +27,7 @@ def attachment_upload(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
     upload = request.FILES.get("file")
     if upload is None:
         raise ValidationFailed(
-            "Choose a file to attach.", errors=[{"loc": ["file"], "msg": "is required"}]
+            N_("Choose a file to attach."), errors=[{"loc": ["file"], "msg": N_("is required")}]
         )
     try:
         attachment_add(

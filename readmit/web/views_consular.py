@@ -39,6 +39,7 @@ from readmit.consular.services import (
     request_allowed_actions,
 )
 from readmit.core.errors import (
+    N_,
     ApplicationError,
     Forbidden,
     NotFound,
@@ -255,10 +256,10 @@ def consular_districts(request: HttpRequest) -> HttpResponse:
     """A ministry's administrators set its missions' consular districts."""
     user = _user(request)
     if not any(m.role == Role.ADMINISTRATOR for m in memberships(user)):
-        raise Forbidden("Consular districts are set by the ministry's administrators.")
+        raise Forbidden(N_("Consular districts are set by the ministry's administrators."))
     missions = _administered_missions(user)
     if not missions:
-        raise NotFound("No missions to manage.")
+        raise NotFound(N_("No missions to manage."))
     errors: dict[uuid.UUID, str] = {}
     typed: dict[uuid.UUID, str] = {}
     status = 200
@@ -266,7 +267,7 @@ def consular_districts(request: HttpRequest) -> HttpResponse:
         by_id = {str(m.id): m for m in missions}
         mission = by_id.get(request.POST.get("mission", ""))
         if mission is None:
-            raise NotFound("No such mission.")
+            raise NotFound(N_("No such mission."))
         raw = request.POST.get("district", "")
         try:
             district_set(

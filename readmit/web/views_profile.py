@@ -27,7 +27,7 @@ from readmit.accounts.services import (
     user_set_language,
     user_set_time_zone,
 )
-from readmit.core.errors import NotFound, ValidationFailed
+from readmit.core.errors import N_, NotFound, ValidationFailed
 from readmit.web.errors import application_errors, field_message
 from readmit.web.forms import LanguageForm, TimeZoneForm
 
@@ -93,7 +93,7 @@ def organisation_time_zone(request: HttpRequest, organisation_id: uuid.UUID) -> 
     user = _user(request)
     organisation = Organisation.objects.filter(id=organisation_id).first()
     if organisation is None:
-        raise NotFound("No such organisation.")
+        raise NotFound(N_("No such organisation."))
     form = TimeZoneForm(request.POST)
     if form.is_valid():
         try:

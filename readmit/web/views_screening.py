@@ -28,7 +28,7 @@ from readmit.accounts.access import (
 from readmit.accounts.models import User
 from readmit.agreements.selectors import partner_names
 from readmit.cases.workflow import Side
-from readmit.core.errors import ApplicationError
+from readmit.core.errors import N_, ApplicationError
 from readmit.screening import selectors
 from readmit.screening.duplicates import (
     DUPLICATE_FINDERS,
@@ -116,7 +116,7 @@ def watchlist_new(request: HttpRequest) -> HttpResponse:
     )
     try:
         if owner is None:
-            raise ApplicationError("Choose the organisation that owns the list.")
+            raise ApplicationError(N_("Choose the organisation that owns the list."))
         created = watchlist_create(
             name=request.POST.get("name", ""),
             slug=request.POST.get("slug", ""),
@@ -180,7 +180,7 @@ def watchlist_upload(request: HttpRequest, watchlist_id: uuid.UUID) -> HttpRespo
     fmt = request.POST.get("format") or None
     try:
         if upload is None:
-            raise ApplicationError("Choose a file to import.")
+            raise ApplicationError(N_("Choose a file to import."))
         version = watchlist_import(
             watchlist=watchlist,
             path_or_file=upload,
@@ -308,7 +308,7 @@ def agreement_watchlist_choose(request: HttpRequest, agreement_id: uuid.UUID) ->
         try:
             threshold = float(raw) if raw else None
         except ValueError:
-            raise ApplicationError("The threshold must be a number such as 0.85.") from None
+            raise ApplicationError(N_("The threshold must be a number such as 0.85.")) from None
         agreement_watchlist_add(
             agreement=agreement, watchlist=watchlist, acting_user=user, threshold=threshold
         )
@@ -407,7 +407,7 @@ def duplicate_decide(request: HttpRequest, candidate_id: uuid.UUID) -> HttpRespo
         elif decision == "distinct":
             duplicate_mark_distinct(candidate=candidate, acting_user=user, reason=reason)
         else:
-            raise ApplicationError("Choose merge or distinct.")
+            raise ApplicationError(N_("Choose merge or distinct."))
     except ApplicationError as exc:
         if exc.status == 404:
             raise

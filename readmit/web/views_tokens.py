@@ -17,7 +17,7 @@ from readmit.accounts.models import ApiToken, User
 from readmit.accounts.selectors import tokens_visible
 from readmit.accounts.services import token_is_live, token_revoke, token_rotate
 from readmit.core import clock
-from readmit.core.errors import NotFound
+from readmit.core.errors import N_, NotFound
 from readmit.web.errors import application_errors
 
 
@@ -39,7 +39,7 @@ def _page(request: HttpRequest, *, new_secret: str = "") -> HttpResponse:
 def _token(token_id: uuid.UUID) -> ApiToken:
     token = ApiToken.objects.select_related("user").filter(id=token_id).first()
     if token is None:
-        raise NotFound("No such token.")
+        raise NotFound(N_("No such token."))
     return token
 
 

@@ -20,6 +20,7 @@ from readmit.web.i18n.sentences import explanation
 from tests.exchange.conftest import api  # noqa: F401 (the fixture)
 from tests.factories import audit_rows, log_in, make_agreement, make_case
 from tests.relocation.conftest import kosovo, person, submit
+from tests.web.test_time_zones import schedule_on_the_page, scheduled_case, written
 
 
 def _reader(world, key: str, language: str) -> Client:
@@ -433,3 +434,72 @@ def test_a_letter_refusal_names_each_letter_in_a_whole_sentence():
     assert set(_NOT_DUE) == set(LETTER_KINDS)
     for kind, sentence in _NOT_DUE.items():
         assert sentence.startswith(f"A '{LETTER_NAMES[kind]}' letter is written for a ")
+
+
+# Screening and administration refusals (issue #14: screening, accounts, web) ----------------
+
+
+def test_starting_a_screening_without_lists_is_refused_in_albanian_and_the_api_keeps_english(
+    world,
+    api,  # noqa: F811
+):
+    # The agreement uses no watchlist yet: the caseworker who starts a screening is told so.
+    reader = _reader(world, "xk_caseworker", "sq")
+    before = audit_rows()
+    refused = reader.post(f"/agreements/{world.agreement.id}/screening/start/", {})
+    assert refused.status_code == 409
+    page = refused.content.decode()
+    assert "Marrëveshja ende nuk përdor asnjë listë vëzhgimi" in page
+    assert "uses no watchlist yet" not in page
+    assert audit_rows() == before
+    answer = api.client.post(
+        f"/api/v1/agreements/{world.agreement.id}/screening-runs",
+        data="{}",
+        content_type="application/json",
+        HTTP_AUTHORIZATION=f"Bearer {api.token(world.user('xk_caseworker'))}",
+        HTTP_ACCEPT_LANGUAGE="sq",
+    )
+    assert answer.status_code == 409
+    body = answer.json()
+    assert body["type"] == "urn:readmit:problem:no-watchlists"
+    assert body["detail"].startswith("The agreement uses no watchlist yet")
+    assert audit_rows() == before
+
+
+def test_a_screening_start_by_a_wrong_party_or_role_is_refused_in_montenegrin_too(world):
+    start = f"/agreements/{world.agreement.id}/screening/start/"
+    stranger, auditor = _reader(world, "me_caseworker", "cnr"), _reader(world, "xk_auditor", "cnr")
+    before = audit_rows()
+    # Montenegro is no party to the US-Kosovo agreement: it does not exist for them.
+    assert stranger.post(start, {}).status_code == 404
+    # An auditor of a party reads but does not screen.
+    refused = auditor.post(start, {})
+    assert refused.status_code == 403
+    assert "Provjeru može pokrenuti samo službenik za predmete" in refused.content.decode()
+    assert audit_rows() == before
+
+
+def test_a_taken_login_name_is_refused_next_to_the_field_in_montenegrin(world):
+    admin = _reader(world, "xk_administrator", "cnr")
+    before = audit_rows()
+    refused = admin.post(
+        f"/organisations/{world.xk.id}/users/invite/",
+        {"username": "us_caseworker", "email": "vesna.k@example.org", "role": "caseworker"},
+    )
+    assert refused.status_code == 422
+    page = refused.content.decode()
+    assert 'id="id_username_error"' in page and "ovo korisničko ime je zauzeto" in page
+    assert "this login name is taken" not in page
+    assert audit_rows() == before
+
+
+def test_a_local_time_the_clocks_skip_is_refused_in_montenegrin_naming_the_field(world):
+    case = scheduled_case(world)
+    reader = _reader(world, "us_caseworker", "cnr")
+    before = written()
+    refused = schedule_on_the_page(reader, case, "2027-03-14T02:30")
+    assert refused.status_code == 422
+    page = refused.content.decode()
+    assert "planned_for: 2027-03-14 02:30 ne postoji u zoni America/New_York" in page
+    assert "does not exist in" not in page
+    assert written() == before

@@ -21,21 +21,6 @@ ROOT = Path(__file__).resolve().parents[2] / "readmit"
 # same scan, so a new subclass is covered without a list to keep).
 BASE = "ApplicationError"
 
-# Packages whose refusals are not all marked yet. Remove a package once its refusals are
-# marked and translated; the test then keeps it so.
-NOT_YET = {
-    # relocation, agreements, consular, documents, search, work, reporting
-    # screening, accounts, core, exchange, web, audit, ops, events, demo, readmission
-    "screening",
-    "accounts",
-    "core",
-    "exchange",
-    "web",
-    "audit",
-    "demo",
-}
-
-
 def _sources() -> list[Path]:
     return sorted(p for p in ROOT.rglob("*.py") if "migrations" not in p.parts)
 
@@ -111,6 +96,4 @@ def test_the_scan_finds_an_unmarked_refusal_and_passes_a_marked_one():
 )
 def test_every_refusal_of_the_package_is_a_marked_message(package):
     found = [f"{where} {text}" for pkg, where, _, text in _findings() if pkg == package]
-    if package in NOT_YET:
-        pytest.skip(f"{len(found)} unmarked refusals left in readmit/{package} (NOT_YET)")
     assert not found, "unmarked refusals (wrap in N_ with params=):\n" + "\n".join(found)

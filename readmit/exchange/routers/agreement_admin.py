@@ -54,7 +54,7 @@ from readmit.agreements.services import (
     termination_notice_withdraw,
     terms_diff,
 )
-from readmit.core.errors import Forbidden, NotFound, ValidationFailed
+from readmit.core.errors import N_, Forbidden, NotFound, ValidationFailed
 from readmit.core.models import Country
 from readmit.exchange.auth import caller
 from readmit.exchange.preconditions import etag_of, require_if_match, with_etag
@@ -369,11 +369,23 @@ def _fields_in_body() -> Iterator[None]:
         raise
 
 
+_RECORDERS_ONLY = {
+    "record a diplomatic contact": N_(
+        "Only a liaison officer, supervisor or administrator of a party may record a diplomatic "
+        "contact."
+    ),
+    "record a public position": N_(
+        "Only a liaison officer, supervisor or administrator of a party may record a public "
+        "position."
+    ),
+}
+
+
 def _recorder(user: User, agreement_id: str, what: str) -> Agreement:
     agreement = access_agreement(user, agreement_id)
     if not can_record_diplomacy(user, agreement):
         raise Forbidden(
-            f"Only a liaison officer, supervisor or administrator of a party may {what}.",
+            _RECORDERS_ONLY[what],
             type="wrong-role",
         )
     return agreement
@@ -386,8 +398,11 @@ def _known_countries(**codes: str) -> dict[str, str]:
     bad = [name for name, code in wanted.items() if code not in known]
     if bad:
         raise ValidationFailed(
-            f"Unknown country code: {', '.join(wanted[n] for n in bad)}.",
-            errors=[{"loc": ["body", "payload", n], "msg": "unknown country code"} for n in bad],
+            N_("Unknown country code: %(codes)s."),
+            params={"codes": ", ".join(wanted[n] for n in bad)},
+            errors=[
+                {"loc": ["body", "payload", n], "msg": N_("unknown country code")} for n in bad
+            ],
         )
     return wanted
 
@@ -549,7 +564,7 @@ def _proposal_of(request: HttpRequest, agreement_id: str, proposal_id: str) -> s
     """The proposal's id if it belongs to this agreement (which the caller must see)."""
     agreement = access_agreement(caller(request), agreement_id)
     if not AmendmentProposal.objects.filter(agreement=agreement, id=proposal_id).exists():
-        raise NotFound("No such amendment proposal.")
+        raise NotFound(N_("No such amendment proposal."))
     return proposal_id
 
 

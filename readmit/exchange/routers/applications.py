@@ -27,7 +27,7 @@ from readmit.cases.applications import (
 from readmit.cases.intake import ApplicationResult, evidence_add, readmission_application_submit
 from readmit.cases.models import ApplicationSource, Case, Deadline
 from readmit.cases.photos import outstanding_particulars, photo_add, photo_for
-from readmit.core.errors import ValidationFailed
+from readmit.core.errors import N_, ValidationFailed
 from readmit.exchange.auth import caller
 from readmit.exchange.schemas import CaseOut, Problem, StrictIn, UuidStr, case_out
 from readmit.screening.models import DuplicateCandidate
@@ -215,7 +215,9 @@ def case_photo_add(
     except ValueError as exc:
         access_case(user, id)  # a case that is not yours answers 404 before the body is judged
         raise ValidationFailed(
-            f"photo {exc}", errors=[{"loc": ["body", "payload", "photo"], "msg": str(exc)}]
+            N_("photo %(problem)s"),
+            params={"problem": str(exc)},
+            errors=[{"loc": ["body", "payload", "photo"], "msg": str(exc)}],
         ) from None
     photo = photo_add(case_id=id, data=data, acting_user=user)
     return Status(

@@ -23,7 +23,7 @@ from readmit.cases.models import Case, Deadline
 from readmit.cases.selectors import case_list
 from readmit.cases.services import case_transition
 from readmit.cases.workflow import WORKFLOWS
-from readmit.core.errors import ValidationFailed
+from readmit.core.errors import N_, ValidationFailed
 from readmit.exchange.auth import caller
 from readmit.exchange.errors import PreconditionRequired
 from readmit.exchange.pagination import paginate
@@ -111,8 +111,10 @@ def _expected_version(header: str | None, case_id: str) -> int | None:
     """
     if header is None or not header.strip():
         raise PreconditionRequired(
-            "Send 'If-Match' with the ETag of the case you read; "
-            "transitions are refused without it."
+            N_(
+                "Send 'If-Match' with the ETag of the case you read; "
+                "transitions are refused without it."
+            )
         )
     tags = _entity_tags(header)
     if tags == ["*"]:
@@ -150,8 +152,9 @@ def case_page(
 ) -> CasePage:
     if state is not None and state not in KNOWN_STATES:
         raise ValidationFailed(
-            f"'{state}' is not a case state; known states: {', '.join(KNOWN_STATES)}.",
-            errors=[{"loc": ["query", "state"], "msg": "unknown state"}],
+            N_("'%(state)s' is not a case state; known states: %(known)s."),
+            params={"state": state, "known": ", ".join(KNOWN_STATES)},
+            errors=[{"loc": ["query", "state"], "msg": N_("unknown state")}],
         )
     cases = _with_details(case_list(caller(request), agreement_id=agreement, state=state))
     items, next_cursor = paginate(

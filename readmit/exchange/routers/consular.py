@@ -27,7 +27,7 @@ from readmit.consular.services import (
     consular_request_transition,
     request_allowed_actions,
 )
-from readmit.core.errors import ValidationFailed
+from readmit.core.errors import N_, ValidationFailed
 from readmit.exchange.auth import caller
 from readmit.exchange.pagination import paginate
 from readmit.exchange.schemas import Problem, StrictIn, UuidStr
@@ -168,7 +168,8 @@ def _person(data: ConsularPersonIn | None) -> PersonInput | None:
             year, month, day = parse_birth_date(data.birth_date)
         except ValueError as exc:
             raise ValidationFailed(
-                f"person.birth_date: {exc}.",
+                N_("person.birth_date: %(problem)s."),
+                params={"problem": str(exc)},
                 errors=[{"loc": ["person", "birth_date"], "msg": str(exc)}],
             ) from None
     return PersonInput(
@@ -199,8 +200,9 @@ def consular_request_page(
     user = caller(request)
     if state is not None and state not in {s.value for s in RequestState}:
         raise ValidationFailed(
-            f"'{state}' is not a state of a consular request.",
-            errors=[{"loc": ["query", "state"], "msg": "unknown state"}],
+            N_("'%(state)s' is not a state of a consular request."),
+            params={"state": state},
+            errors=[{"loc": ["query", "state"], "msg": N_("unknown state")}],
         )
     items, next_cursor = paginate(
         consular_request_list(user, state=state or ""),

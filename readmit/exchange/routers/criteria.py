@@ -23,7 +23,7 @@ from readmit.accounts.models import User
 from readmit.agreements.sharing import SharingPolicy
 from readmit.cases.models import Case
 from readmit.cases.selectors import case_sharing
-from readmit.core.errors import NotFound
+from readmit.core.errors import N_, NotFound
 from readmit.exchange.auth import caller
 from readmit.exchange.schemas import Problem, UuidStr
 from readmit.relocation.access import has_criteria
@@ -80,7 +80,7 @@ def _list_case(request: HttpRequest, case_id: str) -> tuple[User, Case]:
     user = caller(request)
     case = access_case(user, case_id)
     if not has_criteria(case):
-        raise NotFound("No such case.")
+        raise NotFound(N_("No such case."))
     return user, case
 
 
