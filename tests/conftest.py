@@ -15,6 +15,18 @@ settings.load_profile("readmit")
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 
+@pytest.fixture(autouse=True)
+def _default_language_after_each_test():  # type: ignore[no-untyped-def]
+    """A request leaves its language active in the thread (``LocaleMiddleware`` and
+    ``user_language`` activate it and nothing resets it): each test starts in the default,
+    as each production request starts afresh, so a test in Albanian cannot make the next
+    one read Albanian labels."""
+    yield
+    from django.utils import translation
+
+    translation.deactivate()
+
+
 @pytest.fixture
 def login(client, world):  # type: ignore[no-untyped-def]
     """Log the test client in as one of the world's users, e.g. ``login("xk_caseworker")``:
