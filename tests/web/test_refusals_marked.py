@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import ast
 import functools
+import re
 from pathlib import Path
 
 import pytest
@@ -20,6 +21,7 @@ ROOT = Path(__file__).resolve().parents[2] / "readmit"
 # The refusal classes: ApplicationError and every subclass defined in readmit/ (found by the
 # same scan, so a new subclass is covered without a list to keep).
 BASE = "ApplicationError"
+
 
 def _sources() -> list[Path]:
     return sorted(p for p in ROOT.rglob("*.py") if "migrations" not in p.parts)
@@ -97,3 +99,51 @@ def test_the_scan_finds_an_unmarked_refusal_and_passes_a_marked_one():
 def test_every_refusal_of_the_package_is_a_marked_message(package):
     found = [f"{where} {text}" for pkg, where, _, text in _findings() if pkg == package]
     assert not found, "unmarked refusals (wrap in N_ with params=):\n" + "\n".join(found)
+
+
+_PLACEHOLDER = re.compile(r"%\((\w+)\)[sdif]")
+
+
+def _placeholder_mismatches() -> list[str]:
+    """Refusals whose marked sentence names a value the literal ``params`` do not give (a
+    ``KeyError`` at raise time: a 500 instead of the refusal), or that have placeholders and
+    no ``params`` at all (the reader would see ``%(name)s``)."""
+    out = []
+    trees = {path: ast.parse(path.read_text(), str(path)) for path in _sources()}
+    classes = _refusal_classes(trees)
+    for path, tree in trees.items():
+        for node in ast.walk(tree):
+            if not (isinstance(node, ast.Call) and node.args):
+                continue
+            func = node.func
+            if (
+                func.id if isinstance(func, ast.Name) else getattr(func, "attr", "")
+            ) not in classes:
+                continue
+            first = node.args[0]
+            if not (
+                isinstance(first, ast.Call)
+                and isinstance(first.func, ast.Name)
+                and first.func.id == "N_"
+                and first.args
+                and isinstance(first.args[0], ast.Constant)
+                and isinstance(first.args[0].value, str)
+            ):
+                continue
+            wanted = set(_PLACEHOLDER.findall(first.args[0].value.replace("%%", "")))
+            params = next((k.value for k in node.keywords if k.arg == "params"), None)
+            where = f"{path.relative_to(ROOT.parent)}:{node.lineno}"
+            if params is None:
+                if wanted:
+                    out.append(f"{where} no params for {sorted(wanted)}")
+            elif isinstance(params, ast.Dict) and all(
+                isinstance(k, ast.Constant) for k in params.keys
+            ):
+                given = {k.value for k in params.keys if isinstance(k, ast.Constant)}
+                if wanted - given:
+                    out.append(f"{where} params lack {sorted(wanted - given)}")
+    return out
+
+
+def test_every_marked_refusal_is_given_the_values_its_sentence_names():
+    assert not _placeholder_mismatches(), "\n".join(_placeholder_mismatches())
