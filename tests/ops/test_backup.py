@@ -359,3 +359,46 @@ def test_a_parallel_restore_that_fails_half_way_leaves_the_target_empty(
     assert result.returncode == 2
     assert "pg_restore failed" in result.stderr
     assert _tables(pg_target.connect) == 0
+
+
+@pytest.mark.postgres
+def test_the_parallel_dump_holds_the_manifests_snapshot_not_a_write_made_meanwhile(
+    filled, media, tmp_path, pg_target, monkeypatch
+):
+    import psycopg
+
+    from readmit.ops import backup as module
+
+    conf = settings.DATABASES["default"]
+    real_run = module._run
+
+    def write_then_run(args: list[str], env: dict[str, str]) -> None:
+        # Committed by another session after the manifest was read, before pg_dump starts.
+        if args[0] == "pg_dump":
+            with psycopg.connect(
+                dbname=conf["NAME"],
+                host=conf.get("HOST") or "127.0.0.1",
+                port=conf.get("PORT") or 5432,
+                user=conf.get("USER") or "postgres",
+                password=conf.get("PASSWORD") or None,
+                autocommit=True,
+            ) as other:
+                other.execute(
+                    "INSERT INTO django_content_type (app_label, model) VALUES ('x', 'y')"
+                )
+        real_run(args, env)
+
+    monkeypatch.setattr(module, "_run", write_then_run)
+    before = state()
+    archive = tmp_path / "readmit.tar"
+    manifest = backup(archive)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT COUNT(*) FROM django_content_type WHERE app_label = 'x'")
+        assert cursor.fetchone() == (1,)
+
+    # The restore verifies every table's rows against the manifest: the dump is its state.
+    _restored_as_before(_cli("restore", str(archive), env=pg_target.target), pg_target, before)
+    with pg_target.connect() as restored:
+        query = "SELECT COUNT(*), COUNT(*) FILTER (WHERE app_label = 'x') FROM django_content_type"
+        types, written_meanwhile = restored.execute(query).fetchone()
+    assert (types, written_meanwhile) == (manifest["rows"]["django_content_type"], 0)
