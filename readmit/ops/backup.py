@@ -2,15 +2,20 @@
 
 The archive is a tar file holding ``manifest.json`` (format, versions, the applied
 migrations, the audit chain's head, the rows of every table, a SHA-256 and size for every
-other member), the database (PostgreSQL: ``pg_dump --format=custom``; SQLite: a copy made
-with sqlite3's backup API) and every file under ``MEDIA_ROOT`` as ``media/...``.
+other member), the database (PostgreSQL: ``pg_dump --format=directory --jobs=N``, each file
+of the directory a member ``database.pgdir/...``, uncompressed unless asked; SQLite: a copy
+made with sqlite3's backup API) and every file under ``MEDIA_ROOT`` as ``media/...``.
 
 On PostgreSQL the manifest's head and row counts are read in the same snapshot that
-``pg_dump --snapshot`` dumps, so they describe exactly what the archive holds.
+``pg_dump --snapshot`` dumps, so they describe exactly what the archive holds: the snapshot
+is exported by a transaction that stays open until every ``pg_dump`` worker has finished.
 
 A restore checks every checksum before it touches anything, refuses a target that already
 holds tables or attachments unless ``force``, restores, then verifies: the audit chain
-recomputes, its head and every table's row count are those of the manifest.
+recomputes, its head and every table's row count are those of the manifest. On PostgreSQL
+``pg_restore --jobs=N`` cannot run in one transaction, so all or nothing is kept another way:
+it restores into an empty schema, and if it fails the schema is dropped and made empty again.
+Archives of format 1 (one ``pg_dump --format=custom`` file) still restore.
 """
 
 from __future__ import annotations
@@ -38,10 +43,16 @@ from django.db.migrations.loader import MigrationLoader
 
 from readmit.core.errors import N_, ApplicationError
 
-FORMAT = 1
+FORMAT = 2
+FORMATS = (1, 2)  # what restore reads: 1 holds a custom-format dump, 2 a directory dump
 MANIFEST = "manifest.json"
 MEDIA_PREFIX = "media/"
-DUMP_NAMES = {"postgresql": "database.pgdump", "sqlite": "database.sqlite3"}
+DUMP_NAMES = {"postgresql": "database.pgdir", "sqlite": "database.sqlite3"}
+
+
+def jobs() -> int:
+    """Parallel ``pg_dump``/``pg_restore`` jobs: one a core, at least 2."""
+    return max(2, os.cpu_count() or 1)
 
 
 class BackupRefused(ApplicationError):
@@ -142,9 +153,16 @@ def _media_files(root: Path) -> Iterator[Path]:
                 yield path
 
 
-def backup(target: Path, *, alias: str = DEFAULT_DB_ALIAS) -> dict[str, Any]:
-    """Write the archive to ``target`` (via a temporary name, renamed when complete)."""
+def backup(target: Path, *, alias: str = DEFAULT_DB_ALIAS, compress: int = 0) -> dict[str, Any]:
+    """Write the archive to ``target`` (via a temporary name, renamed when complete).
+
+    ``compress`` is ``pg_dump``'s gzip level (0 to 9) on PostgreSQL; 0, the default, is
+    fastest: the sealed columns are ciphertext and do not compress.
+    """
     vendor = _vendor(alias)
+    if not 0 <= compress <= 9:
+        # A caller's mistake, not an operator's: the CLI offers 0 to 9 only.
+        raise ValueError(f"compress is a gzip level from 0 to 9, not {compress}")
     target = Path(target)
     media_root = Path(settings.MEDIA_ROOT)
     with tempfile.TemporaryDirectory(dir=target.parent, prefix=".readmit-backup-") as work:
@@ -152,6 +170,8 @@ def backup(target: Path, *, alias: str = DEFAULT_DB_ALIAS) -> dict[str, Any]:
         connection = connections[alias]
         connection.ensure_connection()
         if vendor == "postgresql":
+            # The exported snapshot lives as long as this transaction: it stays open until
+            # pg_dump and all its workers are done, so each of them reads the same state.
             with transaction.atomic(using=alias), connection.cursor() as cursor:
                 cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
                 cursor.execute("SELECT pg_export_snapshot()")
@@ -160,7 +180,9 @@ def backup(target: Path, *, alias: str = DEFAULT_DB_ALIAS) -> dict[str, Any]:
                 _run(
                     [
                         "pg_dump",
-                        "--format=custom",
+                        "--format=directory",
+                        f"--jobs={jobs()}",
+                        f"--compress={compress}",
                         "--no-owner",
                         "--no-privileges",
                         f"--snapshot={snapshot}",
@@ -179,8 +201,12 @@ def backup(target: Path, *, alias: str = DEFAULT_DB_ALIAS) -> dict[str, Any]:
             finally:
                 copy.close()
             server = sqlite3.sqlite_version
+        # The dump's files: the directory's (PostgreSQL) or the one copy (SQLite).
+        parts = sorted(p for p in dump.rglob("*") if p.is_file()) if dump.is_dir() else [dump]
+        dump_members = {p.relative_to(work).as_posix(): p for p in parts}
         files: dict[str, dict[str, Any]] = {
-            dump.name: {"sha256": _sha256(dump), "size": dump.stat().st_size}
+            name: {"sha256": _sha256(path), "size": path.stat().st_size}
+            for name, path in dump_members.items()
         }
         media = list(_media_files(media_root))
         for path in media:
@@ -206,7 +232,8 @@ def backup(target: Path, *, alias: str = DEFAULT_DB_ALIAS) -> dict[str, Any]:
             info.size = len(body)
             info.mtime = int(dt.datetime.now(dt.UTC).timestamp())
             archive.addfile(info, io.BytesIO(body))
-            archive.add(dump, arcname=dump.name)
+            for name, path in dump_members.items():
+                archive.add(path, arcname=name)
             for path in media:
                 archive.add(path, arcname=MEDIA_PREFIX + path.relative_to(media_root).as_posix())
         partial.replace(target)
@@ -239,7 +266,7 @@ def _extract(archive_path: Path, into: Path) -> dict[str, Any]:
                 N_("%(archive)s has no readable %(manifest)s."),
                 params={"archive": str(archive_path), "manifest": MANIFEST},
             ) from exc
-        if manifest.get("format") != FORMAT:
+        if manifest.get("format") not in FORMATS:
             raise BackupRefused(
                 N_("Unknown backup format %(format)s."),
                 params={"format": repr(manifest.get("format"))},
@@ -344,18 +371,7 @@ def restore(
                     cursor.execute("DROP SCHEMA public CASCADE")
                     cursor.execute("CREATE SCHEMA public")
             connection.close()
-            _run(
-                [
-                    "pg_restore",
-                    "--no-owner",
-                    "--no-privileges",
-                    "--exit-on-error",
-                    "--single-transaction",
-                    f"--dbname={connection.settings_dict['NAME']}",
-                    str(dump),
-                ],
-                _pg_env(alias),
-            )
+            _pg_restore(dump, alias)
         else:
             connection.ensure_connection()
             with sqlite3.connect(dump) as source:
@@ -369,6 +385,35 @@ def restore(
                 destination.parent.mkdir(parents=True, exist_ok=True)
                 shutil.copyfile(work / name, destination)
     return verify_restored(manifest, alias=alias)
+
+
+def _pg_restore(dump: Path, alias: str) -> None:
+    """``pg_restore --jobs`` into the empty schema; if it fails, the schema is empty again.
+
+    ``--single-transaction`` cannot be combined with ``--jobs``: each job commits its own
+    part, so a failure half-way is undone by dropping what was restored. The target was
+    empty (or emptied by ``force``) before, so nothing of the target's own is lost.
+    """
+    connection = connections[alias]
+    try:
+        _run(
+            [
+                "pg_restore",
+                f"--jobs={jobs()}",
+                "--no-owner",
+                "--no-privileges",
+                "--exit-on-error",
+                f"--dbname={connection.settings_dict['NAME']}",
+                str(dump),
+            ],
+            _pg_env(alias),
+        )
+    except BackupRefused:
+        connection.close()
+        with connection.cursor() as cursor:
+            cursor.execute("DROP SCHEMA public CASCADE")
+            cursor.execute("CREATE SCHEMA public")
+        raise
 
 
 def verify_restored(manifest: Mapping[str, Any], *, alias: str = DEFAULT_DB_ALIAS) -> RestoreReport:

@@ -22,6 +22,14 @@ def register(sub: Any, setup_django: Callable[[], None]) -> None:
         "backup", help="write the database and the attachments to one archive file"
     )
     backup.add_argument("archive", type=Path, help="the archive to write (e.g. readmit.tar)")
+    backup.add_argument(
+        "--compress",
+        type=int,
+        choices=range(10),
+        default=0,
+        metavar="0-9",
+        help="gzip level of the PostgreSQL dump (default 0: fastest; ciphertext hardly shrinks)",
+    )
     backup.set_defaults(func=needs_django(cmd_backup))
 
     restore = sub.add_parser(
@@ -93,7 +101,7 @@ def cmd_backup(args: argparse.Namespace) -> int:
     from readmit.ops.backup import backup
 
     try:
-        manifest = backup(args.archive)
+        manifest = backup(args.archive, compress=args.compress)
     except ApplicationError as exc:
         print(f"readmit backup: {exc.message}", file=sys.stderr)
         return 2
