@@ -21,7 +21,7 @@ from readmit.audit.events import AuditEventType
 from readmit.audit.services import audit_record
 from readmit.cases.access import can_write_case_files
 from readmit.cases.models import Attachment, AttachmentKind, Case
-from readmit.core.errors import Forbidden, NotFound, ValidationFailed
+from readmit.core.errors import N_, Forbidden, NotFound, ValidationFailed
 
 MAX_BYTES = 10 * 1024 * 1024
 # Magic numbers of the formats ministries exchange: scans and PDFs.
@@ -57,8 +57,16 @@ def sniff(head: bytes) -> str | None:
     return None
 
 
-def _invalid(field: str, message: str) -> ValidationFailed:
-    return ValidationFailed(f"{field}: {message}", errors=[{"loc": [field], "msg": message}])
+def _invalid(
+    field: str, detail: str, message: str, params: dict[str, object] | None = None
+) -> ValidationFailed:
+    """A refusal naming one field: ``detail`` is the whole sentence (``field: message``),
+    ``message`` the field's own part; both marked ids with the same ``params``."""
+    return ValidationFailed(
+        detail,
+        params=params,
+        errors=[{"loc": [field], "msg": message % params if params else message}],
+    )
 
 
 def attachment_add(
@@ -67,8 +75,10 @@ def attachment_add(
     case = access_case(acting_user, case_id)
     if not can_write_case_files(acting_user, case):
         raise Forbidden(
-            "Only caseworkers, supervisors and liaison officers of a party may "
-            "add files to a case.",
+            N_(
+                "Only caseworkers, supervisors and liaison officers of a party may "
+                "add files to a case."
+            ),
             type="wrong-role",
         )
     position = standing(acting_user, case.agreement)
@@ -76,25 +86,51 @@ def attachment_add(
     if kind == AttachmentKind.PHOTO:
         raise _invalid(
             "kind",
-            "the person's photo is sent with the application or with 'Send the photo' on the "
-            "case page, not as a file",
+            N_(
+                "kind: the person's photo is sent with the application or with 'Send the "
+                "photo' on the case page, not as a file"
+            ),
+            N_(
+                "the person's photo is sent with the application or with 'Send the photo' on "
+                "the case page, not as a file"
+            ),
         )
     if kind == AttachmentKind.LETTER:
         raise _invalid(
             "kind",
-            "letters to the person are written by Readmit ('Write a letter' on the case page, "
-            "or POST /cases/{id}/letters), not uploaded",
+            N_(
+                "kind: letters to the person are written by Readmit ('Write a letter' on the "
+                "case page, or POST /cases/{id}/letters), not uploaded"
+            ),
+            N_(
+                "letters to the person are written by Readmit ('Write a letter' on the case "
+                "page, or POST /cases/{id}/letters), not uploaded"
+            ),
         )
     if kind not in AttachmentKind.values:
-        raise _invalid("kind", f"must be one of {', '.join(v for v, _ in FILE_KINDS)}")
+        raise _invalid(
+            "kind",
+            N_("kind: must be one of %(kinds)s"),
+            N_("must be one of %(kinds)s"),
+            {"kinds": ", ".join(v for v, _ in FILE_KINDS)},
+        )
     data = file.read(MAX_BYTES + 1)
     if not data:
-        raise _invalid("file", "is empty")
+        raise _invalid("file", N_("file: is empty"), N_("is empty"))
     if len(data) > MAX_BYTES:
-        raise _invalid("file", f"is larger than {MAX_BYTES // (1024 * 1024)} MB")
+        raise _invalid(
+            "file",
+            N_("file: is larger than %(megabytes)s MB"),
+            N_("is larger than %(megabytes)s MB"),
+            {"megabytes": MAX_BYTES // (1024 * 1024)},
+        )
     content_type = sniff(data[:16])
     if content_type is None:
-        raise _invalid("file", "is not a PDF, PNG, JPEG or TIFF file")
+        raise _invalid(
+            "file",
+            N_("file: is not a PDF, PNG, JPEG or TIFF file"),
+            N_("is not a PDF, PNG, JPEG or TIFF file"),
+        )
     safe_name = (filename.replace("\\", "/").rsplit("/", 1)[-1] or "attachment")[:200]
 
     return attachment_store(
@@ -169,7 +205,7 @@ def access_attachment(
     try:
         return case_files(case).get(id=uuid.UUID(str(attachment_id)))
     except (ValueError, Attachment.DoesNotExist):
-        raise NotFound("No such attachment.") from None
+        raise NotFound(N_("No such attachment.")) from None
 
 
 def access_attachment_by_id(user: User, attachment_id: uuid.UUID | str) -> Attachment:
@@ -178,11 +214,11 @@ def access_attachment_by_id(user: User, attachment_id: uuid.UUID | str) -> Attac
     try:
         pk = uuid.UUID(str(attachment_id))
     except ValueError:
-        raise NotFound("No such attachment.") from None
+        raise NotFound(N_("No such attachment.")) from None
     case_id = Attachment.objects.filter(id=pk).values_list("case_id", flat=True).first()
     if case_id is None:
-        raise NotFound("No such attachment.")
+        raise NotFound(N_("No such attachment."))
     try:
         return access_attachment(user, case_id, pk)
     except NotFound:
-        raise NotFound("No such attachment.") from None
+        raise NotFound(N_("No such attachment.")) from None

@@ -215,18 +215,18 @@ def _extend_reply(case: Case, *, at: dt.datetime, acting_user: Actor) -> None:
     term = terms_at(case.agreement, at).time_limits.get("extension")
     if term is None:
         raise TransitionRefused(
-            "This agreement provides no extension of the reply time limit.", rule="no-extension"
+            N_("This agreement provides no extension of the reply time limit."), rule="no-extension"
         )
     deadline = reply_deadline(case)
     if deadline is None:
-        raise TransitionRefused("No reply time limit is running.", rule="no-extension")
+        raise TransitionRefused(N_("No reply time limit is running."), rule="no-extension")
     if deadline.extended_at is not None:
         raise TransitionRefused(
-            "The reply time limit was already extended once.", rule="extension-used"
+            N_("The reply time limit was already extended once."), rule="extension-used"
         )
     if ran_out(deadline.due_on, at):
         raise TransitionRefused(
-            "The reply time limit has already run out.", rule="extension-too-late"
+            N_("The reply time limit has already run out."), rule="extension-too-late"
         )
     new_due = extend(deadline.due_on, _limit(term), calendar_for(case.agreement))
     deadline.due_on = new_due

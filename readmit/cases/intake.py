@@ -230,8 +230,10 @@ def proof_needs_rebuttal(context: TransitionContext) -> None:
     rebuttal = context.payload_as(RejectIn).rebuttal
     if not rebuttal:
         raise TransitionRefused(
-            f"{weighing.explanation} Give the reasons that rebut it in the payload's "
-            "'rebuttal' to reject.",
+            N_(
+                "%(weighing)s Give the reasons that rebut it in the payload's 'rebuttal' to reject."
+            ),
+            params={"weighing": weighing.explanation},
             rule="evidence-proof",
         )
     context.case.data["rebuttal"] = rebuttal
@@ -248,8 +250,11 @@ def verification_before_acceptance(context: TransitionContext) -> None:
     outcome = context.payload_as(AcceptIn).verification
     if not outcome:
         raise TransitionRefused(
-            f"{weighing.explanation} Nationality is not presumed under this agreement: give "
-            "the outcome of the verification in the payload's 'verification' to accept.",
+            N_(
+                "%(weighing)s Nationality is not presumed under this agreement: give the outcome "
+                "of the verification in the payload's 'verification' to accept."
+            ),
+            params={"weighing": weighing.explanation},
             rule="evidence-verification",
         )
     context.case.data["verification"] = outcome
@@ -270,17 +275,22 @@ def register() -> None:
 # Intake ------------------------------------------------------------------------------------
 
 
+def _listed(errors: list[dict[str, Any]]) -> str:
+    """The field errors in one line for the English detail: ``loc.path msg; ...``."""
+    return "; ".join(f"{'.'.join(map(str, e['loc']))} {e['msg']}" for e in errors)
+
+
 def _requesting_worker(user: User, agreement: Agreement) -> tuple[Agreement, Organisation]:
     agreement = access_agreement(user, agreement.id)
     position = standing(user, agreement)
     if position.side != Side.SENDING:
         raise Forbidden(
-            "Only the requesting (sending) party submits readmission applications.",
+            N_("Only the requesting (sending) party submits readmission applications."),
             type="wrong-party",
         )
     if not position.roles & WORKERS:
         raise Forbidden(
-            "Submitting an application needs the role caseworker or supervisor.",
+            N_("Submitting an application needs the role caseworker or supervisor."),
             type="wrong-role",
         )
     if agreement.kind != AgreementKind.READMISSION:
@@ -333,8 +343,11 @@ def _replay(organisation: Organisation, key: str | None, digest: str) -> Applica
         return None
     if existing.request_digest != digest:
         raise IdempotencyConflict(
-            f"The Idempotency-Key was already used for application '{existing.case.external_id}' "
-            "with a different request: idempotency key reused with a different request."
+            N_(
+                "The Idempotency-Key was already used for application '%(application)s' with a "
+                "different request: idempotency key reused with a different request."
+            ),
+            params={"application": existing.case.external_id},
         )
     return ApplicationResult(case=existing.case, created=False)
 
@@ -350,16 +363,20 @@ def _check(
             errors.append(
                 {
                     "loc": ["procedure"],
-                    "msg": "this agreement has no accelerated procedure "
-                    "(no time_limits.reply_accelerated)",
+                    "msg": N_(
+                        "this agreement has no accelerated procedure "
+                        "(no time_limits.reply_accelerated)"
+                    ),
                 }
             )
         if application.apprehended_on is not None and application.apprehended_on > today:
-            errors.append({"loc": ["apprehended_on"], "msg": "is in the future"})
+            errors.append({"loc": ["apprehended_on"], "msg": N_("is in the future")})
     errors.extend(_evidence_errors(terms, application.evidence))
     errors.extend(earlier_case_errors(agreement, application.take_back_of))
     if Case.objects.filter(agreement=agreement, external_id=application.external_id).exists():
-        errors.append({"loc": ["external_id"], "msg": "already has a case under this agreement"})
+        errors.append(
+            {"loc": ["external_id"], "msg": N_("already has a case under this agreement")}
+        )
     return errors
 
 
@@ -485,14 +502,15 @@ def readmission_application_submit(
     """Open a readmission case from one application, or refuse it and write nothing."""
     if source not in ApplicationSource.values:
         raise ValidationFailed(
-            f"'{source}' is not an application source.",
-            errors=[{"loc": ["source"], "msg": "unknown source"}],
+            N_("'%(source)s' is not an application source."),
+            params={"source": source},
+            errors=[{"loc": ["source"], "msg": N_("unknown source")}],
         )
     key = (idempotency_key or "").strip() or None
     if key is not None and len(key) > 200:
         raise ValidationFailed(
-            "The Idempotency-Key is longer than 200 characters.",
-            errors=[{"loc": ["Idempotency-Key"], "msg": "too long"}],
+            N_("The Idempotency-Key is longer than 200 characters."),
+            errors=[{"loc": ["Idempotency-Key"], "msg": N_("too long")}],
         )
     agreement, organisation = _requesting_worker(acting_user, agreement)
     digest = application_digest(agreement, application)
@@ -505,9 +523,11 @@ def readmission_application_submit(
         errors = _check(agreement, terms, application)
         if errors:
             raise ValidationFailed(
-                f"The application is incomplete or invalid in {len(errors)} part(s); nothing "
-                "was created: "
-                + "; ".join(f"{'.'.join(map(str, e['loc']))} {e['msg']}" for e in errors),
+                N_(
+                    "The application is incomplete or invalid in %(count)s part(s); nothing was "
+                    "created: %(errors)s"
+                ),
+                params={"count": len(errors), "errors": _listed(errors)},
                 errors=errors,
             )
         variant: dict[str, Any] = {"variant": application.variant.value}
@@ -551,7 +571,7 @@ def readmission_application_submit(
         except IntegrityError:
             # The same key arrived at the same time on another connection and won the race.
             raise IdempotencyConflict(
-                "The same Idempotency-Key is being used by another request; repeat it."
+                N_("The same Idempotency-Key is being used by another request; repeat it.")
             ) from None
         for item in application.evidence:
             _evidence_item(case, item, organisation=organisation, acting_user=acting_user)
@@ -645,8 +665,11 @@ def readmission_applications_import(
     if errors:
         rows_at_fault = len({e["row"] for e in errors})
         raise ValidationFailed(
-            f"{rows_at_fault} of {len(rows)} applications are incomplete or invalid; nothing "
-            "was imported. Correct them and upload the file again.",
+            N_(
+                "%(at_fault)s of %(rows)s applications are incomplete or invalid; nothing was "
+                "imported. Correct them and upload the file again."
+            ),
+            params={"at_fault": rows_at_fault, "rows": len(rows)},
             errors=errors,
         )
     with transaction.atomic():
@@ -679,22 +702,25 @@ def evidence_add(
         position = standing(acting_user, case.agreement)
         if case.kind != AgreementKind.READMISSION:
             raise TransitionRefused(
-                "Evidence of nationality is added only to readmission cases.",
+                N_("Evidence of nationality is added only to readmission cases."),
                 rule="agreement-kind",
             )
         if position.side != Side.SENDING:
             raise Forbidden(
-                "Only the requesting (sending) party adds evidence to its application.",
+                N_("Only the requesting (sending) party adds evidence to its application."),
                 type="wrong-party",
             )
         if not position.roles & WORKERS:
             raise Forbidden(
-                "Adding evidence needs the role caseworker or supervisor.", type="wrong-role"
+                N_("Adding evidence needs the role caseworker or supervisor."), type="wrong-role"
             )
         if case.state not in READMISSION_PENDING:
             raise TransitionRefused(
-                f"The application was answered (state '{case.state}'): evidence is added "
-                "only while the reply is awaited.",
+                N_(
+                    "The application was answered (state '%(state)s'): evidence is added only "
+                    "while the reply is awaited."
+                ),
+                params={"state": Term(case.state)},
                 rule="workflow",
             )
         errors = [
@@ -703,8 +729,8 @@ def evidence_add(
         ]
         if errors:
             raise ValidationFailed(
-                "The evidence is invalid; nothing was added: "
-                + "; ".join(f"{'.'.join(map(str, e['loc']))} {e['msg']}" for e in errors),
+                N_("The evidence is invalid; nothing was added: %(errors)s"),
+                params={"errors": _listed(errors)},
                 errors=errors,
             )
         assert position.organisation_id is not None

@@ -44,6 +44,7 @@ from readmit.cases.models import (
 from readmit.cases.workflow import WORKERS
 from readmit.core.countries import normalise_code
 from readmit.core.errors import (
+    N_,
     Forbidden,
     NotFound,
     PreconditionFailed,
@@ -91,31 +92,57 @@ def _text(value: Any, loc: Sequence[str | int], *, required: bool, limit: int) -
     if value is None:
         value = ""
     if not isinstance(value, str):
-        raise _invalid(loc, "must be text")
+        raise _invalid(
+            loc,
+            N_("%(field)s: must be text; nothing was changed."),
+            N_("must be text"),
+        )
     value = value.strip()
     if required and not value:
-        raise _invalid(loc, "is required")
+        raise _invalid(
+            loc,
+            N_("%(field)s: is required; nothing was changed."),
+            N_("is required"),
+        )
     if len(value) > limit:
-        raise _invalid(loc, f"is longer than {limit} characters")
+        raise _invalid(
+            loc,
+            N_("%(field)s: is longer than %(limit)s characters; nothing was changed."),
+            N_("is longer than %(limit)s characters"),
+            limit=limit,
+        )
     return str(value)
 
 
-def _invalid(loc: Sequence[str | int], msg: str) -> ValidationFailed:
-    where = ".".join(str(p) for p in loc)
+def _invalid(loc: Sequence[str | int], detail: str, msg: str, **params: Any) -> ValidationFailed:
+    """A refusal naming one field: ``detail`` the whole sentence (``%(field)s: ...``), ``msg``
+    the field's own part; both marked ids filled with ``params``."""
     return ValidationFailed(
-        f"{where}: {msg}; nothing was changed.", errors=[{"loc": list(loc), "msg": msg}]
+        detail,
+        params={"field": ".".join(str(p) for p in loc), **params},
+        errors=[{"loc": list(loc), "msg": msg % params if params else msg}],
     )
 
 
 def _countries(values: Any, loc: str) -> list[str]:
     if not isinstance(values, list) or len(values) > LIST_MAX:
-        raise _invalid([loc], f"must be a list of at most {LIST_MAX} country codes")
+        raise _invalid(
+            [loc],
+            N_("%(field)s: must be a list of at most %(most)s country codes; nothing was changed."),
+            N_("must be a list of at most %(most)s country codes"),
+            most=LIST_MAX,
+        )
     codes: list[str] = []
     for index, value in enumerate(values):
         try:
             codes.append(normalise_code(value if isinstance(value, str) else ""))
         except LookupError:
-            raise _invalid([loc, index], f"'{value}' is not a country code") from None
+            raise _invalid(
+                [loc, index],
+                N_("%(field)s: '%(value)s' is not a country code; nothing was changed."),
+                N_("'%(value)s' is not a country code"),
+                value=value,
+            ) from None
     return list(dict.fromkeys(codes))
 
 
@@ -124,10 +151,15 @@ def person_change_validate(person: Person, changes: Mapping[str, Any]) -> Person
     naming the first bad field. Pure: reads ``person`` only to check the Latin forms."""
     unknown = sorted(set(changes) - set(EDITABLE))
     if unknown:
-        raise _invalid([unknown[0]], f"is not a field of the person ({', '.join(EDITABLE)})")
+        raise _invalid(
+            [unknown[0]],
+            N_("%(field)s: is not a field of the person (%(fields)s); nothing was changed."),
+            N_("is not a field of the person (%(fields)s)"),
+            fields=", ".join(EDITABLE),
+        )
     if not changes:
         raise ValidationFailed(
-            "Send at least one field to change; nothing was changed.",
+            N_("Send at least one field to change; nothing was changed."),
             errors=[{"loc": [], "msg": f"send at least one of {', '.join(EDITABLE)}"}],
         )
     out: dict[str, Any] = {}
@@ -138,26 +170,51 @@ def person_change_validate(person: Person, changes: Mapping[str, Any]) -> Person
         written = out.get(name, getattr(person, name))
         latin = out.get(f"{name}_latin", getattr(person, f"{name}_latin"))
         if latin and not is_latin(latin):
-            raise _invalid([f"{name}_latin"], "the Latin form must be written in Latin letters")
+            raise _invalid(
+                [f"{name}_latin"],
+                N_(
+                    "%(field)s: the Latin form must be written in Latin letters; nothing was "
+                    "changed."
+                ),
+                N_("the Latin form must be written in Latin letters"),
+            )
         if written and not latin and not is_latin(written):
             raise _invalid(
                 [f"{name}_latin"],
-                "is required: the name is not written in Latin script, so its Latin form "
-                "must be given",
+                N_(
+                    "%(field)s: is required: the name is not written in Latin script, so its "
+                    "Latin form must be given; nothing was changed."
+                ),
+                N_(
+                    "is required: the name is not written in Latin script, so its Latin form "
+                    "must be given"
+                ),
             )
     if "other_names" in changes:
         raw = changes["other_names"]
         if not isinstance(raw, list) or len(raw) > LIST_MAX:
-            raise _invalid(["other_names"], f"must be a list of at most {LIST_MAX} names")
+            raise _invalid(
+                ["other_names"],
+                N_("%(field)s: must be a list of at most %(most)s names; nothing was changed."),
+                N_("must be a list of at most %(most)s names"),
+                most=LIST_MAX,
+            )
         names: list[OtherNameInput] = []
         for index, item in enumerate(raw):
             if not isinstance(item, Mapping):
-                raise _invalid(["other_names", index], "must be {kind, given_names, family_name}")
+                raise _invalid(
+                    ["other_names", index],
+                    N_("%(field)s: must be {kind, given_names, family_name}; nothing was changed."),
+                    N_("must be {kind, given_names, family_name}"),
+                )
             kind = item.get("kind")
             if kind not in NameKind.values:
                 raise _invalid(
                     ["other_names", index, "kind"],
-                    f"'{kind}' is not one of {', '.join(NameKind.values)}",
+                    N_("%(field)s: '%(value)s' is not one of %(choices)s; nothing was changed."),
+                    N_("'%(value)s' is not one of %(choices)s"),
+                    value=kind,
+                    choices=", ".join(NameKind.values),
                 )
             names.append(
                 OtherNameInput(
@@ -182,26 +239,54 @@ def person_change_validate(person: Person, changes: Mapping[str, Any]) -> Person
         if value in (None, ""):
             out["birth_date"] = (None, None, None)
         elif not isinstance(value, str):
-            raise _invalid(["birth_date"], "must be text: YYYY, YYYY-MM or YYYY-MM-DD")
+            raise _invalid(
+                ["birth_date"],
+                N_("%(field)s: must be text: YYYY, YYYY-MM or YYYY-MM-DD; nothing was changed."),
+                N_("must be text: YYYY, YYYY-MM or YYYY-MM-DD"),
+            )
         else:
             try:
                 out["birth_date"] = parse_birth_date(value)
-            except ValueError as exc:
-                raise _invalid(["birth_date"], str(exc)) from None
+            except ValueError:
+                # One whole sentence for every way the date can be wrong (parse_birth_date's
+                # own reasons are English fragments).
+                raise _invalid(
+                    ["birth_date"],
+                    N_(
+                        "%(field)s: '%(value)s' is not a date of birth (YYYY, YYYY-MM or "
+                        "YYYY-MM-DD, a real date from 1900 on); nothing was changed."
+                    ),
+                    N_(
+                        "'%(value)s' is not a date of birth (YYYY, YYYY-MM or YYYY-MM-DD, a "
+                        "real date from 1900 on)"
+                    ),
+                    value=value,
+                ) from None
     if "place_of_birth" in changes:
         out["place_of_birth"] = _text(
             changes["place_of_birth"], ["place_of_birth"], required=False, limit=NAME_MAX
         )
     if "sex" in changes:
         if changes["sex"] not in Sex.values:
-            raise _invalid(["sex"], f"'{changes['sex']}' is not one of {', '.join(Sex.values)}")
+            raise _invalid(
+                ["sex"],
+                N_("%(field)s: '%(value)s' is not one of %(choices)s; nothing was changed."),
+                N_("'%(value)s' is not one of %(choices)s"),
+                value=changes["sex"],
+                choices=", ".join(Sex.values),
+            )
         out["sex"] = changes["sex"]
     if "nationalities" in changes:
         out["nationalities"] = _countries(changes["nationalities"], "nationalities")
     if "languages" in changes:
         raw = changes["languages"]
         if not isinstance(raw, list) or len(raw) > LIST_MAX:
-            raise _invalid(["languages"], f"must be a list of at most {LIST_MAX} languages")
+            raise _invalid(
+                ["languages"],
+                N_("%(field)s: must be a list of at most %(most)s languages; nothing was changed."),
+                N_("must be a list of at most %(most)s languages"),
+                most=LIST_MAX,
+            )
         out["languages"] = list(
             dict.fromkeys(
                 _text(v, ["languages", i], required=True, limit=LANGUAGE_MAX)
@@ -211,29 +296,42 @@ def person_change_validate(person: Person, changes: Mapping[str, Any]) -> Person
     return PersonChange(fields=out)
 
 
+# What the gate refuses, by what the caller is doing: one whole sentence each (wrong party,
+# wrong role), so that each reads naturally in every language.
+_GATE = {
+    "changes their record": (
+        N_("Only the party that recorded the person changes their record."),
+        N_("Only a caseworker or supervisor changes their record."),
+    ),
+    "adds their documents": (
+        N_("Only the party that recorded the person adds their documents."),
+        N_("Only a caseworker or supervisor adds their documents."),
+    ),
+    "removes their documents": (
+        N_("Only the party that recorded the person removes their documents."),
+        N_("Only a caseworker or supervisor removes their documents."),
+    ),
+}
+
+
 def person_edit_gate(acting_user: User, case: Case, what: str = "changes their record") -> Standing:
     """Who may change the case's person, and whether it may still change: ``Forbidden``
     (``wrong-party``, ``wrong-role``) or ``TransitionRefused`` (``anonymised``,
     ``case-closed``). The caller has passed the case gate."""
     position = standing(acting_user, case.agreement)
     if position.organisation_id != case.person.owner_id:
-        raise Forbidden(
-            f"Only the party that recorded the person {what}.",
-            type="wrong-party",
-        )
+        raise Forbidden(_GATE[what][0], type="wrong-party")
     if not position.roles & WORKERS:
-        raise Forbidden(
-            f"Only a caseworker or supervisor {what}.",
-            type="wrong-role",
-        )
+        raise Forbidden(_GATE[what][1], type="wrong-role")
     if case.person.anonymised_at is not None:
         raise TransitionRefused(
-            "The retention purge removed this person's personal data: it cannot be changed.",
+            N_("The retention purge removed this person's personal data: it cannot be changed."),
             rule="anonymised",
         )
     if case.closed_at is not None:
         raise TransitionRefused(
-            f"Case {case.reference} is closed: its person's record is no longer changed.",
+            N_("Case %(case)s is closed: its person's record is no longer changed."),
+            params={"case": case.reference},
             rule="case-closed",
         )
     return position
@@ -359,17 +457,28 @@ def person_document_add(
     found by its blind index); the case is screened again."""
     if document.type not in vocabularies.DOCUMENT_TYPES:
         raise _invalid(
-            ["type"], f"'{document.type}' is not one of {', '.join(vocabularies.DOCUMENT_TYPES)}"
+            ["type"],
+            N_("%(field)s: '%(value)s' is not one of %(choices)s; nothing was changed."),
+            N_("'%(value)s' is not one of %(choices)s"),
+            value=document.type,
+            choices=", ".join(vocabularies.DOCUMENT_TYPES),
         )
     number = _text(document.number, ["number"], required=True, limit=DOCUMENT_NUMBER_MAX)
     try:
         country = normalise_code(document.issuing_country)
     except LookupError:
         raise _invalid(
-            ["issuing_country"], f"'{document.issuing_country}' is not a country code"
+            ["issuing_country"],
+            N_("%(field)s: '%(value)s' is not a country code; nothing was changed."),
+            N_("'%(value)s' is not a country code"),
+            value=document.issuing_country,
         ) from None
     if document.issued_on and document.expires_on and document.expires_on < document.issued_on:
-        raise _invalid(["expires_on"], "is before issued_on")
+        raise _invalid(
+            ["expires_on"],
+            N_("%(field)s: is before issued_on; nothing was changed."),
+            N_("is before issued_on"),
+        )
     with transaction.atomic():
         case = access_case(acting_user, case.id, for_update=True)
         position = person_edit_gate(acting_user, case, "adds their documents")
@@ -410,13 +519,13 @@ def person_document_remove(*, case: Case, document_id: uuid.UUID | str, acting_u
         try:
             pk = uuid.UUID(str(document_id))
         except ValueError:
-            raise NotFound("No such document.") from None
+            raise NotFound(N_("No such document.")) from None
         document = IdentityDocument.objects.filter(person=person, id=pk).first()
         if document is None:
-            raise NotFound("No such document.")
+            raise NotFound(N_("No such document."))
         if EvidenceItem.objects.filter(document=document).exists():
             raise TransitionRefused(
-                "The document is evidence of nationality on a case: it is kept.",
+                N_("The document is evidence of nationality on a case: it is kept."),
                 rule="document-in-use",
             )
         kind = document.type
@@ -461,9 +570,11 @@ def person_edit(
         person = Person.objects.select_for_update().get(id=case.person_id)
         if person_version(person) != expected_version:
             raise PreconditionFailed(
-                "This person's record was changed by someone else since you opened the form; "
-                "nothing was saved. Your changes are still in the form: check the record as "
-                "it is now, then save again."
+                N_(
+                    "This person's record was changed by someone else since you opened the "
+                    "form; nothing was saved. Your changes are still in the form: check the "
+                    "record as it is now, then save again."
+                )
             )
         if changes:
             person = person_update(case=case, changes=changes, acting_user=acting_user)

@@ -17,6 +17,7 @@
 from __future__ import annotations
 
 import uuid
+from typing import Any
 
 from django.db import transaction
 
@@ -25,12 +26,12 @@ from readmit.accounts.models import User
 from readmit.accounts.roles import CASE_WRITERS
 from readmit.agreements.models import AgreementKind
 from readmit.audit.events import AuditEventType
-from readmit.cases.applications import photo_content_type
+from readmit.cases.applications import PHOTO_MAX_BYTES, photo_content_type
 from readmit.cases.attachments import attachment_store
 from readmit.cases.models import Attachment, AttachmentKind, Case
 from readmit.cases.selectors import case_sharing
 from readmit.cases.workflow import WORKERS, Side
-from readmit.core.errors import Forbidden, NotFound, TransitionRefused, ValidationFailed
+from readmit.core.errors import N_, Forbidden, NotFound, TransitionRefused, ValidationFailed
 
 __all__ = ["latest_photo", "outstanding_particulars", "photo_add", "photo_for", "photo_store"]
 
@@ -46,8 +47,34 @@ def outstanding_particulars(case: Case) -> list[str]:
     return [] if latest_photo(case) is not None else ["photo"]
 
 
-def _invalid(message: str) -> ValidationFailed:
-    return ValidationFailed(f"photo {message}", errors=[{"loc": ["photo"], "msg": message}])
+def _invalid(detail: str, message: str, **params: Any) -> ValidationFailed:
+    """A refusal of the photo: ``detail`` the whole sentence (``photo ...``), ``message`` the
+    field's own part; both marked ids filled with ``params``."""
+    return ValidationFailed(
+        detail,
+        params=params,
+        errors=[{"loc": ["photo"], "msg": message % params if params else message}],
+    )
+
+
+def _content_type(data: bytes) -> str:
+    """The photo's type (``photo_content_type``), each refusal a whole marked sentence."""
+    if not data:
+        raise _invalid(N_("photo is empty"), N_("is empty"))
+    if len(data) > PHOTO_MAX_BYTES:
+        raise _invalid(
+            N_("photo is %(size)s bytes: a photo is at most 1 MB (%(most)s bytes)"),
+            N_("is %(size)s bytes: a photo is at most 1 MB (%(most)s bytes)"),
+            size=f"{len(data):,}",
+            most=f"{PHOTO_MAX_BYTES:,}",
+        )
+    try:
+        return photo_content_type(data)
+    except ValueError:
+        raise _invalid(
+            N_("photo is not a JPEG or PNG image (its content says so, whatever its name)"),
+            N_("is not a JPEG or PNG image (its content says so, whatever its name)"),
+        ) from None
 
 
 def photo_store(
@@ -55,10 +82,7 @@ def photo_store(
 ) -> Attachment:
     """Store a photo on ``case`` and audit it, inside the caller's transaction; the caller
     checked the gate. A photo that is not a JPEG or PNG of at most 1 MB is refused."""
-    try:
-        content_type = photo_content_type(data)
-    except ValueError as exc:
-        raise _invalid(str(exc)) from None
+    content_type = _content_type(data)
     extension = "jpg" if content_type == "image/jpeg" else "png"
     return attachment_store(
         case=case,
@@ -83,20 +107,22 @@ def photo_add(
         case = access_case(acting_user, case_id, for_update=True)
         if case.kind != AgreementKind.READMISSION:
             raise TransitionRefused(
-                "A photo is a particular of a readmission application.", rule="agreement-kind"
+                N_("A photo is a particular of a readmission application."), rule="agreement-kind"
             )
         position = standing(acting_user, case.agreement)
         if position.side != Side.SENDING:
             raise Forbidden(
-                "Only the requesting (sending) party sends the person's photo.",
+                N_("Only the requesting (sending) party sends the person's photo."),
                 type="wrong-party",
             )
         if not position.roles & WORKERS or position.organisation_id is None:
             raise Forbidden(
-                "Sending the photo needs the role caseworker or supervisor.", type="wrong-role"
+                N_("Sending the photo needs the role caseworker or supervisor."), type="wrong-role"
             )
         if case.closed_at is not None:
-            raise TransitionRefused("The case is closed: no photo can be added.", rule="workflow")
+            raise TransitionRefused(
+                N_("The case is closed: no photo can be added."), rule="workflow"
+            )
         return photo_store(
             case=case,
             data=data,
@@ -114,16 +140,16 @@ def photo_for(user: User, case_id: uuid.UUID | str) -> Attachment:
     position = standing(user, case.agreement)
     if not position.roles & CASE_WRITERS:
         raise Forbidden(
-            "The photo is read by the parties' caseworkers, supervisors and liaison officers.",
+            N_("The photo is read by the parties' caseworkers, supervisors and liaison officers."),
             type="wrong-role",
         )
     if not case_sharing(user, case).shows("photo"):
         raise Forbidden(
-            "The agreement does not share the person's photo with your party.",
+            N_("The agreement does not share the person's photo with your party."),
             type="not-shared",
         )
     photo = latest_photo(case)
     if photo is None:
-        raise NotFound("The case has no photo yet: it is an outstanding particular.")
+        raise NotFound(N_("The case has no photo yet: it is an outstanding particular."))
     attachment_read(user=user, attachment=photo)
     return photo

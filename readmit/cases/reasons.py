@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from readmit.core.errors import ValidationFailed
+from readmit.core.errors import N_, Term, ValidationFailed
 
 REASON_CODES: Mapping[str, tuple[str, ...]] = {
     "decline": (
@@ -44,9 +44,21 @@ def reason_code_check(action: str, code: str) -> str:
         return ""
     allowed = REASON_CODES.get(action, ())
     if code not in allowed:
-        accepted = ", ".join(allowed) if allowed else "none (this action has no codes)"
+        params = {"code": code, "action": Term(action), "accepted": ", ".join(allowed)}
+        if not allowed:
+            raise ValidationFailed(
+                N_(
+                    "'%(code)s' is not a reason code of '%(action)s'; use one of: none (this "
+                    "action has no codes)."
+                ),
+                params=params,
+                errors=[
+                    {"loc": ["reason_code"], "msg": N_("one of: none (this action has no codes)")}
+                ],
+            )
         raise ValidationFailed(
-            f"'{code}' is not a reason code of '{action}'; use one of: {accepted}.",
-            errors=[{"loc": ["reason_code"], "msg": f"one of: {accepted}"}],
+            N_("'%(code)s' is not a reason code of '%(action)s'; use one of: %(accepted)s."),
+            params=params,
+            errors=[{"loc": ["reason_code"], "msg": N_("one of: %(accepted)s") % params}],
         )
     return code

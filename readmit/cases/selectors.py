@@ -22,7 +22,7 @@ from readmit.audit.models import AuditEvent
 from readmit.cases.models import Case, Deadline
 from readmit.cases.workflow import offered_to_variant, workflow_for
 from readmit.core import clock
-from readmit.core.errors import NotFound
+from readmit.core.errors import N_, NotFound
 
 
 def case_list(
@@ -44,9 +44,9 @@ def case_list(
                 agreement_id if isinstance(agreement_id, uuid.UUID) else uuid.UUID(agreement_id)
             )
         except ValueError:
-            raise NotFound("No such agreement.") from None
+            raise NotFound(N_("No such agreement.")) from None
         if not visible_agreements(user).filter(id=parsed).exists():
-            raise NotFound("No such agreement.")
+            raise NotFound(N_("No such agreement."))
         cases = cases.filter(agreement_id=parsed)
     if state:
         cases = cases.filter(state=state)

@@ -155,7 +155,10 @@ def case_open(
                 )
         except IntegrityError:
             raise ValidationFailed(
-                f"A case with external id '{external_id}' already exists under this agreement.",
+                N_(
+                    "A case with external id '%(external_id)s' already exists under this agreement."
+                ),
+                params={"external_id": external_id},
                 errors=[{"loc": ["external_id"], "msg": N_("already used in this agreement")}],
             ) from None
         audit_record(
@@ -271,8 +274,15 @@ def case_transition(
         case = access_case(acting_user, case_id, for_update=True)
         if expected_version is not None and case.version != expected_version:
             raise PreconditionFailed(
-                f"Case {case.reference} changed since you read it (version {case.version}, "
-                f"you had {expected_version}); reload and try again."
+                N_(
+                    "Case %(case)s changed since you read it (version %(version)s, you had "
+                    "%(expected)s); reload and try again."
+                ),
+                params={
+                    "case": case.reference,
+                    "version": case.version,
+                    "expected": expected_version,
+                },
             )
         position = standing(acting_user, case.agreement)
         workflow = workflow_for(case.kind)
@@ -284,7 +294,8 @@ def case_transition(
         reason, internal_note = reason.strip(), internal_note.strip()
         if len(internal_note) > INTERNAL_NOTE_MAX:
             raise ValidationFailed(
-                f"The internal note is longer than {INTERNAL_NOTE_MAX} characters.",
+                N_("The internal note is longer than %(most)s characters."),
+                params={"most": INTERNAL_NOTE_MAX},
                 errors=[{"loc": ["internal_note"], "msg": f"at most {INTERNAL_NOTE_MAX}"}],
             )
         reason_code = reason_code_check(action, reason_code)

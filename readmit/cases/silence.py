@@ -28,7 +28,7 @@ from readmit.cases.services import TransitionContext, register_transition_hook
 from readmit.cases.workflow import READMISSION
 from readmit.core import clock
 from readmit.core.actors import SystemActor
-from readmit.core.errors import TransitionRefused
+from readmit.core.errors import N_, Term, TransitionRefused
 
 DEEM = READMISSION.get("deem_accepted")
 
@@ -49,9 +49,15 @@ def reply_in_time(context: TransitionContext) -> None:
         return
     if silence_means_acceptance(context.case, deadline.due_on):
         raise TransitionRefused(
-            f"The reply was due by {deadline.due_on.isoformat()}; under this agreement silence "
-            "means acceptance, so the application is accepted by silence and a late "
-            f"'{context.transition.action}' cannot change that.",
+            N_(
+                "The reply was due by %(due_on)s; under this agreement silence means "
+                "acceptance, so the application is accepted by silence and a late "
+                "'%(action)s' cannot change that."
+            ),
+            params={
+                "due_on": deadline.due_on.isoformat(),
+                "action": Term(context.transition.action),
+            },
             rule="reply-late",
         )
     context.audit_data["late"] = {"due_on": deadline.due_on.isoformat()}
@@ -60,8 +66,10 @@ def reply_in_time(context: TransitionContext) -> None:
 def interview_provided(context: TransitionContext) -> None:
     if not terms_at(context.case.agreement, context.at).interview_provided:
         raise TransitionRefused(
-            "This agreement provides no interview (interview_provided is false): decide on "
-            "the evidence, or ask for more through the reason of a reply.",
+            N_(
+                "This agreement provides no interview (interview_provided is false): decide on "
+                "the evidence, or ask for more through the reason of a reply."
+            ),
             rule="interview-not-provided",
         )
 

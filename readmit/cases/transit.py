@@ -28,10 +28,35 @@ from readmit.cases.deadlines import calendar_for, limit_term, ran_out
 from readmit.cases.models import Case
 from readmit.cases.services import TransitionContext, register_transition_hook
 from readmit.cases.workflow import VARIANT_ACTIONS
-from readmit.core.errors import TransitionRefused
+from readmit.core.errors import N_, Term, TransitionRefused
 from readmit.deadlines import TimeLimit, Unit, due
 
 __all__ = ["earlier_case_errors", "register", "take_back_window_check"]
+
+
+# The refusal of a take-back asked too late, one whole sentence per unit of its window.
+_WINDOW_ENDED = {
+    Unit.CALENDAR_DAYS: N_(
+        "The take-back window of case %(case)s (%(key)s: %(amount)s calendar days from the "
+        "handover on %(handed_over)s) ended on %(ends)s: the take-back can no longer be asked "
+        "under the agreement."
+    ),
+    Unit.WORKING_DAYS: N_(
+        "The take-back window of case %(case)s (%(key)s: %(amount)s working days from the "
+        "handover on %(handed_over)s) ended on %(ends)s: the take-back can no longer be asked "
+        "under the agreement."
+    ),
+    Unit.MONTHS: N_(
+        "The take-back window of case %(case)s (%(key)s: %(amount)s months from the handover "
+        "on %(handed_over)s) ended on %(ends)s: the take-back can no longer be asked under the "
+        "agreement."
+    ),
+    Unit.HOURS: N_(
+        "The take-back window of case %(case)s (%(key)s: %(amount)s hours from the handover "
+        "on %(handed_over)s) ended on %(ends)s: the take-back can no longer be asked under the "
+        "agreement."
+    ),
+}
 
 
 def earlier_case_errors(agreement: Agreement, earlier_id: uuid.UUID | None) -> list[dict[str, Any]]:
@@ -42,7 +67,9 @@ def earlier_case_errors(agreement: Agreement, earlier_id: uuid.UUID | None) -> l
         id=earlier_id, agreement=agreement, kind=AgreementKind.READMISSION
     ).first()
     if earlier is None:
-        return [{"loc": ["take_back_of"], "msg": "is not a readmission case under this agreement"}]
+        return [
+            {"loc": ["take_back_of"], "msg": N_("is not a readmission case under this agreement")}
+        ]
     if "handover" not in earlier.data:
         return [
             {
@@ -69,11 +96,16 @@ def take_back_window_check(
     limit = TimeLimit(amount=term.amount, unit=Unit(term.unit), roll_forward=term.roll_forward)
     result = due(handed_over, limit, calendar_for(agreement))
     ends = result.date() if isinstance(result, dt.datetime) else result
-    window = f"{term.amount} {term.unit.replace('_', ' ')} from the handover on {handed_over}"
     if today > ends:
         raise TransitionRefused(
-            f"The take-back window of case {earlier.reference} ({key}: {window}) ended on "
-            f"{ends.isoformat()}: the take-back can no longer be asked under the agreement.",
+            _WINDOW_ENDED[Unit(term.unit)],
+            params={
+                "case": earlier.reference,
+                "key": key,
+                "amount": term.amount,
+                "handed_over": handed_over.isoformat(),
+                "ends": ends.isoformat(),
+            },
             rule="take-back-window",
         )
     return {"case": str(earlier.id), "reference": earlier.reference, "window": key, "ends": ends}
@@ -84,7 +116,12 @@ def only_its_variant(context: TransitionContext) -> None:
     variant = context.case.data.get("variant", "readmission")
     if VARIANT_ACTIONS.get(action, variant) != variant:
         raise TransitionRefused(
-            f"'{action}' is only for a {VARIANT_ACTIONS[action]} case; this is a {variant}.",
+            N_("'%(action)s' is only for a %(only)s case; this is a %(variant)s."),
+            params={
+                "action": Term(action),
+                "only": Term(VARIANT_ACTIONS[action]),
+                "variant": Term(variant),
+            },
             rule="variant",
         )
 
@@ -97,8 +134,11 @@ def within_transit_window(context: TransitionContext) -> None:
     window = case.deadlines.filter(kind="transit").open().first()
     if window is not None and ran_out(window.due_on, context.at):
         raise TransitionRefused(
-            f"The transit window ({window.explanation}) ended on {window.due_on.isoformat()}: "
-            "the transit can no longer be carried out; revoke it or record it failed.",
+            N_(
+                "The transit window (%(window)s) ended on %(ends)s: the transit can no longer "
+                "be carried out; revoke it or record it failed."
+            ),
+            params={"window": window.explanation, "ends": window.due_on.isoformat()},
             rule="transit-window",
         )
 

@@ -51,7 +51,7 @@ from readmit.cases.models import (
 )
 from readmit.cases.services import CHECK, TransitionContext, register_transition_hook
 from readmit.core import clock
-from readmit.core.errors import Forbidden, NotFound, TransitionRefused, ValidationFailed
+from readmit.core.errors import N_, Forbidden, NotFound, Term, TransitionRefused, ValidationFailed
 from readmit.core.labels import english
 from readmit.core.payloads import ActionPayload, Choices, Day, Flag, Moment
 from readmit.core.zones import country_zone, zone
@@ -214,15 +214,21 @@ def issue_travel_document(context: TransitionContext) -> None:
         and not consent_reference
     ):
         raise TransitionRefused(
-            "This agreement allows the EU travel document for return only with the requested "
-            "state's prior consent: give prior_consent_reference and prior_consent_given_on.",
+            N_(
+                "This agreement allows the EU travel document for return only with the "
+                "requested state's prior consent: give prior_consent_reference and "
+                "prior_consent_given_on."
+            ),
             rule="travel-document-consent",
         )
     current = latest_document(case)
     if current is not None and current.revoked_at is None and current.valid_until >= today:
         raise TransitionRefused(
-            f"Travel document {current.number} is valid until "
-            f"{current.valid_until.isoformat()}; revoke it before issuing another.",
+            N_(
+                "Travel document %(number)s is valid until %(valid_until)s; revoke it before "
+                "issuing another."
+            ),
+            params={"number": current.number, "valid_until": current.valid_until.isoformat()},
             rule="travel-document-live",
         )
     document = TravelDocument.objects.create(
@@ -254,7 +260,7 @@ def revoke_travel_document(context: TransitionContext) -> None:
     document = latest_document(context.case)
     if document is None or document.revoked_at is not None:
         raise TransitionRefused(
-            "This case has no travel document to revoke.", rule="no-travel-document"
+            N_("This case has no travel document to revoke."), rule="no-travel-document"
         )
     document.revoked_at = context.at
     document.revoked_by = context.acting_user
@@ -266,6 +272,19 @@ def revoke_travel_document(context: TransitionContext) -> None:
 # Transfer ----------------------------------------------------------------------------------
 
 
+# A travel document not valid on the day, one whole sentence per day it is checked for.
+_NOT_VALID_ON = {
+    "planned": N_(
+        "Travel document %(number)s is valid from %(valid_from)s to %(valid_until)s, not on "
+        "the planned day %(day)s."
+    ),
+    "handover": N_(
+        "Travel document %(number)s is valid from %(valid_from)s to %(valid_until)s, not on "
+        "the handover day %(day)s."
+    ),
+}
+
+
 def _usable_on(case: Case, day: dt.date, *, when: str) -> None:
     """The case's latest travel document, if it has one, must be unrevoked and valid on
     ``day``. A case without a travel document travels on the person's own passport."""
@@ -274,16 +293,21 @@ def _usable_on(case: Case, day: dt.date, *, when: str) -> None:
         return
     if document.revoked_at is not None:
         raise TransitionRefused(
-            f"Travel document {document.number} was revoked "
-            f"({document.revocation_reason}); issue a new one first.",
+            N_("Travel document %(number)s was revoked (%(reason)s); issue a new one first."),
+            params={"number": document.number, "reason": document.revocation_reason},
             rule="travel-document-revoked",
         )
     if not document.valid_from <= day <= document.valid_until:
         expired = when == "handover" and day > document.valid_until
         rule = "travel-document-expired" if expired else "travel-document-validity"
         raise TransitionRefused(
-            f"Travel document {document.number} is valid from {document.valid_from.isoformat()} "
-            f"to {document.valid_until.isoformat()}, not on the {when} day {day.isoformat()}.",
+            _NOT_VALID_ON[when],
+            params={
+                "number": document.number,
+                "valid_from": document.valid_from.isoformat(),
+                "valid_until": document.valid_until.isoformat(),
+                "day": day.isoformat(),
+            },
             rule=rule,
         )
 
@@ -298,8 +322,15 @@ def schedule_readmission_transfer(context: TransitionContext) -> None:
     limit = case.deadlines.filter(kind="transfer").open().first()
     if limit is not None and day > limit.due_on:
         raise TransitionRefused(
-            f"The transfer must take place by {limit.due_on.isoformat()} (the transfer time "
-            f"limit, {limit.explanation}); {day.isoformat()} is after it.",
+            N_(
+                "The transfer must take place by %(due_on)s (the transfer time limit, "
+                "%(limit)s); %(day)s is after it."
+            ),
+            params={
+                "due_on": limit.due_on.isoformat(),
+                "limit": limit.explanation,
+                "day": day.isoformat(),
+            },
             rule="transfer-limit",
         )
 
@@ -355,7 +386,7 @@ def case_travel_document(user: User, case_id: uuid.UUID | str) -> TravelDocument
     case = access_case(user, case_id)
     document = latest_document(case)
     if document is None:
-        raise NotFound(f"Case {case.reference} has no travel document.")
+        raise NotFound(N_("Case %(case)s has no travel document."), params={"case": case.reference})
     return document
 
 
@@ -380,8 +411,10 @@ def travel_document_download(
     position = standing(user, case.agreement)
     if not CASE_WRITERS.intersection(position.roles):
         raise Forbidden(
-            "Only caseworkers, supervisors and liaison officers of a party download travel "
-            "documents.",
+            N_(
+                "Only caseworkers, supervisors and liaison officers of a party download travel "
+                "documents."
+            ),
             type="wrong-role",
         )
     person = person_fields(case)
@@ -423,12 +456,26 @@ def person_fields(case: Case) -> dict[str, str]:
 # Costs -------------------------------------------------------------------------------------
 
 
+# Only the paying party records a cost: one whole sentence per payer the terms name.
+_PAYER_RECORDS = {
+    "sending": N_(
+        "Under this agreement the sending state pays '%(leg)s' (costs.%(leg)s); only that "
+        "party records it."
+    ),
+    "requested": N_(
+        "Under this agreement the requested state pays '%(leg)s' (costs.%(leg)s); only that "
+        "party records it."
+    ),
+}
+
+
 def currency_check(value: Any) -> str:
     code = str(value or "").strip().upper()
     if len(code) != 3 or pycountry.currencies.get(alpha_3=code) is None:
         raise ValidationFailed(
-            f"currency: '{value}' is not an ISO 4217 currency code (e.g. EUR, USD).",
-            errors=[{"loc": ["currency"], "msg": "not an ISO 4217 currency code"}],
+            N_("currency: '%(value)s' is not an ISO 4217 currency code (e.g. EUR, USD)."),
+            params={"value": value},
+            errors=[{"loc": ["currency"], "msg": N_("not an ISO 4217 currency code")}],
         )
     return code
 
@@ -440,12 +487,13 @@ def amount_check(value: Any) -> Decimal:
         amount = Decimal("NaN")
     if not amount.is_finite() or amount <= 0 or amount.as_tuple().exponent < -2:  # type: ignore[operator]
         raise ValidationFailed(
-            f"amount: '{value}' is not a positive amount with at most two decimals.",
-            errors=[{"loc": ["amount"], "msg": "a positive amount, at most two decimals"}],
+            N_("amount: '%(value)s' is not a positive amount with at most two decimals."),
+            params={"value": value},
+            errors=[{"loc": ["amount"], "msg": N_("a positive amount, at most two decimals")}],
         )
     if amount >= Decimal("1e10"):
         raise ValidationFailed(
-            "amount: too large.", errors=[{"loc": ["amount"], "msg": "at most 9999999999.99"}]
+            N_("amount: too large."), errors=[{"loc": ["amount"], "msg": "at most 9999999999.99"}]
         )
     return amount
 
@@ -459,30 +507,36 @@ def transfer_cost_record(
         case = access_case(acting_user, case_id, for_update=True)
         if leg not in CostLeg.values:
             raise ValidationFailed(
-                f"leg: must be one of {', '.join(CostLeg.values)}.",
+                N_("leg: must be one of %(legs)s."),
+                params={"legs": ", ".join(CostLeg.values)},
                 errors=[{"loc": ["leg"], "msg": f"one of {', '.join(CostLeg.values)}"}],
             )
         amount_value = amount_check(amount)
         currency_code = currency_check(currency)
         position = standing(acting_user, case.agreement)
         if not {"caseworker", "supervisor"}.intersection(position.roles):
-            raise Forbidden("Costs are recorded by caseworkers and supervisors.", type="wrong-role")
+            raise Forbidden(
+                N_("Costs are recorded by caseworkers and supervisors."), type="wrong-role"
+            )
         if case.kind != AgreementKind.READMISSION:
             raise TransitionRefused(
-                "Transfer costs are recorded on readmission cases.", rule="not-readmission"
+                N_("Transfer costs are recorded on readmission cases."), rule="not-readmission"
             )
         if case.state not in COST_STATES:
             raise TransitionRefused(
-                f"Case {case.reference} is '{case.state}': costs are recorded once the transfer "
-                "is scheduled.",
+                N_(
+                    "Case %(case)s is '%(state)s': costs are recorded once the transfer is "
+                    "scheduled."
+                ),
+                params={"case": case.reference, "state": Term(case.state)},
                 rule="no-transfer",
             )
         payer = getattr(terms_at(case.agreement, clock.now()).costs, leg)
         side = SIDE_NAMES.get(str(position.side), "")
         if side != payer:
             raise Forbidden(
-                f"Under this agreement the {payer} state pays '{leg}' (costs.{leg}); only that "
-                "party records it.",
+                _PAYER_RECORDS[payer],
+                params={"leg": leg},
                 type="wrong-party",
             )
         assert position.organisation_id is not None

@@ -12,7 +12,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 
-from readmit.core.errors import ValidationFailed
+from readmit.core.errors import N_, ValidationFailed
 
 US_SUBDIVISIONS: Mapping[str, str] = {
     "US-AL": "Alabama",
@@ -80,25 +80,45 @@ def subdivision_name(code: str) -> str:
     return SUBDIVISIONS.get(code[:2], {}).get(code, code)
 
 
+# The refusals of ``region_check`` for each field it checks, each a whole sentence: no code,
+# a country Readmit does not know, a subdivision the country does not have.
+_BY_FIELD = {
+    "district": (
+        N_("district: an ISO 3166-2 code such as US-NY is required."),
+        N_("district: '%(code)s' is not a subdivision of a country Readmit knows (%(known)s)."),
+        N_("district: '%(code)s' is not an ISO 3166-2 code of %(country)s."),
+    ),
+    "residence_region": (
+        N_("residence_region: an ISO 3166-2 code such as US-NY is required."),
+        N_(
+            "residence_region: '%(code)s' is not a subdivision of a country Readmit knows "
+            "(%(known)s)."
+        ),
+        N_("residence_region: '%(code)s' is not an ISO 3166-2 code of %(country)s."),
+    ),
+}
+
+
 def region_check(value: object, *, field: str) -> str:
     """One ISO 3166-2 code Readmit knows, upper-cased; otherwise an error naming ``field``."""
     code = str(value or "").strip().upper()
     if not code:
         raise ValidationFailed(
-            f"{field}: an ISO 3166-2 code such as US-NY is required.",
-            errors=[{"loc": [field], "msg": "required"}],
+            _BY_FIELD[field][0],
+            errors=[{"loc": [field], "msg": N_("required")}],
         )
     known = SUBDIVISIONS.get(code[:2])
     if known is None:
         raise ValidationFailed(
-            f"{field}: '{code}' is not a subdivision of a country Readmit knows "
-            f"({', '.join(sorted(SUBDIVISIONS))}).",
-            errors=[{"loc": [field], "msg": f"unknown country in '{code}'"}],
+            _BY_FIELD[field][1],
+            params={"code": code, "known": ", ".join(sorted(SUBDIVISIONS))},
+            errors=[{"loc": [field], "msg": N_("unknown country in '%(code)s'") % {"code": code}}],
         )
     if code not in known:
         raise ValidationFailed(
-            f"{field}: '{code}' is not an ISO 3166-2 code of {code[:2]}.",
-            errors=[{"loc": [field], "msg": f"unknown subdivision '{code}'"}],
+            _BY_FIELD[field][2],
+            params={"code": code, "country": code[:2]},
+            errors=[{"loc": [field], "msg": N_("unknown subdivision '%(code)s'") % {"code": code}}],
         )
     return code
 
@@ -114,20 +134,26 @@ def district_check(values: Iterable[object]) -> list[str]:
             errors.append({"loc": ["district", index], "msg": exc.errors[0]["msg"]})
             continue
         if code in codes:
-            errors.append({"loc": ["district", index], "msg": f"'{code}' is listed twice"})
+            errors.append(
+                {
+                    "loc": ["district", index],
+                    "msg": N_("'%(code)s' is listed twice") % {"code": code},
+                }
+            )
             continue
         codes.append(code)
     if errors:
         raise ValidationFailed(
-            "The consular district has invalid codes: "
-            + "; ".join(f"#{e['loc'][1]}: {e['msg']}" for e in errors)  # type: ignore[index]
-            + ".",
+            N_("The consular district has invalid codes: %(errors)s."),
+            params={
+                "errors": "; ".join(f"#{e['loc'][1]}: {e['msg']}" for e in errors)  # type: ignore[index]
+            },
             errors=errors,
         )
     if not codes:
         raise ValidationFailed(
-            "A consular district needs at least one ISO 3166-2 code.",
-            errors=[{"loc": ["district"], "msg": "at least one code"}],
+            N_("A consular district needs at least one ISO 3166-2 code."),
+            errors=[{"loc": ["district"], "msg": N_("at least one code")}],
         )
     return codes
 

@@ -51,8 +51,10 @@ from readmit.consular.models import ConsularRequest, DistrictArea
 from readmit.core import clock
 from readmit.core.actors import SystemAction, acts_as_system
 from readmit.core.errors import (
+    N_,
     Forbidden,
     PreconditionFailed,
+    Term,
     TransitionRefused,
     ValidationFailed,
 )
@@ -60,6 +62,11 @@ from readmit.deadlines import TimeLimit, Unit, WorkingCalendar, due
 from readmit.relocation.services import IdempotencyConflict
 
 OUTCOME_MAX = 4000
+# An outcome or a reason too long, one whole sentence each.
+_TOO_LONG = {
+    "outcome": N_("The outcome is longer than %(most)s characters."),
+    "reason": N_("The reason is longer than %(most)s characters."),
+}
 PERSON_NAME_MAX = 200  # Person's name fields
 
 
@@ -75,15 +82,21 @@ def district_set(*, mission: Organisation, district: list[str], acting_user: Act
     """
     if mission.kind != OrganisationKind.MISSION or mission.parent_id is None:
         raise ValidationFailed(
-            f"{mission.name} is not a mission of a ministry: only missions have a consular "
-            "district.",
-            errors=[{"loc": ["mission"], "msg": "not a mission with a parent ministry"}],
+            N_(
+                "%(mission)s is not a mission of a ministry: only missions have a consular "
+                "district."
+            ),
+            params={"mission": mission.name},
+            errors=[{"loc": ["mission"], "msg": N_("not a mission with a parent ministry")}],
         )
     if not acts_as_system(
         acting_user, SystemAction.DISTRICT_SET
     ) and Role.ADMINISTRATOR not in roles_in(acting_user, mission.parent_id):
         raise Forbidden(
-            "Setting a consular district needs the administrator role at the mission's ministry.",
+            N_(
+                "Setting a consular district needs the administrator role at the mission's "
+                "ministry."
+            ),
             type="wrong-role",
         )
     codes = district_check(district)
@@ -95,9 +108,14 @@ def district_set(*, mission: Organisation, district: list[str], acting_user: Act
     }
     if taken:
         raise ValidationFailed(
-            "A subdivision belongs to one consular district per ministry: "
-            + "; ".join(f"{code} is in the district of {m.name}" for code, m in taken.items())
-            + ".",
+            N_("A subdivision belongs to one consular district per ministry: %(taken)s."),
+            params={
+                "taken": "; ".join(
+                    N_("%(code)s is in the district of %(mission)s")
+                    % {"code": code, "mission": m.name}
+                    for code, m in taken.items()
+                )
+            },
             errors=[
                 {"loc": ["district", codes.index(code)], "msg": f"already in {m.name}'s district"}
                 for code, m in taken.items()
@@ -113,8 +131,8 @@ def district_set(*, mission: Organisation, district: list[str], acting_user: Act
                 )
         except IntegrityError:  # a concurrent change took one of the codes
             raise ValidationFailed(
-                "Another district of this ministry took one of these codes meanwhile; reload.",
-                errors=[{"loc": ["district"], "msg": "taken meanwhile"}],
+                N_("Another district of this ministry took one of these codes meanwhile; reload."),
+                errors=[{"loc": ["district"], "msg": N_("taken meanwhile")}],
             ) from None
         audit_record(
             event_type=AuditEventType.CONSULAR_DISTRICT_SET,
@@ -154,7 +172,7 @@ def _ministry_of_case(case: Case) -> Organisation:
             return org.parent
     main = case.agreement.receiving_party
     if main is None:  # pragma: no cover - every agreement has its two parties
-        raise TransitionRefused("The agreement has no receiving party.", rule="agreement-kind")
+        raise TransitionRefused(N_("The agreement has no receiving party."), rule="agreement-kind")
     return main.organisation
 
 
@@ -217,7 +235,7 @@ def _acting_organisation(user: User) -> Organisation:
         if Role(m.role) in CASE_WRITERS:
             return m.organisation
     raise Forbidden(
-        "Recording a consular request needs the role caseworker, supervisor or liaison.",
+        N_("Recording a consular request needs the role caseworker, supervisor or liaison."),
         type="wrong-role",
     )
 
@@ -268,14 +286,16 @@ def consular_request_create(
         errors.extend(exc.errors)
         region = ""
     if not case_id and requester == Requester.SENDING_STATE:
-        errors.append({"loc": ["case"], "msg": "the sending state asks about a readmission case"})
+        errors.append(
+            {"loc": ["case"], "msg": N_("the sending state asks about a readmission case")}
+        )
     if not case_id and person is None:
-        errors.append({"loc": ["person"], "msg": "a request without a case needs the person"})
+        errors.append({"loc": ["person"], "msg": N_("a request without a case needs the person")})
     if case_id and person is not None:
-        errors.append({"loc": ["person"], "msg": "the person of a case comes from the case"})
+        errors.append({"loc": ["person"], "msg": N_("the person of a case comes from the case")})
     if person is not None:
         if not person.family_name.strip():
-            errors.append({"loc": ["person", "family_name"], "msg": "required"})
+            errors.append({"loc": ["person", "family_name"], "msg": N_("required")})
         for name in ("family_name", "given_names", "family_name_latin", "given_names_latin"):
             if len(getattr(person, name)) > PERSON_NAME_MAX:
                 errors.append(
@@ -286,12 +306,13 @@ def consular_request_create(
         errors.append({"loc": ["details"], "msg": f"at most {OUTCOME_MAX} characters"})
     key = (idempotency_key or "").strip() or None
     if key is not None and len(key) > 200:
-        errors.append({"loc": ["Idempotency-Key"], "msg": "at most 200 characters"})
+        errors.append({"loc": ["Idempotency-Key"], "msg": N_("at most 200 characters")})
     if errors:
         raise ValidationFailed(
-            "The consular request is invalid: "
-            + "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in errors)
-            + ".",
+            N_("The consular request is invalid: %(errors)s."),
+            params={
+                "errors": "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in errors)
+            },
             errors=errors,
         )
     with transaction.atomic():
@@ -301,18 +322,21 @@ def consular_request_create(
             position = standing(acting_user, case.agreement)
             if case.kind != AgreementKind.READMISSION:
                 raise TransitionRefused(
-                    "Consular help is asked on readmission cases only.", rule="agreement-kind"
+                    N_("Consular help is asked on readmission cases only."), rule="agreement-kind"
                 )
             wanted = Side.SENDING if requester == Requester.SENDING_STATE else Side.RECEIVING
             if position.side != wanted:
                 raise Forbidden(
-                    f"A request from the {Requester(requester).label.lower()} is recorded by "
-                    f"the {wanted.value} party.",
+                    N_("A request from the sending state is recorded by the sending party.")
+                    if wanted == Side.SENDING
+                    else N_(
+                        "A request from the citizen abroad is recorded by the receiving party."
+                    ),
                     type="wrong-party",
                 )
             if not position.roles & CASE_WRITERS:
                 raise Forbidden(
-                    "Asking the consulate needs the role caseworker, supervisor or liaison.",
+                    N_("Asking the consulate needs the role caseworker, supervisor or liaison."),
                     type="wrong-role",
                 )
             assert position.organisation_id is not None
@@ -343,9 +367,12 @@ def consular_request_create(
             if existing is not None:
                 if existing.request_digest != digest:
                     raise IdempotencyConflict(
-                        f"The Idempotency-Key was already used for consular request "
-                        f"{existing.reference} with a different request: idempotency key "
-                        "reused with a different request."
+                        N_(
+                            "The Idempotency-Key was already used for consular request "
+                            "%(request)s with a different request: idempotency key reused with "
+                            "a different request."
+                        ),
+                        params={"request": existing.reference},
                     )
                 return CreateResult(existing, created=False)
         at = clock.now()
@@ -379,8 +406,10 @@ def consular_request_create(
         except IntegrityError:
             # The same key arrived at the same time on another connection and won the race.
             raise IdempotencyConflict(
-                "The Idempotency-Key is being used by a request made at the same time; "
-                "repeat the request to read its result."
+                N_(
+                    "The Idempotency-Key is being used by a request made at the same time; "
+                    "repeat the request to read its result."
+                )
             ) from None
         audit_record(
             event_type=AuditEventType.CONSULAR_REQUEST_CREATED,
@@ -433,51 +462,66 @@ def consular_request_transition(
         request = access_consular_request(acting_user, request_id, for_update=True)
         if expected_version is not None and expected_version != request.version:
             raise PreconditionFailed(
-                f"Consular request {request.reference} changed since you read it; reload."
+                N_("Consular request %(request)s changed since you read it; reload."),
+                params={"request": request.reference},
             )
         transition = REQUEST_TRANSITIONS.get(action)
         if transition is None:
             raise TransitionRefused(
-                f"'{action}' is not an action of a consular request; known actions: "
-                f"{', '.join(REQUEST_TRANSITIONS)}.",
+                N_(
+                    "'%(action)s' is not an action of a consular request; known actions: %(known)s."
+                ),
+                params={"action": action, "known": ", ".join(REQUEST_TRANSITIONS)},
                 rule="unknown-action",
             )
         roles = roles_in(acting_user, request.routed_to_id)
         if not roles:
             raise Forbidden(
-                f"Only {request.routed_to.name}, where the request is routed, acts on it.",
+                N_("Only %(mission)s, where the request is routed, acts on it."),
+                params={"mission": request.routed_to.name},
                 type="wrong-party",
             )
         if not roles & CASE_WRITERS:
             raise Forbidden(
-                f"'{action}' needs the role caseworker, supervisor or liaison.", type="wrong-role"
+                N_("'%(action)s' needs the role caseworker, supervisor or liaison."),
+                params={"action": Term(action)},
+                type="wrong-role",
             )
         if request.state not in transition.sources:
             raise TransitionRefused(
-                f"A consular request that is {request.state.replace('_', ' ')} cannot "
-                f"'{action}'; allowed from: {', '.join(sorted(transition.sources))}.",
+                N_(
+                    "A consular request that is %(state)s cannot '%(action)s'; allowed from: "
+                    "%(sources)s."
+                ),
+                params={
+                    "state": Term(request.state),
+                    "action": Term(action),
+                    "sources": ", ".join(sorted(transition.sources)),
+                },
                 rule="workflow",
             )
         if action == "complete" and request.owner_id != acting_user.pk:
             raise Forbidden(
-                f"Only the request's owner ({request.owner}) completes it; take it first.",
+                N_("Only the request's owner (%(owner)s) completes it; take it first."),
+                params={"owner": str(request.owner)},
                 type="not-owner",
             )
         outcome, reason = (outcome or "").strip(), (reason or "").strip()
         if transition.needs_outcome and not outcome:
             raise ValidationFailed(
-                "Completing a request needs its outcome.",
-                errors=[{"loc": ["outcome"], "msg": "the outcome is required"}],
+                N_("Completing a request needs its outcome."),
+                errors=[{"loc": ["outcome"], "msg": N_("the outcome is required")}],
             )
         if transition.needs_reason and not reason:
             raise ValidationFailed(
-                "Declining a request needs a reason.",
-                errors=[{"loc": ["reason"], "msg": "a reason is required"}],
+                N_("Declining a request needs a reason."),
+                errors=[{"loc": ["reason"], "msg": N_("a reason is required")}],
             )
         for field, value in (("outcome", outcome), ("reason", reason)):
             if len(value) > OUTCOME_MAX:
                 raise ValidationFailed(
-                    f"The {field} is longer than {OUTCOME_MAX} characters.",
+                    _TOO_LONG[field],
+                    params={"most": OUTCOME_MAX},
                     errors=[{"loc": [field], "msg": f"at most {OUTCOME_MAX} characters"}],
                 )
         from_state = request.state

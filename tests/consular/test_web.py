@@ -143,3 +143,31 @@ def test_districts_are_refused_to_other_roles_and_other_ministries(as_user, cons
         .status_code
         == 404
     )
+
+
+def test_a_mission_reads_the_refusals_of_a_request_in_montenegrin_and_the_api_in_english(
+    as_user, consular
+):
+    """Issue #14: the consulate's liaison officer reads the refusal in their language; the
+    service's English (message and field message) stays for the API."""
+    from readmit.accounts.services import user_set_language
+    from readmit.consular.services import consular_request_transition
+    from readmit.core.errors import ValidationFailed
+
+    request = _ask(consular, "US-NY")
+    liaison = consular.user("ny_liaison")
+    user_set_language(user=liaison, language="cnr", acting_user=liaison)
+    client = as_user("ny_liaison")
+    url = f"/consular/{request.id}/transitions/"
+    client.post(url, {"action": "take", "version": 1})
+    empty = client.post(url, {"action": "complete", "version": 2, "outcome": ""})
+    body = empty.content.decode()
+    assert empty.status_code == 422
+    assert "Za završetak zahtjeva potreban je njegov ishod." in body
+    assert "the outcome is required" not in body and "needs its outcome" not in body
+    with pytest.raises(ValidationFailed) as refused:
+        consular_request_transition(
+            request_id=request.id, action="complete", outcome="", acting_user=liaison
+        )
+    assert refused.value.message == "Completing a request needs its outcome."
+    assert refused.value.errors == [{"loc": ["outcome"], "msg": "the outcome is required"}]

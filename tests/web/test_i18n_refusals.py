@@ -78,6 +78,54 @@ def test_the_api_keeps_the_quota_refusal_in_english_whatever_the_language(world,
     assert "Kuota" not in body["detail"]
 
 
+# A rule of the cases package: the reply time limit is extended once -------------------------
+
+EXTENDABLE = {
+    "time_limits": {
+        "reply": {"amount": 12, "unit": "calendar_days", "start_event": "application received"},
+        "extension": {"amount": 6, "unit": "calendar_days"},
+    }
+}
+
+
+def _readmission(world):
+    return make_agreement(world.us, world.me, kind="readmission", terms=EXTENDABLE)
+
+
+@pytest.mark.parametrize(
+    ("language", "expected"),
+    [("cnr", "Rok za odgovor je već jednom produžen."), ("sq", "Afati i përgjigjes është zgjatur")],
+)
+def test_a_second_extension_is_refused_on_the_case_page_in_the_readers_language(
+    world, language, expected
+):
+    case = make_case(_readmission(world), nationality="ME")
+    caseworker = world.user("me_caseworker")
+    case_transition(case_id=case.id, action="extend", reason="register", acting_user=caseworker)
+    case.refresh_from_db()
+    reader = _reader(world, "me_caseworker", language)
+    before = audit_rows()
+    body = _transition(reader, case, "extend", "again")
+    assert expected in body
+    assert "already extended once" not in body
+    assert audit_rows() == before
+
+
+def test_the_api_keeps_the_extension_refusal_in_english(world, api):  # noqa: F811
+    case = make_case(_readmission(world), nationality="ME")
+    caseworker = world.user("me_caseworker")
+    user_set_language(user=caseworker, language="cnr", acting_user=caseworker)
+    case_transition(case_id=case.id, action="extend", reason="register", acting_user=caseworker)
+    case.refresh_from_db()
+    refused = api.transition(
+        case, caseworker, {"action": "extend", "reason": "again"}, HTTP_ACCEPT_LANGUAGE="cnr"
+    )
+    assert refused.status_code == 409
+    body = refused.json()
+    assert body["type"] == "urn:readmit:problem:extension-used"
+    assert body["detail"] == "The reply time limit was already extended once."
+
+
 # A pure core's rule: the workflow table -----------------------------------------------------
 
 
