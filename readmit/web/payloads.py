@@ -28,7 +28,7 @@ from pydantic_core import PydanticUndefined
 from readmit.accounts.models import Organisation
 from readmit.cases.models import Case
 from readmit.cases.services import payload_model
-from readmit.core.errors import N_, ValidationFailed
+from readmit.core.errors import N_, ValidationFailed, field_error
 from readmit.core.payloads import ActionPayload, Choices
 from readmit.core.zones import ZoneError, to_utc
 from readmit.web.presenters import humanize
@@ -187,7 +187,18 @@ def _aware(name: str, value: str) -> str:
         raise ValidationFailed(
             refusal,
             params={"field": name, **exc.params},
-            errors=[{"loc": ["payload", name], "msg": str(exc)}],
+            errors=[
+                field_error(
+                    ["payload", name],
+                    N_("%(time)s does not exist in %(zone)s (clocks change)")
+                    if skipped
+                    else N_(
+                        "%(time)s happens twice in %(zone)s (clocks go back); choose a time "
+                        "outside that hour"
+                    ),
+                    **exc.params,
+                )
+            ],
         ) from None
 
 
