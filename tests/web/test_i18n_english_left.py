@@ -168,9 +168,14 @@ def _render(client: Client, user, code: str, paths: list[str]) -> dict[str, str]
 def test_no_english_is_left_on_the_main_pages_of_a_caseworker(world, code):
     paths = _pages(world)
     found = {}
-    # The sending side's caseworker walks every page; the receiving side's (who decides)
-    # the overview, the inbox and the cases they decide on.
-    for key, theirs in (("us_caseworker", paths), ("xk_caseworker", paths[:4] + paths[5:6])):
+    # The sending side's caseworker walks every page; the receiving sides' (who decide) the
+    # overview, the inbox, the case list and the cases and list they decide on.
+    walks = (
+        ("us_caseworker", paths),
+        ("xk_caseworker", paths[:4] + paths[5:6]),
+        ("me_caseworker", [*paths[:3], paths[4]]),
+    )
+    for key, theirs in walks:
         user = world.user(key)
         client = log_in(Client(), user)
         english = _render(client, user, "en", theirs)
