@@ -21,7 +21,7 @@ from readmit.audit.events import AuditEventType
 from readmit.audit.services import audit_record
 from readmit.cases.access import can_write_case_files
 from readmit.cases.models import Attachment, AttachmentKind, Case
-from readmit.core.errors import N_, Forbidden, NotFound, ValidationFailed
+from readmit.core.errors import N_, Forbidden, NotFound, ValidationFailed, field_error
 
 MAX_BYTES = 10 * 1024 * 1024
 # Magic numbers of the formats ministries exchange: scans and PDFs.
@@ -65,7 +65,7 @@ def _invalid(
     return ValidationFailed(
         detail,
         params=params,
-        errors=[{"loc": [field], "msg": message % params if params else message}],
+        errors=[field_error([field], message, **(params or {}))],
     )
 
 

@@ -74,6 +74,7 @@ from readmit.core.errors import (
     Term,
     TransitionRefused,
     ValidationFailed,
+    field_error,
 )
 from readmit.core.labels import english
 from readmit.core.payloads import ActionPayload
@@ -388,11 +389,13 @@ def _evidence_errors(terms: AgreementTerms, items: Sequence[EvidenceIn]) -> list
         klass = rules.class_of(item.kind)
         if item.class_ is not None and item.class_ != klass:
             errors.append(
-                {
-                    "loc": ["evidence", n, "class"],
-                    "msg": f"the agreement's annexes class {item.kind.value} as "
-                    f"{klass.value}, not {item.class_.value}",
-                }
+                field_error(
+                    ["evidence", n, "class"],
+                    N_("the agreement's annexes class %(kind)s as %(klass)s, not %(given)s"),
+                    kind=Term(item.kind.value),
+                    klass=Term(klass.value),
+                    given=Term(item.class_.value),
+                )
             )
         if item.mrz:
             try:
@@ -404,11 +407,14 @@ def _evidence_errors(terms: AgreementTerms, items: Sequence[EvidenceIn]) -> list
                 zone.document_number
             ):
                 errors.append(
-                    {
-                        "loc": ["evidence", n, "document", "number"],
-                        "msg": f"'{item.document.number}' is not the number in the "
-                        f"machine-readable zone ({zone.document_number})",
-                    }
+                    field_error(
+                        ["evidence", n, "document", "number"],
+                        N_(
+                            "'%(number)s' is not the number in the machine-readable zone (%(zone)s)"
+                        ),
+                        number=item.document.number,
+                        zone=zone.document_number,
+                    )
                 )
     return errors
 

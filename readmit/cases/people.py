@@ -50,6 +50,7 @@ from readmit.core.errors import (
     PreconditionFailed,
     TransitionRefused,
     ValidationFailed,
+    field_error,
 )
 from readmit.core.models import Country
 from readmit.relocation.lists import parse_birth_date
@@ -120,7 +121,7 @@ def _invalid(loc: Sequence[str | int], detail: str, msg: str, **params: Any) -> 
     return ValidationFailed(
         detail,
         params={"field": ".".join(str(p) for p in loc), **params},
-        errors=[{"loc": list(loc), "msg": msg % params if params else msg}],
+        errors=[field_error(loc, msg, **params)],
     )
 
 
@@ -160,7 +161,9 @@ def person_change_validate(person: Person, changes: Mapping[str, Any]) -> Person
     if not changes:
         raise ValidationFailed(
             N_("Send at least one field to change; nothing was changed."),
-            errors=[{"loc": [], "msg": f"send at least one of {', '.join(EDITABLE)}"}],
+            errors=[
+                field_error([], N_("send at least one of %(fields)s"), fields=", ".join(EDITABLE))
+            ],
         )
     out: dict[str, Any] = {}
     for name in NAME_FIELDS:

@@ -31,7 +31,14 @@ from readmit.cases.attachments import attachment_store
 from readmit.cases.models import Attachment, AttachmentKind, Case
 from readmit.cases.selectors import case_sharing
 from readmit.cases.workflow import WORKERS, Side
-from readmit.core.errors import N_, Forbidden, NotFound, TransitionRefused, ValidationFailed
+from readmit.core.errors import (
+    N_,
+    Forbidden,
+    NotFound,
+    TransitionRefused,
+    ValidationFailed,
+    field_error,
+)
 
 __all__ = ["latest_photo", "outstanding_particulars", "photo_add", "photo_for", "photo_store"]
 
@@ -53,7 +60,7 @@ def _invalid(detail: str, message: str, **params: Any) -> ValidationFailed:
     return ValidationFailed(
         detail,
         params=params,
-        errors=[{"loc": ["photo"], "msg": message % params if params else message}],
+        errors=[field_error(["photo"], message, **params)],
     )
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from readmit.core.errors import N_, Term, ValidationFailed
+from readmit.core.errors import N_, Term, ValidationFailed, field_error
 
 REASON_CODES: Mapping[str, tuple[str, ...]] = {
     "decline": (
@@ -59,6 +59,10 @@ def reason_code_check(action: str, code: str) -> str:
         raise ValidationFailed(
             N_("'%(code)s' is not a reason code of '%(action)s'; use one of: %(accepted)s."),
             params=params,
-            errors=[{"loc": ["reason_code"], "msg": N_("one of: %(accepted)s") % params}],
+            errors=[
+                field_error(
+                    ["reason_code"], N_("one of: %(accepted)s"), accepted=params["accepted"]
+                )
+            ],
         )
     return code

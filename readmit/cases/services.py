@@ -22,7 +22,14 @@ from readmit.cases.models import Case, IdentityDocument, Person, PersonName
 from readmit.cases.reasons import reason_code_check
 from readmit.cases.workflow import Transition, workflow_for
 from readmit.core import clock
-from readmit.core.errors import N_, PreconditionFailed, Term, TransitionRefused, ValidationFailed
+from readmit.core.errors import (
+    N_,
+    PreconditionFailed,
+    Term,
+    TransitionRefused,
+    ValidationFailed,
+    field_error,
+)
 from readmit.core.models import Country
 from readmit.core.payloads import ActionPayload, NoPayload, payload_validate
 from readmit.search.services import search_terms_refresh
@@ -296,7 +303,9 @@ def case_transition(
             raise ValidationFailed(
                 N_("The internal note is longer than %(most)s characters."),
                 params={"most": INTERNAL_NOTE_MAX},
-                errors=[{"loc": ["internal_note"], "msg": f"at most {INTERNAL_NOTE_MAX}"}],
+                errors=[
+                    field_error(["internal_note"], N_("at most %(most)s"), most=INTERNAL_NOTE_MAX)
+                ],
             )
         reason_code = reason_code_check(action, reason_code)
         if transition.needs_reason and not reason:

@@ -28,7 +28,7 @@ from readmit.cases.deadlines import calendar_for, limit_term, ran_out
 from readmit.cases.models import Case
 from readmit.cases.services import TransitionContext, register_transition_hook
 from readmit.cases.workflow import VARIANT_ACTIONS
-from readmit.core.errors import N_, Term, TransitionRefused
+from readmit.core.errors import N_, Term, TransitionRefused, field_error
 from readmit.deadlines import TimeLimit, Unit, due
 
 __all__ = ["earlier_case_errors", "register", "take_back_window_check"]
@@ -72,10 +72,11 @@ def earlier_case_errors(agreement: Agreement, earlier_id: uuid.UUID | None) -> l
         ]
     if "handover" not in earlier.data:
         return [
-            {
-                "loc": ["take_back_of"],
-                "msg": f"case {earlier.reference} was never transferred (no handover recorded)",
-            }
+            field_error(
+                ["take_back_of"],
+                N_("case %(reference)s was never transferred (no handover recorded)"),
+                reference=earlier.reference,
+            )
         ]
     return []
 

@@ -51,7 +51,15 @@ from readmit.cases.models import (
 )
 from readmit.cases.services import CHECK, TransitionContext, register_transition_hook
 from readmit.core import clock
-from readmit.core.errors import N_, Forbidden, NotFound, Term, TransitionRefused, ValidationFailed
+from readmit.core.errors import (
+    N_,
+    Forbidden,
+    NotFound,
+    Term,
+    TransitionRefused,
+    ValidationFailed,
+    field_error,
+)
 from readmit.core.labels import english
 from readmit.core.payloads import ActionPayload, Choices, Day, Flag, Moment
 from readmit.core.zones import country_zone, zone
@@ -493,7 +501,8 @@ def amount_check(value: Any) -> Decimal:
         )
     if amount >= Decimal("1e10"):
         raise ValidationFailed(
-            N_("amount: too large."), errors=[{"loc": ["amount"], "msg": "at most 9999999999.99"}]
+            N_("amount: too large."),
+            errors=[field_error(["amount"], N_("at most %(most)s"), most="9999999999.99")],
         )
     return amount
 
@@ -509,7 +518,11 @@ def transfer_cost_record(
             raise ValidationFailed(
                 N_("leg: must be one of %(legs)s."),
                 params={"legs": ", ".join(CostLeg.values)},
-                errors=[{"loc": ["leg"], "msg": f"one of {', '.join(CostLeg.values)}"}],
+                errors=[
+                    field_error(
+                        ["leg"], N_("one of %(choices)s"), choices=", ".join(CostLeg.values)
+                    )
+                ],
             )
         amount_value = amount_check(amount)
         currency_code = currency_check(currency)

@@ -12,7 +12,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 
-from readmit.core.errors import N_, ValidationFailed
+from readmit.core.errors import N_, ValidationFailed, field_error
 
 US_SUBDIVISIONS: Mapping[str, str] = {
     "US-AL": "Alabama",
@@ -112,13 +112,13 @@ def region_check(value: object, *, field: str) -> str:
         raise ValidationFailed(
             _BY_FIELD[field][1],
             params={"code": code, "known": ", ".join(sorted(SUBDIVISIONS))},
-            errors=[{"loc": [field], "msg": N_("unknown country in '%(code)s'") % {"code": code}}],
+            errors=[field_error([field], N_("unknown country in '%(code)s'"), code=code)],
         )
     if code not in known:
         raise ValidationFailed(
             _BY_FIELD[field][2],
             params={"code": code, "country": code[:2]},
-            errors=[{"loc": [field], "msg": N_("unknown subdivision '%(code)s'") % {"code": code}}],
+            errors=[field_error([field], N_("unknown subdivision '%(code)s'"), code=code)],
         )
     return code
 
@@ -131,14 +131,11 @@ def district_check(values: Iterable[object]) -> list[str]:
         try:
             code = region_check(value, field="district")
         except ValidationFailed as exc:
-            errors.append({"loc": ["district", index], "msg": exc.errors[0]["msg"]})
+            errors.append({**exc.errors[0], "loc": ["district", index]})
             continue
         if code in codes:
             errors.append(
-                {
-                    "loc": ["district", index],
-                    "msg": N_("'%(code)s' is listed twice") % {"code": code},
-                }
+                field_error(["district", index], N_("'%(code)s' is listed twice"), code=code)
             )
             continue
         codes.append(code)
@@ -167,7 +164,17 @@ class RequestKind(StrEnum):
 
     @property
     def label(self) -> str:
-        return self.value.replace("_", " ").capitalize()
+        """The English label, a marked message id (pages give it in the reader's language)."""
+        return _KIND_LABELS[self.value]
+
+
+_KIND_LABELS = {
+    "travel_document": N_("Travel document"),
+    "identity_verification": N_("Identity verification"),
+    "interview": N_("Interview"),
+    "return_assistance": N_("Return assistance"),
+    "legal_information": N_("Legal information"),
+}
 
 
 class Requester(StrEnum):
@@ -176,7 +183,9 @@ class Requester(StrEnum):
 
     @property
     def label(self) -> str:
-        return {"citizen": "The citizen abroad", "sending_state": "The sending state"}[self.value]
+        return {"citizen": N_("The citizen abroad"), "sending_state": N_("The sending state")}[
+            self.value
+        ]
 
 
 class RequestState(StrEnum):

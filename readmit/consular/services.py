@@ -57,6 +57,7 @@ from readmit.core.errors import (
     Term,
     TransitionRefused,
     ValidationFailed,
+    field_error,
 )
 from readmit.deadlines import TimeLimit, Unit, WorkingCalendar, due
 from readmit.relocation.services import IdempotencyConflict
@@ -117,7 +118,11 @@ def district_set(*, mission: Organisation, district: list[str], acting_user: Act
                 )
             },
             errors=[
-                {"loc": ["district", codes.index(code)], "msg": f"already in {m.name}'s district"}
+                field_error(
+                    ["district", codes.index(code)],
+                    N_("already in %(mission)s's district"),
+                    mission=m.name,
+                )
                 for code, m in taken.items()
             ],
         )
@@ -275,10 +280,18 @@ def consular_request_create(
     """
     errors: list[dict[str, Any]] = []
     if kind not in {k.value for k in RequestKind}:
-        errors.append({"loc": ["kind"], "msg": f"one of {', '.join(k.value for k in RequestKind)}"})
+        errors.append(
+            field_error(
+                ["kind"], N_("one of %(choices)s"), choices=", ".join(k.value for k in RequestKind)
+            )
+        )
     if requester not in {r.value for r in Requester}:
         errors.append(
-            {"loc": ["requester"], "msg": f"one of {', '.join(r.value for r in Requester)}"}
+            field_error(
+                ["requester"],
+                N_("one of %(choices)s"),
+                choices=", ".join(r.value for r in Requester),
+            )
         )
     try:
         region = region_check(residence_region, field="residence_region")
@@ -299,14 +312,18 @@ def consular_request_create(
         for name in ("family_name", "given_names", "family_name_latin", "given_names_latin"):
             if len(getattr(person, name)) > PERSON_NAME_MAX:
                 errors.append(
-                    {"loc": ["person", name], "msg": f"at most {PERSON_NAME_MAX} characters"}
+                    field_error(
+                        ["person", name],
+                        N_("at most %(most)s characters"),
+                        most=PERSON_NAME_MAX,
+                    )
                 )
     details = (details or "").strip()
     if len(details) > OUTCOME_MAX:
-        errors.append({"loc": ["details"], "msg": f"at most {OUTCOME_MAX} characters"})
+        errors.append(field_error(["details"], N_("at most %(most)s characters"), most=OUTCOME_MAX))
     key = (idempotency_key or "").strip() or None
     if key is not None and len(key) > 200:
-        errors.append({"loc": ["Idempotency-Key"], "msg": N_("at most 200 characters")})
+        errors.append(field_error(["Idempotency-Key"], N_("at most %(most)s characters"), most=200))
     if errors:
         raise ValidationFailed(
             N_("The consular request is invalid: %(errors)s."),
@@ -522,7 +539,9 @@ def consular_request_transition(
                 raise ValidationFailed(
                     _TOO_LONG[field],
                     params={"most": OUTCOME_MAX},
-                    errors=[{"loc": [field], "msg": f"at most {OUTCOME_MAX} characters"}],
+                    errors=[
+                        field_error([field], N_("at most %(most)s characters"), most=OUTCOME_MAX)
+                    ],
                 )
         from_state = request.state
         at = clock.now()

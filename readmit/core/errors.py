@@ -97,8 +97,21 @@ class PreconditionFailed(ApplicationError):
     title = N_("Precondition failed")
 
 
+def field_error(loc: Sequence[str | int], template: str, **params: Any) -> dict[str, Any]:
+    """One bad field of a ``ValidationFailed``, shaped like a refusal: ``msg`` is the English
+    sentence (the API's), ``template`` its marked message id and ``params`` its values apart,
+    so that pages give it in the reader's language (``readmit.web.errors.field_message``)."""
+    return {
+        "loc": list(loc),
+        "msg": template % params if params else template,
+        "template": template,
+        "params": params,
+    }
+
+
 class ValidationFailed(ApplicationError):
-    """Input is malformed; ``errors`` names each bad field, as ``{"loc": [...], "msg": ...}``."""
+    """Input is malformed; ``errors`` names each bad field, as ``{"loc": [...], "msg": ...}``
+    (with ``template`` and ``params`` when made by ``field_error``)."""
 
     status = 422
     default_type = "validation-failed"

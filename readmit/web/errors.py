@@ -47,8 +47,12 @@ def message_of(exc: ApplicationError) -> str:
 
 
 def field_message(error: Mapping[str, Any]) -> str:
-    """One field's message of a ``ValidationFailed`` (``{"loc", "msg"}``) in the reader's
-    language, where the message is a marked one."""
+    """One field's message of a ``ValidationFailed`` in the reader's language: its message id
+    and values (``{"template", "params"}``, ``readmit.core.errors.field_error``) where it has
+    them, else its ``msg`` where that is a marked constant."""
+    template = error.get("template")
+    if template:
+        return translated(str(template), error.get("params"))
     return translated(str(error.get("msg", "")))
 
 

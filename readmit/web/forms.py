@@ -11,6 +11,7 @@ from django import forms
 from django.conf import settings
 from django.utils import timezone
 from django.utils.functional import Promise
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from readmit.agreements.models import Agreement, AgreementKind
@@ -28,7 +29,9 @@ def _all_states() -> list[str]:
 
 
 def _label(value: str) -> str:
-    return value.replace("_", " ").capitalize()
+    """A code of the vocabulary (a state, a period, a rule) as a label in the reader's
+    language where the catalogues have it (``readmit.web.i18n.vocabulary``)."""
+    return gettext(value.replace("_", " ").capitalize())
 
 
 class StrictForm(forms.Form):
@@ -69,7 +72,7 @@ class CaseFilterForm(StrictForm):
     agreement = forms.ChoiceField(label=_("Agreement"), required=False)
     state = forms.ChoiceField(label=_("State"), required=False)
     kind = forms.ChoiceField(
-        label=_("Kind"), required=False, choices=[("", "All kinds"), *AgreementKind.choices]
+        label=_("Kind"), required=False, choices=[("", _("All kinds")), *AgreementKind.choices]
     )
     open = forms.BooleanField(label=_("Open cases only"), required=False)
 
@@ -78,8 +81,8 @@ class CaseFilterForm(StrictForm):
         agreement = self.fields["agreement"]
         state = self.fields["state"]
         assert isinstance(agreement, forms.ChoiceField) and isinstance(state, forms.ChoiceField)
-        agreement.choices = [("", "All agreements")] + [(str(a.id), a.title) for a in agreements]
-        state.choices = [("", "All states")] + [(s, _label(s)) for s in _all_states()]
+        agreement.choices = [("", _("All agreements"))] + [(str(a.id), a.title) for a in agreements]
+        state.choices = [("", _("All states"))] + [(s, _label(s)) for s in _all_states()]
 
     def filters(self) -> dict[str, Any]:
         """Keyword arguments for ``case_list``, from the fields that are valid."""
@@ -239,7 +242,7 @@ class CriterionForm(StrictForm):
         super().__init__(*args, **kwargs)
         rule = self.fields["rule"]
         assert isinstance(rule, forms.ChoiceField)
-        rule.choices = [("", "— choose a rule —")] + [(r, _label(r)) for r in rules]
+        rule.choices = [("", _("— choose a rule —"))] + [(r, _label(r)) for r in rules]
 
     def clean_params(self) -> dict[str, Any]:
         text = (self.cleaned_data.get("params") or "").strip()
@@ -326,10 +329,23 @@ class PositionForm(StrictForm):
 # Interface language ------------------------------------------------------------------------
 
 
+class LanguageSelect(forms.Select):
+    """Each language named in itself, so each option says which language it is in (``lang``):
+    read aloud rightly, and known as a name, not a sentence left untranslated."""
+
+    def create_option(self, name: str, value: Any, *args: Any, **kwargs: Any) -> dict[str, Any]:
+        option: dict[str, Any] = super().create_option(name, value, *args, **kwargs)
+        if value:
+            option["attrs"]["lang"] = str(value)
+        return option
+
+
 class LanguageForm(StrictForm):
     """An interface language (``settings.LANGUAGES``); empty: the browser's."""
 
-    language = forms.ChoiceField(label=_("Language"), required=False, choices=())
+    language = forms.ChoiceField(
+        label=_("Language"), required=False, choices=(), widget=LanguageSelect
+    )
     next = forms.CharField(required=False, max_length=2000)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:

@@ -22,13 +22,14 @@ from dataclasses import dataclass, field
 from typing import Annotated, Any, Literal, Union, get_args, get_origin
 
 from django.utils import timezone
+from django.utils.translation import gettext
 from pydantic.fields import FieldInfo
 from pydantic_core import PydanticUndefined
 
 from readmit.accounts.models import Organisation
 from readmit.cases.models import Case
 from readmit.cases.services import payload_model
-from readmit.core.errors import N_, ValidationFailed
+from readmit.core.errors import N_, ValidationFailed, field_error
 from readmit.core.payloads import ActionPayload, Choices
 from readmit.core.zones import ZoneError, to_utc
 from readmit.web.presenters import humanize
@@ -75,7 +76,7 @@ def _spec(name: str, info: FieldInfo) -> PayloadField:
     annotation, metadata = _unwrap(info)
     required = info.is_required()
     default = info.default if info.default not in (PydanticUndefined, None) else ""
-    blank = ("", "Choose …" if required else "—")
+    blank = ("", gettext("Choose …") if required else "—")
     choices: tuple[tuple[str, str], ...] = ()
     source = next((m.source for m in metadata if isinstance(m, Choices)), "")
     if source:
@@ -101,7 +102,7 @@ def _spec(name: str, info: FieldInfo) -> PayloadField:
         default = default.value
     return PayloadField(
         name=name,
-        label=info.title or humanize(name),
+        label=gettext(info.title) if info.title else humanize(name),
         widget=widget,
         required=required,
         choices=choices,
@@ -138,7 +139,7 @@ def _case_choices(case: Case, source: str, required: bool) -> list[tuple[str, st
         )
     else:
         raise LookupError(f"No choices named '{source}' for a payload field.")
-    return [("", "Choose …" if required else "—"), *found]
+    return [("", gettext("Choose …") if required else "—"), *found]
 
 
 def payload_fields(
@@ -187,7 +188,18 @@ def _aware(name: str, value: str) -> str:
         raise ValidationFailed(
             refusal,
             params={"field": name, **exc.params},
-            errors=[{"loc": ["payload", name], "msg": str(exc)}],
+            errors=[
+                field_error(
+                    ["payload", name],
+                    N_("%(time)s does not exist in %(zone)s (clocks change)")
+                    if skipped
+                    else N_(
+                        "%(time)s happens twice in %(zone)s (clocks go back); choose a time "
+                        "outside that hour"
+                    ),
+                    **exc.params,
+                )
+            ],
         ) from None
 
 

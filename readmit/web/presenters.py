@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.utils import formats, timezone
-from django.utils.translation import gettext
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext as _
 
 from readmit.accounts.selectors import organisation_zone
@@ -19,6 +19,7 @@ from readmit.agreements.terms import AgreementTerms
 from readmit.agreements.vocabularies import OFFENCE_CATEGORIES
 from readmit.audit.events import AuditEventType
 from readmit.audit.models import AuditEvent
+from readmit.core.errors import N_
 from readmit.relocation.models import EvaluationTrigger
 
 
@@ -155,28 +156,39 @@ class TermRow:
 
 
 TIME_LIMIT_LABELS = {
-    "reply": "Reply to an application",
-    "extension": "Extension of the reply limit",
-    "transfer": "Transfer after acceptance",
-    "interview": "Interview",
+    "reply": N_("Reply to an application"),
+    "extension": N_("Extension of the reply limit"),
+    "transfer": N_("Transfer after acceptance"),
+    "interview": N_("Interview"),
 }
 
 
 def _yes_no(value: bool) -> str:
-    return "Yes" if value else "No"
+    return _("Yes") if value else _("No")
+
+
+def _days(count: int) -> str:
+    return ngettext("%(count)s day", "%(count)s days", count) % {"count": count}
+
+
+def _hours(count: int) -> str:
+    return ngettext("%(count)s hour", "%(count)s hours", count) % {"count": count}
 
 
 def time_limit_rows(terms: AgreementTerms) -> list[TermRow]:
     rows = []
     for key, limit in terms.time_limits.items():
-        value = f"{limit.amount} {limit.unit.replace('_', ' ')}"
+        value = f"{limit.amount} {humanize(limit.unit).lower()}"
         if limit.start_event:
-            value += f" from {limit.start_event}"
+            value += " " + _("from %(event)s") % {"event": limit.start_event}
         if limit.unit != "hours":
-            value += (
-                ", rolls forward past holidays" if limit.roll_forward else ", does not roll forward"
+            value += ", " + (
+                _("rolls forward past holidays")
+                if limit.roll_forward
+                else _("does not roll forward")
             )
-        rows.append(TermRow(TIME_LIMIT_LABELS.get(key, humanize(key)), value))
+        label = TIME_LIMIT_LABELS.get(key)
+        rows.append(TermRow(_(label) if label else humanize(key), value))
     return rows
 
 
@@ -185,38 +197,44 @@ def other_term_rows(terms: AgreementTerms) -> list[TermRow]:
     if terms.max_stay_days is not None:
         rows.append(
             TermRow(
-                "Maximum stay",
-                f"{terms.max_stay_days} days (alert {terms.stay_alert_days} days before)",
+                _("Maximum stay"),
+                _("%(stay)s (alert %(alert)s before)")
+                % {"stay": _days(terms.max_stay_days), "alert": _days(terms.stay_alert_days)},
             )
         )
     if terms.notice_hours is not None:
-        rows.append(TermRow("Notice before a transfer", f"{terms.notice_hours} hours"))
+        rows.append(TermRow(_("Notice before a transfer"), _hours(terms.notice_hours)))
     if terms.urgent_notice_hours is not None:
-        rows.append(TermRow("Urgent notice", f"{terms.urgent_notice_hours} hours"))
-    rows.append(TermRow("Silence means acceptance", _yes_no(terms.silence_means_acceptance)))
-    rows.append(TermRow("Interview provided", _yes_no(terms.interview_provided)))
+        rows.append(TermRow(_("Urgent notice"), _hours(terms.urgent_notice_hours)))
+    rows.append(TermRow(_("Silence means acceptance"), _yes_no(terms.silence_means_acceptance)))
+    rows.append(TermRow(_("Interview provided"), _yes_no(terms.interview_provided)))
     rows.append(
         TermRow(
-            "Prima facie evidence alone",
-            "opens a verification of nationality (no presumption)"
+            _("Prima facie evidence alone"),
+            _("opens a verification of nationality (no presumption)")
             if terms.prima_facie_evidence == "verification"
-            else "presumes nationality (rebuttable)",
+            else _("presumes nationality (rebuttable)"),
         )
     )
-    rows.append(TermRow("Notice of termination", f"{terms.termination_notice_days} days"))
+    rows.append(TermRow(_("Notice of termination"), _days(terms.termination_notice_days)))
     if terms.suspension_grounds:
-        rows.append(TermRow("Grounds for suspension", ", ".join(terms.suspension_grounds)))
+        rows.append(
+            TermRow(
+                _("Grounds for suspension"),
+                ", ".join(terms.suspension_grounds),
+            )
+        )
     return rows
 
 
 def exclusion_rows(terms: AgreementTerms) -> list[TermRow]:
     ex = terms.exclusions
     return [
-        TermRow("Minors excluded", _yes_no(ex.minors)),
-        TermRow("Unaccompanied minors excluded", _yes_no(ex.unaccompanied_minors)),
-        TermRow("Pregnant women excluded", _yes_no(ex.pregnant)),
-        TermRow("Vulnerable people excluded", _yes_no(ex.vulnerable)),
-        TermRow("Families kept together", _yes_no(ex.families_together)),
+        TermRow(_("Minors excluded"), _yes_no(ex.minors)),
+        TermRow(_("Unaccompanied minors excluded"), _yes_no(ex.unaccompanied_minors)),
+        TermRow(_("Pregnant women excluded"), _yes_no(ex.pregnant)),
+        TermRow(_("Vulnerable people excluded"), _yes_no(ex.vulnerable)),
+        TermRow(_("Families kept together"), _yes_no(ex.families_together)),
     ]
 
 
@@ -268,18 +286,21 @@ def data_sharing_rows(terms: AgreementTerms) -> list[TermRow]:
     ds = terms.data_sharing
     shared = [c for c in SHARING_CATEGORIES if c in ALWAYS_SHARED or c in ds.categories]
     return [
-        TermRow("Categories the other party reads", ", ".join(humanize(c) for c in shared)),
-        TermRow("Criminal records shared", _yes_no(ds.criminal_data_allowed)),
+        TermRow(_("Categories the other party reads"), ", ".join(humanize(c) for c in shared)),
+        TermRow(_("Criminal records shared"), _yes_no(ds.criminal_data_allowed)),
         TermRow(
-            "Onward sharing needs consent",
-            "Yes: exports leave out the other party's personal data"
+            _("Onward sharing needs consent"),
+            _("Yes: exports leave out the other party's personal data")
             if ds.onward_sharing_needs_consent
-            else "No",
+            else _("No"),
         ),
         TermRow(
-            "Retention",
-            f"{ds.retention_days} days after a case closes, then personal data is "
-            "anonymised (never under a legal hold)",
+            _("Retention"),
+            _(
+                "%(days)s after a case closes, then personal data is anonymised (never under a "
+                "legal hold)"
+            )
+            % {"days": _days(ds.retention_days)},
         ),
     ]
 

@@ -48,7 +48,7 @@ from readmit.core.errors import (
 )
 from readmit.web.errors import application_errors, field_message, message_of
 
-KIND_CHOICES = [(k.value, k.label) for k in RequestKind]
+KIND_CHOICES = [(k.value, _(k.label)) for k in RequestKind]
 
 
 def _user(request: HttpRequest) -> User:
