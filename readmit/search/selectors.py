@@ -12,6 +12,7 @@ import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from django.core.exceptions import EmptyResultSet
 from django.db import connections
 from django.db.models import Case as DbCase
 from django.db.models import IntegerField, Min, Prefetch, Q, QuerySet, Value, When
@@ -143,9 +144,12 @@ def _name_candidates(
     PostgreSQL): nothing typed is spliced into it.
     """
     connection = connections[cases.db]
-    people_sql, people_params = _people_tiers(words).query.get_compiler(cases.db).as_sql()
     visible = cases.order_by().values("id", "person_id", "created_at")
-    cases_sql, cases_params = visible.query.get_compiler(cases.db).as_sql()
+    try:
+        people_sql, people_params = _people_tiers(words).query.get_compiler(cases.db).as_sql()
+        cases_sql, cases_params = visible.query.get_compiler(cases.db).as_sql()
+    except EmptyResultSet:  # a query Django knows matches nothing (``.none()``): no hits
+        return [], False
     sql = _CANDIDATES.replace("{cases}", cases_sql).replace("{people}", people_sql)
     with connection.cursor() as cursor:
         cursor.execute(sql, [*cases_params, *people_params, limit + 1])

@@ -106,3 +106,13 @@ def test_a_case_the_user_may_not_open_takes_no_place_on_the_page(world):
     assert [
         h.case.id for h in search_people(world.user("me_caseworker"), "Vesna Lazović").hits
     ] == [theirs.id]
+
+
+def test_a_set_of_visible_cases_known_to_be_empty_finds_nobody_rather_than_failing(db):
+    """``visible_cases`` built as ``.none()`` compiles to no SQL at all (Django raises
+    ``EmptyResultSet``): the one-query search answers no hits, not a 500."""
+    from readmit.cases.models import Case
+    from readmit.search.keys import query_terms
+    from readmit.search.selectors import _name_candidates
+
+    assert _name_candidates(Case.objects.none(), query_terms("Lazovic"), 50) == ([], False)
